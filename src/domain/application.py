@@ -1,0 +1,506 @@
+"""The Begroting application: one method per use case (load, decide, save).
+
+Every method takes a Context (who, when known, why) and returns the ids it touched and the
+log position of its last event, never an aggregate. The clock is passed in; the domain
+never reads it (ADR 0002).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+from uuid import UUID, uuid4, uuid5
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError, JSONTranscoder
+
+from domain import transcodings
+from domain.budget import BudgetLine, line_id
+from domain.decision import Decision, MandateScope, authorise
+from domain.errors import (
+    ClosedFiscalYearError,
+    ConcurrentChangeError,
+    DuplicateError,
+    InvalidInputError,
+    InvalidTimeError,
+    NotFoundError,
+    TransferError,
+    UnauthorisedMutationError,
+)
+from domain.events import Authority, Body, DecisionKind, MutationKind
+from domain.fiscal_year import FiscalYear
+from domain.money import Money
+from domain.realisation import Realisation, RealisationStatus, realisation_id
+from domain.report import Report, TableSpec
+from domain.reserve import FREE, Reserve, ReserveKind
+from domain.taakstelling import Taakstelling, TaakstellingKind
+from domain.values import LineKey, Meta, Period, YearAmounts, check_aware
+
+Clock = Callable[[], datetime]
+A = TypeVar("A", bound=Aggregate)
+
+
+@dataclass(frozen=True)
+class Context:
+    """Who acts, when the fact became known, and why (besides a decision)."""
+
+    actor: str
+    known_at: datetime | None = None  # None: known when recorded
+    source: str | None = None
+    import_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What a command recorded: the aggregates it touched and its last log position."""
+
+    ids: dict[str, UUID] = field(default_factory=dict)
+    position: int = 0
+
+
+class Begroting(Application[UUID]):
+    name = "Begroting"
+    # A cache with fast-forward reads the newer events of another process before deciding.
+    env = {"AGGREGATE_CACHE_MAXSIZE": "10000", "AGGREGATE_CACHE_FASTFORWARD": "y"}
+
+    def __init__(self, env: dict[str, str] | None = None, *, clock: Clock) -> None:
+        self._clock = clock
+        self._last_recorded_at: datetime | None = None
+        super().__init__(env)
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcodings.register(transcoder)
+
+    # -- decisions -------------------------------------------------------------------
+
+    def propose_decision(
+        self, ctx: Context, *, reference: str, title: str, body: Body, kind: DecisionKind,
+        period: Period, mandate_scope: MandateScope | None = None,
+        mandate_reference: str | None = None,
+    ) -> Recorded:
+        now = self._now()
+        decision_id = Decision.id_for(reference)
+        self._refuse_existing(decision_id, f"decision {reference!r} already exists", "reference")
+        mandate = (
+            self._get(Decision, Decision.id_for(mandate_reference), f"mandate {mandate_reference!r}",
+                      "mandate")
+            if mandate_reference is not None else None
+        )
+        meta = self._meta(ctx, now, period, decision_id=decision_id)
+        decision = Decision.propose(
+            meta=meta, recorded_at=now, reference=reference, title=title, body=body, kind=kind,
+            mandate_scope=mandate_scope, mandate=mandate,
+        )
+        return self._save({"decision": decision.id}, decision)
+
+    def adopt_decision(self, ctx: Context, *, reference: str) -> Recorded:
+        return self._decide(ctx, reference, Decision.adopt)
+
+    def reject_decision(self, ctx: Context, *, reference: str) -> Recorded:
+        return self._decide(ctx, reference, Decision.reject)
+
+    def withdraw_decision(self, ctx: Context, *, reference: str) -> Recorded:
+        return self._decide(ctx, reference, Decision.withdraw)
+
+    def _decide(self, ctx: Context, reference: str, action: Callable[..., None]) -> Recorded:
+        now = self._now()
+        decision = self._decision(reference)
+        period = self._period_of(decision)
+        action(decision, meta=self._meta(ctx, now, period, decision_id=decision.id),
+               recorded_at=now)
+        return self._save({"decision": decision.id}, decision)
+
+    # -- budget lines ------------------------------------------------------------------
+
+    def establish_budget(
+        self, ctx: Context, *, key: LineKey, amount: Money, decision: str,
+        mutation_id: UUID | None = None,
+    ) -> Recorded:
+        now, meta, authority = self._authorised(
+            ctx, decision, MutationKind.ESTABLISH, key.fund, key.fiscal_year,
+            Period.year(key.fiscal_year))
+        line = self._line(key, meta, now)
+        line.establish(amount=amount, authority=authority, mutation_id=mutation_id or uuid4(),
+                       meta=meta, recorded_at=now)
+        return self._save({"line": line.id}, line)
+
+    def amend_budget(
+        self, ctx: Context, *, key: LineKey, delta: Money, decision: str,
+        mutation_id: UUID | None = None,
+    ) -> Recorded:
+        now, meta, authority = self._authorised(
+            ctx, decision, MutationKind.AMEND, key.fund, key.fiscal_year,
+            Period.year(key.fiscal_year))
+        line = self._line(key, meta, now)
+        line.amend(delta=delta, authority=authority, mutation_id=mutation_id or uuid4(),
+                   meta=meta, recorded_at=now)
+        return self._save({"line": line.id}, line)
+
+    def transfer_budget(
+        self, ctx: Context, *, source: LineKey, target: LineKey, amount: Money, decision: str,
+        mutation_id: UUID | None = None,
+    ) -> Recorded:
+        if source.fiscal_year != target.fiscal_year:
+            raise TransferError(
+                "a transfer stays within one fiscal year; carry over to move between years",
+                field="target.fiscal_year",
+            )
+        if line_id(source) == line_id(target):
+            raise TransferError("a transfer needs two different lines", field="target")
+        if source.fund != target.fund:
+            # A mandate is scoped to a fund; moving money out of it is the raad's call.
+            self._require_raad(decision, "a transfer between funds")
+        now, meta, authority = self._authorised(
+            ctx, decision, MutationKind.TRANSFER, source.fund, source.fiscal_year,
+            Period.year(source.fiscal_year))
+        mutation = mutation_id or uuid4()
+        giver = self._existing_line(source, "source")
+        taker = self._line(target, meta, now)
+        giver.transfer_out(amount=amount, to_line=taker.id, authority=authority,
+                           mutation_id=mutation, meta=meta, recorded_at=now)
+        taker.transfer_in(amount=amount, from_line=giver.id, authority=authority,
+                          mutation_id=mutation, meta=meta, recorded_at=now)
+        return self._save({"source": giver.id, "target": taker.id}, giver, taker)
+
+    def carry_over_budget(
+        self, ctx: Context, *, source: LineKey, target: LineKey, amount: Money, reserve: str,
+        decision: str, mutation_id: UUID | None = None,
+    ) -> Recorded:
+        """Overheveling: unspent budget of year T goes into a reserve (storting in T) and
+        comes out in a later year (onttrekking), landing on the target line."""
+        if target.fiscal_year <= source.fiscal_year:
+            raise TransferError("a carry-over goes to a later fiscal year",
+                                field="target.fiscal_year")
+        now, meta, authority = self._authorised(
+            ctx, decision, MutationKind.CARRY_OVER, source.fund, source.fiscal_year,
+            Period(source.fiscal_year, target.fiscal_year))
+        mutation = mutation_id or uuid4()
+        giver = self._existing_line(source, "source")
+        taker = self._line(target, meta, now)
+        store = self._get(Reserve, Reserve.id_for(reserve), f"reserve {reserve!r}", "reserve")
+        giver.carry_over(amount=amount, to_line=taker.id, reserve_id=store.id,
+                         authority=authority, mutation_id=mutation, meta=meta, recorded_at=now)
+        store.deposit(fiscal_year=source.fiscal_year, amount=amount, earmark=FREE,
+                      authority=authority, mutation_id=uuid5(mutation, "storting"), meta=meta,
+                      recorded_at=now)
+        store.withdraw(fiscal_year=target.fiscal_year, amount=amount, earmark=FREE,
+                       authority=authority, mutation_id=uuid5(mutation, "onttrekking"),
+                       meta=meta, recorded_at=now)
+        taker.carry_in(amount=amount, from_line=giver.id, reserve_id=store.id,
+                       authority=authority, mutation_id=mutation, meta=meta, recorded_at=now)
+        return self._save({"source": giver.id, "target": taker.id, "reserve": store.id},
+                          giver, store, taker)
+
+    # -- taakstellingen ----------------------------------------------------------------
+
+    def impose_taakstelling(
+        self, ctx: Context, *, reference: str, label: str, interventie: int | None,
+        programma: str, taakveld: str, kind: TaakstellingKind, origin: str,
+        amounts: YearAmounts, base_deelproducten: Iterable[str] = (),
+        decision: str | None = None,
+    ) -> Recorded:
+        years = amounts.years()
+        if not years:
+            raise InvalidInputError("a taakstelling needs amounts per year", field="amounts")
+        period = Period.spanning(years)
+        authority: Authority | None = None
+        if decision is not None:
+            now, meta, authority = self._authorised(
+                ctx, decision, MutationKind.TAAKSTELLING, None, min(years), period)
+            self._check_open(years)
+        else:
+            now = self._now()
+            meta = self._meta(ctx, now, period)
+        taakstelling_id = Taakstelling.id_for(reference)
+        self._refuse_existing(taakstelling_id, f"taakstelling {reference!r} already exists",
+                              "reference")
+        taakstelling = Taakstelling.impose(
+            meta=meta, recorded_at=now, reference=reference, label=label,
+            interventie=interventie, programma=programma, taakveld=taakveld, kind=kind,
+            origin=origin, base_deelproducten=tuple(base_deelproducten), amounts=amounts,
+            authority=authority,
+        )
+        return self._save({"taakstelling": taakstelling.id}, taakstelling)
+
+    def adjust_taakstelling(
+        self, ctx: Context, *, reference: str, fiscal_year: int, delta: Money, decision: str,
+        mutation_id: UUID | None = None,
+    ) -> Recorded:
+        now, meta, authority = self._authorised(
+            ctx, decision, MutationKind.TAAKSTELLING, None, fiscal_year, Period.year(fiscal_year))
+        taakstelling = self._taakstelling(reference, "reference")
+        taakstelling.adjust(fiscal_year=fiscal_year, delta=delta, authority=authority,
+                            mutation_id=mutation_id or uuid4(), meta=meta, recorded_at=now)
+        return self._save({"taakstelling": taakstelling.id}, taakstelling)
+
+    def shift_taakstelling(
+        self, ctx: Context, *, source: str, target: str, fiscal_year: int, amount: Money,
+        decision: str, mutation_id: UUID | None = None,
+    ) -> Recorded:
+        """Verleggen: part of one target moves to another; the year's total is conserved."""
+        now, meta, authority = self._authorised(
+            ctx, decision, MutationKind.TAAKSTELLING, None, fiscal_year, Period.year(fiscal_year))
+        giver = self._taakstelling(source, "source")
+        taker = self._taakstelling(target, "target")
+        mutation = mutation_id or uuid4()
+        giver.shift_out(fiscal_year=fiscal_year, amount=amount, to=taker, authority=authority,
+                        mutation_id=mutation, meta=meta, recorded_at=now)
+        taker.shift_in(fiscal_year=fiscal_year, amount=amount, source=giver,
+                       authority=authority, mutation_id=mutation, meta=meta, recorded_at=now)
+        return self._save({"source": giver.id, "target": taker.id}, giver, taker)
+
+    def cancel_taakstelling_year(
+        self, ctx: Context, *, reference: str, fiscal_year: int, coverage: str, decision: str,
+        mutation_id: UUID | None = None,
+    ) -> Recorded:
+        now, meta, authority = self._authorised(
+            ctx, decision, MutationKind.TAAKSTELLING, None, fiscal_year, Period.year(fiscal_year))
+        taakstelling = self._taakstelling(reference, "reference")
+        taakstelling.cancel_year(fiscal_year=fiscal_year, coverage=coverage, authority=authority,
+                                 mutation_id=mutation_id or uuid4(), meta=meta, recorded_at=now)
+        return self._save({"taakstelling": taakstelling.id}, taakstelling)
+
+    # -- realisations ------------------------------------------------------------------
+
+    def report_realisation(
+        self, ctx: Context, *, key: LineKey, amount: Money, status: RealisationStatus,
+        quarter: int | None = None,
+    ) -> Recorded:
+        now = self._now()
+        meta = self._meta(ctx, now, Period.year(key.fiscal_year, quarter))
+        self._check_open([key.fiscal_year])
+        self._refuse_existing(
+            realisation_id(key, quarter),
+            f"a realisation for {key.label()} in that period exists; correct it instead", "key")
+        realisation = Realisation.report(key=key, quarter=quarter, amount=amount, status=status,
+                                         meta=meta, recorded_at=now)
+        return self._save({"realisation": realisation.id}, realisation)
+
+    def correct_realisation(
+        self, ctx: Context, *, key: LineKey, corrects_version: int, amount: Money,
+        status: RealisationStatus, reason: str, quarter: int | None = None,
+    ) -> Recorded:
+        now = self._now()
+        meta = self._meta(ctx, now, Period.year(key.fiscal_year, quarter))
+        self._check_open([key.fiscal_year])
+        realisation = self._get(Realisation, realisation_id(key, quarter),
+                                f"realisation for {key.label()}", "key")
+        realisation.correct(corrects_version=corrects_version, amount=amount, status=status,
+                            reason=reason, meta=meta, recorded_at=now)
+        return self._save({"realisation": realisation.id}, realisation)
+
+    # -- reserves ----------------------------------------------------------------------
+
+    def establish_reserve(
+        self, ctx: Context, *, code: str, name: str, kind: ReserveKind, purpose: str,
+        fiscal_year: int,
+    ) -> Recorded:
+        now = self._now()
+        meta = self._meta(ctx, now, Period.year(fiscal_year))
+        self._refuse_existing(Reserve.id_for(code), f"reserve {code!r} already exists", "code")
+        reserve = Reserve.establish(code=code, name=name, kind=kind, purpose=purpose, meta=meta,
+                                    recorded_at=now)
+        return self._save({"reserve": reserve.id}, reserve)
+
+    def deposit_to_reserve(
+        self, ctx: Context, *, code: str, fiscal_year: int, amount: Money, decision: str,
+        earmark: str = FREE, mutation_id: UUID | None = None,
+    ) -> Recorded:
+        now, meta, authority = self._authorised(
+            ctx, decision, MutationKind.RESERVE, None, fiscal_year, Period.year(fiscal_year))
+        reserve = self._get(Reserve, Reserve.id_for(code), f"reserve {code!r}", "code")
+        reserve.deposit(fiscal_year=fiscal_year, amount=amount, earmark=earmark,
+                        authority=authority, mutation_id=mutation_id or uuid4(), meta=meta,
+                        recorded_at=now)
+        return self._save({"reserve": reserve.id}, reserve)
+
+    def withdraw_from_reserve(
+        self, ctx: Context, *, code: str, fiscal_year: int, amount: Money, decision: str,
+        earmark: str = FREE, mutation_id: UUID | None = None,
+    ) -> Recorded:
+        now, meta, authority = self._authorised(
+            ctx, decision, MutationKind.RESERVE, None, fiscal_year, Period.year(fiscal_year))
+        reserve = self._get(Reserve, Reserve.id_for(code), f"reserve {code!r}", "code")
+        reserve.withdraw(fiscal_year=fiscal_year, amount=amount, earmark=earmark,
+                         authority=authority, mutation_id=mutation_id or uuid4(), meta=meta,
+                         recorded_at=now)
+        return self._save({"reserve": reserve.id}, reserve)
+
+    def allocate_from_reserve(
+        self, ctx: Context, *, code: str, earmark: str, allocations: dict[LineKey, Money],
+        decision: str, mutation_id: UUID | None = None,
+    ) -> Recorded:
+        """Bring reserve money into the budget: one onttrekking per fiscal year, matched
+        euro for euro by amendments of the receiving lines, in one transaction."""
+        if not allocations:
+            raise InvalidInputError("an allocation names its lines", field="allocations")
+        years = sorted({key.fiscal_year for key in allocations})
+        now, meta, authority = self._authorised(
+            ctx, decision, MutationKind.RESERVE, None, years[0], Period.spanning(years))
+        self._check_open(years)
+        mutation = mutation_id or uuid4()
+        reserve = self._get(Reserve, Reserve.id_for(code), f"reserve {code!r}", "code")
+        lines: list[BudgetLine] = []
+        for year in years:
+            total = Money.zero()
+            for key, amount in allocations.items():
+                if key.fiscal_year != year:
+                    continue
+                if not amount.is_positive():
+                    raise InvalidInputError("an allocation is more than zero", field="allocations")
+                line = self._line(key, meta, now)
+                line.amend(delta=amount, authority=authority, mutation_id=mutation, meta=meta,
+                           recorded_at=now)
+                lines.append(line)
+                total = total + amount
+            reserve.withdraw(fiscal_year=year, amount=total, earmark=earmark,
+                             authority=authority, mutation_id=uuid5(mutation, str(year)),
+                             meta=meta, recorded_at=now)
+        return self._save({"reserve": reserve.id}, reserve, *lines)
+
+    # -- fiscal years and reports ------------------------------------------------------
+
+    def close_fiscal_year(self, ctx: Context, *, fiscal_year: int, decision: str) -> Recorded:
+        now, meta, authority = self._authorised(
+            ctx, decision, MutationKind.CLOSE_YEAR, None, fiscal_year, Period.year(fiscal_year))
+        year_id = FiscalYear.id_for(fiscal_year)
+        year = (self._get(FiscalYear, year_id, f"fiscal year {fiscal_year}", "fiscal_year")
+                if year_id in self.repository
+                else FiscalYear.begin(year=fiscal_year, meta=meta, recorded_at=now))
+        year.close(authority=authority, meta=meta, recorded_at=now)
+        return self._save({"fiscal_year": year.id}, year)
+
+    def publish_report(
+        self, ctx: Context, *, report_id: str, title: str, published_at: datetime,
+        knowledge_cutoff: datetime, tables: tuple[TableSpec, ...], period: Period,
+        decision: str | None = None,
+    ) -> Recorded:
+        check_aware(published_at, "published_at")
+        check_aware(knowledge_cutoff, "knowledge_cutoff")
+        now = self._now()
+        authority: Authority | None = None
+        if decision is not None:
+            authority = self._decision(decision).authority()
+        meta = self._meta(ctx, now, period,
+                          decision_id=authority.decision_id if authority else None)
+        self._refuse_existing(Report.id_for(report_id), f"report {report_id!r} already exists",
+                              "report_id")
+        report = Report.publish(report_id=report_id, title=title, published_at=published_at,
+                                knowledge_cutoff=knowledge_cutoff, tables=tables,
+                                authority=authority, meta=meta, recorded_at=now)
+        return self._save({"report": report.id}, report)
+
+    # -- reading aggregates (used by interfaces to check existence) ----------------------
+
+    def find_decision(self, reference: str) -> Decision | None:
+        try:
+            return self._decision(reference)
+        except NotFoundError:
+            return None
+
+    def has_aggregate(self, aggregate_id: UUID) -> bool:
+        return aggregate_id in self.repository
+
+    # -- helpers -----------------------------------------------------------------------
+
+    def _now(self) -> datetime:
+        now = check_aware(self._clock(), "clock").astimezone(UTC)
+        # recorded_at never runs backwards within this process, whatever the clock does.
+        if self._last_recorded_at is not None and now < self._last_recorded_at:
+            now = self._last_recorded_at
+        self._last_recorded_at = now
+        return now
+
+    def _meta(self, ctx: Context, now: datetime, period: Period, *,
+              decision_id: UUID | None = None) -> Meta:
+        if not ctx.actor.strip():
+            raise InvalidInputError("every change has an actor", field="actor")
+        known_at = now if ctx.known_at is None else check_aware(ctx.known_at, "known_at")
+        if known_at > now:
+            raise InvalidTimeError("known_at cannot lie after recorded_at (the future)",
+                                   field="known_at")
+        if decision_id is None and not (ctx.source and ctx.source.strip()):
+            raise InvalidInputError("every change names its decision or source document",
+                                    field="source")
+        return Meta(actor=ctx.actor, known_at=known_at, period=period, decision_id=decision_id,
+                    source=ctx.source, import_id=ctx.import_id)
+
+    def _authorised(
+        self, ctx: Context, reference: str, kind: MutationKind, fund: str | None,
+        fiscal_year: int, period: Period,
+    ) -> tuple[datetime, Meta, Authority]:
+        now = self._now()
+        decision = self._decision(reference)
+        meta = self._meta(ctx, now, period, decision_id=decision.id)
+        mandate = (self._get(Decision, decision.mandate_id, "mandate", "decision")
+                   if decision.mandate_id is not None else None)
+        authority = authorise(decision, mandate, kind=kind, fund=fund, fiscal_year=fiscal_year,
+                              known_at=meta.known_at)
+        self._check_open(range(period.first_year, period.last_year + 1)
+                         if kind is not MutationKind.CLOSE_YEAR else [])
+        return now, meta, authority
+
+    def _require_raad(self, reference: str, what: str) -> None:
+        decision = self._decision(reference)
+        if decision.body is not Body.RAAD:
+            raise UnauthorisedMutationError(f"{what} needs a decision of the raad",
+                                            field="decision", decision=reference)
+
+    def _check_open(self, years: Iterable[int]) -> None:
+        for year in years:
+            try:
+                fiscal_year = self.repository.get(FiscalYear.id_for(year))
+            except AggregateNotFoundError:
+                continue
+            if isinstance(fiscal_year, FiscalYear) and fiscal_year.closed:
+                raise ClosedFiscalYearError(year)
+
+    def _period_of(self, decision: Decision) -> Period:
+        for event in self.events.get(decision.id, lte=1):
+            meta = getattr(event, "meta", None)
+            if isinstance(meta, Meta):
+                return meta.period
+        raise NotFoundError(f"decision {decision.reference!r} has no proposal")
+
+    def _get(self, cls: type[A], aggregate_id: UUID, what: str, field_name: str) -> A:
+        try:
+            aggregate = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            raise NotFoundError(f"{what} does not exist", field=field_name) from None
+        if not isinstance(aggregate, cls):
+            raise NotFoundError(f"{what} does not exist", field=field_name)
+        return aggregate
+
+    def _decision(self, reference: str) -> Decision:
+        return self._get(Decision, Decision.id_for(reference), f"decision {reference!r}",
+                         "decision")
+
+    def _taakstelling(self, reference: str, field_name: str) -> Taakstelling:
+        return self._get(Taakstelling, Taakstelling.id_for(reference),
+                         f"taakstelling {reference!r}", field_name)
+
+    def _line(self, key: LineKey, meta: Meta, now: datetime) -> BudgetLine:
+        if line_id(key) not in self.repository:
+            return BudgetLine.open(key=key, meta=meta, recorded_at=now)
+        return self._existing_line(key, "key")
+
+    def _existing_line(self, key: LineKey, field_name: str) -> BudgetLine:
+        return self._get(BudgetLine, line_id(key), f"line {key.label()}", field_name)
+
+    def _refuse_existing(self, aggregate_id: UUID, message: str, field_name: str) -> None:
+        if aggregate_id in self.repository:
+            raise DuplicateError(message, field=field_name)
+
+    def _save(self, ids: dict[str, UUID], *aggregates: Any) -> Recorded:
+        try:
+            recordings = self.save(*aggregates)
+        except IntegrityError:
+            raise ConcurrentChangeError(
+                "another change to the same record came first; nothing was recorded"
+            ) from None
+        position = max((r.notification.id for r in recordings), default=0)
+        return Recorded(ids=ids, position=position)

@@ -1,0 +1,214 @@
+"""Budget lines and their mutations: establish, amend, transfer, carry over."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, cast
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+
+from domain.errors import DuplicateError, InsufficientBudgetError, InvalidInputError
+from domain.events import Authority, Created, Event, natural_id
+from domain.money import Money
+from domain.taakvelden import check_taakveld
+from domain.values import LineKey, Meta
+
+
+def line_id(key: LineKey) -> UUID:
+    parts = [
+        str(key.fiscal_year),
+        key.programma.strip().lower(),
+        key.taakveld or "",
+        key.side.value,
+        key.deelproduct or "",
+        "" if key.interventie is None else str(key.interventie),
+        key.fund or "",
+    ]
+    return natural_id("budget-line", "|".join(parts))
+
+
+class BudgetLine(Aggregate):
+    """The authorised amount of one line. It never goes below zero; every change names
+    its authority; a mutation id is applied once (a retry is refused, not doubled)."""
+
+    def __init__(self, key: LineKey) -> None:
+        self.key = key
+        self.total = Money.zero()
+        self.established = False
+        self.mutation_ids: set[UUID] = set()
+
+    @classmethod
+    def open(cls, *, key: LineKey, meta: Meta, recorded_at: datetime) -> BudgetLine:
+        if key.taakveld is None:
+            raise InvalidInputError("a budget line needs a taakveld", field="taakveld")
+        check_taakveld(key.taakveld, key.fiscal_year)
+        return cls._create(
+            cls.Opened, id=line_id(key), timestamp=recorded_at, meta=meta, key=key
+        )
+
+    class Opened(Created):
+        key: LineKey
+
+    class Mutation(Event):
+        """A change of the line's amount, authorised by `authority`."""
+
+        mutation_id: UUID
+        authority: Authority
+
+        def delta(self) -> Money:
+            raise NotImplementedError
+
+        def apply(self, aggregate: Any) -> None:
+            line = cast(BudgetLine, aggregate)
+            line.total = line.total + self.delta()
+            line.mutation_ids.add(self.mutation_id)
+
+    class Established(Mutation):
+        """The primitieve begroting of the line."""
+
+        amount: Money
+
+        def delta(self) -> Money:
+            return self.amount
+
+        def apply(self, aggregate: Any) -> None:
+            super().apply(aggregate)
+            cast(BudgetLine, aggregate).established = True
+
+    class Amended(Mutation):
+        amount: Money
+
+        def delta(self) -> Money:
+            return self.amount
+
+    class TransferredOut(Mutation):
+        amount: Money
+        to_line: UUID
+
+        def delta(self) -> Money:
+            return -self.amount
+
+    class TransferredIn(Mutation):
+        amount: Money
+        from_line: UUID
+
+        def delta(self) -> Money:
+            return self.amount
+
+    class CarriedOver(Mutation):
+        """Unspent budget leaves this year for a later one, through a reserve."""
+
+        amount: Money
+        to_line: UUID
+        reserve_id: UUID
+
+        def delta(self) -> Money:
+            return -self.amount
+
+    class CarriedIn(Mutation):
+        amount: Money
+        from_line: UUID
+        reserve_id: UUID
+
+        def delta(self) -> Money:
+            return self.amount
+
+    def _check_new(self, mutation_id: UUID) -> None:
+        if mutation_id in self.mutation_ids:
+            raise DuplicateError(
+                f"mutation {mutation_id} was already applied to line {self.key.label()}",
+                field="mutation_id",
+                mutation_id=str(mutation_id),
+            )
+
+    def _check_covers(self, amount: Money) -> None:
+        if (self.total - amount).is_negative():
+            raise InsufficientBudgetError(
+                f"line {self.key.label()} holds {self.total}; it cannot give {amount}",
+                field="amount",
+                available=str(self.total),
+                requested=str(amount),
+            )
+
+    @staticmethod
+    def _check_positive(amount: Money) -> None:
+        if not amount.is_positive():
+            raise InvalidInputError("the amount must be more than zero", field="amount")
+
+    def establish(
+        self, *, amount: Money, authority: Authority, mutation_id: UUID, meta: Meta,
+        recorded_at: datetime,
+    ) -> None:
+        self._check_new(mutation_id)
+        if self.established or self.mutation_ids:
+            raise DuplicateError(
+                f"line {self.key.label()} already has a budget; amend it instead",
+                field="key",
+            )
+        if amount.is_negative():
+            raise InvalidInputError("a budget cannot be negative", field="amount")
+        self.trigger_event(
+            self.Established, timestamp=recorded_at, meta=meta, mutation_id=mutation_id,
+            authority=authority, amount=amount,
+        )
+
+    def amend(
+        self, *, delta: Money, authority: Authority, mutation_id: UUID, meta: Meta,
+        recorded_at: datetime,
+    ) -> None:
+        self._check_new(mutation_id)
+        if delta.is_zero():
+            raise InvalidInputError("an amendment changes the amount", field="amount")
+        if delta.is_negative():
+            self._check_covers(-delta)
+        self.trigger_event(
+            self.Amended, timestamp=recorded_at, meta=meta, mutation_id=mutation_id,
+            authority=authority, amount=delta,
+        )
+
+    def transfer_out(
+        self, *, amount: Money, to_line: UUID, authority: Authority, mutation_id: UUID,
+        meta: Meta, recorded_at: datetime,
+    ) -> None:
+        self._check_new(mutation_id)
+        self._check_positive(amount)
+        self._check_covers(amount)
+        self.trigger_event(
+            self.TransferredOut, timestamp=recorded_at, meta=meta, mutation_id=mutation_id,
+            authority=authority, amount=amount, to_line=to_line,
+        )
+
+    def transfer_in(
+        self, *, amount: Money, from_line: UUID, authority: Authority, mutation_id: UUID,
+        meta: Meta, recorded_at: datetime,
+    ) -> None:
+        self._check_new(mutation_id)
+        self._check_positive(amount)
+        self.trigger_event(
+            self.TransferredIn, timestamp=recorded_at, meta=meta, mutation_id=mutation_id,
+            authority=authority, amount=amount, from_line=from_line,
+        )
+
+    def carry_over(
+        self, *, amount: Money, to_line: UUID, reserve_id: UUID, authority: Authority,
+        mutation_id: UUID, meta: Meta, recorded_at: datetime,
+    ) -> None:
+        self._check_new(mutation_id)
+        self._check_positive(amount)
+        self._check_covers(amount)
+        self.trigger_event(
+            self.CarriedOver, timestamp=recorded_at, meta=meta, mutation_id=mutation_id,
+            authority=authority, amount=amount, to_line=to_line, reserve_id=reserve_id,
+        )
+
+    def carry_in(
+        self, *, amount: Money, from_line: UUID, reserve_id: UUID, authority: Authority,
+        mutation_id: UUID, meta: Meta, recorded_at: datetime,
+    ) -> None:
+        self._check_new(mutation_id)
+        self._check_positive(amount)
+        self.trigger_event(
+            self.CarriedIn, timestamp=recorded_at, meta=meta, mutation_id=mutation_id,
+            authority=authority, amount=amount, from_line=from_line, reserve_id=reserve_id,
+        )

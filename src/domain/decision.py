@@ -1,0 +1,226 @@
+"""Decisions (besluiten) of the raad and the college, and the mandates the raad grants."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+from typing import Any, cast
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+
+from domain.errors import DecisionStateError, InvalidInputError, UnauthorisedMutationError
+from domain.events import Authority, Body, Created, DecisionKind, Event, MutationKind, natural_id
+from domain.values import Meta, Period
+
+
+class DecisionStatus(Enum):
+    PROPOSED = "proposed"
+    ADOPTED = "adopted"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+
+@dataclass(frozen=True)
+class MandateScope:
+    """What a raad mandate lets the college decide: which kinds of change, on which fund,
+    for which fiscal years. A college decision outside it authorises nothing."""
+
+    kinds: tuple[MutationKind, ...]
+    fund: str | None
+    period: Period
+
+    def covers(self, kind: MutationKind, fund: str | None, fiscal_year: int) -> bool:
+        return (
+            kind in self.kinds
+            and (self.fund is None or self.fund == fund)
+            and self.period.first_year <= fiscal_year <= self.period.last_year
+        )
+
+
+# A motie asks, a mandate delegates: neither changes a figure by itself.
+_NOT_AUTHORISING = {DecisionKind.MOTIE, DecisionKind.MANDATE}
+
+
+class Decision(Aggregate):
+    def __init__(
+        self,
+        reference: str,
+        title: str,
+        body: Body,
+        kind: DecisionKind,
+        mandate_scope: MandateScope | None,
+        mandate_id: UUID | None,
+    ) -> None:
+        self.reference = reference
+        self.title = title
+        self.body = body
+        self.kind = kind
+        self.mandate_scope = mandate_scope
+        self.mandate_id = mandate_id
+        self.status = DecisionStatus.PROPOSED
+        self.decided_at: datetime | None = None
+
+    @staticmethod
+    def id_for(reference: str) -> UUID:
+        return natural_id("decision", reference)
+
+    @classmethod
+    def propose(
+        cls,
+        *,
+        meta: Meta,
+        recorded_at: datetime,
+        reference: str,
+        title: str,
+        body: Body,
+        kind: DecisionKind,
+        mandate_scope: MandateScope | None = None,
+        mandate: Decision | None = None,
+    ) -> Decision:
+        if not reference.strip():
+            raise InvalidInputError("a decision needs a reference", field="reference")
+        if not title.strip():
+            raise InvalidInputError("a decision needs a title", field="title")
+        if kind is DecisionKind.MANDATE:
+            if body is not Body.RAAD:
+                raise InvalidInputError("only the raad grants a mandate", field="body")
+            if mandate_scope is None:
+                raise InvalidInputError("a mandate needs a scope", field="mandate_scope")
+        elif mandate_scope is not None:
+            raise InvalidInputError("only a mandate has a scope", field="mandate_scope")
+        if mandate is not None:
+            if body is not Body.COLLEGE:
+                raise InvalidInputError("only the college acts under a mandate", field="mandate")
+            if mandate.kind is not DecisionKind.MANDATE:
+                raise InvalidInputError(
+                    f"decision {mandate.reference!r} is not a mandate", field="mandate"
+                )
+        return cls._create(
+            cls.Proposed,
+            id=cls.id_for(reference),
+            timestamp=recorded_at,
+            meta=meta,
+            reference=reference,
+            title=title,
+            body=body,
+            kind=kind,
+            mandate_scope=mandate_scope,
+            mandate_id=mandate.id if mandate is not None else None,
+        )
+
+    class Proposed(Created):
+        reference: str
+        title: str
+        body: Body
+        kind: DecisionKind
+        mandate_scope: MandateScope | None
+        mandate_id: UUID | None
+
+    def adopt(self, *, meta: Meta, recorded_at: datetime) -> None:
+        self._check_proposed("adopt")
+        self.trigger_event(self.Adopted, timestamp=recorded_at, meta=meta)
+
+    def reject(self, *, meta: Meta, recorded_at: datetime) -> None:
+        self._check_proposed("reject")
+        self.trigger_event(self.Rejected, timestamp=recorded_at, meta=meta)
+
+    def withdraw(self, *, meta: Meta, recorded_at: datetime) -> None:
+        self._check_proposed("withdraw")
+        self.trigger_event(self.Withdrawn, timestamp=recorded_at, meta=meta)
+
+    def _check_proposed(self, action: str) -> None:
+        if self.status is not DecisionStatus.PROPOSED:
+            raise DecisionStateError(
+                f"cannot {action} decision {self.reference!r}: it is {self.status.value}",
+                field="reference",
+                reference=self.reference,
+                status=self.status.value,
+            )
+
+    class Adopted(Event):
+        def apply(self, aggregate: Any) -> None:
+            decision = cast(Decision, aggregate)
+            decision.status = DecisionStatus.ADOPTED
+            decision.decided_at = self.meta.known_at
+
+    class Rejected(Event):
+        def apply(self, aggregate: Any) -> None:
+            decision = cast(Decision, aggregate)
+            decision.status = DecisionStatus.REJECTED
+            decision.decided_at = self.meta.known_at
+
+    class Withdrawn(Event):
+        def apply(self, aggregate: Any) -> None:
+            cast(Decision, aggregate).status = DecisionStatus.WITHDRAWN
+
+    def authority(self) -> Authority:
+        return Authority(
+            decision_id=self.id,
+            reference=self.reference,
+            body=self.body,
+            kind=self.kind,
+            mandate_id=self.mandate_id,
+        )
+
+    def is_adopted_by(self, moment: datetime) -> bool:
+        return (
+            self.status is DecisionStatus.ADOPTED
+            and self.decided_at is not None
+            and self.decided_at <= moment
+        )
+
+
+def authorise(
+    decision: Decision,
+    mandate: Decision | None,
+    *,
+    kind: MutationKind,
+    fund: str | None,
+    fiscal_year: int,
+    known_at: datetime,
+) -> Authority:
+    """The rule of budgetrecht: a change takes effect only through a decision the raad
+    adopted, or a college decision within a mandate the raad granted and adopted.
+
+    Raises UnauthorisedMutationError naming what is missing; returns the authority to record.
+    """
+    reference = decision.reference
+    if not decision.is_adopted_by(known_at):
+        raise UnauthorisedMutationError(
+            f"decision {reference!r} is {decision.status.value}"
+            + ("" if decision.status is not DecisionStatus.ADOPTED else " only after this change")
+            + "; a change takes effect only through an adopted decision",
+            field="decision",
+            decision=reference,
+        )
+    if decision.kind in _NOT_AUTHORISING:
+        raise UnauthorisedMutationError(
+            f"a {decision.kind.value} ({reference!r}) does not itself authorise a change",
+            field="decision",
+            decision=reference,
+        )
+    if decision.body is Body.RAAD:
+        return decision.authority()
+    if mandate is None or decision.mandate_id != mandate.id:
+        raise UnauthorisedMutationError(
+            f"college decision {reference!r} relies on no mandate of the raad",
+            field="decision",
+            decision=reference,
+        )
+    scope = mandate.mandate_scope
+    if not mandate.is_adopted_by(known_at) or scope is None:
+        raise UnauthorisedMutationError(
+            f"mandate {mandate.reference!r} is not adopted by the raad",
+            field="decision",
+            decision=reference,
+        )
+    if not scope.covers(kind, fund, fiscal_year):
+        raise UnauthorisedMutationError(
+            f"mandate {mandate.reference!r} does not cover a {kind.value} "
+            f"on fund {fund!r} in {fiscal_year}",
+            field="decision",
+            decision=reference,
+        )
+    return decision.authority()

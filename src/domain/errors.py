@@ -1,0 +1,106 @@
+"""Typed domain errors. Each carries the data a caller needs to say what is wrong.
+
+`field` names the input at fault where there is one, so an interface can point at it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class DomainError(Exception):
+    """A business rule refused a command. Nothing was recorded."""
+
+    code = "domain-error"
+
+    def __init__(self, message: str, *, field: str | None = None, **data: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.data = data
+
+
+class InvalidInputError(DomainError):
+    """Input that can never be valid, whatever the state (malformed, out of range)."""
+
+    code = "invalid-input"
+
+
+class InvalidAmountError(InvalidInputError):
+    code = "invalid-amount"
+
+    def __init__(self, value: str, reason: str, *, field: str | None = "amount") -> None:
+        super().__init__(f"{reason}: {value}", field=field, value=value)
+
+
+class UnknownTaakveldError(InvalidInputError):
+    code = "unknown-taakveld"
+
+    def __init__(self, code: str, fiscal_year: int) -> None:
+        super().__init__(
+            f"taakveld {code!r} does not exist in the catalogue of fiscal year {fiscal_year}",
+            field="taakveld",
+            taakveld=code,
+            fiscal_year=fiscal_year,
+        )
+
+
+class InvalidTimeError(InvalidInputError):
+    code = "invalid-time"
+
+
+class NotFoundError(DomainError):
+    code = "not-found"
+
+
+class DuplicateError(DomainError):
+    """The aggregate or the mutation already exists (a retried or repeated command)."""
+
+    code = "duplicate"
+
+
+class UnauthorisedMutationError(DomainError):
+    """No adopted decision, nor a mandate granted by the raad, authorises the change."""
+
+    code = "unauthorised"
+
+
+class DecisionStateError(DomainError):
+    code = "decision-state"
+
+
+class InsufficientBudgetError(DomainError):
+    code = "insufficient-budget"
+
+
+class ReserveBalanceError(DomainError):
+    code = "reserve-below-zero"
+
+
+class ClosedFiscalYearError(DomainError):
+    code = "fiscal-year-closed"
+
+    def __init__(self, fiscal_year: int) -> None:
+        super().__init__(
+            f"fiscal year {fiscal_year} is closed; a late result goes to the next open year",
+            field="fiscal_year",
+            fiscal_year=fiscal_year,
+        )
+
+
+class TransferError(DomainError):
+    code = "invalid-transfer"
+
+
+class TaakstellingError(DomainError):
+    code = "taakstelling"
+
+
+class RealisationError(DomainError):
+    code = "realisation"
+
+
+class ConcurrentChangeError(DomainError):
+    """Another writer changed the same aggregate first; reload and try again."""
+
+    code = "conflict"

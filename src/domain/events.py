@@ -1,0 +1,79 @@
+"""Base classes for every Begroting event: the envelope rides on `meta` (ADR 0002)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import AggregateCreated, AggregateEvent
+
+from domain.values import Meta
+
+# Aggregate ids derive from natural keys, so a repeated command finds the same aggregate
+# (the demo and retried imports stay idempotent) and ids are stable across databases.
+BEGROTING_NAMESPACE = uuid5(NAMESPACE_URL, "urn:begroting")
+
+
+def natural_id(kind: str, key: str) -> UUID:
+    return uuid5(BEGROTING_NAMESPACE, f"{kind}:{key}")
+
+
+class Event(AggregateEvent):
+    """An immutable fact. `timestamp` is its recorded_at, set by the application's clock."""
+
+    meta: Meta
+
+    @property
+    def recorded_at(self) -> datetime:
+        return self.timestamp
+
+
+class Created(AggregateCreated, Event):
+    """The first event of an aggregate."""
+
+
+class Body(Enum):
+    RAAD = "raad"
+    COLLEGE = "college"
+
+
+class DecisionKind(Enum):
+    BEGROTING = "begroting"
+    BEGROTINGSWIJZIGING = "begrotingswijziging"
+    ZOMERNOTA = "zomernota"
+    NAJAARSNOTA = "najaarsnota"
+    SLOTWIJZIGING = "slotwijziging"
+    JAARREKENING = "jaarrekening"
+    BELEIDSNOTA = "beleidsnota"
+    MANDATE = "mandate"
+    MOTIE = "motie"
+    AMENDEMENT = "amendement"
+
+
+class MutationKind(Enum):
+    """What a budget or reserve change does; a mandate's scope names the kinds it allows."""
+
+    ESTABLISH = "establish"
+    AMEND = "amend"
+    TRANSFER = "transfer"
+    CARRY_OVER = "carry-over"
+    RESERVE = "reserve"
+    TAAKSTELLING = "taakstelling"
+    CLOSE_YEAR = "close-year"
+
+
+@dataclass(frozen=True)
+class Authority:
+    """The decision that authorises a change, as it stood when the change was recorded.
+
+    Copied onto the event so the trail names the authority without a join, and so that a
+    projection of slotwijzigingen needs no other projection (ADR 0001).
+    """
+
+    decision_id: UUID
+    reference: str
+    body: Body
+    kind: DecisionKind
+    mandate_id: UUID | None

@@ -1,0 +1,244 @@
+"""Taakstellingen: savings targets per measure and year, and the risks listed beside them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+from typing import Any, cast
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+
+from domain.errors import DuplicateError, InvalidInputError, TaakstellingError
+from domain.events import Authority, Created, Event, natural_id
+from domain.money import Money
+from domain.taakvelden import check_taakveld
+from domain.values import Meta, YearAmounts
+
+
+class TaakstellingKind(Enum):
+    TARGET = "taakstelling"
+    # Listed with the targets but "geen taakstelling": never part of a total excluding risk.
+    RISK = "risico"
+
+
+class Taakstelling(Aggregate):
+    def __init__(
+        self,
+        reference: str,
+        label: str,
+        interventie: int | None,
+        programma: str,
+        taakveld: str,
+        kind: TaakstellingKind,
+        origin: str,
+        base_deelproducten: tuple[str, ...],
+        amounts: YearAmounts,
+        authority: Authority | None,
+    ) -> None:
+        self.reference = reference
+        self.label = label
+        self.interventie = interventie
+        self.programma = programma
+        self.taakveld = taakveld
+        self.kind = kind
+        self.origin = origin
+        self.base_deelproducten = tuple(base_deelproducten)
+        self.amounts: dict[int, Money] = dict(amounts.items)
+        self.mutation_ids: set[UUID] = set()
+
+    @staticmethod
+    def id_for(reference: str) -> UUID:
+        return natural_id("taakstelling", reference)
+
+    @classmethod
+    def impose(
+        cls,
+        *,
+        meta: Meta,
+        recorded_at: datetime,
+        reference: str,
+        label: str,
+        interventie: int | None,
+        programma: str,
+        taakveld: str,
+        kind: TaakstellingKind,
+        origin: str,
+        base_deelproducten: tuple[str, ...],
+        amounts: YearAmounts,
+        authority: Authority | None,
+    ) -> Taakstelling:
+        if not reference.strip():
+            raise InvalidInputError("a taakstelling needs a reference", field="reference")
+        if not label.strip():
+            raise InvalidInputError("a taakstelling needs a label", field="label")
+        if not amounts.items:
+            raise InvalidInputError("a taakstelling needs amounts per year", field="amounts")
+        for year, amount in amounts:
+            check_taakveld(taakveld, year)
+            if amount.is_negative():
+                raise InvalidInputError(
+                    "a taakstelling is a positive saving", field=f"amounts.{year}"
+                )
+        if kind is TaakstellingKind.TARGET and authority is None:
+            raise TaakstellingError(
+                "a taakstelling is imposed by an adopted decision", field="decision"
+            )
+        if kind is TaakstellingKind.RISK and authority is None and not meta.source:
+            raise TaakstellingError("a risk names its source document", field="source")
+        return cls._create(
+            cls.Imposed,
+            id=cls.id_for(reference),
+            timestamp=recorded_at,
+            meta=meta,
+            reference=reference,
+            label=label,
+            interventie=interventie,
+            programma=programma,
+            taakveld=taakveld,
+            kind=kind,
+            origin=origin,
+            base_deelproducten=tuple(base_deelproducten),
+            amounts=amounts,
+            authority=authority,
+        )
+
+    class Imposed(Created):
+        reference: str
+        label: str
+        interventie: int | None
+        programma: str
+        taakveld: str
+        kind: TaakstellingKind
+        origin: str
+        base_deelproducten: tuple[str, ...]
+        amounts: YearAmounts
+        authority: Authority | None
+
+    class Mutation(Event):
+        mutation_id: UUID
+        fiscal_year: int
+        authority: Authority
+
+        def delta(self) -> Money:
+            raise NotImplementedError
+
+        def apply(self, aggregate: Any) -> None:
+            taakstelling = cast(Taakstelling, aggregate)
+            current = taakstelling.amounts.get(self.fiscal_year, Money.zero())
+            taakstelling.amounts[self.fiscal_year] = current + self.delta()
+            taakstelling.mutation_ids.add(self.mutation_id)
+
+    class Adjusted(Mutation):
+        amount: Money
+
+        def delta(self) -> Money:
+            return self.amount
+
+    class ShiftedOut(Mutation):
+        """Verlegd: part of this target moves to another taakstelling for that year."""
+
+        amount: Money
+        to_taakstelling: UUID
+
+        def delta(self) -> Money:
+            return -self.amount
+
+    class ShiftedIn(Mutation):
+        amount: Money
+        from_taakstelling: UUID
+
+        def delta(self) -> Money:
+            return self.amount
+
+    class YearCancelled(Mutation):
+        """The target for one year is cancelled; `coverage` names what covers it instead."""
+
+        amount: Money
+        coverage: str
+
+        def delta(self) -> Money:
+            return -self.amount
+
+    def amount_for(self, year: int) -> Money:
+        return self.amounts.get(year, Money.zero())
+
+    def _check_new(self, mutation_id: UUID) -> None:
+        if mutation_id in self.mutation_ids:
+            raise DuplicateError(
+                f"mutation {mutation_id} was already applied to {self.reference!r}",
+                field="mutation_id",
+            )
+
+    def _check_year(self, year: int) -> None:
+        check_taakveld(self.taakveld, year)
+
+    def adjust(
+        self, *, fiscal_year: int, delta: Money, authority: Authority, mutation_id: UUID,
+        meta: Meta, recorded_at: datetime,
+    ) -> None:
+        self._check_new(mutation_id)
+        self._check_year(fiscal_year)
+        if delta.is_zero():
+            raise InvalidInputError("an adjustment changes the amount", field="amount")
+        if (self.amount_for(fiscal_year) + delta).is_negative():
+            raise TaakstellingError(
+                f"{self.reference!r} holds {self.amount_for(fiscal_year)} for {fiscal_year};"
+                f" it cannot fall by {-delta}",
+                field="amount",
+            )
+        self.trigger_event(
+            self.Adjusted, timestamp=recorded_at, meta=meta, mutation_id=mutation_id,
+            fiscal_year=fiscal_year, authority=authority, amount=delta,
+        )
+
+    def shift_out(
+        self, *, fiscal_year: int, amount: Money, to: Taakstelling, authority: Authority,
+        mutation_id: UUID, meta: Meta, recorded_at: datetime,
+    ) -> None:
+        self._check_new(mutation_id)
+        if to.id == self.id:
+            raise TaakstellingError("a taakstelling cannot shift to itself", field="to")
+        if not amount.is_positive():
+            raise InvalidInputError("the amount must be more than zero", field="amount")
+        if amount > self.amount_for(fiscal_year):
+            raise TaakstellingError(
+                f"{self.reference!r} holds {self.amount_for(fiscal_year)} for {fiscal_year};"
+                f" it cannot shift {amount}",
+                field="amount",
+            )
+        self.trigger_event(
+            self.ShiftedOut, timestamp=recorded_at, meta=meta, mutation_id=mutation_id,
+            fiscal_year=fiscal_year, authority=authority, amount=amount, to_taakstelling=to.id,
+        )
+
+    def shift_in(
+        self, *, fiscal_year: int, amount: Money, source: Taakstelling, authority: Authority,
+        mutation_id: UUID, meta: Meta, recorded_at: datetime,
+    ) -> None:
+        self._check_new(mutation_id)
+        self._check_year(fiscal_year)
+        self.trigger_event(
+            self.ShiftedIn, timestamp=recorded_at, meta=meta, mutation_id=mutation_id,
+            fiscal_year=fiscal_year, authority=authority, amount=amount,
+            from_taakstelling=source.id,
+        )
+
+    def cancel_year(
+        self, *, fiscal_year: int, coverage: str, authority: Authority, mutation_id: UUID,
+        meta: Meta, recorded_at: datetime,
+    ) -> None:
+        self._check_new(mutation_id)
+        if not coverage.strip():
+            raise TaakstellingError(
+                "cancelling a year names the coverage that replaces it", field="coverage"
+            )
+        amount = self.amount_for(fiscal_year)
+        if amount.is_zero():
+            raise TaakstellingError(
+                f"{self.reference!r} has nothing to cancel in {fiscal_year}", field="fiscal_year"
+            )
+        self.trigger_event(
+            self.YearCancelled, timestamp=recorded_at, meta=meta, mutation_id=mutation_id,
+            fiscal_year=fiscal_year, authority=authority, amount=amount, coverage=coverage,
+        )

@@ -1,0 +1,78 @@
+"""JSON transcodings for our value objects, so every event can be stored and read back."""
+
+from __future__ import annotations
+
+import dataclasses
+from enum import Enum
+from typing import Any
+
+from eventsourcing.persistence import JSONTranscoder, Transcoding
+
+from domain.decision import MandateScope
+from domain.events import Authority, Body, DecisionKind, MutationKind
+from domain.money import Money
+from domain.realisation import RealisationStatus
+from domain.report import ColumnSpec, Measure, RowSpec, TableSpec, TotalSpec
+from domain.reserve import ReserveKind
+from domain.taakstelling import TaakstellingKind
+from domain.values import LineKey, Meta, Period, Side, YearAmounts
+
+
+class MoneyAsStr(Transcoding):
+    type = Money
+    name = "money"
+
+    def encode(self, obj: Money) -> str:
+        return str(obj)
+
+    def decode(self, data: str) -> Money:
+        return Money.parse(data)
+
+
+class EnumAsValue(Transcoding):
+    def __init__(self, enum: type[Enum]) -> None:
+        self.type = enum
+        self.name = enum.__name__
+
+    def encode(self, obj: Enum) -> Any:
+        return obj.value
+
+    def decode(self, data: Any) -> Enum:
+        return self.type(data)
+
+
+def _tuples(value: Any) -> Any:
+    # JSON has no tuple (and encodes str-mixin enums as bare strings, so ours are plain Enums); our value objects hold tuples, so lists come back as tuples.
+    if isinstance(value, list):
+        return tuple(_tuples(item) for item in value)
+    return value
+
+
+class DataclassAsDict(Transcoding):
+    def __init__(self, cls: type[Any]) -> None:
+        self.type = cls
+        self.name = cls.__name__
+
+    def encode(self, obj: Any) -> dict[str, Any]:
+        return {field.name: getattr(obj, field.name) for field in dataclasses.fields(obj)}
+
+    def decode(self, data: dict[str, Any]) -> Any:
+        return self.type(**{key: _tuples(value) for key, value in data.items()})
+
+
+ENUMS: tuple[type[Enum], ...] = (
+    Body, DecisionKind, MutationKind, Side, TaakstellingKind, RealisationStatus, ReserveKind,
+    Measure,
+)
+VALUE_OBJECTS: tuple[type[Any], ...] = (
+    Meta, Period, LineKey, YearAmounts, Authority, MandateScope, TableSpec, ColumnSpec, RowSpec,
+    TotalSpec,
+)
+
+
+def register(transcoder: JSONTranscoder) -> None:
+    transcoder.register(MoneyAsStr())
+    for enum in ENUMS:
+        transcoder.register(EnumAsValue(enum))
+    for cls in VALUE_OBJECTS:
+        transcoder.register(DataclassAsDict(cls))

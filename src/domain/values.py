@@ -1,0 +1,168 @@
+"""Value objects shared by the aggregates: periods, provenance, line keys, per-year amounts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+from uuid import UUID
+
+from domain.errors import InvalidInputError, InvalidTimeError
+from domain.money import Money
+
+MIN_FISCAL_YEAR = 2000
+MAX_FISCAL_YEAR = 2100
+
+
+def check_fiscal_year(year: int, field: str = "fiscal_year") -> int:
+    if isinstance(year, bool) or not isinstance(year, int):
+        raise InvalidInputError(f"fiscal year must be a whole year, not {year!r}", field=field)
+    if not MIN_FISCAL_YEAR <= year <= MAX_FISCAL_YEAR:
+        raise InvalidInputError(f"fiscal year {year} is out of range", field=field)
+    return year
+
+
+def check_aware(moment: datetime, field: str) -> datetime:
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise InvalidTimeError(f"{field} must carry a time zone", field=field)
+    return moment
+
+
+class Side(Enum):
+    """Budget lines and realisations are lasten (expenses) or baten (revenue)."""
+
+    LASTEN = "lasten"
+    BATEN = "baten"
+
+
+@dataclass(frozen=True)
+class Period:
+    """The valid period of an event: a fiscal year or a run of years, optionally a quarter."""
+
+    first_year: int
+    last_year: int
+    quarter: int | None = None
+
+    def __post_init__(self) -> None:
+        check_fiscal_year(self.first_year)
+        check_fiscal_year(self.last_year)
+        if self.last_year < self.first_year:
+            raise InvalidInputError("a period cannot end before it starts", field="period")
+        if self.quarter is not None and (
+            self.quarter not in (1, 2, 3, 4) or self.first_year != self.last_year
+        ):
+            raise InvalidInputError("a quarter is 1 to 4 of a single year", field="quarter")
+
+    @classmethod
+    def year(cls, year: int, quarter: int | None = None) -> Period:
+        return cls(year, year, quarter)
+
+    @classmethod
+    def spanning(cls, years: Iterable[int]) -> Period:
+        ordered = sorted(years)
+        if not ordered:
+            raise InvalidInputError("a period needs at least one year", field="period")
+        return cls(ordered[0], ordered[-1])
+
+    def __str__(self) -> str:
+        text = str(self.first_year)
+        if self.last_year != self.first_year:
+            text += f"..{self.last_year}"
+        if self.quarter is not None:
+            text += f"-Q{self.quarter}"
+        return text
+
+
+@dataclass(frozen=True)
+class Meta:
+    """Who, why and when, on every event (ADR 0002).
+
+    `recorded_at` is the event's `timestamp`, set by the application's clock. `known_at` is
+    the business moment the fact became true or known. `decision_id` or `source` says why.
+    `import_id` marks history loaded at go-live, so the trail never hides an import.
+    """
+
+    actor: str
+    known_at: datetime
+    period: Period
+    decision_id: UUID | None
+    source: str | None
+    import_id: str | None
+
+
+@dataclass(frozen=True)
+class LineKey:
+    """The dimensions that identify a budget line (and a realisation subject)."""
+
+    fiscal_year: int
+    programma: str
+    taakveld: str | None
+    side: Side = Side.LASTEN
+    deelproduct: str | None = None
+    interventie: int | None = None
+    fund: str | None = None
+
+    def __post_init__(self) -> None:
+        check_fiscal_year(self.fiscal_year)
+        if not self.programma.strip():
+            raise InvalidInputError("a line needs a programma", field="programma")
+        if self.interventie is not None and (
+            isinstance(self.interventie, bool) or self.interventie < 1
+        ):
+            raise InvalidInputError("interventie is a positive number", field="interventie")
+
+    def label(self) -> str:
+        parts = [str(self.fiscal_year), self.programma]
+        if self.taakveld:
+            parts.append(f"taakveld {self.taakveld}")
+        if self.deelproduct:
+            parts.append(f"deelproduct {self.deelproduct}")
+        if self.interventie is not None:
+            parts.append(f"interventie {self.interventie}")
+        if self.fund:
+            parts.append(f"fund {self.fund}")
+        parts.append(self.side.value)
+        return " / ".join(parts)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "fiscal_year": self.fiscal_year,
+            "programma": self.programma,
+            "taakveld": self.taakveld,
+            "side": self.side.value,
+            "deelproduct": self.deelproduct,
+            "interventie": self.interventie,
+            "fund": self.fund,
+        }
+
+
+@dataclass(frozen=True)
+class YearAmounts:
+    """Amounts per fiscal year, ordered by year (a taakstelling's series)."""
+
+    items: tuple[tuple[int, Money], ...]
+
+    def __post_init__(self) -> None:
+        years = [year for year, _ in self.items]
+        for year in years:
+            check_fiscal_year(year, "years")
+        if len(set(years)) != len(years):
+            raise InvalidInputError("a year appears twice", field="years")
+        object.__setattr__(self, "items", tuple(sorted(self.items)))
+
+    @classmethod
+    def of(cls, mapping: dict[int, Money]) -> YearAmounts:
+        return cls(tuple(mapping.items()))
+
+    def __iter__(self) -> Iterator[tuple[int, Money]]:
+        return iter(self.items)
+
+    def years(self) -> list[int]:
+        return [year for year, _ in self.items]
+
+    def get(self, year: int) -> Money:
+        for item_year, amount in self.items:
+            if item_year == year:
+                return amount
+        return Money.zero()
