@@ -8,7 +8,7 @@ never reads it (ADR 0002).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 from uuid import UUID, uuid4, uuid5
@@ -182,16 +182,19 @@ class Begroting(Application[UUID]):
         giver = self._existing_line(source, "source")
         taker = self._line(target, meta, now)
         store = self._get(Reserve, Reserve.id_for(reserve), f"reserve {reserve!r}", "reserve")
+        # Each of the four facts is valid for its own year: T gives and stores, T+n takes.
+        given = replace(meta, period=Period.year(source.fiscal_year))
+        taken = replace(meta, period=Period.year(target.fiscal_year))
         giver.carry_over(amount=amount, to_line=taker.id, reserve_id=store.id,
-                         authority=authority, mutation_id=mutation, meta=meta, recorded_at=now)
+                         authority=authority, mutation_id=mutation, meta=given, recorded_at=now)
         store.deposit(fiscal_year=source.fiscal_year, amount=amount, earmark=FREE,
-                      authority=authority, mutation_id=uuid5(mutation, "storting"), meta=meta,
+                      authority=authority, mutation_id=uuid5(mutation, "storting"), meta=given,
                       recorded_at=now)
         store.withdraw(fiscal_year=target.fiscal_year, amount=amount, earmark=FREE,
                        authority=authority, mutation_id=uuid5(mutation, "onttrekking"),
-                       meta=meta, recorded_at=now)
+                       meta=taken, recorded_at=now)
         taker.carry_in(amount=amount, from_line=giver.id, reserve_id=store.id,
-                       authority=authority, mutation_id=mutation, meta=meta, recorded_at=now)
+                       authority=authority, mutation_id=mutation, meta=taken, recorded_at=now)
         return self._save({"source": giver.id, "target": taker.id, "reserve": store.id},
                           giver, store, taker)
 
@@ -346,20 +349,21 @@ class Begroting(Application[UUID]):
         reserve = self._get(Reserve, Reserve.id_for(code), f"reserve {code!r}", "code")
         lines: list[BudgetLine] = []
         for year in years:
+            in_year = replace(meta, period=Period.year(year))
             total = Money.zero()
             for key, amount in allocations.items():
                 if key.fiscal_year != year:
                     continue
                 if not amount.is_positive():
                     raise InvalidInputError("an allocation is more than zero", field="allocations")
-                line = self._line(key, meta, now)
-                line.amend(delta=amount, authority=authority, mutation_id=mutation, meta=meta,
+                line = self._line(key, in_year, now)
+                line.amend(delta=amount, authority=authority, mutation_id=mutation, meta=in_year,
                            recorded_at=now)
                 lines.append(line)
                 total = total + amount
             reserve.withdraw(fiscal_year=year, amount=total, earmark=earmark,
                              authority=authority, mutation_id=uuid5(mutation, str(year)),
-                             meta=meta, recorded_at=now)
+                             meta=in_year, recorded_at=now)
         return self._save({"reserve": reserve.id}, reserve, *lines)
 
     # -- fiscal years and reports ------------------------------------------------------

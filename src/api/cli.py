@@ -1,0 +1,326 @@
+"""The `begroting` command line. It only translates: parse, call a use case or a query,
+print. Errors print one line and exit non-zero; nothing is half-written."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, Engine
+
+from api.demo import nijmegen
+from api.settings import Settings
+from domain.application import Begroting
+from domain.errors import DomainError
+from projections import lineage, queries, reports
+from projections.database import (
+    ConfigurationError,
+    Database,
+    DatabaseUnavailableError,
+    migrate,
+    open_application,
+)
+from projections.runner import ProjectionRunner
+
+
+class CliError(Exception):
+    pass
+
+
+@dataclass
+class Ledger:
+    """The application, its read model and the runner that keeps the two in step."""
+
+    app: Begroting
+    engine: Engine
+    runner: ProjectionRunner
+
+    def close(self) -> None:
+        self.app.close()
+        self.engine.dispose()
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+def open_ledger(url: str, *, schema: str | None = None,
+                clock: Callable[[], datetime] = system_clock) -> Ledger:
+    database = Database.parse(url, schema)
+    app = open_application(database, clock)
+    engine = database.create_engine()
+    try:
+        migrate(engine)
+    except Exception as error:
+        app.close()
+        raise DatabaseUnavailableError(f"cannot migrate {database.redacted()}: {error}") from error
+    return Ledger(app, engine, ProjectionRunner(app, engine))
+
+
+@contextmanager
+def ledger_for(args: argparse.Namespace) -> Iterator[Ledger]:
+    ledger = open_ledger(args.db or Settings().db_url)
+    try:
+        ledger.runner.catch_up()
+        yield ledger
+    finally:
+        ledger.close()
+
+
+@contextmanager
+def reading(ledger: Ledger) -> Iterator[tuple[Connection, int]]:
+    reached = ledger.runner.position()
+    with ledger.engine.connect() as conn:
+        yield conn, reached
+
+
+def _json(value: Any) -> str:
+    def default(obj: Any) -> Any:
+        if isinstance(obj, Decimal):
+            return str(obj)
+        raise TypeError(type(obj).__name__)
+
+    return json.dumps(value, default=default, ensure_ascii=False, indent=2)
+
+
+def _print_rows(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> None:
+    widths = {c: max([len(c)] + [len(_cell(r.get(c))) for r in rows]) for c in columns}
+    print("  ".join(c.ljust(widths[c]) for c in columns))
+    for row in rows:
+        print("  ".join(_cell(row.get(c)).ljust(widths[c]) for c in columns))
+
+
+def _cell(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+# -- commands --------------------------------------------------------------------------
+
+
+def cmd_demo(args: argparse.Namespace) -> None:
+    with ledger_for(args) as ledger:
+        result = nijmegen.load(ledger.app)
+        position = ledger.runner.catch_up()
+    state = "loaded" if result.recorded else "already loaded"
+    print(f"Nijmegen demo history {state}: {result.recorded} commands recorded, "
+          f"{result.skipped} already present; read model at log position {position}.")
+
+
+def cmd_report(args: argparse.Namespace) -> None:
+    with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
+        report = reports.render_report(conn, args.report_id, args.as_of, reached)
+    print(_json(report) if args.format == "json" else reports.format_table(report))
+
+
+def cmd_reports(args: argparse.Namespace) -> None:
+    with ledger_for(args) as ledger, reading(ledger) as (conn, _):
+        rows = reports.list_reports(conn)
+    _print_rows(rows, ["report", "published_at", "knowledge_cutoff", "log_position", "title"])
+
+
+def cmd_history(args: argparse.Namespace) -> None:
+    with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
+        basis = queries.resolve_basis(conn, args.as_of, reached)
+        if args.taakstelling:
+            if args.year is None:
+                raise CliError("--year is required")
+            entries = lineage.taakstelling_lineage(conn, basis, reference=args.taakstelling,
+                                                   fiscal_year=args.year)
+        elif args.realisation:
+            entries = lineage.realisation_lineage(
+                conn, basis, fiscal_year=args.year, deelproduct=args.deelproduct,
+                fund=args.fund, interventie=args.interventie)
+        else:
+            entries = lineage.budget_lineage(
+                conn, basis, fiscal_year=args.year, fund=args.fund, interventie=args.interventie,
+                taakveld=args.taakveld, programma=args.programma)
+    if args.format == "json":
+        print(_json({"basis": basis.to_json(), "entries": entries}))
+        return
+    print(basis.describe())
+    if not entries:
+        print("no events behind this figure")
+        return
+    _print_rows(entries, ["position", "event", "delta", "running_total", "decision", "actor",
+                          "known_at", "recorded_at", "import_id"])
+
+
+def cmd_budget(args: argparse.Namespace) -> None:
+    with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
+        basis = queries.resolve_basis(conn, args.as_of, reached)
+        if args.by:
+            rows = queries.budget_rollup(conn, basis, args.by, fiscal_year=args.year)
+            columns = ["fiscal_year", "side", args.by, "amount"]
+        else:
+            rows = queries.budget_lines(conn, basis, fiscal_year=args.year, fund=args.fund)
+            columns = ["fiscal_year", "programma", "taakveld", "interventie", "fund", "side",
+                       "amount", "mutations"]
+    _emit(args, basis, rows, columns)
+
+
+def cmd_taakstellingen(args: argparse.Namespace) -> None:
+    with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
+        basis = queries.resolve_basis(conn, args.as_of, reached)
+        rows = queries.taakstelling_amounts(conn, basis)
+        bases = {r["deelproduct"]: r["amount"] for r in queries.realisation_amounts(
+            conn, basis, fiscal_year=args.base_year)}
+    years = sorted({y for r in rows for y in r["amounts"]})
+    flat = []
+    for row in rows:
+        deelproducten = json.loads(row["base_deelproducten"])
+        base = sum((bases.get(d, Decimal(0)) for d in deelproducten), Decimal(0))
+        entry = {k: row[k] for k in ("reference", "interventie", "taakveld", "kind", "label")}
+        entry["base"] = "+".join(deelproducten) or None
+        entry[f"realisatie-{args.base_year}"] = base if deelproducten else None
+        for year in years:
+            amount = row["amounts"].get(year)
+            entry[str(year)] = amount
+            entry[f"relatief-{year}"] = (
+                f"{(amount / base * 100).quantize(Decimal('0.1'))}%"
+                if amount and base else None)
+        flat.append(entry)
+    columns = ["interventie", "reference", "kind", "taakveld", *[str(y) for y in years],
+               "base", f"realisatie-{args.base_year}", *[f"relatief-{y}" for y in years]]
+    _emit(args, basis, flat, columns)
+
+
+def cmd_realisations(args: argparse.Namespace) -> None:
+    with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
+        basis = queries.resolve_basis(conn, args.as_of, reached)
+        rows = queries.realisation_amounts(conn, basis, fiscal_year=args.year, fund=args.fund)
+    for row in rows:
+        row["name"] = nijmegen.DEELPRODUCT_NAMES.get(row["deelproduct"] or "")
+    _emit(args, basis, rows, ["fiscal_year", "quarter", "deelproduct", "name", "fund",
+                              "interventie", "amount", "status", "version"])
+
+
+def cmd_reserves(args: argparse.Namespace) -> None:
+    with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
+        basis = queries.resolve_basis(conn, args.as_of, reached)
+        rows = queries.reserve_balances(conn, basis)
+    _emit(args, basis, rows, ["code", "name", "earmark", "fiscal_year", "mutation"])
+
+
+def cmd_slotwijzigingen(args: argparse.Namespace) -> None:
+    with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
+        basis = queries.resolve_basis(conn, args.as_of, reached)
+        rows = queries.slotwijzigingen(conn, basis, fiscal_year=args.year)
+    _emit(args, basis, rows, ["fiscal_year", "decision", "kind", "taakveld", "interventie",
+                              "fund", "delta", "known_at", "position"])
+
+
+def cmd_log(args: argparse.Namespace) -> None:
+    with ledger_for(args) as ledger, reading(ledger) as (conn, _):
+        rows = queries.audit_log(conn, after=args.after, limit=args.limit)
+    if args.format == "json":
+        print(_json(rows))
+        return
+    _print_rows(rows, ["position", "event_type", "period", "known_at", "recorded_at", "actor",
+                       "decision", "import_id"])
+
+
+def cmd_rebuild(args: argparse.Namespace) -> None:
+    with ledger_for(args) as ledger:
+        position = ledger.runner.rebuild()
+    print(f"read model rebuilt from the log up to position {position}")
+
+
+def _emit(args: argparse.Namespace, basis: queries.Basis, rows: list[dict[str, Any]],
+          columns: Sequence[str]) -> None:
+    if args.format == "json":
+        print(_json({"basis": basis.to_json(), "rows": rows}))
+        return
+    print(basis.describe())
+    _print_rows(rows, columns)
+
+
+# -- parser ----------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="begroting", description=__doc__)
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", help="database URL (default: $BEGROTING_DB_URL or "
+                                      "sqlite:///begroting.sqlite3)")
+    common.add_argument("--format", choices=("table", "json"), default="table")
+    as_of = argparse.ArgumentParser(add_help=False)
+    as_of.add_argument("--as-of", help="now, a moment (YYYY-MM-DD or ISO 8601) or a report id")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    sub.add_parser("demo", parents=[common], help="load the Nijmegen demo history"
+                   ).set_defaults(func=cmd_demo)
+    p = sub.add_parser("report", parents=[common], help="print a report's tables")
+    p.add_argument("report_id")
+    p.add_argument("--as-of", help="another basis: now, a moment or a report id")
+    p.set_defaults(func=cmd_report)
+    sub.add_parser("reports", parents=[common], help="list published reports"
+                   ).set_defaults(func=cmd_reports)
+
+    p = sub.add_parser("history", parents=[common, as_of],
+                       help="explain one figure: the events behind it")
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--fund")
+    p.add_argument("--interventie", type=int)
+    p.add_argument("--taakveld")
+    p.add_argument("--programma")
+    p.add_argument("--deelproduct")
+    p.add_argument("--taakstelling", help="a taakstelling reference")
+    p.add_argument("--realisation", action="store_true", help="explain a realisation")
+    p.set_defaults(func=cmd_history)
+
+    p = sub.add_parser("budget", parents=[common, as_of], help="current budget per line")
+    p.add_argument("--year", type=int)
+    p.add_argument("--fund")
+    p.add_argument("--by", choices=queries.ROLLUPS, help="roll up by a dimension")
+    p.set_defaults(func=cmd_budget)
+    p = sub.add_parser("taakstellingen", parents=[common, as_of],
+                       help="taakstellingen per measure and year, with relative weight")
+    p.add_argument("--base-year", type=int, default=2017)
+    p.set_defaults(func=cmd_taakstellingen)
+    p = sub.add_parser("realisations", parents=[common, as_of], help="realisations")
+    p.add_argument("--year", type=int)
+    p.add_argument("--fund")
+    p.set_defaults(func=cmd_realisations)
+    sub.add_parser("reserves", parents=[common, as_of], help="reserve mutations per year"
+                   ).set_defaults(func=cmd_reserves)
+    p = sub.add_parser("slotwijzigingen", parents=[common, as_of],
+                       help="slotwijzigingen per fiscal year")
+    p.add_argument("--year", type=int)
+    p.set_defaults(func=cmd_slotwijzigingen)
+    p = sub.add_parser("log", parents=[common], help="the audit log, one row per event")
+    p.add_argument("--after", type=int, default=0)
+    p.add_argument("--limit", type=int, default=100)
+    p.set_defaults(func=cmd_log)
+    sub.add_parser("rebuild", parents=[common], help="rebuild the read model from the log"
+                   ).set_defaults(func=cmd_rebuild)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        args.func(args)
+    except (CliError, ConfigurationError, DatabaseUnavailableError, queries.BasisError,
+            DomainError) as error:
+        print(f"begroting: {error}", file=sys.stderr)
+        return 2
+    except ValueError as error:  # e.g. a malformed setting
+        print(f"begroting: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def actor() -> str:
+    return f"cli:{getpass.getuser()}"
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,125 @@
+"""One database URL chooses the engine: SQLite (embedded default) or PostgreSQL.
+
+The event log lives in the eventsourcing core recorder's table; the read model in our
+SQLAlchemy tables in the same database (ADR 0004). Opening a ledger creates what is missing
+and migrates the read-model schema to head.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+import migrations
+from domain.application import Begroting, Clock
+
+
+class ConfigurationError(Exception):
+    """The database setting is missing, malformed or unsafe."""
+
+
+class DatabaseUnavailableError(Exception):
+    """The database could not be reached or opened."""
+
+
+@dataclass(frozen=True)
+class Database:
+    url: str
+    schema: str | None = None  # PostgreSQL only: isolates a ledger (tests use one per test)
+
+    @classmethod
+    def parse(cls, text: str, schema: str | None = None) -> Database:
+        try:
+            url = make_url(text)
+        except ArgumentError:
+            raise ConfigurationError(f"not a database URL: {text!r}") from None
+        if url.get_backend_name() == "sqlite":
+            if not url.database or url.database == ":memory:":
+                raise ConfigurationError("a SQLite URL names a file: sqlite:///path/to/file")
+            return cls(url.render_as_string(hide_password=False), None)
+        if url.get_backend_name() == "postgresql":
+            if not url.database:
+                raise ConfigurationError("a PostgreSQL URL names a database")
+            url = url.set(drivername="postgresql+psycopg")
+            return cls(url.render_as_string(hide_password=False), schema)
+        raise ConfigurationError(
+            f"unsupported database {url.get_backend_name()!r}: use sqlite:/// or postgresql://"
+        )
+
+    def redacted(self) -> str:
+        return make_url(self.url).render_as_string(hide_password=True)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return make_url(self.url).get_backend_name() == "sqlite"
+
+    @property
+    def events_table(self) -> str:
+        return "stored_events" if self.is_sqlite else "begroting_events"
+
+    def eventsourcing_env(self) -> dict[str, str]:
+        url = make_url(self.url)
+        if self.is_sqlite:
+            return {
+                "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+                "SQLITE_DBNAME": url.database or "",
+                "SQLITE_LOCK_TIMEOUT": "30",
+            }
+        env = {
+            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "POSTGRES_DBNAME": url.database or "",
+            "POSTGRES_HOST": url.host or "127.0.0.1",
+            "POSTGRES_PORT": str(url.port or 5432),
+            "POSTGRES_USER": url.username or "postgres",
+            "POSTGRES_PASSWORD": url.password or "",
+            "POSTGRES_CONNECT_TIMEOUT": "5",
+            "POSTGRES_POOL_SIZE": "2",
+            "POSTGRES_MAX_OVERFLOW": "4",
+        }
+        if self.schema:
+            env["POSTGRES_SCHEMA"] = self.schema
+        return env
+
+    def create_engine(self) -> Engine:
+        if self.is_sqlite:
+            path = make_url(self.url).database
+            if path is not None:
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+            engine = create_engine(self.url)
+
+            @event.listens_for(engine, "connect")
+            def _pragmas(dbapi_connection: Any, _: Any) -> None:
+                cursor = dbapi_connection.cursor()
+                cursor.execute("PRAGMA busy_timeout = 30000")
+                cursor.execute("PRAGMA journal_mode = WAL")
+                cursor.close()
+
+            return engine
+        connect_args: dict[str, Any] = {"connect_timeout": 5}
+        if self.schema:
+            connect_args["options"] = f"-csearch_path={self.schema}"
+        return create_engine(self.url, connect_args=connect_args, pool_pre_ping=True)
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the read-model schema (and the log's append-only triggers) to head."""
+    config = Config()
+    config.set_main_option("script_location", next(iter(migrations.__path__)))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+def open_application(database: Database, clock: Clock) -> Begroting:
+    try:
+        return Begroting(database.eventsourcing_env(), clock=clock)
+    except Exception as error:  # the recorders raise driver-specific errors
+        raise DatabaseUnavailableError(f"cannot open {database.redacted()}: {error}") from error
+

@@ -1,0 +1,284 @@
+"""As-of queries over the read model. Every query takes a Basis: a knowledge cutoff on the
+known_at axis and a log position on the recorded axis; both are indexed filters (ADR 0002)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, Connection, Table, and_, func, select
+
+from projections import schema
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+_MOMENT = re.compile(r"^\d{4}-")
+
+
+class BasisError(Exception):
+    """The requested "as of" is neither a moment nor a known report."""
+
+
+class UnknownReportError(BasisError):
+    pass
+
+
+@dataclass(frozen=True)
+class Basis:
+    """What a query may see: facts known by `known_at` (None: everything) and recorded at
+    or before log `position`."""
+
+    as_of: str
+    known_at: datetime | None
+    position: int
+    report_id: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "as_of": self.as_of,
+            "report": self.report_id,
+            "knowledge_cutoff": None if self.known_at is None else self.known_at.isoformat(),
+            "log_position": self.position,
+        }
+
+    def describe(self) -> str:
+        cutoff = "everything known" if self.known_at is None else (
+            f"known by {self.known_at.astimezone(AMSTERDAM).isoformat()}")
+        origin = f"report {self.report_id}" if self.report_id else self.as_of
+        return f"as of {origin}: {cutoff}, log position {self.position}"
+
+    def filter(self, table: Table) -> ColumnElement[bool]:
+        clauses = [table.c.position <= self.position]
+        if self.known_at is not None:
+            clauses.append(table.c.known_at <= self.known_at)
+        return and_(*clauses)
+
+
+def parse_moment(text: str) -> datetime:
+    """A date means the end of that day in Amsterdam; a time without offset is Amsterdam's."""
+    try:
+        if len(text) == 10:
+            day = date.fromisoformat(text)
+            return datetime.combine(day + timedelta(days=1), time(), AMSTERDAM) - timedelta(
+                microseconds=1)
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise BasisError(
+            f"malformed moment {text!r}: use YYYY-MM-DD or ISO 8601 (2019-05-08T17:00+02:00)"
+        ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=AMSTERDAM)
+    return moment.astimezone(UTC)
+
+
+def report_basis(conn: Connection, report_id: str) -> Basis:
+    row = conn.execute(
+        select(schema.reports.c.knowledge_cutoff, schema.reports.c.position)
+        .where(schema.reports.c.report_id == report_id)
+    ).first()
+    if row is None:
+        raise UnknownReportError(f"unknown report {report_id!r}")
+    return Basis(as_of=f"report:{report_id}", known_at=row.knowledge_cutoff,
+                 position=int(row.position), report_id=report_id)
+
+
+def resolve_basis(conn: Connection, as_of: str | None, reached: int) -> Basis:
+    """`as_of`: None or "now", an ISO moment or date, or a report id (its cutoff)."""
+    if as_of is None or as_of == "now":
+        return Basis(as_of="now", known_at=None, position=reached)
+    if _MOMENT.match(as_of):
+        moment = parse_moment(as_of)
+        return Basis(as_of=moment.isoformat(), known_at=moment, position=reached)
+    return report_basis(conn, as_of.removeprefix("report:"))
+
+
+def euros(total_cents: int | None) -> Decimal:
+    return (Decimal(total_cents or 0) / 100).quantize(Decimal("0.01"))
+
+
+# -- budget ----------------------------------------------------------------------------
+
+
+def budget_lines(conn: Connection, basis: Basis, *, fiscal_year: int | None = None,
+                 fund: str | None = None) -> list[dict[str, Any]]:
+    lines, mutations = schema.budget_lines, schema.budget_mutations
+    query = (
+        select(lines, func.sum(mutations.c.delta_cents).label("total"),
+               func.count().label("mutations"))
+        .join(mutations, mutations.c.line_id == lines.c.id)
+        .where(basis.filter(mutations))
+        .group_by(*lines.c)
+        .order_by(lines.c.fiscal_year, lines.c.programma, lines.c.taakveld, lines.c.fund,
+                  lines.c.interventie, lines.c.deelproduct)
+    )
+    if fiscal_year is not None:
+        query = query.where(lines.c.fiscal_year == fiscal_year)
+    if fund is not None:
+        query = query.where(lines.c.fund == fund)
+    return [
+        {
+            "line_id": row.id, "fiscal_year": row.fiscal_year, "programma": row.programma,
+            "taakveld": row.taakveld, "side": row.side, "deelproduct": row.deelproduct,
+            "interventie": row.interventie, "fund": row.fund, "amount": euros(row.total),
+            "mutations": row.mutations,
+        }
+        for row in conn.execute(query)
+    ]
+
+
+ROLLUPS = ("programma", "taakveld", "interventie", "fund")
+
+
+def budget_rollup(conn: Connection, basis: Basis, by: str, *,
+                  fiscal_year: int | None = None) -> list[dict[str, Any]]:
+    if by not in ROLLUPS:
+        raise ValueError(f"roll up by one of {', '.join(ROLLUPS)}")
+    lines, mutations = schema.budget_lines, schema.budget_mutations
+    dimension = lines.c[by]
+    query = (
+        select(lines.c.fiscal_year, lines.c.side, dimension,
+               func.sum(mutations.c.delta_cents).label("total"))
+        .join(mutations, mutations.c.line_id == lines.c.id)
+        .where(basis.filter(mutations))
+        .group_by(lines.c.fiscal_year, lines.c.side, dimension)
+        .order_by(lines.c.fiscal_year, lines.c.side, dimension)
+    )
+    if fiscal_year is not None:
+        query = query.where(lines.c.fiscal_year == fiscal_year)
+    return [
+        {"fiscal_year": row.fiscal_year, "side": row.side, by: row[2],
+         "amount": euros(row.total)}
+        for row in conn.execute(query)
+    ]
+
+
+def slotwijzigingen(conn: Connection, basis: Basis, *,
+                    fiscal_year: int | None = None) -> list[dict[str, Any]]:
+    slot, lines = schema.slotwijzigingen, schema.budget_lines
+    query = (
+        select(slot, lines.c.programma, lines.c.taakveld, lines.c.interventie, lines.c.fund)
+        .join(lines, lines.c.id == slot.c.line_id)
+        .where(basis.filter(slot))
+        .order_by(slot.c.fiscal_year, slot.c.position)
+    )
+    if fiscal_year is not None:
+        query = query.where(slot.c.fiscal_year == fiscal_year)
+    return [
+        {
+            "position": row.position, "fiscal_year": row.fiscal_year,
+            "decision": row.decision_reference, "kind": row.kind, "programma": row.programma,
+            "taakveld": row.taakveld, "interventie": row.interventie, "fund": row.fund,
+            "delta": euros(row.delta_cents), "known_at": row.known_at.isoformat(),
+            "recorded_at": row.recorded_at.isoformat(),
+        }
+        for row in conn.execute(query)
+    ]
+
+
+# -- taakstellingen --------------------------------------------------------------------
+
+
+def taakstelling_amounts(conn: Connection, basis: Basis) -> list[dict[str, Any]]:
+    """Per taakstelling, its amount per fiscal year as of the basis."""
+    ts, mutations = schema.taakstellingen, schema.taakstelling_mutations
+    query = (
+        select(ts.c.id, ts.c.reference, ts.c.label, ts.c.interventie, ts.c.taakveld,
+               ts.c.kind, ts.c.origin, ts.c.base_deelproducten, mutations.c.fiscal_year,
+               func.sum(mutations.c.delta_cents).label("total"))
+        .join(mutations, mutations.c.taakstelling_id == ts.c.id)
+        .where(basis.filter(mutations))
+        .group_by(ts.c.id, ts.c.reference, ts.c.label, ts.c.interventie, ts.c.taakveld,
+                  ts.c.kind, ts.c.origin, ts.c.base_deelproducten, mutations.c.fiscal_year)
+        .order_by(ts.c.interventie, ts.c.position, mutations.c.fiscal_year)
+    )
+    result: dict[str, dict[str, Any]] = {}
+    for row in conn.execute(query):
+        entry = result.setdefault(row.reference, {
+            "reference": row.reference, "label": row.label, "interventie": row.interventie,
+            "taakveld": row.taakveld, "kind": row.kind, "origin": row.origin,
+            "base_deelproducten": row.base_deelproducten, "amounts": {},
+        })
+        entry["amounts"][row.fiscal_year] = euros(row.total)
+    return list(result.values())
+
+
+# -- realisations ----------------------------------------------------------------------
+
+
+def realisation_amounts(conn: Connection, basis: Basis, *, fiscal_year: int | None = None,
+                        deelproducten: Sequence[str] | None = None,
+                        fund: str | None = None) -> list[dict[str, Any]]:
+    subjects, entries = schema.realisations, schema.realisation_entries
+    latest = (
+        select(entries.c.realisation_id, func.max(entries.c.position).label("latest"),
+               func.sum(entries.c.delta_cents).label("total"))
+        .where(basis.filter(entries))
+        .group_by(entries.c.realisation_id)
+        .subquery()
+    )
+    query = (
+        select(subjects, latest.c.total, entries.c.status, entries.c.version)
+        .join(latest, latest.c.realisation_id == subjects.c.id)
+        .join(entries, entries.c.position == latest.c.latest)
+        .order_by(subjects.c.fiscal_year, subjects.c.deelproduct, subjects.c.fund,
+                  subjects.c.interventie, subjects.c.quarter)
+    )
+    if fiscal_year is not None:
+        query = query.where(subjects.c.fiscal_year == fiscal_year)
+    if deelproducten is not None:
+        query = query.where(subjects.c.deelproduct.in_(list(deelproducten)))
+    if fund is not None:
+        query = query.where(subjects.c.fund == fund)
+    return [
+        {
+            "fiscal_year": row.fiscal_year, "quarter": row.quarter, "programma": row.programma,
+            "taakveld": row.taakveld, "deelproduct": row.deelproduct,
+            "interventie": row.interventie, "fund": row.fund, "side": row.side,
+            "amount": euros(row.total), "status": row.status, "version": row.version,
+        }
+        for row in conn.execute(query)
+    ]
+
+
+# -- reserves --------------------------------------------------------------------------
+
+
+def reserve_balances(conn: Connection, basis: Basis) -> list[dict[str, Any]]:
+    reserves, mutations = schema.reserves, schema.reserve_mutations
+    query = (
+        select(reserves.c.code, reserves.c.name, reserves.c.kind, mutations.c.earmark,
+               mutations.c.fiscal_year, func.sum(mutations.c.delta_cents).label("total"))
+        .join(mutations, mutations.c.reserve_id == reserves.c.id)
+        .where(basis.filter(mutations))
+        .group_by(reserves.c.code, reserves.c.name, reserves.c.kind, mutations.c.earmark,
+                  mutations.c.fiscal_year)
+        .order_by(reserves.c.code, mutations.c.earmark, mutations.c.fiscal_year)
+    )
+    return [
+        {"code": row.code, "name": row.name, "kind": row.kind, "earmark": row.earmark,
+         "fiscal_year": row.fiscal_year, "mutation": euros(row.total)}
+        for row in conn.execute(query)
+    ]
+
+
+# -- audit log -------------------------------------------------------------------------
+
+
+def audit_log(conn: Connection, *, after: int = 0, limit: int = 100) -> list[dict[str, Any]]:
+    log = schema.audit_log
+    query = select(log).where(log.c.position > after).order_by(log.c.position).limit(limit)
+    return [
+        {
+            "position": row.position, "event_type": row.event_type,
+            "aggregate_id": row.originator_id, "version": row.originator_version,
+            "period": row.period, "known_at": row.known_at.isoformat(),
+            "recorded_at": row.recorded_at.isoformat(), "actor": row.actor,
+            "decision": row.decision_reference, "source": row.source,
+            "import_id": row.import_id, "payload": row.payload,
+        }
+        for row in conn.execute(query)
+    ]

@@ -1,0 +1,112 @@
+"""Catch-up and rebuild: one code path. Read the log after the lowest tracked position,
+apply each event to every projection still behind it, and commit the rows together with
+each projection's new position: exactly once, in batches (ADR 0005)."""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Table, delete, insert, select, update
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from domain.application import Begroting
+from domain.events import Event
+from projections import schema
+from projections.projectors import PROJECTIONS, Projection
+
+BATCH_SIZE = 2000
+
+
+class ProjectionRunner:
+    def __init__(self, app: Begroting, engine: Engine,
+                 projections: Sequence[Projection] = PROJECTIONS,
+                 batch_size: int = BATCH_SIZE) -> None:
+        self.app = app
+        self.engine = engine
+        self.projections = tuple(projections)
+        self.batch_size = batch_size
+
+    def positions(self, connection: Connection | None = None) -> dict[str, int]:
+        def read(conn: Connection) -> dict[str, int]:
+            rows = conn.execute(select(schema.tracking.c.projection, schema.tracking.c.position))
+            tracked = {name: int(position) for name, position in rows}
+            return {p.name: tracked.get(p.name, 0) for p in self.projections}
+
+        if connection is not None:
+            return read(connection)
+        with self.engine.connect() as conn:
+            return read(conn)
+
+    def position(self) -> int:
+        """The log position every projection has reached."""
+        return min(self.positions().values(), default=0)
+
+    def catch_up(self) -> int:
+        """Apply every event recorded since the tracked positions. Returns the position."""
+        while True:
+            try:
+                if not self._apply_batch():
+                    return self.position()
+            except (IntegrityError, OperationalError):
+                # Another process applied the same batch first; its commit wins, ours rolled
+                # back whole. Read the positions again and go on from there.
+                time.sleep(0.05)
+
+    def wait_for(self, position: int, timeout: float = 10.0) -> int:
+        deadline = time.monotonic() + timeout
+        reached = self.catch_up()
+        while reached < position and time.monotonic() < deadline:
+            time.sleep(0.05)
+            reached = self.catch_up()
+        return reached
+
+    def rebuild(self, names: Sequence[str] | None = None) -> int:
+        """Truncate the chosen projections (all by default) and their tracking, then catch up."""
+        chosen = [p for p in self.projections if names is None or p.name in names]
+        with self.engine.begin() as conn:
+            for projection in chosen:
+                for table in projection.tables:
+                    conn.execute(delete(table))
+                conn.execute(delete(schema.tracking).where(
+                    schema.tracking.c.projection == projection.name))
+        return self.catch_up()
+
+    def _apply_batch(self) -> bool:
+        with self.engine.begin() as conn:
+            positions = self.positions(conn)
+            start = min(positions.values()) + 1
+            notifications = self.app.recorder.select_notifications(
+                start=start, limit=self.batch_size)
+            if not notifications:
+                return False
+            rows: dict[Table, list[dict[str, Any]]] = defaultdict(list)
+            for notification in notifications:
+                domain_event = self.app.mapper.to_domain_event(notification)
+                if not isinstance(domain_event, Event):
+                    continue
+                for projection in self.projections:
+                    if notification.id <= positions[projection.name]:
+                        continue
+                    for table, row in projection.rows(domain_event, notification.id,
+                                                       notification.state):
+                        rows[table].append(row)
+            for table, table_rows in rows.items():
+                conn.execute(insert(table), table_rows)
+            last = notifications[-1].id
+            tracked = self._tracked(conn)
+            for projection in self.projections:
+                if projection.name not in tracked:
+                    conn.execute(insert(schema.tracking).values(
+                        projection=projection.name, position=last))
+                else:
+                    conn.execute(update(schema.tracking)
+                                 .where(schema.tracking.c.projection == projection.name)
+                                 .values(position=last))
+            return True
+
+    @staticmethod
+    def _tracked(conn: Connection) -> set[str]:
+        return set(conn.execute(select(schema.tracking.c.projection)).scalars())

@@ -1,0 +1,289 @@
+"""Read-model tables. Alembic owns their DDL (migrations/); these objects serve queries.
+
+Money is stored as integer cents (exact on SQLite and PostgreSQL alike); moments as naive
+UTC. Every fact row keeps its log position, known_at and recorded_at, so an as-of query is
+an indexed filter over rows, never a replay (ADR 0005).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Dialect,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+)
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Aware datetimes in, stored as naive UTC, aware UTC out."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            value = datetime.fromisoformat(value)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+metadata = MetaData()
+
+
+def _when() -> list[Column[Any]]:
+    return [
+        Column("known_at", UtcDateTime, nullable=False),
+        Column("recorded_at", UtcDateTime, nullable=False),
+    ]
+
+
+def _authority() -> list[Column[Any]]:
+    return [
+        Column("decision_id", String(32)),
+        Column("decision_reference", String(200)),
+        Column("decision_body", String(16)),
+        Column("decision_kind", String(32)),
+        Column("mandate_id", String(32)),
+    ]
+
+
+tracking = Table(
+    "projection_tracking",
+    metadata,
+    Column("projection", String(64), primary_key=True),
+    Column("position", BigInteger, nullable=False),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("position", BigInteger, primary_key=True, autoincrement=False),
+    Column("originator_id", String(32), nullable=False),
+    Column("originator_version", Integer, nullable=False),
+    Column("event_type", String(100), nullable=False),
+    *_when(),
+    Column("period", String(20), nullable=False),
+    Column("fiscal_year_first", Integer, nullable=False),
+    Column("fiscal_year_last", Integer, nullable=False),
+    Column("quarter", Integer),
+    Column("actor", String(200), nullable=False),
+    Column("decision_id", String(32)),
+    Column("decision_reference", String(200)),
+    Column("source", Text),
+    Column("import_id", String(100)),
+    Column("payload", Text, nullable=False),
+)
+
+decisions = Table(
+    "decisions",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("reference", String(200), nullable=False, unique=True),
+    Column("title", Text, nullable=False),
+    Column("body", String(16), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("mandate_id", String(32)),
+    Column("mandate_scope", Text),
+    Column("position", BigInteger, nullable=False),
+)
+
+decision_events = Table(
+    "decision_events",
+    metadata,
+    Column("position", BigInteger, primary_key=True, autoincrement=False),
+    Column("decision_id", String(32), nullable=False),
+    Column("status", String(16), nullable=False),
+    *_when(),
+    Column("actor", String(200), nullable=False),
+)
+
+budget_lines = Table(
+    "budget_lines",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("fiscal_year", Integer, nullable=False),
+    Column("programma", String(200), nullable=False),
+    Column("taakveld", String(16), nullable=False),
+    Column("side", String(8), nullable=False),
+    Column("deelproduct", String(32)),
+    Column("interventie", Integer),
+    Column("fund", String(100)),
+    Column("position", BigInteger, nullable=False),
+)
+
+budget_mutations = Table(
+    "budget_mutations",
+    metadata,
+    Column("position", BigInteger, primary_key=True, autoincrement=False),
+    Column("line_id", String(32), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("delta_cents", BigInteger, nullable=False),
+    Column("mutation_id", String(32), nullable=False),
+    Column("counterpart_id", String(32)),
+    *_authority(),
+    *_when(),
+    Column("actor", String(200), nullable=False),
+    Column("import_id", String(100)),
+)
+
+slotwijzigingen = Table(
+    "slotwijzigingen",
+    metadata,
+    Column("position", BigInteger, primary_key=True, autoincrement=False),
+    Column("fiscal_year", Integer, nullable=False),
+    Column("line_id", String(32), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("delta_cents", BigInteger, nullable=False),
+    Column("decision_id", String(32), nullable=False),
+    Column("decision_reference", String(200), nullable=False),
+    *_when(),
+)
+
+taakstellingen = Table(
+    "taakstellingen",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("reference", String(200), nullable=False, unique=True),
+    Column("label", Text, nullable=False),
+    Column("interventie", Integer),
+    Column("programma", String(200), nullable=False),
+    Column("taakveld", String(16), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("origin", String(100), nullable=False),
+    Column("base_deelproducten", Text, nullable=False),
+    Column("position", BigInteger, nullable=False),
+)
+
+taakstelling_mutations = Table(
+    "taakstelling_mutations",
+    metadata,
+    Column("position", BigInteger, primary_key=True, autoincrement=False),
+    Column("fiscal_year", Integer, primary_key=True, autoincrement=False),
+    Column("taakstelling_id", String(32), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("delta_cents", BigInteger, nullable=False),
+    Column("counterpart_id", String(32)),
+    Column("coverage", Text),
+    *_authority(),
+    *_when(),
+    Column("actor", String(200), nullable=False),
+)
+
+realisations = Table(
+    "realisations",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("fiscal_year", Integer, nullable=False),
+    Column("quarter", Integer),
+    Column("programma", String(200), nullable=False),
+    Column("taakveld", String(16)),
+    Column("side", String(8), nullable=False),
+    Column("deelproduct", String(32)),
+    Column("interventie", Integer),
+    Column("fund", String(100)),
+    Column("position", BigInteger, nullable=False),
+)
+
+realisation_entries = Table(
+    "realisation_entries",
+    metadata,
+    Column("position", BigInteger, primary_key=True, autoincrement=False),
+    Column("realisation_id", String(32), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("amount_cents", BigInteger, nullable=False),
+    Column("delta_cents", BigInteger, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("corrects_version", Integer),
+    Column("reason", Text),
+    *_when(),
+    Column("actor", String(200), nullable=False),
+    Column("source", Text),
+)
+
+reserves = Table(
+    "reserves",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("code", String(32), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("purpose", Text, nullable=False),
+    Column("position", BigInteger, nullable=False),
+)
+
+reserve_mutations = Table(
+    "reserve_mutations",
+    metadata,
+    Column("position", BigInteger, primary_key=True, autoincrement=False),
+    Column("reserve_id", String(32), nullable=False),
+    Column("fiscal_year", Integer, nullable=False),
+    Column("earmark", String(100), nullable=False),
+    Column("direction", String(16), nullable=False),
+    Column("delta_cents", BigInteger, nullable=False),
+    *_authority(),
+    *_when(),
+    Column("actor", String(200), nullable=False),
+)
+
+fiscal_year_events = Table(
+    "fiscal_year_events",
+    metadata,
+    Column("position", BigInteger, primary_key=True, autoincrement=False),
+    Column("fiscal_year", Integer, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("decision_reference", String(200)),
+    *_when(),
+)
+
+reports = Table(
+    "reports",
+    metadata,
+    Column("report_id", String(64), primary_key=True),
+    Column("id", String(32), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("published_at", UtcDateTime, nullable=False),
+    Column("knowledge_cutoff", UtcDateTime, nullable=False),
+    Column("position", BigInteger, nullable=False),
+    Column("decision_reference", String(200)),
+    Column("source", Text),
+    Column("tables", Text, nullable=False),
+    Column("recorded_at", UtcDateTime, nullable=False),
+)
+
+# The as-of filters: per figure, rows by (subject, known_at); the log by either time axis.
+Index("ix_budget_mutations_line_known", budget_mutations.c.line_id, budget_mutations.c.known_at)
+Index("ix_budget_lines_year_fund", budget_lines.c.fiscal_year, budget_lines.c.fund)
+Index("ix_slotwijzigingen_year", slotwijzigingen.c.fiscal_year, slotwijzigingen.c.known_at)
+Index(
+    "ix_taakstelling_mutations_subject",
+    taakstelling_mutations.c.taakstelling_id,
+    taakstelling_mutations.c.fiscal_year,
+    taakstelling_mutations.c.known_at,
+)
+Index("ix_realisation_entries_subject", realisation_entries.c.realisation_id,
+      realisation_entries.c.known_at)
+Index("ix_realisations_year", realisations.c.fiscal_year, realisations.c.fund)
+Index("ix_reserve_mutations_reserve", reserve_mutations.c.reserve_id, reserve_mutations.c.known_at)
+Index("ix_decision_events_decision", decision_events.c.decision_id, decision_events.c.known_at)
+Index("ix_audit_log_recorded_at", audit_log.c.recorded_at)
+Index("ix_audit_log_known_at", audit_log.c.known_at)
+Index("ix_audit_log_originator", audit_log.c.originator_id, audit_log.c.originator_version)
