@@ -13,8 +13,9 @@ config = context.config
 EVENT_STORE_TABLES = {"stored_events", "begroting_events", "tracking", "begroting_tracking"}
 
 
-def include_object(obj: object, name: str | None, type_: str, reflected: bool,
-                   compare_to: object) -> bool:
+def include_object(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
     return not (type_ == "table" and name in EVENT_STORE_TABLES)
 
 

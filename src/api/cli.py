@@ -52,8 +52,9 @@ def system_clock() -> datetime:
     return datetime.now(UTC)
 
 
-def open_ledger(url: str, *, schema: str | None = None,
-                clock: Callable[[], datetime] = system_clock) -> Ledger:
+def open_ledger(
+    url: str, *, schema: str | None = None, clock: Callable[[], datetime] = system_clock
+) -> Ledger:
     database = Database.parse(url, schema)
     app = open_application(database, clock)
     engine = database.create_engine()
@@ -110,8 +111,10 @@ def cmd_demo(args: argparse.Namespace) -> None:
         result = nijmegen.load(ledger.app)
         position = ledger.runner.catch_up()
     state = "loaded" if result.recorded else "already loaded"
-    print(f"Nijmegen demo history {state}: {result.recorded} commands recorded, "
-          f"{result.skipped} already present; read model at log position {position}.")
+    print(
+        f"Nijmegen demo history {state}: {result.recorded} commands recorded, "
+        f"{result.skipped} already present; read model at log position {position}."
+    )
 
 
 def cmd_report(args: argparse.Namespace) -> None:
@@ -132,16 +135,28 @@ def cmd_history(args: argparse.Namespace) -> None:
         if args.taakstelling:
             if args.year is None:
                 raise CliError("--year is required")
-            entries = lineage.taakstelling_lineage(conn, basis, reference=args.taakstelling,
-                                                   fiscal_year=args.year)
+            entries = lineage.taakstelling_lineage(
+                conn, basis, reference=args.taakstelling, fiscal_year=args.year
+            )
         elif args.realisation:
             entries = lineage.realisation_lineage(
-                conn, basis, fiscal_year=args.year, deelproduct=args.deelproduct,
-                fund=args.fund, interventie=args.interventie)
+                conn,
+                basis,
+                fiscal_year=args.year,
+                deelproduct=args.deelproduct,
+                fund=args.fund,
+                interventie=args.interventie,
+            )
         else:
             entries = lineage.budget_lineage(
-                conn, basis, fiscal_year=args.year, fund=args.fund, interventie=args.interventie,
-                taakveld=args.taakveld, programma=args.programma)
+                conn,
+                basis,
+                fiscal_year=args.year,
+                fund=args.fund,
+                interventie=args.interventie,
+                taakveld=args.taakveld,
+                programma=args.programma,
+            )
     if args.format == "json":
         print(_json({"basis": basis.to_json(), "entries": entries}))
         return
@@ -149,8 +164,20 @@ def cmd_history(args: argparse.Namespace) -> None:
     if not entries:
         print("no events behind this figure")
         return
-    _print_rows(entries, ["position", "event", "delta", "running_total", "decision", "actor",
-                          "known_at", "recorded_at", "import_id"])
+    _print_rows(
+        entries,
+        [
+            "position",
+            "event",
+            "delta",
+            "running_total",
+            "decision",
+            "actor",
+            "known_at",
+            "recorded_at",
+            "import_id",
+        ],
+    )
 
 
 def cmd_budget(args: argparse.Namespace) -> None:
@@ -161,8 +188,16 @@ def cmd_budget(args: argparse.Namespace) -> None:
             columns = ["fiscal_year", "side", args.by, "amount"]
         else:
             rows = queries.budget_lines(conn, basis, fiscal_year=args.year, fund=args.fund)
-            columns = ["fiscal_year", "programma", "taakveld", "interventie", "fund", "side",
-                       "amount", "mutations"]
+            columns = [
+                "fiscal_year",
+                "programma",
+                "taakveld",
+                "interventie",
+                "fund",
+                "side",
+                "amount",
+                "mutations",
+            ]
     _emit(args, basis, rows, columns)
 
 
@@ -170,8 +205,10 @@ def cmd_taakstellingen(args: argparse.Namespace) -> None:
     with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
         basis = queries.resolve_basis(conn, args.as_of, reached)
         rows = queries.taakstelling_amounts(conn, basis)
-        bases = {r["deelproduct"]: r["amount"] for r in queries.realisation_amounts(
-            conn, basis, fiscal_year=args.base_year)}
+        bases = {
+            r["deelproduct"]: r["amount"]
+            for r in queries.realisation_amounts(conn, basis, fiscal_year=args.base_year)
+        }
     years = sorted({y for r in rows for y in r["amounts"]})
     flat = []
     for row in rows:
@@ -184,11 +221,19 @@ def cmd_taakstellingen(args: argparse.Namespace) -> None:
             amount = row["amounts"].get(year)
             entry[str(year)] = amount
             entry[f"relatief-{year}"] = (
-                f"{(amount / base * 100).quantize(Decimal('0.1'))}%"
-                if amount and base else None)
+                f"{(amount / base * 100).quantize(Decimal('0.1'))}%" if amount and base else None
+            )
         flat.append(entry)
-    columns = ["interventie", "reference", "kind", "taakveld", *[str(y) for y in years],
-               "base", f"realisatie-{args.base_year}", *[f"relatief-{y}" for y in years]]
+    columns = [
+        "interventie",
+        "reference",
+        "kind",
+        "taakveld",
+        *[str(y) for y in years],
+        "base",
+        f"realisatie-{args.base_year}",
+        *[f"relatief-{y}" for y in years],
+    ]
     _emit(args, basis, flat, columns)
 
 
@@ -198,8 +243,22 @@ def cmd_realisations(args: argparse.Namespace) -> None:
         rows = queries.realisation_amounts(conn, basis, fiscal_year=args.year, fund=args.fund)
     for row in rows:
         row["name"] = nijmegen.DEELPRODUCT_NAMES.get(row["deelproduct"] or "")
-    _emit(args, basis, rows, ["fiscal_year", "quarter", "deelproduct", "name", "fund",
-                              "interventie", "amount", "status", "version"])
+    _emit(
+        args,
+        basis,
+        rows,
+        [
+            "fiscal_year",
+            "quarter",
+            "deelproduct",
+            "name",
+            "fund",
+            "interventie",
+            "amount",
+            "status",
+            "version",
+        ],
+    )
 
 
 def cmd_reserves(args: argparse.Namespace) -> None:
@@ -213,8 +272,22 @@ def cmd_slotwijzigingen(args: argparse.Namespace) -> None:
     with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
         basis = queries.resolve_basis(conn, args.as_of, reached)
         rows = queries.slotwijzigingen(conn, basis, fiscal_year=args.year)
-    _emit(args, basis, rows, ["fiscal_year", "decision", "kind", "taakveld", "interventie",
-                              "fund", "delta", "known_at", "position"])
+    _emit(
+        args,
+        basis,
+        rows,
+        [
+            "fiscal_year",
+            "decision",
+            "kind",
+            "taakveld",
+            "interventie",
+            "fund",
+            "delta",
+            "known_at",
+            "position",
+        ],
+    )
 
 
 def cmd_log(args: argparse.Namespace) -> None:
@@ -223,8 +296,19 @@ def cmd_log(args: argparse.Namespace) -> None:
     if args.format == "json":
         print(_json(rows))
         return
-    _print_rows(rows, ["position", "event_type", "period", "known_at", "recorded_at", "actor",
-                       "decision", "import_id"])
+    _print_rows(
+        rows,
+        [
+            "position",
+            "event_type",
+            "period",
+            "known_at",
+            "recorded_at",
+            "actor",
+            "decision",
+            "import_id",
+        ],
+    )
 
 
 def cmd_rebuild(args: argparse.Namespace) -> None:
@@ -233,8 +317,12 @@ def cmd_rebuild(args: argparse.Namespace) -> None:
     print(f"read model rebuilt from the log up to position {position}")
 
 
-def _emit(args: argparse.Namespace, basis: queries.Basis, rows: list[dict[str, Any]],
-          columns: Sequence[str]) -> None:
+def _emit(
+    args: argparse.Namespace,
+    basis: queries.Basis,
+    rows: list[dict[str, Any]],
+    columns: Sequence[str],
+) -> None:
     if args.format == "json":
         print(_json({"basis": basis.to_json(), "rows": rows}))
         return
@@ -248,24 +336,28 @@ def _emit(args: argparse.Namespace, basis: queries.Basis, rows: list[dict[str, A
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="begroting", description=__doc__)
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", help="database URL (default: $BEGROTING_DB_URL or "
-                                      "sqlite:///begroting.sqlite3)")
+    common.add_argument(
+        "--db", help="database URL (default: $BEGROTING_DB_URL or sqlite:///begroting.sqlite3)"
+    )
     common.add_argument("--format", choices=("table", "json"), default="table")
     as_of = argparse.ArgumentParser(add_help=False)
     as_of.add_argument("--as-of", help="now, a moment (YYYY-MM-DD or ISO 8601) or a report id")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    sub.add_parser("demo", parents=[common], help="load the Nijmegen demo history"
-                   ).set_defaults(func=cmd_demo)
+    sub.add_parser("demo", parents=[common], help="load the Nijmegen demo history").set_defaults(
+        func=cmd_demo
+    )
     p = sub.add_parser("report", parents=[common], help="print a report's tables")
     p.add_argument("report_id")
     p.add_argument("--as-of", help="another basis: now, a moment or a report id")
     p.set_defaults(func=cmd_report)
-    sub.add_parser("reports", parents=[common], help="list published reports"
-                   ).set_defaults(func=cmd_reports)
+    sub.add_parser("reports", parents=[common], help="list published reports").set_defaults(
+        func=cmd_reports
+    )
 
-    p = sub.add_parser("history", parents=[common, as_of],
-                       help="explain one figure: the events behind it")
+    p = sub.add_parser(
+        "history", parents=[common, as_of], help="explain one figure: the events behind it"
+    )
     p.add_argument("--year", type=int, required=True)
     p.add_argument("--fund")
     p.add_argument("--interventie", type=int)
@@ -281,26 +373,32 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fund")
     p.add_argument("--by", choices=queries.ROLLUPS, help="roll up by a dimension")
     p.set_defaults(func=cmd_budget)
-    p = sub.add_parser("taakstellingen", parents=[common, as_of],
-                       help="taakstellingen per measure and year, with relative weight")
+    p = sub.add_parser(
+        "taakstellingen",
+        parents=[common, as_of],
+        help="taakstellingen per measure and year, with relative weight",
+    )
     p.add_argument("--base-year", type=int, default=2017)
     p.set_defaults(func=cmd_taakstellingen)
     p = sub.add_parser("realisations", parents=[common, as_of], help="realisations")
     p.add_argument("--year", type=int)
     p.add_argument("--fund")
     p.set_defaults(func=cmd_realisations)
-    sub.add_parser("reserves", parents=[common, as_of], help="reserve mutations per year"
-                   ).set_defaults(func=cmd_reserves)
-    p = sub.add_parser("slotwijzigingen", parents=[common, as_of],
-                       help="slotwijzigingen per fiscal year")
+    sub.add_parser(
+        "reserves", parents=[common, as_of], help="reserve mutations per year"
+    ).set_defaults(func=cmd_reserves)
+    p = sub.add_parser(
+        "slotwijzigingen", parents=[common, as_of], help="slotwijzigingen per fiscal year"
+    )
     p.add_argument("--year", type=int)
     p.set_defaults(func=cmd_slotwijzigingen)
     p = sub.add_parser("log", parents=[common], help="the audit log, one row per event")
     p.add_argument("--after", type=int, default=0)
     p.add_argument("--limit", type=int, default=100)
     p.set_defaults(func=cmd_log)
-    sub.add_parser("rebuild", parents=[common], help="rebuild the read model from the log"
-                   ).set_defaults(func=cmd_rebuild)
+    sub.add_parser(
+        "rebuild", parents=[common], help="rebuild the read model from the log"
+    ).set_defaults(func=cmd_rebuild)
     return parser
 
 
@@ -308,8 +406,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         args.func(args)
-    except (CliError, ConfigurationError, DatabaseUnavailableError, queries.BasisError,
-            DomainError) as error:
+    except (
+        CliError,
+        ConfigurationError,
+        DatabaseUnavailableError,
+        queries.BasisError,
+        DomainError,
+    ) as error:
         print(f"begroting: {error}", file=sys.stderr)
         return 2
     except ValueError as error:  # e.g. a malformed setting

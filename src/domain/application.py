@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 from uuid import UUID, uuid4, uuid5
 
 from eventsourcing.application import AggregateNotFoundError, Application
@@ -64,7 +64,10 @@ class Recorded:
 class Begroting(Application[UUID]):
     name = "Begroting"
     # A cache with fast-forward reads the newer events of another process before deciding.
-    env = {"AGGREGATE_CACHE_MAXSIZE": "10000", "AGGREGATE_CACHE_FASTFORWARD": "y"}
+    env: ClassVar[dict[str, str]] = {
+        "AGGREGATE_CACHE_MAXSIZE": "10000",
+        "AGGREGATE_CACHE_FASTFORWARD": "y",
+    }
 
     def __init__(self, env: dict[str, str] | None = None, *, clock: Clock) -> None:
         self._clock = clock
@@ -78,22 +81,40 @@ class Begroting(Application[UUID]):
     # -- decisions -------------------------------------------------------------------
 
     def propose_decision(
-        self, ctx: Context, *, reference: str, title: str, body: Body, kind: DecisionKind,
-        period: Period, mandate_scope: MandateScope | None = None,
+        self,
+        ctx: Context,
+        *,
+        reference: str,
+        title: str,
+        body: Body,
+        kind: DecisionKind,
+        period: Period,
+        mandate_scope: MandateScope | None = None,
         mandate_reference: str | None = None,
     ) -> Recorded:
         now = self._now()
         decision_id = Decision.id_for(reference)
         self._refuse_existing(decision_id, f"decision {reference!r} already exists", "reference")
         mandate = (
-            self._get(Decision, Decision.id_for(mandate_reference), f"mandate {mandate_reference!r}",
-                      "mandate")
-            if mandate_reference is not None else None
+            self._get(
+                Decision,
+                Decision.id_for(mandate_reference),
+                f"mandate {mandate_reference!r}",
+                "mandate",
+            )
+            if mandate_reference is not None
+            else None
         )
         meta = self._meta(ctx, now, period, decision_id=decision_id)
         decision = Decision.propose(
-            meta=meta, recorded_at=now, reference=reference, title=title, body=body, kind=kind,
-            mandate_scope=mandate_scope, mandate=mandate,
+            meta=meta,
+            recorded_at=now,
+            reference=reference,
+            title=title,
+            body=body,
+            kind=kind,
+            mandate_scope=mandate_scope,
+            mandate=mandate,
         )
         return self._save({"decision": decision.id}, decision)
 
@@ -110,38 +131,75 @@ class Begroting(Application[UUID]):
         now = self._now()
         decision = self._decision(reference)
         period = self._period_of(decision)
-        action(decision, meta=self._meta(ctx, now, period, decision_id=decision.id),
-               recorded_at=now)
+        action(
+            decision, meta=self._meta(ctx, now, period, decision_id=decision.id), recorded_at=now
+        )
         return self._save({"decision": decision.id}, decision)
 
     # -- budget lines ------------------------------------------------------------------
 
     def establish_budget(
-        self, ctx: Context, *, key: LineKey, amount: Money, decision: str,
+        self,
+        ctx: Context,
+        *,
+        key: LineKey,
+        amount: Money,
+        decision: str,
         mutation_id: UUID | None = None,
     ) -> Recorded:
         now, meta, authority = self._authorised(
-            ctx, decision, MutationKind.ESTABLISH, key.fund, key.fiscal_year,
-            Period.year(key.fiscal_year))
+            ctx,
+            decision,
+            MutationKind.ESTABLISH,
+            key.fund,
+            key.fiscal_year,
+            Period.year(key.fiscal_year),
+        )
         line = self._line(key, meta, now)
-        line.establish(amount=amount, authority=authority, mutation_id=mutation_id or uuid4(),
-                       meta=meta, recorded_at=now)
+        line.establish(
+            amount=amount,
+            authority=authority,
+            mutation_id=mutation_id or uuid4(),
+            meta=meta,
+            recorded_at=now,
+        )
         return self._save({"line": line.id}, line)
 
     def amend_budget(
-        self, ctx: Context, *, key: LineKey, delta: Money, decision: str,
+        self,
+        ctx: Context,
+        *,
+        key: LineKey,
+        delta: Money,
+        decision: str,
         mutation_id: UUID | None = None,
     ) -> Recorded:
         now, meta, authority = self._authorised(
-            ctx, decision, MutationKind.AMEND, key.fund, key.fiscal_year,
-            Period.year(key.fiscal_year))
+            ctx,
+            decision,
+            MutationKind.AMEND,
+            key.fund,
+            key.fiscal_year,
+            Period.year(key.fiscal_year),
+        )
         line = self._line(key, meta, now)
-        line.amend(delta=delta, authority=authority, mutation_id=mutation_id or uuid4(),
-                   meta=meta, recorded_at=now)
+        line.amend(
+            delta=delta,
+            authority=authority,
+            mutation_id=mutation_id or uuid4(),
+            meta=meta,
+            recorded_at=now,
+        )
         return self._save({"line": line.id}, line)
 
     def transfer_budget(
-        self, ctx: Context, *, source: LineKey, target: LineKey, amount: Money, decision: str,
+        self,
+        ctx: Context,
+        *,
+        source: LineKey,
+        target: LineKey,
+        amount: Money,
+        decision: str,
         mutation_id: UUID | None = None,
     ) -> Recorded:
         if source.fiscal_year != target.fiscal_year:
@@ -155,29 +213,59 @@ class Begroting(Application[UUID]):
             # A mandate is scoped to a fund; moving money out of it is the raad's call.
             self._require_raad(decision, "a transfer between funds")
         now, meta, authority = self._authorised(
-            ctx, decision, MutationKind.TRANSFER, source.fund, source.fiscal_year,
-            Period.year(source.fiscal_year))
+            ctx,
+            decision,
+            MutationKind.TRANSFER,
+            source.fund,
+            source.fiscal_year,
+            Period.year(source.fiscal_year),
+        )
         mutation = mutation_id or uuid4()
         giver = self._existing_line(source, "source")
         taker = self._line(target, meta, now)
-        giver.transfer_out(amount=amount, to_line=taker.id, authority=authority,
-                           mutation_id=mutation, meta=meta, recorded_at=now)
-        taker.transfer_in(amount=amount, from_line=giver.id, authority=authority,
-                          mutation_id=mutation, meta=meta, recorded_at=now)
+        giver.transfer_out(
+            amount=amount,
+            to_line=taker.id,
+            authority=authority,
+            mutation_id=mutation,
+            meta=meta,
+            recorded_at=now,
+        )
+        taker.transfer_in(
+            amount=amount,
+            from_line=giver.id,
+            authority=authority,
+            mutation_id=mutation,
+            meta=meta,
+            recorded_at=now,
+        )
         return self._save({"source": giver.id, "target": taker.id}, giver, taker)
 
     def carry_over_budget(
-        self, ctx: Context, *, source: LineKey, target: LineKey, amount: Money, reserve: str,
-        decision: str, mutation_id: UUID | None = None,
+        self,
+        ctx: Context,
+        *,
+        source: LineKey,
+        target: LineKey,
+        amount: Money,
+        reserve: str,
+        decision: str,
+        mutation_id: UUID | None = None,
     ) -> Recorded:
         """Overheveling: unspent budget of year T goes into a reserve (storting in T) and
         comes out in a later year (onttrekking), landing on the target line."""
         if target.fiscal_year <= source.fiscal_year:
-            raise TransferError("a carry-over goes to a later fiscal year",
-                                field="target.fiscal_year")
+            raise TransferError(
+                "a carry-over goes to a later fiscal year", field="target.fiscal_year"
+            )
         now, meta, authority = self._authorised(
-            ctx, decision, MutationKind.CARRY_OVER, source.fund, source.fiscal_year,
-            Period(source.fiscal_year, target.fiscal_year))
+            ctx,
+            decision,
+            MutationKind.CARRY_OVER,
+            source.fund,
+            source.fiscal_year,
+            Period(source.fiscal_year, target.fiscal_year),
+        )
         mutation = mutation_id or uuid4()
         giver = self._existing_line(source, "source")
         taker = self._line(target, meta, now)
@@ -185,25 +273,61 @@ class Begroting(Application[UUID]):
         # Each of the four facts is valid for its own year: T gives and stores, T+n takes.
         given = replace(meta, period=Period.year(source.fiscal_year))
         taken = replace(meta, period=Period.year(target.fiscal_year))
-        giver.carry_over(amount=amount, to_line=taker.id, reserve_id=store.id,
-                         authority=authority, mutation_id=mutation, meta=given, recorded_at=now)
-        store.deposit(fiscal_year=source.fiscal_year, amount=amount, earmark=FREE,
-                      authority=authority, mutation_id=uuid5(mutation, "storting"), meta=given,
-                      recorded_at=now)
-        store.withdraw(fiscal_year=target.fiscal_year, amount=amount, earmark=FREE,
-                       authority=authority, mutation_id=uuid5(mutation, "onttrekking"),
-                       meta=taken, recorded_at=now)
-        taker.carry_in(amount=amount, from_line=giver.id, reserve_id=store.id,
-                       authority=authority, mutation_id=mutation, meta=taken, recorded_at=now)
-        return self._save({"source": giver.id, "target": taker.id, "reserve": store.id},
-                          giver, store, taker)
+        giver.carry_over(
+            amount=amount,
+            to_line=taker.id,
+            reserve_id=store.id,
+            authority=authority,
+            mutation_id=mutation,
+            meta=given,
+            recorded_at=now,
+        )
+        store.deposit(
+            fiscal_year=source.fiscal_year,
+            amount=amount,
+            earmark=FREE,
+            authority=authority,
+            mutation_id=uuid5(mutation, "storting"),
+            meta=given,
+            recorded_at=now,
+        )
+        store.withdraw(
+            fiscal_year=target.fiscal_year,
+            amount=amount,
+            earmark=FREE,
+            authority=authority,
+            mutation_id=uuid5(mutation, "onttrekking"),
+            meta=taken,
+            recorded_at=now,
+        )
+        taker.carry_in(
+            amount=amount,
+            from_line=giver.id,
+            reserve_id=store.id,
+            authority=authority,
+            mutation_id=mutation,
+            meta=taken,
+            recorded_at=now,
+        )
+        return self._save(
+            {"source": giver.id, "target": taker.id, "reserve": store.id}, giver, store, taker
+        )
 
     # -- taakstellingen ----------------------------------------------------------------
 
     def impose_taakstelling(
-        self, ctx: Context, *, reference: str, label: str, interventie: int | None,
-        programma: str, taakveld: str, kind: TaakstellingKind, origin: str,
-        amounts: YearAmounts, base_deelproducten: Iterable[str] = (),
+        self,
+        ctx: Context,
+        *,
+        reference: str,
+        label: str,
+        interventie: int | None,
+        programma: str,
+        taakveld: str,
+        kind: TaakstellingKind,
+        origin: str,
+        amounts: YearAmounts,
+        base_deelproducten: Iterable[str] = (),
         decision: str | None = None,
     ) -> Recorded:
         years = amounts.years()
@@ -213,64 +337,127 @@ class Begroting(Application[UUID]):
         authority: Authority | None = None
         if decision is not None:
             now, meta, authority = self._authorised(
-                ctx, decision, MutationKind.TAAKSTELLING, None, min(years), period)
+                ctx, decision, MutationKind.TAAKSTELLING, None, min(years), period
+            )
             self._check_open(years)
         else:
             now = self._now()
             meta = self._meta(ctx, now, period)
         taakstelling_id = Taakstelling.id_for(reference)
-        self._refuse_existing(taakstelling_id, f"taakstelling {reference!r} already exists",
-                              "reference")
+        self._refuse_existing(
+            taakstelling_id, f"taakstelling {reference!r} already exists", "reference"
+        )
         taakstelling = Taakstelling.impose(
-            meta=meta, recorded_at=now, reference=reference, label=label,
-            interventie=interventie, programma=programma, taakveld=taakveld, kind=kind,
-            origin=origin, base_deelproducten=tuple(base_deelproducten), amounts=amounts,
+            meta=meta,
+            recorded_at=now,
+            reference=reference,
+            label=label,
+            interventie=interventie,
+            programma=programma,
+            taakveld=taakveld,
+            kind=kind,
+            origin=origin,
+            base_deelproducten=tuple(base_deelproducten),
+            amounts=amounts,
             authority=authority,
         )
         return self._save({"taakstelling": taakstelling.id}, taakstelling)
 
     def adjust_taakstelling(
-        self, ctx: Context, *, reference: str, fiscal_year: int, delta: Money, decision: str,
+        self,
+        ctx: Context,
+        *,
+        reference: str,
+        fiscal_year: int,
+        delta: Money,
+        decision: str,
         mutation_id: UUID | None = None,
     ) -> Recorded:
         now, meta, authority = self._authorised(
-            ctx, decision, MutationKind.TAAKSTELLING, None, fiscal_year, Period.year(fiscal_year))
+            ctx, decision, MutationKind.TAAKSTELLING, None, fiscal_year, Period.year(fiscal_year)
+        )
         taakstelling = self._taakstelling(reference, "reference")
-        taakstelling.adjust(fiscal_year=fiscal_year, delta=delta, authority=authority,
-                            mutation_id=mutation_id or uuid4(), meta=meta, recorded_at=now)
+        taakstelling.adjust(
+            fiscal_year=fiscal_year,
+            delta=delta,
+            authority=authority,
+            mutation_id=mutation_id or uuid4(),
+            meta=meta,
+            recorded_at=now,
+        )
         return self._save({"taakstelling": taakstelling.id}, taakstelling)
 
     def shift_taakstelling(
-        self, ctx: Context, *, source: str, target: str, fiscal_year: int, amount: Money,
-        decision: str, mutation_id: UUID | None = None,
+        self,
+        ctx: Context,
+        *,
+        source: str,
+        target: str,
+        fiscal_year: int,
+        amount: Money,
+        decision: str,
+        mutation_id: UUID | None = None,
     ) -> Recorded:
         """Verleggen: part of one target moves to another; the year's total is conserved."""
         now, meta, authority = self._authorised(
-            ctx, decision, MutationKind.TAAKSTELLING, None, fiscal_year, Period.year(fiscal_year))
+            ctx, decision, MutationKind.TAAKSTELLING, None, fiscal_year, Period.year(fiscal_year)
+        )
         giver = self._taakstelling(source, "source")
         taker = self._taakstelling(target, "target")
         mutation = mutation_id or uuid4()
-        giver.shift_out(fiscal_year=fiscal_year, amount=amount, to=taker, authority=authority,
-                        mutation_id=mutation, meta=meta, recorded_at=now)
-        taker.shift_in(fiscal_year=fiscal_year, amount=amount, source=giver,
-                       authority=authority, mutation_id=mutation, meta=meta, recorded_at=now)
+        giver.shift_out(
+            fiscal_year=fiscal_year,
+            amount=amount,
+            to=taker,
+            authority=authority,
+            mutation_id=mutation,
+            meta=meta,
+            recorded_at=now,
+        )
+        taker.shift_in(
+            fiscal_year=fiscal_year,
+            amount=amount,
+            source=giver,
+            authority=authority,
+            mutation_id=mutation,
+            meta=meta,
+            recorded_at=now,
+        )
         return self._save({"source": giver.id, "target": taker.id}, giver, taker)
 
     def cancel_taakstelling_year(
-        self, ctx: Context, *, reference: str, fiscal_year: int, coverage: str, decision: str,
+        self,
+        ctx: Context,
+        *,
+        reference: str,
+        fiscal_year: int,
+        coverage: str,
+        decision: str,
         mutation_id: UUID | None = None,
     ) -> Recorded:
         now, meta, authority = self._authorised(
-            ctx, decision, MutationKind.TAAKSTELLING, None, fiscal_year, Period.year(fiscal_year))
+            ctx, decision, MutationKind.TAAKSTELLING, None, fiscal_year, Period.year(fiscal_year)
+        )
         taakstelling = self._taakstelling(reference, "reference")
-        taakstelling.cancel_year(fiscal_year=fiscal_year, coverage=coverage, authority=authority,
-                                 mutation_id=mutation_id or uuid4(), meta=meta, recorded_at=now)
+        taakstelling.cancel_year(
+            fiscal_year=fiscal_year,
+            coverage=coverage,
+            authority=authority,
+            mutation_id=mutation_id or uuid4(),
+            meta=meta,
+            recorded_at=now,
+        )
         return self._save({"taakstelling": taakstelling.id}, taakstelling)
 
     # -- realisations ------------------------------------------------------------------
 
     def report_realisation(
-        self, ctx: Context, *, key: LineKey, amount: Money, status: RealisationStatus,
+        self,
+        ctx: Context,
+        *,
+        key: LineKey,
+        amount: Money,
+        status: RealisationStatus,
         quarter: int | None = None,
     ) -> Recorded:
         now = self._now()
@@ -278,64 +465,122 @@ class Begroting(Application[UUID]):
         self._check_open([key.fiscal_year])
         self._refuse_existing(
             realisation_id(key, quarter),
-            f"a realisation for {key.label()} in that period exists; correct it instead", "key")
-        realisation = Realisation.report(key=key, quarter=quarter, amount=amount, status=status,
-                                         meta=meta, recorded_at=now)
+            f"a realisation for {key.label()} in that period exists; correct it instead",
+            "key",
+        )
+        realisation = Realisation.report(
+            key=key, quarter=quarter, amount=amount, status=status, meta=meta, recorded_at=now
+        )
         return self._save({"realisation": realisation.id}, realisation)
 
     def correct_realisation(
-        self, ctx: Context, *, key: LineKey, corrects_version: int, amount: Money,
-        status: RealisationStatus, reason: str, quarter: int | None = None,
+        self,
+        ctx: Context,
+        *,
+        key: LineKey,
+        corrects_version: int,
+        amount: Money,
+        status: RealisationStatus,
+        reason: str,
+        quarter: int | None = None,
     ) -> Recorded:
         now = self._now()
         meta = self._meta(ctx, now, Period.year(key.fiscal_year, quarter))
         self._check_open([key.fiscal_year])
-        realisation = self._get(Realisation, realisation_id(key, quarter),
-                                f"realisation for {key.label()}", "key")
-        realisation.correct(corrects_version=corrects_version, amount=amount, status=status,
-                            reason=reason, meta=meta, recorded_at=now)
+        realisation = self._get(
+            Realisation, realisation_id(key, quarter), f"realisation for {key.label()}", "key"
+        )
+        realisation.correct(
+            corrects_version=corrects_version,
+            amount=amount,
+            status=status,
+            reason=reason,
+            meta=meta,
+            recorded_at=now,
+        )
         return self._save({"realisation": realisation.id}, realisation)
 
     # -- reserves ----------------------------------------------------------------------
 
     def establish_reserve(
-        self, ctx: Context, *, code: str, name: str, kind: ReserveKind, purpose: str,
+        self,
+        ctx: Context,
+        *,
+        code: str,
+        name: str,
+        kind: ReserveKind,
+        purpose: str,
         fiscal_year: int,
     ) -> Recorded:
         now = self._now()
         meta = self._meta(ctx, now, Period.year(fiscal_year))
         self._refuse_existing(Reserve.id_for(code), f"reserve {code!r} already exists", "code")
-        reserve = Reserve.establish(code=code, name=name, kind=kind, purpose=purpose, meta=meta,
-                                    recorded_at=now)
+        reserve = Reserve.establish(
+            code=code, name=name, kind=kind, purpose=purpose, meta=meta, recorded_at=now
+        )
         return self._save({"reserve": reserve.id}, reserve)
 
     def deposit_to_reserve(
-        self, ctx: Context, *, code: str, fiscal_year: int, amount: Money, decision: str,
-        earmark: str = FREE, mutation_id: UUID | None = None,
+        self,
+        ctx: Context,
+        *,
+        code: str,
+        fiscal_year: int,
+        amount: Money,
+        decision: str,
+        earmark: str = FREE,
+        mutation_id: UUID | None = None,
     ) -> Recorded:
         now, meta, authority = self._authorised(
-            ctx, decision, MutationKind.RESERVE, None, fiscal_year, Period.year(fiscal_year))
+            ctx, decision, MutationKind.RESERVE, None, fiscal_year, Period.year(fiscal_year)
+        )
         reserve = self._get(Reserve, Reserve.id_for(code), f"reserve {code!r}", "code")
-        reserve.deposit(fiscal_year=fiscal_year, amount=amount, earmark=earmark,
-                        authority=authority, mutation_id=mutation_id or uuid4(), meta=meta,
-                        recorded_at=now)
+        reserve.deposit(
+            fiscal_year=fiscal_year,
+            amount=amount,
+            earmark=earmark,
+            authority=authority,
+            mutation_id=mutation_id or uuid4(),
+            meta=meta,
+            recorded_at=now,
+        )
         return self._save({"reserve": reserve.id}, reserve)
 
     def withdraw_from_reserve(
-        self, ctx: Context, *, code: str, fiscal_year: int, amount: Money, decision: str,
-        earmark: str = FREE, mutation_id: UUID | None = None,
+        self,
+        ctx: Context,
+        *,
+        code: str,
+        fiscal_year: int,
+        amount: Money,
+        decision: str,
+        earmark: str = FREE,
+        mutation_id: UUID | None = None,
     ) -> Recorded:
         now, meta, authority = self._authorised(
-            ctx, decision, MutationKind.RESERVE, None, fiscal_year, Period.year(fiscal_year))
+            ctx, decision, MutationKind.RESERVE, None, fiscal_year, Period.year(fiscal_year)
+        )
         reserve = self._get(Reserve, Reserve.id_for(code), f"reserve {code!r}", "code")
-        reserve.withdraw(fiscal_year=fiscal_year, amount=amount, earmark=earmark,
-                         authority=authority, mutation_id=mutation_id or uuid4(), meta=meta,
-                         recorded_at=now)
+        reserve.withdraw(
+            fiscal_year=fiscal_year,
+            amount=amount,
+            earmark=earmark,
+            authority=authority,
+            mutation_id=mutation_id or uuid4(),
+            meta=meta,
+            recorded_at=now,
+        )
         return self._save({"reserve": reserve.id}, reserve)
 
     def allocate_from_reserve(
-        self, ctx: Context, *, code: str, earmark: str, allocations: dict[LineKey, Money],
-        decision: str, mutation_id: UUID | None = None,
+        self,
+        ctx: Context,
+        *,
+        code: str,
+        earmark: str,
+        allocations: dict[LineKey, Money],
+        decision: str,
+        mutation_id: UUID | None = None,
     ) -> Recorded:
         """Bring reserve money into the budget: one onttrekking per fiscal year, matched
         euro for euro by amendments of the receiving lines, in one transaction."""
@@ -343,7 +588,8 @@ class Begroting(Application[UUID]):
             raise InvalidInputError("an allocation names its lines", field="allocations")
         years = sorted({key.fiscal_year for key in allocations})
         now, meta, authority = self._authorised(
-            ctx, decision, MutationKind.RESERVE, None, years[0], Period.spanning(years))
+            ctx, decision, MutationKind.RESERVE, None, years[0], Period.spanning(years)
+        )
         self._check_open(years)
         mutation = mutation_id or uuid4()
         reserve = self._get(Reserve, Reserve.id_for(code), f"reserve {code!r}", "code")
@@ -357,30 +603,51 @@ class Begroting(Application[UUID]):
                 if not amount.is_positive():
                     raise InvalidInputError("an allocation is more than zero", field="allocations")
                 line = self._line(key, in_year, now)
-                line.amend(delta=amount, authority=authority, mutation_id=mutation, meta=in_year,
-                           recorded_at=now)
+                line.amend(
+                    delta=amount,
+                    authority=authority,
+                    mutation_id=mutation,
+                    meta=in_year,
+                    recorded_at=now,
+                )
                 lines.append(line)
                 total = total + amount
-            reserve.withdraw(fiscal_year=year, amount=total, earmark=earmark,
-                             authority=authority, mutation_id=uuid5(mutation, str(year)),
-                             meta=in_year, recorded_at=now)
+            reserve.withdraw(
+                fiscal_year=year,
+                amount=total,
+                earmark=earmark,
+                authority=authority,
+                mutation_id=uuid5(mutation, str(year)),
+                meta=in_year,
+                recorded_at=now,
+            )
         return self._save({"reserve": reserve.id}, reserve, *lines)
 
     # -- fiscal years and reports ------------------------------------------------------
 
     def close_fiscal_year(self, ctx: Context, *, fiscal_year: int, decision: str) -> Recorded:
         now, meta, authority = self._authorised(
-            ctx, decision, MutationKind.CLOSE_YEAR, None, fiscal_year, Period.year(fiscal_year))
+            ctx, decision, MutationKind.CLOSE_YEAR, None, fiscal_year, Period.year(fiscal_year)
+        )
         year_id = FiscalYear.id_for(fiscal_year)
-        year = (self._get(FiscalYear, year_id, f"fiscal year {fiscal_year}", "fiscal_year")
-                if year_id in self.repository
-                else FiscalYear.begin(year=fiscal_year, meta=meta, recorded_at=now))
+        year = (
+            self._get(FiscalYear, year_id, f"fiscal year {fiscal_year}", "fiscal_year")
+            if year_id in self.repository
+            else FiscalYear.begin(year=fiscal_year, meta=meta, recorded_at=now)
+        )
         year.close(authority=authority, meta=meta, recorded_at=now)
         return self._save({"fiscal_year": year.id}, year)
 
     def publish_report(
-        self, ctx: Context, *, report_id: str, title: str, published_at: datetime,
-        knowledge_cutoff: datetime, tables: tuple[TableSpec, ...], period: Period,
+        self,
+        ctx: Context,
+        *,
+        report_id: str,
+        title: str,
+        published_at: datetime,
+        knowledge_cutoff: datetime,
+        tables: tuple[TableSpec, ...],
+        period: Period,
         decision: str | None = None,
     ) -> Recorded:
         check_aware(published_at, "published_at")
@@ -389,13 +656,22 @@ class Begroting(Application[UUID]):
         authority: Authority | None = None
         if decision is not None:
             authority = self._decision(decision).authority()
-        meta = self._meta(ctx, now, period,
-                          decision_id=authority.decision_id if authority else None)
-        self._refuse_existing(Report.id_for(report_id), f"report {report_id!r} already exists",
-                              "report_id")
-        report = Report.publish(report_id=report_id, title=title, published_at=published_at,
-                                knowledge_cutoff=knowledge_cutoff, tables=tables,
-                                authority=authority, meta=meta, recorded_at=now)
+        meta = self._meta(
+            ctx, now, period, decision_id=authority.decision_id if authority else None
+        )
+        self._refuse_existing(
+            Report.id_for(report_id), f"report {report_id!r} already exists", "report_id"
+        )
+        report = Report.publish(
+            report_id=report_id,
+            title=title,
+            published_at=published_at,
+            knowledge_cutoff=knowledge_cutoff,
+            tables=tables,
+            authority=authority,
+            meta=meta,
+            recorded_at=now,
+        )
         return self._save({"report": report.id}, report)
 
     # -- reading aggregates (used by interfaces to check existence) ----------------------
@@ -419,45 +695,67 @@ class Begroting(Application[UUID]):
         self._last_recorded_at = now
         return now
 
-    def _meta(self, ctx: Context, now: datetime, period: Period, *,
-              decision_id: UUID | None = None) -> Meta:
+    def _meta(
+        self, ctx: Context, now: datetime, period: Period, *, decision_id: UUID | None = None
+    ) -> Meta:
         if not ctx.actor.strip():
             raise InvalidInputError("every change has an actor", field="actor")
         known_at = now if ctx.known_at is None else check_aware(ctx.known_at, "known_at")
         if known_at > now:
-            raise InvalidTimeError("known_at cannot lie after recorded_at (the future)",
-                                   field="known_at")
+            raise InvalidTimeError(
+                "known_at cannot lie after recorded_at (the future)", field="known_at"
+            )
         if decision_id is None and not (ctx.source and ctx.source.strip()):
-            raise InvalidInputError("every change names its decision or source document",
-                                    field="source")
-        return Meta(actor=ctx.actor, known_at=known_at, period=period, decision_id=decision_id,
-                    source=ctx.source, import_id=ctx.import_id)
+            raise InvalidInputError(
+                "every change names its decision or source document", field="source"
+            )
+        return Meta(
+            actor=ctx.actor,
+            known_at=known_at,
+            period=period,
+            decision_id=decision_id,
+            source=ctx.source,
+            import_id=ctx.import_id,
+        )
 
     def _authorised(
-        self, ctx: Context, reference: str, kind: MutationKind, fund: str | None,
-        fiscal_year: int, period: Period,
+        self,
+        ctx: Context,
+        reference: str,
+        kind: MutationKind,
+        fund: str | None,
+        fiscal_year: int,
+        period: Period,
     ) -> tuple[datetime, Meta, Authority]:
         now = self._now()
         decision = self._decision(reference)
         meta = self._meta(ctx, now, period, decision_id=decision.id)
-        mandate = (self._get(Decision, decision.mandate_id, "mandate", "decision")
-                   if decision.mandate_id is not None else None)
-        authority = authorise(decision, mandate, kind=kind, fund=fund, fiscal_year=fiscal_year,
-                              known_at=meta.known_at)
-        self._check_open(range(period.first_year, period.last_year + 1)
-                         if kind is not MutationKind.CLOSE_YEAR else [])
+        mandate = (
+            self._get(Decision, decision.mandate_id, "mandate", "decision")
+            if decision.mandate_id is not None
+            else None
+        )
+        authority = authorise(
+            decision, mandate, kind=kind, fund=fund, fiscal_year=fiscal_year, known_at=meta.known_at
+        )
+        self._check_open(
+            range(period.first_year, period.last_year + 1)
+            if kind is not MutationKind.CLOSE_YEAR
+            else []
+        )
         return now, meta, authority
 
     def _require_raad(self, reference: str, what: str) -> None:
         decision = self._decision(reference)
         if decision.body is not Body.RAAD:
-            raise UnauthorisedMutationError(f"{what} needs a decision of the raad",
-                                            field="decision", decision=reference)
+            raise UnauthorisedMutationError(
+                f"{what} needs a decision of the raad", field="decision", decision=reference
+            )
 
     def _check_open(self, years: Iterable[int]) -> None:
         for year in years:
             try:
-                fiscal_year = self.repository.get(FiscalYear.id_for(year))
+                fiscal_year: object = self.repository.get(FiscalYear.id_for(year))
             except AggregateNotFoundError:
                 continue
             if isinstance(fiscal_year, FiscalYear) and fiscal_year.closed:
@@ -472,7 +770,7 @@ class Begroting(Application[UUID]):
 
     def _get(self, cls: type[A], aggregate_id: UUID, what: str, field_name: str) -> A:
         try:
-            aggregate = self.repository.get(aggregate_id)
+            aggregate: object = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
             raise NotFoundError(f"{what} does not exist", field=field_name) from None
         if not isinstance(aggregate, cls):
@@ -480,12 +778,14 @@ class Begroting(Application[UUID]):
         return aggregate
 
     def _decision(self, reference: str) -> Decision:
-        return self._get(Decision, Decision.id_for(reference), f"decision {reference!r}",
-                         "decision")
+        return self._get(
+            Decision, Decision.id_for(reference), f"decision {reference!r}", "decision"
+        )
 
     def _taakstelling(self, reference: str, field_name: str) -> Taakstelling:
-        return self._get(Taakstelling, Taakstelling.id_for(reference),
-                         f"taakstelling {reference!r}", field_name)
+        return self._get(
+            Taakstelling, Taakstelling.id_for(reference), f"taakstelling {reference!r}", field_name
+        )
 
     def _line(self, key: LineKey, meta: Meta, now: datetime) -> BudgetLine:
         if line_id(key) not in self.repository:

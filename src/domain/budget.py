@@ -43,9 +43,7 @@ class BudgetLine(Aggregate):
         if key.taakveld is None:
             raise InvalidInputError("a budget line needs a taakveld", field="taakveld")
         check_taakveld(key.taakveld, key.fiscal_year)
-        return cls._create(
-            cls.Opened, id=line_id(key), timestamp=recorded_at, meta=meta, key=key
-        )
+        return cls._create(cls.Opened, id=line_id(key), timestamp=recorded_at, meta=meta, key=key)
 
     class Opened(Created):
         key: LineKey
@@ -137,7 +135,12 @@ class BudgetLine(Aggregate):
             raise InvalidInputError("the amount must be more than zero", field="amount")
 
     def establish(
-        self, *, amount: Money, authority: Authority, mutation_id: UUID, meta: Meta,
+        self,
+        *,
+        amount: Money,
+        authority: Authority,
+        mutation_id: UUID,
+        meta: Meta,
         recorded_at: datetime,
     ) -> None:
         self._check_new(mutation_id)
@@ -149,12 +152,21 @@ class BudgetLine(Aggregate):
         if amount.is_negative():
             raise InvalidInputError("a budget cannot be negative", field="amount")
         self.trigger_event(
-            self.Established, timestamp=recorded_at, meta=meta, mutation_id=mutation_id,
-            authority=authority, amount=amount,
+            self.Established,
+            timestamp=recorded_at,
+            meta=meta,
+            mutation_id=mutation_id,
+            authority=authority,
+            amount=amount,
         )
 
     def amend(
-        self, *, delta: Money, authority: Authority, mutation_id: UUID, meta: Meta,
+        self,
+        *,
+        delta: Money,
+        authority: Authority,
+        mutation_id: UUID,
+        meta: Meta,
         recorded_at: datetime,
     ) -> None:
         self._check_new(mutation_id)
@@ -163,52 +175,104 @@ class BudgetLine(Aggregate):
         if delta.is_negative():
             self._check_covers(-delta)
         self.trigger_event(
-            self.Amended, timestamp=recorded_at, meta=meta, mutation_id=mutation_id,
-            authority=authority, amount=delta,
+            self.Amended,
+            timestamp=recorded_at,
+            meta=meta,
+            mutation_id=mutation_id,
+            authority=authority,
+            amount=delta,
         )
 
     def transfer_out(
-        self, *, amount: Money, to_line: UUID, authority: Authority, mutation_id: UUID,
-        meta: Meta, recorded_at: datetime,
+        self,
+        *,
+        amount: Money,
+        to_line: UUID,
+        authority: Authority,
+        mutation_id: UUID,
+        meta: Meta,
+        recorded_at: datetime,
     ) -> None:
         self._check_new(mutation_id)
         self._check_positive(amount)
         self._check_covers(amount)
         self.trigger_event(
-            self.TransferredOut, timestamp=recorded_at, meta=meta, mutation_id=mutation_id,
-            authority=authority, amount=amount, to_line=to_line,
+            self.TransferredOut,
+            timestamp=recorded_at,
+            meta=meta,
+            mutation_id=mutation_id,
+            authority=authority,
+            amount=amount,
+            to_line=to_line,
         )
 
     def transfer_in(
-        self, *, amount: Money, from_line: UUID, authority: Authority, mutation_id: UUID,
-        meta: Meta, recorded_at: datetime,
+        self,
+        *,
+        amount: Money,
+        from_line: UUID,
+        authority: Authority,
+        mutation_id: UUID,
+        meta: Meta,
+        recorded_at: datetime,
     ) -> None:
         self._check_new(mutation_id)
         self._check_positive(amount)
         self.trigger_event(
-            self.TransferredIn, timestamp=recorded_at, meta=meta, mutation_id=mutation_id,
-            authority=authority, amount=amount, from_line=from_line,
+            self.TransferredIn,
+            timestamp=recorded_at,
+            meta=meta,
+            mutation_id=mutation_id,
+            authority=authority,
+            amount=amount,
+            from_line=from_line,
         )
 
     def carry_over(
-        self, *, amount: Money, to_line: UUID, reserve_id: UUID, authority: Authority,
-        mutation_id: UUID, meta: Meta, recorded_at: datetime,
+        self,
+        *,
+        amount: Money,
+        to_line: UUID,
+        reserve_id: UUID,
+        authority: Authority,
+        mutation_id: UUID,
+        meta: Meta,
+        recorded_at: datetime,
     ) -> None:
         self._check_new(mutation_id)
         self._check_positive(amount)
         self._check_covers(amount)
         self.trigger_event(
-            self.CarriedOver, timestamp=recorded_at, meta=meta, mutation_id=mutation_id,
-            authority=authority, amount=amount, to_line=to_line, reserve_id=reserve_id,
+            self.CarriedOver,
+            timestamp=recorded_at,
+            meta=meta,
+            mutation_id=mutation_id,
+            authority=authority,
+            amount=amount,
+            to_line=to_line,
+            reserve_id=reserve_id,
         )
 
     def carry_in(
-        self, *, amount: Money, from_line: UUID, reserve_id: UUID, authority: Authority,
-        mutation_id: UUID, meta: Meta, recorded_at: datetime,
+        self,
+        *,
+        amount: Money,
+        from_line: UUID,
+        reserve_id: UUID,
+        authority: Authority,
+        mutation_id: UUID,
+        meta: Meta,
+        recorded_at: datetime,
     ) -> None:
         self._check_new(mutation_id)
         self._check_positive(amount)
         self.trigger_event(
-            self.CarriedIn, timestamp=recorded_at, meta=meta, mutation_id=mutation_id,
-            authority=authority, amount=amount, from_line=from_line, reserve_id=reserve_id,
+            self.CarriedIn,
+            timestamp=recorded_at,
+            meta=meta,
+            mutation_id=mutation_id,
+            authority=authority,
+            amount=amount,
+            from_line=from_line,
+            reserve_id=reserve_id,
         )

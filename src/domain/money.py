@@ -25,9 +25,8 @@ class Money:
         if not value.is_finite():
             raise InvalidAmountError(str(value), "amount must be finite")
         exponent = value.as_tuple().exponent
-        if isinstance(exponent, int) and exponent < -2:
-            if value != value.quantize(CENT):
-                raise InvalidAmountError(str(value), "amount has more than two decimals")
+        if isinstance(exponent, int) and exponent < -2 and value != value.quantize(CENT):
+            raise InvalidAmountError(str(value), "amount has more than two decimals")
         object.__setattr__(self, "amount", value.quantize(CENT))
 
     @classmethod

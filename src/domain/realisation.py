@@ -39,8 +39,9 @@ class Realisation(Aggregate):
     """One reported figure and its corrections. A correction names the version it
     corrects; the figure it replaces stays in the log and in every earlier as-of view."""
 
-    def __init__(self, key: LineKey, quarter: int | None, amount: Money,
-                 status: RealisationStatus) -> None:
+    def __init__(
+        self, key: LineKey, quarter: int | None, amount: Money, status: RealisationStatus
+    ) -> None:
         self.key = key
         self.quarter = quarter
         self.amount = amount
@@ -49,8 +50,14 @@ class Realisation(Aggregate):
 
     @classmethod
     def report(
-        cls, *, key: LineKey, quarter: int | None, amount: Money, status: RealisationStatus,
-        meta: Meta, recorded_at: datetime,
+        cls,
+        *,
+        key: LineKey,
+        quarter: int | None,
+        amount: Money,
+        status: RealisationStatus,
+        meta: Meta,
+        recorded_at: datetime,
     ) -> Realisation:
         if quarter is not None and quarter not in (1, 2, 3, 4):
             raise InvalidInputError("a quarter is 1 to 4", field="quarter")
@@ -61,8 +68,14 @@ class Realisation(Aggregate):
                 "a realisation names a taakveld, a deelproduct or a fund", field="key"
             )
         return cls._create(
-            cls.Reported, id=realisation_id(key, quarter), timestamp=recorded_at, meta=meta,
-            key=key, quarter=quarter, amount=amount, status=status,
+            cls.Reported,
+            id=realisation_id(key, quarter),
+            timestamp=recorded_at,
+            meta=meta,
+            key=key,
+            quarter=quarter,
+            amount=amount,
+            status=status,
         )
 
     class Reported(Created):
@@ -90,8 +103,14 @@ class Realisation(Aggregate):
             realisation.figure_known_at = self.meta.known_at
 
     def correct(
-        self, *, corrects_version: int, amount: Money, status: RealisationStatus, reason: str,
-        meta: Meta, recorded_at: datetime,
+        self,
+        *,
+        corrects_version: int,
+        amount: Money,
+        status: RealisationStatus,
+        reason: str,
+        meta: Meta,
+        recorded_at: datetime,
     ) -> None:
         if corrects_version != self.version:
             raise RealisationError(
@@ -113,6 +132,12 @@ class Realisation(Aggregate):
         if amount == self.amount and status is self.status:
             raise RealisationError("the correction changes nothing", field="amount")
         self.trigger_event(
-            self.Corrected, timestamp=recorded_at, meta=meta, corrects_version=corrects_version,
-            previous_amount=self.amount, amount=amount, status=status, reason=reason,
+            self.Corrected,
+            timestamp=recorded_at,
+            meta=meta,
+            corrects_version=corrects_version,
+            previous_amount=self.amount,
+            amount=amount,
+            status=status,
+            reason=reason,
         )

@@ -97,8 +97,15 @@ class Report(Aggregate):
 
     @classmethod
     def publish(
-        cls, *, report_id: str, title: str, published_at: datetime, knowledge_cutoff: datetime,
-        tables: tuple[TableSpec, ...], authority: Authority | None, meta: Meta,
+        cls,
+        *,
+        report_id: str,
+        title: str,
+        published_at: datetime,
+        knowledge_cutoff: datetime,
+        tables: tuple[TableSpec, ...],
+        authority: Authority | None,
+        meta: Meta,
         recorded_at: datetime,
     ) -> Report:
         if not REPORT_ID.match(report_id):
@@ -121,9 +128,16 @@ class Report(Aggregate):
         if authority is None and not meta.source:
             raise InvalidInputError("a report names its decision or source", field="source")
         return cls._create(
-            cls.Published, id=cls.id_for(report_id), timestamp=recorded_at, meta=meta,
-            report_id=report_id, title=title, published_at=published_at,
-            knowledge_cutoff=knowledge_cutoff, tables=tuple(tables), authority=authority,
+            cls.Published,
+            id=cls.id_for(report_id),
+            timestamp=recorded_at,
+            meta=meta,
+            report_id=report_id,
+            title=title,
+            published_at=published_at,
+            knowledge_cutoff=knowledge_cutoff,
+            tables=tuple(tables),
+            authority=authority,
         )
 
     class Published(Created):

@@ -40,7 +40,13 @@ class Reserve(Aggregate):
 
     @classmethod
     def establish(
-        cls, *, code: str, name: str, kind: ReserveKind, purpose: str, meta: Meta,
+        cls,
+        *,
+        code: str,
+        name: str,
+        kind: ReserveKind,
+        purpose: str,
+        meta: Meta,
         recorded_at: datetime,
     ) -> Reserve:
         if not code.strip():
@@ -48,8 +54,14 @@ class Reserve(Aggregate):
         if not name.strip():
             raise InvalidInputError("a reserve needs a name", field="name")
         return cls._create(
-            cls.Established, id=cls.id_for(code), timestamp=recorded_at, meta=meta, code=code,
-            name=name, kind=kind, purpose=purpose,
+            cls.Established,
+            id=cls.id_for(code),
+            timestamp=recorded_at,
+            meta=meta,
+            code=code,
+            name=name,
+            kind=kind,
+            purpose=purpose,
         )
 
     class Established(Created):
@@ -98,18 +110,38 @@ class Reserve(Aggregate):
             raise InvalidInputError("the amount must be more than zero", field="amount")
 
     def deposit(
-        self, *, fiscal_year: int, amount: Money, earmark: str, authority: Authority,
-        mutation_id: UUID, meta: Meta, recorded_at: datetime,
+        self,
+        *,
+        fiscal_year: int,
+        amount: Money,
+        earmark: str,
+        authority: Authority,
+        mutation_id: UUID,
+        meta: Meta,
+        recorded_at: datetime,
     ) -> None:
         self._check(mutation_id, amount)
         self.trigger_event(
-            self.Deposited, timestamp=recorded_at, meta=meta, mutation_id=mutation_id,
-            fiscal_year=fiscal_year, amount=amount, earmark=earmark, authority=authority,
+            self.Deposited,
+            timestamp=recorded_at,
+            meta=meta,
+            mutation_id=mutation_id,
+            fiscal_year=fiscal_year,
+            amount=amount,
+            earmark=earmark,
+            authority=authority,
         )
 
     def withdraw(
-        self, *, fiscal_year: int, amount: Money, earmark: str, authority: Authority,
-        mutation_id: UUID, meta: Meta, recorded_at: datetime,
+        self,
+        *,
+        fiscal_year: int,
+        amount: Money,
+        earmark: str,
+        authority: Authority,
+        mutation_id: UUID,
+        meta: Meta,
+        recorded_at: datetime,
     ) -> None:
         self._check(mutation_id, amount)
         available = self.balance(earmark)
@@ -123,6 +155,12 @@ class Reserve(Aggregate):
                 requested=str(amount),
             )
         self.trigger_event(
-            self.Withdrawn, timestamp=recorded_at, meta=meta, mutation_id=mutation_id,
-            fiscal_year=fiscal_year, amount=amount, earmark=earmark, authority=authority,
+            self.Withdrawn,
+            timestamp=recorded_at,
+            meta=meta,
+            mutation_id=mutation_id,
+            fiscal_year=fiscal_year,
+            amount=amount,
+            earmark=earmark,
+            authority=authority,
         )

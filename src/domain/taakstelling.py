@@ -174,8 +174,14 @@ class Taakstelling(Aggregate):
         check_taakveld(self.taakveld, year)
 
     def adjust(
-        self, *, fiscal_year: int, delta: Money, authority: Authority, mutation_id: UUID,
-        meta: Meta, recorded_at: datetime,
+        self,
+        *,
+        fiscal_year: int,
+        delta: Money,
+        authority: Authority,
+        mutation_id: UUID,
+        meta: Meta,
+        recorded_at: datetime,
     ) -> None:
         self._check_new(mutation_id)
         self._check_year(fiscal_year)
@@ -188,13 +194,25 @@ class Taakstelling(Aggregate):
                 field="amount",
             )
         self.trigger_event(
-            self.Adjusted, timestamp=recorded_at, meta=meta, mutation_id=mutation_id,
-            fiscal_year=fiscal_year, authority=authority, amount=delta,
+            self.Adjusted,
+            timestamp=recorded_at,
+            meta=meta,
+            mutation_id=mutation_id,
+            fiscal_year=fiscal_year,
+            authority=authority,
+            amount=delta,
         )
 
     def shift_out(
-        self, *, fiscal_year: int, amount: Money, to: Taakstelling, authority: Authority,
-        mutation_id: UUID, meta: Meta, recorded_at: datetime,
+        self,
+        *,
+        fiscal_year: int,
+        amount: Money,
+        to: Taakstelling,
+        authority: Authority,
+        mutation_id: UUID,
+        meta: Meta,
+        recorded_at: datetime,
     ) -> None:
         self._check_new(mutation_id)
         if to.id == self.id:
@@ -208,25 +226,49 @@ class Taakstelling(Aggregate):
                 field="amount",
             )
         self.trigger_event(
-            self.ShiftedOut, timestamp=recorded_at, meta=meta, mutation_id=mutation_id,
-            fiscal_year=fiscal_year, authority=authority, amount=amount, to_taakstelling=to.id,
+            self.ShiftedOut,
+            timestamp=recorded_at,
+            meta=meta,
+            mutation_id=mutation_id,
+            fiscal_year=fiscal_year,
+            authority=authority,
+            amount=amount,
+            to_taakstelling=to.id,
         )
 
     def shift_in(
-        self, *, fiscal_year: int, amount: Money, source: Taakstelling, authority: Authority,
-        mutation_id: UUID, meta: Meta, recorded_at: datetime,
+        self,
+        *,
+        fiscal_year: int,
+        amount: Money,
+        source: Taakstelling,
+        authority: Authority,
+        mutation_id: UUID,
+        meta: Meta,
+        recorded_at: datetime,
     ) -> None:
         self._check_new(mutation_id)
         self._check_year(fiscal_year)
         self.trigger_event(
-            self.ShiftedIn, timestamp=recorded_at, meta=meta, mutation_id=mutation_id,
-            fiscal_year=fiscal_year, authority=authority, amount=amount,
+            self.ShiftedIn,
+            timestamp=recorded_at,
+            meta=meta,
+            mutation_id=mutation_id,
+            fiscal_year=fiscal_year,
+            authority=authority,
+            amount=amount,
             from_taakstelling=source.id,
         )
 
     def cancel_year(
-        self, *, fiscal_year: int, coverage: str, authority: Authority, mutation_id: UUID,
-        meta: Meta, recorded_at: datetime,
+        self,
+        *,
+        fiscal_year: int,
+        coverage: str,
+        authority: Authority,
+        mutation_id: UUID,
+        meta: Meta,
+        recorded_at: datetime,
     ) -> None:
         self._check_new(mutation_id)
         if not coverage.strip():
@@ -239,6 +281,12 @@ class Taakstelling(Aggregate):
                 f"{self.reference!r} has nothing to cancel in {fiscal_year}", field="fiscal_year"
             )
         self.trigger_event(
-            self.YearCancelled, timestamp=recorded_at, meta=meta, mutation_id=mutation_id,
-            fiscal_year=fiscal_year, authority=authority, amount=amount, coverage=coverage,
+            self.YearCancelled,
+            timestamp=recorded_at,
+            meta=meta,
+            mutation_id=mutation_id,
+            fiscal_year=fiscal_year,
+            authority=authority,
+            amount=amount,
+            coverage=coverage,
         )

@@ -38,11 +38,13 @@ class EnumAsValue(Transcoding):
         return obj.value
 
     def decode(self, data: Any) -> Enum:
-        return self.type(data)
+        decoded: Enum = self.type(data)
+        return decoded
 
 
 def _tuples(value: Any) -> Any:
-    # JSON has no tuple (and encodes str-mixin enums as bare strings, so ours are plain Enums); our value objects hold tuples, so lists come back as tuples.
+    # JSON has no tuple: our value objects hold tuples, so lists come back as tuples.
+    # (It also writes str-mixin enums as bare strings, which is why our enums are plain.)
     if isinstance(value, list):
         return tuple(_tuples(item) for item in value)
     return value
@@ -61,11 +63,25 @@ class DataclassAsDict(Transcoding):
 
 
 ENUMS: tuple[type[Enum], ...] = (
-    Body, DecisionKind, MutationKind, Side, TaakstellingKind, RealisationStatus, ReserveKind,
+    Body,
+    DecisionKind,
+    MutationKind,
+    Side,
+    TaakstellingKind,
+    RealisationStatus,
+    ReserveKind,
     Measure,
 )
 VALUE_OBJECTS: tuple[type[Any], ...] = (
-    Meta, Period, LineKey, YearAmounts, Authority, MandateScope, TableSpec, ColumnSpec, RowSpec,
+    Meta,
+    Period,
+    LineKey,
+    YearAmounts,
+    Authority,
+    MandateScope,
+    TableSpec,
+    ColumnSpec,
+    RowSpec,
     TotalSpec,
 )
 

@@ -122,4 +122,3 @@ def open_application(database: Database, clock: Clock) -> Begroting:
         return Begroting(database.eventsourcing_env(), clock=clock)
     except Exception as error:  # the recorders raise driver-specific errors
         raise DatabaseUnavailableError(f"cannot open {database.redacted()}: {error}") from error
-

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Row, Select, select
+from sqlalchemy import Connection, Row, Select, String, select
 
 from projections import schema
 from projections.queries import Basis, euros
@@ -18,19 +18,21 @@ def _entries(rows: Iterable[Row[Any]], subject: str) -> list[dict[str, Any]]:
     for row in rows:
         delta = euros(row.delta_cents)
         running += delta
-        entries.append({
-            "position": row.position,
-            "event": row.kind,
-            "subject": getattr(row, subject, None),
-            "delta": delta,
-            "running_total": running,
-            "decision": getattr(row, "decision_reference", None),
-            "actor": row.actor,
-            "period": getattr(row, "fiscal_year", None),
-            "known_at": row.known_at.isoformat(),
-            "recorded_at": row.recorded_at.isoformat(),
-            "import_id": getattr(row, "import_id", None),
-        })
+        entries.append(
+            {
+                "position": row.position,
+                "event": row.kind,
+                "subject": getattr(row, subject, None),
+                "delta": delta,
+                "running_total": running,
+                "decision": getattr(row, "decision_reference", None),
+                "actor": row.actor,
+                "period": getattr(row, "fiscal_year", None),
+                "known_at": row.known_at.isoformat(),
+                "recorded_at": row.recorded_at.isoformat(),
+                "import_id": getattr(row, "import_id", None),
+            }
+        )
     return entries
 
 
@@ -39,48 +41,77 @@ def _ordered(query: Select[Any], table: Any) -> Select[Any]:
     return query.order_by(table.c.known_at, table.c.position)
 
 
-def budget_lineage(conn: Connection, basis: Basis, *, fiscal_year: int,
-                   fund: str | None = None, interventie: int | None = None,
-                   taakveld: str | None = None,
-                   programma: str | None = None) -> list[dict[str, Any]]:
+def budget_lineage(
+    conn: Connection,
+    basis: Basis,
+    *,
+    fiscal_year: int,
+    fund: str | None = None,
+    interventie: int | None = None,
+    taakveld: str | None = None,
+    programma: str | None = None,
+) -> list[dict[str, Any]]:
     lines, mutations = schema.budget_lines, schema.budget_mutations
     query = (
-        select(mutations, lines.c.fiscal_year,
-               (lines.c.programma + " / " + lines.c.taakveld).label("line"))
+        select(
+            mutations,
+            lines.c.fiscal_year,
+            (lines.c.programma + " / " + lines.c.taakveld).label("line"),
+        )
         .join(lines, lines.c.id == mutations.c.line_id)
         .where(basis.filter(mutations), lines.c.fiscal_year == fiscal_year)
     )
-    for column, value in (("fund", fund), ("interventie", interventie),
-                          ("taakveld", taakveld), ("programma", programma)):
+    for column, value in (
+        ("fund", fund),
+        ("interventie", interventie),
+        ("taakveld", taakveld),
+        ("programma", programma),
+    ):
         if value is not None:
             query = query.where(lines.c[column] == value)
     return _entries(conn.execute(_ordered(query, mutations)), "line")
 
 
-def taakstelling_lineage(conn: Connection, basis: Basis, *, reference: str,
-                         fiscal_year: int) -> list[dict[str, Any]]:
+def taakstelling_lineage(
+    conn: Connection, basis: Basis, *, reference: str, fiscal_year: int
+) -> list[dict[str, Any]]:
     ts, mutations = schema.taakstellingen, schema.taakstelling_mutations
     query = (
         select(mutations, ts.c.reference.label("line"))
         .join(ts, ts.c.id == mutations.c.taakstelling_id)
-        .where(basis.filter(mutations), ts.c.reference == reference,
-               mutations.c.fiscal_year == fiscal_year)
+        .where(
+            basis.filter(mutations),
+            ts.c.reference == reference,
+            mutations.c.fiscal_year == fiscal_year,
+        )
     )
     return _entries(conn.execute(_ordered(query, mutations)), "line")
 
 
-def realisation_lineage(conn: Connection, basis: Basis, *, fiscal_year: int,
-                        deelproduct: str | None = None, fund: str | None = None,
-                        interventie: int | None = None) -> list[dict[str, Any]]:
+def realisation_lineage(
+    conn: Connection,
+    basis: Basis,
+    *,
+    fiscal_year: int,
+    deelproduct: str | None = None,
+    fund: str | None = None,
+    interventie: int | None = None,
+) -> list[dict[str, Any]]:
     subjects, entries = schema.realisations, schema.realisation_entries
     query = (
-        select(entries, subjects.c.fiscal_year,
-               (entries.c.status + " v" + entries.c.version.cast(schema.String)).label("kind"))
+        select(
+            *entries.c,
+            subjects.c.fiscal_year,
+            (entries.c.status + " v" + entries.c.version.cast(String)).label("kind"),
+        )
         .join(subjects, subjects.c.id == entries.c.realisation_id)
         .where(basis.filter(entries), subjects.c.fiscal_year == fiscal_year)
     )
-    for column, value in (("deelproduct", deelproduct), ("fund", fund),
-                          ("interventie", interventie)):
+    for column, value in (
+        ("deelproduct", deelproduct),
+        ("fund", fund),
+        ("interventie", interventie),
+    ):
         if value is not None:
             query = query.where(subjects.c[column] == value)
     return _entries(conn.execute(_ordered(query, entries)), "realisation_id")

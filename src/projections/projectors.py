@@ -41,8 +41,13 @@ def _when(event: Event) -> dict[str, Any]:
 
 def _authority(authority: Authority | None) -> dict[str, Any]:
     if authority is None:
-        return {"decision_id": None, "decision_reference": None, "decision_body": None,
-                "decision_kind": None, "mandate_id": None}
+        return {
+            "decision_id": None,
+            "decision_reference": None,
+            "decision_body": None,
+            "decision_kind": None,
+            "mandate_id": None,
+        }
     return {
         "decision_id": authority.decision_id.hex,
         "decision_reference": authority.reference,
@@ -82,23 +87,26 @@ class Projection:
 class AuditLog(Projection):
     def rows(self, event: Event, position: int, state: bytes) -> Iterator[Row]:
         meta = event.meta
-        yield schema.audit_log, {
-            "position": position,
-            "originator_id": event.originator_id.hex,
-            "originator_version": event.originator_version,
-            "event_type": event_type(event),
-            **_when(event),
-            "period": str(meta.period),
-            "fiscal_year_first": meta.period.first_year,
-            "fiscal_year_last": meta.period.last_year,
-            "quarter": meta.period.quarter,
-            "actor": meta.actor,
-            "decision_id": _hex(meta.decision_id),
-            "decision_reference": _reference(event),
-            "source": meta.source,
-            "import_id": meta.import_id,
-            "payload": state.decode("utf-8"),
-        }
+        yield (
+            schema.audit_log,
+            {
+                "position": position,
+                "originator_id": event.originator_id.hex,
+                "originator_version": event.originator_version,
+                "event_type": event_type(event),
+                **_when(event),
+                "period": str(meta.period),
+                "fiscal_year_first": meta.period.first_year,
+                "fiscal_year_last": meta.period.last_year,
+                "quarter": meta.period.quarter,
+                "actor": meta.actor,
+                "decision_id": _hex(meta.decision_id),
+                "decision_reference": _reference(event),
+                "source": meta.source,
+                "import_id": meta.import_id,
+                "payload": state.decode("utf-8"),
+            },
+        )
 
 
 def _reference(event: Event) -> str | None:
@@ -121,24 +129,31 @@ class Decisions(Projection):
         if status is None:
             return
         if isinstance(event, Decision.Proposed):
-            yield schema.decisions, {
-                "id": event.originator_id.hex,
-                "reference": event.reference,
-                "title": event.title,
-                "body": event.body.value,
-                "kind": event.kind.value,
-                "mandate_id": _hex(event.mandate_id),
-                "mandate_scope": (json.dumps(_plain(event.mandate_scope))
-                                  if event.mandate_scope else None),
+            yield (
+                schema.decisions,
+                {
+                    "id": event.originator_id.hex,
+                    "reference": event.reference,
+                    "title": event.title,
+                    "body": event.body.value,
+                    "kind": event.kind.value,
+                    "mandate_id": _hex(event.mandate_id),
+                    "mandate_scope": (
+                        json.dumps(_plain(event.mandate_scope)) if event.mandate_scope else None
+                    ),
+                    "position": position,
+                },
+            )
+        yield (
+            schema.decision_events,
+            {
                 "position": position,
-            }
-        yield schema.decision_events, {
-            "position": position,
-            "decision_id": event.originator_id.hex,
-            "status": status,
-            **_when(event),
-            "actor": event.meta.actor,
-        }
+                "decision_id": event.originator_id.hex,
+                "status": status,
+                **_when(event),
+                "actor": event.meta.actor,
+            },
+        )
 
 
 _COUNTERPART = ("to_line", "from_line")
@@ -150,118 +165,161 @@ class Budget(Projection):
     def rows(self, event: Event, position: int, state: bytes) -> Iterator[Row]:
         if isinstance(event, BudgetLine.Opened):
             key = event.key
-            yield schema.budget_lines, {
-                "id": event.originator_id.hex,
-                "fiscal_year": key.fiscal_year,
-                "programma": key.programma,
-                "taakveld": key.taakveld,
-                "side": key.side.value,
-                "deelproduct": key.deelproduct,
-                "interventie": key.interventie,
-                "fund": key.fund,
-                "position": position,
-            }
+            yield (
+                schema.budget_lines,
+                {
+                    "id": event.originator_id.hex,
+                    "fiscal_year": key.fiscal_year,
+                    "programma": key.programma,
+                    "taakveld": key.taakveld,
+                    "side": key.side.value,
+                    "deelproduct": key.deelproduct,
+                    "interventie": key.interventie,
+                    "fund": key.fund,
+                    "position": position,
+                },
+            )
         elif isinstance(event, BudgetLine.Mutation):
             counterpart = next(
-                (getattr(event, name) for name in _COUNTERPART if hasattr(event, name)), None)
+                (getattr(event, name) for name in _COUNTERPART if hasattr(event, name)), None
+            )
             kind = event_type(event).split(".")[-1]
             delta = cents(event.delta())
-            yield schema.budget_mutations, {
-                "position": position,
-                "line_id": event.originator_id.hex,
-                "kind": kind,
-                "delta_cents": delta,
-                "mutation_id": event.mutation_id.hex,
-                "counterpart_id": _hex(counterpart),
-                **_authority(event.authority),
-                **_when(event),
-                "actor": event.meta.actor,
-                "import_id": event.meta.import_id,
-            }
-            if event.authority.kind is DecisionKind.SLOTWIJZIGING:
-                yield schema.slotwijzigingen, {
+            yield (
+                schema.budget_mutations,
+                {
                     "position": position,
-                    "fiscal_year": event.meta.period.first_year,
                     "line_id": event.originator_id.hex,
                     "kind": kind,
                     "delta_cents": delta,
-                    "decision_id": event.authority.decision_id.hex,
-                    "decision_reference": event.authority.reference,
+                    "mutation_id": event.mutation_id.hex,
+                    "counterpart_id": _hex(counterpart),
+                    **_authority(event.authority),
                     **_when(event),
-                }
+                    "actor": event.meta.actor,
+                    "import_id": event.meta.import_id,
+                },
+            )
+            if event.authority.kind is DecisionKind.SLOTWIJZIGING:
+                yield (
+                    schema.slotwijzigingen,
+                    {
+                        "position": position,
+                        "fiscal_year": event.meta.period.first_year,
+                        "line_id": event.originator_id.hex,
+                        "kind": kind,
+                        "delta_cents": delta,
+                        "decision_id": event.authority.decision_id.hex,
+                        "decision_reference": event.authority.reference,
+                        **_when(event),
+                    },
+                )
 
 
 class Taakstellingen(Projection):
     def rows(self, event: Event, position: int, state: bytes) -> Iterator[Row]:
         if isinstance(event, Taakstelling.Imposed):
-            yield schema.taakstellingen, {
-                "id": event.originator_id.hex,
-                "reference": event.reference,
-                "label": event.label,
-                "interventie": event.interventie,
-                "programma": event.programma,
-                "taakveld": event.taakveld,
-                "kind": event.kind.value,
-                "origin": event.origin,
-                "base_deelproducten": json.dumps(list(event.base_deelproducten)),
-                "position": position,
-            }
-            for year, amount in event.amounts:
-                yield schema.taakstelling_mutations, {
+            yield (
+                schema.taakstellingen,
+                {
+                    "id": event.originator_id.hex,
+                    "reference": event.reference,
+                    "label": event.label,
+                    "interventie": event.interventie,
+                    "programma": event.programma,
+                    "taakveld": event.taakveld,
+                    "kind": event.kind.value,
+                    "origin": event.origin,
+                    "base_deelproducten": json.dumps(list(event.base_deelproducten)),
                     "position": position,
-                    "fiscal_year": year,
+                },
+            )
+            for year, amount in event.amounts:
+                yield (
+                    schema.taakstelling_mutations,
+                    {
+                        "position": position,
+                        "fiscal_year": year,
+                        "taakstelling_id": event.originator_id.hex,
+                        "kind": "Imposed",
+                        "delta_cents": cents(amount),
+                        "counterpart_id": None,
+                        "coverage": None,
+                        **_authority(event.authority),
+                        **_when(event),
+                        "actor": event.meta.actor,
+                    },
+                )
+        elif isinstance(event, Taakstelling.Mutation):
+            counterpart = getattr(event, "to_taakstelling", None) or getattr(
+                event, "from_taakstelling", None
+            )
+            yield (
+                schema.taakstelling_mutations,
+                {
+                    "position": position,
+                    "fiscal_year": event.fiscal_year,
                     "taakstelling_id": event.originator_id.hex,
-                    "kind": "Imposed",
-                    "delta_cents": cents(amount),
-                    "counterpart_id": None,
-                    "coverage": None,
+                    "kind": event_type(event).split(".")[-1],
+                    "delta_cents": cents(event.delta()),
+                    "counterpart_id": _hex(counterpart),
+                    "coverage": getattr(event, "coverage", None),
                     **_authority(event.authority),
                     **_when(event),
                     "actor": event.meta.actor,
-                }
-        elif isinstance(event, Taakstelling.Mutation):
-            counterpart = getattr(event, "to_taakstelling", None) or getattr(
-                event, "from_taakstelling", None)
-            yield schema.taakstelling_mutations, {
-                "position": position,
-                "fiscal_year": event.fiscal_year,
-                "taakstelling_id": event.originator_id.hex,
-                "kind": event_type(event).split(".")[-1],
-                "delta_cents": cents(event.delta()),
-                "counterpart_id": _hex(counterpart),
-                "coverage": getattr(event, "coverage", None),
-                **_authority(event.authority),
-                **_when(event),
-                "actor": event.meta.actor,
-            }
+                },
+            )
 
 
 class Realisations(Projection):
     def rows(self, event: Event, position: int, state: bytes) -> Iterator[Row]:
         if isinstance(event, Realisation.Reported):
             key = event.key
-            yield schema.realisations, {
-                "id": event.originator_id.hex,
-                "fiscal_year": key.fiscal_year,
-                "quarter": event.quarter,
-                "programma": key.programma,
-                "taakveld": key.taakveld,
-                "side": key.side.value,
-                "deelproduct": key.deelproduct,
-                "interventie": key.interventie,
-                "fund": key.fund,
-                "position": position,
-            }
-            yield schema.realisation_entries, self._entry(
-                event, position, event.amount, event.amount, event.status.value, None, None)
+            yield (
+                schema.realisations,
+                {
+                    "id": event.originator_id.hex,
+                    "fiscal_year": key.fiscal_year,
+                    "quarter": event.quarter,
+                    "programma": key.programma,
+                    "taakveld": key.taakveld,
+                    "side": key.side.value,
+                    "deelproduct": key.deelproduct,
+                    "interventie": key.interventie,
+                    "fund": key.fund,
+                    "position": position,
+                },
+            )
+            yield (
+                schema.realisation_entries,
+                self._entry(
+                    event, position, event.amount, event.amount, event.status.value, None, None
+                ),
+            )
         elif isinstance(event, Realisation.Corrected):
-            yield schema.realisation_entries, self._entry(
-                event, position, event.amount, event.amount - event.previous_amount,
-                event.status.value, event.corrects_version, event.reason)
+            yield (
+                schema.realisation_entries,
+                self._entry(
+                    event,
+                    position,
+                    event.amount,
+                    event.amount - event.previous_amount,
+                    event.status.value,
+                    event.corrects_version,
+                    event.reason,
+                ),
+            )
 
     @staticmethod
-    def _entry(event: Event, position: int, amount: Money, delta: Money, status: str,
-               corrects: int | None, reason: str | None) -> dict[str, Any]:
+    def _entry(
+        event: Event,
+        position: int,
+        amount: Money,
+        delta: Money,
+        status: str,
+        corrects: int | None,
+        reason: str | None,
+    ) -> dict[str, Any]:
         return {
             "position": position,
             "realisation_id": event.originator_id.hex,
@@ -280,56 +338,69 @@ class Realisations(Projection):
 class Reserves(Projection):
     def rows(self, event: Event, position: int, state: bytes) -> Iterator[Row]:
         if isinstance(event, Reserve.Established):
-            yield schema.reserves, {
-                "id": event.originator_id.hex,
-                "code": event.code,
-                "name": event.name,
-                "kind": event.kind.value,
-                "purpose": event.purpose,
-                "position": position,
-            }
+            yield (
+                schema.reserves,
+                {
+                    "id": event.originator_id.hex,
+                    "code": event.code,
+                    "name": event.name,
+                    "kind": event.kind.value,
+                    "purpose": event.purpose,
+                    "position": position,
+                },
+            )
         elif isinstance(event, Reserve.Mutation):
-            yield schema.reserve_mutations, {
-                "position": position,
-                "reserve_id": event.originator_id.hex,
-                "fiscal_year": event.fiscal_year,
-                "earmark": event.earmark,
-                "direction": ("storting" if isinstance(event, Reserve.Deposited)
-                              else "onttrekking"),
-                "delta_cents": cents(event.delta()),
-                **_authority(event.authority),
-                **_when(event),
-                "actor": event.meta.actor,
-            }
+            yield (
+                schema.reserve_mutations,
+                {
+                    "position": position,
+                    "reserve_id": event.originator_id.hex,
+                    "fiscal_year": event.fiscal_year,
+                    "earmark": event.earmark,
+                    "direction": (
+                        "storting" if isinstance(event, Reserve.Deposited) else "onttrekking"
+                    ),
+                    "delta_cents": cents(event.delta()),
+                    **_authority(event.authority),
+                    **_when(event),
+                    "actor": event.meta.actor,
+                },
+            )
 
 
 class FiscalYears(Projection):
     def rows(self, event: Event, position: int, state: bytes) -> Iterator[Row]:
         if isinstance(event, FiscalYear.Closed):
-            yield schema.fiscal_year_events, {
-                "position": position,
-                "fiscal_year": event.meta.period.first_year,
-                "status": "closed",
-                "decision_reference": event.authority.reference,
-                **_when(event),
-            }
+            yield (
+                schema.fiscal_year_events,
+                {
+                    "position": position,
+                    "fiscal_year": event.meta.period.first_year,
+                    "status": "closed",
+                    "decision_reference": event.authority.reference,
+                    **_when(event),
+                },
+            )
 
 
 class Reports(Projection):
     def rows(self, event: Event, position: int, state: bytes) -> Iterator[Row]:
         if isinstance(event, Report.Published):
-            yield schema.reports, {
-                "report_id": event.report_id,
-                "id": event.originator_id.hex,
-                "title": event.title,
-                "published_at": event.published_at,
-                "knowledge_cutoff": event.knowledge_cutoff,
-                "position": position,
-                "decision_reference": event.authority.reference if event.authority else None,
-                "source": event.meta.source,
-                "tables": tables_json(event.tables),
-                "recorded_at": event.recorded_at,
-            }
+            yield (
+                schema.reports,
+                {
+                    "report_id": event.report_id,
+                    "id": event.originator_id.hex,
+                    "title": event.title,
+                    "published_at": event.published_at,
+                    "knowledge_cutoff": event.knowledge_cutoff,
+                    "position": position,
+                    "decision_reference": event.authority.reference if event.authority else None,
+                    "source": event.meta.source,
+                    "tables": tables_json(event.tables),
+                    "recorded_at": event.recorded_at,
+                },
+            )
 
 
 PROJECTIONS: tuple[Projection, ...] = (

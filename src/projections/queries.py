@@ -46,8 +46,11 @@ class Basis:
         }
 
     def describe(self) -> str:
-        cutoff = "everything known" if self.known_at is None else (
-            f"known by {self.known_at.astimezone(AMSTERDAM).isoformat()}")
+        cutoff = (
+            "everything known"
+            if self.known_at is None
+            else (f"known by {self.known_at.astimezone(AMSTERDAM).isoformat()}")
+        )
         origin = f"report {self.report_id}" if self.report_id else self.as_of
         return f"as of {origin}: {cutoff}, log position {self.position}"
 
@@ -64,7 +67,8 @@ def parse_moment(text: str) -> datetime:
         if len(text) == 10:
             day = date.fromisoformat(text)
             return datetime.combine(day + timedelta(days=1), time(), AMSTERDAM) - timedelta(
-                microseconds=1)
+                microseconds=1
+            )
         moment = datetime.fromisoformat(text)
     except ValueError:
         raise BasisError(
@@ -77,13 +81,18 @@ def parse_moment(text: str) -> datetime:
 
 def report_basis(conn: Connection, report_id: str) -> Basis:
     row = conn.execute(
-        select(schema.reports.c.knowledge_cutoff, schema.reports.c.position)
-        .where(schema.reports.c.report_id == report_id)
+        select(schema.reports.c.knowledge_cutoff, schema.reports.c.position).where(
+            schema.reports.c.report_id == report_id
+        )
     ).first()
     if row is None:
         raise UnknownReportError(f"unknown report {report_id!r}")
-    return Basis(as_of=f"report:{report_id}", known_at=row.knowledge_cutoff,
-                 position=int(row.position), report_id=report_id)
+    return Basis(
+        as_of=f"report:{report_id}",
+        known_at=row.knowledge_cutoff,
+        position=int(row.position),
+        report_id=report_id,
+    )
 
 
 def resolve_basis(conn: Connection, as_of: str | None, reached: int) -> Basis:
@@ -103,17 +112,25 @@ def euros(total_cents: int | None) -> Decimal:
 # -- budget ----------------------------------------------------------------------------
 
 
-def budget_lines(conn: Connection, basis: Basis, *, fiscal_year: int | None = None,
-                 fund: str | None = None) -> list[dict[str, Any]]:
+def budget_lines(
+    conn: Connection, basis: Basis, *, fiscal_year: int | None = None, fund: str | None = None
+) -> list[dict[str, Any]]:
     lines, mutations = schema.budget_lines, schema.budget_mutations
     query = (
-        select(lines, func.sum(mutations.c.delta_cents).label("total"),
-               func.count().label("mutations"))
+        select(
+            lines, func.sum(mutations.c.delta_cents).label("total"), func.count().label("mutations")
+        )
         .join(mutations, mutations.c.line_id == lines.c.id)
         .where(basis.filter(mutations))
         .group_by(*lines.c)
-        .order_by(lines.c.fiscal_year, lines.c.programma, lines.c.taakveld, lines.c.fund,
-                  lines.c.interventie, lines.c.deelproduct)
+        .order_by(
+            lines.c.fiscal_year,
+            lines.c.programma,
+            lines.c.taakveld,
+            lines.c.fund,
+            lines.c.interventie,
+            lines.c.deelproduct,
+        )
     )
     if fiscal_year is not None:
         query = query.where(lines.c.fiscal_year == fiscal_year)
@@ -121,9 +138,15 @@ def budget_lines(conn: Connection, basis: Basis, *, fiscal_year: int | None = No
         query = query.where(lines.c.fund == fund)
     return [
         {
-            "line_id": row.id, "fiscal_year": row.fiscal_year, "programma": row.programma,
-            "taakveld": row.taakveld, "side": row.side, "deelproduct": row.deelproduct,
-            "interventie": row.interventie, "fund": row.fund, "amount": euros(row.total),
+            "line_id": row.id,
+            "fiscal_year": row.fiscal_year,
+            "programma": row.programma,
+            "taakveld": row.taakveld,
+            "side": row.side,
+            "deelproduct": row.deelproduct,
+            "interventie": row.interventie,
+            "fund": row.fund,
+            "amount": euros(row.total),
             "mutations": row.mutations,
         }
         for row in conn.execute(query)
@@ -133,15 +156,20 @@ def budget_lines(conn: Connection, basis: Basis, *, fiscal_year: int | None = No
 ROLLUPS = ("programma", "taakveld", "interventie", "fund")
 
 
-def budget_rollup(conn: Connection, basis: Basis, by: str, *,
-                  fiscal_year: int | None = None) -> list[dict[str, Any]]:
+def budget_rollup(
+    conn: Connection, basis: Basis, by: str, *, fiscal_year: int | None = None
+) -> list[dict[str, Any]]:
     if by not in ROLLUPS:
         raise ValueError(f"roll up by one of {', '.join(ROLLUPS)}")
     lines, mutations = schema.budget_lines, schema.budget_mutations
     dimension = lines.c[by]
     query = (
-        select(lines.c.fiscal_year, lines.c.side, dimension,
-               func.sum(mutations.c.delta_cents).label("total"))
+        select(
+            lines.c.fiscal_year,
+            lines.c.side,
+            dimension,
+            func.sum(mutations.c.delta_cents).label("total"),
+        )
         .join(mutations, mutations.c.line_id == lines.c.id)
         .where(basis.filter(mutations))
         .group_by(lines.c.fiscal_year, lines.c.side, dimension)
@@ -150,14 +178,14 @@ def budget_rollup(conn: Connection, basis: Basis, by: str, *,
     if fiscal_year is not None:
         query = query.where(lines.c.fiscal_year == fiscal_year)
     return [
-        {"fiscal_year": row.fiscal_year, "side": row.side, by: row[2],
-         "amount": euros(row.total)}
+        {"fiscal_year": row.fiscal_year, "side": row.side, by: row[2], "amount": euros(row.total)}
         for row in conn.execute(query)
     ]
 
 
-def slotwijzigingen(conn: Connection, basis: Basis, *,
-                    fiscal_year: int | None = None) -> list[dict[str, Any]]:
+def slotwijzigingen(
+    conn: Connection, basis: Basis, *, fiscal_year: int | None = None
+) -> list[dict[str, Any]]:
     slot, lines = schema.slotwijzigingen, schema.budget_lines
     query = (
         select(slot, lines.c.programma, lines.c.taakveld, lines.c.interventie, lines.c.fund)
@@ -169,10 +197,16 @@ def slotwijzigingen(conn: Connection, basis: Basis, *,
         query = query.where(slot.c.fiscal_year == fiscal_year)
     return [
         {
-            "position": row.position, "fiscal_year": row.fiscal_year,
-            "decision": row.decision_reference, "kind": row.kind, "programma": row.programma,
-            "taakveld": row.taakveld, "interventie": row.interventie, "fund": row.fund,
-            "delta": euros(row.delta_cents), "known_at": row.known_at.isoformat(),
+            "position": row.position,
+            "fiscal_year": row.fiscal_year,
+            "decision": row.decision_reference,
+            "kind": row.kind,
+            "programma": row.programma,
+            "taakveld": row.taakveld,
+            "interventie": row.interventie,
+            "fund": row.fund,
+            "delta": euros(row.delta_cents),
+            "known_at": row.known_at.isoformat(),
             "recorded_at": row.recorded_at.isoformat(),
         }
         for row in conn.execute(query)
@@ -186,22 +220,48 @@ def taakstelling_amounts(conn: Connection, basis: Basis) -> list[dict[str, Any]]
     """Per taakstelling, its amount per fiscal year as of the basis."""
     ts, mutations = schema.taakstellingen, schema.taakstelling_mutations
     query = (
-        select(ts.c.id, ts.c.reference, ts.c.label, ts.c.interventie, ts.c.taakveld,
-               ts.c.kind, ts.c.origin, ts.c.base_deelproducten, mutations.c.fiscal_year,
-               func.sum(mutations.c.delta_cents).label("total"))
+        select(
+            ts.c.id,
+            ts.c.reference,
+            ts.c.label,
+            ts.c.interventie,
+            ts.c.taakveld,
+            ts.c.kind,
+            ts.c.origin,
+            ts.c.base_deelproducten,
+            mutations.c.fiscal_year,
+            func.sum(mutations.c.delta_cents).label("total"),
+        )
         .join(mutations, mutations.c.taakstelling_id == ts.c.id)
         .where(basis.filter(mutations))
-        .group_by(ts.c.id, ts.c.reference, ts.c.label, ts.c.interventie, ts.c.taakveld,
-                  ts.c.kind, ts.c.origin, ts.c.base_deelproducten, mutations.c.fiscal_year)
+        .group_by(
+            ts.c.id,
+            ts.c.reference,
+            ts.c.label,
+            ts.c.interventie,
+            ts.c.taakveld,
+            ts.c.kind,
+            ts.c.origin,
+            ts.c.base_deelproducten,
+            mutations.c.fiscal_year,
+        )
         .order_by(ts.c.interventie, ts.c.position, mutations.c.fiscal_year)
     )
     result: dict[str, dict[str, Any]] = {}
     for row in conn.execute(query):
-        entry = result.setdefault(row.reference, {
-            "reference": row.reference, "label": row.label, "interventie": row.interventie,
-            "taakveld": row.taakveld, "kind": row.kind, "origin": row.origin,
-            "base_deelproducten": row.base_deelproducten, "amounts": {},
-        })
+        entry = result.setdefault(
+            row.reference,
+            {
+                "reference": row.reference,
+                "label": row.label,
+                "interventie": row.interventie,
+                "taakveld": row.taakveld,
+                "kind": row.kind,
+                "origin": row.origin,
+                "base_deelproducten": row.base_deelproducten,
+                "amounts": {},
+            },
+        )
         entry["amounts"][row.fiscal_year] = euros(row.total)
     return list(result.values())
 
@@ -209,13 +269,21 @@ def taakstelling_amounts(conn: Connection, basis: Basis) -> list[dict[str, Any]]
 # -- realisations ----------------------------------------------------------------------
 
 
-def realisation_amounts(conn: Connection, basis: Basis, *, fiscal_year: int | None = None,
-                        deelproducten: Sequence[str] | None = None,
-                        fund: str | None = None) -> list[dict[str, Any]]:
+def realisation_amounts(
+    conn: Connection,
+    basis: Basis,
+    *,
+    fiscal_year: int | None = None,
+    deelproducten: Sequence[str] | None = None,
+    fund: str | None = None,
+) -> list[dict[str, Any]]:
     subjects, entries = schema.realisations, schema.realisation_entries
     latest = (
-        select(entries.c.realisation_id, func.max(entries.c.position).label("latest"),
-               func.sum(entries.c.delta_cents).label("total"))
+        select(
+            entries.c.realisation_id,
+            func.max(entries.c.position).label("latest"),
+            func.sum(entries.c.delta_cents).label("total"),
+        )
         .where(basis.filter(entries))
         .group_by(entries.c.realisation_id)
         .subquery()
@@ -224,8 +292,13 @@ def realisation_amounts(conn: Connection, basis: Basis, *, fiscal_year: int | No
         select(subjects, latest.c.total, entries.c.status, entries.c.version)
         .join(latest, latest.c.realisation_id == subjects.c.id)
         .join(entries, entries.c.position == latest.c.latest)
-        .order_by(subjects.c.fiscal_year, subjects.c.deelproduct, subjects.c.fund,
-                  subjects.c.interventie, subjects.c.quarter)
+        .order_by(
+            subjects.c.fiscal_year,
+            subjects.c.deelproduct,
+            subjects.c.fund,
+            subjects.c.interventie,
+            subjects.c.quarter,
+        )
     )
     if fiscal_year is not None:
         query = query.where(subjects.c.fiscal_year == fiscal_year)
@@ -235,10 +308,17 @@ def realisation_amounts(conn: Connection, basis: Basis, *, fiscal_year: int | No
         query = query.where(subjects.c.fund == fund)
     return [
         {
-            "fiscal_year": row.fiscal_year, "quarter": row.quarter, "programma": row.programma,
-            "taakveld": row.taakveld, "deelproduct": row.deelproduct,
-            "interventie": row.interventie, "fund": row.fund, "side": row.side,
-            "amount": euros(row.total), "status": row.status, "version": row.version,
+            "fiscal_year": row.fiscal_year,
+            "quarter": row.quarter,
+            "programma": row.programma,
+            "taakveld": row.taakveld,
+            "deelproduct": row.deelproduct,
+            "interventie": row.interventie,
+            "fund": row.fund,
+            "side": row.side,
+            "amount": euros(row.total),
+            "status": row.status,
+            "version": row.version,
         }
         for row in conn.execute(query)
     ]
@@ -250,17 +330,34 @@ def realisation_amounts(conn: Connection, basis: Basis, *, fiscal_year: int | No
 def reserve_balances(conn: Connection, basis: Basis) -> list[dict[str, Any]]:
     reserves, mutations = schema.reserves, schema.reserve_mutations
     query = (
-        select(reserves.c.code, reserves.c.name, reserves.c.kind, mutations.c.earmark,
-               mutations.c.fiscal_year, func.sum(mutations.c.delta_cents).label("total"))
+        select(
+            reserves.c.code,
+            reserves.c.name,
+            reserves.c.kind,
+            mutations.c.earmark,
+            mutations.c.fiscal_year,
+            func.sum(mutations.c.delta_cents).label("total"),
+        )
         .join(mutations, mutations.c.reserve_id == reserves.c.id)
         .where(basis.filter(mutations))
-        .group_by(reserves.c.code, reserves.c.name, reserves.c.kind, mutations.c.earmark,
-                  mutations.c.fiscal_year)
+        .group_by(
+            reserves.c.code,
+            reserves.c.name,
+            reserves.c.kind,
+            mutations.c.earmark,
+            mutations.c.fiscal_year,
+        )
         .order_by(reserves.c.code, mutations.c.earmark, mutations.c.fiscal_year)
     )
     return [
-        {"code": row.code, "name": row.name, "kind": row.kind, "earmark": row.earmark,
-         "fiscal_year": row.fiscal_year, "mutation": euros(row.total)}
+        {
+            "code": row.code,
+            "name": row.name,
+            "kind": row.kind,
+            "earmark": row.earmark,
+            "fiscal_year": row.fiscal_year,
+            "mutation": euros(row.total),
+        }
         for row in conn.execute(query)
     ]
 
@@ -273,12 +370,18 @@ def audit_log(conn: Connection, *, after: int = 0, limit: int = 100) -> list[dic
     query = select(log).where(log.c.position > after).order_by(log.c.position).limit(limit)
     return [
         {
-            "position": row.position, "event_type": row.event_type,
-            "aggregate_id": row.originator_id, "version": row.originator_version,
-            "period": row.period, "known_at": row.known_at.isoformat(),
-            "recorded_at": row.recorded_at.isoformat(), "actor": row.actor,
-            "decision": row.decision_reference, "source": row.source,
-            "import_id": row.import_id, "payload": row.payload,
+            "position": row.position,
+            "event_type": row.event_type,
+            "aggregate_id": row.originator_id,
+            "version": row.originator_version,
+            "period": row.period,
+            "known_at": row.known_at.isoformat(),
+            "recorded_at": row.recorded_at.isoformat(),
+            "actor": row.actor,
+            "decision": row.decision_reference,
+            "source": row.source,
+            "import_id": row.import_id,
+            "payload": row.payload,
         }
         for row in conn.execute(query)
     ]

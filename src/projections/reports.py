@@ -19,21 +19,30 @@ Cells = dict[tuple[int | None, int], int]  # (interventie, fiscal year) -> cents
 def list_reports(conn: Connection) -> list[dict[str, Any]]:
     rows = conn.execute(select(schema.reports).order_by(schema.reports.c.published_at))
     return [
-        {"report": row.report_id, "title": row.title,
-         "published_at": row.published_at.isoformat(),
-         "knowledge_cutoff": row.knowledge_cutoff.isoformat(), "log_position": row.position,
-         "decision": row.decision_reference, "source": row.source}
+        {
+            "report": row.report_id,
+            "title": row.title,
+            "published_at": row.published_at.isoformat(),
+            "knowledge_cutoff": row.knowledge_cutoff.isoformat(),
+            "log_position": row.position,
+            "decision": row.decision_reference,
+            "source": row.source,
+        }
         for row in rows
     ]
 
 
-def render_report(conn: Connection, report_id: str, as_of: str | None,
-                  reached: int) -> dict[str, Any]:
+def render_report(
+    conn: Connection, report_id: str, as_of: str | None, reached: int
+) -> dict[str, Any]:
     """The report's tables as of its own basis (as_of None) or another one."""
     own = report_basis(conn, report_id)
     basis = own if as_of is None else resolve_basis(conn, as_of, reached)
-    row = conn.execute(select(schema.reports.c.title, schema.reports.c.tables)
-                       .where(schema.reports.c.report_id == report_id)).one()
+    row = conn.execute(
+        select(schema.reports.c.title, schema.reports.c.tables).where(
+            schema.reports.c.report_id == report_id
+        )
+    ).one()
     specs: list[dict[str, Any]] = json.loads(row.tables)
     return {
         "report": report_id,
@@ -74,8 +83,9 @@ def _table(conn: Connection, spec: dict[str, Any], basis: Basis) -> dict[str, An
             else:
                 total = cells[column["measure"]].get((row_spec["interventie"], year), 0)
             values[column["key"]] = published_figure(total)
-        rows.append({"interventie": row_spec["interventie"], "label": row_spec["label"],
-                     "values": values})
+        rows.append(
+            {"interventie": row_spec["interventie"], "label": row_spec["label"], "values": values}
+        )
 
     totals = []
     for total_spec in spec["totals"]:
@@ -83,44 +93,72 @@ def _table(conn: Connection, spec: dict[str, Any], basis: Basis) -> dict[str, An
         for column in columns:
             year = column["fiscal_year"]
             if column["measure"] == "taakstelling":
-                members = {m for row_spec in spec["rows"]
-                           for m in _members(row_spec, taakstelling_rows, claimed)}
-                total = sum(taakstelling_rows[m]["amounts"].get(year, 0) for m in members
-                            if total_spec["include_risks"]
-                            or taakstelling_rows[m]["kind"] != "risico")
+                in_table = {
+                    m
+                    for row_spec in spec["rows"]
+                    for m in _members(row_spec, taakstelling_rows, claimed)
+                }
+                total = sum(
+                    taakstelling_rows[m]["amounts"].get(year, 0)
+                    for m in in_table
+                    if total_spec["include_risks"] or taakstelling_rows[m]["kind"] != "risico"
+                )
             else:
                 total = sum(v for (_, y), v in cells[column["measure"]].items() if y == year)
             values[column["key"]] = published_figure(total)
         totals.append({"label": total_spec["label"], "values": values})
 
-    return {"id": spec["id"], "title": spec["title"], "unit": spec["unit"],
-            "columns": [column["key"] for column in columns], "rows": rows, "totals": totals}
+    return {
+        "id": spec["id"],
+        "title": spec["title"],
+        "unit": spec["unit"],
+        "columns": [column["key"] for column in columns],
+        "rows": rows,
+        "totals": totals,
+    }
 
 
-def _members(row_spec: dict[str, Any], taakstellingen: dict[int, dict[str, Any]],
-             claimed: set[str]) -> list[int]:
+def _members(
+    row_spec: dict[str, Any], taakstellingen: dict[int, dict[str, Any]], claimed: set[str]
+) -> list[int]:
     wanted = set(row_spec["taakstellingen"])
     if wanted:
         return [key for key, t in taakstellingen.items() if t["reference"] in wanted]
-    return [key for key, t in taakstellingen.items()
-            if t["interventie"] == row_spec["interventie"] and t["reference"] not in claimed]
+    return [
+        key
+        for key, t in taakstellingen.items()
+        if t["interventie"] == row_spec["interventie"] and t["reference"] not in claimed
+    ]
 
 
 def _taakstellingen(conn: Connection, basis: Basis) -> dict[int, dict[str, Any]]:
     ts, mutations = schema.taakstellingen, schema.taakstelling_mutations
     query = (
-        select(ts.c.position, ts.c.reference, ts.c.interventie, ts.c.kind,
-               mutations.c.fiscal_year, func.sum(mutations.c.delta_cents).label("total"))
+        select(
+            ts.c.position,
+            ts.c.reference,
+            ts.c.interventie,
+            ts.c.kind,
+            mutations.c.fiscal_year,
+            func.sum(mutations.c.delta_cents).label("total"),
+        )
         .join(mutations, mutations.c.taakstelling_id == ts.c.id)
         .where(basis.filter(mutations))
-        .group_by(ts.c.position, ts.c.reference, ts.c.interventie, ts.c.kind,
-                  mutations.c.fiscal_year)
+        .group_by(
+            ts.c.position, ts.c.reference, ts.c.interventie, ts.c.kind, mutations.c.fiscal_year
+        )
     )
     result: dict[int, dict[str, Any]] = {}
     for row in conn.execute(query):
-        entry = result.setdefault(row.position, {
-            "reference": row.reference, "interventie": row.interventie, "kind": row.kind,
-            "amounts": defaultdict(int)})
+        entry = result.setdefault(
+            row.position,
+            {
+                "reference": row.reference,
+                "interventie": row.interventie,
+                "kind": row.kind,
+                "amounts": defaultdict(int),
+            },
+        )
         entry["amounts"][row.fiscal_year] += int(row.total)
     return result
 
@@ -128,8 +166,11 @@ def _taakstellingen(conn: Connection, basis: Basis) -> dict[int, dict[str, Any]]
 def _budget(conn: Connection, basis: Basis, fund: str) -> Cells:
     lines, mutations = schema.budget_lines, schema.budget_mutations
     query = (
-        select(lines.c.interventie, lines.c.fiscal_year,
-               func.sum(mutations.c.delta_cents).label("total"))
+        select(
+            lines.c.interventie,
+            lines.c.fiscal_year,
+            func.sum(mutations.c.delta_cents).label("total"),
+        )
         .join(lines, lines.c.id == mutations.c.line_id)
         .where(basis.filter(mutations), lines.c.fund == fund)
         .group_by(lines.c.interventie, lines.c.fiscal_year)
@@ -140,8 +181,11 @@ def _budget(conn: Connection, basis: Basis, fund: str) -> Cells:
 def _realisations(conn: Connection, basis: Basis, fund: str) -> Cells:
     subjects, entries = schema.realisations, schema.realisation_entries
     query = (
-        select(subjects.c.interventie, subjects.c.fiscal_year,
-               func.sum(entries.c.delta_cents).label("total"))
+        select(
+            subjects.c.interventie,
+            subjects.c.fiscal_year,
+            func.sum(entries.c.delta_cents).label("total"),
+        )
         .join(subjects, subjects.c.id == entries.c.realisation_id)
         .where(basis.filter(entries), subjects.c.fund == fund, subjects.c.side == "lasten")
         .group_by(subjects.c.interventie, subjects.c.fiscal_year)
@@ -156,12 +200,16 @@ def format_table(report: dict[str, Any]) -> str:
         columns = table["columns"]
         label_width = max([len(r["label"]) + 4 for r in table["rows"] + table["totals"]] + [20])
         width = max(12, *(len(c) + 2 for c in columns))
-        lines += ["", f"{table['id']}: {table['title']} ({table['unit']})",
-                  " " * label_width + "".join(c.rjust(width) for c in columns)]
+        lines += [
+            "",
+            f"{table['id']}: {table['title']} ({table['unit']})",
+            " " * label_width + "".join(c.rjust(width) for c in columns),
+        ]
         for row in table["rows"] + [dict(t, interventie=None) for t in table["totals"]]:
             number = row["interventie"]
-            prefix = ("" if number is None or row["label"].startswith(f"{number}.")
-                      else f"{number:>2}  ")
+            prefix = (
+                "" if number is None or row["label"].startswith(f"{number}.") else f"{number:>2}  "
+            )
             label = (prefix + row["label"]).ljust(label_width)[:label_width]
             cells = "".join((row["values"][c] or "").rjust(width) for c in columns)
             lines.append(label + cells)
@@ -170,5 +218,6 @@ def format_table(report: dict[str, Any]) -> str:
 
 def _basis_line(basis: dict[str, Any]) -> str:
     cutoff = basis["knowledge_cutoff"] or "everything known"
-    return f"basis: {basis['as_of']} (knowledge cutoff {cutoff}, log position " \
-           f"{basis['log_position']})"
+    return (
+        f"basis: {basis['as_of']} (knowledge cutoff {cutoff}, log position {basis['log_position']})"
+    )

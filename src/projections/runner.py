@@ -21,9 +21,13 @@ BATCH_SIZE = 2000
 
 
 class ProjectionRunner:
-    def __init__(self, app: Begroting, engine: Engine,
-                 projections: Sequence[Projection] = PROJECTIONS,
-                 batch_size: int = BATCH_SIZE) -> None:
+    def __init__(
+        self,
+        app: Begroting,
+        engine: Engine,
+        projections: Sequence[Projection] = PROJECTIONS,
+        batch_size: int = BATCH_SIZE,
+    ) -> None:
         self.app = app
         self.engine = engine
         self.projections = tuple(projections)
@@ -70,8 +74,9 @@ class ProjectionRunner:
             for projection in chosen:
                 for table in projection.tables:
                     conn.execute(delete(table))
-                conn.execute(delete(schema.tracking).where(
-                    schema.tracking.c.projection == projection.name))
+                conn.execute(
+                    delete(schema.tracking).where(schema.tracking.c.projection == projection.name)
+                )
         return self.catch_up()
 
     def _apply_batch(self) -> bool:
@@ -79,7 +84,8 @@ class ProjectionRunner:
             positions = self.positions(conn)
             start = min(positions.values()) + 1
             notifications = self.app.recorder.select_notifications(
-                start=start, limit=self.batch_size)
+                start=start, limit=self.batch_size
+            )
             if not notifications:
                 return False
             rows: dict[Table, list[dict[str, Any]]] = defaultdict(list)
@@ -90,8 +96,9 @@ class ProjectionRunner:
                 for projection in self.projections:
                     if notification.id <= positions[projection.name]:
                         continue
-                    for table, row in projection.rows(domain_event, notification.id,
-                                                       notification.state):
+                    for table, row in projection.rows(
+                        domain_event, notification.id, notification.state
+                    ):
                         rows[table].append(row)
             for table, table_rows in rows.items():
                 conn.execute(insert(table), table_rows)
@@ -99,12 +106,15 @@ class ProjectionRunner:
             tracked = self._tracked(conn)
             for projection in self.projections:
                 if projection.name not in tracked:
-                    conn.execute(insert(schema.tracking).values(
-                        projection=projection.name, position=last))
+                    conn.execute(
+                        insert(schema.tracking).values(projection=projection.name, position=last)
+                    )
                 else:
-                    conn.execute(update(schema.tracking)
-                                 .where(schema.tracking.c.projection == projection.name)
-                                 .values(position=last))
+                    conn.execute(
+                        update(schema.tracking)
+                        .where(schema.tracking.c.projection == projection.name)
+                        .values(position=last)
+                    )
             return True
 
     @staticmethod

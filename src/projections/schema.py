@@ -43,7 +43,8 @@ class UtcDateTime(TypeDecorator[datetime]):
             return None
         if isinstance(value, str):
             value = datetime.fromisoformat(value)
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        moment: datetime = value
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 metadata = MetaData()
@@ -279,8 +280,11 @@ Index(
     taakstelling_mutations.c.fiscal_year,
     taakstelling_mutations.c.known_at,
 )
-Index("ix_realisation_entries_subject", realisation_entries.c.realisation_id,
-      realisation_entries.c.known_at)
+Index(
+    "ix_realisation_entries_subject",
+    realisation_entries.c.realisation_id,
+    realisation_entries.c.known_at,
+)
 Index("ix_realisations_year", realisations.c.fiscal_year, realisations.c.fund)
 Index("ix_reserve_mutations_reserve", reserve_mutations.c.reserve_id, reserve_mutations.c.known_at)
 Index("ix_decision_events_decision", decision_events.c.decision_id, decision_events.c.known_at)

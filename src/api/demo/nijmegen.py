@@ -7,9 +7,9 @@ Every command has a deterministic id, so loading twice records nothing new.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from types import TracebackType
 from uuid import UUID, uuid5
 from zoneinfo import ZoneInfo
 
@@ -55,78 +55,254 @@ ZOMERNOTA_2019 = "raad-2019-07-zomernota-2019"
 SLOTWIJZIGING_2019 = "raad-2019-12-nota-slotwijzigingen-2019"
 
 DECISIONS: list[tuple[str, str, DecisionKind, str, Period, str]] = [
-    (IVP2, "Interventieplan fase 2 (maatregelen 2018)", DecisionKind.BELEIDSNOTA,
-     "2018-03-07", Period(2018, 2022), f"{S1}, §4.3"),
-    (STADSBEGROTING_2019, "Stadsbegroting 2019-2022 (coalitieakkoord Samen Vooruit)",
-     DecisionKind.BEGROTING, "2018-11-07", Period(2019, 2022), f"{S1}, §5.3 and §6.2"),
-    (AMENDEMENT_CAZ, "Taakstelling CAZ-premie 2019 ongedaan, gedekt uit BUIG-meevallers",
-     DecisionKind.AMENDEMENT, "2018-11-07", Period.year(2019), f"{S1}, §5.3"),
-    (INTERVENTIEPLAN_4, "Interventieplan fase 4 – Opgave Sociale Stad",
-     DecisionKind.BELEIDSNOTA, "2019-05-08", Period(2019, 2022), f"{S2}, inleiding"),
-    (ZOMERNOTA_2019, "Zomernota 2019", DecisionKind.ZOMERNOTA, "2019-07-10",
-     Period.year(2019), f"{S2}, financieel beeld Jeugd"),
-    (SLOTWIJZIGING_2019, "Nota Slotwijzigingen 2019", DecisionKind.SLOTWIJZIGING,
-     "2019-12-18", Period(2019, 2020), f"{S2}, uitputting transformatiebudget"),
+    (
+        IVP2,
+        "Interventieplan fase 2 (maatregelen 2018)",
+        DecisionKind.BELEIDSNOTA,
+        "2018-03-07",
+        Period(2018, 2022),
+        f"{S1}, §4.3",
+    ),
+    (
+        STADSBEGROTING_2019,
+        "Stadsbegroting 2019-2022 (coalitieakkoord Samen Vooruit)",
+        DecisionKind.BEGROTING,
+        "2018-11-07",
+        Period(2019, 2022),
+        f"{S1}, §5.3 and §6.2",
+    ),
+    (
+        AMENDEMENT_CAZ,
+        "Taakstelling CAZ-premie 2019 ongedaan, gedekt uit BUIG-meevallers",
+        DecisionKind.AMENDEMENT,
+        "2018-11-07",
+        Period.year(2019),
+        f"{S1}, §5.3",
+    ),
+    (
+        INTERVENTIEPLAN_4,
+        "Interventieplan fase 4 – Opgave Sociale Stad",
+        DecisionKind.BELEIDSNOTA,
+        "2019-05-08",
+        Period(2019, 2022),
+        f"{S2}, inleiding",
+    ),
+    (
+        ZOMERNOTA_2019,
+        "Zomernota 2019",
+        DecisionKind.ZOMERNOTA,
+        "2019-07-10",
+        Period.year(2019),
+        f"{S2}, financieel beeld Jeugd",
+    ),
+    (
+        SLOTWIJZIGING_2019,
+        "Nota Slotwijzigingen 2019",
+        DecisionKind.SLOTWIJZIGING,
+        "2019-12-18",
+        Period(2019, 2020),
+        f"{S2}, uitputting transformatiebudget",
+    ),
 ]
 
 # Taakstellingen of tables 5.1-5.11: reference, label, interventie, taakveld, origin,
 # base deelproducten (the "relatief t.o.v. realisatie 2017" base), amounts in thousands.
 IVP2_TAAKSTELLINGEN: list[tuple[str, str, int, str, str, tuple[str, ...], dict[int, int]]] = [
-    ("ivp2-2.1-collectieve-voorzieningen",
-     "Beschikbaarheid van en toeleiding naar collectieve voorzieningen (IVP-2: 2.1)", 1, "6.71",
-     "IVP-2 2.1", ("61296",), {2018: 20, 2019: 40, 2020: 40, 2021: 40, 2022: 40}),
-    ("ivp2-kwartaalgesprekken-wijkteams-wmo", "Kwartaalgesprekken wijkteams (IVP-2: 2.4)", 2,
-     "6.71", "IVP-2 2.4 (tabel 5.2; 2.5 in tabel 6.1)", ("61296",),
-     dict.fromkeys(range(2018, 2023), 2800)),
-    ("ivp2-kantelgesprekken-pgb-hbh", "Kantelgesprekken PGB Hulp bij Huishouden (IVP-2: 2.1)",
-     2, "6.71", "IVP-2 2.1 (2.5 in tabel 4.1)", ("61301",),
-     dict.fromkeys(range(2018, 2023), 100)),
-    ("ivp2-1.5-tweedelijns-jeugdhulp-onderwijs",
-     "Inzet tweedelijns jeugdhulp in primair en speciaal onderwijs (IVP-2)", 4, "6.72",
-     "IVP-2 1.5", ("61290",), dict.fromkeys(range(2018, 2023), 250)),
-    ("ivp2-1.6-kwartaalgesprekken-wijkteams-jeugd", "Kwartaalgesprekken wijkteams (IVP-2 - 1.6)",
-     5, "6.72", "IVP-2 1.6", ("61290",), dict.fromkeys(range(2018, 2023), 650)),
-    ("ivp2-1.3-transformatie-jeugd-lvb", "Transformatie Jeugd-LVB (IVP-2 - 1.3)", 5, "6.72",
-     "IVP-2 1.3", ("61290",), dict.fromkeys(range(2018, 2023), 250)),
-    ("ivp2-1.4-poortwachter-dyslexie", "Poortwachtersfunctie Dyslexie (IVP-2 - 1.4)", 5, "6.72",
-     "IVP-2 1.4", ("61290",), dict.fromkeys(range(2018, 2023), 100)),
-    ("ivp2-1.1-jeugd-ggz", "Jeugd GGZ (IVP-2; als vroeginterventie huis- en jeugdarts 1.1)", 5,
-     "6.72", "IVP-2 1.1", ("61290",), dict.fromkeys(range(2018, 2023), 280)),
-    ("ivp2-1.2-casusoverleg-jeugdzorg-verblijf",
-     "Casusoverleg Jeugdzorg met verblijf (IVP-2 - 1.2)", 6, "6.82",
-     "IVP-2 1.2 (2.2 in tabel 6.1)", ("61295",), dict.fromkeys(range(2018, 2023), 400)),
+    (
+        "ivp2-2.1-collectieve-voorzieningen",
+        "Beschikbaarheid van en toeleiding naar collectieve voorzieningen (IVP-2: 2.1)",
+        1,
+        "6.71",
+        "IVP-2 2.1",
+        ("61296",),
+        {2018: 20, 2019: 40, 2020: 40, 2021: 40, 2022: 40},
+    ),
+    (
+        "ivp2-kwartaalgesprekken-wijkteams-wmo",
+        "Kwartaalgesprekken wijkteams (IVP-2: 2.4)",
+        2,
+        "6.71",
+        "IVP-2 2.4 (tabel 5.2; 2.5 in tabel 6.1)",
+        ("61296",),
+        dict.fromkeys(range(2018, 2023), 2800),
+    ),
+    (
+        "ivp2-kantelgesprekken-pgb-hbh",
+        "Kantelgesprekken PGB Hulp bij Huishouden (IVP-2: 2.1)",
+        2,
+        "6.71",
+        "IVP-2 2.1 (2.5 in tabel 4.1)",
+        ("61301",),
+        dict.fromkeys(range(2018, 2023), 100),
+    ),
+    (
+        "ivp2-1.5-tweedelijns-jeugdhulp-onderwijs",
+        "Inzet tweedelijns jeugdhulp in primair en speciaal onderwijs (IVP-2)",
+        4,
+        "6.72",
+        "IVP-2 1.5",
+        ("61290",),
+        dict.fromkeys(range(2018, 2023), 250),
+    ),
+    (
+        "ivp2-1.6-kwartaalgesprekken-wijkteams-jeugd",
+        "Kwartaalgesprekken wijkteams (IVP-2 - 1.6)",
+        5,
+        "6.72",
+        "IVP-2 1.6",
+        ("61290",),
+        dict.fromkeys(range(2018, 2023), 650),
+    ),
+    (
+        "ivp2-1.3-transformatie-jeugd-lvb",
+        "Transformatie Jeugd-LVB (IVP-2 - 1.3)",
+        5,
+        "6.72",
+        "IVP-2 1.3",
+        ("61290",),
+        dict.fromkeys(range(2018, 2023), 250),
+    ),
+    (
+        "ivp2-1.4-poortwachter-dyslexie",
+        "Poortwachtersfunctie Dyslexie (IVP-2 - 1.4)",
+        5,
+        "6.72",
+        "IVP-2 1.4",
+        ("61290",),
+        dict.fromkeys(range(2018, 2023), 100),
+    ),
+    (
+        "ivp2-1.1-jeugd-ggz",
+        "Jeugd GGZ (IVP-2; als vroeginterventie huis- en jeugdarts 1.1)",
+        5,
+        "6.72",
+        "IVP-2 1.1",
+        ("61290",),
+        dict.fromkeys(range(2018, 2023), 280),
+    ),
+    (
+        "ivp2-1.2-casusoverleg-jeugdzorg-verblijf",
+        "Casusoverleg Jeugdzorg met verblijf (IVP-2 - 1.2)",
+        6,
+        "6.82",
+        "IVP-2 1.2 (2.2 in tabel 6.1)",
+        ("61295",),
+        dict.fromkeys(range(2018, 2023), 400),
+    ),
 ]
 
 CA_TAAKSTELLINGEN: list[tuple[str, str, int, str, str, tuple[str, ...], dict[int, int]]] = [
-    ("ca-aanvullende-efficiencyslag", "Aanvullende efficiëncyslag keten zorg en welzijn (CA)",
-     2, "6.2", "CA", ("61307",), dict.fromkeys(range(2019, 2023), 300)),
-    ("ca-premie-caz", "Premiebijdrage Collectieve Aanvullende Ziektekostenverzekeringen (CA)",
-     3, "6.3", "CA", ("60132",), dict.fromkeys(range(2019, 2023), 790)),
-    ("ca-bijzondere-bijstand-tweedehands",
-     "Vergoeding Bijzondere Bijstand obv tweedehandsgoederen (CA)", 3, "6.3", "CA", ("60132",),
-     dict.fromkeys(range(2020, 2023), 500)),
-    ("ca-meerwerk-werkbedrijf", "Bezuiniging op Meerwerk (o.a. Werkbedrijf) (CA)", 3, "6.5",
-     "CA", ("61096",), {2020: 750, 2021: 1200, 2022: 1200}),
-    ("ca-preventie-kinderen-jongeren", "Preventie kinderen en jongeren (CA)", 4, "6.72", "CA",
-     ("61287", "61288", "60595", "61117", "60594"), {2021: 400, 2022: 400}),
-    ("ca-transformatie-jeugdhulp-verblijf", "Transformatie Jeugdhulp met verblijf (CA)", 6,
-     "6.82", "CA", ("61295",), {2019: 500, 2020: 1000, 2021: 1500, 2022: 2000}),
-    ("ca-medische-heroine", "Medische Heroïne Behandeling afbouwen (CA)", 7, "6.81", "CA",
-     ("61220",), dict.fromkeys(range(2020, 2023), 232)),
-    ("ca-rente-voorschotten", "Rente over voorschotten (CA)", 7, "6.81", "CA", ("61310",),
-     dict.fromkeys(range(2019, 2023), 100)),
-    ("ca-doorbraakaanpak", "Doorbraakaanpak (CA)", 8, "6.72", "CA",
-     ("61099", "61296", "61290"), {2019: 300, 2020: 500, 2021: 750, 2022: 1000}),
-    ("ca-hervormen-keten", "Hervormen Keten Zorg & Welzijn (CA)", 9, "6.71", "CA",
-     ("61296", "61290", "61307", "61292", "61287"), {2021: 1000, 2022: 2000}),
-    ("ca-taakstellende-besparing-zorg-welzijn", "Taakstellende besparing Zorg en Welzijn", 11,
-     "6.71", "CA", (), {2020: 1000, 2021: 1500, 2022: 2000}),
+    (
+        "ca-aanvullende-efficiencyslag",
+        "Aanvullende efficiëncyslag keten zorg en welzijn (CA)",
+        2,
+        "6.2",
+        "CA",
+        ("61307",),
+        dict.fromkeys(range(2019, 2023), 300),
+    ),
+    (
+        "ca-premie-caz",
+        "Premiebijdrage Collectieve Aanvullende Ziektekostenverzekeringen (CA)",
+        3,
+        "6.3",
+        "CA",
+        ("60132",),
+        dict.fromkeys(range(2019, 2023), 790),
+    ),
+    (
+        "ca-bijzondere-bijstand-tweedehands",
+        "Vergoeding Bijzondere Bijstand obv tweedehandsgoederen (CA)",
+        3,
+        "6.3",
+        "CA",
+        ("60132",),
+        dict.fromkeys(range(2020, 2023), 500),
+    ),
+    (
+        "ca-meerwerk-werkbedrijf",
+        "Bezuiniging op Meerwerk (o.a. Werkbedrijf) (CA)",
+        3,
+        "6.5",
+        "CA",
+        ("61096",),
+        {2020: 750, 2021: 1200, 2022: 1200},
+    ),
+    (
+        "ca-preventie-kinderen-jongeren",
+        "Preventie kinderen en jongeren (CA)",
+        4,
+        "6.72",
+        "CA",
+        ("61287", "61288", "60595", "61117", "60594"),
+        {2021: 400, 2022: 400},
+    ),
+    (
+        "ca-transformatie-jeugdhulp-verblijf",
+        "Transformatie Jeugdhulp met verblijf (CA)",
+        6,
+        "6.82",
+        "CA",
+        ("61295",),
+        {2019: 500, 2020: 1000, 2021: 1500, 2022: 2000},
+    ),
+    (
+        "ca-medische-heroine",
+        "Medische Heroïne Behandeling afbouwen (CA)",
+        7,
+        "6.81",
+        "CA",
+        ("61220",),
+        dict.fromkeys(range(2020, 2023), 232),
+    ),
+    (
+        "ca-rente-voorschotten",
+        "Rente over voorschotten (CA)",
+        7,
+        "6.81",
+        "CA",
+        ("61310",),
+        dict.fromkeys(range(2019, 2023), 100),
+    ),
+    (
+        "ca-doorbraakaanpak",
+        "Doorbraakaanpak (CA)",
+        8,
+        "6.72",
+        "CA",
+        ("61099", "61296", "61290"),
+        {2019: 300, 2020: 500, 2021: 750, 2022: 1000},
+    ),
+    (
+        "ca-hervormen-keten",
+        "Hervormen Keten Zorg & Welzijn (CA)",
+        9,
+        "6.71",
+        "CA",
+        ("61296", "61290", "61307", "61292", "61287"),
+        {2021: 1000, 2022: 2000},
+    ),
+    (
+        "ca-taakstellende-besparing-zorg-welzijn",
+        "Taakstellende besparing Zorg en Welzijn",
+        11,
+        "6.71",
+        "CA",
+        (),
+        {2020: 1000, 2021: 1500, 2022: 2000},
+    ),
 ]
 
-RISK = ("risico-verdeelmodel-beschermd-wonen",
-        "Voorzien effect objectief verdeelmodel beschermd wonen, maatschappelijke opvang en "
-        "Wmo 2015 begeleiding", 7, "6.81", "BZK voorlopige verdeling", ("61310",),
-        {2021: 13639, 2022: 13639})
+RISK = (
+    "risico-verdeelmodel-beschermd-wonen",
+    "Voorzien effect objectief verdeelmodel beschermd wonen, maatschappelijke opvang en "
+    "Wmo 2015 begeleiding",
+    7,
+    "6.81",
+    "BZK voorlopige verdeling",
+    ("61310",),
+    {2021: 13639, 2022: 13639},
+)
 
 # Realisatie stadsrekening per deelproduct, in thousands: code, name, 2017, 2018.
 DEELPRODUCTEN: list[tuple[str, str, int, int]] = [
@@ -190,17 +366,32 @@ def fund_line(year: int, interventie: int) -> LineKey:
 def tabel_6_1() -> TableSpec:
     years = (2019, 2020, 2021, 2022)
     rows = (
-        RowSpec(1, "Welzijn, vrijwilligers, leefbare wijken gericht versterken (IVP-2)",
-                ("ivp2-2.1-collectieve-voorzieningen",)),
+        RowSpec(
+            1,
+            "Welzijn, vrijwilligers, leefbare wijken gericht versterken (IVP-2)",
+            ("ivp2-2.1-collectieve-voorzieningen",),
+        ),
         RowSpec(2, "Kwartaalgesprekken (IVP-2 - 2.5)", ("ivp2-kwartaalgesprekken-wijkteams-wmo",)),
-        RowSpec(2, "Kantelgesprekken PGB Hulp bij Huishouden (IVP-2: 2.1)",
-                ("ivp2-kantelgesprekken-pgb-hbh",)),
-        RowSpec(2, "Aanvullende efficiëncyslag keten zorg en welzijn (CA)",
-                ("ca-aanvullende-efficiencyslag",)),
-        RowSpec(3, "Premiebijdrage Collectieve Aanvullende Ziektekostenverzekeringen (CA)",
-                ("ca-premie-caz",)),
-        RowSpec(3, "Vergoeding Bijzondere Bijstand obv tweedehandsgoederen (CA)",
-                ("ca-bijzondere-bijstand-tweedehands",)),
+        RowSpec(
+            2,
+            "Kantelgesprekken PGB Hulp bij Huishouden (IVP-2: 2.1)",
+            ("ivp2-kantelgesprekken-pgb-hbh",),
+        ),
+        RowSpec(
+            2,
+            "Aanvullende efficiëncyslag keten zorg en welzijn (CA)",
+            ("ca-aanvullende-efficiencyslag",),
+        ),
+        RowSpec(
+            3,
+            "Premiebijdrage Collectieve Aanvullende Ziektekostenverzekeringen (CA)",
+            ("ca-premie-caz",),
+        ),
+        RowSpec(
+            3,
+            "Vergoeding Bijzondere Bijstand obv tweedehandsgoederen (CA)",
+            ("ca-bijzondere-bijstand-tweedehands",),
+        ),
         RowSpec(3, "Bezuiniging op Meerwerk (o.a. WerkBedrijf) (CA)", ("ca-meerwerk-werkbedrijf",)),
         RowSpec(4, "Sterke basis kinderen en jongeren"),
         RowSpec(5, "Verminderen gebruik ambulante Jeugdzorg (IVP-2)"),
@@ -214,8 +405,12 @@ def tabel_6_1() -> TableSpec:
         RowSpec(11, "Taakstellende besparing Zorg en Welzijn"),
     )
     return TableSpec(
-        id="tabel-6.1", title="Overzicht taakstellingen/opgaven", unit="EUR_1000", fund=None,
-        columns=tuple(ColumnSpec(str(y), Measure.TAAKSTELLING, y) for y in years), rows=rows,
+        id="tabel-6.1",
+        title="Overzicht taakstellingen/opgaven",
+        unit="EUR_1000",
+        fund=None,
+        columns=tuple(ColumnSpec(str(y), Measure.TAAKSTELLING, y) for y in years),
+        rows=rows,
         totals=(
             TotalSpec("Totaal besparingsopgave (exclusief risico nieuw verdeelmodel)", False),
             TotalSpec("Totaal besparingsopgave (inclusief risico nieuw verdeelmodel)", True),
@@ -225,7 +420,10 @@ def tabel_6_1() -> TableSpec:
 
 def tabel_7_2() -> TableSpec:
     return TableSpec(
-        id="tabel-7.2", title="Beroep op het transformatiebudget", unit="EUR_1000", fund=FUND,
+        id="tabel-7.2",
+        title="Beroep op het transformatiebudget",
+        unit="EUR_1000",
+        fund=FUND,
         columns=tuple(ColumnSpec(str(y), Measure.BUDGET, y) for y in (2019, 2020, 2021)),
         rows=tuple(RowSpec(i, f"{i}. {label}") for i, label, _, _ in TRANSFORMATIEBUDGET),
         totals=(TotalSpec("Totaal beroep op transformatiebudget"),),
@@ -234,7 +432,10 @@ def tabel_7_2() -> TableSpec:
 
 def figuur_1() -> TableSpec:
     return TableSpec(
-        id="figuur-1", title="Transformatiebudget", unit="EUR_1000", fund=FUND,
+        id="figuur-1",
+        title="Transformatiebudget",
+        unit="EUR_1000",
+        fund=FUND,
         columns=(
             ColumnSpec("uitgaven-2019", Measure.REALISATION, 2019),
             ColumnSpec("beschikbaar-2020", Measure.BUDGET, 2020),
@@ -249,23 +450,32 @@ def figuur_1() -> TableSpec:
 class LoadResult:
     recorded: int = 0
     skipped: int = 0
-    position: int = 0
 
 
-class _Loader:
-    def __init__(self, app: Begroting) -> None:
-        self.app = app
-        self.result = LoadResult()
+class _Step:
+    """One command of the history. Its mutation id derives from the step's name; a command
+    that was already recorded raises DuplicateError and is skipped, so loading is idempotent."""
 
-    def step(self, name: str, command: Callable[[UUID], Recorded]) -> None:
-        """Run one command with a mutation id derived from the step; a repeat is skipped."""
-        try:
-            recorded = command(uuid5(BEGROTING_NAMESPACE, f"{IMPORT_ID}:{name}"))
-        except DuplicateError:
+    def __init__(self, result: LoadResult, name: str) -> None:
+        self.result = result
+        self.mutation_id = uuid5(BEGROTING_NAMESPACE, f"{IMPORT_ID}:{name}")
+
+    def __enter__(self) -> UUID:
+        return self.mutation_id
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> bool:
+        if error is None:
+            self.result.recorded += 1
+            return False
+        if isinstance(error, DuplicateError):
             self.result.skipped += 1
-            return
-        self.result.recorded += 1
-        self.result.position = max(self.result.position, recorded.position)
+            return True
+        return False
 
 
 def ctx(known: str, source: str) -> Context:
@@ -273,117 +483,211 @@ def ctx(known: str, source: str) -> Context:
 
 
 def load(app: Begroting) -> LoadResult:
-    loader = _Loader(app)
-    step = loader.step
+    result = LoadResult()
+
+    def step(name: str) -> _Step:
+        return _Step(result, name)
 
     for reference, title, kind, adopted, period, source in DECISIONS:
-        step(f"propose:{reference}", lambda _, r=reference, t=title, kd=kind, a=adopted, p=period,
-             s=source: app.propose_decision(ctx(a, s), reference=r, title=t, body=Body.RAAD,
-                                            kind=kd, period=p))
-        step(f"adopt:{reference}", lambda _, r=reference, a=adopted, s=source:
-             _adopt_once(app, ctx(a, s), r))
-    step(f"propose:{MANDAAT}", lambda _: app.propose_decision(
-        ctx("2019-05-08", f"{S1}, §6.2"), reference=MANDAAT, body=Body.RAAD,
-        title="College mag transformatiebudget tussen interventies schuiven en onbenut budget "
-              "via de bestemmingsreserve Wmo-Jeugd naar een volgend jaar overhevelen",
-        kind=DecisionKind.MANDATE, period=Period(2019, 2021),
-        mandate_scope=MandateScope((MutationKind.TRANSFER, MutationKind.CARRY_OVER), FUND,
-                                   Period(2019, 2021))))
-    step(f"adopt:{MANDAAT}", lambda _: _adopt_once(app, ctx("2019-05-08", f"{S1}, §6.2"),
-                                                     MANDAAT))
+        with step(f"propose:{reference}"):
+            app.propose_decision(
+                ctx(adopted, source),
+                reference=reference,
+                title=title,
+                body=Body.RAAD,
+                kind=kind,
+                period=period,
+            )
+        with step(f"adopt:{reference}"):
+            _adopt_once(app, ctx(adopted, source), reference)
+    with step(f"propose:{MANDAAT}"):
+        app.propose_decision(
+            ctx("2019-05-08", f"{S1}, §6.2"),
+            reference=MANDAAT,
+            body=Body.RAAD,
+            title="College mag transformatiebudget tussen interventies schuiven en onbenut "
+            "budget via de bestemmingsreserve Wmo-Jeugd naar een volgend jaar overhevelen",
+            kind=DecisionKind.MANDATE,
+            period=Period(2019, 2021),
+            mandate_scope=MandateScope(
+                (MutationKind.TRANSFER, MutationKind.CARRY_OVER), FUND, Period(2019, 2021)
+            ),
+        )
+    with step(f"adopt:{MANDAAT}"):
+        _adopt_once(app, ctx("2019-05-08", f"{S1}, §6.2"), MANDAAT)
 
     # Reserves: the saldireserve holds the €2m earmark; Wmo-Jeugd carries unspent budget.
-    step("reserve:F022", lambda _: app.establish_reserve(
-        ctx("2018-11-07", "Stadsrekening 2018, toelichting passiva (F022 Saldireserve)"),
-        code=SALDIRESERVE, name="Saldireserve", kind=ReserveKind.ALGEMEEN,
-        purpose="Algemene reserve, bedoeld om risico's op te vangen", fiscal_year=2018))
-    step("reserve:F058", lambda _: app.establish_reserve(
-        ctx("2018-11-07", "Stadsrekening 2018, toelichting passiva (F058)"),
-        code=RESERVE_WMO_JEUGD, name="Bestemmingsreserve Wmo-Jeugd",
-        kind=ReserveKind.BESTEMMING, purpose="Transformatie Wmo en Jeugd", fiscal_year=2018))
-    step("earmark:transformatiebudget", lambda m: app.deposit_to_reserve(
-        ctx("2018-11-07", f"{S1}, §6.2: € 2 miljoen geoormerkt in de Saldireserve"),
-        code=SALDIRESERVE, fiscal_year=2019, amount=Money.thousands(2000), earmark=FUND,
-        decision=STADSBEGROTING_2019, mutation_id=m))
+    with step("reserve:F022"):
+        app.establish_reserve(
+            ctx("2018-11-07", "Stadsrekening 2018, toelichting passiva (F022 Saldireserve)"),
+            code=SALDIRESERVE,
+            name="Saldireserve",
+            kind=ReserveKind.ALGEMEEN,
+            purpose="Algemene reserve, bedoeld om risico's op te vangen",
+            fiscal_year=2018,
+        )
+    with step("reserve:F058"):
+        app.establish_reserve(
+            ctx("2018-11-07", "Stadsrekening 2018, toelichting passiva (F058)"),
+            code=RESERVE_WMO_JEUGD,
+            name="Bestemmingsreserve Wmo-Jeugd",
+            kind=ReserveKind.BESTEMMING,
+            purpose="Transformatie Wmo en Jeugd",
+            fiscal_year=2018,
+        )
+    with step("earmark:transformatiebudget") as mutation:
+        app.deposit_to_reserve(
+            ctx("2018-11-07", f"{S1}, §6.2: € 2 miljoen geoormerkt in de Saldireserve"),
+            code=SALDIRESERVE,
+            fiscal_year=2019,
+            amount=k(2000),
+            earmark=FUND,
+            decision=STADSBEGROTING_2019,
+            mutation_id=mutation,
+        )
 
-    # Realisations per deelproduct, stadsrekening 2017 and 2018 (A7 for the dates).
+    # Realisations per deelproduct, stadsrekening 2017 and 2018 (README.md A3 for the dates).
     for code, name, r2017, r2018 in DEELPRODUCTEN:
         for year, amount, known in ((2017, r2017, "2018-04-17"), (2018, r2018, "2019-04-16")):
-            step(f"realisatie:{code}:{year}", lambda _, c=code, n=name, y=year, a=amount, kn=known:
-                 app.report_realisation(
-                     ctx(kn, f"Stadsrekening {y}, deelproduct {c} {n} ({S1}, tabellen 5.x)"),
-                     key=LineKey(y, SOCIALE_STAD, None, deelproduct=c), amount=k(a),
-                     status=RealisationStatus.DEFINITIEF))
+            with step(f"realisatie:{code}:{year}"):
+                app.report_realisation(
+                    ctx(
+                        known,
+                        f"Stadsrekening {year}, deelproduct {code} {name} ({S1}, tabellen 5.x)",
+                    ),
+                    key=LineKey(year, SOCIALE_STAD, None, deelproduct=code),
+                    amount=k(amount),
+                    status=RealisationStatus.DEFINITIEF,
+                )
 
     # Taakstellingen: IVP-2 (March 2018), coalitieakkoord via the stadsbegroting (Nov 2018).
-    for specs, decision, known, table_source in (
+    for specs, decision, known, origin_document in (
         (IVP2_TAAKSTELLINGEN, IVP2, "2018-03-07", "Interventieplan fase 2"),
         (CA_TAAKSTELLINGEN, STADSBEGROTING_2019, "2018-11-07", "Coalitieakkoord 2018-2022"),
     ):
         for ref, label, interventie, taakveld, origin, base, amounts in specs:
-            step(f"taakstelling:{ref}", lambda _, r=ref, lb=label, i=interventie, t=taakveld,
-                 o=origin, b=base, am=amounts, d=decision, kn=known, ts=table_source:
-                 app.impose_taakstelling(
-                     ctx(kn, f"{ts}; {S1}, tabel 5.{i} en 6.1"), reference=r, label=lb,
-                     interventie=i, programma=WWZ if i != 3 else "Werk en Inkomen",
-                     taakveld=t, kind=TaakstellingKind.TARGET, origin=o,
-                     amounts=YearAmounts.of({y: k(v) for y, v in am.items()}),
-                     base_deelproducten=b, decision=d))
+            with step(f"taakstelling:{ref}"):
+                app.impose_taakstelling(
+                    ctx(known, f"{origin_document}; {S1}, tabel 5.{interventie} en 6.1"),
+                    reference=ref,
+                    label=label,
+                    interventie=interventie,
+                    programma="Werk en Inkomen" if interventie == 3 else WWZ,
+                    taakveld=taakveld,
+                    kind=TaakstellingKind.TARGET,
+                    origin=origin,
+                    amounts=YearAmounts.of({y: k(v) for y, v in amounts.items()}),
+                    base_deelproducten=base,
+                    decision=decision,
+                )
     ref, label, interventie, taakveld, origin, base, amounts = RISK
-    step(f"taakstelling:{ref}", lambda _: app.impose_taakstelling(
-        ctx("2019-03-06", f"BZK, voorlopige verdeling beschermd wonen (6 maart 2019); {S1}, "
-                          "tabel 5.7 en 6.1, voetnoot 9: geen taakstelling"),
-        reference=ref, label=label, interventie=interventie, programma=WWZ, taakveld=taakveld,
-        kind=TaakstellingKind.RISK, origin=origin,
-        amounts=YearAmounts.of({y: k(v) for y, v in amounts.items()}),
-        base_deelproducten=base))
-    step("cancel:ca-premie-caz:2019", lambda m: app.cancel_taakstelling_year(
-        ctx("2018-11-07", f"{S1}, §5.3"), reference="ca-premie-caz", fiscal_year=2019,
-        coverage="Meevallende ontvangsten BUIG", decision=AMENDEMENT_CAZ, mutation_id=m))
+    with step(f"taakstelling:{ref}"):
+        app.impose_taakstelling(
+            ctx(
+                "2019-03-06",
+                f"BZK, voorlopige verdeling beschermd wonen (6 maart 2019); "
+                f"{S1}, tabel 5.7 en 6.1, voetnoot 9: geen taakstelling",
+            ),
+            reference=ref,
+            label=label,
+            interventie=interventie,
+            programma=WWZ,
+            taakveld=taakveld,
+            kind=TaakstellingKind.RISK,
+            origin=origin,
+            amounts=YearAmounts.of({y: k(v) for y, v in amounts.items()}),
+            base_deelproducten=base,
+        )
+    with step("cancel:ca-premie-caz:2019") as mutation:
+        app.cancel_taakstelling_year(
+            ctx("2018-11-07", f"{S1}, §5.3"),
+            reference="ca-premie-caz",
+            fiscal_year=2019,
+            coverage="Meevallende ontvangsten BUIG",
+            decision=AMENDEMENT_CAZ,
+            mutation_id=mutation,
+        )
     for year in (2019, 2020):
-        step(f"verleggen:efficiencyslag:{year}", lambda m, y=year: app.shift_taakstelling(
-            ctx("2019-05-08", f"{S1}, §5.2"), source="ca-aanvullende-efficiencyslag",
-            target="ivp2-kwartaalgesprekken-wijkteams-wmo", fiscal_year=y,
-            amount=Money.thousands(300), decision=INTERVENTIEPLAN_4, mutation_id=m))
+        with step(f"verleggen:efficiencyslag:{year}") as mutation:
+            app.shift_taakstelling(
+                ctx("2019-05-08", f"{S1}, §5.2"),
+                source="ca-aanvullende-efficiencyslag",
+                target="ivp2-kwartaalgesprekken-wijkteams-wmo",
+                fiscal_year=year,
+                amount=k(300),
+                decision=INTERVENTIEPLAN_4,
+                mutation_id=mutation,
+            )
 
     # Tabel 7.2: the earmark comes out of the saldireserve onto the interventies' lines.
     allocations = {
         fund_line(year, interventie): k(amount)
-        for interventie, _, _, amounts in TRANSFORMATIEBUDGET
-        for year, amount in zip((2019, 2020, 2021), amounts, strict=True) if amount
+        for interventie, _, _, amounts_per_year in TRANSFORMATIEBUDGET
+        for year, amount in zip((2019, 2020, 2021), amounts_per_year, strict=True)
+        if amount
     }
-    step("allocate:transformatiebudget", lambda m: app.allocate_from_reserve(
-        ctx("2019-05-08", f"{S1}, §6.2 en tabel 7.2"), code=SALDIRESERVE, earmark=FUND,
-        allocations=allocations, decision=INTERVENTIEPLAN_4, mutation_id=m))
+    with step("allocate:transformatiebudget") as mutation:
+        app.allocate_from_reserve(
+            ctx("2019-05-08", f"{S1}, §6.2 en tabel 7.2"),
+            code=SALDIRESERVE,
+            earmark=FUND,
+            allocations=allocations,
+            decision=INTERVENTIEPLAN_4,
+            mutation_id=mutation,
+        )
 
-    step("zomernota-2019:jeugd", lambda m: app.amend_budget(
-        ctx("2019-07-10", f"{S2}, financieel beeld Jeugd: € 2,3 miljoen extra Rijksmiddelen"),
-        key=LineKey(2019, WWZ, "6.72"), delta=Money.thousands(2300), decision=ZOMERNOTA_2019,
-        mutation_id=m))
+    with step("zomernota-2019:jeugd") as mutation:
+        app.amend_budget(
+            ctx("2019-07-10", f"{S2}, financieel beeld Jeugd: € 2,3 miljoen extra Rijksmiddelen"),
+            key=LineKey(2019, WWZ, "6.72"),
+            delta=k(2300),
+            decision=ZOMERNOTA_2019,
+            mutation_id=mutation,
+        )
 
     for interventie, amount in CARRY_OVER_2019.items():
-        step(f"overheveling:2019:{interventie}", lambda m, i=interventie, a=amount:
-             app.carry_over_budget(
-                 ctx("2019-12-18", f"{S2}, uitputting transformatiebudget (Figuur 1)"),
-                 source=fund_line(2019, i), target=fund_line(2020, i), amount=k(a),
-                 reserve=RESERVE_WMO_JEUGD, decision=SLOTWIJZIGING_2019, mutation_id=m))
+        with step(f"overheveling:2019:{interventie}") as mutation:
+            app.carry_over_budget(
+                ctx("2019-12-18", f"{S2}, uitputting transformatiebudget (Figuur 1)"),
+                source=fund_line(2019, interventie),
+                target=fund_line(2020, interventie),
+                amount=k(amount),
+                reserve=RESERVE_WMO_JEUGD,
+                decision=SLOTWIJZIGING_2019,
+                mutation_id=mutation,
+            )
 
     for interventie, amount in SPENDING_2019.items():
-        step(f"uitgaven:2019:{interventie}", lambda _, i=interventie, a=amount:
-             app.report_realisation(
-                 ctx("2020-06-03", f"{S2}, Figuur 1 (uitgaven 2019)"), key=fund_line(2019, i),
-                 amount=k(a), status=RealisationStatus.VOORLOPIG))
+        with step(f"uitgaven:2019:{interventie}"):
+            app.report_realisation(
+                ctx("2020-06-03", f"{S2}, Figuur 1 (uitgaven 2019)"),
+                key=fund_line(2019, interventie),
+                amount=k(amount),
+                status=RealisationStatus.VOORLOPIG,
+            )
 
-    step("report:interventieplan-fase-4", lambda _: app.publish_report(
-        ctx("2019-05-08", S1), report_id="interventieplan-fase-4",
-        title="Interventieplan fase 4 – Opgave Sociale Stad", published_at=day("2019-05-08"),
-        knowledge_cutoff=day("2019-05-08"), tables=(tabel_6_1(), tabel_7_2()),
-        period=Period(2019, 2022), decision=INTERVENTIEPLAN_4))
-    step("report:voortgangsrapportage-2019-q4", lambda _: app.publish_report(
-        ctx("2020-06-03", S2), report_id="voortgangsrapportage-2019-q4",
-        title="Voortgangsrapportage Interventieplan 2019 Q4", published_at=day("2020-06-03"),
-        knowledge_cutoff=day("2020-06-03"), tables=(figuur_1(),), period=Period(2019, 2021)))
-    return loader.result
+    with step("report:interventieplan-fase-4"):
+        app.publish_report(
+            ctx("2019-05-08", S1),
+            report_id="interventieplan-fase-4",
+            title="Interventieplan fase 4 – Opgave Sociale Stad",
+            published_at=day("2019-05-08"),
+            knowledge_cutoff=day("2019-05-08"),
+            tables=(tabel_6_1(), tabel_7_2()),
+            period=Period(2019, 2022),
+            decision=INTERVENTIEPLAN_4,
+        )
+    with step("report:voortgangsrapportage-2019-q4"):
+        app.publish_report(
+            ctx("2020-06-03", S2),
+            report_id="voortgangsrapportage-2019-q4",
+            title="Voortgangsrapportage Interventieplan 2019 Q4",
+            published_at=day("2020-06-03"),
+            knowledge_cutoff=day("2020-06-03"),
+            tables=(figuur_1(),),
+            period=Period(2019, 2021),
+        )
+    return result
 
 
 def _adopt_once(app: Begroting, context: Context, reference: str) -> Recorded:

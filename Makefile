@@ -1,0 +1,39 @@
+# One gate: `make check` (CI runs it). `make demo` runs the product on the embedded default.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+BIN := $(VENV)/bin
+DB ?= sqlite:///begroting.sqlite3
+
+.PHONY: install demo test check lint typecheck format clean
+
+$(PY):
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+install: $(PY)
+	$(PY) -m pip install --quiet -e '.[dev]'
+
+demo: install
+	$(BIN)/begroting demo --db $(DB)
+	$(BIN)/begroting reports --db $(DB)
+	$(BIN)/begroting report interventieplan-fase-4 --db $(DB)
+	$(BIN)/begroting report voortgangsrapportage-2019-q4 --db $(DB)
+
+test: install
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff format --check src tests migrations bench
+	$(BIN)/ruff check src tests migrations bench
+
+typecheck: install
+	$(BIN)/mypy
+
+check: lint typecheck test
+
+format: install
+	$(BIN)/ruff format src tests migrations bench
+	$(BIN)/ruff check --fix src tests migrations bench
+
+clean:
+	rm -rf $(VENV) begroting.sqlite3 begroting.sqlite3-*
