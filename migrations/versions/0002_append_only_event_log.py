@@ -2,7 +2,7 @@
 
 UPDATE and DELETE on the eventsourcing events table raise, whoever the client is; on
 PostgreSQL TRUNCATE too. The table itself is created by the eventsourcing recorder before
-migrations run (projections.database.open_ledger).
+migrations run (api.cli.open_ledger: open_application, then migrate).
 
 Revision ID: 0002
 Revises: 0001

@@ -258,6 +258,8 @@ class Begroting(Application[UUID]):
             raise TransferError(
                 "a carry-over goes to a later fiscal year", field="target.fiscal_year"
             )
+        if source.fund != target.fund:
+            self._require_raad(decision, "a carry-over between funds")
         now, meta, authority = self._authorised(
             ctx,
             decision,
@@ -268,11 +270,11 @@ class Begroting(Application[UUID]):
         )
         mutation = mutation_id or uuid4()
         giver = self._existing_line(source, "source")
-        taker = self._line(target, meta, now)
-        store = self._get(Reserve, Reserve.id_for(reserve), f"reserve {reserve!r}", "reserve")
         # Each of the four facts is valid for its own year: T gives and stores, T+n takes.
         given = replace(meta, period=Period.year(source.fiscal_year))
         taken = replace(meta, period=Period.year(target.fiscal_year))
+        taker = self._line(target, taken, now)
+        store = self._get(Reserve, Reserve.id_for(reserve), f"reserve {reserve!r}", "reserve")
         giver.carry_over(
             amount=amount,
             to_line=taker.id,
@@ -343,6 +345,7 @@ class Begroting(Application[UUID]):
         else:
             now = self._now()
             meta = self._meta(ctx, now, period)
+            self._check_open(years)
         taakstelling_id = Taakstelling.id_for(reference)
         self._refuse_existing(
             taakstelling_id, f"taakstelling {reference!r} already exists", "reference"
@@ -735,9 +738,13 @@ class Begroting(Application[UUID]):
             if decision.mandate_id is not None
             else None
         )
-        authority = authorise(
-            decision, mandate, kind=kind, fund=fund, fiscal_year=fiscal_year, known_at=meta.known_at
-        )
+        # A multi-year change needs authority for every year it touches, not just the first.
+        years = range(min(fiscal_year, period.first_year), period.last_year + 1)
+        authority = decision.authority()
+        for year in years:
+            authority = authorise(
+                decision, mandate, kind=kind, fund=fund, fiscal_year=year, known_at=meta.known_at
+            )
         self._check_open(
             range(period.first_year, period.last_year + 1)
             if kind is not MutationKind.CLOSE_YEAR

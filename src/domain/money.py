@@ -9,6 +9,8 @@ from domain.errors import InvalidAmountError
 
 CENT = Decimal("0.01")
 THOUSAND = Decimal(1000)
+# Fifteen digits of euros: far beyond any municipal budget, well inside exact arithmetic.
+LIMIT = Decimal("1e15")
 
 
 @dataclass(frozen=True, order=True)
@@ -24,6 +26,8 @@ class Money:
             raise InvalidAmountError(str(value), "amount must be a Decimal, never a float")
         if not value.is_finite():
             raise InvalidAmountError(str(value), "amount must be finite")
+        if abs(value) >= LIMIT:
+            raise InvalidAmountError(str(value), "amount is beyond the range of a budget")
         exponent = value.as_tuple().exponent
         if isinstance(exponent, int) and exponent < -2 and value != value.quantize(CENT):
             raise InvalidAmountError(str(value), "amount has more than two decimals")

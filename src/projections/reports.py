@@ -56,7 +56,8 @@ def published_figure(cents: int) -> str | None:
     """The rendering rule (ADR 0003): half-up to whole thousands; zero is an empty cell."""
     if cents == 0:
         return None
-    return str(in_thousands(Decimal(cents) / 100))
+    figure = in_thousands(Decimal(cents) / 100)
+    return str(figure if figure != 0 else abs(figure))  # never "-0"
 
 
 def _table(conn: Connection, spec: dict[str, Any], basis: Basis) -> dict[str, Any]:

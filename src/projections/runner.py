@@ -110,9 +110,13 @@ class ProjectionRunner:
                         insert(schema.tracking).values(projection=projection.name, position=last)
                     )
                 else:
+                    # A projection already past this batch (the others were rebuilt) stays put.
                     conn.execute(
                         update(schema.tracking)
-                        .where(schema.tracking.c.projection == projection.name)
+                        .where(
+                            schema.tracking.c.projection == projection.name,
+                            schema.tracking.c.position < last,
+                        )
                         .values(position=last)
                     )
             return True

@@ -107,9 +107,7 @@ def authority_of(
 
 def given_line(app: Begroting, key: LineKey, amount: str, *, decision: str) -> UUID:
     """A budget line established (primitieve begroting) with `amount` euros."""
-    app.establish_budget(
-        Context(actor=FINANCE), key=key, amount=money(amount), decision=decision
-    )
+    app.establish_budget(Context(actor=FINANCE), key=key, amount=money(amount), decision=decision)
     return line_id(key)
 
 
@@ -127,4 +125,4 @@ def given_reserve(app: Begroting, code: str, *, fiscal_year: int = 2024) -> UUID
 
 def line_total(app: Begroting, key: LineKey) -> Money:
     line = app.repository.get(line_id(key))
-    return line.total  # type: ignore[no-any-return]
+    return line.total

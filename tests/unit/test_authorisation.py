@@ -16,6 +16,7 @@ from domain.events import Body, DecisionKind, MutationKind
 from domain.values import LineKey, Meta, Period
 
 from .support import (
+    ADOPTED_AT,
     CLOCK_NOW,
     FINANCE,
     authority_of,
@@ -64,12 +65,16 @@ def budget(app: Begroting) -> Begroting:
     return app
 
 
-def given_mandate(app: Begroting, *, scope: MandateScope = SCOPE, **kwargs: object) -> None:
-    given_decision(app, MANDATE, kind=DecisionKind.MANDATE, mandate_scope=scope, **kwargs)  # type: ignore[arg-type]
+def given_mandate(
+    app: Begroting, *, scope: MandateScope = SCOPE, adopted_at: datetime | None = ADOPTED_AT
+) -> None:
+    given_decision(
+        app, MANDATE, kind=DecisionKind.MANDATE, mandate_scope=scope, adopted_at=adopted_at
+    )
 
 
-def given_college_decision(app: Begroting, **kwargs: object) -> None:
-    given_decision(app, COLLEGE, body=Body.COLLEGE, mandate_reference=MANDATE, **kwargs)  # type: ignore[arg-type]
+def given_college_decision(app: Begroting) -> None:
+    given_decision(app, COLLEGE, body=Body.COLLEGE, mandate_reference=MANDATE)
 
 
 def amend(app: Begroting, key: LineKey, decision: str, known_at: datetime = KNOWN_AT) -> None:
@@ -355,12 +360,36 @@ def test_a_transfer_between_funds_needs_a_decision_of_the_raad(budget: Begroting
     assert position(budget) == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=pytest.fail.Exception,
-    reason="BUG: carry_over_budget checks the mandate's fund against the source line only;"
-    " unlike transfer_budget it lets a college decision move money into another fund",
-)
+def test_a_carry_over_within_a_college_mandate_for_both_years_is_authorised(
+    budget: Begroting,
+) -> None:
+    given_mandate(
+        budget,
+        scope=MandateScope(
+            kinds=(MutationKind.CARRY_OVER,), fund="transformatie", period=Period(2024, 2025)
+        ),
+    )
+    given_college_decision(budget)
+    given_reserve(budget, "BR-WMO-JEUGD")
+    before = position(budget)
+
+    budget.carry_over_budget(
+        Context(actor=FINANCE),
+        source=LINE,
+        target=NEXT_YEAR,
+        amount=money("100.00"),
+        reserve="BR-WMO-JEUGD",
+        decision=COLLEGE,
+        mutation_id=MUTATION,
+    )
+
+    events = events_since(budget, before)
+    assert len(events) == 4
+    assert {event.authority for event in events} == {
+        authority_of(COLLEGE, body=Body.COLLEGE, mandate_reference=MANDATE)
+    }
+
+
 def test_a_carry_over_between_funds_under_a_college_mandate_is_refused(
     budget: Begroting,
 ) -> None:
@@ -375,7 +404,7 @@ def test_a_carry_over_between_funds_under_a_college_mandate_is_refused(
     other_fund_next_year = LineKey(2025, "Sociaal domein", "6.1", interventie=2, fund="algemeen")
     before = position(budget)
 
-    with pytest.raises(UnauthorisedMutationError):
+    with pytest.raises(UnauthorisedMutationError) as caught:
         budget.carry_over_budget(
             Context(actor=FINANCE),
             source=LINE,
@@ -385,15 +414,11 @@ def test_a_carry_over_between_funds_under_a_college_mandate_is_refused(
             decision=COLLEGE,
         )
 
+    assert caught.value.field == "decision"
+    assert caught.value.message == "a carry-over between funds needs a decision of the raad"
     assert position(budget) == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=pytest.fail.Exception,
-    reason="BUG: Begroting._authorised checks a mandate's period against the first year of a"
-    " multi-year change only; a carry-over lands in a year the mandate does not cover",
-)
 def test_a_carry_over_into_a_year_outside_the_college_mandate_is_refused(
     budget: Begroting,
 ) -> None:
@@ -407,7 +432,7 @@ def test_a_carry_over_into_a_year_outside_the_college_mandate_is_refused(
     given_reserve(budget, "BR-WMO-JEUGD")
     before = position(budget)
 
-    with pytest.raises(UnauthorisedMutationError):
+    with pytest.raises(UnauthorisedMutationError) as caught:
         budget.carry_over_budget(
             Context(actor=FINANCE),
             source=LINE,
@@ -417,6 +442,10 @@ def test_a_carry_over_into_a_year_outside_the_college_mandate_is_refused(
             decision=COLLEGE,
         )
 
+    assert caught.value.field == "decision"
+    assert caught.value.message == (
+        "mandate '2024-M-1' does not cover a carry-over on fund 'transformatie' in 2025"
+    )
     assert position(budget) == before
 
 
@@ -425,7 +454,10 @@ def test_a_reserve_withdrawal_in_a_year_outside_the_college_mandate_is_refused(
 ) -> None:
     given_reserve(budget, "SALDI")
     budget.deposit_to_reserve(
-        Context(actor=FINANCE), code="SALDI", fiscal_year=2024, amount=money("1000.00"),
+        Context(actor=FINANCE),
+        code="SALDI",
+        fiscal_year=2024,
+        amount=money("1000.00"),
         decision=BEGROTING,
     )
     given_mandate(
@@ -437,26 +469,28 @@ def test_a_reserve_withdrawal_in_a_year_outside_the_college_mandate_is_refused(
 
     with pytest.raises(UnauthorisedMutationError) as caught:
         budget.withdraw_from_reserve(
-            Context(actor=FINANCE), code="SALDI", fiscal_year=2025, amount=money("100.00"),
+            Context(actor=FINANCE),
+            code="SALDI",
+            fiscal_year=2025,
+            amount=money("100.00"),
             decision=COLLEGE,
         )
 
-    assert caught.value.message == "mandate '2024-M-1' does not cover a reserve on fund None in 2025"
+    assert (
+        caught.value.message == "mandate '2024-M-1' does not cover a reserve on fund None in 2025"
+    )
     assert position(budget) == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=pytest.fail.Exception,
-    reason="BUG: Begroting._authorised checks a mandate's period against the first year of a"
-    " multi-year change only; an allocation amends lines of a year the mandate does not cover",
-)
 def test_an_allocation_into_a_year_outside_the_college_mandate_is_refused(
     budget: Begroting,
 ) -> None:
     given_reserve(budget, "SALDI")
     budget.deposit_to_reserve(
-        Context(actor=FINANCE), code="SALDI", fiscal_year=2024, amount=money("1000.00"),
+        Context(actor=FINANCE),
+        code="SALDI",
+        fiscal_year=2024,
+        amount=money("1000.00"),
         decision=BEGROTING,
     )
     given_mandate(
@@ -466,7 +500,7 @@ def test_an_allocation_into_a_year_outside_the_college_mandate_is_refused(
     given_college_decision(budget)
     before = position(budget)
 
-    with pytest.raises(UnauthorisedMutationError):
+    with pytest.raises(UnauthorisedMutationError) as caught:
         budget.allocate_from_reserve(
             Context(actor=FINANCE),
             code="SALDI",
@@ -475,4 +509,8 @@ def test_an_allocation_into_a_year_outside_the_college_mandate_is_refused(
             decision=COLLEGE,
         )
 
+    assert caught.value.field == "decision"
+    assert (
+        caught.value.message == "mandate '2024-M-1' does not cover a reserve on fund None in 2025"
+    )
     assert position(budget) == before

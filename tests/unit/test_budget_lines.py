@@ -280,9 +280,7 @@ def test_repeating_a_mutation_id_on_a_line_is_refused(budget: Begroting) -> None
         amend(budget, ZORG, "10.00")
 
     assert caught.value.field == "mutation_id"
-    assert caught.value.message == (
-        f"mutation {MUTATION} was already applied to line {ZORG_LABEL}"
-    )
+    assert caught.value.message == (f"mutation {MUTATION} was already applied to line {ZORG_LABEL}")
     assert line_total(budget, ZORG) == money("510.00")
     assert position(budget) == before
 
@@ -572,6 +570,25 @@ def test_a_carry_over_to_a_line_without_a_budget_opens_that_line(two_years: Begr
         BudgetLine.CarriedIn,
     ]
     assert line_total(two_years, new_line) == money("120.00")
+
+
+def test_a_target_line_opened_by_a_carry_over_is_valid_in_the_target_year(
+    two_years: Begroting,
+) -> None:
+    new_line = LineKey(2025, "Zorg", "6.1", interventie=3, fund="transformatie")
+    before = position(two_years)
+
+    carry_over(two_years, new_line, "120.00")
+
+    opened = events_since(two_years, before)[3]
+    assert opened == BudgetLine.Opened(
+        originator_id=line_id(new_line),
+        originator_version=1,
+        timestamp=CLOCK_NOW,
+        originator_topic="domain.budget:BudgetLine",
+        meta=finance_meta(SLOTWIJZIGING, Period.year(2025)),
+        key=new_line,
+    )
 
 
 @pytest.mark.parametrize("year", [2024, 2023], ids=["same-year", "earlier-year"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from uuid import UUID
 
 import pytest
@@ -32,10 +33,10 @@ SCOPE = MandateScope(
 )
 
 
-def griffie_meta(known_at: object, decision_id: UUID, period: Period = PERIOD) -> Meta:
+def griffie_meta(known_at: datetime, decision_id: UUID, period: Period = PERIOD) -> Meta:
     return Meta(
         actor=GRIFFIE,
-        known_at=known_at,  # type: ignore[arg-type]
+        known_at=known_at,
         period=period,
         decision_id=decision_id,
         source=None,
@@ -167,7 +168,7 @@ def test_a_withdrawn_decision_can_no_longer_be_decided(
     before = position(app)
 
     with pytest.raises(DecisionStateError) as caught:
-        command(app, Context(actor=GRIFFIE), reference=REFERENCE)  # type: ignore[operator]
+        command(app, Context(actor=GRIFFIE), reference=REFERENCE)
 
     assert caught.value.message == message
     assert position(app) == before

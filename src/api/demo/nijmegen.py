@@ -335,7 +335,12 @@ TRANSFORMATIEBUDGET: list[tuple[int, str, str | None, tuple[int, int, int]]] = [
     (5, "Verminderen gebruik ambulante Jeugdzorg", "6.72", (190, 175, 0)),
     (6, "Jeugdzorg met verblijf", "6.82", (0, 0, 0)),
     (7, "Ombouw Beschermd Wonen en maatschappelijke opvang", "6.81", (0, 0, 0)),
-    (8, "Doorbraakaanpak", "6.82", (400, 140, 0)),  # A6: tabel 7.2 says 18-, tabel 6.1 6.72
+    (
+        8,
+        "Doorbraakaanpak",
+        "6.82",
+        (400, 140, 0),
+    ),  # A6: tabel 7.2 gives Geëscaleerde zorg 18- (6.82); tabel 6.1 gives 6.72
     (9, "Stelselwijziging", "6.71", (25, 70, 40)),
     (10, "Datagestuurd werken in het sociaal domein", "6.71", (125, 125, 100)),
 ]

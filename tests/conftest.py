@@ -1,0 +1,110 @@
+"""Fixtures shared by the integration and end-to-end tests.
+
+`ledger` runs every test that asks for it twice: on the embedded SQLite default (a file in
+the test's own tmp_path) and on the local PostgreSQL server (a schema of its own, dropped
+afterwards). No database is ever shared between tests.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from api.cli import Ledger, open_ledger
+from api.demo import nijmegen
+
+POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
+
+# The wall-clock moment every ledger under test records at: a real, tz-aware UTC datetime.
+CLOCK_START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+class Clock:
+    """A clock that says the same moment until a test advances it."""
+
+    def __init__(self, start: datetime = CLOCK_START) -> None:
+        self._now = start
+
+    def now(self) -> datetime:
+        return self._now
+
+    def advance(self, delta: timedelta = timedelta(minutes=1)) -> datetime:
+        self._now += delta
+        return self._now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+_postgres_reachable: dict[str, str | None] = {}
+
+
+def _postgres_problem() -> str | None:
+    """None when the server answers; otherwise why not (checked once per session)."""
+    if "problem" not in _postgres_reachable:
+        try:
+            with psycopg.connect(POSTGRES_URL, connect_timeout=3) as conn:
+                conn.execute("SELECT 1")
+            _postgres_reachable["problem"] = None
+        except psycopg.Error as error:
+            _postgres_reachable["problem"] = str(error).strip().splitlines()[0]
+    return _postgres_reachable["problem"]
+
+
+def _require_postgres() -> None:
+    problem = _postgres_problem()
+    if problem is None:
+        return
+    reason = (
+        "PostgreSQL not reachable at 127.0.0.1:5432 (start it with "
+        "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start)"
+    )
+    if os.environ.get("CI", "").lower() in ("true", "1", "yes"):
+        pytest.fail(f"{reason}; CI must run the PostgreSQL tests: {problem}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(
+    params=[
+        pytest.param("sqlite", id="sqlite"),
+        pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
+    ]
+)
+def ledger(request: pytest.FixtureRequest, tmp_path: Path, clock: Clock) -> Iterator[Ledger]:
+    if request.param == "sqlite":
+        opened = open_ledger(f"sqlite:///{tmp_path}/ledger.db", clock=clock.now)
+        try:
+            yield opened
+        finally:
+            opened.close()
+        return
+
+    _require_postgres()
+    schema = f"t_{uuid.uuid4().hex}"
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    try:
+        opened = open_ledger(POSTGRES_URL, schema=schema, clock=clock.now)
+        try:
+            yield opened
+        finally:
+            opened.close()
+    finally:
+        with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+@pytest.fixture
+def demo_ledger(ledger: Ledger) -> Ledger:
+    """A ledger holding the Nijmegen demo history, its read model caught up."""
+    nijmegen.load(ledger.app)
+    ledger.runner.catch_up()
+    return ledger

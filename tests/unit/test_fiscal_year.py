@@ -1,0 +1,371 @@
+"""A fiscal year closed by the adopted jaarrekening is never rewritten."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from domain.application import Begroting, Context
+from domain.decision import Decision, MandateScope
+from domain.errors import ClosedFiscalYearError, InvalidInputError, UnauthorisedMutationError
+from domain.events import Body, DecisionKind, MutationKind
+from domain.fiscal_year import FiscalYear
+from domain.realisation import RealisationStatus
+from domain.taakstelling import TaakstellingKind
+from domain.values import LineKey, Meta, Period, YearAmounts
+
+from .support import (
+    CLOCK_NOW,
+    FINANCE,
+    SOURCE,
+    authority_of,
+    events_since,
+    given_decision,
+    given_line,
+    given_reserve,
+    line_total,
+    money,
+    position,
+)
+
+JAARREKENING = "2023-JR"
+SLOTWIJZIGING = "2023-SW-1"
+IVP = "2019-IVP-4"
+RESERVE = "BR-WMO-JEUGD"
+A_2023 = LineKey(2023, "Zorg", "6.1", interventie=1)
+B_2023 = LineKey(2023, "Zorg", "6.1", interventie=2)
+A_2024 = LineKey(2024, "Zorg", "6.1", interventie=1)
+REALISED = LineKey(2023, "Zorg", "6.71a", deelproduct="DP-101")
+CLOSED_MESSAGE = "fiscal year 2023 is closed; a late result goes to the next open year"
+YEAR_ID = FiscalYear.id_for(2023)
+
+
+def finance_meta(decision: str, period: Period) -> Meta:
+    return Meta(
+        actor=FINANCE,
+        known_at=CLOCK_NOW,
+        period=period,
+        decision_id=Decision.id_for(decision),
+        source=None,
+        import_id=None,
+    )
+
+
+def close(app: Begroting, decision: str = JAARREKENING) -> None:
+    app.close_fiscal_year(Context(actor=FINANCE), fiscal_year=2023, decision=decision)
+
+
+@pytest.fixture
+def year_2023(app: Begroting) -> Begroting:
+    """Given: a 2023 with lines, a reserve, taakstellingen and a realisation, and the
+    jaarrekening 2023 adopted by the raad (not yet used to close the year)."""
+    given_decision(app, "2023-B-1", kind=DecisionKind.BEGROTING, period=Period.year(2023))
+    given_decision(app, SLOTWIJZIGING, kind=DecisionKind.SLOTWIJZIGING, period=Period(2023, 2024))
+    given_decision(app, IVP, kind=DecisionKind.BELEIDSNOTA, period=Period(2023, 2024))
+    given_decision(app, JAARREKENING, kind=DecisionKind.JAARREKENING, period=Period.year(2023))
+    for key in (A_2023, B_2023, A_2024):
+        given_line(app, key, "1000.00", decision="2023-B-1")
+    given_reserve(app, RESERVE, fiscal_year=2023)
+    app.deposit_to_reserve(
+        Context(actor=FINANCE),
+        code=RESERVE,
+        fiscal_year=2023,
+        amount=money("500.00"),
+        decision=SLOTWIJZIGING,
+        earmark="",
+    )
+    for reference in ("IVP2-3", "CA-7"):
+        app.impose_taakstelling(
+            Context(actor=FINANCE),
+            reference=reference,
+            label=reference,
+            interventie=1,
+            programma="Zorg",
+            taakveld="6.1",
+            kind=TaakstellingKind.TARGET,
+            origin="IVP-2",
+            amounts=YearAmounts.of({2023: money("100.00"), 2024: money("100.00")}),
+            decision=IVP,
+        )
+    app.report_realisation(
+        Context(actor=FINANCE, source="Stadsrekening 2023"),
+        key=REALISED,
+        amount=money("900.00"),
+        status=RealisationStatus.VOORLOPIG,
+    )
+    return app
+
+
+@pytest.fixture
+def closed(year_2023: Begroting) -> Begroting:
+    close(year_2023)
+    return year_2023
+
+
+def test_the_adopted_jaarrekening_closes_the_year(year_2023: Begroting) -> None:
+    before = position(year_2023)
+
+    close(year_2023)
+
+    assert events_since(year_2023, before) == [
+        FiscalYear.Registered(
+            originator_id=YEAR_ID,
+            originator_version=1,
+            timestamp=CLOCK_NOW,
+            originator_topic="domain.fiscal_year:FiscalYear",
+            meta=finance_meta(JAARREKENING, Period.year(2023)),
+            year=2023,
+        ),
+        FiscalYear.Closed(
+            originator_id=YEAR_ID,
+            originator_version=2,
+            timestamp=CLOCK_NOW,
+            meta=finance_meta(JAARREKENING, Period.year(2023)),
+            authority=authority_of(JAARREKENING, kind=DecisionKind.JAARREKENING),
+        ),
+    ]
+
+
+def test_closing_a_year_with_a_decision_that_is_not_a_jaarrekening_is_refused(
+    year_2023: Begroting,
+) -> None:
+    before = position(year_2023)
+
+    with pytest.raises(InvalidInputError) as caught:
+        close(year_2023, decision=SLOTWIJZIGING)
+
+    assert caught.value.field == "decision"
+    assert caught.value.message == "a fiscal year is closed by the jaarrekening the raad adopted"
+    assert position(year_2023) == before
+
+
+def test_closing_a_year_with_a_jaarrekening_not_yet_adopted_is_refused(app: Begroting) -> None:
+    given_decision(app, JAARREKENING, kind=DecisionKind.JAARREKENING, adopted_at=None)
+    before = position(app)
+
+    with pytest.raises(UnauthorisedMutationError) as caught:
+        close(app)
+
+    assert caught.value.field == "decision"
+    assert position(app) == before
+
+
+def test_the_college_cannot_close_a_year_even_under_a_mandate(app: Begroting) -> None:
+    given_decision(
+        app,
+        "2023-M-1",
+        kind=DecisionKind.MANDATE,
+        mandate_scope=MandateScope(
+            kinds=(MutationKind.CLOSE_YEAR,), fund=None, period=Period.year(2023)
+        ),
+    )
+    given_decision(
+        app,
+        "2023-C-9",
+        body=Body.COLLEGE,
+        kind=DecisionKind.JAARREKENING,
+        mandate_reference="2023-M-1",
+    )
+    before = position(app)
+
+    with pytest.raises(InvalidInputError) as caught:
+        close(app, decision="2023-C-9")
+
+    assert caught.value.message == "a fiscal year is closed by the jaarrekening the raad adopted"
+    assert position(app) == before
+
+
+def test_closing_a_closed_year_again_is_refused(closed: Begroting) -> None:
+    before = position(closed)
+
+    with pytest.raises(ClosedFiscalYearError) as caught:
+        close(closed)
+
+    assert caught.value.field == "fiscal_year"
+    assert caught.value.message == CLOSED_MESSAGE
+    assert position(closed) == before
+
+
+def ctx() -> Context:
+    return Context(actor=FINANCE)
+
+
+COMMANDS_ON_2023: list[object] = [
+    pytest.param(
+        lambda app: app.amend_budget(
+            ctx(), key=A_2023, delta=money("1.00"), decision=SLOTWIJZIGING
+        ),
+        id="amend",
+    ),
+    pytest.param(
+        lambda app: app.establish_budget(
+            ctx(),
+            key=LineKey(2023, "Zorg", "6.1", interventie=9),
+            amount=money("1.00"),
+            decision=SLOTWIJZIGING,
+        ),
+        id="establish",
+    ),
+    pytest.param(
+        lambda app: app.transfer_budget(
+            ctx(), source=A_2023, target=B_2023, amount=money("1.00"), decision=SLOTWIJZIGING
+        ),
+        id="transfer",
+    ),
+    pytest.param(
+        lambda app: app.carry_over_budget(
+            ctx(),
+            source=A_2023,
+            target=A_2024,
+            amount=money("1.00"),
+            reserve=RESERVE,
+            decision=SLOTWIJZIGING,
+        ),
+        id="carry-over",
+    ),
+    pytest.param(
+        lambda app: app.report_realisation(
+            Context(actor=FINANCE, source="late invoice"),
+            key=REALISED,
+            quarter=4,
+            amount=money("1.00"),
+            status=RealisationStatus.VOORLOPIG,
+        ),
+        id="report-realisation",
+    ),
+    pytest.param(
+        lambda app: app.correct_realisation(
+            Context(actor=FINANCE, source="late invoice"),
+            key=REALISED,
+            corrects_version=1,
+            amount=money("950.00"),
+            status=RealisationStatus.DEFINITIEF,
+            reason="late invoice",
+        ),
+        id="correct-realisation",
+    ),
+    pytest.param(
+        lambda app: app.adjust_taakstelling(
+            ctx(),
+            reference="IVP2-3",
+            fiscal_year=2023,
+            delta=money("-1.00"),
+            decision=SLOTWIJZIGING,
+        ),
+        id="adjust-taakstelling",
+    ),
+    pytest.param(
+        lambda app: app.shift_taakstelling(
+            ctx(),
+            source="IVP2-3",
+            target="CA-7",
+            fiscal_year=2023,
+            amount=money("1.00"),
+            decision=SLOTWIJZIGING,
+        ),
+        id="shift-taakstelling",
+    ),
+    pytest.param(
+        lambda app: app.cancel_taakstelling_year(
+            ctx(),
+            reference="IVP2-3",
+            fiscal_year=2023,
+            coverage="BUIG",
+            decision=SLOTWIJZIGING,
+        ),
+        id="cancel-taakstelling-year",
+    ),
+    pytest.param(
+        lambda app: app.impose_taakstelling(
+            ctx(),
+            reference="IVP2-9",
+            label="Nieuw",
+            interventie=1,
+            programma="Zorg",
+            taakveld="6.1",
+            kind=TaakstellingKind.TARGET,
+            origin="IVP-2",
+            amounts=YearAmounts.of({2023: money("1.00")}),
+            decision=IVP,
+        ),
+        id="impose-taakstelling",
+    ),
+    pytest.param(
+        lambda app: app.deposit_to_reserve(
+            ctx(), code=RESERVE, fiscal_year=2023, amount=money("1.00"), decision=SLOTWIJZIGING
+        ),
+        id="deposit",
+    ),
+    pytest.param(
+        lambda app: app.withdraw_from_reserve(
+            ctx(), code=RESERVE, fiscal_year=2023, amount=money("1.00"), decision=SLOTWIJZIGING
+        ),
+        id="withdraw",
+    ),
+    pytest.param(
+        lambda app: app.allocate_from_reserve(
+            ctx(),
+            code=RESERVE,
+            earmark="",
+            allocations={A_2023: money("1.00")},
+            decision=SLOTWIJZIGING,
+        ),
+        id="allocate",
+    ),
+]
+
+
+@pytest.mark.parametrize("command", COMMANDS_ON_2023)
+def test_a_change_to_a_closed_year_is_refused(
+    closed: Begroting, command: Callable[[Begroting], object]
+) -> None:
+    before = position(closed)
+
+    with pytest.raises(ClosedFiscalYearError) as caught:
+        command(closed)
+
+    assert caught.value.field == "fiscal_year"
+    assert caught.value.message == CLOSED_MESSAGE
+    assert caught.value.data == {"fiscal_year": 2023}
+    assert position(closed) == before
+
+
+@pytest.mark.parametrize("command", COMMANDS_ON_2023)
+def test_the_same_change_is_accepted_while_the_year_is_open(
+    year_2023: Begroting, command: Callable[[Begroting], object]
+) -> None:
+    before = position(year_2023)
+
+    command(year_2023)
+
+    assert position(year_2023) > before
+
+
+def test_closing_one_year_leaves_the_next_year_open(closed: Begroting) -> None:
+    before = position(closed)
+
+    closed.amend_budget(ctx(), key=A_2024, delta=money("1.00"), decision=SLOTWIJZIGING)
+
+    assert position(closed) == before + 1
+    assert line_total(closed, A_2024) == money("1001.00")
+
+
+def test_a_risk_for_a_closed_year_is_refused(closed: Begroting) -> None:
+    before = position(closed)
+
+    with pytest.raises(ClosedFiscalYearError) as caught:
+        closed.impose_taakstelling(
+            Context(actor=FINANCE, source=SOURCE),
+            reference="RISICO-BW",
+            label="Verdeelmodel BW",
+            interventie=None,
+            programma="Zorg",
+            taakveld="6.1",
+            kind=TaakstellingKind.RISK,
+            origin="IVP-2",
+            amounts=YearAmounts.of({2023: money("1.00")}),
+        )
+
+    assert caught.value.message == CLOSED_MESSAGE
+    assert position(closed) == before
