@@ -306,7 +306,7 @@ def faulty_budget(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, int]]:
         return original(self, event, position, state)
 
     monkeypatch.setattr(projectors.Budget, "rows", rows)
-    yield fault
+    return fault
 
 
 def test_a_failing_batch_writes_no_row_and_moves_no_tracking_position(
