@@ -23,8 +23,8 @@ test: install
 	$(BIN)/pytest
 
 lint: install
-	$(BIN)/ruff format --check src tests migrations bench
-	$(BIN)/ruff check src tests migrations bench
+	$(BIN)/ruff format --check src tests migrations
+	$(BIN)/ruff check src tests migrations
 
 typecheck: install
 	$(BIN)/mypy
@@ -32,8 +32,8 @@ typecheck: install
 check: lint typecheck test
 
 format: install
-	$(BIN)/ruff format src tests migrations bench
-	$(BIN)/ruff check --fix src tests migrations bench
+	$(BIN)/ruff format src tests migrations
+	$(BIN)/ruff check --fix src tests migrations
 
 clean:
 	rm -rf $(VENV) begroting.sqlite3 begroting.sqlite3-*
