@@ -5,12 +5,12 @@ scratch yields exactly the incrementally kept rows, and a batch lands whole or n
 from __future__ import annotations
 
 import types
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import Engine, select
+from sqlalchemy.exc import DBAPIError
 
 import projections.runner as runner_module
 from api.cli import Ledger
@@ -295,7 +295,7 @@ def test_a_rebuild_of_one_projection_in_small_batches_leaves_the_others_untouche
 
 
 @pytest.fixture
-def faulty_budget(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, int]]:
+def faulty_budget(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     """The budget projector raises on the event at `fault["at"]`, once it is set."""
     fault = {"at": 0}
     original = projectors.Budget.rows
@@ -378,3 +378,50 @@ def test_the_read_model_records_the_moments_of_the_injected_clock(
         datetime.fromisoformat("2026-11-23T09:05:00+00:00"),
         datetime.fromisoformat("2026-11-23T09:10:00+00:00"),
     ]
+
+
+class RetriedForever(Exception):
+    pass
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=RetriedForever,
+    reason=(
+        "BUG: ProjectionRunner.catch_up retries every IntegrityError/OperationalError without "
+        "limit (sleep 0.05 s, forever). Meant for 'another process committed this batch "
+        "first', it also swallows a conflict that recurs on every attempt (a projector bug, "
+        "a lost PostgreSQL connection, a locked SQLite file): catch-up, and the CLI with it, "
+        "hangs instead of failing. Retry only while the tracked positions move, or a bounded "
+        "number of times, then raise"
+    ),
+)
+def test_a_batch_that_can_never_commit_fails_instead_of_retrying_forever(
+    demo_ledger: Ledger, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = snapshot(demo_ledger.engine)
+    caught_up_to = demo_ledger.runner.position()
+    record_extra_history(demo_ledger.app, clock, part=1)
+    original = projectors.AuditLog.rows
+
+    def twice(self: projectors.AuditLog, event: Any, position: int, state: bytes) -> Any:
+        rows = list(original(self, event, position, state))
+        return rows + rows  # the same primary key twice: every attempt conflicts
+
+    retries = []
+
+    def sleep(seconds: float) -> None:
+        retries.append(seconds)
+        if len(retries) > 100:
+            raise RetriedForever(f"catch-up retried the same batch {len(retries)} times")
+
+    monkeypatch.setattr(projectors.AuditLog, "rows", twice)
+    monkeypatch.setattr(
+        runner_module, "time", types.SimpleNamespace(sleep=sleep, monotonic=lambda: 0.0)
+    )
+
+    with pytest.raises(DBAPIError):
+        demo_ledger.runner.catch_up()
+
+    assert snapshot(demo_ledger.engine) == before
+    assert demo_ledger.runner.position() == caught_up_to
