@@ -4,7 +4,6 @@ print. Errors print one line and exit non-zero; nothing is half-written."""
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -419,10 +418,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"begroting: {error}", file=sys.stderr)
         return 2
     return 0
-
-
-def actor() -> str:
-    return f"cli:{getpass.getuser()}"
 
 
 if __name__ == "__main__":

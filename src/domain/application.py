@@ -130,9 +130,10 @@ class Begroting(Application[UUID]):
     def _decide(self, ctx: Context, reference: str, action: Callable[..., None]) -> Recorded:
         now = self._now()
         decision = self._decision(reference)
-        period = self._period_of(decision)
         action(
-            decision, meta=self._meta(ctx, now, period, decision_id=decision.id), recorded_at=now
+            decision,
+            meta=self._meta(ctx, now, decision.period, decision_id=decision.id),
+            recorded_at=now,
         )
         return self._save({"decision": decision.id}, decision)
 
@@ -148,12 +149,7 @@ class Begroting(Application[UUID]):
         mutation_id: UUID | None = None,
     ) -> Recorded:
         now, meta, authority = self._authorised(
-            ctx,
-            decision,
-            MutationKind.ESTABLISH,
-            key.fund,
-            key.fiscal_year,
-            Period.year(key.fiscal_year),
+            ctx, decision, MutationKind.ESTABLISH, key.fund, Period.year(key.fiscal_year)
         )
         line = self._line(key, meta, now)
         line.establish(
@@ -175,12 +171,7 @@ class Begroting(Application[UUID]):
         mutation_id: UUID | None = None,
     ) -> Recorded:
         now, meta, authority = self._authorised(
-            ctx,
-            decision,
-            MutationKind.AMEND,
-            key.fund,
-            key.fiscal_year,
-            Period.year(key.fiscal_year),
+            ctx, decision, MutationKind.AMEND, key.fund, Period.year(key.fiscal_year)
         )
         line = self._line(key, meta, now)
         line.amend(
@@ -209,16 +200,13 @@ class Begroting(Application[UUID]):
             )
         if line_id(source) == line_id(target):
             raise TransferError("a transfer needs two different lines", field="target")
-        if source.fund != target.fund:
-            # A mandate is scoped to a fund; moving money out of it is the raad's call.
-            self._require_raad(decision, "a transfer between funds")
         now, meta, authority = self._authorised(
             ctx,
             decision,
             MutationKind.TRANSFER,
             source.fund,
-            source.fiscal_year,
             Period.year(source.fiscal_year),
+            raad_only="a transfer between funds" if source.fund != target.fund else None,
         )
         mutation = mutation_id or uuid4()
         giver = self._existing_line(source, "source")
@@ -258,15 +246,13 @@ class Begroting(Application[UUID]):
             raise TransferError(
                 "a carry-over goes to a later fiscal year", field="target.fiscal_year"
             )
-        if source.fund != target.fund:
-            self._require_raad(decision, "a carry-over between funds")
         now, meta, authority = self._authorised(
             ctx,
             decision,
             MutationKind.CARRY_OVER,
             source.fund,
-            source.fiscal_year,
             Period(source.fiscal_year, target.fiscal_year),
+            raad_only="a carry-over between funds" if source.fund != target.fund else None,
         )
         mutation = mutation_id or uuid4()
         giver = self._existing_line(source, "source")
@@ -339,7 +325,7 @@ class Begroting(Application[UUID]):
         authority: Authority | None = None
         if decision is not None:
             now, meta, authority = self._authorised(
-                ctx, decision, MutationKind.TAAKSTELLING, None, min(years), period
+                ctx, decision, MutationKind.TAAKSTELLING, None, period
             )
             self._check_open(years)
         else:
@@ -377,7 +363,7 @@ class Begroting(Application[UUID]):
         mutation_id: UUID | None = None,
     ) -> Recorded:
         now, meta, authority = self._authorised(
-            ctx, decision, MutationKind.TAAKSTELLING, None, fiscal_year, Period.year(fiscal_year)
+            ctx, decision, MutationKind.TAAKSTELLING, None, Period.year(fiscal_year)
         )
         taakstelling = self._taakstelling(reference, "reference")
         taakstelling.adjust(
@@ -403,7 +389,7 @@ class Begroting(Application[UUID]):
     ) -> Recorded:
         """Verleggen: part of one target moves to another; the year's total is conserved."""
         now, meta, authority = self._authorised(
-            ctx, decision, MutationKind.TAAKSTELLING, None, fiscal_year, Period.year(fiscal_year)
+            ctx, decision, MutationKind.TAAKSTELLING, None, Period.year(fiscal_year)
         )
         giver = self._taakstelling(source, "source")
         taker = self._taakstelling(target, "target")
@@ -439,7 +425,7 @@ class Begroting(Application[UUID]):
         mutation_id: UUID | None = None,
     ) -> Recorded:
         now, meta, authority = self._authorised(
-            ctx, decision, MutationKind.TAAKSTELLING, None, fiscal_year, Period.year(fiscal_year)
+            ctx, decision, MutationKind.TAAKSTELLING, None, Period.year(fiscal_year)
         )
         taakstelling = self._taakstelling(reference, "reference")
         taakstelling.cancel_year(
@@ -535,7 +521,7 @@ class Begroting(Application[UUID]):
         mutation_id: UUID | None = None,
     ) -> Recorded:
         now, meta, authority = self._authorised(
-            ctx, decision, MutationKind.RESERVE, None, fiscal_year, Period.year(fiscal_year)
+            ctx, decision, MutationKind.RESERVE, None, Period.year(fiscal_year)
         )
         reserve = self._get(Reserve, Reserve.id_for(code), f"reserve {code!r}", "code")
         reserve.deposit(
@@ -561,7 +547,7 @@ class Begroting(Application[UUID]):
         mutation_id: UUID | None = None,
     ) -> Recorded:
         now, meta, authority = self._authorised(
-            ctx, decision, MutationKind.RESERVE, None, fiscal_year, Period.year(fiscal_year)
+            ctx, decision, MutationKind.RESERVE, None, Period.year(fiscal_year)
         )
         reserve = self._get(Reserve, Reserve.id_for(code), f"reserve {code!r}", "code")
         reserve.withdraw(
@@ -591,7 +577,7 @@ class Begroting(Application[UUID]):
             raise InvalidInputError("an allocation names its lines", field="allocations")
         years = sorted({key.fiscal_year for key in allocations})
         now, meta, authority = self._authorised(
-            ctx, decision, MutationKind.RESERVE, None, years[0], Period.spanning(years)
+            ctx, decision, MutationKind.RESERVE, None, Period.spanning(years)
         )
         self._check_open(years)
         mutation = mutation_id or uuid4()
@@ -630,7 +616,7 @@ class Begroting(Application[UUID]):
 
     def close_fiscal_year(self, ctx: Context, *, fiscal_year: int, decision: str) -> Recorded:
         now, meta, authority = self._authorised(
-            ctx, decision, MutationKind.CLOSE_YEAR, None, fiscal_year, Period.year(fiscal_year)
+            ctx, decision, MutationKind.CLOSE_YEAR, None, Period.year(fiscal_year)
         )
         year_id = FiscalYear.id_for(fiscal_year)
         year = (
@@ -685,9 +671,6 @@ class Begroting(Application[UUID]):
         except NotFoundError:
             return None
 
-    def has_aggregate(self, aggregate_id: UUID) -> bool:
-        return aggregate_id in self.repository
-
     # -- helpers -----------------------------------------------------------------------
 
     def _now(self) -> datetime:
@@ -727,37 +710,33 @@ class Begroting(Application[UUID]):
         reference: str,
         kind: MutationKind,
         fund: str | None,
-        fiscal_year: int,
         period: Period,
+        *,
+        raad_only: str | None = None,
     ) -> tuple[datetime, Meta, Authority]:
+        """Load the decision and check it authorises `kind` in every year of `period`.
+
+        `raad_only` names a change (moving money between funds) that a mandate never covers.
+        """
         now = self._now()
         decision = self._decision(reference)
+        if raad_only is not None and decision.body is not Body.RAAD:
+            raise UnauthorisedMutationError(
+                f"{raad_only} needs a decision of the raad", field="decision", decision=reference
+            )
         meta = self._meta(ctx, now, period, decision_id=decision.id)
         mandate = (
             self._get(Decision, decision.mandate_id, "mandate", "decision")
             if decision.mandate_id is not None
             else None
         )
-        # A multi-year change needs authority for every year it touches, not just the first.
-        years = range(min(fiscal_year, period.first_year), period.last_year + 1)
-        authority = decision.authority()
+        years = range(period.first_year, period.last_year + 1)
         for year in years:
             authority = authorise(
                 decision, mandate, kind=kind, fund=fund, fiscal_year=year, known_at=meta.known_at
             )
-        self._check_open(
-            range(period.first_year, period.last_year + 1)
-            if kind is not MutationKind.CLOSE_YEAR
-            else []
-        )
+        self._check_open(years if kind is not MutationKind.CLOSE_YEAR else [])
         return now, meta, authority
-
-    def _require_raad(self, reference: str, what: str) -> None:
-        decision = self._decision(reference)
-        if decision.body is not Body.RAAD:
-            raise UnauthorisedMutationError(
-                f"{what} needs a decision of the raad", field="decision", decision=reference
-            )
 
     def _check_open(self, years: Iterable[int]) -> None:
         for year in years:
@@ -767,13 +746,6 @@ class Begroting(Application[UUID]):
                 continue
             if isinstance(fiscal_year, FiscalYear) and fiscal_year.closed:
                 raise ClosedFiscalYearError(year)
-
-    def _period_of(self, decision: Decision) -> Period:
-        for event in self.events.get(decision.id, lte=1):
-            meta = getattr(event, "meta", None)
-            if isinstance(meta, Meta):
-                return meta.period
-        raise NotFoundError(f"decision {decision.reference!r} has no proposal")
 
     def _get(self, cls: type[A], aggregate_id: UUID, what: str, field_name: str) -> A:
         try:

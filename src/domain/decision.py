@@ -12,7 +12,7 @@ from eventsourcing.domain import Aggregate
 
 from domain.errors import DecisionStateError, InvalidInputError, UnauthorisedMutationError
 from domain.events import Authority, Body, Created, DecisionKind, Event, MutationKind, natural_id
-from domain.values import Meta, Period
+from domain.values import MIN_FISCAL_YEAR, Meta, Period
 
 
 class DecisionStatus(Enum):
@@ -61,6 +61,7 @@ class Decision(Aggregate):
         self.mandate_id = mandate_id
         self.status = DecisionStatus.PROPOSED
         self.decided_at: datetime | None = None
+        self.period: Period = Period.year(MIN_FISCAL_YEAR)  # set by Proposed.apply
 
     @staticmethod
     def id_for(reference: str) -> UUID:
@@ -117,6 +118,10 @@ class Decision(Aggregate):
         kind: DecisionKind
         mandate_scope: MandateScope | None
         mandate_id: UUID | None
+
+        def apply(self, aggregate: Any) -> None:
+            # The fiscal years the decision concerns; its lifecycle events share them.
+            cast(Decision, aggregate).period = self.meta.period
 
     def adopt(self, *, meta: Meta, recorded_at: datetime) -> None:
         self._check_proposed("adopt")

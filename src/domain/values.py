@@ -125,17 +125,6 @@ class LineKey:
         parts.append(self.side.value)
         return " / ".join(parts)
 
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "fiscal_year": self.fiscal_year,
-            "programma": self.programma,
-            "taakveld": self.taakveld,
-            "side": self.side.value,
-            "deelproduct": self.deelproduct,
-            "interventie": self.interventie,
-            "fund": self.fund,
-        }
-
 
 @dataclass(frozen=True)
 class YearAmounts:

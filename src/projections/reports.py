@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection, func, select
 
 from domain.money import in_thousands
-from projections import schema
-from projections.queries import Basis, report_basis, resolve_basis
+from projections import queries, schema
+from projections.queries import Basis, euros, report_basis, resolve_basis
 
-Cells = dict[tuple[int | None, int], int]  # (interventie, fiscal year) -> cents
+Cells = dict[tuple[int | None, int], Decimal]  # (interventie, fiscal year) -> euros
+ZERO = Decimal("0.00")
 
 
 def list_reports(conn: Connection) -> list[dict[str, Any]]:
@@ -52,11 +52,11 @@ def render_report(
     }
 
 
-def published_figure(cents: int) -> str | None:
+def published_figure(amount: Decimal) -> str | None:
     """The rendering rule (ADR 0003): half-up to whole thousands; zero is an empty cell."""
-    if cents == 0:
+    if amount == 0:
         return None
-    figure = in_thousands(Decimal(cents) / 100)
+    figure = in_thousands(amount)
     return str(figure if figure != 0 else abs(figure))  # never "-0"
 
 
@@ -64,48 +64,50 @@ def _table(conn: Connection, spec: dict[str, Any], basis: Basis) -> dict[str, An
     columns = spec["columns"]
     measures = {column["measure"] for column in columns}
     cells: dict[str, Cells] = {}
-    taakstelling_rows: dict[int, dict[str, Any]] = {}
+    taakstellingen: dict[str, dict[str, Any]] = {}
     if "taakstelling" in measures:
-        taakstelling_rows = _taakstellingen(conn, basis)
+        taakstellingen = {t["reference"]: t for t in queries.taakstelling_amounts(conn, basis)}
     if "budget" in measures:
         cells["budget"] = _budget(conn, basis, spec["fund"])
     if "realisation" in measures:
         cells["realisation"] = _realisations(conn, basis, spec["fund"])
 
+    def taakstelling_total(references: set[str], year: int) -> Decimal:
+        return sum((taakstellingen[r]["amounts"].get(year, ZERO) for r in references), start=ZERO)
+
     claimed = {ref for row in spec["rows"] for ref in row["taakstellingen"]}
+    members = [_members(row_spec, taakstellingen, claimed) for row_spec in spec["rows"]]
     rows = []
-    for row_spec in spec["rows"]:
+    for row_spec, row_members in zip(spec["rows"], members, strict=True):
         values = {}
         for column in columns:
             year = column["fiscal_year"]
             if column["measure"] == "taakstelling":
-                members = _members(row_spec, taakstelling_rows, claimed)
-                total = sum(taakstelling_rows[m]["amounts"].get(year, 0) for m in members)
+                total = taakstelling_total(row_members, year)
             else:
-                total = cells[column["measure"]].get((row_spec["interventie"], year), 0)
+                total = cells[column["measure"]].get((row_spec["interventie"], year), ZERO)
             values[column["key"]] = published_figure(total)
         rows.append(
             {"interventie": row_spec["interventie"], "label": row_spec["label"], "values": values}
         )
 
+    in_table = set().union(*members)
     totals = []
     for total_spec in spec["totals"]:
+        counted = {
+            r
+            for r in in_table
+            if total_spec["include_risks"] or taakstellingen[r]["kind"] != "risico"
+        }
         values = {}
         for column in columns:
             year = column["fiscal_year"]
             if column["measure"] == "taakstelling":
-                in_table = {
-                    m
-                    for row_spec in spec["rows"]
-                    for m in _members(row_spec, taakstelling_rows, claimed)
-                }
-                total = sum(
-                    taakstelling_rows[m]["amounts"].get(year, 0)
-                    for m in in_table
-                    if total_spec["include_risks"] or taakstelling_rows[m]["kind"] != "risico"
-                )
+                total = taakstelling_total(counted, year)
             else:
-                total = sum(v for (_, y), v in cells[column["measure"]].items() if y == year)
+                total = sum(
+                    (v for (_, y), v in cells[column["measure"]].items() if y == year), start=ZERO
+                )
             values[column["key"]] = published_figure(total)
         totals.append({"label": total_spec["label"], "values": values})
 
@@ -120,48 +122,16 @@ def _table(conn: Connection, spec: dict[str, Any], basis: Basis) -> dict[str, An
 
 
 def _members(
-    row_spec: dict[str, Any], taakstellingen: dict[int, dict[str, Any]], claimed: set[str]
-) -> list[int]:
+    row_spec: dict[str, Any], taakstellingen: dict[str, dict[str, Any]], claimed: set[str]
+) -> set[str]:
     wanted = set(row_spec["taakstellingen"])
     if wanted:
-        return [key for key, t in taakstellingen.items() if t["reference"] in wanted]
-    return [
-        key
-        for key, t in taakstellingen.items()
-        if t["interventie"] == row_spec["interventie"] and t["reference"] not in claimed
-    ]
-
-
-def _taakstellingen(conn: Connection, basis: Basis) -> dict[int, dict[str, Any]]:
-    ts, mutations = schema.taakstellingen, schema.taakstelling_mutations
-    query = (
-        select(
-            ts.c.position,
-            ts.c.reference,
-            ts.c.interventie,
-            ts.c.kind,
-            mutations.c.fiscal_year,
-            func.sum(mutations.c.delta_cents).label("total"),
-        )
-        .join(mutations, mutations.c.taakstelling_id == ts.c.id)
-        .where(basis.filter(mutations))
-        .group_by(
-            ts.c.position, ts.c.reference, ts.c.interventie, ts.c.kind, mutations.c.fiscal_year
-        )
-    )
-    result: dict[int, dict[str, Any]] = {}
-    for row in conn.execute(query):
-        entry = result.setdefault(
-            row.position,
-            {
-                "reference": row.reference,
-                "interventie": row.interventie,
-                "kind": row.kind,
-                "amounts": defaultdict(int),
-            },
-        )
-        entry["amounts"][row.fiscal_year] += int(row.total)
-    return result
+        return wanted & taakstellingen.keys()
+    return {
+        reference
+        for reference, t in taakstellingen.items()
+        if t["interventie"] == row_spec["interventie"] and reference not in claimed
+    }
 
 
 def _budget(conn: Connection, basis: Basis, fund: str) -> Cells:
@@ -176,7 +146,7 @@ def _budget(conn: Connection, basis: Basis, fund: str) -> Cells:
         .where(basis.filter(mutations), lines.c.fund == fund)
         .group_by(lines.c.interventie, lines.c.fiscal_year)
     )
-    return {(row.interventie, row.fiscal_year): int(row.total) for row in conn.execute(query)}
+    return {(row.interventie, row.fiscal_year): euros(row.total) for row in conn.execute(query)}
 
 
 def _realisations(conn: Connection, basis: Basis, fund: str) -> Cells:
@@ -191,7 +161,7 @@ def _realisations(conn: Connection, basis: Basis, fund: str) -> Cells:
         .where(basis.filter(entries), subjects.c.fund == fund, subjects.c.side == "lasten")
         .group_by(subjects.c.interventie, subjects.c.fiscal_year)
     )
-    return {(row.interventie, row.fiscal_year): int(row.total) for row in conn.execute(query)}
+    return {(row.interventie, row.fiscal_year): euros(row.total) for row in conn.execute(query)}
 
 
 def format_table(report: dict[str, Any]) -> str:

@@ -34,15 +34,13 @@ class ProjectionRunner:
         self.batch_size = batch_size
 
     def positions(self, connection: Connection | None = None) -> dict[str, int]:
-        def read(conn: Connection) -> dict[str, int]:
-            rows = conn.execute(select(schema.tracking.c.projection, schema.tracking.c.position))
-            tracked = {name: int(position) for name, position in rows}
-            return {p.name: tracked.get(p.name, 0) for p in self.projections}
-
+        """Each projection's tracked position; one never tracked is at 0."""
         if connection is not None:
-            return read(connection)
-        with self.engine.connect() as conn:
-            return read(conn)
+            tracked = self._tracked(connection)
+        else:
+            with self.engine.connect() as conn:
+                tracked = self._tracked(conn)
+        return {p.name: tracked.get(p.name, 0) for p in self.projections}
 
     def position(self) -> int:
         """The log position every projection has reached."""
@@ -81,7 +79,8 @@ class ProjectionRunner:
 
     def _apply_batch(self) -> bool:
         with self.engine.begin() as conn:
-            positions = self.positions(conn)
+            tracked = self._tracked(conn)
+            positions = {p.name: tracked.get(p.name, 0) for p in self.projections}
             start = min(positions.values()) + 1
             notifications = self.app.recorder.select_notifications(
                 start=start, limit=self.batch_size
@@ -103,7 +102,6 @@ class ProjectionRunner:
             for table, table_rows in rows.items():
                 conn.execute(insert(table), table_rows)
             last = notifications[-1].id
-            tracked = self._tracked(conn)
             for projection in self.projections:
                 if projection.name not in tracked:
                     conn.execute(
@@ -122,5 +120,6 @@ class ProjectionRunner:
             return True
 
     @staticmethod
-    def _tracked(conn: Connection) -> set[str]:
-        return set(conn.execute(select(schema.tracking.c.projection)).scalars())
+    def _tracked(conn: Connection) -> dict[str, int]:
+        rows = conn.execute(select(schema.tracking.c.projection, schema.tracking.c.position))
+        return {name: int(position) for name, position in rows}

@@ -14,7 +14,7 @@ from uuid import UUID, uuid5
 from zoneinfo import ZoneInfo
 
 from domain.application import Begroting, Context, Recorded
-from domain.decision import MandateScope
+from domain.decision import DecisionStatus, MandateScope
 from domain.errors import DuplicateError
 from domain.events import BEGROTING_NAMESPACE, Body, DecisionKind, MutationKind
 from domain.money import Money
@@ -697,6 +697,6 @@ def load(app: Begroting) -> LoadResult:
 
 def _adopt_once(app: Begroting, context: Context, reference: str) -> Recorded:
     decision = app.find_decision(reference)
-    if decision is not None and decision.status.value != "proposed":
+    if decision is not None and decision.status is not DecisionStatus.PROPOSED:
         raise DuplicateError(f"decision {reference!r} is already {decision.status.value}")
     return app.adopt_decision(context, reference=reference)
