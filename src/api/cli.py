@@ -55,8 +55,8 @@ def open_ledger(
     url: str, *, schema: str | None = None, clock: Callable[[], datetime] = system_clock
 ) -> Ledger:
     database = Database.parse(url, schema)
+    engine = database.create_engine()  # first: it makes a new SQLite file's directory
     app = open_application(database, clock)
-    engine = database.create_engine()
     try:
         migrate(engine)
     except Exception as error:

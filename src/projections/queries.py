@@ -105,6 +105,11 @@ def resolve_basis(conn: Connection, as_of: str | None, reached: int) -> Basis:
     return report_basis(conn, as_of.removeprefix("report:"))
 
 
+def _nulls_last(*columns: ColumnElement[Any]) -> list[ColumnElement[Any]]:
+    # SQLite sorts NULL first and PostgreSQL last: say it, so both list rows alike.
+    return [column.nulls_last() for column in columns]
+
+
 def euros(total_cents: int | None) -> Decimal:
     return (Decimal(total_cents or 0) / 100).quantize(Decimal("0.01"))
 
@@ -124,12 +129,14 @@ def budget_lines(
         .where(basis.filter(mutations))
         .group_by(*lines.c)
         .order_by(
-            lines.c.fiscal_year,
-            lines.c.programma,
-            lines.c.taakveld,
-            lines.c.fund,
-            lines.c.interventie,
-            lines.c.deelproduct,
+            *_nulls_last(
+                lines.c.fiscal_year,
+                lines.c.programma,
+                lines.c.taakveld,
+                lines.c.fund,
+                lines.c.interventie,
+                lines.c.deelproduct,
+            )
         )
     )
     if fiscal_year is not None:
@@ -173,7 +180,7 @@ def budget_rollup(
         .join(mutations, mutations.c.line_id == lines.c.id)
         .where(basis.filter(mutations))
         .group_by(lines.c.fiscal_year, lines.c.side, dimension)
-        .order_by(lines.c.fiscal_year, lines.c.side, dimension)
+        .order_by(*_nulls_last(lines.c.fiscal_year, lines.c.side, dimension))
     )
     if fiscal_year is not None:
         query = query.where(lines.c.fiscal_year == fiscal_year)
@@ -245,7 +252,7 @@ def taakstelling_amounts(conn: Connection, basis: Basis) -> list[dict[str, Any]]
             ts.c.base_deelproducten,
             mutations.c.fiscal_year,
         )
-        .order_by(ts.c.interventie, ts.c.position, mutations.c.fiscal_year)
+        .order_by(*_nulls_last(ts.c.interventie, ts.c.position, mutations.c.fiscal_year))
     )
     result: dict[str, dict[str, Any]] = {}
     for row in conn.execute(query):
@@ -293,11 +300,13 @@ def realisation_amounts(
         .join(latest, latest.c.realisation_id == subjects.c.id)
         .join(entries, entries.c.position == latest.c.latest)
         .order_by(
-            subjects.c.fiscal_year,
-            subjects.c.deelproduct,
-            subjects.c.fund,
-            subjects.c.interventie,
-            subjects.c.quarter,
+            *_nulls_last(
+                subjects.c.fiscal_year,
+                subjects.c.deelproduct,
+                subjects.c.fund,
+                subjects.c.interventie,
+                subjects.c.quarter,
+            )
         )
     )
     if fiscal_year is not None:

@@ -18,6 +18,9 @@ from projections import schema
 from projections.projectors import PROJECTIONS, Projection
 
 BATCH_SIZE = 2000
+# A batch that fails this often in a row while no other process moves the tracked positions
+# is not a race we lost but an error that will recur: raise it.
+MAX_STALLED_ATTEMPTS = 3
 
 
 class ProjectionRunner:
@@ -48,14 +51,23 @@ class ProjectionRunner:
 
     def catch_up(self) -> int:
         """Apply every event recorded since the tracked positions. Returns the position."""
+        stalled = 0
         while True:
+            before = self.positions()
             try:
                 if not self._apply_batch():
                     return self.position()
+                stalled = 0
             except (IntegrityError, OperationalError):
-                # Another process applied the same batch first; its commit wins, ours rolled
-                # back whole. Read the positions again and go on from there.
-                time.sleep(0.05)
+                # Another process may have applied the same batch first: its commit wins, ours
+                # rolled back whole, and we go on from the positions it reached.
+                if self.positions() != before:
+                    stalled = 0
+                    continue
+                stalled += 1
+                if stalled >= MAX_STALLED_ATTEMPTS:
+                    raise
+                time.sleep(0.05 * stalled)
 
     def wait_for(self, position: int, timeout: float = 10.0) -> int:
         deadline = time.monotonic() + timeout

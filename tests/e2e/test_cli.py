@@ -416,15 +416,6 @@ def test_rebuild_replays_the_whole_log(tmp_path: Path, demo_db: str) -> None:
     assert len(after["rows"]) == 7
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: open_ledger opens the eventsourcing application (which connects to the SQLite "
-        "file) before Database.create_engine creates the file's parent directory, so a --db "
-        "path in a directory that does not exist yet fails with 'unable to open database "
-        "file' though create_engine means to create it"
-    ),
-)
 def test_the_demo_creates_the_directory_of_a_new_sqlite_file(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path}/new/dir/x.db"
 

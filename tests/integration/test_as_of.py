@@ -124,21 +124,7 @@ def test_the_valid_period_and_the_knowledge_cutoff_combine(demo_ledger: Ledger) 
     assert fund_budget(demo_ledger, 2019, "2019-12-18")[2] == "291000.00"
 
 
-def test_budget_lines_come_in_the_same_order_on_every_backend(
-    demo_ledger: Ledger, request: pytest.FixtureRequest
-) -> None:
-    if demo_ledger.engine.dialect.name == "sqlite":
-        request.applymarker(
-            pytest.mark.xfail(
-                strict=True,
-                reason=(
-                    "BUG: queries.budget_lines and budget_rollup ORDER BY nullable columns "
-                    "(fund, interventie) without NULLS FIRST/LAST: SQLite sorts NULL first, "
-                    "PostgreSQL last, so the same history lists its lines in a different "
-                    "order per backend (this test expects NULLS LAST, PostgreSQL's order)"
-                ),
-            )
-        )
+def test_budget_lines_come_in_the_same_order_on_every_backend(demo_ledger: Ledger) -> None:
     with demo_ledger.engine.connect() as conn:
         now = queries.resolve_basis(conn, None, demo_ledger.runner.position())
         lines = queries.budget_lines(conn, now, fiscal_year=2019)

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine, select
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 import projections.runner as runner_module
 from api.cli import Ledger
@@ -380,22 +380,6 @@ def test_the_read_model_records_the_moments_of_the_injected_clock(
     ]
 
 
-class RetriedForever(Exception):
-    pass
-
-
-@pytest.mark.xfail(
-    strict=True,
-    raises=RetriedForever,
-    reason=(
-        "BUG: ProjectionRunner.catch_up retries every IntegrityError/OperationalError without "
-        "limit (sleep 0.05 s, forever). Meant for 'another process committed this batch "
-        "first', it also swallows a conflict that recurs on every attempt (a projector bug, "
-        "a lost PostgreSQL connection, a locked SQLite file): catch-up, and the CLI with it, "
-        "hangs instead of failing. Retry only while the tracked positions move, or a bounded "
-        "number of times, then raise"
-    ),
-)
 def test_a_batch_that_can_never_commit_fails_instead_of_retrying_forever(
     demo_ledger: Ledger, clock: Clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -408,20 +392,40 @@ def test_a_batch_that_can_never_commit_fails_instead_of_retrying_forever(
         rows = list(original(self, event, position, state))
         return rows + rows  # the same primary key twice: every attempt conflicts
 
-    retries = []
-
-    def sleep(seconds: float) -> None:
-        retries.append(seconds)
-        if len(retries) > 100:
-            raise RetriedForever(f"catch-up retried the same batch {len(retries)} times")
+    retries: list[float] = []
 
     monkeypatch.setattr(projectors.AuditLog, "rows", twice)
     monkeypatch.setattr(
-        runner_module, "time", types.SimpleNamespace(sleep=sleep, monotonic=lambda: 0.0)
+        runner_module, "time", types.SimpleNamespace(sleep=retries.append, monotonic=lambda: 0.0)
     )
 
     with pytest.raises(DBAPIError):
         demo_ledger.runner.catch_up()
 
+    assert retries == [0.05, 0.1]  # three attempts, then the error
     assert snapshot(demo_ledger.engine) == before
     assert demo_ledger.runner.position() == caught_up_to
+
+
+def test_a_batch_another_process_committed_first_is_not_retried_but_continued(
+    demo_ledger: Ledger, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    record_extra_history(demo_ledger.app, clock, part=1)
+    last = demo_ledger.app.recorder.max_notification_id()
+    competitor = ProjectionRunner(demo_ledger.app, demo_ledger.engine)
+    original = ProjectionRunner._apply_batch
+    raced: list[bool] = []
+
+    def lose_the_race(self: ProjectionRunner) -> bool:
+        if self is demo_ledger.runner and not raced:
+            raced.append(True)
+            competitor.catch_up()  # commits this very batch first
+            raise IntegrityError("INSERT INTO projection_tracking", None, Exception("duplicate"))
+        return original(self)
+
+    monkeypatch.setattr(ProjectionRunner, "_apply_batch", lose_the_race)
+
+    reached = demo_ledger.runner.catch_up()  # no sleep: the autouse fixture would fail it
+
+    assert raced == [True]
+    assert reached == last
