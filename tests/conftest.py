@@ -15,9 +15,13 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from fastapi.testclient import TestClient
 
-from api.cli import Ledger, open_ledger
+from api.app import create_app
+from api.auth import TokenStore
 from api.demo import nijmegen
+from api.ledger import Ledger, open_ledger
+from api.settings import Settings
 
 POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
 
@@ -108,3 +112,38 @@ def demo_ledger(ledger: Ledger) -> Ledger:
     nijmegen.load(ledger.app)
     ledger.runner.catch_up()
     return ledger
+
+
+# -- the HTTP service ------------------------------------------------------------------
+
+ROLES = ("griffie", "finance", "auditor", "admin")
+
+
+def bearer(role: str) -> dict[str, str]:
+    """The Authorization header of the demo token of `role` (actor "demo <role>")."""
+    return {"Authorization": f"Bearer demo-{role}"}
+
+
+def log_size(ledger: Ledger) -> int:
+    """How many events the log holds, read from the event store itself."""
+    return int(ledger.app.recorder.max_notification_id() or 0)
+
+
+def _client(ledger: Ledger, clock: Clock) -> Iterator[TestClient]:
+    TokenStore(ledger.engine, clock.now).ensure_demo_tokens()
+    app = create_app(Settings(), ledger=ledger, clock=clock.now)
+    with TestClient(app) as client:
+        yield client
+
+
+@pytest.fixture
+def api(ledger: Ledger, clock: Clock) -> Iterator[TestClient]:
+    """The HTTP service over an empty ledger, with the four demo tokens (see `bearer`)."""
+    yield from _client(ledger, clock)
+
+
+@pytest.fixture
+def demo_api(demo_ledger: Ledger, clock: Clock) -> Iterator[TestClient]:
+    """The HTTP service over the Nijmegen demo history, with the four demo tokens."""
+    yield from _client(demo_ledger, clock)
+

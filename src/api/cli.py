@@ -4,70 +4,33 @@ print. Errors print one line and exit non-zero; nothing is half-written."""
 from __future__ import annotations
 
 import argparse
+import getpass
+import ipaddress
 import json
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection
 
+from api.auth import DEMO_TOKENS, Role, TokenStore
 from api.demo import nijmegen
-from api.settings import Settings
-from domain.application import Begroting
+from api.ledger import Ledger, open_ledger, system_clock
+from api.settings import load_settings
 from domain.errors import DomainError
 from projections import lineage, queries, reports
-from projections.database import (
-    ConfigurationError,
-    Database,
-    DatabaseUnavailableError,
-    migrate,
-    open_application,
-)
-from projections.runner import ProjectionRunner
+from projections.database import ConfigurationError, Database, DatabaseUnavailableError
 
 
 class CliError(Exception):
     pass
 
 
-@dataclass
-class Ledger:
-    """The application, its read model and the runner that keeps the two in step."""
-
-    app: Begroting
-    engine: Engine
-    runner: ProjectionRunner
-
-    def close(self) -> None:
-        self.app.close()
-        self.engine.dispose()
-
-
-def system_clock() -> datetime:
-    return datetime.now(UTC)
-
-
-def open_ledger(
-    url: str, *, schema: str | None = None, clock: Callable[[], datetime] = system_clock
-) -> Ledger:
-    database = Database.parse(url, schema)
-    engine = database.create_engine()  # first: it makes a new SQLite file's directory
-    app = open_application(database, clock)
-    try:
-        migrate(engine)
-    except Exception as error:
-        app.close()
-        raise DatabaseUnavailableError(f"cannot migrate {database.redacted()}: {error}") from error
-    return Ledger(app, engine, ProjectionRunner(app, engine))
-
-
 @contextmanager
 def ledger_for(args: argparse.Namespace) -> Iterator[Ledger]:
-    ledger = open_ledger(args.db or Settings().db_url)
+    ledger = open_ledger(args.db or load_settings().db_url)
     try:
         ledger.runner.catch_up()
         yield ledger
@@ -310,6 +273,81 @@ def cmd_log(args: argparse.Namespace) -> None:
     )
 
 
+def cmd_serve(args: argparse.Namespace) -> None:
+    import uvicorn
+
+    from api.app import create_app
+
+    settings = load_settings(args.config, db_url=args.db, host=args.host, port=args.port)
+    ledger = open_ledger(settings.db_url)
+    try:
+        tokens = TokenStore(ledger.engine, system_clock)
+        if args.demo:
+            nijmegen.load(ledger.app)
+            tokens.ensure_demo_tokens()
+        ledger.runner.catch_up()
+        if tokens.demo_tokens_active() and not _loopback(settings.host):
+            raise CliError(
+                f"the demo tokens are public: serve this database on a loopback address, "
+                f"not {settings.host}, or revoke them (begroting token revoke ID)"
+            )
+        if not tokens.active():
+            raise CliError(
+                "no active API token, so nobody could use the service: create one with "
+                "begroting token create --role admin --name NAME"
+            )
+        base = f"http://{settings.host}:{settings.port}"
+        print(f"Begroting serves {Database.parse(settings.db_url).redacted()} at {base}")
+        print(f"  interactive docs: {base}/docs   OpenAPI: {base}/openapi.json")
+        if args.demo:
+            tried = f"{base}/api/v1/reports/interventieplan-fase-4"
+            print("  demo tokens: " + ", ".join(DEMO_TOKENS[role] for role in Role))
+            print(f"  try: curl -H 'Authorization: Bearer demo-auditor' {tried}")
+        sys.stdout.flush()
+        uvicorn.run(
+            create_app(settings, ledger=ledger),
+            host=settings.host,
+            port=settings.port,
+            log_level=settings.log_level,
+        )
+    finally:
+        ledger.close()
+
+
+def _loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+def cmd_token_create(args: argparse.Namespace) -> None:
+    with ledger_for(args) as ledger:
+        record, secret = TokenStore(ledger.engine, system_clock).create(
+            name=args.name, role=Role(args.role), created_by=f"cli:{getpass.getuser()}"
+        )
+    print(f"token {record['id']} for {record['name']!r} ({record['role']}):")
+    print(secret)
+    print("Keep it now: only its hash is stored.", file=sys.stderr)
+
+
+def cmd_token_list(args: argparse.Namespace) -> None:
+    with ledger_for(args) as ledger:
+        rows = TokenStore(ledger.engine, system_clock).list()
+    if args.format == "json":
+        print(_json(rows))
+        return
+    _print_rows(rows, ["id", "name", "role", "created_at", "created_by", "revoked_at"])
+
+
+def cmd_token_revoke(args: argparse.Namespace) -> None:
+    with ledger_for(args) as ledger:
+        store = TokenStore(ledger.engine, system_clock)
+        store.get(args.token_id)
+        record = store.revoke(args.token_id, by=f"cli:{getpass.getuser()}")
+    print(f"token {record['id']} ({record['name']}) revoked at {record['revoked_at']}")
+
+
 def cmd_rebuild(args: argparse.Namespace) -> None:
     with ledger_for(args) as ledger:
         position = ledger.runner.rebuild()
@@ -398,6 +436,30 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "rebuild", parents=[common], help="rebuild the read model from the log"
     ).set_defaults(func=cmd_rebuild)
+
+    p = sub.add_parser("serve", help="serve the HTTP API (docs at /docs)")
+    p.add_argument(
+        "--db", help="database URL (default: settings, then sqlite:///begroting.sqlite3)"
+    )
+    p.add_argument("--host", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, help="port (default 8000)")
+    p.add_argument("--config", help="a TOML settings file (default: $BEGROTING_CONFIG)")
+    p.add_argument(
+        "--demo", action="store_true", help="load the demo history and its public demo tokens"
+    )
+    p.set_defaults(func=cmd_serve)
+
+    token = sub.add_parser("token", help="API tokens").add_subparsers(
+        dest="token_command", required=True
+    )
+    p = token.add_parser("create", parents=[common], help="create a token; prints it once")
+    p.add_argument("--role", required=True, choices=[role.value for role in Role])
+    p.add_argument("--name", required=True, help="who holds it: the actor on their events")
+    p.set_defaults(func=cmd_token_create)
+    token.add_parser("list", parents=[common], help="list tokens").set_defaults(func=cmd_token_list)
+    p = token.add_parser("revoke", parents=[common], help="revoke a token at once")
+    p.add_argument("token_id")
+    p.set_defaults(func=cmd_token_revoke)
     return parser
 
 

@@ -1,13 +1,77 @@
-"""Settings from the environment (BEGROTING_*), failing fast on anything malformed."""
+"""Settings from the environment (BEGROTING_*) and an optional TOML file, failing fast on
+anything malformed, unknown or unsafe. Command-line flags override both; the environment
+overrides the file."""
 
 from __future__ import annotations
 
-from pydantic_settings import BaseSettings, SettingsConfigDict
+import os
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from projections.database import ConfigurationError, Database
 
 DEFAULT_DB_URL = "sqlite:///begroting.sqlite3"
+CONFIG_ENV = "BEGROTING_CONFIG"
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="BEGROTING_", extra="forbid")
 
     db_url: str = DEFAULT_DB_URL
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    max_body_bytes: int = Field(default=1_048_576, ge=1024, le=64 * 1_048_576)
+    log_level: str = Field(default="info", pattern="^(critical|error|warning|info|debug)$")
+
+    @field_validator("db_url")
+    @classmethod
+    def _a_database_we_support(cls, value: str) -> str:
+        try:
+            Database.parse(value)
+        except ConfigurationError as error:
+            raise ValueError(str(error)) from None
+        return value
+
+
+def load_settings(config: str | None = None, **overrides: Any) -> Settings:
+    """Settings from `config` (or $BEGROTING_CONFIG), the environment and `overrides`."""
+    path = config or os.environ.get(CONFIG_ENV)
+    given = {key: value for key, value in overrides.items() if value is not None}
+    try:
+        if path is None:
+            return Settings(**given)
+        if not Path(path).is_file():
+            raise ConfigurationError(f"the config file {path} does not exist")
+        toml_file = Path(path)
+
+        class FromFile(Settings):
+            @classmethod
+            def settings_customise_sources(
+                cls,
+                settings_cls: type[BaseSettings],
+                init_settings: PydanticBaseSettingsSource,
+                env_settings: PydanticBaseSettingsSource,
+                dotenv_settings: PydanticBaseSettingsSource,
+                file_secret_settings: PydanticBaseSettingsSource,
+            ) -> tuple[PydanticBaseSettingsSource, ...]:
+                return (
+                    init_settings,
+                    env_settings,
+                    TomlConfigSettingsSource(settings_cls, toml_file=toml_file),
+                )
+
+        return FromFile(**given)
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in item['loc']) or 'settings'}: {item['msg']}"
+            for item in error.errors()
+        )
+        raise ConfigurationError(f"invalid settings: {problems}") from None

@@ -27,6 +27,7 @@ from domain.errors import (
     InvalidInputError,
     InvalidTimeError,
     NotFoundError,
+    StaleVersionError,
     TransferError,
     UnauthorisedMutationError,
 )
@@ -51,6 +52,8 @@ class Context:
     known_at: datetime | None = None  # None: known when recorded
     source: str | None = None
     import_id: str | None = None
+    # Optimistic concurrency: the version of the changed aggregate the actor last read.
+    expected_version: int | None = None
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,7 @@ class Recorded:
 
     ids: dict[str, UUID] = field(default_factory=dict)
     position: int = 0
+    versions: dict[str, int] = field(default_factory=dict)  # each aggregate's new version
 
 
 class Begroting(Application[UUID]):
@@ -116,7 +120,7 @@ class Begroting(Application[UUID]):
             mandate_scope=mandate_scope,
             mandate=mandate,
         )
-        return self._save({"decision": decision.id}, decision)
+        return self._save(ctx, {"decision": decision.id}, decision)
 
     def adopt_decision(self, ctx: Context, *, reference: str) -> Recorded:
         return self._decide(ctx, reference, Decision.adopt)
@@ -135,7 +139,7 @@ class Begroting(Application[UUID]):
             meta=self._meta(ctx, now, decision.period, decision_id=decision.id),
             recorded_at=now,
         )
-        return self._save({"decision": decision.id}, decision)
+        return self._save(ctx, {"decision": decision.id}, decision)
 
     # -- budget lines ------------------------------------------------------------------
 
@@ -159,7 +163,7 @@ class Begroting(Application[UUID]):
             meta=meta,
             recorded_at=now,
         )
-        return self._save({"line": line.id}, line)
+        return self._save(ctx, {"line": line.id}, line)
 
     def amend_budget(
         self,
@@ -181,7 +185,7 @@ class Begroting(Application[UUID]):
             meta=meta,
             recorded_at=now,
         )
-        return self._save({"line": line.id}, line)
+        return self._save(ctx, {"line": line.id}, line)
 
     def transfer_budget(
         self,
@@ -227,7 +231,7 @@ class Begroting(Application[UUID]):
             meta=meta,
             recorded_at=now,
         )
-        return self._save({"source": giver.id, "target": taker.id}, giver, taker)
+        return self._save(ctx, {"source": giver.id, "target": taker.id}, giver, taker)
 
     def carry_over_budget(
         self,
@@ -298,7 +302,7 @@ class Begroting(Application[UUID]):
             recorded_at=now,
         )
         return self._save(
-            {"source": giver.id, "target": taker.id, "reserve": store.id}, giver, store, taker
+            ctx, {"source": giver.id, "target": taker.id, "reserve": store.id}, giver, store, taker
         )
 
     # -- taakstellingen ----------------------------------------------------------------
@@ -350,7 +354,7 @@ class Begroting(Application[UUID]):
             amounts=amounts,
             authority=authority,
         )
-        return self._save({"taakstelling": taakstelling.id}, taakstelling)
+        return self._save(ctx, {"taakstelling": taakstelling.id}, taakstelling)
 
     def adjust_taakstelling(
         self,
@@ -374,7 +378,7 @@ class Begroting(Application[UUID]):
             meta=meta,
             recorded_at=now,
         )
-        return self._save({"taakstelling": taakstelling.id}, taakstelling)
+        return self._save(ctx, {"taakstelling": taakstelling.id}, taakstelling)
 
     def shift_taakstelling(
         self,
@@ -412,7 +416,7 @@ class Begroting(Application[UUID]):
             meta=meta,
             recorded_at=now,
         )
-        return self._save({"source": giver.id, "target": taker.id}, giver, taker)
+        return self._save(ctx, {"source": giver.id, "target": taker.id}, giver, taker)
 
     def cancel_taakstelling_year(
         self,
@@ -436,7 +440,7 @@ class Begroting(Application[UUID]):
             meta=meta,
             recorded_at=now,
         )
-        return self._save({"taakstelling": taakstelling.id}, taakstelling)
+        return self._save(ctx, {"taakstelling": taakstelling.id}, taakstelling)
 
     # -- realisations ------------------------------------------------------------------
 
@@ -460,7 +464,7 @@ class Begroting(Application[UUID]):
         realisation = Realisation.report(
             key=key, quarter=quarter, amount=amount, status=status, meta=meta, recorded_at=now
         )
-        return self._save({"realisation": realisation.id}, realisation)
+        return self._save(ctx, {"realisation": realisation.id}, realisation)
 
     def correct_realisation(
         self,
@@ -487,7 +491,7 @@ class Begroting(Application[UUID]):
             meta=meta,
             recorded_at=now,
         )
-        return self._save({"realisation": realisation.id}, realisation)
+        return self._save(ctx, {"realisation": realisation.id}, realisation)
 
     # -- reserves ----------------------------------------------------------------------
 
@@ -507,7 +511,7 @@ class Begroting(Application[UUID]):
         reserve = Reserve.establish(
             code=code, name=name, kind=kind, purpose=purpose, meta=meta, recorded_at=now
         )
-        return self._save({"reserve": reserve.id}, reserve)
+        return self._save(ctx, {"reserve": reserve.id}, reserve)
 
     def deposit_to_reserve(
         self,
@@ -533,7 +537,7 @@ class Begroting(Application[UUID]):
             meta=meta,
             recorded_at=now,
         )
-        return self._save({"reserve": reserve.id}, reserve)
+        return self._save(ctx, {"reserve": reserve.id}, reserve)
 
     def withdraw_from_reserve(
         self,
@@ -559,7 +563,7 @@ class Begroting(Application[UUID]):
             meta=meta,
             recorded_at=now,
         )
-        return self._save({"reserve": reserve.id}, reserve)
+        return self._save(ctx, {"reserve": reserve.id}, reserve)
 
     def allocate_from_reserve(
         self,
@@ -610,7 +614,7 @@ class Begroting(Application[UUID]):
                 meta=in_year,
                 recorded_at=now,
             )
-        return self._save({"reserve": reserve.id}, reserve, *lines)
+        return self._save(ctx, {"reserve": reserve.id}, reserve, *lines)
 
     # -- fiscal years and reports ------------------------------------------------------
 
@@ -625,7 +629,7 @@ class Begroting(Application[UUID]):
             else FiscalYear.begin(year=fiscal_year, meta=meta, recorded_at=now)
         )
         year.close(authority=authority, meta=meta, recorded_at=now)
-        return self._save({"fiscal_year": year.id}, year)
+        return self._save(ctx, {"fiscal_year": year.id}, year)
 
     def publish_report(
         self,
@@ -661,7 +665,7 @@ class Begroting(Application[UUID]):
             meta=meta,
             recorded_at=now,
         )
-        return self._save({"report": report.id}, report)
+        return self._save(ctx, {"report": report.id}, report)
 
     # -- reading aggregates (used by interfaces to check existence) ----------------------
 
@@ -778,7 +782,19 @@ class Begroting(Application[UUID]):
         if aggregate_id in self.repository:
             raise DuplicateError(message, field=field_name)
 
-    def _save(self, ids: dict[str, UUID], *aggregates: Any) -> Recorded:
+    def _save(self, ctx: Context, ids: dict[str, UUID], *aggregates: Any) -> Recorded:
+        """Record the aggregates atomically. The first is the one the command changes: its
+        version before the command must be the one the actor expected, if they said."""
+        if ctx.expected_version is not None and aggregates:
+            changed = aggregates[0]
+            version = changed.version - len(changed.pending_events)
+            if version != ctx.expected_version:
+                raise StaleVersionError(
+                    f"the record is at version {version}, not {ctx.expected_version}: "
+                    "it changed since it was read; read it again",
+                    field="expected_version",
+                    version=version,
+                )
         try:
             recordings = self.save(*aggregates)
         except IntegrityError:
@@ -786,4 +802,6 @@ class Begroting(Application[UUID]):
                 "another change to the same record came first; nothing was recorded"
             ) from None
         position = max((r.notification.id for r in recordings), default=0)
-        return Recorded(ids=ids, position=position)
+        by_id = {aggregate.id: aggregate.version for aggregate in aggregates}
+        versions = {name: by_id[aggregate_id] for name, aggregate_id in ids.items()}
+        return Recorded(ids=ids, position=position, versions=versions)

@@ -104,3 +104,9 @@ class ConcurrentChangeError(DomainError):
     """Another writer changed the same aggregate first; reload and try again."""
 
     code = "conflict"
+
+
+class StaleVersionError(ConcurrentChangeError):
+    """The actor changed a record on the basis of a version that is no longer current."""
+
+    code = "stale-version"

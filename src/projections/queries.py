@@ -3,12 +3,14 @@ known_at axis and a log position on the recorded axis; both are indexed filters 
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Connection, Table, and_, func, select
@@ -36,14 +38,18 @@ class Basis:
     known_at: datetime | None
     position: int
     report_id: str | None = None
+    recorded_at: datetime | None = None  # as_recorded_at: the log as it stood then
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        basis = {
             "as_of": self.as_of,
             "report": self.report_id,
             "knowledge_cutoff": None if self.known_at is None else self.known_at.isoformat(),
             "log_position": self.position,
         }
+        if self.recorded_at is not None:
+            basis["as_recorded_at"] = self.recorded_at.isoformat()
+        return basis
 
     def describe(self) -> str:
         cutoff = (
@@ -95,14 +101,32 @@ def report_basis(conn: Connection, report_id: str) -> Basis:
     )
 
 
-def resolve_basis(conn: Connection, as_of: str | None, reached: int) -> Basis:
-    """`as_of`: None or "now", an ISO moment or date, or a report id (its cutoff)."""
+def resolve_basis(
+    conn: Connection, as_of: str | None, reached: int, *, as_recorded_at: str | None = None
+) -> Basis:
+    """`as_of`: None or "now", an ISO moment or date, or a report id (its cutoff).
+    `as_recorded_at`: the log as it stood at that moment, for an auditor asking what the
+    system held then, late knowledge and corrections recorded since left out."""
     if as_of is None or as_of == "now":
-        return Basis(as_of="now", known_at=None, position=reached)
-    if _MOMENT.match(as_of):
+        basis = Basis(as_of="now", known_at=None, position=reached)
+    elif _MOMENT.match(as_of):
         moment = parse_moment(as_of)
-        return Basis(as_of=moment.isoformat(), known_at=moment, position=reached)
-    return report_basis(conn, as_of.removeprefix("report:"))
+        basis = Basis(as_of=moment.isoformat(), known_at=moment, position=reached)
+    else:
+        basis = report_basis(conn, as_of.removeprefix("report:"))
+    if as_recorded_at is None:
+        return basis
+    recorded = parse_moment(as_recorded_at)
+    last = conn.execute(
+        select(func.max(schema.audit_log.c.position)).where(
+            schema.audit_log.c.recorded_at <= recorded, schema.audit_log.c.position <= reached
+        )
+    ).scalar()
+    return replace(
+        basis,
+        position=min(basis.position, int(last or 0)),
+        recorded_at=recorded,
+    )
 
 
 def _nulls_last(*columns: ColumnElement[Any]) -> list[ColumnElement[Any]]:
@@ -118,7 +142,12 @@ def euros(total_cents: int | None) -> Decimal:
 
 
 def budget_lines(
-    conn: Connection, basis: Basis, *, fiscal_year: int | None = None, fund: str | None = None
+    conn: Connection,
+    basis: Basis,
+    *,
+    fiscal_year: int | None = None,
+    fund: str | None = None,
+    line_id: str | None = None,
 ) -> list[dict[str, Any]]:
     lines, mutations = schema.budget_lines, schema.budget_mutations
     query = (
@@ -143,6 +172,8 @@ def budget_lines(
         query = query.where(lines.c.fiscal_year == fiscal_year)
     if fund is not None:
         query = query.where(lines.c.fund == fund)
+    if line_id is not None:
+        query = query.where(lines.c.id == line_id)
     return [
         {
             "line_id": row.id,
@@ -394,3 +425,115 @@ def audit_log(conn: Connection, *, after: int = 0, limit: int = 100) -> list[dic
         }
         for row in conn.execute(query)
     ]
+
+
+def version_of(conn: Connection, aggregate_id: UUID, basis: Basis) -> int | None:
+    """The aggregate's version as of the basis (what `If-Match` compares), None if unknown."""
+    log = schema.audit_log
+    version = conn.execute(
+        select(func.max(log.c.originator_version)).where(
+            log.c.originator_id == aggregate_id.hex, log.c.position <= basis.position
+        )
+    ).scalar()
+    return None if version is None else int(version)
+
+
+# -- decisions and fiscal years ----------------------------------------------------------
+
+
+def decisions(
+    conn: Connection, basis: Basis, *, reference: str | None = None
+) -> list[dict[str, Any]]:
+    """Each decision known by the basis with its status as of the basis."""
+    table, events = schema.decisions, schema.decision_events
+    latest = (
+        select(events.c.decision_id, func.max(events.c.position).label("latest"))
+        .where(basis.filter(events))
+        .group_by(events.c.decision_id)
+        .subquery()
+    )
+    mandates = table.alias("mandates")
+    query = (
+        select(
+            table,
+            events.c.status,
+            events.c.known_at,
+            events.c.actor,
+            mandates.c.reference.label("mandate"),
+        )
+        .join(latest, latest.c.decision_id == table.c.id)
+        .join(events, events.c.position == latest.c.latest)
+        .outerjoin(mandates, mandates.c.id == table.c.mandate_id)
+        .order_by(table.c.position)
+    )
+    if reference is not None:
+        query = query.where(table.c.reference == reference)
+    return [
+        {
+            "reference": row.reference,
+            "title": row.title,
+            "body": row.body,
+            "kind": row.kind,
+            "status": row.status,
+            "status_known_at": row.known_at.isoformat(),
+            "mandate": row.mandate,
+            "mandate_scope": None if row.mandate_scope is None else json.loads(row.mandate_scope),
+            "proposed_at_position": row.position,
+        }
+        for row in conn.execute(query)
+    ]
+
+
+def fiscal_years(conn: Connection, basis: Basis) -> list[dict[str, Any]]:
+    """Each fiscal year with a recorded status, as of the basis."""
+    events = schema.fiscal_year_events
+    latest = (
+        select(events.c.fiscal_year, func.max(events.c.position).label("latest"))
+        .where(basis.filter(events))
+        .group_by(events.c.fiscal_year)
+        .subquery()
+    )
+    query = (
+        select(events)
+        .join(latest, latest.c.latest == events.c.position)
+        .order_by(events.c.fiscal_year)
+    )
+    return [
+        {
+            "fiscal_year": row.fiscal_year,
+            "status": row.status,
+            "decision": row.decision_reference,
+            "known_at": row.known_at.isoformat(),
+            "position": row.position,
+        }
+        for row in conn.execute(query)
+    ]
+
+
+def taakstelling_overview(conn: Connection, basis: Basis, base_year: int) -> list[dict[str, Any]]:
+    """Taakstellingen per year with their weight relative to the realised base of their
+    deelproducten in `base_year` (tabel 6.1's "relatief" columns)."""
+    rows = taakstelling_amounts(conn, basis)
+    bases = {
+        row["deelproduct"]: row["amount"]
+        for row in realisation_amounts(conn, basis, fiscal_year=base_year)
+    }
+    overview = []
+    for row in rows:
+        deelproducten: list[str] = json.loads(row["base_deelproducten"])
+        base = sum((bases.get(d, Decimal(0)) for d in deelproducten), Decimal(0))
+        overview.append(
+            {
+                **{k: row[k] for k in ("reference", "label", "interventie", "taakveld", "kind")},
+                "amounts": {str(year): amount for year, amount in row["amounts"].items()},
+                "base_deelproducten": deelproducten,
+                "base_year": base_year,
+                "base": euros(int(base * 100)) if deelproducten else None,
+                "relative": {
+                    str(year): f"{(amount / base * 100).quantize(Decimal('0.1'))}%"
+                    for year, amount in row["amounts"].items()
+                    if amount and base
+                },
+            }
+        )
+    return overview

@@ -33,11 +33,22 @@ def list_reports(conn: Connection) -> list[dict[str, Any]]:
 
 
 def render_report(
-    conn: Connection, report_id: str, as_of: str | None, reached: int
+    conn: Connection,
+    report_id: str,
+    as_of: str | None,
+    reached: int,
+    *,
+    as_recorded_at: str | None = None,
 ) -> dict[str, Any]:
     """The report's tables as of its own basis (as_of None) or another one."""
     own = report_basis(conn, report_id)
-    basis = own if as_of is None else resolve_basis(conn, as_of, reached)
+    basis = (
+        own
+        if as_of is None and as_recorded_at is None
+        else resolve_basis(
+            conn, as_of or f"report:{report_id}", reached, as_recorded_at=as_recorded_at
+        )
+    )
     row = conn.execute(
         select(schema.reports.c.title, schema.reports.c.tables).where(
             schema.reports.c.report_id == report_id

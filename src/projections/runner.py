@@ -4,6 +4,7 @@ each projection's new position: exactly once, in batches (ADR 0005)."""
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Sequence
@@ -35,6 +36,8 @@ class ProjectionRunner:
         self.engine = engine
         self.projections = tuple(projections)
         self.batch_size = batch_size
+        # Threads of one process take turns; other processes race through the database.
+        self._lock = threading.Lock()
 
     def positions(self, connection: Connection | None = None) -> dict[str, int]:
         """Each projection's tracked position; one never tracked is at 0."""
@@ -51,6 +54,10 @@ class ProjectionRunner:
 
     def catch_up(self) -> int:
         """Apply every event recorded since the tracked positions. Returns the position."""
+        with self._lock:
+            return self._catch_up()
+
+    def _catch_up(self) -> int:
         stalled = 0
         while True:
             before = self.positions()
@@ -80,14 +87,17 @@ class ProjectionRunner:
     def rebuild(self, names: Sequence[str] | None = None) -> int:
         """Truncate the chosen projections (all by default) and their tracking, then catch up."""
         chosen = [p for p in self.projections if names is None or p.name in names]
-        with self.engine.begin() as conn:
-            for projection in chosen:
-                for table in projection.tables:
-                    conn.execute(delete(table))
-                conn.execute(
-                    delete(schema.tracking).where(schema.tracking.c.projection == projection.name)
-                )
-        return self.catch_up()
+        with self._lock:
+            with self.engine.begin() as conn:
+                for projection in chosen:
+                    for table in projection.tables:
+                        conn.execute(delete(table))
+                    conn.execute(
+                        delete(schema.tracking).where(
+                            schema.tracking.c.projection == projection.name
+                        )
+                    )
+            return self._catch_up()
 
     def _apply_batch(self) -> bool:
         with self.engine.begin() as conn:

@@ -291,3 +291,30 @@ Index("ix_decision_events_decision", decision_events.c.decision_id, decision_eve
 Index("ix_audit_log_recorded_at", audit_log.c.recorded_at)
 Index("ix_audit_log_known_at", audit_log.c.known_at)
 Index("ix_audit_log_originator", audit_log.c.originator_id, audit_log.c.originator_version)
+
+# -- The API's own state: not projections of the log, never truncated by a rebuild. ---------
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    # The name is the actor on every event its holder records: unique, never reused.
+    Column("name", String(100), nullable=False, unique=True),
+    Column("role", String(16), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("created_by", String(200), nullable=False),
+    Column("revoked_at", UtcDateTime),
+    Column("revoked_by", String(200)),
+)
+
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("actor", String(200), primary_key=True),
+    Column("key", String(200), primary_key=True),
+    Column("fingerprint", String(64), nullable=False),
+    Column("status", Integer),  # None while the first request is in progress
+    Column("response", Text),
+    Column("created_at", UtcDateTime, nullable=False),
+)

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from api.cli import open_ledger
 from api.demo import nijmegen
+from api.ledger import open_ledger
 from conftest import Clock
 
 pytestmark = pytest.mark.e2e

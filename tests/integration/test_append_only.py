@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from api.cli import Ledger
 from api.demo.nijmegen import SALDIRESERVE, STADSBEGROTING_2019, day
+from api.ledger import Ledger
 from domain.application import Context
 from domain.money import Money
 

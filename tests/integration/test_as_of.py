@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from api.cli import Ledger
 from api.demo.nijmegen import ACTOR, FUND, IMPORT_ID, WWZ, day, fund_line
+from api.ledger import Ledger
 from conftest import Clock
 from domain.application import Context
 from domain.events import Body, DecisionKind

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from api.cli import Ledger
 from api.demo import nijmegen
+from api.ledger import Ledger
 from projections import queries
 from projections.reports import render_report
 

@@ -13,7 +13,6 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 import projections.runner as runner_module
-from api.cli import Ledger
 from api.demo import nijmegen
 from api.demo.nijmegen import (
     FUND,
@@ -22,6 +21,7 @@ from api.demo.nijmegen import (
     day,
     fund_line,
 )
+from api.ledger import Ledger
 from conftest import Clock
 from domain.application import Begroting, Context
 from domain.events import Body, DecisionKind

@@ -1,0 +1,85 @@
+"""The HTTP service: an app factory with a lifespan that opens the ledger once and closes
+it on shutdown. Nothing is created at import time; tests build their own app."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import datetime
+from typing import Any
+
+from fastapi import FastAPI
+
+from api import problems
+from api.auth import TokenStore
+from api.http import JSON, Services
+from api.idempotency import IdempotencyStore
+from api.ledger import Ledger, open_ledger, system_clock
+from api.routes import commands, queries, tokens
+from api.settings import Settings
+
+DESCRIPTION = """
+The memory of a municipality's budget: every change an immutable, attributed event.
+
+* **Authenticate** with `Authorization: Bearer <token>` (`begroting token create`). Roles:
+  `griffie` (raad decisions, mandates), `finance` (budget, taakstellingen, realisations,
+  reserves, reports, college decisions), `auditor` (reads everything, writes nothing),
+  `admin` (tokens).
+* **Amounts** are decimal strings with at most two decimals: `"1234.56"`.
+* **Reads** take `as_of` (a moment or a report id), `as_recorded_at` and `min_position`
+  (read your write); every answer names its `basis`.
+* **Writes** return the ids, versions and log `position`; send `Idempotency-Key` to retry
+  safely and `If-Match` with a version to refuse a change to a record that moved on.
+* **Errors** are `application/problem+json` (RFC 9457) with a stable `code`.
+"""
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    ledger: Ledger | None = None,
+    clock: Callable[[], datetime] = system_clock,
+) -> FastAPI:
+    """The service over `settings.db_url`, or over a `ledger` the caller opened and owns."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        opened = ledger or open_ledger(settings.db_url, clock=clock)
+        try:
+            opened.runner.catch_up()
+            app.state.services = Services(
+                ledger=opened,
+                tokens=TokenStore(opened.engine, clock),
+                idempotency=IdempotencyStore(opened.engine, clock),
+            )
+            yield
+        finally:
+            if ledger is None:
+                opened.close()
+
+    app = FastAPI(
+        title="Begroting",
+        version="1",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        default_response_class=JSON,
+    )
+    problems.install(app, settings.max_body_bytes)
+    app.include_router(commands.router)
+    app.include_router(queries.router)
+    app.include_router(tokens.router)
+
+    @app.get("/api/v1/health", tags=["service"])
+    def health() -> Any:
+        """Alive, and how far the log and the read model have come. No token needed."""
+        services: Services = app.state.services
+        return JSON(
+            {
+                "status": "ok",
+                "log_position": services.ledger.app.recorder.max_notification_id() or 0,
+                "read_model_position": services.ledger.runner.position(),
+            }
+        )
+
+    return app

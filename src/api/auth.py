@@ -1,0 +1,153 @@
+"""Bearer tokens and roles (ADR 0006).
+
+A token is 32 random bytes shown once at creation; only its SHA-256 is stored. With that
+much entropy a fast hash is enough: no dictionary or brute force reaches it, and lookup is
+one indexed equality. The token's name is the actor on every event its holder records.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+from typing import Any
+from uuid import uuid4
+
+from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from domain.errors import DuplicateError, NotFoundError
+from projections.schema import api_tokens
+
+TOKEN_PREFIX = "bgt_"  # noqa: S105 (a prefix that marks a secret, not a secret)
+
+
+class Role(Enum):
+    GRIFFIE = "griffie"  # council decisions and mandates
+    FINANCE = "finance"  # budget, taakstellingen, realisations, reserves, reports, college
+    AUDITOR = "auditor"  # reads everything, writes nothing
+    ADMIN = "admin"  # tokens only
+
+
+READERS = frozenset({Role.GRIFFIE, Role.FINANCE, Role.AUDITOR})
+
+# Tokens the demo creates, documented in the README: public, so only ever on loopback.
+DEMO_TOKENS = {
+    Role.GRIFFIE: "demo-griffie",
+    Role.FINANCE: "demo-finance",
+    Role.AUDITOR: "demo-auditor",
+    Role.ADMIN: "demo-admin",
+}
+
+
+@dataclass(frozen=True)
+class Identity:
+    token_id: str
+    name: str
+    role: Role
+
+
+def digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+class TokenStore:
+    def __init__(self, engine: Engine, clock: Callable[[], datetime]) -> None:
+        self.engine = engine
+        self.clock = clock
+
+    def create(
+        self, *, name: str, role: Role, created_by: str, secret: str | None = None
+    ) -> tuple[dict[str, Any], str]:
+        """A new token; returns its public record and the secret, which is not kept."""
+        secret = secret or TOKEN_PREFIX + secrets.token_urlsafe(32)
+        token_id = uuid4().hex
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(
+                    insert(api_tokens).values(
+                        id=token_id,
+                        name=name,
+                        role=role.value,
+                        token_hash=digest(secret),
+                        created_at=self.clock(),
+                        created_by=created_by,
+                    )
+                )
+        except IntegrityError:
+            raise DuplicateError(
+                f"a token named {name!r} exists or existed; names are never reused",
+                field="name",
+            ) from None
+        return self.get(token_id), secret
+
+    def authenticate(self, secret: str) -> Identity | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(api_tokens.c.id, api_tokens.c.name, api_tokens.c.role).where(
+                    api_tokens.c.token_hash == digest(secret), api_tokens.c.revoked_at.is_(None)
+                )
+            ).first()
+        return None if row is None else Identity(row.id, row.name, Role(row.role))
+
+    def get(self, token_id: str) -> dict[str, Any]:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(api_tokens).where(api_tokens.c.id == token_id)).first()
+        if row is None:
+            raise NotFoundError(f"token {token_id!r} does not exist", field="token_id")
+        return _public(row._mapping)
+
+    def list(self) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(api_tokens).order_by(api_tokens.c.created_at))
+            return [_public(row._mapping) for row in rows]
+
+    def revoke(self, token_id: str, *, by: str) -> dict[str, Any]:
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(api_tokens)
+                .where(api_tokens.c.id == token_id, api_tokens.c.revoked_at.is_(None))
+                .values(revoked_at=self.clock(), revoked_by=by)
+            )
+        return self.get(token_id)
+
+    def active(self) -> int:
+        with self.engine.connect() as conn:
+            count = conn.execute(
+                select(func.count()).where(api_tokens.c.revoked_at.is_(None))
+            ).scalar()
+        return int(count or 0)
+
+    def demo_tokens_active(self) -> bool:
+        hashes = [digest(secret) for secret in DEMO_TOKENS.values()]
+        with self.engine.connect() as conn:
+            found = conn.execute(
+                select(func.count()).where(
+                    api_tokens.c.token_hash.in_(hashes), api_tokens.c.revoked_at.is_(None)
+                )
+            ).scalar()
+        return bool(found)
+
+    def ensure_demo_tokens(self) -> None:
+        for role, secret in DEMO_TOKENS.items():
+            if self.authenticate(secret) is not None:
+                continue
+            try:
+                self.create(name=f"demo {role.value}", role=role, created_by="demo", secret=secret)
+            except DuplicateError:
+                continue  # revoked on purpose: the demo does not bring it back
+
+
+def _public(row: Any) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "name": row["name"],
+        "role": row["role"],
+        "created_at": row["created_at"].isoformat(),
+        "created_by": row["created_by"],
+        "revoked_at": None if row["revoked_at"] is None else row["revoked_at"].isoformat(),
+        "revoked_by": row["revoked_by"],
+    }

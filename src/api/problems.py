@@ -1,0 +1,221 @@
+"""Every error is `application/problem+json` (RFC 9457), mapped once, here (ADR 0006).
+
+Each problem has a stable `code`; a 422 lists every field at fault in `errors`, each with
+where it is (`in`: body, query, path or header), its dotted `field` and, for the body, a
+JSON `pointer`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
+from sqlalchemy.exc import OperationalError
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from domain.errors import DomainError, InvalidInputError, NotFoundError
+from projections.database import DatabaseUnavailableError
+from projections.queries import BasisError, UnknownReportError
+
+PROBLEM_JSON = "application/problem+json"
+TYPE_BASE = "urn:begroting:problem:"
+log = logging.getLogger("begroting.api")
+
+# Fields that travel outside the body: where a domain error about them points.
+HEADER_FIELDS = {"expected_version": "If-Match", "mutation_id": "Idempotency-Key"}
+# The Context's `source` is `source_document` in a body, unless the command has a `source`
+# of its own (the line or taakstelling a transfer or shift starts from).
+BODY_ALIASES = {"source": "source_document"}
+
+
+class Problem(Exception):
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        detail: str,
+        *,
+        errors: Sequence[dict[str, Any]] = (),
+        headers: dict[str, str] | None = None,
+        title: str | None = None,
+    ) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.code = code
+        self.detail = detail
+        self.errors = list(errors)
+        self.headers = headers or {}
+        self.title = title or HTTPStatus(status).phrase
+
+    def body(self, instance: str) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "type": TYPE_BASE + self.code,
+            "title": self.title,
+            "status": self.status,
+            "detail": self.detail,
+            "instance": instance,
+            "code": self.code,
+        }
+        if self.errors:
+            body["errors"] = self.errors
+        return body
+
+    def response(self, instance: str) -> Response:
+        return problem_response(self.status, self.body(instance), self.headers)
+
+
+def problem_response(
+    status: int, body: dict[str, Any], headers: dict[str, str] | None = None
+) -> Response:
+    return Response(
+        content=json.dumps(body, ensure_ascii=False),
+        status_code=status,
+        media_type=PROBLEM_JSON,
+        headers=headers,
+    )
+
+
+def field_error(where: str, field: str, detail: str, code: str) -> dict[str, Any]:
+    error = {"in": where, "field": field, "detail": detail, "code": code}
+    if where == "body":
+        error["pointer"] = "#/" + field.replace(".", "/") if field else "#"
+    return error
+
+
+def domain_problem(
+    error: DomainError, path_params: dict[str, Any], body_fields: set[str] | None = None
+) -> Problem:
+    """The one table from domain errors to HTTP: what names a missing resource in the URL is
+    404; malformed input, or a body naming something unknown, 422; a broken rule 409."""
+    field = error.field
+    if isinstance(error, NotFoundError) and (field is None or field in path_params):
+        return Problem(404, error.code, error.message)
+    errors = [] if field is None else [_located(error, field, path_params, body_fields or set())]
+    status = 422 if isinstance(error, InvalidInputError | NotFoundError) else 409
+    return Problem(status, error.code, error.message, errors=errors)
+
+
+def _located(
+    error: DomainError, field: str, path_params: dict[str, Any], body_fields: set[str]
+) -> dict[str, Any]:
+    if field in HEADER_FIELDS:
+        return field_error("header", HEADER_FIELDS[field], error.message, error.code)
+    if field in path_params:
+        return field_error("path", field, error.message, error.code)
+    if field.split(".")[0] not in body_fields and field in BODY_ALIASES:
+        field = BODY_ALIASES[field]
+    return field_error("body", field, error.message, error.code)
+
+
+def validation_problem(error: RequestValidationError) -> Problem:
+    errors = []
+    for item in error.errors():
+        where, *path = item["loc"] or ("body",)
+        field = ".".join(str(part) for part in path)
+        if where == "header":
+            field = field.replace("_", "-").title()
+        message = str(item["msg"]).removeprefix("Value error, ")
+        errors.append(field_error(str(where), field, message, item["type"]))
+    fields = ", ".join(sorted({e["field"] or e["in"] for e in errors}))
+    return Problem(422, "invalid-input", f"the request has invalid fields: {fields}", errors=errors)
+
+
+class BodyLimit:
+    """Refuse a body above the limit with a 413 problem document: a declared Content-Length
+    before a byte is read, a streamed body as soon as it passes the limit. (FastAPI's own
+    `max_body_size` answers the first case in plain text, outside our error handlers.)"""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        detail = f"the request body is larger than {self.max_bytes} bytes"
+        for name, value in scope["headers"]:
+            if name == b"content-length" and value.isdigit() and int(value) > self.max_bytes:
+                response = Problem(413, "too-large", detail).response(scope["path"])
+                response.headers["Connection"] = "close"
+                await response(scope, receive, send)
+                return
+        seen = 0
+
+        async def limited() -> Message:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.max_bytes:
+                # FastAPI passes an HTTPException from reading the body on to our handler.
+                raise HTTPException(413, detail)
+            return message
+
+        await self.app(scope, limited, send)
+
+
+def install(app: FastAPI, max_body_bytes: int) -> None:
+    """Register the handlers: every error the service gives is a problem document."""
+    app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
+
+    @app.exception_handler(Problem)
+    async def _problem(request: Request, error: Problem) -> Response:
+        return error.response(request.url.path)
+
+    @app.exception_handler(DomainError)
+    async def _domain(request: Request, error: DomainError) -> Response:
+        return domain_problem(error, request.path_params).response(request.url.path)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, error: RequestValidationError) -> Response:
+        return validation_problem(error).response(request.url.path)
+
+    @app.exception_handler(HTTPException)
+    async def _http(request: Request, error: HTTPException) -> Response:
+        code = {404: "not-found", 405: "method-not-allowed", 413: "too-large"}.get(
+            error.status_code, "http-error"
+        )
+        problem = Problem(
+            error.status_code, code, str(error.detail), headers=dict(error.headers or {})
+        )
+        return problem.response(request.url.path)
+
+    @app.exception_handler(UnknownReportError)
+    async def _unknown_report(request: Request, error: UnknownReportError) -> Response:
+        where = "path" if "report_id" in request.path_params else "query"
+        field = "report_id" if where == "path" else "as_of"
+        status = 404 if where == "path" else 422
+        errors = [] if status == 404 else [field_error(where, field, str(error), "unknown-report")]
+        return Problem(status, "unknown-report", str(error), errors=errors).response(
+            request.url.path
+        )
+
+    @app.exception_handler(BasisError)
+    async def _basis(request: Request, error: BasisError) -> Response:
+        errors = [field_error("query", "as_of", str(error), "invalid-basis")]
+        return Problem(422, "invalid-basis", str(error), errors=errors).response(request.url.path)
+
+    @app.exception_handler(DatabaseUnavailableError)
+    @app.exception_handler(OperationalError)
+    async def _unavailable(request: Request, error: Exception) -> Response:
+        log.error("database unavailable: %s", error)
+        problem = Problem(
+            503,
+            "database-unavailable",
+            "the database cannot be reached; nothing was recorded by this request",
+            headers={"Retry-After": "5"},
+        )
+        return problem.response(request.url.path)
+
+    @app.exception_handler(Exception)
+    async def _bug(request: Request, error: Exception) -> Response:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        problem = Problem(500, "internal-error", "an internal error; it is a bug, not your input")
+        return problem.response(request.url.path)

@@ -1,0 +1,277 @@
+"""Every projection over HTTP. Each answer names its basis: the knowledge cutoff and the log
+position it was computed on (ADR 0002); `as_of`, `as_recorded_at` and `min_position` choose
+it. Single records carry their version as an ETag, for `If-Match` on the next write."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Path, Query
+from fastapi.responses import Response
+
+from api.auth import READERS
+from api.http import JSON, BasisDep, ServicesDep, etag, reached, reading, require, rows
+from api.problems import PROBLEM_JSON, Problem
+from api.schemas import ProblemDetail, QueryResult
+from domain.decision import Decision
+from domain.reserve import Reserve
+from domain.taakstelling import Taakstelling
+from projections import lineage, queries, reports
+from projections.queries import Basis
+
+_problem = {"model": ProblemDetail, "content": {PROBLEM_JSON: {}}}
+READ_ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {**_problem, "description": description}
+    for status, description in (
+        (401, "no token, or an unknown or revoked one"),
+        (403, "the token's role may not read"),
+        (404, "the record named in the URL does not exist"),
+        (422, "an invalid parameter: `errors` names it"),
+        (503, "the read model has not reached `min_position` yet"),
+    )
+}
+router = APIRouter(
+    prefix="/api/v1", responses=READ_ERRORS, dependencies=[Depends(require(*READERS))]
+)
+FiscalYearQ = Annotated[int | None, Query(ge=2000, le=2100)]
+Dimension = Annotated[str | None, Query(max_length=200)]
+Interventie = Annotated[int | None, Query(ge=1)]
+
+
+def _one(basis: Basis, version: int | None, found: list[dict[str, Any]], what: str) -> Response:
+    if version is None or not found:
+        raise Problem(404, "not-found", f"{what} does not exist as of this basis")
+    return JSON(
+        {"basis": basis.to_json(), "version": version, "rows": found},
+        headers={"ETag": etag(version)},
+    )
+
+
+@router.get("/decisions", response_model=QueryResult, tags=["decisions"])
+def list_decisions(found: ServicesDep, wanted: BasisDep) -> Any:
+    with reading(found, wanted) as (conn, basis):
+        return rows(basis, queries.decisions(conn, basis))
+
+
+@router.get("/decisions/{decision}", tags=["decisions"])
+def get_decision(
+    decision: Annotated[str, Path(max_length=200)], found: ServicesDep, wanted: BasisDep
+) -> Any:
+    with reading(found, wanted) as (conn, basis):
+        version = queries.version_of(conn, Decision.id_for(decision), basis)
+        records = queries.decisions(conn, basis, reference=decision)
+    return _one(basis, version, records, f"decision {decision!r}")
+
+
+@router.get("/budget/lines", response_model=QueryResult, tags=["budget"])
+def list_budget_lines(
+    found: ServicesDep,
+    wanted: BasisDep,
+    fiscal_year: FiscalYearQ = None,
+    fund: Dimension = None,
+) -> Any:
+    with reading(found, wanted) as (conn, basis):
+        return rows(basis, queries.budget_lines(conn, basis, fiscal_year=fiscal_year, fund=fund))
+
+
+@router.get("/budget/lines/{line_id}", tags=["budget"])
+def get_budget_line(
+    line_id: Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")], found: ServicesDep, wanted: BasisDep
+) -> Any:
+    with reading(found, wanted) as (conn, basis):
+        version = queries.version_of(conn, UUID(line_id), basis)
+        records = queries.budget_lines(conn, basis, line_id=line_id)
+    return _one(basis, version, records, f"budget line {line_id}")
+
+
+@router.get("/budget/rollup", response_model=QueryResult, tags=["budget"])
+def budget_rollup(
+    found: ServicesDep,
+    wanted: BasisDep,
+    by: Annotated[str, Query(pattern="^(programma|taakveld|interventie|fund)$")] = "programma",
+    fiscal_year: FiscalYearQ = None,
+) -> Any:
+    with reading(found, wanted) as (conn, basis):
+        return rows(basis, queries.budget_rollup(conn, basis, by, fiscal_year=fiscal_year))
+
+
+@router.get("/budget/slotwijzigingen", response_model=QueryResult, tags=["budget"])
+def slotwijzigingen(found: ServicesDep, wanted: BasisDep, fiscal_year: FiscalYearQ = None) -> Any:
+    with reading(found, wanted) as (conn, basis):
+        return rows(basis, queries.slotwijzigingen(conn, basis, fiscal_year=fiscal_year))
+
+
+@router.get("/taakstellingen", response_model=QueryResult, tags=["taakstellingen"])
+def list_taakstellingen(
+    found: ServicesDep,
+    wanted: BasisDep,
+    base_year: Annotated[int, Query(ge=2000, le=2100)] = 2017,
+) -> Any:
+    with reading(found, wanted) as (conn, basis):
+        return rows(basis, queries.taakstelling_overview(conn, basis, base_year))
+
+
+@router.get("/taakstellingen/{reference}", tags=["taakstellingen"])
+def get_taakstelling(
+    reference: Annotated[str, Path(max_length=200)],
+    found: ServicesDep,
+    wanted: BasisDep,
+    base_year: Annotated[int, Query(ge=2000, le=2100)] = 2017,
+) -> Any:
+    with reading(found, wanted) as (conn, basis):
+        version = queries.version_of(conn, Taakstelling.id_for(reference), basis)
+        records = [
+            row
+            for row in queries.taakstelling_overview(conn, basis, base_year)
+            if row["reference"] == reference
+        ]
+    return _one(basis, version, records, f"taakstelling {reference!r}")
+
+
+@router.get("/realisations", response_model=QueryResult, tags=["realisations"])
+def list_realisations(
+    found: ServicesDep, wanted: BasisDep, fiscal_year: FiscalYearQ = None, fund: Dimension = None
+) -> Any:
+    with reading(found, wanted) as (conn, basis):
+        return rows(
+            basis, queries.realisation_amounts(conn, basis, fiscal_year=fiscal_year, fund=fund)
+        )
+
+
+@router.get("/reserves", response_model=QueryResult, tags=["reserves"])
+def list_reserves(found: ServicesDep, wanted: BasisDep) -> Any:
+    with reading(found, wanted) as (conn, basis):
+        return rows(basis, queries.reserve_balances(conn, basis))
+
+
+@router.get("/reserves/{code}", tags=["reserves"])
+def get_reserve(
+    code: Annotated[str, Path(max_length=200)], found: ServicesDep, wanted: BasisDep
+) -> Any:
+    with reading(found, wanted) as (conn, basis):
+        version = queries.version_of(conn, Reserve.id_for(code), basis)
+        records = [row for row in queries.reserve_balances(conn, basis) if row["code"] == code]
+    return _one(basis, version, records, f"reserve {code!r}")
+
+
+@router.get("/fiscal-years", response_model=QueryResult, tags=["fiscal years"])
+def list_fiscal_years(found: ServicesDep, wanted: BasisDep) -> Any:
+    with reading(found, wanted) as (conn, basis):
+        return rows(basis, queries.fiscal_years(conn, basis))
+
+
+# -- lineage ---------------------------------------------------------------------------
+
+
+@router.get("/lineage/budget", response_model=QueryResult, tags=["lineage"])
+def budget_lineage(
+    found: ServicesDep,
+    wanted: BasisDep,
+    fiscal_year: Annotated[int, Query(ge=2000, le=2100)],
+    fund: Dimension = None,
+    interventie: Interventie = None,
+    taakveld: Dimension = None,
+    programma: Dimension = None,
+) -> Any:
+    """The events behind a budget figure, in order, with delta and running total."""
+    with reading(found, wanted) as (conn, basis):
+        return rows(
+            basis,
+            lineage.budget_lineage(
+                conn,
+                basis,
+                fiscal_year=fiscal_year,
+                fund=fund,
+                interventie=interventie,
+                taakveld=taakveld,
+                programma=programma,
+            ),
+        )
+
+
+@router.get("/lineage/taakstellingen/{reference}", response_model=QueryResult, tags=["lineage"])
+def taakstelling_lineage(
+    reference: Annotated[str, Path(max_length=200)],
+    found: ServicesDep,
+    wanted: BasisDep,
+    fiscal_year: Annotated[int, Query(ge=2000, le=2100)],
+) -> Any:
+    with reading(found, wanted) as (conn, basis):
+        return rows(
+            basis,
+            lineage.taakstelling_lineage(conn, basis, reference=reference, fiscal_year=fiscal_year),
+        )
+
+
+@router.get("/lineage/realisations", response_model=QueryResult, tags=["lineage"])
+def realisation_lineage(
+    found: ServicesDep,
+    wanted: BasisDep,
+    fiscal_year: Annotated[int, Query(ge=2000, le=2100)],
+    deelproduct: Dimension = None,
+    fund: Dimension = None,
+    interventie: Interventie = None,
+) -> Any:
+    with reading(found, wanted) as (conn, basis):
+        return rows(
+            basis,
+            lineage.realisation_lineage(
+                conn,
+                basis,
+                fiscal_year=fiscal_year,
+                deelproduct=deelproduct,
+                fund=fund,
+                interventie=interventie,
+            ),
+        )
+
+
+# -- the log and reports ---------------------------------------------------------------
+
+
+@router.get("/events", tags=["audit"])
+def list_events(
+    found: ServicesDep,
+    after: Annotated[int, Query(ge=0, description="the last position you have")] = 0,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    min_position: Annotated[int | None, Query(ge=0)] = None,
+) -> Any:
+    """The audit log, one row per event, in log order; page with `after` = `next_after`."""
+    position = reached(found, min_position)
+    with found.ledger.engine.connect() as conn:
+        events = queries.audit_log(conn, after=after, limit=limit)
+    next_after = events[-1]["position"] if events else after
+    return JSON(
+        {
+            "log_position": position,
+            "after": after,
+            "next_after": next_after,
+            "more": bool(events) and next_after < position,
+            "events": events,
+        }
+    )
+
+
+@router.get("/reports", tags=["reports"])
+def list_reports(found: ServicesDep) -> Any:
+    found.catch_up()
+    with found.ledger.engine.connect() as conn:
+        return JSON({"reports": reports.list_reports(conn)})
+
+
+@router.get("/reports/{report_id}", tags=["reports"])
+def get_report(
+    report_id: Annotated[str, Path(max_length=64)],
+    found: ServicesDep,
+    wanted: BasisDep,
+) -> Any:
+    """Exactly what `begroting report ID --format json` prints: the report's tables as of its
+    own basis, or of `as_of`."""
+    position = reached(found, wanted.min_position)
+    with found.ledger.engine.connect() as conn:
+        return JSON(
+            reports.render_report(
+                conn, report_id, wanted.as_of, position, as_recorded_at=wanted.as_recorded_at
+            )
+        )

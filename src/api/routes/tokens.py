@@ -1,0 +1,52 @@
+"""API tokens, for the admin role only. A token's secret is shown once, at creation."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path
+
+from api.auth import Identity, Role
+from api.http import JSON, ServicesDep, require
+from api.problems import PROBLEM_JSON
+from api.schemas import CreateToken, ProblemDetail
+
+_problem = {"model": ProblemDetail, "content": {PROBLEM_JSON: {}}}
+router = APIRouter(
+    prefix="/api/v1/tokens",
+    tags=["tokens"],
+    responses={
+        status: {**_problem, "description": description}
+        for status, description in (
+            (401, "no token, or an unknown or revoked one"),
+            (403, "only the admin role manages tokens"),
+            (404, "no such token"),
+            (409, "the name is taken"),
+            (422, "invalid input"),
+        )
+    },
+)
+Admin = Annotated[Identity, Depends(require(Role.ADMIN))]
+
+
+@router.post("", status_code=201)
+def create_token(body: CreateToken, found: ServicesDep, admin: Admin) -> Any:
+    """A new token for a person or system; its `name` becomes the actor on their events."""
+    record, secret = found.tokens.create(
+        name=body.name, role=Role(body.role), created_by=admin.name
+    )
+    return JSON({**record, "token": secret}, status_code=201)
+
+
+@router.get("")
+def list_tokens(found: ServicesDep, admin: Admin) -> Any:
+    return JSON({"tokens": found.tokens.list()})
+
+
+@router.delete("/{token_id}")
+def revoke_token(
+    token_id: Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")], found: ServicesDep, admin: Admin
+) -> Any:
+    """Revoke a token at once; its name stays taken, so the trail stays unambiguous."""
+    found.tokens.get(token_id)
+    return JSON(found.tokens.revoke(token_id, by=admin.name))

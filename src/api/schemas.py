@@ -1,0 +1,364 @@
+"""Request and response bodies. Pydantic lives here, at the edge, and nowhere inwards.
+
+A command's body mirrors its application method's parameters, name for name, so that a
+domain error's `field` is also the body member at fault (ADR 0006). Amounts are decimal
+strings ("1234.56"): a JSON number with a fraction is a binary float and is refused.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    Strict,
+    ValidationInfo,
+    field_validator,
+)
+
+from domain.decision import MandateScope
+from domain.errors import UnknownTaakveldError
+from domain.events import Body, DecisionKind, MutationKind
+from domain.money import Money
+from domain.realisation import RealisationStatus
+from domain.report import ColumnSpec, Measure, RowSpec, TableSpec, TotalSpec
+from domain.reserve import FREE, ReserveKind
+from domain.taakstelling import TaakstellingKind
+from domain.taakvelden import check_taakveld
+from domain.values import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, LineKey, Period, Side, YearAmounts
+
+
+def _no_float(value: Any) -> Any:
+    if isinstance(value, float):
+        raise ValueError(
+            'an amount is a decimal string such as "1234.56", never a JSON number with a '
+            "fraction (a binary float)"
+        )
+    if isinstance(value, bool):
+        raise ValueError("an amount is a decimal string, not a boolean")
+    return value
+
+
+# Exact euros and cents: at most two decimals, below 10^15 (the domain's Money range).
+Amount = Annotated[
+    Decimal,
+    BeforeValidator(_no_float),
+    Field(max_digits=17, decimal_places=2, allow_inf_nan=False, examples=["1234.56"]),
+]
+FiscalYear = Annotated[int, Strict(), Field(ge=MIN_FISCAL_YEAR, le=MAX_FISCAL_YEAR)]
+Quarter = Annotated[int, Strict(), Field(ge=1, le=4)]
+Reference = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=200,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]*$",
+        examples=["raad-2019-05-08-interventieplan-fase-4"],
+    ),
+]
+Text = Annotated[str, Field(min_length=1, max_length=2000, pattern=r"\S")]
+Name = Annotated[str, Field(min_length=1, max_length=200, pattern=r"\S")]
+
+
+class Input(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Provenance(Input):
+    """When the fact became known (default: when recorded) and the source document that
+    says so (needed where no decision authorises the change)."""
+
+    known_at: AwareDatetime | None = None
+    source_document: Text | None = None
+
+
+class PeriodIn(Input):
+    first_year: FiscalYear
+    last_year: FiscalYear
+
+    def to_domain(self) -> Period:
+        return Period(self.first_year, self.last_year)
+
+
+class LineKeyIn(Input):
+    fiscal_year: FiscalYear
+    programma: Name
+    taakveld: str | None = Field(default=None, max_length=16, examples=["6.71"])
+    side: Side = Side.LASTEN
+    deelproduct: Annotated[str, Field(min_length=1, max_length=32)] | None = None
+    interventie: Annotated[int, Strict(), Field(ge=1)] | None = None
+    fund: Annotated[str, Field(min_length=1, max_length=100)] | None = None
+
+    @field_validator("taakveld")
+    @classmethod
+    def _taakveld_of_its_year(cls, value: str | None, info: ValidationInfo) -> str | None:
+        year = info.data.get("fiscal_year")
+        if value is not None and year is not None:
+            try:
+                check_taakveld(value, year)
+            except UnknownTaakveldError as error:
+                raise ValueError(error.message) from None
+        return value
+
+    def to_domain(self) -> LineKey:
+        return LineKey(
+            fiscal_year=self.fiscal_year,
+            programma=self.programma,
+            taakveld=self.taakveld,
+            side=self.side,
+            deelproduct=self.deelproduct,
+            interventie=self.interventie,
+            fund=self.fund,
+        )
+
+
+# -- decisions -------------------------------------------------------------------------
+
+
+class MandateScopeIn(Input):
+    kinds: list[MutationKind] = Field(min_length=1)
+    fund: Annotated[str, Field(min_length=1, max_length=100)] | None = None
+    period: PeriodIn
+
+    def to_domain(self) -> MandateScope:
+        return MandateScope(kinds=tuple(self.kinds), fund=self.fund, period=self.period.to_domain())
+
+
+class ProposeDecision(Provenance):
+    reference: Reference
+    title: Text
+    body: Body
+    kind: DecisionKind
+    period: PeriodIn
+    mandate_scope: MandateScopeIn | None = None
+    mandate: Reference | None = Field(
+        default=None, description="the reference of the raad mandate a college decision uses"
+    )
+
+
+class DecideDecision(Provenance):
+    """Adopt, reject or withdraw: the body is optional."""
+
+
+# -- budget ----------------------------------------------------------------------------
+
+
+class EstablishBudget(Provenance):
+    key: LineKeyIn
+    amount: Amount
+    decision: Reference
+
+
+class AmendBudget(Provenance):
+    key: LineKeyIn
+    delta: Amount
+    decision: Reference
+
+
+class TransferBudget(Provenance):
+    source: LineKeyIn
+    target: LineKeyIn
+    amount: Amount
+    decision: Reference
+
+
+class CarryOverBudget(Provenance):
+    source: LineKeyIn
+    target: LineKeyIn
+    amount: Amount
+    reserve: Reference
+    decision: Reference
+
+
+# -- taakstellingen --------------------------------------------------------------------
+
+
+class ImposeTaakstelling(Provenance):
+    reference: Reference
+    label: Text
+    interventie: Annotated[int, Strict(), Field(ge=1)] | None = None
+    programma: Name
+    taakveld: Annotated[str, Field(min_length=1, max_length=16)]
+    kind: TaakstellingKind = TaakstellingKind.TARGET
+    origin: Name
+    amounts: dict[Annotated[str, Field(pattern=r"^\d{4}$")], Amount] = Field(
+        min_length=1, examples=[{"2019": "-150000.00", "2020": "-300000.00"}]
+    )
+    base_deelproducten: list[Annotated[str, Field(min_length=1, max_length=32)]] = []
+    decision: Reference | None = None
+
+    def year_amounts(self) -> YearAmounts:
+        return YearAmounts.of({int(year): Money(amount) for year, amount in self.amounts.items()})
+
+
+class AdjustTaakstelling(Provenance):
+    fiscal_year: FiscalYear
+    delta: Amount
+    decision: Reference
+
+
+class ShiftTaakstelling(Provenance):
+    source: Reference
+    target: Reference
+    fiscal_year: FiscalYear
+    amount: Amount
+    decision: Reference
+
+
+class CancelTaakstellingYear(Provenance):
+    fiscal_year: FiscalYear
+    coverage: Text
+    decision: Reference
+
+
+# -- realisations ----------------------------------------------------------------------
+
+
+class ReportRealisation(Provenance):
+    key: LineKeyIn
+    amount: Amount
+    status: RealisationStatus
+    quarter: Quarter | None = None
+
+
+class CorrectRealisation(Provenance):
+    key: LineKeyIn
+    corrects_version: Annotated[int, Strict(), Field(ge=1)]
+    amount: Amount
+    status: RealisationStatus
+    reason: Text
+    quarter: Quarter | None = None
+
+
+# -- reserves --------------------------------------------------------------------------
+
+
+class EstablishReserve(Provenance):
+    code: Reference
+    name: Name
+    kind: ReserveKind
+    purpose: Text
+    fiscal_year: FiscalYear
+
+
+class ReserveMutation(Provenance):
+    fiscal_year: FiscalYear
+    amount: Amount
+    decision: Reference
+    earmark: Annotated[str, Field(max_length=100)] = FREE
+
+
+class Allocation(Input):
+    key: LineKeyIn
+    amount: Amount
+
+
+class AllocateFromReserve(Provenance):
+    earmark: Annotated[str, Field(max_length=100)]
+    allocations: list[Allocation] = Field(min_length=1)
+    decision: Reference
+
+
+# -- fiscal years and reports ----------------------------------------------------------
+
+
+class CloseFiscalYear(Provenance):
+    decision: Reference
+
+
+class ColumnIn(Input):
+    key: Annotated[str, Field(min_length=1, max_length=64)]
+    measure: Measure
+    fiscal_year: FiscalYear
+
+
+class RowIn(Input):
+    interventie: Annotated[int, Strict(), Field(ge=1)] | None = None
+    label: Name
+    taakstellingen: list[Reference] = []
+
+
+class TotalIn(Input):
+    label: Name
+    include_risks: bool = True
+
+
+class TableIn(Input):
+    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9.-]{1,62}$")]
+    title: Text
+    unit: Name
+    fund: Annotated[str, Field(min_length=1, max_length=100)] | None = None
+    columns: list[ColumnIn] = Field(min_length=1)
+    rows: list[RowIn] = Field(min_length=1)
+    totals: list[TotalIn] = []
+
+    def to_domain(self) -> TableSpec:
+        return TableSpec(
+            id=self.id,
+            title=self.title,
+            unit=self.unit,
+            fund=self.fund,
+            columns=tuple(ColumnSpec(c.key, c.measure, c.fiscal_year) for c in self.columns),
+            rows=tuple(RowSpec(r.interventie, r.label, tuple(r.taakstellingen)) for r in self.rows),
+            totals=tuple(TotalSpec(t.label, t.include_risks) for t in self.totals),
+        )
+
+
+class PublishReport(Provenance):
+    report_id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9.-]{1,62}$")]
+    title: Text
+    published_at: AwareDatetime
+    knowledge_cutoff: AwareDatetime
+    tables: list[TableIn] = Field(min_length=1)
+    period: PeriodIn
+    decision: Reference | None = None
+
+
+# -- tokens ----------------------------------------------------------------------------
+
+
+class CreateToken(Input):
+    name: Annotated[str, Field(min_length=1, max_length=100, pattern=r"^\S(.*\S)?$")]
+    role: Literal["griffie", "finance", "auditor", "admin"]
+
+
+# -- responses -------------------------------------------------------------------------
+
+
+class CommandResult(BaseModel):
+    """What a command recorded: the aggregates it touched (their ids and new versions) and
+    the log position of its last event (pass it as `min_position` to read your write)."""
+
+    ids: dict[str, str]
+    versions: dict[str, int]
+    position: int
+
+
+class BasisOut(BaseModel):
+    as_of: str
+    report: str | None
+    knowledge_cutoff: str | None
+    log_position: int
+    as_recorded_at: str | None = None
+
+
+class QueryResult(BaseModel):
+    basis: BasisOut
+    rows: list[dict[str, Any]]
+
+
+class ProblemDetail(BaseModel):
+    """RFC 9457 problem details, with the fields at fault in `errors`."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str
+    code: str
+    errors: list[dict[str, Any]] = []
