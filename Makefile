@@ -1,10 +1,10 @@
-# One gate: `make check` (CI runs it). `make demo` runs the product on the embedded default.
+# One gate: `make check` (CI runs it). `make demo` serves the product, demo history loaded.
 VENV ?= .venv
 PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 DB ?= sqlite:///begroting.sqlite3
 
-.PHONY: install demo test check lint typecheck format clean
+.PHONY: install demo report test check lint typecheck format clean
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -14,8 +14,10 @@ install: $(PY)
 	$(PY) -m pip install --quiet -e '.[dev]'
 
 demo: install
+	$(BIN)/begroting serve --demo --db $(DB)
+
+report: install
 	$(BIN)/begroting demo --db $(DB)
-	$(BIN)/begroting reports --db $(DB)
 	$(BIN)/begroting report interventieplan-fase-4 --db $(DB)
 	$(BIN)/begroting report voortgangsrapportage-2019-q4 --db $(DB)
 

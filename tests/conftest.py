@@ -146,4 +146,3 @@ def api(ledger: Ledger, clock: Clock) -> Iterator[TestClient]:
 def demo_api(demo_ledger: Ledger, clock: Clock) -> Iterator[TestClient]:
     """The HTTP service over the Nijmegen demo history, with the four demo tokens."""
     yield from _client(demo_ledger, clock)
-

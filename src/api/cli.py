@@ -166,32 +166,23 @@ def cmd_budget(args: argparse.Namespace) -> None:
 def cmd_taakstellingen(args: argparse.Namespace) -> None:
     with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
         basis = queries.resolve_basis(conn, args.as_of, reached)
-        rows = queries.taakstelling_amounts(conn, basis)
-        bases = {
-            r["deelproduct"]: r["amount"]
-            for r in queries.realisation_amounts(conn, basis, fiscal_year=args.base_year)
-        }
+        rows = queries.taakstelling_overview(conn, basis, args.base_year)
     years = sorted({y for r in rows for y in r["amounts"]})
     flat = []
     for row in rows:
-        deelproducten = json.loads(row["base_deelproducten"])
-        base = sum((bases.get(d, Decimal(0)) for d in deelproducten), Decimal(0))
         entry = {k: row[k] for k in ("reference", "interventie", "taakveld", "kind", "label")}
-        entry["base"] = "+".join(deelproducten) or None
-        entry[f"realisatie-{args.base_year}"] = base if deelproducten else None
+        entry["base"] = "+".join(row["base_deelproducten"]) or None
+        entry[f"realisatie-{args.base_year}"] = row["base"]
         for year in years:
-            amount = row["amounts"].get(year)
-            entry[str(year)] = amount
-            entry[f"relatief-{year}"] = (
-                f"{(amount / base * 100).quantize(Decimal('0.1'))}%" if amount and base else None
-            )
+            entry[year] = row["amounts"].get(year)
+            entry[f"relatief-{year}"] = row["relative"].get(year)
         flat.append(entry)
     columns = [
         "interventie",
         "reference",
         "kind",
         "taakveld",
-        *[str(y) for y in years],
+        *years,
         "base",
         f"realisatie-{args.base_year}",
         *[f"relatief-{y}" for y in years],

@@ -30,9 +30,9 @@ log = logging.getLogger("begroting.api")
 
 # Fields that travel outside the body: where a domain error about them points.
 HEADER_FIELDS = {"expected_version": "If-Match", "mutation_id": "Idempotency-Key"}
-# The Context's `source` is `source_document` in a body, unless the command has a `source`
-# of its own (the line or taakstelling a transfer or shift starts from).
-BODY_ALIASES = {"source": "source_document"}
+# Domain names that a body spells otherwise. The Context's `source` is `source_document`,
+# unless the command has a `source` of its own (where a transfer or shift starts from).
+BODY_ALIASES = {"source": "source_document", "years": "amounts"}
 
 
 class Problem(Exception):

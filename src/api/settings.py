@@ -71,7 +71,8 @@ def load_settings(config: str | None = None, **overrides: Any) -> Settings:
         return FromFile(**given)
     except ValidationError as error:
         problems = "; ".join(
-            f"{'.'.join(str(part) for part in item['loc']) or 'settings'}: {item['msg']}"
+            f"{'.'.join(str(part) for part in item['loc']) or 'settings'}: "
+            + str(item["msg"]).removeprefix("Value error, ")
             for item in error.errors()
         )
         raise ConfigurationError(f"invalid settings: {problems}") from None
