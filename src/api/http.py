@@ -24,7 +24,7 @@ from api.auth import Identity, Role, TokenStore
 from api.idempotency import IdempotencyStore, StoredResponse, fingerprint
 from api.ledger import Ledger
 from api.problems import PROBLEM_JSON, Problem, domain_problem, field_error
-from api.schemas import Provenance
+from api.schemas import ProblemDetail, Provenance
 from domain.application import Context, Recorded
 from domain.errors import DomainError
 from domain.events import BEGROTING_NAMESPACE
@@ -32,6 +32,18 @@ from projections.queries import Basis, BasisError, parse_moment, resolve_basis
 
 log = logging.getLogger("begroting.api")
 READ_YOUR_WRITES_TIMEOUT = 5.0
+
+
+def problem_responses(**described: str) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI entries for the problem documents a router may answer: `_404="..."`."""
+    return {
+        int(status.removeprefix("_")): {
+            "model": ProblemDetail,
+            "content": {PROBLEM_JSON: {}},
+            "description": description,
+        }
+        for status, description in described.items()
+    }
 
 
 def to_json(value: Any) -> str:

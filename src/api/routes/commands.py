@@ -9,26 +9,21 @@ from fastapi import APIRouter, Body, Path
 
 from api import schemas
 from api.auth import Role
-from api.http import Writer, WriterDep, permit
-from api.problems import PROBLEM_JSON
-from api.schemas import CommandResult, ProblemDetail
+from api.http import Writer, WriterDep, permit, problem_responses
+from api.schemas import CommandResult
 from domain.application import Context, Recorded
 from domain.errors import NotFoundError
 from domain.events import Body as DecisionBody
 from domain.money import Money
 
-_problem = {"model": ProblemDetail, "content": {PROBLEM_JSON: {}}}
-WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
-    status: {**_problem, "description": description}
-    for status, description in (
-        (401, "no token, or an unknown or revoked one"),
-        (403, "the token's role may not do this"),
-        (404, "the record named in the URL does not exist"),
-        (409, "a business rule refused it, or the record changed since it was read"),
-        (413, "the body is too large"),
-        (422, "invalid input: `errors` names every field at fault"),
-    )
-}
+WRITE_ERRORS = problem_responses(
+    _401="no token, or an unknown or revoked one",
+    _403="the token's role may not do this",
+    _404="the record named in the URL does not exist",
+    _409="a business rule refused it, or the record changed since it was read",
+    _413="the body is too large",
+    _422="invalid input: `errors` names every field at fault",
+)
 router = APIRouter(prefix="/api/v1", responses=WRITE_ERRORS)
 
 DecisionRef = Annotated[str, Path(description="the decision's reference", max_length=200)]

@@ -11,26 +11,32 @@ from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response
 
 from api.auth import READERS
-from api.http import JSON, BasisDep, ServicesDep, etag, reached, reading, require, rows
-from api.problems import PROBLEM_JSON, Problem
-from api.schemas import ProblemDetail, QueryResult
+from api.http import (
+    JSON,
+    BasisDep,
+    ServicesDep,
+    etag,
+    problem_responses,
+    reached,
+    reading,
+    require,
+    rows,
+)
+from api.problems import Problem
+from api.schemas import QueryResult
 from domain.decision import Decision
 from domain.reserve import Reserve
 from domain.taakstelling import Taakstelling
 from projections import lineage, queries, reports
 from projections.queries import Basis
 
-_problem = {"model": ProblemDetail, "content": {PROBLEM_JSON: {}}}
-READ_ERRORS: dict[int | str, dict[str, Any]] = {
-    status: {**_problem, "description": description}
-    for status, description in (
-        (401, "no token, or an unknown or revoked one"),
-        (403, "the token's role may not read"),
-        (404, "the record named in the URL does not exist"),
-        (422, "an invalid parameter: `errors` names it"),
-        (503, "the read model has not reached `min_position` yet"),
-    )
-}
+READ_ERRORS = problem_responses(
+    _401="no token, or an unknown or revoked one",
+    _403="the token's role may not read",
+    _404="the record named in the URL does not exist",
+    _422="an invalid parameter: `errors` names it",
+    _503="the read model has not reached `min_position` yet",
+)
 router = APIRouter(
     prefix="/api/v1", responses=READ_ERRORS, dependencies=[Depends(require(*READERS))]
 )

@@ -7,24 +7,19 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path
 
 from api.auth import Identity, Role
-from api.http import JSON, ServicesDep, require
-from api.problems import PROBLEM_JSON
-from api.schemas import CreateToken, ProblemDetail
+from api.http import JSON, ServicesDep, problem_responses, require
+from api.schemas import CreateToken
 
-_problem = {"model": ProblemDetail, "content": {PROBLEM_JSON: {}}}
 router = APIRouter(
     prefix="/api/v1/tokens",
     tags=["tokens"],
-    responses={
-        status: {**_problem, "description": description}
-        for status, description in (
-            (401, "no token, or an unknown or revoked one"),
-            (403, "only the admin role manages tokens"),
-            (404, "no such token"),
-            (409, "the name is taken"),
-            (422, "invalid input"),
-        )
-    },
+    responses=problem_responses(
+        _401="no token, or an unknown or revoked one",
+        _403="only the admin role manages tokens",
+        _404="no such token",
+        _409="the name is taken",
+        _422="invalid input",
+    ),
 )
 Admin = Annotated[Identity, Depends(require(Role.ADMIN))]
 
