@@ -6,17 +6,16 @@ from __future__ import annotations
 import argparse
 import getpass
 import ipaddress
-import json
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection
 
 from api.auth import DEMO_TOKENS, Role, TokenStore
 from api.demo import nijmegen
+from api.encoding import to_json
 from api.ledger import Ledger, open_ledger, system_clock
 from api.settings import load_settings
 from domain.errors import DomainError
@@ -46,12 +45,7 @@ def reading(ledger: Ledger) -> Iterator[tuple[Connection, int]]:
 
 
 def _json(value: Any) -> str:
-    def default(obj: Any) -> Any:
-        if isinstance(obj, Decimal):
-            return str(obj)
-        raise TypeError(type(obj).__name__)
-
-    return json.dumps(value, default=default, ensure_ascii=False, indent=2)
+    return to_json(value, indent=2)
 
 
 def _print_rows(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> None:

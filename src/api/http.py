@@ -3,14 +3,12 @@ write. Routes only translate; this module holds the translation they have in com
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Annotated, Any
 from uuid import UUID, uuid5
 
@@ -21,6 +19,7 @@ from pydantic import BaseModel
 from sqlalchemy import Connection
 
 from api.auth import Identity, Role, TokenStore
+from api.encoding import to_json
 from api.idempotency import IdempotencyStore, StoredResponse, fingerprint
 from api.ledger import Ledger
 from api.problems import PROBLEM_JSON, Problem, domain_problem, field_error
@@ -44,17 +43,6 @@ def problem_responses(**described: str) -> dict[int | str, dict[str, Any]]:
         }
         for status, description in described.items()
     }
-
-
-def to_json(value: Any) -> str:
-    """Money as exact decimal strings, the same for the CLI and the HTTP service."""
-
-    def default(obj: Any) -> Any:
-        if isinstance(obj, Decimal):
-            return str(obj)
-        raise TypeError(f"{type(obj).__name__} is not JSON")
-
-    return json.dumps(value, default=default, ensure_ascii=False)
 
 
 class JSON(JSONResponse):
