@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import re
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -167,10 +166,7 @@ def reached(found: Services, min_position: int | None) -> int:
             detail,
             errors=[field_error("query", "min_position", detail, "unknown-position")],
         )
-    deadline = time.monotonic() + READ_YOUR_WRITES_TIMEOUT
-    while position < min_position and time.monotonic() < deadline:
-        time.sleep(0.05)
-        position = found.catch_up()
+    position = found.ledger.runner.wait_for(min_position, READ_YOUR_WRITES_TIMEOUT)
     if position < min_position:
         raise Problem(
             503,
