@@ -32,7 +32,7 @@ class Role(Enum):
     ADMIN = "admin"  # tokens only
 
 
-READERS = frozenset({Role.GRIFFIE, Role.FINANCE, Role.AUDITOR})
+READERS = (Role.GRIFFIE, Role.FINANCE, Role.AUDITOR)  # in this order in every 403
 
 # Tokens the demo creates, documented in the README: public, so only ever on loopback.
 DEMO_TOKENS = {

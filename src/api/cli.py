@@ -289,14 +289,16 @@ def cmd_serve(args: argparse.Namespace) -> None:
             print("  demo tokens: " + ", ".join(DEMO_TOKENS[role] for role in Role))
             print(f"  try: curl -H 'Authorization: Bearer demo-auditor' {tried}")
         sys.stdout.flush()
-        uvicorn.run(
-            create_app(settings, ledger=ledger),
-            host=settings.host,
-            port=settings.port,
-            log_level=settings.log_level,
-        )
     finally:
         ledger.close()
+    # The app's lifespan opens its own ledger and closes it on shutdown: uvicorn re-raises
+    # SIGTERM once it has shut down, so nothing after uvicorn.run would run then.
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_level=settings.log_level,
+    )
 
 
 def _loopback(host: str) -> bool:

@@ -30,6 +30,7 @@ from projections.queries import Basis, BasisError, parse_moment, resolve_basis
 
 log = logging.getLogger("begroting.api")
 READ_YOUR_WRITES_TIMEOUT = 5.0
+MAX_POSITION = 2**63 - 1  # BIGINT
 
 
 def problem_responses(**described: str) -> dict[int | str, dict[str, Any]]:
@@ -133,7 +134,11 @@ def basis_request(
     ] = None,
     min_position: Annotated[
         int | None,
-        Query(ge=0, description="wait until the read model has reached this log position"),
+        Query(
+            ge=0,
+            le=MAX_POSITION,
+            description="wait until the read model has reached this log position",
+        ),
     ] = None,
 ) -> BasisRequest:
     if as_recorded_at is not None:
@@ -291,7 +296,7 @@ class Writer:
             problem = domain_problem(
                 error,
                 self.request.path_params,
-                body_fields=set() if body is None else set(type(body).model_fields),
+                body_model=None if body is None else type(body),
             )
             return StoredResponse(
                 problem.status, problem.body(self.request.url.path), problem.headers

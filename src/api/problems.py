@@ -11,11 +11,13 @@ import json
 import logging
 from collections.abc import Sequence
 from http import HTTPStatus
-from typing import Any
+from types import UnionType
+from typing import Any, Union, get_args, get_origin
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
+from pydantic import BaseModel
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -30,9 +32,10 @@ log = logging.getLogger("begroting.api")
 
 # Fields that travel outside the body: where a domain error about them points.
 HEADER_FIELDS = {"expected_version": "If-Match", "mutation_id": "Idempotency-Key"}
-# Domain names that a body spells otherwise. The Context's `source` is `source_document`,
-# unless the command has a `source` of its own (where a transfer or shift starts from).
-BODY_ALIASES = {"source": "source_document", "years": "amounts"}
+# Domain names that a body spells otherwise, used where the body has no member of that name.
+# The Context's `source` is `source_document`, unless the command has a `source` of its own
+# (where a transfer or shift starts from); an aggregate's `amount` is the command's `delta`.
+BODY_ALIASES = {"source": "source_document", "years": "amounts", "amount": "delta"}
 
 
 class Problem(Exception):
@@ -90,28 +93,56 @@ def field_error(where: str, field: str, detail: str, code: str) -> dict[str, Any
 
 
 def domain_problem(
-    error: DomainError, path_params: dict[str, Any], body_fields: set[str] | None = None
+    error: DomainError,
+    path_params: dict[str, Any],
+    body_model: type[BaseModel] | None = None,
 ) -> Problem:
     """The one table from domain errors to HTTP: what names a missing resource in the URL is
     404; malformed input, or a body naming something unknown, 422; a broken rule 409."""
     field = error.field
     if isinstance(error, NotFoundError) and (field is None or field in path_params):
         return Problem(404, error.code, error.message)
-    errors = [] if field is None else [_located(error, field, path_params, body_fields or set())]
+    errors = [] if field is None else [_located(error, field, path_params, body_model)]
     status = 422 if isinstance(error, InvalidInputError | NotFoundError) else 409
     return Problem(status, error.code, error.message, errors=errors)
 
 
 def _located(
-    error: DomainError, field: str, path_params: dict[str, Any], body_fields: set[str]
+    error: DomainError,
+    field: str,
+    path_params: dict[str, Any],
+    body_model: type[BaseModel] | None,
 ) -> dict[str, Any]:
     if field in HEADER_FIELDS:
         return field_error("header", HEADER_FIELDS[field], error.message, error.code)
     if field in path_params:
         return field_error("path", field, error.message, error.code)
-    if field.split(".")[0] not in body_fields and field in BODY_ALIASES:
-        field = BODY_ALIASES[field]
-    return field_error("body", field, error.message, error.code)
+    return field_error("body", body_path(field, body_model), error.message, error.code)
+
+
+def body_path(field: str, model: type[BaseModel] | None) -> str:
+    """Where a domain field lives in a body: itself if the body has it; else its alias; else
+    inside the first nested object that has it (a line key's `taakveld` is `key.taakveld`)."""
+    if model is None:
+        return field
+    members = model.model_fields
+    top = field.split(".")[0]
+    if top in members:
+        return field
+    alias = BODY_ALIASES.get(field)
+    if alias is not None and alias in members:
+        return alias
+    for name, info in members.items():
+        # An object or an optional one; a list's members would need an index to point at.
+        optional = get_origin(info.annotation) in (Union, UnionType)
+        for nested in (info.annotation, *(get_args(info.annotation) if optional else ())):
+            if (
+                isinstance(nested, type)
+                and issubclass(nested, BaseModel)
+                and top in nested.model_fields
+            ):
+                return f"{name}.{field}"
+    return field
 
 
 def validation_problem(error: RequestValidationError) -> Problem:
@@ -121,6 +152,8 @@ def validation_problem(error: RequestValidationError) -> Problem:
         field = ".".join(str(part) for part in path)
         if where == "header":
             field = field.replace("_", "-").title()
+        if item["type"] == "json_invalid":
+            field = ""  # the body as a whole, not a member named after the offset
         message = str(item["msg"]).removeprefix("Value error, ")
         errors.append(field_error(str(where), field, message, item["type"]))
     fields = ", ".join(sorted({e["field"] or e["in"] for e in errors}))
@@ -189,7 +222,9 @@ def install(app: FastAPI, max_body_bytes: int) -> None:
 
     @app.exception_handler(UnknownReportError)
     async def _unknown_report(request: Request, error: UnknownReportError) -> Response:
-        where = "path" if "report_id" in request.path_params else "query"
+        # The report named in the path is a 404; one named as the basis is a bad parameter.
+        named = request.path_params.get("report_id") == error.report_id
+        where = "path" if named else "query"
         field = "report_id" if where == "path" else "as_of"
         status = 404 if where == "path" else 422
         errors = [] if status == 404 else [field_error(where, field, str(error), "unknown-report")]

@@ -22,7 +22,7 @@ from pydantic import (
 )
 
 from domain.decision import MandateScope
-from domain.errors import UnknownTaakveldError
+from domain.errors import UnknownTaakveldError, relocated
 from domain.events import Body, DecisionKind, MutationKind
 from domain.money import Money
 from domain.realisation import RealisationStatus
@@ -30,7 +30,15 @@ from domain.report import ColumnSpec, Measure, RowSpec, TableSpec, TotalSpec
 from domain.reserve import FREE, ReserveKind
 from domain.taakstelling import TaakstellingKind
 from domain.taakvelden import check_taakveld
-from domain.values import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, LineKey, Period, Side, YearAmounts
+from domain.values import (
+    MAX_FISCAL_YEAR,
+    MAX_INTERVENTIE,
+    MIN_FISCAL_YEAR,
+    LineKey,
+    Period,
+    Side,
+    YearAmounts,
+)
 
 
 def _no_float(value: Any) -> Any:
@@ -51,6 +59,7 @@ Amount = Annotated[
     Field(max_digits=17, decimal_places=2, allow_inf_nan=False, examples=["1234.56"]),
 ]
 FiscalYear = Annotated[int, Strict(), Field(ge=MIN_FISCAL_YEAR, le=MAX_FISCAL_YEAR)]
+InterventieNumber = Annotated[int, Strict(), Field(ge=1, le=MAX_INTERVENTIE)]
 Quarter = Annotated[int, Strict(), Field(ge=1, le=4)]
 Reference = Annotated[
     str,
@@ -91,7 +100,7 @@ class LineKeyIn(Input):
     taakveld: str | None = Field(default=None, max_length=16, examples=["6.71"])
     side: Side = Side.LASTEN
     deelproduct: Annotated[str, Field(min_length=1, max_length=32)] | None = None
-    interventie: Annotated[int, Strict(), Field(ge=1)] | None = None
+    interventie: InterventieNumber | None = None
     fund: Annotated[str, Field(min_length=1, max_length=100)] | None = None
 
     @field_validator("taakveld")
@@ -140,6 +149,12 @@ class ProposeDecision(Provenance):
         default=None, description="the reference of the raad mandate a college decision uses"
     )
 
+    def scope(self) -> MandateScope | None:
+        if self.mandate_scope is None:
+            return None
+        with relocated("period", "mandate_scope.period"):
+            return self.mandate_scope.to_domain()
+
 
 class DecideDecision(Provenance):
     """Adopt, reject or withdraw: the body is optional."""
@@ -181,7 +196,7 @@ class CarryOverBudget(Provenance):
 class ImposeTaakstelling(Provenance):
     reference: Reference
     label: Text
-    interventie: Annotated[int, Strict(), Field(ge=1)] | None = None
+    interventie: InterventieNumber | None = None
     programma: Name
     taakveld: Annotated[str, Field(min_length=1, max_length=16)]
     kind: TaakstellingKind = TaakstellingKind.TARGET
@@ -278,7 +293,7 @@ class ColumnIn(Input):
 
 
 class RowIn(Input):
-    interventie: Annotated[int, Strict(), Field(ge=1)] | None = None
+    interventie: InterventieNumber | None = None
     label: Name
     taakstellingen: list[Reference] = []
 
@@ -315,6 +330,14 @@ class PublishReport(Provenance):
     published_at: AwareDatetime
     knowledge_cutoff: AwareDatetime
     tables: list[TableIn] = Field(min_length=1)
+
+    def table_specs(self) -> tuple[TableSpec, ...]:
+        specs = []
+        for index, table in enumerate(self.tables):
+            with relocated("tables", f"tables.{index}"):
+                specs.append(table.to_domain())
+        return tuple(specs)
+
     period: PeriodIn
     decision: Reference | None = None
 

@@ -30,6 +30,7 @@ from domain.errors import (
     StaleVersionError,
     TransferError,
     UnauthorisedMutationError,
+    relocated,
 )
 from domain.events import Authority, Body, DecisionKind, MutationKind
 from domain.fiscal_year import FiscalYear
@@ -398,15 +399,16 @@ class Begroting(Application[UUID]):
         giver = self._taakstelling(source, "source")
         taker = self._taakstelling(target, "target")
         mutation = mutation_id or uuid4()
-        giver.shift_out(
-            fiscal_year=fiscal_year,
-            amount=amount,
-            to=taker,
-            authority=authority,
-            mutation_id=mutation,
-            meta=meta,
-            recorded_at=now,
-        )
+        with relocated("to", "target"):
+            giver.shift_out(
+                fiscal_year=fiscal_year,
+                amount=amount,
+                to=taker,
+                authority=authority,
+                mutation_id=mutation,
+                meta=meta,
+                recorded_at=now,
+            )
         taker.shift_in(
             fiscal_year=fiscal_year,
             amount=amount,
@@ -605,15 +607,16 @@ class Begroting(Application[UUID]):
                 )
                 lines.append(line)
                 total = total + amount
-            reserve.withdraw(
-                fiscal_year=year,
-                amount=total,
-                earmark=earmark,
-                authority=authority,
-                mutation_id=uuid5(mutation, str(year)),
-                meta=in_year,
-                recorded_at=now,
-            )
+            with relocated("amount", "allocations"):  # the total of the allocations
+                reserve.withdraw(
+                    fiscal_year=year,
+                    amount=total,
+                    earmark=earmark,
+                    authority=authority,
+                    mutation_id=uuid5(mutation, str(year)),
+                    meta=in_year,
+                    recorded_at=now,
+                )
         return self._save(ctx, {"reserve": reserve.id}, reserve, *lines)
 
     # -- fiscal years and reports ------------------------------------------------------

@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 
@@ -18,6 +20,19 @@ class DomainError(Exception):
         self.message = message
         self.field = field
         self.data = data
+
+
+@contextmanager
+def relocated(prefix: str, to: str) -> Iterator[None]:
+    """A rule checked on a part or a derived value points at the input it came from: an
+    error about `prefix` (or `prefix.x`) is said to be about `to` (or `to.x`)."""
+    try:
+        yield
+    except DomainError as error:
+        field = error.field
+        if field == prefix or (field is not None and field.startswith(prefix + ".")):
+            error.field = to + field.removeprefix(prefix)
+        raise
 
 
 class InvalidInputError(DomainError):

@@ -9,11 +9,11 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from domain.errors import DuplicateError, InvalidInputError, TaakstellingError
+from domain.errors import DuplicateError, InvalidInputError, TaakstellingError, relocated
 from domain.events import Authority, Created, Event, natural_id
 from domain.money import Money
 from domain.taakvelden import check_taakveld
-from domain.values import Meta, YearAmounts
+from domain.values import Meta, YearAmounts, check_interventie
 
 
 class TaakstellingKind(Enum):
@@ -74,6 +74,7 @@ class Taakstelling(Aggregate):
             raise InvalidInputError("a taakstelling needs a label", field="label")
         if not amounts.items:
             raise InvalidInputError("a taakstelling needs amounts per year", field="amounts")
+        check_interventie(interventie)
         for year, amount in amounts:
             check_taakveld(taakveld, year)
             if amount.is_negative():
@@ -171,7 +172,8 @@ class Taakstelling(Aggregate):
             )
 
     def _check_year(self, year: int) -> None:
-        check_taakveld(self.taakveld, year)
+        with relocated("taakveld", "fiscal_year"):  # the taakveld is fixed; the year is at fault
+            check_taakveld(self.taakveld, year)
 
     def adjust(
         self,

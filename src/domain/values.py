@@ -23,6 +23,23 @@ def check_fiscal_year(year: int, field: str = "fiscal_year") -> int:
     return year
 
 
+# An interventie is the number of a measure in an interventieplan (Nijmegen's run 1-11); the
+# bound keeps every number the read model's 32-bit columns can hold on either database.
+MAX_INTERVENTIE = 9999
+
+
+def check_interventie(number: int | None, field: str = "interventie") -> int | None:
+    if number is None:
+        return None
+    if isinstance(number, bool) or not isinstance(number, int):
+        raise InvalidInputError(f"interventie is a whole number, not {number!r}", field=field)
+    if not 1 <= number <= MAX_INTERVENTIE:
+        raise InvalidInputError(
+            f"interventie is a number from 1 to {MAX_INTERVENTIE}, not {number}", field=field
+        )
+    return number
+
+
 def check_aware(moment: datetime, field: str) -> datetime:
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise InvalidTimeError(f"{field} must carry a time zone", field=field)
@@ -107,10 +124,7 @@ class LineKey:
         check_fiscal_year(self.fiscal_year)
         if not self.programma.strip():
             raise InvalidInputError("a line needs a programma", field="programma")
-        if self.interventie is not None and (
-            isinstance(self.interventie, bool) or self.interventie < 1
-        ):
-            raise InvalidInputError("interventie is a positive number", field="interventie")
+        check_interventie(self.interventie)
 
     def label(self) -> str:
         parts = [str(self.fiscal_year), self.programma]

@@ -13,7 +13,7 @@ from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Connection, Table, and_, func, select
+from sqlalchemy import ColumnElement, Connection, FromClause, and_, func, select
 
 from projections import schema
 
@@ -26,7 +26,9 @@ class BasisError(Exception):
 
 
 class UnknownReportError(BasisError):
-    pass
+    def __init__(self, report_id: str) -> None:
+        super().__init__(f"unknown report {report_id!r}")
+        self.report_id = report_id
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,7 @@ class Basis:
         origin = f"report {self.report_id}" if self.report_id else self.as_of
         return f"as of {origin}: {cutoff}, log position {self.position}"
 
-    def filter(self, table: Table) -> ColumnElement[bool]:
+    def filter(self, table: FromClause) -> ColumnElement[bool]:
         clauses = [table.c.position <= self.position]
         if self.known_at is not None:
             clauses.append(table.c.known_at <= self.known_at)
@@ -76,13 +78,16 @@ def parse_moment(text: str) -> datetime:
                 microseconds=1
             )
         moment = datetime.fromisoformat(text)
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=AMSTERDAM)
+        return moment.astimezone(UTC)
     except ValueError:
         raise BasisError(
             f"malformed moment {text!r}: use YYYY-MM-DD or ISO 8601 (2019-05-08T17:00+02:00)"
         ) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=AMSTERDAM)
-    return moment.astimezone(UTC)
+    except OverflowError:
+        # The end of 9999-12-31 or the start of year 1 in UTC falls outside the calendar.
+        raise BasisError(f"moment {text!r} is outside the calendar") from None
 
 
 def report_basis(conn: Connection, report_id: str) -> Basis:
@@ -92,7 +97,7 @@ def report_basis(conn: Connection, report_id: str) -> Basis:
         )
     ).first()
     if row is None:
-        raise UnknownReportError(f"unknown report {report_id!r}")
+        raise UnknownReportError(report_id)
     return Basis(
         as_of=f"report:{report_id}",
         known_at=row.knowledge_cutoff,
@@ -368,7 +373,13 @@ def realisation_amounts(
 
 
 def reserve_balances(conn: Connection, basis: Basis) -> list[dict[str, Any]]:
-    reserves, mutations = schema.reserves, schema.reserve_mutations
+    """Per reserve, earmark and year; a reserve known without mutations has one row with no
+    earmark and no year."""
+    reserves, mutations, established = (
+        schema.reserves,
+        schema.reserve_mutations,
+        schema.audit_log.alias("established"),
+    )
     query = (
         select(
             reserves.c.code,
@@ -378,8 +389,11 @@ def reserve_balances(conn: Connection, basis: Basis) -> list[dict[str, Any]]:
             mutations.c.fiscal_year,
             func.sum(mutations.c.delta_cents).label("total"),
         )
-        .join(mutations, mutations.c.reserve_id == reserves.c.id)
-        .where(basis.filter(mutations))
+        .join(established, established.c.position == reserves.c.position)
+        .outerjoin(
+            mutations, and_(mutations.c.reserve_id == reserves.c.id, basis.filter(mutations))
+        )
+        .where(basis.filter(established))
         .group_by(
             reserves.c.code,
             reserves.c.name,
@@ -387,7 +401,7 @@ def reserve_balances(conn: Connection, basis: Basis) -> list[dict[str, Any]]:
             mutations.c.earmark,
             mutations.c.fiscal_year,
         )
-        .order_by(reserves.c.code, mutations.c.earmark, mutations.c.fiscal_year)
+        .order_by(reserves.c.code, *_nulls_last(mutations.c.earmark, mutations.c.fiscal_year))
     )
     return [
         {
@@ -432,7 +446,7 @@ def version_of(conn: Connection, aggregate_id: UUID, basis: Basis) -> int | None
     log = schema.audit_log
     version = conn.execute(
         select(func.max(log.c.originator_version)).where(
-            log.c.originator_id == aggregate_id.hex, log.c.position <= basis.position
+            log.c.originator_id == aggregate_id.hex, basis.filter(log)
         )
     ).scalar()
     return None if version is None else int(version)

@@ -254,13 +254,6 @@ def test_a_decision_as_of_before_it_was_known_does_not_exist(demo_api: TestClien
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a single record's version/ETag ignores the basis' knowledge cutoff "
-    "(queries.version_of filters on log position only): as of a moment between proposal and "
-    "adoption the row says 'proposed' but version and ETag say 2, the adopted version; "
-    "ADR 0006 promises 'the aggregate's version as of the basis'",
-)
 def test_a_decision_as_of_a_moment_before_its_adoption_has_the_version_it_had_then(
     demo_api: TestClient,
 ) -> None:
@@ -640,12 +633,6 @@ def test_a_reserve_reads_alone_with_its_version_as_etag(demo_api: TestClient) ->
     }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a reserve without mutations is invisible: POST /reserves answers 201 with "
-    "Location /api/v1/reserves/R1, but GET there answers 404 'does not exist as of this "
-    "basis' and GET /reserves leaves it out (reserve_balances inner-joins its mutations)",
-)
 def test_a_newly_established_reserve_reads_at_its_location(demo_api: TestClient) -> None:
     established = demo_api.post(
         "/api/v1/reserves",
@@ -878,12 +865,6 @@ def test_lineage_without_a_fiscal_year_names_the_missing_parameter(
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: the lineage of an unknown taakstelling named in the URL answers 200 with no "
-    "rows, where every other record named in a URL (decision, line, taakstelling, reserve, "
-    "report) answers 404; a typo is indistinguishable from 'no events'",
-)
 def test_lineage_of_an_unknown_taakstelling_is_not_found(demo_api: TestClient) -> None:
     response = demo_api.get(
         "/api/v1/lineage/taakstellingen/ca-bestaat-niet",
@@ -1591,12 +1572,6 @@ def test_a_wrong_question_is_a_422_naming_the_parameter_at_fault(
     assert response.json() == expected
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: GET /reports/{id}?as_of=<unknown report> answers 404 (as if the report in "
-    "the path were unknown) instead of 422 pointing at the query parameter as_of: the "
-    "UnknownReportError handler only looks at whether the route has a report_id",
-)
 def test_an_unknown_report_as_the_basis_of_a_known_report_is_a_422_on_as_of(
     demo_api: TestClient,
 ) -> None:
@@ -1616,13 +1591,6 @@ def test_an_unknown_report_as_the_basis_of_a_known_report_is_a_422_on_as_of(
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a moment at the edge of the calendar (as_of=9999-12-31, "
-    "as_of=0001-01-01T00:00, as_recorded_at=9999-12-31) raises OverflowError in "
-    "queries.parse_moment, which catches only ValueError: 500 internal-error instead of "
-    "422 invalid-basis",
-)
 @pytest.mark.parametrize(
     ("parameter", "moment"),
     [

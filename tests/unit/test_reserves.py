@@ -363,7 +363,7 @@ def test_an_allocation_beyond_the_earmark_is_refused(lines: Begroting) -> None:
     with pytest.raises(ReserveBalanceError) as caught:
         allocate(lines, {ONE: money("1500000.00"), NEXT: money("500000.01")})
 
-    assert caught.value.field == "amount"
+    assert caught.value.field == "allocations"  # the use case's input, not the withdrawal's
     assert caught.value.message == (
         "earmark 'transformatiebudget' of reserve SALDI holds 500000.00;"
         " withdrawing 500000.01 would take it below zero"

@@ -403,7 +403,7 @@ def test_shifting_a_taakstelling_to_itself_is_refused(targets: Begroting) -> Non
     with pytest.raises(TaakstellingError) as caught:
         shift(targets, "1.00", target=SOURCE_REF)
 
-    assert caught.value.field == "to"
+    assert caught.value.field == "target"
     assert caught.value.message == "a taakstelling cannot shift to itself"
     assert position(targets) == before
 

@@ -12,7 +12,7 @@ from api.auth import Role
 from api.http import Writer, WriterDep, permit, problem_responses
 from api.schemas import CommandResult
 from domain.application import Context, Recorded
-from domain.errors import NotFoundError
+from domain.errors import NotFoundError, relocated
 from domain.events import Body as DecisionBody
 from domain.money import Money
 
@@ -62,7 +62,7 @@ def propose_decision(body: schemas.ProposeDecision, write: WriterDep) -> Any:
             body=body.body,
             kind=body.kind,
             period=body.period.to_domain(),
-            mandate_scope=None if body.mandate_scope is None else body.mandate_scope.to_domain(),
+            mandate_scope=body.scope(),
             mandate_reference=body.mandate,
         ),
         created=lambda _: f"/api/v1/decisions/{body.reference}",
@@ -70,12 +70,20 @@ def propose_decision(body: schemas.ProposeDecision, write: WriterDep) -> Any:
 
 
 def _decide(write: Writer, decision: str, body: schemas.DecideDecision | None, action: str) -> Any:
+    # Who may never decide is refused before the lookup, which would tell what exists.
+    permit(write.identity, Role.GRIFFIE, Role.FINANCE)
     found = write.services.ledger.app.find_decision(decision)
     if found is None:
         raise NotFoundError(f"decision {decision!r} does not exist", field="decision")
     permit(write.identity, _body_role(found.body))
     method = getattr(write.services.ledger.app, f"{action}_decision")
-    return write.run(body, lambda ctx: method(ctx, reference=decision))
+
+    def decide(ctx: Context) -> Recorded:
+        with relocated("reference", "decision"):  # the path names it `decision`
+            recorded: Recorded = method(ctx, reference=decision)
+            return recorded
+
+    return write.run(body, decide)
 
 
 @router.post(
@@ -482,7 +490,7 @@ def publish_report(body: schemas.PublishReport, write: WriterDep) -> Any:
             title=body.title,
             published_at=body.published_at,
             knowledge_cutoff=body.knowledge_cutoff,
-            tables=tuple(table.to_domain() for table in body.tables),
+            tables=body.table_specs(),
             period=body.period.to_domain(),
             decision=body.decision,
         ),

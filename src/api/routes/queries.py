@@ -13,6 +13,7 @@ from fastapi.responses import Response
 from api.auth import READERS
 from api.http import (
     JSON,
+    MAX_POSITION,
     BasisDep,
     ServicesDep,
     etag,
@@ -27,6 +28,7 @@ from api.schemas import QueryResult
 from domain.decision import Decision
 from domain.reserve import Reserve
 from domain.taakstelling import Taakstelling
+from domain.values import MAX_INTERVENTIE
 from projections import lineage, queries, reports
 from projections.queries import Basis
 
@@ -42,7 +44,9 @@ router = APIRouter(
 )
 FiscalYearQ = Annotated[int | None, Query(ge=2000, le=2100)]
 Dimension = Annotated[str | None, Query(max_length=200)]
-Interventie = Annotated[int | None, Query(ge=1)]
+Interventie = Annotated[int | None, Query(ge=1, le=MAX_INTERVENTIE)]
+# Log positions are BIGINT on both databases.
+Position = Annotated[int, Query(ge=0, le=MAX_POSITION, description="the last position you have")]
 
 
 def _one(basis: Basis, version: int | None, found: list[dict[str, Any]], what: str) -> Response:
@@ -204,6 +208,10 @@ def taakstelling_lineage(
     fiscal_year: Annotated[int, Query(ge=2000, le=2100)],
 ) -> Any:
     with reading(found, wanted) as (conn, basis):
+        if queries.version_of(conn, Taakstelling.id_for(reference), basis) is None:
+            raise Problem(
+                404, "not-found", f"taakstelling {reference!r} does not exist as of this basis"
+            )
         return rows(
             basis,
             lineage.taakstelling_lineage(conn, basis, reference=reference, fiscal_year=fiscal_year),
@@ -239,9 +247,9 @@ def realisation_lineage(
 @router.get("/events", tags=["audit"])
 def list_events(
     found: ServicesDep,
-    after: Annotated[int, Query(ge=0, description="the last position you have")] = 0,
+    after: Position = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    min_position: Annotated[int | None, Query(ge=0)] = None,
+    min_position: Annotated[int | None, Query(ge=0, le=MAX_POSITION)] = None,
 ) -> Any:
     """The audit log, one row per event, in log order; page with `after` = `next_after`."""
     position = reached(found, min_position)
