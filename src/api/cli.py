@@ -7,7 +7,7 @@ import argparse
 import getpass
 import ipaddress
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -19,12 +19,31 @@ from api.encoding import to_json
 from api.ledger import Ledger, open_ledger, system_clock
 from api.settings import load_settings
 from domain.errors import DomainError
+from domain.values import MAX_FISCAL_YEAR, MAX_INTERVENTIE, MIN_FISCAL_YEAR
 from projections import lineage, queries, reports
 from projections.database import ConfigurationError, Database, DatabaseUnavailableError
 
 
 class CliError(Exception):
     pass
+
+
+def bounded(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: a whole number the read model can hold, else a usage error."""
+
+    def parse(text: str) -> int:
+        try:
+            number = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        if not low <= number <= high:
+            raise argparse.ArgumentTypeError(f"{number} is not from {low} to {high}")
+        return number
+
+    return parse
+
+
+YEAR = bounded(MIN_FISCAL_YEAR, MAX_FISCAL_YEAR)
 
 
 @contextmanager
@@ -382,9 +401,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "history", parents=[common, as_of], help="explain one figure: the events behind it"
     )
-    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--year", type=YEAR, required=True)
     p.add_argument("--fund")
-    p.add_argument("--interventie", type=int)
+    p.add_argument("--interventie", type=bounded(1, MAX_INTERVENTIE))
     p.add_argument("--taakveld")
     p.add_argument("--programma")
     p.add_argument("--deelproduct")
@@ -393,7 +412,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_history)
 
     p = sub.add_parser("budget", parents=[common, as_of], help="current budget per line")
-    p.add_argument("--year", type=int)
+    p.add_argument("--year", type=YEAR)
     p.add_argument("--fund")
     p.add_argument("--by", choices=queries.ROLLUPS, help="roll up by a dimension")
     p.set_defaults(func=cmd_budget)
@@ -402,10 +421,10 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common, as_of],
         help="taakstellingen per measure and year, with relative weight",
     )
-    p.add_argument("--base-year", type=int, default=2017)
+    p.add_argument("--base-year", type=YEAR, default=2017)
     p.set_defaults(func=cmd_taakstellingen)
     p = sub.add_parser("realisations", parents=[common, as_of], help="realisations")
-    p.add_argument("--year", type=int)
+    p.add_argument("--year", type=YEAR)
     p.add_argument("--fund")
     p.set_defaults(func=cmd_realisations)
     sub.add_parser(
@@ -414,11 +433,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "slotwijzigingen", parents=[common, as_of], help="slotwijzigingen per fiscal year"
     )
-    p.add_argument("--year", type=int)
+    p.add_argument("--year", type=YEAR)
     p.set_defaults(func=cmd_slotwijzigingen)
     p = sub.add_parser("log", parents=[common], help="the audit log, one row per event")
-    p.add_argument("--after", type=int, default=0)
-    p.add_argument("--limit", type=int, default=100)
+    p.add_argument("--after", type=bounded(0, 2**63 - 1), default=0)
+    p.add_argument("--limit", type=bounded(1, 10_000), default=100)
     p.set_defaults(func=cmd_log)
     sub.add_parser(
         "rebuild", parents=[common], help="rebuild the read model from the log"
@@ -429,7 +448,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--db", help="database URL (default: settings, then sqlite:///begroting.sqlite3)"
     )
     p.add_argument("--host", help="address to listen on (default 127.0.0.1)")
-    p.add_argument("--port", type=int, help="port (default 8000)")
+    p.add_argument("--port", type=bounded(1, 65535), help="port (default 8000)")
     p.add_argument("--config", help="a TOML settings file (default: $BEGROTING_CONFIG)")
     p.add_argument(
         "--demo", action="store_true", help="load the demo history and its public demo tokens"

@@ -197,6 +197,36 @@ def test_a_wrong_question_prints_one_line_to_stderr_and_exits_non_zero(
 
 
 @pytest.mark.parametrize(
+    ("args", "error"),
+    [
+        pytest.param(
+            ["history", "--year", "2020", "--interventie", str(2**63)],
+            f"argument --interventie: {2**63} is not from 1 to 9999",
+            id="interventie",
+        ),
+        pytest.param(
+            ["log", "--after", str(2**63)],
+            f"argument --after: {2**63} is not from 0 to {2**63 - 1}",
+            id="after",
+        ),
+        pytest.param(["budget", "--year", "1800"], "argument --year: 1800 is not from", id="year"),
+        pytest.param(
+            ["log", "--limit", "x"], "argument --limit: not a whole number: 'x'", id="nan"
+        ),
+    ],
+)
+def test_a_number_the_read_model_cannot_hold_is_a_usage_error(
+    tmp_path: Path, demo_db: str, args: list[str], error: str
+) -> None:
+    result = run(*args, "--db", demo_db, cwd=tmp_path)
+
+    assert result.returncode == 2
+    assert result.stdout == ""
+    last = result.stderr.splitlines()[-1]
+    assert last.startswith(f"begroting {args[0]}: error: {error}"), result.stderr
+
+
+@pytest.mark.parametrize(
     ("url", "start"),
     [
         pytest.param(
