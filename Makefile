@@ -22,7 +22,7 @@ report: install
 	$(BIN)/begroting report voortgangsrapportage-2019-q4 --db $(DB)
 
 test: install
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 lint: install
 	$(BIN)/ruff format --check src tests migrations
