@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 DB ?= sqlite:///begroting.sqlite3
 
-.PHONY: install demo report test check lint typecheck format clean
+.PHONY: install demo report test check lint typecheck format clean bench
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -25,17 +25,22 @@ test: install
 	$(BIN)/pytest -n auto
 
 lint: install
-	$(BIN)/ruff format --check src tests migrations
-	$(BIN)/ruff check src tests migrations
+	$(BIN)/ruff format --check src tests migrations bench
+	$(BIN)/ruff check src tests migrations bench
 
 typecheck: install
 	$(BIN)/mypy
 
 check: lint typecheck test
 
+# Benchmarks print a table and write bench/results/; never a pass/fail on timings (README).
+BENCH ?=
+bench: install
+	$(PY) -m bench.run $(BENCH)
+
 format: install
-	$(BIN)/ruff format src tests migrations
-	$(BIN)/ruff check --fix src tests migrations
+	$(BIN)/ruff format src tests migrations bench
+	$(BIN)/ruff check --fix src tests migrations bench
 
 clean:
 	rm -rf $(VENV) begroting.sqlite3 begroting.sqlite3-*
