@@ -8,11 +8,11 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from api import problems
 from api.auth import TokenStore
-from api.http import JSON, Services
+from api.http import JSON, Services, printable_parameters
 from api.idempotency import IdempotencyStore
 from api.ledger import Ledger, open_ledger, system_clock
 from api.routes import commands, queries, tokens
@@ -64,6 +64,7 @@ def create_app(
         description=DESCRIPTION,
         lifespan=lifespan,
         default_response_class=JSON,
+        dependencies=[Depends(printable_parameters)],
     )
     problems.install(app, settings.max_body_bytes)
     app.include_router(commands.router)

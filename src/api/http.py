@@ -26,6 +26,7 @@ from api.schemas import ProblemDetail, Provenance
 from domain.application import Context, Recorded
 from domain.errors import DomainError
 from domain.events import BEGROTING_NAMESPACE
+from domain.values import CONTROL
 from projections.queries import Basis, BasisError, parse_moment, resolve_basis
 
 log = logging.getLogger("begroting.api")
@@ -104,6 +105,25 @@ def require(*roles: Role) -> Callable[[Identity], Identity]:
         return who
 
     return check
+
+
+def printable_parameters(request: Request) -> None:
+    """No control character in a path or query parameter: PostgreSQL refuses NUL in text,
+    and no name or moment holds one."""
+    errors = [
+        field_error(where, name, "holds a control character", "invalid-input")
+        for where, items in (
+            ("path", request.path_params.items()),
+            ("query", request.query_params.multi_items()),
+        )
+        for name, value in items
+        if isinstance(value, str) and CONTROL.search(value)
+    ]
+    if errors:
+        fields = ", ".join(sorted({error["field"] for error in errors}))
+        raise Problem(
+            422, "invalid-input", f"the request has invalid fields: {fields}", errors=errors
+        )
 
 
 # -- reads -----------------------------------------------------------------------------

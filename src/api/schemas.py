@@ -7,6 +7,7 @@ strings ("1234.56"): a JSON number with a fraction is a binary float and is refu
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -22,7 +23,7 @@ from pydantic import (
 )
 
 from domain.decision import MandateScope
-from domain.errors import UnknownTaakveldError, relocated
+from domain.errors import InvalidInputError, UnknownTaakveldError, relocated
 from domain.events import Body, DecisionKind, MutationKind
 from domain.money import Money
 from domain.realisation import RealisationStatus
@@ -31,13 +32,16 @@ from domain.reserve import FREE, ReserveKind
 from domain.taakstelling import TaakstellingKind
 from domain.taakvelden import check_taakveld
 from domain.values import (
+    CODE_LENGTH,
     MAX_FISCAL_YEAR,
     MAX_INTERVENTIE,
     MIN_FISCAL_YEAR,
+    SHORT_LENGTH,
     LineKey,
     Period,
     Side,
     YearAmounts,
+    check_text,
 )
 
 
@@ -74,8 +78,36 @@ Text = Annotated[str, Field(min_length=1, max_length=2000, pattern=r"\S")]
 Name = Annotated[str, Field(min_length=1, max_length=200, pattern=r"\S")]
 
 
+def _printable(value: Any) -> Any:
+    for text in _texts(value):
+        check_text(text, "text", required=False)
+    return value
+
+
+def _texts(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _texts(item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _texts(key)
+            yield from _texts(item)
+
+
 class Input(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_control_characters(cls, value: Any) -> Any:
+        """Every text member is printable (ADR 0006): the domain refuses the rest too, but
+        here the member at fault is named."""
+        try:
+            return _printable(value)
+        except InvalidInputError:
+            raise ValueError("holds a control character") from None
 
 
 class Provenance(Input):
@@ -200,7 +232,7 @@ class ImposeTaakstelling(Provenance):
     programma: Name
     taakveld: Annotated[str, Field(min_length=1, max_length=16)]
     kind: TaakstellingKind = TaakstellingKind.TARGET
-    origin: Name
+    origin: Annotated[str, Field(min_length=1, max_length=SHORT_LENGTH, pattern=r"\S")]
     amounts: dict[Annotated[str, Field(pattern=r"^\d{4}$")], Amount] = Field(
         min_length=1, examples=[{"2019": "-150000.00", "2020": "-300000.00"}]
     )
@@ -254,7 +286,7 @@ class CorrectRealisation(Provenance):
 
 
 class EstablishReserve(Provenance):
-    code: Reference
+    code: Annotated[Reference, Field(max_length=CODE_LENGTH)]
     name: Name
     kind: ReserveKind
     purpose: Text

@@ -39,7 +39,16 @@ from domain.realisation import Realisation, RealisationStatus, realisation_id
 from domain.report import Report, TableSpec
 from domain.reserve import FREE, Reserve, ReserveKind
 from domain.taakstelling import Taakstelling, TaakstellingKind
-from domain.values import LineKey, Meta, Period, YearAmounts, check_aware
+from domain.values import (
+    NAME_LENGTH,
+    SHORT_LENGTH,
+    LineKey,
+    Meta,
+    Period,
+    YearAmounts,
+    check_aware,
+    check_text,
+)
 
 Clock = Callable[[], datetime]
 A = TypeVar("A", bound=Aggregate)
@@ -693,6 +702,9 @@ class Begroting(Application[UUID]):
     ) -> Meta:
         if not ctx.actor.strip():
             raise InvalidInputError("every change has an actor", field="actor")
+        check_text(ctx.actor, "actor", max_length=NAME_LENGTH)
+        check_text(ctx.source, "source", required=False)
+        check_text(ctx.import_id, "import_id", max_length=SHORT_LENGTH, required=False)
         known_at = now if ctx.known_at is None else check_aware(ctx.known_at, "known_at")
         if known_at > now:
             raise InvalidTimeError(

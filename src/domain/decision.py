@@ -12,7 +12,7 @@ from eventsourcing.domain import Aggregate
 
 from domain.errors import DecisionStateError, InvalidInputError, UnauthorisedMutationError
 from domain.events import Authority, Body, Created, DecisionKind, Event, MutationKind, natural_id
-from domain.values import MIN_FISCAL_YEAR, Meta, Period
+from domain.values import MIN_FISCAL_YEAR, NAME_LENGTH, Meta, Period, check_text
 
 
 class DecisionStatus(Enum):
@@ -84,6 +84,8 @@ class Decision(Aggregate):
             raise InvalidInputError("a decision needs a reference", field="reference")
         if not title.strip():
             raise InvalidInputError("a decision needs a title", field="title")
+        check_text(reference, "reference", max_length=NAME_LENGTH)
+        check_text(title, "title")
         if kind is DecisionKind.MANDATE:
             if body is not Body.RAAD:
                 raise InvalidInputError("only the raad grants a mandate", field="body")

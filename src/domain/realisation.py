@@ -13,7 +13,7 @@ from domain.errors import InvalidInputError, RealisationError
 from domain.events import Created, Event, natural_id
 from domain.money import Money
 from domain.taakvelden import check_taakveld
-from domain.values import LineKey, Meta
+from domain.values import LineKey, Meta, check_text
 
 
 class RealisationStatus(Enum):
@@ -119,6 +119,7 @@ class Realisation(Aggregate):
                 field="corrects_version",
                 current_version=self.version,
             )
+        check_text(reason, "reason", required=False)
         if not reason.strip():
             raise RealisationError("a correction gives its reason", field="reason")
         if self.status is RealisationStatus.DEFINITIEF and status is RealisationStatus.VOORLOPIG:

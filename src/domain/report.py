@@ -16,7 +16,7 @@ from eventsourcing.domain import Aggregate
 
 from domain.errors import InvalidInputError, InvalidTimeError
 from domain.events import Authority, Created, natural_id
-from domain.values import Meta, check_fiscal_year
+from domain.values import Meta, check_fiscal_year, check_text
 
 REPORT_ID = re.compile(r"^[a-z0-9][a-z0-9.-]{1,62}$")
 
@@ -63,6 +63,11 @@ class TableSpec:
     def __post_init__(self) -> None:
         if not REPORT_ID.match(self.id):
             raise InvalidInputError(f"table id {self.id!r} is not a slug", field="tables.id")
+        check_text(self.title, "tables.title")
+        for row in self.rows:
+            check_text(row.label, "tables.rows.label")
+        for total in self.totals:
+            check_text(total.label, "tables.totals.label")
         keys = [column.key for column in self.columns]
         if not keys or len(set(keys)) != len(keys):
             raise InvalidInputError("a table has distinct column keys", field="tables.columns")
@@ -114,6 +119,7 @@ class Report(Aggregate):
             )
         if not title.strip():
             raise InvalidInputError("a report needs a title", field="title")
+        check_text(title, "title")
         if knowledge_cutoff > published_at:
             raise InvalidTimeError(
                 "a report cannot know more than it had at publication", field="knowledge_cutoff"

@@ -12,7 +12,7 @@ from eventsourcing.domain import Aggregate
 from domain.errors import DuplicateError, InvalidInputError, ReserveBalanceError
 from domain.events import Authority, Created, Event, natural_id
 from domain.money import Money
-from domain.values import Meta
+from domain.values import CODE_LENGTH, NAME_LENGTH, SHORT_LENGTH, Meta, check_text
 
 FREE = ""  # the part of a reserve without an earmark
 
@@ -53,6 +53,9 @@ class Reserve(Aggregate):
             raise InvalidInputError("a reserve needs a code", field="code")
         if not name.strip():
             raise InvalidInputError("a reserve needs a name", field="name")
+        check_text(code, "code", max_length=CODE_LENGTH)
+        check_text(name, "name", max_length=NAME_LENGTH)
+        check_text(purpose, "purpose", required=False)
         return cls._create(
             cls.Established,
             id=cls.id_for(code),
@@ -100,7 +103,8 @@ class Reserve(Aggregate):
     def balance(self, earmark: str = FREE) -> Money:
         return self.balances.get(earmark, Money.zero())
 
-    def _check(self, mutation_id: UUID, amount: Money) -> None:
+    def _check(self, mutation_id: UUID, amount: Money, earmark: str) -> None:
+        check_text(earmark, "earmark", max_length=SHORT_LENGTH, required=False)
         if mutation_id in self.mutation_ids:
             raise DuplicateError(
                 f"mutation {mutation_id} was already applied to reserve {self.code}",
@@ -120,7 +124,7 @@ class Reserve(Aggregate):
         meta: Meta,
         recorded_at: datetime,
     ) -> None:
-        self._check(mutation_id, amount)
+        self._check(mutation_id, amount, earmark)
         self.trigger_event(
             self.Deposited,
             timestamp=recorded_at,
@@ -143,7 +147,7 @@ class Reserve(Aggregate):
         meta: Meta,
         recorded_at: datetime,
     ) -> None:
-        self._check(mutation_id, amount)
+        self._check(mutation_id, amount, earmark)
         available = self.balance(earmark)
         if amount > available:
             where = f"earmark {earmark!r} of " if earmark else ""

@@ -13,7 +13,16 @@ from domain.errors import DuplicateError, InvalidInputError, TaakstellingError, 
 from domain.events import Authority, Created, Event, natural_id
 from domain.money import Money
 from domain.taakvelden import check_taakveld
-from domain.values import Meta, YearAmounts, check_interventie
+from domain.values import (
+    CODE_LENGTH,
+    NAME_LENGTH,
+    SHORT_LENGTH,
+    TAAKVELD_LENGTH,
+    Meta,
+    YearAmounts,
+    check_interventie,
+    check_text,
+)
 
 
 class TaakstellingKind(Enum):
@@ -75,6 +84,13 @@ class Taakstelling(Aggregate):
         if not amounts.items:
             raise InvalidInputError("a taakstelling needs amounts per year", field="amounts")
         check_interventie(interventie)
+        check_text(reference, "reference", max_length=NAME_LENGTH)
+        check_text(label, "label")
+        check_text(programma, "programma", max_length=NAME_LENGTH)
+        check_text(taakveld, "taakveld", max_length=TAAKVELD_LENGTH)
+        check_text(origin, "origin", max_length=SHORT_LENGTH)
+        for deelproduct in base_deelproducten:
+            check_text(deelproduct, "base_deelproducten", max_length=CODE_LENGTH)
         for year, amount in amounts:
             check_taakveld(taakveld, year)
             if amount.is_negative():
@@ -273,6 +289,7 @@ class Taakstelling(Aggregate):
         recorded_at: datetime,
     ) -> None:
         self._check_new(mutation_id)
+        check_text(coverage, "coverage", required=False)
         if not coverage.strip():
             raise TaakstellingError(
                 "cancelling a year names the coverage that replaces it", field="coverage"

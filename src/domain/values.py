@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,6 +14,30 @@ from domain.money import Money
 
 MIN_FISCAL_YEAR = 2000
 MAX_FISCAL_YEAR = 2100
+# Text is printable: a control character (NUL above all, which PostgreSQL refuses) would be
+# recorded for ever and then stop every projection. Lengths are those of the read model.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CODE_LENGTH = 32  # a reserve code, a deelproduct
+SHORT_LENGTH = 100  # a fund, an origin, an earmark, an import id
+NAME_LENGTH = 200  # a reference, a programma, a name, an actor
+TAAKVELD_LENGTH = 16
+
+
+def check_text(
+    value: str | None, field: str, *, max_length: int | None = None, required: bool = True
+) -> str | None:
+    """Refuse control characters, text beyond `max_length` and, if required, blank text."""
+    if value is None:
+        if required:
+            raise InvalidInputError(f"{field} is required", field=field)
+        return None
+    if CONTROL.search(value):
+        raise InvalidInputError(f"{field} holds a control character", field=field)
+    if max_length is not None and len(value) > max_length:
+        raise InvalidInputError(f"{field} is longer than {max_length} characters", field=field)
+    if required and not value.strip():
+        raise InvalidInputError(f"{field} is blank", field=field)
+    return value
 
 
 def check_fiscal_year(year: int, field: str = "fiscal_year") -> int:
@@ -124,6 +149,10 @@ class LineKey:
         check_fiscal_year(self.fiscal_year)
         if not self.programma.strip():
             raise InvalidInputError("a line needs a programma", field="programma")
+        check_text(self.programma, "programma", max_length=NAME_LENGTH)
+        check_text(self.taakveld, "taakveld", max_length=TAAKVELD_LENGTH, required=False)
+        check_text(self.deelproduct, "deelproduct", max_length=CODE_LENGTH, required=False)
+        check_text(self.fund, "fund", max_length=SHORT_LENGTH, required=False)
         check_interventie(self.interventie)
 
     def label(self) -> str:
