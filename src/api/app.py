@@ -68,6 +68,7 @@ def create_app(
     )
     problems.install(app, settings.max_body_bytes)
     app.include_router(commands.router)
+    app.include_router(commands.finance)
     app.include_router(queries.router)
     app.include_router(tokens.router)
 

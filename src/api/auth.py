@@ -19,7 +19,8 @@ from uuid import uuid4
 from sqlalchemy import Engine, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from domain.errors import DuplicateError, NotFoundError
+from domain.errors import DuplicateError, InvalidInputError, NotFoundError
+from domain.values import check_text
 from projections.schema import api_tokens
 
 TOKEN_PREFIX = "bgt_"  # noqa: S105 (a prefix that marks a secret, not a secret)
@@ -63,6 +64,7 @@ class TokenStore:
         self, *, name: str, role: Role, created_by: str, secret: str | None = None
     ) -> tuple[dict[str, Any], str]:
         """A new token; returns its public record and the secret, which is not kept."""
+        check_token_name(name, demo=created_by == "demo")
         secret = secret or TOKEN_PREFIX + secrets.token_urlsafe(32)
         token_id = uuid4().hex
         try:
@@ -139,6 +141,24 @@ class TokenStore:
                 self.create(name=f"demo {role.value}", role=role, created_by="demo", secret=secret)
             except DuplicateError:
                 continue  # revoked on purpose: the demo does not bring it back
+
+
+# Actors the system records under itself: a token's holder may not pass for them.
+RESERVED_ACTORS = ("import:", "cli:", "demo ")
+
+
+def check_token_name(name: str, *, demo: bool = False) -> None:
+    """The name is the actor on every event the token's holder records (ADR 0006)."""
+    check_text(name, "name", max_length=100)
+    if name != name.strip():
+        raise InvalidInputError("a token's name has no surrounding spaces", field="name")
+    reserved = RESERVED_ACTORS[:-1] if demo else RESERVED_ACTORS
+    if name.startswith(reserved):
+        raise InvalidInputError(
+            f"a token's name may not begin with {' or '.join(map(repr, reserved))}: "
+            "those actors are the system's own",
+            field="name",
+        )
 
 
 def _public(row: Any) -> dict[str, Any]:

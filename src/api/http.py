@@ -24,7 +24,7 @@ from api.ledger import Ledger
 from api.problems import PROBLEM_JSON, Problem, domain_problem, field_error
 from api.schemas import ProblemDetail, Provenance
 from domain.application import Context, Recorded
-from domain.errors import DomainError
+from domain.errors import ConcurrentChangeError, DomainError
 from domain.events import BEGROTING_NAMESPACE
 from domain.values import CONTROL
 from projections.queries import Basis, BasisError, parse_moment, resolve_basis
@@ -293,13 +293,16 @@ class Writer:
             if stored is not None:
                 return _response(stored, replayed=True)
         try:
-            stored = self._record(body, action, created)
+            stored, final = self._record(body, action, created)
         except BaseException:
             if key is not None:
                 self.services.idempotency.abandon(actor, key)
             raise
         if key is not None:
-            self.services.idempotency.finish(actor, key, stored)
+            if final:
+                self.services.idempotency.finish(actor, key, stored)
+            else:
+                self.services.idempotency.abandon(actor, key)
         return _response(stored, replayed=False)
 
     def _record(
@@ -307,7 +310,9 @@ class Writer:
         body: BaseModel | None,
         action: Callable[[Context], Recorded],
         created: Callable[[Recorded], str] | None,
-    ) -> StoredResponse:
+    ) -> tuple[StoredResponse, bool]:
+        """The answer, and whether it is final: a write that lost a race to another writer
+        may succeed when retried, so its key is freed rather than bound to the refusal."""
         ctx = self.context(body if isinstance(body, Provenance) else None)
         try:
             with self.services.ledger.write_lock:
@@ -318,9 +323,10 @@ class Writer:
                 self.request.path_params,
                 body_model=None if body is None else type(body),
             )
-            return StoredResponse(
+            refused = StoredResponse(
                 problem.status, problem.body(self.request.url.path), problem.headers
             )
+            return refused, not isinstance(error, ConcurrentChangeError)
         try:
             self.services.catch_up()  # read-your-writes for the next plain GET
         except Exception:  # the write stands; readers catch up on their own
@@ -329,7 +335,7 @@ class Writer:
         headers = {} if first is None else {"ETag": etag(first)}
         if created is not None:
             headers["Location"] = created(recorded)
-        return StoredResponse(
+        answer = StoredResponse(
             201 if created is not None else 200,
             {
                 "ids": {name: str(value) for name, value in recorded.ids.items()},
@@ -338,6 +344,7 @@ class Writer:
             },
             headers,
         )
+        return answer, True
 
 
 def _response(stored: StoredResponse, *, replayed: bool) -> Response:

@@ -85,10 +85,16 @@ def problem_response(
     )
 
 
-def field_error(where: str, field: str, detail: str, code: str) -> dict[str, Any]:
+def field_error(
+    where: str, field: str, detail: str, code: str, parts: Sequence[str] | None = None
+) -> dict[str, Any]:
+    """`parts`: the path to a body member, where a member's name may itself hold a dot."""
     error = {"in": where, "field": field, "detail": detail, "code": code}
     if where == "body":
-        error["pointer"] = "#/" + field.replace(".", "/") if field else "#"
+        segments = field.split(".") if parts is None else parts
+        # RFC 6901: "~" is "~0" and "/" is "~1" inside a segment.
+        escaped = [s.replace("~", "~0").replace("/", "~1") for s in segments if s]
+        error["pointer"] = "#/" + "/".join(escaped) if escaped else "#"
     return error
 
 
@@ -149,13 +155,15 @@ def validation_problem(error: RequestValidationError) -> Problem:
     errors = []
     for item in error.errors():
         where, *path = item["loc"] or ("body",)
-        field = ".".join(str(part) for part in path)
+        # A dict's key at fault is named by the key itself, not by pydantic's "[key]".
+        parts = [str(part) for part in path if part != "[key]"]
+        field = ".".join(parts)
         if where == "header":
             field = field.replace("_", "-").title()
         if item["type"] == "json_invalid":
-            field = ""  # the body as a whole, not a member named after the offset
+            field, parts = "", []  # the body as a whole, not a member named after the offset
         message = str(item["msg"]).removeprefix("Value error, ")
-        errors.append(field_error(str(where), field, message, item["type"]))
+        errors.append(field_error(str(where), field, message, item["type"], parts))
     fields = ", ".join(sorted({e["field"] or e["in"] for e in errors}))
     return Problem(422, "invalid-input", f"the request has invalid fields: {fields}", errors=errors)
 

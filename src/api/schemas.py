@@ -310,6 +310,22 @@ class AllocateFromReserve(Provenance):
     allocations: list[Allocation] = Field(min_length=1)
     decision: Reference
 
+    @field_validator("allocations")
+    @classmethod
+    def _each_line_once(cls, allocations: list[Allocation]) -> list[Allocation]:
+        seen: dict[LineKeyIn, int] = {}
+        for index, item in enumerate(allocations):
+            if item.key in seen:
+                raise ValueError(
+                    f"allocations {seen[item.key]} and {index} name the same line; "
+                    "give each line one amount"
+                )
+            seen[item.key] = index
+        return allocations
+
+    def line_amounts(self) -> dict[LineKey, Money]:
+        return {item.key.to_domain(): Money(item.amount) for item in self.allocations}
+
 
 # -- fiscal years and reports ----------------------------------------------------------
 

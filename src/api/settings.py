@@ -43,6 +43,15 @@ class Settings(BaseSettings):
 
 def load_settings(config: str | None = None, **overrides: Any) -> Settings:
     """Settings from `config` (or $BEGROTING_CONFIG), the environment and `overrides`."""
+    known = {CONFIG_ENV, *(f"BEGROTING_{name.upper()}" for name in Settings.model_fields)}
+    # pydantic-settings ignores an environment variable it does not know: a typo would
+    # silently serve the default database.
+    unknown = sorted(name for name in os.environ if name.startswith("BEGROTING_"))
+    unknown = [name for name in unknown if name not in known]
+    if unknown:
+        raise ConfigurationError(
+            f"unknown setting {', '.join(unknown)}: use {', '.join(sorted(known))}"
+        )
     path = config or os.environ.get(CONFIG_ENV)
     given = {key: value for key, value in overrides.items() if value is not None}
     try:

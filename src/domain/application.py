@@ -7,7 +7,8 @@ never reads it (ADR 0002).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, ClassVar, TypeVar
@@ -73,6 +74,17 @@ class Recorded:
     ids: dict[str, UUID] = field(default_factory=dict)
     position: int = 0
     versions: dict[str, int] = field(default_factory=dict)  # each aggregate's new version
+
+
+@contextmanager
+def closed_year_at(fields: dict[int, str], otherwise: str) -> Iterator[None]:
+    """A closed year refused in a command about several years points at the input that
+    names that year (a year only spanned points at `otherwise`)."""
+    try:
+        yield
+    except ClosedFiscalYearError as error:
+        error.field = fields.get(error.data["fiscal_year"], otherwise)
+        raise
 
 
 class Begroting(Application[UUID]):
@@ -260,14 +272,16 @@ class Begroting(Application[UUID]):
             raise TransferError(
                 "a carry-over goes to a later fiscal year", field="target.fiscal_year"
             )
-        now, meta, authority = self._authorised(
-            ctx,
-            decision,
-            MutationKind.CARRY_OVER,
-            source.fund,
-            Period(source.fiscal_year, target.fiscal_year),
-            raad_only="a carry-over between funds" if source.fund != target.fund else None,
-        )
+        years = {source.fiscal_year: "source.fiscal_year", target.fiscal_year: "target.fiscal_year"}
+        with closed_year_at(years, "source.fiscal_year"):
+            now, meta, authority = self._authorised(
+                ctx,
+                decision,
+                MutationKind.CARRY_OVER,
+                source.fund,
+                Period(source.fiscal_year, target.fiscal_year),
+                raad_only="a carry-over between funds" if source.fund != target.fund else None,
+            )
         mutation = mutation_id or uuid4()
         giver = self._existing_line(source, "source")
         # Each of the four facts is valid for its own year: T gives and stores, T+n takes.
@@ -591,10 +605,13 @@ class Begroting(Application[UUID]):
         if not allocations:
             raise InvalidInputError("an allocation names its lines", field="allocations")
         years = sorted({key.fiscal_year for key in allocations})
-        now, meta, authority = self._authorised(
-            ctx, decision, MutationKind.RESERVE, None, Period.spanning(years)
-        )
-        self._check_open(years)
+        first_of_year: dict[int, str] = {}
+        for index, key in enumerate(allocations):
+            first_of_year.setdefault(key.fiscal_year, f"allocations.{index}.key.fiscal_year")
+        with closed_year_at(first_of_year, "allocations"):
+            now, meta, authority = self._authorised(
+                ctx, decision, MutationKind.RESERVE, None, Period.spanning(years)
+            )
         mutation = mutation_id or uuid4()
         reserve = self._get(Reserve, Reserve.id_for(code), f"reserve {code!r}", "code")
         lines: list[BudgetLine] = []

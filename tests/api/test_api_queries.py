@@ -1658,7 +1658,9 @@ def test_a_record_that_does_not_exist_is_a_404(
     assert response.json() == problem(404, code, detail, url)
 
 
-def test_a_budget_line_id_that_is_not_32_hex_digits_is_a_422(demo_api: TestClient) -> None:
+def test_a_budget_line_id_that_is_no_uuid_in_either_spelling_is_a_422(
+    demo_api: TestClient,
+) -> None:
     response = demo_api.get("/api/v1/budget/lines/05D186D5", headers=AUDITOR)
 
     assert response.status_code == 422
@@ -1671,7 +1673,8 @@ def test_a_budget_line_id_that_is_not_32_hex_digits_is_a_422(demo_api: TestClien
             {
                 "in": "path",
                 "field": "line_id",
-                "detail": "String should match pattern '^[0-9a-f]{32}$'",
+                "detail": "String should match pattern "
+                "'^(?:[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$'",
                 "code": "string_pattern_mismatch",
             }
         ],

@@ -89,3 +89,17 @@ def test_a_port_out_of_range_fails_fast() -> None:
     assert str(caught.value) == (
         "invalid settings: port: Input should be less than or equal to 65535"
     )
+
+
+def test_a_misspelled_environment_variable_stops_the_service(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("BEGROTING_DB_ULR", "postgresql://postgres@127.0.0.1/test")
+
+    with pytest.raises(ConfigurationError) as caught:
+        load_settings()
+
+    assert str(caught.value) == (
+        "unknown setting BEGROTING_DB_ULR: use BEGROTING_CONFIG, BEGROTING_DB_URL, "
+        "BEGROTING_HOST, BEGROTING_LOG_LEVEL, BEGROTING_MAX_BODY_BYTES, BEGROTING_PORT"
+    )

@@ -341,13 +341,25 @@ def test_the_name_of_a_revoked_token_is_never_given_out_again(
     assert response.json() == duplicate("R. Kamer")
 
 
-def test_the_name_of_a_demo_token_is_taken(api: TestClient) -> None:
+def test_the_name_of_a_demo_token_is_the_systems_own(api: TestClient) -> None:
     response = api.post(
         "/api/v1/tokens", headers=ADMIN, json={"name": "demo finance", "role": "finance"}
     )
 
-    assert response.status_code == 409
-    assert response.json() == duplicate("demo finance")
+    detail = (
+        "a token's name may not begin with 'import:' or 'cli:' or 'demo ': "
+        "those actors are the system's own"
+    )
+    assert response.status_code == 422
+    assert response.json() == {
+        "type": "urn:begroting:problem:invalid-input",
+        "title": "Unprocessable Entity",
+        "status": 422,
+        "detail": detail,
+        "instance": "/api/v1/tokens",
+        "code": "invalid-input",
+        "errors": [body_error("name", detail, "invalid-input")],
+    }
 
 
 # -- malformed requests ----------------------------------------------------------------

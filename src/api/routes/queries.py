@@ -87,11 +87,20 @@ def list_budget_lines(
 
 @router.get("/budget/lines/{line_id}", tags=["budget"])
 def get_budget_line(
-    line_id: Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")], found: ServicesDep, wanted: BasisDep
+    line_id: Annotated[
+        str,
+        Path(
+            pattern=r"^(?:[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$",
+            description="the line's id, as a command answered it (with dashes) or a row shows it",
+        ),
+    ],
+    found: ServicesDep,
+    wanted: BasisDep,
 ) -> Any:
+    line = UUID(line_id)
     with reading(found, wanted) as (conn, basis):
-        version = queries.version_of(conn, UUID(line_id), basis)
-        records = queries.budget_lines(conn, basis, line_id=line_id)
+        version = queries.version_of(conn, line, basis)
+        records = queries.budget_lines(conn, basis, line_id=line.hex)
     return _one(basis, version, records, f"budget line {line_id}")
 
 
