@@ -156,9 +156,7 @@ def chain(
         problems.append(f"{raad_only} needs a decision of the raad")
     mandate = decisions.get(decision.mandate_id or "")
     if mandate is None:
-        problems.append(
-            f"college decision {decision.reference!r} relies on no mandate of the raad"
-        )
+        problems.append(f"college decision {decision.reference!r} relies on no mandate of the raad")
         return links, problems
     links["mandate"] = {
         **mandate.to_json(),
@@ -231,7 +229,7 @@ def authority_report(
     report = []
     for row in conn.execute(query):
         kind = MUTATION_KINDS.get(row.kind)
-        kinds = None if kind is None else (kind,)
+        kinds: tuple[MutationKind, ...] | None = None if kind is None else (kind,)
         if kind is MutationKind.AMEND and row.allocations:
             kinds = (MutationKind.AMEND, MutationKind.RESERVE)
         crossing = row.counterpart_fund is not None and row.counterpart_fund != row.fund
@@ -332,4 +330,3 @@ def onrechtmatigheid(
             }
         )
     return sorted(findings, key=lambda f: (f["fiscal_year"], f["programma"]))
-
