@@ -106,10 +106,11 @@ def _taakstelling_kinds(conn: Connection) -> dict[str, dict[str, Any]]:
     }
 
 
-def _members(
+def members(
     row_spec: dict[str, Any], taakstellingen: dict[str, dict[str, Any]], claimed: set[str]
 ) -> frozenset[str]:
-    # As projections.reports._members.
+    """The taakstellingen a row counts: those it names, or else every taakstelling of its
+    interventie that no row of the table names (the rule `projections.reports` renders by)."""
     wanted = set(row_spec["taakstellingen"])
     if wanted:
         return frozenset(wanted & taakstellingen.keys())
@@ -128,10 +129,10 @@ def table_cells(conn: Connection, spec: dict[str, Any]) -> list[Cell]:
         else {}
     )
     claimed = {ref for row in spec["rows"] for ref in row["taakstellingen"]}
-    members = [_members(row_spec, taakstellingen, claimed) for row_spec in spec["rows"]]
-    in_table = frozenset().union(*members)
+    per_row = [members(row_spec, taakstellingen, claimed) for row_spec in spec["rows"]]
+    in_table = frozenset().union(*per_row)
     cells: list[Cell] = []
-    for row_spec, row_members in zip(spec["rows"], members, strict=True):
+    for row_spec, row_members in zip(spec["rows"], per_row, strict=True):
         for column in spec["columns"]:
             cells.append(
                 Cell(
