@@ -526,6 +526,58 @@ def test_a_college_decision_under_the_mandate_shows_its_chain_and_one_without_is
     assert unauthorised["decision"]["status"] == "adopted"
 
 
+def test_a_mutation_known_before_its_decision_was_adopted_is_listed_on_every_basis(
+    demo_ledger: Ledger, clock: Clock
+) -> None:
+    app = demo_ledger.app
+    clock.advance()
+    _propose_and_adopt(
+        demo_ledger,
+        "raad-2020-laat",
+        body=Body.RAAD,
+        kind=DecisionKind.BEGROTINGSWIJZIGING,
+        period=Period.year(2020),
+    )
+    decision = app.find_decision("raad-2020-laat")
+    assert decision is not None
+    key = fund_line(2020, 10)
+    line = app.repository.get(line_id(key))
+    assert isinstance(line, BudgetLine)
+    now = clock.now()
+    # Recorded past the commands, back-dated two days before the raad decided.
+    line.amend(
+        delta=Money(Decimal("750.00")),
+        authority=decision.authority(),
+        mutation_id=uuid4(),
+        meta=Meta(
+            actor="migratie",
+            known_at=now - timedelta(days=2),
+            period=Period.year(2020),
+            decision_id=decision.id,
+            source=None,
+            import_id=None,
+        ),
+        recorded_at=now,
+    )
+    app.save(line)
+    demo_ledger.runner.catch_up()
+
+    with demo_ledger.engine.connect() as conn:
+        today = authority.authority_report(conn, basis(demo_ledger, "now"), without_authority=True)
+        before = authority.authority_report(
+            conn,
+            basis(demo_ledger, (now - timedelta(days=1)).isoformat()),
+            without_authority=True,
+        )
+
+    assert [(row["delta"], row["problems"]) for row in today] == [
+        (Decimal("750.00"), ["decision 'raad-2020-laat' was adopted only after this change"])
+    ]
+    assert [(row["decision"]["status"], row["problems"]) for row in before] == [
+        (None, ["decision 'raad-2020-laat' is not known as of this basis"])
+    ]
+
+
 # -- begrotingsonrechtmatigheid --------------------------------------------------------
 
 
