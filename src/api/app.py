@@ -15,7 +15,7 @@ from api.auth import TokenStore
 from api.http import JSON, Services, printable_parameters
 from api.idempotency import IdempotencyStore
 from api.ledger import Ledger, open_ledger, system_clock
-from api.routes import commands, queries, tokens
+from api.routes import analysis, commands, queries, tokens
 from api.settings import Settings
 
 DESCRIPTION = """
@@ -70,6 +70,7 @@ def create_app(
     app.include_router(commands.router)
     app.include_router(commands.finance)
     app.include_router(queries.router)
+    app.include_router(analysis.router)
     app.include_router(tokens.router)
 
     @app.get("/api/v1/health", tags=["service"])

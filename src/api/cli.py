@@ -20,7 +20,7 @@ from api.ledger import Ledger, open_ledger, system_clock
 from api.settings import load_settings
 from domain.errors import DomainError
 from domain.values import MAX_FISCAL_YEAR, MAX_INTERVENTIE, MIN_FISCAL_YEAR
-from projections import lineage, queries, reports
+from projections import authority, cells, diff, lineage, queries, reports
 from projections.database import ConfigurationError, Database, DatabaseUnavailableError
 
 
@@ -105,6 +105,11 @@ def cmd_reports(args: argparse.Namespace) -> None:
 
 
 def cmd_history(args: argparse.Namespace) -> None:
+    if args.report is not None:
+        cmd_cell_history(args)
+        return
+    if args.year is None:
+        raise CliError("--year is required (or --report with --table, --row and --column)")
     with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
         basis = queries.resolve_basis(conn, args.as_of, reached)
         if args.taakstelling:
@@ -153,6 +158,135 @@ def cmd_history(args: argparse.Namespace) -> None:
             "import_id",
         ],
     )
+
+
+def cmd_cell_history(args: argparse.Namespace) -> None:
+    """The events that add up to one cell of a report, as of its basis or --as-of."""
+    missing = [f"--{name}" for name in ("table", "row", "column") if getattr(args, name) is None]
+    if missing:
+        raise CliError(f"--report needs {', '.join(missing)}")
+    with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
+        basis = (
+            queries.report_basis(conn, args.report)
+            if args.as_of is None
+            else queries.resolve_basis(conn, args.as_of, reached)
+        )
+        try:
+            found = lineage.cell_lineage(
+                conn, args.report, basis, table=args.table, row=args.row, column=args.column
+            )
+        except cells.CellError as error:
+            raise CliError(str(error)) from None
+    if args.format == "json":
+        print(_json(found))
+        return
+    cell = found["cell"]
+    print(basis.describe())
+    print(
+        f"{found['report']} | {cell['table']} | {cell['row']} | {cell['column']}: "
+        f"{found['amount']} (x 1.000: {found['published'] or ''})"
+    )
+    for entry in found["rows"]:
+        entry["decision_ref"] = (entry["decision"] or {}).get("reference")
+        entry["mandate_ref"] = (entry["mandate"] or {}).get("reference")
+    _print_rows(
+        found["rows"],
+        [
+            "position",
+            "event",
+            "delta",
+            "running_total",
+            "decision_ref",
+            "mandate_ref",
+            "authorised",
+            "actor",
+            "period",
+            "known_at",
+            "recorded_at",
+        ],
+    )
+
+
+AUTHORITY_COLUMNS = (
+    "position",
+    "year",
+    "interventie",
+    "fund",
+    "event",
+    "delta",
+    "decision",
+    "body",
+    "status",
+    "mandate",
+    "mandate_status",
+    "authorised",
+)
+
+
+def cmd_authority(args: argparse.Namespace) -> None:
+    with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
+        basis = queries.resolve_basis(conn, args.as_of, reached)
+        rows = authority.authority_report(
+            conn, basis, fiscal_year=args.year, without_authority=args.without_authority
+        )
+    if args.format == "json":
+        print(_json({"basis": basis.to_json(), "rows": rows}))
+        return
+    flat = []
+    for row in rows:
+        decision, mandate = row["decision"] or {}, row["mandate"] or {}
+        flat.append(
+            {
+                "position": row["position"],
+                "year": row["line"]["fiscal_year"],
+                "interventie": row["line"]["interventie"],
+                "fund": row["line"]["fund"],
+                "event": row["event"],
+                "delta": row["delta"],
+                "decision": decision.get("reference"),
+                "body": decision.get("body"),
+                "status": decision.get("status"),
+                "mandate": mandate.get("reference"),
+                "mandate_status": mandate.get("status"),
+                "authorised": "yes" if row["authorised"] else "NO",
+            }
+        )
+    print(basis.describe())
+    _print_rows(flat, AUTHORITY_COLUMNS)
+    unauthorised = [row for row in rows if not row["authorised"]]
+    print(f"{len(rows)} mutations, {len(unauthorised)} without valid authority")
+    for row in unauthorised:
+        print(f"  position {row['position']}: " + "; ".join(row["problems"]))
+
+
+def cmd_onrechtmatigheid(args: argparse.Namespace) -> None:
+    with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
+        basis = queries.resolve_basis(conn, args.as_of, reached)
+        rows = authority.onrechtmatigheid(conn, basis, fiscal_year=args.year)
+    _emit(
+        args,
+        basis,
+        rows,
+        ["fiscal_year", "programma", "budget", "realised", "excess", "budget_lines", "finding"],
+    )
+    if args.format != "json" and not rows:
+        print("no realised lasten above the authorised budget")
+
+
+def _named_basis(conn: Connection, option: str, text: str, reached: int) -> queries.Basis:
+    try:
+        return queries.resolve_basis(conn, text, reached)
+    except queries.BasisError as error:
+        raise CliError(f"{option}: {error}") from None
+
+
+def cmd_diff(args: argparse.Namespace) -> None:
+    with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
+        queries.report_basis(conn, args.report_id)
+        old = _named_basis(conn, "--from", args.from_ or f"report:{args.report_id}", reached)
+        new = _named_basis(conn, "--to", args.to, reached)
+        found = diff.report_diff(conn, args.report_id, old, new)
+    print(_json(found) if args.format == "json" else diff.format_diff(found))
 
 
 def cmd_budget(args: argparse.Namespace) -> None:
@@ -382,7 +516,7 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument(
         "--db", help="database URL (default: $BEGROTING_DB_URL or sqlite:///begroting.sqlite3)"
     )
-    common.add_argument("--format", choices=("table", "json"), default="table")
+    common.add_argument("--format", choices=("table", "text", "json"), default="table")
     as_of = argparse.ArgumentParser(add_help=False)
     as_of.add_argument("--as-of", help="now, a moment (YYYY-MM-DD or ISO 8601) or a report id")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -401,7 +535,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "history", parents=[common, as_of], help="explain one figure: the events behind it"
     )
-    p.add_argument("--year", type=YEAR, required=True)
+    p.add_argument("--year", type=YEAR, help="the fiscal year (required but with --report)")
     p.add_argument("--fund")
     p.add_argument("--interventie", type=bounded(1, MAX_INTERVENTIE))
     p.add_argument("--taakveld")
@@ -409,7 +543,39 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--deelproduct")
     p.add_argument("--taakstelling", help="a taakstelling reference")
     p.add_argument("--realisation", action="store_true", help="explain a realisation")
+    p.add_argument("--report", help="explain one cell of this report (with --table/--row/--column)")
+    p.add_argument("--table", help="with --report: the table id, e.g. tabel-7.2")
+    p.add_argument("--row", help="with --report: a row's or total's label, or its interventie")
+    p.add_argument("--column", help="with --report: the column key, e.g. 2020")
     p.set_defaults(func=cmd_history)
+
+    p = sub.add_parser(
+        "authority",
+        parents=[common, as_of],
+        help="every budget mutation with its chain of authority; those without are listed",
+    )
+    p.add_argument("--year", type=YEAR)
+    p.add_argument("--without-authority", action="store_true", help="only those without")
+    p.set_defaults(func=cmd_authority)
+    p = sub.add_parser(
+        "onrechtmatigheid",
+        parents=[common, as_of],
+        help="realised lasten above the authorised budget per programma and year",
+    )
+    p.add_argument("--year", type=YEAR)
+    p.set_defaults(func=cmd_onrechtmatigheid)
+    p = sub.add_parser(
+        "diff", parents=[common], help="why a report's figures differ between two bases"
+    )
+    p.add_argument("report_id")
+    p.add_argument(
+        "--from",
+        dest="from_",
+        metavar="BASIS",
+        help="the earlier basis: a report id, now or a moment (default: the report's own)",
+    )
+    p.add_argument("--to", metavar="BASIS", default="now", help="the later basis (default now)")
+    p.set_defaults(func=cmd_diff)
 
     p = sub.add_parser("budget", parents=[common, as_of], help="current budget per line")
     p.add_argument("--year", type=YEAR)

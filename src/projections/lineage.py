@@ -8,8 +8,10 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, Select, String, select
 
-from projections import schema
-from projections.queries import Basis, euros
+from domain.events import MutationKind
+from projections import authority, cells, schema
+from projections.queries import Basis, euros, report_basis
+from projections.reports import published_figure
 
 
 def _entries(rows: Iterable[Row[Any]], subject: str) -> list[dict[str, Any]]:
@@ -115,3 +117,67 @@ def realisation_lineage(
         if value is not None:
             query = query.where(subjects.c[column] == value)
     return _entries(conn.execute(_ordered(query, entries)), "realisation_id")
+
+
+# -- one cell of a report --------------------------------------------------------------
+
+
+def cell_lineage(
+    conn: Connection, report_id: str, basis: Basis, *, table: str, row: str, column: str
+) -> dict[str, Any]:
+    """The ordered contributions to one cell of a report's table as of the basis: each with
+    its delta and running total, its event, decision and authority chain, actor and the three
+    times. They add up to the cell's exact euros, which the report renders (ADR 0003)."""
+    report_basis(conn, report_id)  # an unknown report is an UnknownReportError
+    _, specs = cells.report_specs(conn, report_id)
+    spec, cell = cells.find_cell(conn, specs, table, row, column)
+    decisions = authority.decisions_as_of(conn, basis)
+    mine = [fact for fact, _ in cells.facts(conn, spec, basis.filter) if cell.counts(fact)]
+    mine.sort(key=lambda fact: (fact.known_at, fact.position))
+    running = Decimal("0.00")
+    contributions = []
+    for fact in mine:
+        running += fact.delta
+        links: dict[str, Any] = {"decision": None, "mandate": None}
+        problems: list[str] = []
+        if fact.decision_id is not None:
+            kind = authority.MUTATION_KINDS.get(fact.kind)
+            links, problems = authority.chain(
+                decisions,
+                fact.decision_id,
+                reference=fact.decision_reference,
+                known_at=fact.known_at,
+                kinds=(
+                    (MutationKind.TAAKSTELLING,)
+                    if fact.measure == "taakstelling"
+                    else (None if kind is None else (kind,))
+                ),
+                fund=spec["fund"],
+                fiscal_year=fact.fiscal_year,
+            )
+        contributions.append(
+            {
+                "position": fact.position,
+                "event": fact.kind,
+                "subject": fact.subject,
+                "delta": fact.delta,
+                "running_total": running,
+                **links,
+                "authorised": None if fact.decision_id is None else not problems,
+                "problems": problems,
+                "source": fact.source,
+                "actor": fact.actor,
+                "period": fact.fiscal_year,
+                "known_at": fact.known_at.isoformat(),
+                "recorded_at": fact.recorded_at.isoformat(),
+                "import_id": fact.import_id,
+            }
+        )
+    return {
+        "report": report_id,
+        "basis": basis.to_json(),
+        "cell": cell.address(),
+        "amount": running,
+        "published": published_figure(running),
+        "rows": contributions,
+    }

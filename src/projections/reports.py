@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Set as AbstractSet
 from decimal import Decimal
 from typing import Any
 
@@ -10,6 +11,7 @@ from sqlalchemy import Connection, func, select
 
 from domain.money import in_thousands
 from projections import queries, schema
+from projections.cells import members as row_members_of
 from projections.queries import Basis, euros, report_basis, resolve_basis
 
 Cells = dict[tuple[int | None, int], Decimal]  # (interventie, fiscal year) -> euros
@@ -83,11 +85,11 @@ def _table(conn: Connection, spec: dict[str, Any], basis: Basis) -> dict[str, An
     if "realisation" in measures:
         cells["realisation"] = _realisations(conn, basis, spec["fund"])
 
-    def taakstelling_total(references: set[str], year: int) -> Decimal:
+    def taakstelling_total(references: AbstractSet[str], year: int) -> Decimal:
         return sum((taakstellingen[r]["amounts"].get(year, ZERO) for r in references), start=ZERO)
 
     claimed = {ref for row in spec["rows"] for ref in row["taakstellingen"]}
-    members = [_members(row_spec, taakstellingen, claimed) for row_spec in spec["rows"]]
+    members = [row_members_of(row_spec, taakstellingen, claimed) for row_spec in spec["rows"]]
     rows = []
     for row_spec, row_members in zip(spec["rows"], members, strict=True):
         values = {}
@@ -129,19 +131,6 @@ def _table(conn: Connection, spec: dict[str, Any], basis: Basis) -> dict[str, An
         "columns": [column["key"] for column in columns],
         "rows": rows,
         "totals": totals,
-    }
-
-
-def _members(
-    row_spec: dict[str, Any], taakstellingen: dict[str, dict[str, Any]], claimed: set[str]
-) -> set[str]:
-    wanted = set(row_spec["taakstellingen"])
-    if wanted:
-        return wanted & taakstellingen.keys()
-    return {
-        reference
-        for reference, t in taakstellingen.items()
-        if t["interventie"] == row_spec["interventie"] and reference not in claimed
     }
 
 

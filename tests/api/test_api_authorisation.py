@@ -122,6 +122,21 @@ MATRIX = [
     Endpoint("GET", "/api/v1/events", READERS),
     Endpoint("GET", "/api/v1/reports", READERS),
     Endpoint("GET", "/api/v1/reports/{report_id}", READERS, "/api/v1/reports/matrix-rapportage"),
+    # -- the audit analyses (ADR 0008): reads too --
+    Endpoint("GET", "/api/v1/audit/authority", READERS),
+    Endpoint("GET", "/api/v1/audit/onrechtmatigheid", READERS),
+    Endpoint(
+        "GET",
+        "/api/v1/reports/{report_id}/diff",
+        READERS,
+        "/api/v1/reports/matrix-rapportage/diff?to=now",
+    ),
+    Endpoint(
+        "GET",
+        "/api/v1/reports/{report_id}/cells",
+        READERS,
+        "/api/v1/reports/matrix-rapportage/cells?table=tabel-1&row=1&column=2026",
+    ),
     # -- tokens: the admin only --
     Endpoint("GET", "/api/v1/tokens", ADMIN),
     Endpoint("POST", "/api/v1/tokens", ADMIN, body={"name": "Matrix", "role": "auditor"}),
@@ -311,7 +326,7 @@ def test_the_matrix_has_an_entry_for_every_endpoint_the_service_routes() -> None
 
     assert routed(app) == in_matrix
     assert documented(app) == in_matrix
-    assert len(MATRIX) == len({endpoint.name for endpoint in MATRIX}) == 46
+    assert len(MATRIX) == len({endpoint.name for endpoint in MATRIX}) == 50
 
 
 # -- the matrix ------------------------------------------------------------------------

@@ -452,3 +452,139 @@ def test_the_demo_creates_the_directory_of_a_new_sqlite_file(tmp_path: Path) -> 
     out = ok(run("demo", "--db", db, cwd=tmp_path))
 
     assert out.startswith("Nijmegen demo history loaded: 90 commands recorded")
+
+
+# -- the audit analyses (ADR 0008) -----------------------------------------------------
+
+
+def test_diff_explains_each_changed_figure_of_a_report_by_its_causes(
+    tmp_path: Path, demo_db: str
+) -> None:
+    args = ["diff", "interventieplan-fase-4", "--to", "voortgangsrapportage-2019-q4"]
+    lines = ok(run(*args, "--db", demo_db, cwd=tmp_path)).splitlines()
+    found = as_json(run(*args, "--format", "json", "--db", demo_db, cwd=tmp_path))
+
+    assert lines[:3] == [
+        "Interventieplan fase 4 – Opgave Sociale Stad (interventieplan-fase-4)",
+        "from report:interventieplan-fase-4 "
+        "(knowledge cutoff 2019-05-08T10:00:00+00:00, log position 140)",
+        "to   report:voortgangsrapportage-2019-q4 "
+        "(knowledge cutoff 2020-06-03T10:00:00+00:00, log position 141)",
+    ]
+    at = lines.index(
+        "tabel-7.2 | 2. Wijkaanpak sociaal domein | 2019: 309000.00 -> 291000.00 (-18000.00); "
+        "x 1.000: 309 -> 291"
+    )
+    assert lines[at + 1].split() == [
+        "-18000.00",
+        "carry-over",
+        "by",
+        "raad-2019-12-nota-slotwijzigingen-2019",
+        "(new);",
+        "positions",
+        "117",
+    ]
+    assert len(found["cells"]) == 12
+    assert all(
+        sum(int(c["delta"].replace(".", "")) for c in cell["causes"])
+        == int(cell["difference"].replace(".", ""))
+        for cell in found["cells"]
+    )
+
+
+def test_authority_lists_every_mutation_and_counts_those_without(
+    tmp_path: Path, demo_db: str
+) -> None:
+    lines = ok(run("authority", "--year", "2021", "--db", demo_db, cwd=tmp_path)).splitlines()
+
+    assert lines[0] == f"as of now: everything known, log position {LAST_POSITION}"
+    assert [line.split() for line in lines[2:4]] == [
+        [
+            position,
+            "2021",
+            interventie,
+            "transformatiebudget",
+            "Amended",
+            delta,
+            "raad-2019-05-08-interventieplan-fase-4",
+            "raad",
+            "adopted",
+            "yes",
+        ]
+        for position, interventie, delta in (("108", "9", "40000.00"), ("110", "10", "100000.00"))
+    ]
+    assert lines[4:] == ["2 mutations, 0 without valid authority"]
+
+
+def test_onrechtmatigheid_finds_only_the_years_the_ledger_holds_no_budget_for(
+    tmp_path: Path, demo_db: str
+) -> None:
+    lines = ok(run("onrechtmatigheid", "--db", demo_db, cwd=tmp_path)).splitlines()
+    in_2019 = ok(run("onrechtmatigheid", "--year", "2019", "--db", demo_db, cwd=tmp_path))
+
+    assert [line.split()[:2] for line in lines[2:]] == [["2017", "Opgave"], ["2018", "Opgave"]]
+    assert lines[2].split()[-4:] == ["267638000.00", "267638000.00", "0", "geen-begroting"]
+    assert in_2019.splitlines()[-1] == "no realised lasten above the authorised budget"
+
+
+def test_history_of_a_report_cell_adds_its_events_up_to_the_cell(
+    tmp_path: Path, demo_db: str
+) -> None:
+    found = as_json(
+        run(
+            "history",
+            "--report",
+            "voortgangsrapportage-2019-q4",
+            "--table",
+            "figuur-1",
+            "--row",
+            "Totaal",
+            "--column",
+            "uitgaven-2019",
+            "--format",
+            "json",
+            "--db",
+            demo_db,
+            cwd=tmp_path,
+        )
+    )
+
+    assert (found["amount"], found["published"]) == ("967000.00", "967")
+    assert [row["position"] for row in found["rows"]] == [134, 135, 136, 137, 138, 139]
+    assert found["rows"][-1]["running_total"] == "967000.00"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        pytest.param(
+            ["diff", "interventieplan-fase-4", "--from", "2019-13-45"],
+            "begroting: --from: malformed moment '2019-13-45': "
+            "use YYYY-MM-DD or ISO 8601 (2019-05-08T17:00+02:00)",
+            id="diff-malformed-from",
+        ),
+        pytest.param(
+            ["diff", "begroting-2030"],
+            "begroting: unknown report 'begroting-2030'",
+            id="diff-unknown-report",
+        ),
+        pytest.param(
+            ["history", "--report", "interventieplan-fase-4", "--table", "tabel-7.2"],
+            "begroting: --report needs --row, --column",
+            id="history-cell-incomplete",
+        ),
+        pytest.param(
+            ["history", "--fund", "transformatiebudget"],
+            "begroting: --year is required (or --report with --table, --row and --column)",
+            id="history-without-year",
+        ),
+    ],
+)
+def test_a_wrong_audit_question_prints_one_line_to_stderr_and_exits_non_zero(
+    tmp_path: Path, demo_db: str, args: list[str], message: str
+) -> None:
+    result = run(*args, "--db", demo_db, cwd=tmp_path)
+
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr == message + "\n"

@@ -1,0 +1,148 @@
+"""The auditor's questions over HTTP (ADR 0008): the authority behind every budget mutation,
+begrotingsonrechtmatigheid, why a report's figures changed between two bases, and the events
+that add up to one cell. Read roles only; every answer names its basis."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query
+from sqlalchemy import Connection
+
+from api.auth import READERS
+from api.http import (
+    JSON,
+    MAX_POSITION,
+    BasisDep,
+    ServicesDep,
+    problem_responses,
+    reached,
+    reading,
+    require,
+    rows,
+)
+from api.problems import Problem, field_error
+from api.schemas import QueryResult
+from projections import authority, diff, lineage
+from projections.cells import CellError
+from projections.queries import Basis, BasisError, UnknownReportError, report_basis, resolve_basis
+
+router = APIRouter(
+    prefix="/api/v1",
+    responses=problem_responses(
+        _401="no token, or an unknown or revoked one",
+        _403="the token's role may not read",
+        _404="the report named in the URL does not exist",
+        _422="an invalid parameter: `errors` names it",
+        _503="the read model has not reached `min_position` yet",
+    ),
+    dependencies=[Depends(require(*READERS))],
+)
+FiscalYearQ = Annotated[int | None, Query(ge=2000, le=2100)]
+ReportId = Annotated[str, Path(max_length=64)]
+BasisText = Annotated[str | None, Query(max_length=100)]
+CellPart = Annotated[str, Query(min_length=1, max_length=200)]
+
+
+@router.get("/audit/authority", response_model=QueryResult, tags=["audit"])
+def authority_report(
+    found: ServicesDep,
+    wanted: BasisDep,
+    fiscal_year: FiscalYearQ = None,
+    without_authority: bool = False,
+) -> Any:
+    """Every budget mutation with its chain of authority as of the basis: the adopted raad
+    decision, or the college decision, its mandate and the raad that granted it.
+    `authorised` is false, and `problems` says why, where the chain does not hold."""
+    with reading(found, wanted) as (conn, basis):
+        return rows(
+            basis,
+            authority.authority_report(
+                conn, basis, fiscal_year=fiscal_year, without_authority=without_authority
+            ),
+        )
+
+
+@router.get("/audit/onrechtmatigheid", response_model=QueryResult, tags=["audit"])
+def onrechtmatigheid(found: ServicesDep, wanted: BasisDep, fiscal_year: FiscalYearQ = None) -> Any:
+    """Realised lasten above the authorised budget per programma and fiscal year."""
+    with reading(found, wanted) as (conn, basis):
+        return rows(basis, authority.onrechtmatigheid(conn, basis, fiscal_year=fiscal_year))
+
+
+def _basis_named(conn: Connection, field: str, text: str, position: int) -> Basis:
+    try:
+        return resolve_basis(conn, text, position)
+    except UnknownReportError as error:
+        code, detail = "unknown-report", str(error)
+    except BasisError as error:
+        code, detail = "invalid-basis", str(error)
+    raise Problem(422, code, detail, errors=[field_error("query", field, detail, code)])
+
+
+@router.get("/reports/{report_id}/diff", tags=["reports"])
+def report_diff(
+    report_id: ReportId,
+    found: ServicesDep,
+    from_: Annotated[
+        str | None,
+        Query(
+            alias="from",
+            max_length=100,
+            description="the earlier basis: a report id, now or a moment (default: the "
+            "report's own basis)",
+        ),
+    ] = None,
+    to: Annotated[
+        str | None,
+        Query(max_length=100, description="the later basis: a report id, now or a moment"),
+    ] = "now",
+    min_position: Annotated[int | None, Query(ge=0, le=MAX_POSITION)] = None,
+) -> Any:
+    """Every figure of the report's tables that differs between two bases, split into its
+    causes, each with its events and delta; the causes of a figure add up to its difference
+    in exact euros. `published` gives the x € 1.000 rendering."""
+    position = reached(found, min_position)
+    with found.ledger.engine.connect() as conn:
+        report_basis(conn, report_id)  # an unknown report is a 404
+        old = _basis_named(conn, "from", from_ or f"report:{report_id}", position)
+        new = _basis_named(conn, "to", to or "now", position)
+        return JSON(diff.report_diff(conn, report_id, old, new))
+
+
+@router.get("/reports/{report_id}/cells", tags=["reports"])
+def report_cell(
+    report_id: ReportId,
+    found: ServicesDep,
+    wanted: BasisDep,
+    table: CellPart,
+    row: CellPart,
+    column: CellPart,
+) -> Any:
+    """The events that add up to one cell, in order, with running totals, each with its
+    decision and authority, actor and the three times; as of the report's own basis, or of
+    `as_of`. `row` is a row's or total's label, or an interventie that names one row."""
+    position = reached(found, wanted.min_position)
+    with found.ledger.engine.connect() as conn:
+        own = report_basis(conn, report_id)
+        basis = (
+            own
+            if wanted.as_of is None and wanted.as_recorded_at is None
+            else resolve_basis(
+                conn,
+                wanted.as_of or f"report:{report_id}",
+                position,
+                as_recorded_at=wanted.as_recorded_at,
+            )
+        )
+        try:
+            return JSON(
+                lineage.cell_lineage(conn, report_id, basis, table=table, row=row, column=column)
+            )
+        except CellError as error:
+            raise Problem(
+                422,
+                "unknown-cell",
+                str(error),
+                errors=[field_error("query", error.field, str(error), "unknown-cell")],
+            ) from None

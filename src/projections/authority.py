@@ -1,0 +1,332 @@
+"""The audit of budgetrecht over the read model, as of any basis (ADR 0008).
+
+- `authority_report`: every budget mutation with its chain of authority: the adopted raad
+  decision, or the college decision, the mandate it relies on and the raad that granted it;
+  each link with its status as of the basis and the known_at of its adoption. A mutation whose
+  chain does not hold as of the basis is listed with what is missing.
+- `onrechtmatigheid`: realised lasten above the authorised budget, per programma and year.
+
+The application refuses an unauthorised change when it is recorded (`domain.decision.
+authorise`); this report checks the recorded trail again, independently, with the same rule
+(`MandateScope.covers`), so an auditor need not trust the write path.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, case, func, select, type_coerce
+
+from domain.decision import MandateScope
+from domain.events import MutationKind
+from domain.values import Period
+from projections import schema
+from projections.queries import Basis, euros
+
+# Which kind of change each budget mutation event is, for a mandate's scope.
+MUTATION_KINDS = {
+    "Established": MutationKind.ESTABLISH,
+    "Amended": MutationKind.AMEND,
+    "TransferredOut": MutationKind.TRANSFER,
+    "TransferredIn": MutationKind.TRANSFER,
+    "CarriedOver": MutationKind.CARRY_OVER,
+    "CarriedIn": MutationKind.CARRY_OVER,
+}
+_NOT_AUTHORISING = {"motie", "mandate"}
+
+
+@dataclass(frozen=True)
+class DecisionState:
+    id: str
+    reference: str
+    title: str
+    body: str
+    kind: str
+    mandate_id: str | None
+    mandate_scope: str | None
+    status: str | None  # None: not known as of the basis
+    adopted_known_at: datetime | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "reference": self.reference,
+            "body": self.body,
+            "kind": self.kind,
+            "status": self.status,
+            "adopted_known_at": (
+                None if self.adopted_known_at is None else self.adopted_known_at.isoformat()
+            ),
+        }
+
+    def scope(self) -> MandateScope | None:
+        if self.mandate_scope is None:
+            return None
+        plain = json.loads(self.mandate_scope)
+        period = plain["period"]
+        return MandateScope(
+            kinds=tuple(MutationKind(kind) for kind in plain["kinds"]),
+            fund=plain["fund"],
+            period=Period(period["first_year"], period["last_year"], period.get("quarter")),
+        )
+
+    def adopted_by(self, moment: datetime) -> bool:
+        return (
+            self.status == "adopted"
+            and self.adopted_known_at is not None
+            and self.adopted_known_at <= moment
+        )
+
+
+def decisions_as_of(conn: Connection, basis: Basis) -> dict[str, DecisionState]:
+    """Every decision in the read model with its status as of the basis (None if the basis
+    does not know it) and the known_at of its adoption, keyed by decision id."""
+    table, events = schema.decisions, schema.decision_events
+    latest = (
+        select(
+            events.c.decision_id,
+            func.max(events.c.position).label("latest"),
+            type_coerce(
+                func.min(case((events.c.status == "adopted", events.c.known_at))),
+                schema.UtcDateTime(),
+            ).label("adopted"),
+        )
+        .where(basis.filter(events))
+        .group_by(events.c.decision_id)
+        .subquery()
+    )
+    query = (
+        select(table, events.c.status, latest.c.adopted)
+        .outerjoin(latest, latest.c.decision_id == table.c.id)
+        .outerjoin(events, events.c.position == latest.c.latest)
+    )
+    found = {}
+    for row in conn.execute(query):
+        found[row.id] = DecisionState(
+            id=row.id,
+            reference=row.reference,
+            title=row.title,
+            body=row.body,
+            kind=row.kind,
+            mandate_id=row.mandate_id,
+            mandate_scope=row.mandate_scope,
+            status=row.status,
+            adopted_known_at=row.adopted,
+        )
+    return found
+
+
+def chain(
+    decisions: dict[str, DecisionState],
+    decision_id: str | None,
+    *,
+    reference: str | None,
+    known_at: datetime,
+    kinds: tuple[MutationKind, ...] | None,
+    fund: str | None,
+    fiscal_year: int,
+    raad_only: str | None = None,
+) -> tuple[dict[str, Any], list[str]]:
+    """The authority chain of one change and what is wrong with it (empty: it holds).
+
+    `kinds`: the kinds of change the row may be (an amendment from a reserve allocation is an
+    amendment or a reserve change); None for a change that a mandate never covers by kind."""
+    problems: list[str] = []
+    decision = decisions.get(decision_id or "")
+    links: dict[str, Any] = {"decision": None, "mandate": None}
+    if decision is None:
+        what = f"decision {reference!r} is not in the read model" if reference else "no decision"
+        return links, [f"{what}: a change takes effect only through an adopted decision"]
+    links["decision"] = decision.to_json()
+    if decision.status is None:
+        problems.append(f"decision {decision.reference!r} is not known as of this basis")
+    elif decision.status != "adopted":
+        problems.append(f"decision {decision.reference!r} is {decision.status} as of this basis")
+    elif not decision.adopted_by(known_at):
+        problems.append(f"decision {decision.reference!r} was adopted only after this change")
+    if decision.kind in _NOT_AUTHORISING:
+        problems.append(
+            f"a {decision.kind} ({decision.reference!r}) does not itself authorise a change"
+        )
+    if decision.body == "raad":
+        return links, problems
+    if raad_only is not None:
+        problems.append(f"{raad_only} needs a decision of the raad")
+    mandate = decisions.get(decision.mandate_id or "")
+    if mandate is None:
+        problems.append(f"college decision {decision.reference!r} relies on no mandate of the raad")
+        return links, problems
+    links["mandate"] = {
+        **mandate.to_json(),
+        "scope": None if mandate.mandate_scope is None else json.loads(mandate.mandate_scope),
+    }
+    scope = mandate.scope()
+    if mandate.body != "raad" or mandate.kind != "mandate" or scope is None:
+        problems.append(f"{mandate.reference!r} is not a mandate of the raad")
+    elif not mandate.adopted_by(known_at):
+        status = mandate.status or "not known"
+        problems.append(
+            f"mandate {mandate.reference!r} is not adopted by the raad "
+            f"({status} as of this basis"
+            + (", adopted only after this change)" if mandate.status == "adopted" else ")")
+        )
+    elif kinds is not None and not any(scope.covers(k, fund, fiscal_year) for k in kinds):
+        problems.append(
+            f"mandate {mandate.reference!r} does not cover a {kinds[0].value} "
+            f"on fund {fund!r} in {fiscal_year}"
+        )
+    return links, problems
+
+
+def authority_report(
+    conn: Connection,
+    basis: Basis,
+    *,
+    fiscal_year: int | None = None,
+    without_authority: bool = False,
+) -> list[dict[str, Any]]:
+    """Every budget mutation known as of the basis, in log order, with its authority chain;
+    `authorised` is false, and `problems` says why, where the chain does not hold."""
+    lines, mutations = schema.budget_lines, schema.budget_mutations
+    counterpart = lines.alias("counterpart")
+    withdrawals = schema.reserve_mutations
+    # An amendment recorded with a reserve onttrekking under the same decision, in the same
+    # save and year, is part of an allocation from a reserve (a reserve change).
+    allocation = (
+        select(func.count())
+        .where(
+            withdrawals.c.direction == "onttrekking",
+            withdrawals.c.decision_id == mutations.c.decision_id,
+            withdrawals.c.recorded_at == mutations.c.recorded_at,
+            withdrawals.c.fiscal_year == lines.c.fiscal_year,
+            basis.filter(withdrawals),
+        )
+        .scalar_subquery()
+    )
+    query = (
+        select(
+            mutations,
+            lines.c.fiscal_year,
+            lines.c.programma,
+            lines.c.taakveld,
+            lines.c.side,
+            lines.c.deelproduct,
+            lines.c.interventie,
+            lines.c.fund,
+            counterpart.c.fund.label("counterpart_fund"),
+            allocation.label("allocations"),
+        )
+        .join(lines, lines.c.id == mutations.c.line_id)
+        .outerjoin(counterpart, counterpart.c.id == mutations.c.counterpart_id)
+        .where(basis.filter(mutations))
+        .order_by(mutations.c.position)
+    )
+    if fiscal_year is not None:
+        query = query.where(lines.c.fiscal_year == fiscal_year)
+    decisions = decisions_as_of(conn, basis)
+    report = []
+    for row in conn.execute(query):
+        kind = MUTATION_KINDS.get(row.kind)
+        kinds: tuple[MutationKind, ...] | None = None if kind is None else (kind,)
+        if kind is MutationKind.AMEND and row.allocations:
+            kinds = (MutationKind.AMEND, MutationKind.RESERVE)
+        crossing = row.counterpart_fund is not None and row.counterpart_fund != row.fund
+        links, problems = chain(
+            decisions,
+            row.decision_id,
+            reference=row.decision_reference,
+            known_at=row.known_at,
+            kinds=kinds,
+            fund=row.fund,
+            fiscal_year=row.fiscal_year,
+            raad_only="a change between funds" if crossing else None,
+        )
+        if without_authority and not problems:
+            continue
+        report.append(
+            {
+                "position": row.position,
+                "event": row.kind,
+                "delta": euros(row.delta_cents),
+                "line": {
+                    "fiscal_year": row.fiscal_year,
+                    "programma": row.programma,
+                    "taakveld": row.taakveld,
+                    "side": row.side,
+                    "deelproduct": row.deelproduct,
+                    "interventie": row.interventie,
+                    "fund": row.fund,
+                },
+                **links,
+                "authorised": not problems,
+                "problems": problems,
+                "actor": row.actor,
+                "known_at": row.known_at.isoformat(),
+                "recorded_at": row.recorded_at.isoformat(),
+                "import_id": row.import_id,
+            }
+        )
+    return report
+
+
+def onrechtmatigheid(
+    conn: Connection, basis: Basis, *, fiscal_year: int | None = None
+) -> list[dict[str, Any]]:
+    """Begrotingsonrechtmatigheid: per programma and fiscal year whose realised lasten exceed
+    the authorised lasten budget as of the basis, the budget, the realisation and the excess.
+
+    `finding` is `overschrijding` where the ledger holds a budget for that programma and year,
+    and `geen-begroting` where it holds none at all (every euro realised is then unauthorised
+    as far as the ledger can tell)."""
+    lines, mutations = schema.budget_lines, schema.budget_mutations
+    subjects, entries = schema.realisations, schema.realisation_entries
+    budget_query = (
+        select(
+            lines.c.programma,
+            lines.c.fiscal_year,
+            func.sum(mutations.c.delta_cents).label("total"),
+            func.count(func.distinct(lines.c.id)).label("lines"),
+        )
+        .join(mutations, mutations.c.line_id == lines.c.id)
+        .where(basis.filter(mutations), lines.c.side == "lasten")
+        .group_by(lines.c.programma, lines.c.fiscal_year)
+    )
+    realised_query = (
+        select(
+            subjects.c.programma,
+            subjects.c.fiscal_year,
+            func.sum(entries.c.delta_cents).label("total"),
+            func.count(func.distinct(subjects.c.id)).label("realisations"),
+        )
+        .join(subjects, subjects.c.id == entries.c.realisation_id)
+        .where(basis.filter(entries), subjects.c.side == "lasten")
+        .group_by(subjects.c.programma, subjects.c.fiscal_year)
+    )
+    if fiscal_year is not None:
+        budget_query = budget_query.where(lines.c.fiscal_year == fiscal_year)
+        realised_query = realised_query.where(subjects.c.fiscal_year == fiscal_year)
+    budgets = {
+        (row.programma, row.fiscal_year): (int(row.total or 0), int(row.lines))
+        for row in conn.execute(budget_query)
+    }
+    findings = []
+    for row in conn.execute(realised_query):
+        budget_cents, budget_lines = budgets.get((row.programma, row.fiscal_year), (0, 0))
+        realised_cents = int(row.total or 0)
+        if realised_cents <= budget_cents:
+            continue
+        findings.append(
+            {
+                "programma": row.programma,
+                "fiscal_year": row.fiscal_year,
+                "budget": euros(budget_cents),
+                "realised": euros(realised_cents),
+                "excess": euros(realised_cents - budget_cents),
+                "budget_lines": budget_lines,
+                "realisations": int(row.realisations),
+                "finding": "overschrijding" if budget_lines else "geen-begroting",
+            }
+        )
+    return sorted(findings, key=lambda f: (f["fiscal_year"], f["programma"]))

@@ -1,0 +1,210 @@
+"""Why did it change: a report's tables on two bases, every differing figure split into its
+causes, each cause with its events and delta (ADR 0008).
+
+A cell is the exact sum of its fact rows (`projections.cells`). Between a basis `from` and a
+basis `to`, the rows visible on exactly one of them are the whole difference: a row visible
+only on `to` adds its delta, a row visible only on `from` takes it away. Grouping those rows
+by cause therefore adds up to the difference exactly, in cents, by construction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, case, or_
+
+from domain.money import in_thousands
+from projections.authority import DecisionState, decisions_as_of
+from projections.cells import ZERO, Cell, Fact, facts, report_specs, table_cells
+from projections.queries import Basis, report_basis
+from projections.reports import published_figure
+
+# The cause of a fact row, by its measure and event (ADR 0008).
+CAUSES = {
+    ("budget", "Established"): "budget-establishment",
+    ("budget", "Amended"): "budget-amendment",
+    ("budget", "TransferredOut"): "transfer",
+    ("budget", "TransferredIn"): "transfer",
+    ("budget", "CarriedOver"): "carry-over",
+    ("budget", "CarriedIn"): "carry-over",
+    ("realisation", "Reported"): "realisation",
+    ("realisation", "Corrected"): "realisation-correction",
+    ("taakstelling", "Imposed"): "taakstelling-imposed",
+    ("taakstelling", "Adjusted"): "taakstelling-adjustment",
+    ("taakstelling", "ShiftedOut"): "taakstelling-shift",
+    ("taakstelling", "ShiftedIn"): "taakstelling-shift",
+    ("taakstelling", "YearCancelled"): "taakstelling-cancellation",
+}
+
+
+def _visible(basis: Basis) -> Callable[[Any], Any]:
+    return lambda table: case((basis.filter(table), 1), else_=0)
+
+
+def _known_by(basis: Basis, moment: datetime) -> bool:
+    return basis.known_at is None or moment <= basis.known_at
+
+
+def classify(fact: Fact, *, added: bool, old: Basis, new: Basis) -> tuple[str, bool]:
+    """The cause of one differing row and whether it is *late*: known by the cutoff of the
+    basis that lacks it, so missing there only because it was recorded after that basis's
+    log position (a back-dated fact, ADR 0002)."""
+    lacking = old if added else new
+    late = _known_by(lacking, fact.known_at)
+    cause = CAUSES.get((fact.measure, fact.kind), fact.kind)
+    if cause == "realisation" and late:
+        cause = "late-realisation"
+    return cause, late
+
+
+def _decision(
+    fact: Fact, before: dict[str, DecisionState], after: dict[str, DecisionState]
+) -> dict[str, Any] | None:
+    if fact.decision_id is None:
+        return None
+    known = after.get(fact.decision_id) or before.get(fact.decision_id)
+    if known is None:
+        return {"reference": fact.decision_reference, "new": True}
+    earlier = before.get(fact.decision_id)
+    return {
+        **known.to_json(),
+        # New: not yet adopted on the `from` basis, so the decision itself is a cause.
+        "new": earlier is None or earlier.status != "adopted",
+    }
+
+
+def _rendered(amount: Decimal) -> Decimal:
+    return in_thousands(amount) if amount else Decimal(0)
+
+
+def report_diff(conn: Connection, report_id: str, old: Basis, new: Basis) -> dict[str, Any]:
+    """Every cell of the report's tables whose exact amount differs between `old` (from) and
+    `new` (to), with its causes; the causes of a cell add up to its difference."""
+    report_basis(conn, report_id)  # an unknown report is an UnknownReportError
+    title, specs = report_specs(conn, report_id)
+    before, after = decisions_as_of(conn, old), decisions_as_of(conn, new)
+    changed: list[dict[str, Any]] = []
+    for spec in specs:
+        cells = table_cells(conn, spec)
+        rows = facts(
+            conn,
+            spec,
+            lambda t: or_(old.filter(t), new.filter(t)),
+            extra=[("in_old", _visible(old)), ("in_new", _visible(new))],
+        )
+        for cell in cells:
+            changed += _cell_diff(cell, rows, old, new, before, after)
+    return {
+        "report": report_id,
+        "title": title,
+        "from": old.to_json(),
+        "to": new.to_json(),
+        "cells": changed,
+    }
+
+
+def _cell_diff(
+    cell: Cell,
+    rows: list[tuple[Fact, dict[str, Any]]],
+    old: Basis,
+    new: Basis,
+    before: dict[str, DecisionState],
+    after: dict[str, DecisionState],
+) -> list[dict[str, Any]]:
+    mine = [(fact, seen) for fact, seen in rows if cell.counts(fact)]
+    was = sum((f.delta for f, seen in mine if seen["in_old"]), start=ZERO)
+    now = sum((f.delta for f, seen in mine if seen["in_new"]), start=ZERO)
+    if was == now:
+        return []
+    causes: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for fact, seen in mine:
+        if bool(seen["in_old"]) == bool(seen["in_new"]):
+            continue
+        added = bool(seen["in_new"])
+        effect = fact.delta if added else -fact.delta
+        cause, late = classify(fact, added=added, old=old, new=new)
+        key = (cause, fact.decision_reference, added, late)
+        group = causes.setdefault(
+            key,
+            {
+                "cause": cause,
+                "direction": "added" if added else "removed",
+                "late": late,
+                "decision": _decision(fact, before, after),
+                "delta": ZERO,
+                "events": [],
+            },
+        )
+        group["delta"] += effect
+        group["events"].append(
+            {
+                "position": fact.position,
+                "event": fact.kind,
+                "subject": fact.subject,
+                "delta": effect,
+                "actor": fact.actor,
+                "period": fact.fiscal_year,
+                "known_at": fact.known_at.isoformat(),
+                "recorded_at": fact.recorded_at.isoformat(),
+                "source": fact.source,
+            }
+        )
+    published_was, published_now = published_figure(was), published_figure(now)
+    return [
+        {
+            **cell.address(),
+            "from": was,
+            "to": now,
+            "difference": now - was,
+            "published": {
+                "from": published_was,
+                "to": published_now,
+                "difference": str(_rendered(now) - _rendered(was)),
+            },
+            "causes": list(causes.values()),
+        }
+    ]
+
+
+def format_diff(diff: dict[str, Any]) -> str:
+    """Plain text: each differing figure, then its causes with their events."""
+    lines = [
+        f"{diff['title']} ({diff['report']})",
+        f"from {_basis(diff['from'])}",
+        f"to   {_basis(diff['to'])}",
+    ]
+    if not diff["cells"]:
+        lines.append("no figure differs")
+    for cell in diff["cells"]:
+        published = cell["published"]
+        lines += [
+            "",
+            f"{cell['table']} | {cell['row']} | {cell['column']}: "
+            f"{cell['from']} -> {cell['to']} ({_signed(cell['difference'])}); "
+            f"x 1.000: {published['from'] or ''} -> {published['to'] or ''}",
+        ]
+        for cause in cell["causes"]:
+            decision = cause["decision"]
+            by = ""
+            if decision is not None:
+                by = f" by {decision['reference']}" + (" (new)" if decision["new"] else "")
+            late = " (late)" if cause["late"] else ""
+            removed = " (no longer visible)" if cause["direction"] == "removed" else ""
+            positions = ", ".join(str(e["position"]) for e in cause["events"])
+            lines.append(
+                f"  {_signed(cause['delta']):>16}  {cause['cause']}{late}{removed}{by}; "
+                f"positions {positions}"
+            )
+    return "\n".join(lines)
+
+
+def _signed(amount: Decimal) -> str:
+    return f"+{amount}" if amount > 0 else str(amount)
+
+
+def _basis(basis: dict[str, Any]) -> str:
+    cutoff = basis["knowledge_cutoff"] or "everything known"
+    return f"{basis['as_of']} (knowledge cutoff {cutoff}, log position {basis['log_position']})"

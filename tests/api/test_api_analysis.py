@@ -1,0 +1,526 @@
+"""The audit analyses over HTTP (ADR 0008), on the Nijmegen demo history and both databases:
+the authority behind every budget mutation, begrotingsonrechtmatigheid, why a report's
+figures changed between two bases, and the events behind one cell; every answer exactly, and
+every wrong question a problem document naming the parameter at fault."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from conftest import bearer
+
+AUDITOR = bearer("auditor")
+WWZ = "Welzijn, Wijkontwikkeling en Zorg"
+FUND = "transformatiebudget"
+IVP4 = "raad-2019-05-08-interventieplan-fase-4"
+SLOTWIJZIGING = "raad-2019-12-nota-slotwijzigingen-2019"
+RECORDED = "2026-11-23T09:00:00+00:00"  # when the demo history was recorded (the test clock)
+ACTOR = "import:nijmegen-demo"
+NOW = {"as_of": "now", "report": None, "knowledge_cutoff": None, "log_position": 141}
+INTERVENTIEPLAN = {
+    "as_of": "report:interventieplan-fase-4",
+    "report": "interventieplan-fase-4",
+    "knowledge_cutoff": "2019-05-08T10:00:00+00:00",
+    "log_position": 140,
+}
+VOORTGANG = {
+    "as_of": "report:voortgangsrapportage-2019-q4",
+    "report": "voortgangsrapportage-2019-q4",
+    "knowledge_cutoff": "2020-06-03T10:00:00+00:00",
+    "log_position": 141,
+}
+IVP4_DECISION = {
+    "reference": IVP4,
+    "body": "raad",
+    "kind": "beleidsnota",
+    "status": "adopted",
+    "adopted_known_at": "2019-05-08T10:00:00+00:00",
+}
+SLOT_DECISION = {
+    "reference": SLOTWIJZIGING,
+    "body": "raad",
+    "kind": "slotwijziging",
+    "status": "adopted",
+    "adopted_known_at": "2019-12-18T11:00:00+00:00",
+}
+TAAKVELD = {1: "6.1", 2: "6.71", 4: "6.1", 5: "6.72", 8: "6.82", 9: "6.71", 10: "6.71"}
+
+
+def problem(
+    status: int, code: str, detail: str, instance: str, errors: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "type": f"urn:begroting:problem:{code}",
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+        "instance": instance,
+        "code": code,
+    }
+    if errors is not None:
+        body["errors"] = errors
+    return body
+
+
+def query_error(field: str, detail: str, code: str) -> dict[str, Any]:
+    return {"in": "query", "field": field, "detail": detail, "code": code}
+
+
+def read(client: TestClient, url: str, **params: Any) -> dict[str, Any]:
+    response = client.get(url, params=params, headers=AUDITOR)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/json"
+    body: dict[str, Any] = response.json()
+    return body
+
+
+# -- the authority report --------------------------------------------------------------
+
+
+def mutation(position: int, year: int, interventie: int, delta: str) -> dict[str, Any]:
+    return {
+        "position": position,
+        "event": "Amended",
+        "delta": delta,
+        "line": {
+            "fiscal_year": year,
+            "programma": WWZ,
+            "taakveld": TAAKVELD[interventie],
+            "side": "lasten",
+            "deelproduct": None,
+            "interventie": interventie,
+            "fund": FUND,
+        },
+        "decision": IVP4_DECISION,
+        "mandate": None,
+        "authorised": True,
+        "problems": [],
+        "actor": ACTOR,
+        "known_at": "2019-05-08T10:00:00+00:00",
+        "recorded_at": RECORDED,
+        "import_id": "nijmegen-demo-v1",
+    }
+
+
+def test_the_authority_report_lists_each_mutation_with_its_chain(demo_api: TestClient) -> None:
+    body = read(demo_api, "/api/v1/audit/authority", fiscal_year=2021)
+
+    assert body == {
+        "basis": NOW,
+        "rows": [
+            mutation(108, 2021, 9, "40000.00"),
+            mutation(110, 2021, 10, "100000.00"),
+        ],
+    }
+
+
+def test_the_authority_report_as_of_a_report_lists_what_was_known_then(
+    demo_api: TestClient,
+) -> None:
+    body = read(demo_api, "/api/v1/audit/authority", as_of="interventieplan-fase-4")
+    unauthorised = read(demo_api, "/api/v1/audit/authority", without_authority="true")
+
+    assert body["basis"] == INTERVENTIEPLAN
+    assert [row["position"] for row in body["rows"]] == list(range(82, 111, 2))
+    assert unauthorised == {"basis": NOW, "rows": []}
+
+
+# -- begrotingsonrechtmatigheid --------------------------------------------------------
+
+
+def test_onrechtmatigheid_on_the_demo_is_only_the_years_without_a_budget(
+    demo_api: TestClient,
+) -> None:
+    body = read(demo_api, "/api/v1/audit/onrechtmatigheid")
+    in_2019 = read(demo_api, "/api/v1/audit/onrechtmatigheid", fiscal_year=2019)
+
+    assert body == {
+        "basis": NOW,
+        "rows": [
+            {
+                "programma": "Opgave Sociale Stad",
+                "fiscal_year": year,
+                "budget": "0.00",
+                "realised": realised,
+                "excess": realised,
+                "budget_lines": 0,
+                "realisations": 17,
+                "finding": "geen-begroting",
+            }
+            for year, realised in ((2017, "267638000.00"), (2018, "267816000.00"))
+        ],
+    }
+    assert in_2019 == {"basis": NOW, "rows": []}
+
+
+# -- why did it change -----------------------------------------------------------------
+
+
+def carried(
+    row: str,
+    interventie: int | None,
+    column: str,
+    was: str,
+    now: str,
+    published: tuple[str | None, str | None, str],
+    events: list[tuple[int, int, int, str]],
+) -> dict[str, Any]:
+    """A tabel 7.2 cell changed by the slotwijziging's carry-overs: events as (position,
+    fiscal year, interventie, delta)."""
+    delta = sum(int(e[3].split(".")[0]) for e in events)
+    return {
+        "table": "tabel-7.2",
+        "row": row,
+        "kind": "row" if interventie is not None else "total",
+        "interventie": interventie,
+        "column": column,
+        "from": was,
+        "to": now,
+        "difference": f"{delta}.00",
+        "published": dict(zip(("from", "to", "difference"), published, strict=True)),
+        "causes": [
+            {
+                "cause": "carry-over",
+                "direction": "added",
+                "late": False,
+                "decision": {**SLOT_DECISION, "new": True},
+                "delta": f"{delta}.00",
+                "events": [
+                    {
+                        "position": position,
+                        "event": "CarriedOver" if year == 2019 else "CarriedIn",
+                        "subject": f"{WWZ} / {TAAKVELD[number]}",
+                        "delta": amount,
+                        "actor": ACTOR,
+                        "period": year,
+                        "known_at": "2019-12-18T11:00:00+00:00",
+                        "recorded_at": RECORDED,
+                        "source": None,
+                    }
+                    for position, year, number, amount in events
+                ],
+            }
+        ],
+    }
+
+
+ROWS_7_2 = {
+    1: "1. Welzijn, vrijwilligers, leefbare wijken gericht versterken",
+    2: "2. Wijkaanpak sociaal domein",
+    4: "4. Sterke basis kinderen en jongeren",
+    5: "5. Verminderen gebruik ambulante Jeugdzorg",
+    8: "8. Doorbraakaanpak",
+}
+# interventie -> (carried over, its positions out and in, the 2019 and 2020 budgets before)
+CARRY_OVERS = {
+    1: (25, 113, 116, 25, 25),
+    2: (18, 117, 120, 309, 101),
+    4: (80, 121, 125, 150, 0),
+    5: (67, 126, 129, 190, 175),
+    8: (66, 130, 133, 400, 140),
+}
+
+
+def _figure(thousands: int) -> str | None:
+    return str(thousands) if thousands else None
+
+
+def expected_diff_cells() -> list[dict[str, Any]]:
+    cells = []
+    for number, (amount, out, into, was_2019, was_2020) in CARRY_OVERS.items():
+        cells += [
+            carried(
+                ROWS_7_2[number],
+                number,
+                "2019",
+                f"{was_2019 * 1000}.00",
+                f"{(was_2019 - amount) * 1000}.00",
+                (_figure(was_2019), _figure(was_2019 - amount), str(-amount)),
+                [(out, 2019, number, f"-{amount * 1000}.00")],
+            ),
+            carried(
+                ROWS_7_2[number],
+                number,
+                "2020",
+                f"{was_2020 * 1000}.00",
+                f"{(was_2020 + amount) * 1000}.00",
+                (_figure(was_2020), _figure(was_2020 + amount), str(amount)),
+                [(into, 2020, number, f"{amount * 1000}.00")],
+            ),
+        ]
+    total = "Totaal beroep op transformatiebudget"
+    cells += [
+        carried(
+            total,
+            None,
+            "2019",
+            "1224000.00",
+            "968000.00",
+            ("1224", "968", "-256"),
+            [(c[1], 2019, n, f"-{c[0] * 1000}.00") for n, c in CARRY_OVERS.items()],
+        ),
+        carried(
+            total,
+            None,
+            "2020",
+            "636000.00",
+            "892000.00",
+            ("636", "892", "256"),
+            [(c[2], 2020, n, f"{c[0] * 1000}.00") for n, c in CARRY_OVERS.items()],
+        ),
+    ]
+    return cells
+
+
+def test_a_report_diff_names_every_changed_figure_and_its_causes(demo_api: TestClient) -> None:
+    body = read(
+        demo_api,
+        "/api/v1/reports/interventieplan-fase-4/diff",
+        **{"from": "interventieplan-fase-4", "to": "voortgangsrapportage-2019-q4"},
+    )
+
+    assert body == {
+        "report": "interventieplan-fase-4",
+        "title": "Interventieplan fase 4 – Opgave Sociale Stad",
+        "from": INTERVENTIEPLAN,
+        "to": VOORTGANG,
+        "cells": expected_diff_cells(),
+    }
+
+
+def test_a_report_diff_runs_from_the_reports_own_basis_to_now_by_default(
+    demo_api: TestClient,
+) -> None:
+    body = read(demo_api, "/api/v1/reports/interventieplan-fase-4/diff")
+
+    assert body["from"] == INTERVENTIEPLAN
+    assert body["to"] == NOW
+    assert body["cells"] == expected_diff_cells()
+
+
+# -- the lineage of a cell -------------------------------------------------------------
+
+
+def contribution(
+    position: int, event: str, delta: str, running: str, decision: dict[str, Any], known: str
+) -> dict[str, Any]:
+    return {
+        "position": position,
+        "event": event,
+        "subject": f"{WWZ} / 6.71",
+        "delta": delta,
+        "running_total": running,
+        "decision": decision,
+        "mandate": None,
+        "authorised": True,
+        "problems": [],
+        "source": None,
+        "actor": ACTOR,
+        "period": 2020,
+        "known_at": known,
+        "recorded_at": RECORDED,
+        "import_id": "nijmegen-demo-v1",
+    }
+
+
+def test_a_report_cell_lists_the_events_that_add_up_to_it(demo_api: TestClient) -> None:
+    params = {"table": "tabel-7.2", "row": "2. Wijkaanpak sociaal domein", "column": "2020"}
+    own = read(demo_api, "/api/v1/reports/interventieplan-fase-4/cells", **params)
+    later = read(
+        demo_api,
+        "/api/v1/reports/interventieplan-fase-4/cells",
+        **params,
+        as_of="voortgangsrapportage-2019-q4",
+    )
+
+    cell = {
+        "table": "tabel-7.2",
+        "row": "2. Wijkaanpak sociaal domein",
+        "kind": "row",
+        "interventie": 2,
+        "column": "2020",
+    }
+    amended = contribution(
+        98, "Amended", "101000.00", "101000.00", IVP4_DECISION, "2019-05-08T10:00:00+00:00"
+    )
+    assert own == {
+        "report": "interventieplan-fase-4",
+        "basis": INTERVENTIEPLAN,
+        "cell": cell,
+        "amount": "101000.00",
+        "published": "101",
+        "rows": [amended],
+    }
+    assert later == {
+        "report": "interventieplan-fase-4",
+        "basis": VOORTGANG,
+        "cell": cell,
+        "amount": "119000.00",
+        "published": "119",
+        "rows": [
+            amended,
+            contribution(
+                120,
+                "CarriedIn",
+                "18000.00",
+                "119000.00",
+                SLOT_DECISION,
+                "2019-12-18T11:00:00+00:00",
+            ),
+        ],
+    }
+
+
+# -- wrong questions -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/reports/begroting-2030/diff",
+        "/api/v1/reports/begroting-2030/cells?table=t&row=r&column=c",
+    ],
+    ids=["diff", "cells"],
+)
+def test_an_unknown_report_is_a_404(demo_api: TestClient, url: str) -> None:
+    response = demo_api.get(url, headers=AUDITOR)
+
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json() == problem(
+        404, "unknown-report", "unknown report 'begroting-2030'", url.split("?")[0]
+    )
+
+
+MALFORMED = "use YYYY-MM-DD or ISO 8601 (2019-05-08T17:00+02:00)"
+DIFF = "/api/v1/reports/interventieplan-fase-4/diff"
+CELLS = "/api/v1/reports/interventieplan-fase-4/cells"
+CELL = {"table": "tabel-7.2", "row": "2", "column": "2020"}
+
+
+def unknown_cell(field: str, detail: str) -> dict[str, Any]:
+    return problem(422, "unknown-cell", detail, CELLS, [query_error(field, detail, "unknown-cell")])
+
+
+@pytest.mark.parametrize(
+    ("url", "params", "expected"),
+    [
+        pytest.param(
+            DIFF,
+            {"from": "2019-13-01"},
+            problem(
+                422,
+                "invalid-basis",
+                f"malformed moment '2019-13-01': {MALFORMED}",
+                DIFF,
+                [
+                    query_error(
+                        "from", f"malformed moment '2019-13-01': {MALFORMED}", "invalid-basis"
+                    )
+                ],
+            ),
+            id="diff-from-malformed",
+        ),
+        pytest.param(
+            DIFF,
+            {"to": "begroting-2030"},
+            problem(
+                422,
+                "unknown-report",
+                "unknown report 'begroting-2030'",
+                DIFF,
+                [query_error("to", "unknown report 'begroting-2030'", "unknown-report")],
+            ),
+            id="diff-to-unknown-report",
+        ),
+        pytest.param(
+            "/api/v1/audit/authority",
+            {"as_of": "gisteren"},
+            problem(
+                422,
+                "unknown-report",
+                "unknown report 'gisteren'",
+                "/api/v1/audit/authority",
+                [query_error("as_of", "unknown report 'gisteren'", "unknown-report")],
+            ),
+            id="authority-as_of-unknown-report",
+        ),
+        pytest.param(
+            "/api/v1/audit/onrechtmatigheid",
+            {"as_of": "2019-02-30"},
+            problem(
+                422,
+                "invalid-basis",
+                f"malformed moment '2019-02-30': {MALFORMED}",
+                "/api/v1/audit/onrechtmatigheid",
+                [
+                    query_error(
+                        "as_of", f"malformed moment '2019-02-30': {MALFORMED}", "invalid-basis"
+                    )
+                ],
+            ),
+            id="onrechtmatigheid-as_of-malformed",
+        ),
+        pytest.param(
+            CELLS,
+            {**CELL, "as_of": "2019-02-30"},
+            problem(
+                422,
+                "invalid-basis",
+                f"malformed moment '2019-02-30': {MALFORMED}",
+                CELLS,
+                [
+                    query_error(
+                        "as_of", f"malformed moment '2019-02-30': {MALFORMED}", "invalid-basis"
+                    )
+                ],
+            ),
+            id="cells-as_of-malformed",
+        ),
+        pytest.param(
+            CELLS,
+            {**CELL, "table": "tabel-9"},
+            unknown_cell("table", "the report has no table 'tabel-9'; it has tabel-6.1, tabel-7.2"),
+            id="cells-unknown-table",
+        ),
+        pytest.param(
+            CELLS,
+            {**CELL, "row": "99"},
+            unknown_cell(
+                "row",
+                "table 'tabel-7.2' has no row '99': give a row's label, or an interventie "
+                "number that names exactly one row",
+            ),
+            id="cells-unknown-row",
+        ),
+        pytest.param(
+            CELLS,
+            {**CELL, "column": "2030"},
+            unknown_cell(
+                "column", "table 'tabel-7.2' has no column '2030'; it has 2019, 2020, 2021"
+            ),
+            id="cells-unknown-column",
+        ),
+    ],
+)
+def test_a_wrong_question_is_a_422_naming_the_parameter_at_fault(
+    demo_api: TestClient, url: str, params: dict[str, Any], expected: dict[str, Any]
+) -> None:
+    response = demo_api.get(url, params=params, headers=AUDITOR)
+
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json() == expected
+
+
+def test_a_cell_without_its_table_row_and_column_is_a_422_naming_each(
+    demo_api: TestClient,
+) -> None:
+    response = demo_api.get(CELLS, headers=AUDITOR)
+
+    assert response.status_code == 422
+    assert [error["field"] for error in response.json()["errors"]] == ["table", "row", "column"]
