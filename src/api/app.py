@@ -15,7 +15,7 @@ from api.auth import TokenStore
 from api.http import JSON, Services
 from api.idempotency import IdempotencyStore
 from api.ledger import Ledger, open_ledger, system_clock
-from api.routes import commands, queries, tokens
+from api.routes import audit, commands, queries, tokens
 from api.settings import Settings
 
 DESCRIPTION = """
@@ -69,6 +69,7 @@ def create_app(
     app.include_router(commands.router)
     app.include_router(queries.router)
     app.include_router(tokens.router)
+    app.include_router(audit.router)
 
     @app.get("/api/v1/health", tags=["service"])
     def health() -> Any:
