@@ -39,6 +39,17 @@ def ledger_for(args: argparse.Namespace) -> Iterator[Ledger]:
 
 
 @contextmanager
+def uncaught(args: argparse.Namespace) -> Iterator[Ledger]:
+    """The ledger as it stands, no catch-up first: verification must also work on a log
+    whose tampering keeps the read model from catching up (ADR 0007)."""
+    ledger = open_ledger(args.db or load_settings().db_url)
+    try:
+        yield ledger
+    finally:
+        ledger.close()
+
+
+@contextmanager
 def reading(ledger: Ledger) -> Iterator[tuple[Connection, int]]:
     reached = ledger.runner.position()
     with ledger.engine.connect() as conn:
@@ -344,21 +355,22 @@ def _verdict_line(verdict: chain.Verdict) -> str:
     if verdict.ok:
         return (
             f"the log verifies: {verdict.count} events chained, head {verdict.head} at "
-            f"position {verdict.position}; {verdict.reports} report heads match"
+            f"position {verdict.position}; {verdict.reports} report heads match; "
+            f"{verdict.unchained} events not yet chained"
         )
     return f"TAMPERED: {verdict.kind} at position {verdict.position}: {verdict.detail}"
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
     """Exit 0 when the log verifies, 1 when tampering is found (ADR 0007)."""
-    with ledger_for(args) as ledger, reading(ledger) as (conn, _):
+    with uncaught(args) as ledger, reading(ledger) as (conn, _):
         verdict = chain.verify(ledger.app, conn)
     print(_json(verdict.to_json()) if args.format == "json" else _verdict_line(verdict))
     return 0 if verdict.ok else 1
 
 
 def cmd_verify_report(args: argparse.Namespace) -> int:
-    with ledger_for(args) as ledger, reading(ledger) as (conn, _):
+    with uncaught(args) as ledger, reading(ledger) as (conn, _):
         verdict = chain.verify(ledger.app, conn)
         check = None if not verdict.ok else chain.verify_report(ledger.app, conn, args.report_id)
     if check is None:
@@ -381,7 +393,7 @@ def cmd_verify_report(args: argparse.Namespace) -> int:
 
 
 def cmd_export_auditor(args: argparse.Namespace) -> None:
-    with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
+    with uncaught(args) as ledger, reading(ledger) as (conn, reached):
         summary = auditor.export(ledger.app, conn, reached, Path(args.directory))
     if args.format == "json":
         print(_json(summary))
