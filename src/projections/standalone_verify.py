@@ -88,18 +88,47 @@ def failure(kind: str, position: int, detail: str) -> dict[str, Any]:
     return {"status": "tampered", "kind": kind, "position": position, "detail": detail}
 
 
+def chain_break(
+    records: list[dict[str, Any]],
+    index: int,
+    previous: bytes,
+    before_previous: bytes,
+    digest: bytes,
+) -> dict[str, Any]:
+    """Record `index` does not follow from the one before it: say what most likely happened."""
+    position = records[index]["position"]
+    if hashlib.sha256(before_previous + digest).hexdigest() == records[index]["link"]:
+        inserted = records[index - 1]["position"]
+        return failure("inserted", inserted, f"position {inserted} was never part of the chain")
+    following = records[index + 1] if index + 1 < len(records) else None
+    if following is not None and (
+        hashlib.sha256(previous + bytes.fromhex(following["digest"])).hexdigest()
+        == following["link"]
+    ):
+        return failure("inserted", position, f"position {position} was never part of the chain")
+    return failure(
+        "missing",
+        position,
+        f"the link at position {position} does not follow from the one before: an event "
+        "before it is missing",
+    )
+
+
 def verify(directory: Path, head: str | None = None) -> dict[str, Any]:
     lines = (directory / "events.jsonl").read_text(encoding="utf-8").splitlines()
     records = [json.loads(line) for line in lines if line.strip()]
     manifests = json.loads((directory / "reports.json").read_text(encoding="utf-8"))
+    positions = [record["position"] for record in records]
+    for position, belongs in zip(positions, sorted(positions), strict=True):
+        if position != belongs:
+            return failure(
+                "reordered", position, f"position {position} stands where {belongs} belongs"
+            )
     previous, last_position = GENESIS, 0
     links: dict[int, str] = {}
+    before_previous = GENESIS  # the link two records back, to recognise an inserted record
     for index, record in enumerate(records):
         position = record["position"]
-        if position <= last_position:
-            return failure(
-                "reordered", position, f"position {position} comes after {last_position}"
-            )
         state = base64.b64decode(record["state_base64"], validate=True)
         digest = entry_digest(record, state)
         if digest.hex() != record["digest"]:
@@ -111,20 +140,8 @@ def verify(directory: Path, head: str | None = None) -> dict[str, Any]:
             return failure("changed", position, f"at position {position}: {disagreement}")
         expected = hashlib.sha256(previous + digest).digest()
         if expected.hex() != record["link"]:
-            following = records[index + 1] if index + 1 < len(records) else None
-            skipped = following is not None and (
-                hashlib.sha256(previous + bytes.fromhex(following["digest"])).hexdigest()
-                == following["link"]
-            )
-            kind = "inserted" if skipped else "missing"
-            detail = (
-                f"position {position} was never part of the chain"
-                if skipped
-                else f"the link at position {position} does not follow from the one before: "
-                "an event before it is missing"
-            )
-            return failure(kind, position, detail)
-        previous, last_position = expected, position
+            return chain_break(records, index, previous, before_previous, digest)
+        before_previous, previous, last_position = previous, expected, position
         links[position] = expected.hex()
     for manifest in manifests:
         position = manifest["basis"]["log_position"]

@@ -33,6 +33,7 @@ EVERYONE = frozenset(ROLES)
 FINANCE = frozenset({"finance"})
 GRIFFIE = frozenset({"griffie"})
 ADMIN = frozenset({"admin"})
+AUDITOR = frozenset({"auditor"})
 
 RAAD = "raad-matrix"  # a proposed raad decision every matrix test starts with
 COLLEGE = "college-matrix"  # and a proposed college decision
@@ -121,6 +122,7 @@ MATRIX = [
         "/api/v1/lineage/realisations?fiscal_year=2026",
     ),
     Endpoint("GET", "/api/v1/events", READERS),
+    Endpoint("GET", "/api/v1/audit/verify", AUDITOR),
     Endpoint("GET", "/api/v1/reports", READERS),
     Endpoint("GET", "/api/v1/reports/{report_id}", READERS, "/api/v1/reports/matrix-rapportage"),
     # -- tokens: the admin only --

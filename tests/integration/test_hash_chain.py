@@ -15,13 +15,11 @@ from sqlalchemy.exc import DBAPIError
 import tampering
 from api.demo import nijmegen
 from api.ledger import Ledger
+from conftest import DEMO_HEAD, INTERVENTIEPLAN_HEAD
 from projections import chain, schema
 from projections.runner import ProjectionRunner
 
 LAST_POSITION = 141
-# The demo history recorded at the test clock's moment: identical on SQLite and PostgreSQL.
-DEMO_HEAD = "e8d87016acec6c45acaf04ce8c199b3bb97548cc28235e9f3571fa81fc10f1a9"
-INTERVENTIEPLAN_HEAD = "3ccbd498b2195b1c4e785ef9381f7a1a989c98aa5cd3ad8a73050bef9fae12e1"
 INTERVENTIEPLAN_DIGEST = "07c982d674b1de177e15153590201d12beb6d9503934f45d6bdbe0eba24ac24a"
 VOORTGANG_DIGEST = "5bf664dcf5006c70ba33d0fdee062ff4c6e4035b5201307203e31173fd8537cd"
 

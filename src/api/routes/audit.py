@@ -25,9 +25,9 @@ Auditor = Annotated[Identity, Depends(require(Role.AUDITOR))]
 def verify(found: ServicesDep, auditor: Auditor) -> Any:
     """Recompute the hash chain from the event log and check it against the stored links and
     every report's published chain head. The answer is the finding, 200 either way:
-    `{"status": "ok", "head", "position", "count", "reports", "unchained"}`, or `{"status": "tampered",
-    "kind": "changed" | "missing" | "reordered" | "inserted", "position", "detail"}` naming
-    the first position that fails."""
+    `{"status": "ok", "head", "position", "count", "reports", "unchained"}`, or
+    `{"status": "tampered", "kind": "changed" | "missing" | "reordered" | "inserted",
+    "position", "detail"}` naming the first position that fails."""
     # No catch-up first: a tampered log may keep the read model from catching up, and the
     # events after the chain's head are counted as `unchained`, not blessed (ADR 0007).
     with found.ledger.engine.connect() as conn:
