@@ -286,7 +286,16 @@ def _failure(kind: str, position: int, detail: str) -> Verdict:
     return Verdict(False, kind, position, detail, None, 0, 0)
 
 
-def _compare_log(entries: list[Entry], stored: list[StoredLink]) -> Verdict | None:
+@dataclass(frozen=True)
+class Found:
+    """What verification keeps of each stored event: not its state, only its digest."""
+
+    position: int
+    identity: tuple[str, int]
+    digest: str
+
+
+def _compare_log(entries: list[Found], stored: list[StoredLink]) -> Verdict | None:
     """The first position where the log and the stored links disagree, and how."""
     by_identity = {s.identity: s.position for s in stored}
     at_stored = {s.position: s for s in stored}
@@ -317,7 +326,7 @@ def _compare_log(entries: list[Entry], stored: list[StoredLink]) -> Verdict | No
             return _failure(
                 "inserted", position, f"position {position} holds an event that was never chained"
             )
-        if found.digest().hex() == expected.digest:
+        if found.digest == expected.digest:
             continue
         if found.identity == expected.identity:
             return _failure(
@@ -357,10 +366,16 @@ def _check_links(stored: list[StoredLink]) -> Verdict | None:
 def verify(app: Begroting, conn: Connection) -> Verdict:
     """Recompute the chain from the log; check it against the stored links and every
     report's sealed head. The first failing position wins; ok names the head."""
-    entries = list(log_entries(app))
+    entries: list[Found] = []
+    recomputed: dict[int, str] = {}
+    previous = GENESIS
+    for entry in log_entries(app):
+        digest = entry.digest()
+        previous = link(previous, digest)
+        entries.append(Found(entry.position, entry.identity, digest.hex()))
+        recomputed[entry.position] = previous.hex()
     stored = stored_links(conn)
     failures = [v for v in (_compare_log(entries, stored), _check_links(stored)) if v]
-    recomputed = {position: head for position, _, head in recompute(entries)}
     seals = conn.execute(select(schema.report_seals).order_by(schema.report_seals.c.position))
     checked = 0
     for seal in seals:
