@@ -39,7 +39,7 @@ READ_BATCH = 2000
 
 def utc_text(moment: datetime) -> str:
     """A moment as the chain frames it: UTC, microseconds, a Z (2019-05-08T10:00:00.000000Z)."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 def originator_hex(value: UUID | str) -> str:
