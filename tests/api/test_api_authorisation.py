@@ -314,7 +314,7 @@ def test_the_matrix_has_an_entry_for_every_endpoint_the_service_routes() -> None
 
     assert routed(app) == in_matrix
     assert documented(app) == in_matrix
-    assert len(MATRIX) == len({endpoint.name for endpoint in MATRIX}) == 46
+    assert len(MATRIX) == len({endpoint.name for endpoint in MATRIX}) == 47
 
 
 # -- the matrix ------------------------------------------------------------------------
