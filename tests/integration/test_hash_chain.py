@@ -9,14 +9,18 @@ import hashlib
 from typing import Any
 
 import pytest
-from sqlalchemy import select, text
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import delete, select, text
 from sqlalchemy.exc import DBAPIError
 
+import migrations
 import tampering
 from api.demo import nijmegen
 from api.ledger import Ledger
 from conftest import DEMO_HEAD, INTERVENTIEPLAN_HEAD
 from projections import chain, schema
+from projections.database import migrate
 from projections.runner import ProjectionRunner
 
 LAST_POSITION = 141
@@ -318,3 +322,28 @@ def test_events_recorded_after_the_chain_head_are_counted_as_unchained_until_cau
 
     assert verdict(demo_ledger)["unchained"] == 1
     assert verdict(demo_ledger)["status"] == "ok"
+
+
+def test_a_database_migrated_to_the_chain_after_its_history_chains_it_on_the_next_catch_up(
+    demo_ledger: Ledger,
+) -> None:
+    # As a database from before migration 0004: the read model at the end, no chain yet.
+    config = Config()
+    config.set_main_option("script_location", next(iter(migrations.__path__)))
+    with demo_ledger.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0003")
+        conn.execute(delete(schema.tracking).where(schema.tracking.c.projection == "chain"))
+    migrate(demo_ledger.engine)
+    assert links(demo_ledger) == []
+
+    assert demo_ledger.runner.catch_up() == LAST_POSITION
+
+    assert verdict(demo_ledger) == {
+        "status": "ok",
+        "head": DEMO_HEAD,
+        "position": LAST_POSITION,
+        "count": LAST_POSITION,
+        "reports": 2,
+        "unchained": 0,
+    }
