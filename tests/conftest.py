@@ -28,6 +28,11 @@ POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
 # The wall-clock moment every ledger under test records at: a real, tz-aware UTC datetime.
 CLOCK_START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
+# The hash chain over the demo history recorded at CLOCK_START (ADR 0007): the same on SQLite
+# and PostgreSQL, since the chain covers what the mapper stores and the times it recorded.
+DEMO_HEAD = "e8d87016acec6c45acaf04ce8c199b3bb97548cc28235e9f3571fa81fc10f1a9"  # position 141
+INTERVENTIEPLAN_HEAD = "3ccbd498b2195b1c4e785ef9381f7a1a989c98aa5cd3ad8a73050bef9fae12e1"  # 140
+
 
 class Clock:
     """A clock that says the same moment until a test advances it."""

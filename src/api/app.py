@@ -15,7 +15,7 @@ from api.auth import TokenStore
 from api.http import JSON, Services, printable_parameters
 from api.idempotency import IdempotencyStore
 from api.ledger import Ledger, open_ledger, system_clock
-from api.routes import analysis, commands, queries, tokens
+from api.routes import analysis, audit, commands, queries, tokens
 from api.settings import Settings
 
 DESCRIPTION = """
@@ -72,6 +72,7 @@ def create_app(
     app.include_router(queries.router)
     app.include_router(analysis.router)
     app.include_router(tokens.router)
+    app.include_router(audit.router)
 
     @app.get("/api/v1/health", tags=["service"])
     def health() -> Any:

@@ -9,6 +9,7 @@ import ipaddress
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection
@@ -20,7 +21,7 @@ from api.ledger import Ledger, open_ledger, system_clock
 from api.settings import load_settings
 from domain.errors import DomainError
 from domain.values import MAX_FISCAL_YEAR, MAX_INTERVENTIE, MIN_FISCAL_YEAR
-from projections import authority, cells, diff, lineage, queries, reports
+from projections import auditor, authority, cells, chain, diff, lineage, queries, reports
 from projections.database import ConfigurationError, Database, DatabaseUnavailableError
 
 
@@ -51,6 +52,17 @@ def ledger_for(args: argparse.Namespace) -> Iterator[Ledger]:
     ledger = open_ledger(args.db or load_settings().db_url)
     try:
         ledger.runner.catch_up()
+        yield ledger
+    finally:
+        ledger.close()
+
+
+@contextmanager
+def uncaught(args: argparse.Namespace) -> Iterator[Ledger]:
+    """The ledger as it stands, no catch-up first: verification must also work on a log
+    whose tampering keeps the read model from catching up (ADR 0007)."""
+    ledger = open_ledger(args.db or load_settings().db_url)
+    try:
         yield ledger
     finally:
         ledger.close()
@@ -494,6 +506,61 @@ def cmd_rebuild(args: argparse.Namespace) -> None:
     print(f"read model rebuilt from the log up to position {position}")
 
 
+def _verdict_line(verdict: chain.Verdict) -> str:
+    if verdict.ok:
+        return (
+            f"the log verifies: {verdict.count} events chained, head {verdict.head} at "
+            f"position {verdict.position}; {verdict.reports} report heads match; "
+            f"{verdict.unchained} events not yet chained"
+        )
+    return f"TAMPERED: {verdict.kind} at position {verdict.position}: {verdict.detail}"
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    """Exit 0 when the log verifies, 1 when tampering is found (ADR 0007)."""
+    with uncaught(args) as ledger, reading(ledger) as (conn, _):
+        verdict = chain.verify(ledger.app, conn)
+    print(_json(verdict.to_json()) if args.format == "json" else _verdict_line(verdict))
+    return 0 if verdict.ok else 1
+
+
+def cmd_verify_report(args: argparse.Namespace) -> int:
+    with uncaught(args) as ledger, reading(ledger) as (conn, _):
+        verdict = chain.verify(ledger.app, conn)
+        check = None if not verdict.ok else chain.verify_report(ledger.app, conn, args.report_id)
+    if check is None:
+        print(_json(verdict.to_json()) if args.format == "json" else _verdict_line(verdict))
+        return 1
+    if args.format == "json":
+        print(_json(check.to_json()))
+    elif check.ok:
+        print(
+            f"report {check.report_id} verifies: figures digest {check.derived_digest}, "
+            f"re-derived from the log up to position {check.position} "
+            f"(chain head {check.chain_head})"
+        )
+    else:
+        print(
+            f"report {check.report_id} DIFFERS: sealed digest {check.sealed_digest}, "
+            f"derived from the log {check.derived_digest}"
+        )
+    return 0 if check.ok else 1
+
+
+def cmd_export_auditor(args: argparse.Namespace) -> None:
+    with uncaught(args) as ledger, reading(ledger) as (conn, reached):
+        summary = auditor.export(ledger.app, conn, reached, Path(args.directory))
+    if args.format == "json":
+        print(_json(summary))
+        return
+    print(
+        f"auditor's kit in {summary['directory']}: {summary['events']} events, "
+        f"{summary['reports']} reports, chain head {summary['head']}; "
+        f"check it with: python {Path(summary['directory']) / 'verify.py'} "
+        f"{summary['directory']}"
+    )
+
+
 def _emit(
     args: argparse.Namespace,
     basis: queries.Basis,
@@ -608,6 +675,28 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "rebuild", parents=[common], help="rebuild the read model from the log"
     ).set_defaults(func=cmd_rebuild)
+    sub.add_parser(
+        "verify",
+        parents=[common],
+        help="recompute the hash chain from the log; exit 1 when tampering is found",
+    ).set_defaults(func=cmd_verify)
+    p = sub.add_parser(
+        "verify-report",
+        parents=[common],
+        help="re-derive a report from the verified log and compare it with its seal",
+    )
+    p.add_argument("report_id")
+    p.set_defaults(func=cmd_verify_report)
+    export = sub.add_parser("export", help="exports").add_subparsers(
+        dest="export_command", required=True
+    )
+    p = export.add_parser(
+        "auditor",
+        parents=[common],
+        help="write events.jsonl, reports.json and a standalone verify.py into DIR",
+    )
+    p.add_argument("directory", metavar="DIR")
+    p.set_defaults(func=cmd_export_auditor)
 
     p = sub.add_parser("serve", help="serve the HTTP API (docs at /docs)")
     p.add_argument(
@@ -638,7 +727,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        args.func(args)
+        code = args.func(args)
     except (
         CliError,
         ConfigurationError,
@@ -651,7 +740,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as error:  # e.g. a malformed setting
         print(f"begroting: {error}", file=sys.stderr)
         return 2
-    return 0
+    return code if isinstance(code, int) else 0
 
 
 if __name__ == "__main__":

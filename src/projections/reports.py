@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from domain.money import in_thousands
-from projections import queries, schema
+from projections import chain, queries, schema
 from projections.cells import members as row_members_of
 from projections.queries import Basis, euros, report_basis, resolve_basis
 
@@ -60,7 +60,9 @@ def render_report(
     return {
         "report": report_id,
         "title": row.title,
-        "basis": basis.to_json(),
+        # The chain head at the basis's log position: the report's own head on its own
+        # basis, which `begroting verify` checks against the log (ADR 0007).
+        "basis": {**basis.to_json(), "chain_head": chain.head_at(conn, basis.position)},
         "tables": [_table(conn, spec, basis) for spec in specs],
     }
 
@@ -190,5 +192,6 @@ def format_table(report: dict[str, Any]) -> str:
 def _basis_line(basis: dict[str, Any]) -> str:
     cutoff = basis["knowledge_cutoff"] or "everything known"
     return (
-        f"basis: {basis['as_of']} (knowledge cutoff {cutoff}, log position {basis['log_position']})"
+        f"basis: {basis['as_of']} (knowledge cutoff {cutoff}, log position {basis['log_position']}"
+        f", chain head {basis['chain_head'] or 'none'})"
     )

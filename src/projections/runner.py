@@ -1,6 +1,7 @@
 """Catch-up and rebuild: one code path. Read the log after the lowest tracked position,
 apply each event to every projection still behind it, and commit the rows together with
-each projection's new position: exactly once, in batches (ADR 0005)."""
+each projection's new position: exactly once, in batches (ADR 0005). The hash chain
+advances in the same transaction, with its own tracked position (ADR 0007)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from domain.application import Begroting
 from domain.events import Event
-from projections import schema
+from projections import chain, schema
 from projections.projectors import PROJECTIONS, Projection
 
 BATCH_SIZE = 2000
@@ -49,8 +50,11 @@ class ProjectionRunner:
         return {p.name: tracked.get(p.name, 0) for p in self.projections}
 
     def position(self) -> int:
-        """The log position every projection has reached."""
-        return min(self.positions().values(), default=0)
+        """The log position every projection, and the hash chain, has reached."""
+        with self.engine.connect() as conn:
+            tracked = self._tracked(conn)
+        reached = [tracked.get(p.name, 0) for p in self.projections]
+        return min([*reached, tracked.get(chain.TRACKING_NAME, 0)])
 
     def catch_up(self) -> int:
         """Apply every event recorded since the tracked positions. Returns the position."""
@@ -103,15 +107,24 @@ class ProjectionRunner:
         with self.engine.begin() as conn:
             tracked = self._tracked(conn)
             positions = {p.name: tracked.get(p.name, 0) for p in self.projections}
-            start = min(positions.values()) + 1
+            chained = tracked.get(chain.TRACKING_NAME, 0)
+            start = min([*positions.values(), chained]) + 1
             notifications = self.app.recorder.select_notifications(
                 start=start, limit=self.batch_size
             )
             if not notifications:
                 return False
             rows: dict[Table, list[dict[str, Any]]] = defaultdict(list)
+            entries: list[chain.Entry] = []
+            published: list[tuple[str, int]] = []
             for notification in notifications:
                 domain_event = self.app.mapper.to_domain_event(notification)
+                if notification.id > chained:
+                    # The chain covers every stored event, as the mapper stored it.
+                    entries.append(chain.entry_for(notification, domain_event))
+                    report_id = chain.published_report(domain_event)
+                    if report_id is not None:
+                        published.append((report_id, notification.id))
                 if not isinstance(domain_event, Event):
                     continue
                 for projection in self.projections:
@@ -124,17 +137,18 @@ class ProjectionRunner:
             for table, table_rows in rows.items():
                 conn.execute(insert(table), table_rows)
             last = notifications[-1].id
-            for projection in self.projections:
-                if projection.name not in tracked:
-                    conn.execute(
-                        insert(schema.tracking).values(projection=projection.name, position=last)
-                    )
+            # After the projections' rows, so a newly chained report renders from them.
+            chain.advance(conn, entries)
+            chain.seal_reports(conn, published)
+            for name in [*(p.name for p in self.projections), chain.TRACKING_NAME]:
+                if name not in tracked:
+                    conn.execute(insert(schema.tracking).values(projection=name, position=last))
                 else:
                     # A projection already past this batch (the others were rebuilt) stays put.
                     conn.execute(
                         update(schema.tracking)
                         .where(
-                            schema.tracking.c.projection == projection.name,
+                            schema.tracking.c.projection == name,
                             schema.tracking.c.position < last,
                         )
                         .values(position=last)

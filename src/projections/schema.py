@@ -270,6 +270,27 @@ reports = Table(
     Column("recorded_at", UtcDateTime, nullable=False),
 )
 
+# -- Tamper evidence (ADR 0007): append-only, like the log; never truncated by a rebuild. --
+
+chain_links = Table(
+    "chain_links",
+    metadata,
+    Column("position", BigInteger, primary_key=True, autoincrement=False),
+    Column("originator_id", String(32), nullable=False),
+    Column("originator_version", Integer, nullable=False),
+    Column("digest", String(64), nullable=False),  # SHA-256 of the framed entry, hex
+    Column("link", String(64), nullable=False),  # SHA-256(previous link || digest), hex
+)
+
+report_seals = Table(
+    "report_seals",
+    metadata,
+    Column("report_id", String(64), primary_key=True),
+    Column("position", BigInteger, nullable=False),  # the Published event's position
+    Column("chain_head", String(64), nullable=False),  # the link at that position
+    Column("digest", String(64), nullable=False),  # SHA-256 of the rendered tables' JSON
+)
+
 # The as-of filters: per figure, rows by (subject, known_at); the log by either time axis.
 Index("ix_budget_mutations_line_known", budget_mutations.c.line_id, budget_mutations.c.known_at)
 Index("ix_budget_lines_year_fund", budget_lines.c.fiscal_year, budget_lines.c.fund)

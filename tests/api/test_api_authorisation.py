@@ -32,6 +32,7 @@ EVERYONE = frozenset(ROLES)
 FINANCE = frozenset({"finance"})
 GRIFFIE = frozenset({"griffie"})
 ADMIN = frozenset({"admin"})
+AUDITOR = frozenset({"auditor"})
 
 RAAD = "raad-matrix"  # a proposed raad decision every matrix test starts with
 COLLEGE = "college-matrix"  # and a proposed college decision
@@ -120,6 +121,7 @@ MATRIX = [
         "/api/v1/lineage/realisations?fiscal_year=2026",
     ),
     Endpoint("GET", "/api/v1/events", READERS),
+    Endpoint("GET", "/api/v1/audit/verify", AUDITOR),
     Endpoint("GET", "/api/v1/reports", READERS),
     Endpoint("GET", "/api/v1/reports/{report_id}", READERS, "/api/v1/reports/matrix-rapportage"),
     # -- the audit analyses (ADR 0008): reads too --
@@ -326,7 +328,7 @@ def test_the_matrix_has_an_entry_for_every_endpoint_the_service_routes() -> None
 
     assert routed(app) == in_matrix
     assert documented(app) == in_matrix
-    assert len(MATRIX) == len({endpoint.name for endpoint in MATRIX}) == 50
+    assert len(MATRIX) == len({endpoint.name for endpoint in MATRIX}) == 51
 
 
 # -- the matrix ------------------------------------------------------------------------

@@ -16,17 +16,20 @@ from http import HTTPStatus
 from itertools import permutations
 from pathlib import Path
 from typing import Any
+from unittest.mock import ANY
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import create_engine
 
 from api.app import create_app
 from api.auth import TokenStore
 from api.http import to_json
 from api.ledger import Ledger
 from api.settings import Settings
-from conftest import Clock, bearer, log_size
+from conftest import DEMO_HEAD, INTERVENTIEPLAN_HEAD, Clock, bearer, log_size
 from projections import queries
+from projections.chain import head_at
 from projections.reports import render_report
 
 LAST_POSITION = 141  # the demo history's last log position
@@ -1075,6 +1078,7 @@ def test_a_report_reads_with_its_own_basis_and_the_published_figures(
             "report": "voortgangsrapportage-2019-q4",
             "knowledge_cutoff": "2020-06-03T10:00:00+00:00",
             "log_position": 141,
+            "chain_head": DEMO_HEAD,
         },
         "tables": [
             figuur_1(
@@ -1106,7 +1110,7 @@ def test_a_report_as_of_an_earlier_report_shows_what_was_known_then(
     assert body == {
         "report": "voortgangsrapportage-2019-q4",
         "title": "Voortgangsrapportage Interventieplan 2019 Q4",
-        "basis": AS_OF_INTERVENTIEPLAN,
+        "basis": {**AS_OF_INTERVENTIEPLAN, "chain_head": INTERVENTIEPLAN_HEAD},
         "tables": [
             figuur_1(
                 [
@@ -1150,6 +1154,9 @@ def test_a_report_over_http_is_exactly_what_the_cli_prints_and_the_projection_re
 ) -> None:
     db = f"sqlite:///{tmp_path}/cli.db"
     cli("demo", "--db", db, cwd=tmp_path)
+    # The CLI's own database recorded the demo at its own moment, and the chain covers the
+    # recorded times: its chain heads are its own, read from its links (ADR 0007).
+    cli_engine = create_engine(db)
     cases = [
         ("interventieplan-fase-4", None),
         ("voortgangsrapportage-2019-q4", "2019-06-01"),
@@ -1165,9 +1172,13 @@ def test_a_report_over_http_is_exactly_what_the_cli_prints_and_the_projection_re
         served = read(demo_api, f"/api/v1/reports/{report_id}", **params)
         with demo_ledger.engine.connect() as conn:
             rendered = as_json(render_report(conn, report_id, as_of, LAST_POSITION))
+        with cli_engine.connect() as conn:
+            assert printed["basis"]["chain_head"] == head_at(conn, printed["basis"]["log_position"])
 
-        assert served == printed == rendered, (report_id, as_of)
-    assert printed["basis"] == NOW
+        assert served == rendered, (report_id, as_of)
+        assert printed == {**served, "basis": {**served["basis"], "chain_head": ANY}}
+    cli_engine.dispose()
+    assert served["basis"] == {**NOW, "chain_head": DEMO_HEAD}
 
 
 # -- the basis: as_of, as_recorded_at, min_position -------------------------------------
@@ -1324,6 +1335,7 @@ def test_a_report_as_recorded_before_anything_was_recorded_has_only_empty_cells(
         **AS_OF_INTERVENTIEPLAN,
         "log_position": 0,
         "as_recorded_at": "2026-11-23T08:00:00+00:00",
+        "chain_head": None,
     }
     assert [table["id"] for table in report["tables"]] == ["tabel-6.1", "tabel-7.2"]
     assert {

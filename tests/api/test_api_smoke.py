@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from conftest import bearer
+from conftest import INTERVENTIEPLAN_HEAD, bearer
 
 
 def test_health_needs_no_token_and_names_both_positions(demo_api: TestClient) -> None:
@@ -23,4 +23,5 @@ def test_a_report_reads_as_the_cli_prints_it(demo_api: TestClient) -> None:
         "report": "interventieplan-fase-4",
         "knowledge_cutoff": "2019-05-08T10:00:00+00:00",
         "log_position": 140,
+        "chain_head": INTERVENTIEPLAN_HEAD,
     }

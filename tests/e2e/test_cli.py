@@ -14,7 +14,7 @@ import pytest
 
 from api.demo import nijmegen
 from api.ledger import open_ledger
-from conftest import Clock
+from conftest import DEMO_HEAD, INTERVENTIEPLAN_HEAD, Clock
 
 pytestmark = pytest.mark.e2e
 
@@ -98,6 +98,7 @@ def test_a_report_prints_as_json_with_its_basis_and_tables(tmp_path: Path, demo_
         "report": "interventieplan-fase-4",
         "knowledge_cutoff": "2019-05-08T10:00:00+00:00",
         "log_position": 140,
+        "chain_head": INTERVENTIEPLAN_HEAD,
     }
     assert [table["id"] for table in report["tables"]] == ["tabel-6.1", "tabel-7.2"]
     for table in report["tables"]:
@@ -143,6 +144,7 @@ def test_a_report_as_of_now_shows_what_is_known_today(tmp_path: Path, demo_db: s
         "report": None,
         "knowledge_cutoff": None,
         "log_position": LAST_POSITION,
+        "chain_head": DEMO_HEAD,
     }
     (figuur,) = report["tables"]
     assert figuur["id"] == "figuur-1"
@@ -164,7 +166,8 @@ def test_a_report_prints_as_a_table_by_default(tmp_path: Path, demo_db: str) -> 
     assert lines[0] == "Interventieplan fase 4 – Opgave Sociale Stad (interventieplan-fase-4)"
     assert lines[1] == (
         "basis: report:interventieplan-fase-4 "
-        "(knowledge cutoff 2019-05-08T10:00:00+00:00, log position 140)"
+        "(knowledge cutoff 2019-05-08T10:00:00+00:00, log position 140, "
+        f"chain head {INTERVENTIEPLAN_HEAD})"
     )
     total = next(line for line in lines if line.startswith("Totaal beroep"))
     assert total.split()[-3:] == ["1224", "636", "140"]

@@ -461,6 +461,20 @@ def test_the_griffie_decides_finance_transfers_and_publishes_and_the_report_read
             assert response.status_code == 200, response.text
             return response.json()
 
+        # The served process records at its own clock, so its chain head is its own; the
+        # auditor's verification recomputes it from the log (ADR 0007).
+        report(min_position=147)
+        verified = http.get("/api/v1/audit/verify", headers=AUDITOR).json()
+        head = verified["head"]
+        assert verified == {
+            "status": "ok",
+            "head": head,
+            "position": 147,
+            "count": 147,
+            "reports": 3,
+            "unchained": 0,
+        }
+
         # As published: the transfer is in, the realisation known after the cutoff is not.
         # A total counts every line of the fund in 2020, not only the rows shown (ADR 0003);
         # the transfer moves money inside the fund, so the budget total stays 892.
@@ -470,6 +484,7 @@ def test_the_griffie_decides_finance_transfers_and_publishes_and_the_report_read
                 "report": REPORT,
                 "knowledge_cutoff": "2020-03-31T21:59:59+00:00",
                 "log_position": 147,
+                "chain_head": head,
             },
             stelselwijziging=("50", None),
             datagestuurd=("145", None),
@@ -482,6 +497,7 @@ def test_the_griffie_decides_finance_transfers_and_publishes_and_the_report_read
                 "report": None,
                 "knowledge_cutoff": "2020-03-12T07:59:59+00:00",
                 "log_position": 147,
+                "chain_head": head,
             },
             stelselwijziging=("70", None),
             datagestuurd=("125", None),
@@ -494,7 +510,13 @@ def test_the_griffie_decides_finance_transfers_and_publishes_and_the_report_read
         }
         # Everything known now: the realisation too, 30,400 published as 30.
         assert report(as_of="now") == rendered(
-            {"as_of": "now", "report": None, "knowledge_cutoff": None, "log_position": 147},
+            {
+                "as_of": "now",
+                "report": None,
+                "knowledge_cutoff": None,
+                "log_position": 147,
+                "chain_head": head,
+            },
             stelselwijziging=("50", None),
             datagestuurd=("145", "30"),
             total=("892", "30"),

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from api.demo.nijmegen import ACTOR, FUND, IMPORT_ID, WWZ, day, fund_line
 from api.ledger import Ledger
-from conftest import Clock
+from conftest import DEMO_HEAD, Clock
 from domain.application import Context
 from domain.events import Body, DecisionKind
 from domain.money import Money
@@ -173,6 +173,7 @@ def test_tabel_7_2_as_known_the_day_before_the_raad_decided_is_empty(demo_ledger
         "report": None,
         "knowledge_cutoff": "2019-05-07T23:59:59.999999+02:00",
         "log_position": demo_ledger.runner.position(),
+        "chain_head": DEMO_HEAD,
     }
     tabel = figures(report, "tabel-7.2")
     assert len(tabel) == 11

@@ -12,6 +12,7 @@ import pytest
 
 from api.demo import nijmegen
 from api.ledger import Ledger
+from conftest import DEMO_HEAD, INTERVENTIEPLAN_HEAD
 from projections import queries
 from projections.reports import render_report
 
@@ -152,6 +153,7 @@ def test_the_interventieplan_reproduces_tabel_6_1_and_tabel_7_2_as_published(
             "report": "interventieplan-fase-4",
             "knowledge_cutoff": "2019-05-08T10:00:00+00:00",
             "log_position": 140,
+            "chain_head": INTERVENTIEPLAN_HEAD,
         },
         "tables": [TABEL_6_1, TABEL_7_2],
     }
@@ -168,6 +170,7 @@ def test_the_voortgangsrapportage_reproduces_figuur_1_as_published(demo_ledger: 
             "report": "voortgangsrapportage-2019-q4",
             "knowledge_cutoff": "2020-06-03T10:00:00+00:00",
             "log_position": 141,
+            "chain_head": DEMO_HEAD,
         },
         "tables": [FIGUUR_1],
     }

@@ -202,6 +202,8 @@ def tracked(engine: Engine) -> dict[str, int]:
 
 
 PROJECTION_NAMES = [p.name for p in projectors.PROJECTIONS]
+# The hash chain tracks its position beside the projections, in the same table (ADR 0007).
+TRACKED_NAMES = [*PROJECTION_NAMES, "chain"]
 
 
 # -- catch-up ---------------------------------------------------------------------------
@@ -219,10 +221,12 @@ def test_catching_up_again_without_new_events_returns_the_same_position_and_chan
     assert snapshot(demo_ledger.engine) == first_state
 
 
-def test_every_projection_tracks_the_last_position_of_the_log(demo_ledger: Ledger) -> None:
+def test_every_projection_and_the_chain_track_the_last_position_of_the_log(
+    demo_ledger: Ledger,
+) -> None:
     last = demo_ledger.app.recorder.max_notification_id()
 
-    assert tracked(demo_ledger.engine) == dict.fromkeys(PROJECTION_NAMES, last)
+    assert tracked(demo_ledger.engine) == dict.fromkeys(TRACKED_NAMES, last)
     assert demo_ledger.runner.positions() == dict.fromkeys(PROJECTION_NAMES, last)
 
 
@@ -271,7 +275,7 @@ def test_a_rebuild_equals_state_kept_in_small_batches_over_several_catch_ups(
 
     assert reached[0] < reached[1] < reached[2] == last
     assert [name for name, rows in incremental.items() if not rows] == []
-    assert tracked(ledger.engine) == dict.fromkeys(PROJECTION_NAMES, last)
+    assert tracked(ledger.engine) == dict.fromkeys(TRACKED_NAMES, last)
 
     assert ledger.runner.rebuild() == last
     assert snapshot(ledger.engine) == incremental

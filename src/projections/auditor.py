@@ -1,0 +1,80 @@
+"""The auditor's kit: the log with its links, the reports' manifests and a verifier that
+needs nothing but Python's standard library (ADR 0007)."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from domain.application import Begroting
+from projections import chain, reports, schema, standalone_verify
+
+
+def event_records(app: Begroting, conn: Connection) -> list[dict[str, Any]]:
+    """Every stored event in log order, as the chain frames it, with its stored link."""
+    stored = {link.position: link for link in chain.stored_links(conn)}
+    records = []
+    for entry in chain.log_entries(app):
+        link = stored.get(entry.position)
+        records.append(
+            {
+                "position": entry.position,
+                "originator_id": entry.originator_id,
+                "originator_version": entry.originator_version,
+                "topic": entry.topic,
+                "known_at": entry.known_at,
+                "recorded_at": entry.recorded_at,
+                "period": {
+                    "first_year": int(entry.period_first) if entry.period_first else None,
+                    "last_year": int(entry.period_last) if entry.period_last else None,
+                    "quarter": int(entry.quarter) if entry.quarter else None,
+                },
+                "actor": entry.actor,
+                "state_base64": base64.b64encode(entry.state).decode("ascii"),
+                "digest": None if link is None else link.digest,
+                "link": None if link is None else link.link,
+            }
+        )
+    return records
+
+
+def report_manifests(conn: Connection, reached: int) -> list[dict[str, Any]]:
+    seals = conn.execute(select(schema.report_seals).order_by(schema.report_seals.c.position))
+    manifests = []
+    for seal in seals:
+        rendered = reports.render_report(conn, seal.report_id, None, reached)
+        manifests.append(
+            {
+                "report": seal.report_id,
+                "title": rendered["title"],
+                "basis": rendered["basis"],
+                "chain_head": seal.chain_head,
+                "digest": seal.digest,
+            }
+        )
+    return manifests
+
+
+def export(app: Begroting, conn: Connection, reached: int, directory: Path) -> dict[str, Any]:
+    """Write events.jsonl, reports.json and verify.py into `directory` (made if missing)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    records = event_records(app, conn)
+    manifests = report_manifests(conn, reached)
+    with (directory / "events.jsonl").open("w", encoding="utf-8") as out:
+        for record in records:
+            out.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
+    (directory / "reports.json").write_text(
+        json.dumps(manifests, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+    source = Path(standalone_verify.__file__).read_text(encoding="utf-8")
+    (directory / "verify.py").write_text(source, encoding="utf-8")
+    return {
+        "directory": str(directory),
+        "events": len(records),
+        "reports": len(manifests),
+        "head": records[-1]["link"] if records else chain.GENESIS.hex(),
+    }

@@ -1,0 +1,471 @@
+"""Tamper evidence: a SHA-256 hash chain over the global event sequence (ADR 0007).
+
+Each stored event gets an entry digest over its framed fields (position, identity, topic,
+the three times, actor and the stored state bytes exactly as the mapper stored them) and a
+link, SHA-256(previous link || entry digest), starting from 32 zero bytes. The runner
+advances the chain in the same transaction as the projections and its tracking position;
+the links and the report seals are append-only, like the log. `verify` recomputes the chain
+from the log and names the first position that fails and how.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import struct
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import Notification
+from sqlalchemy import Connection, Engine, create_engine, insert, select
+from sqlalchemy.pool import StaticPool
+
+from domain.application import Begroting
+from domain.events import Event
+from domain.report import Report
+from projections import schema
+
+FORMAT = b"begroting-chain-v1"
+GENESIS = bytes(32)
+TRACKING_NAME = "chain"  # the chain's row in projection_tracking
+READ_BATCH = 2000
+
+
+# -- the format ------------------------------------------------------------------------
+
+
+def utc_text(moment: datetime) -> str:
+    """A moment as the chain frames it: UTC, microseconds, a Z (2019-05-08T10:00:00.000000Z)."""
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+
+
+def originator_hex(value: UUID | str) -> str:
+    return value.hex if isinstance(value, UUID) else str(value)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One stored event as the chain sees it. The decoded fields are empty strings when the
+    stored state cannot be decoded (which only tampering produces)."""
+
+    position: int
+    originator_id: str
+    originator_version: int
+    topic: str
+    known_at: str
+    recorded_at: str
+    period_first: str
+    period_last: str
+    quarter: str
+    actor: str
+    state: bytes
+
+    def frames(self) -> bytes:
+        fields = [
+            FORMAT,
+            str(self.position).encode(),
+            self.originator_id.encode(),
+            str(self.originator_version).encode(),
+            self.topic.encode(),
+            self.known_at.encode(),
+            self.recorded_at.encode(),
+            self.period_first.encode(),
+            self.period_last.encode(),
+            self.quarter.encode(),
+            self.actor.encode(),
+            self.state,
+        ]
+        return b"".join(struct.pack(">I", len(field)) + field for field in fields)
+
+    def digest(self) -> bytes:
+        return hashlib.sha256(self.frames()).digest()
+
+    @property
+    def identity(self) -> tuple[str, int]:
+        return self.originator_id, self.originator_version
+
+
+def link(previous: bytes, digest: bytes) -> bytes:
+    return hashlib.sha256(previous + digest).digest()
+
+
+def entry_for(notification: Notification, event: object | None) -> Entry:
+    """The chain's view of a notification; `event` is its decoded domain event, if any."""
+    known_at = recorded_at = first = last = quarter = actor = ""
+    if isinstance(event, Event):
+        meta = event.meta
+        known_at, recorded_at = utc_text(meta.known_at), utc_text(event.timestamp)
+        first, last = str(meta.period.first_year), str(meta.period.last_year)
+        quarter = "" if meta.period.quarter is None else str(meta.period.quarter)
+        actor = meta.actor
+    return Entry(
+        position=notification.id,
+        originator_id=originator_hex(notification.originator_id),
+        originator_version=notification.originator_version,
+        topic=notification.topic,
+        known_at=known_at,
+        recorded_at=recorded_at,
+        period_first=first,
+        period_last=last,
+        quarter=quarter,
+        actor=actor,
+        state=notification.state,
+    )
+
+
+def decoded_entry(app: Begroting, notification: Notification) -> Entry:
+    """Decode with the application's mapper; an undecodable state still gets an entry."""
+    try:
+        event: object | None = app.mapper.to_domain_event(notification)
+    except Exception:  # a tampered state: its digest differs, which `verify` reports
+        event = None
+    return entry_for(notification, event)
+
+
+# -- advancing the chain (called by the runner inside its batch transaction) ------------
+
+
+def last_link(conn: Connection) -> bytes:
+    row = conn.execute(
+        select(schema.chain_links.c.link).order_by(schema.chain_links.c.position.desc()).limit(1)
+    ).first()
+    return GENESIS if row is None else bytes.fromhex(row.link)
+
+
+def advance(conn: Connection, entries: Sequence[Entry]) -> bytes:
+    """Append one link per entry after the chain's last link; returns the new head."""
+    previous = last_link(conn)
+    rows = []
+    for entry in entries:
+        digest = entry.digest()
+        previous = link(previous, digest)
+        rows.append(
+            {
+                "position": entry.position,
+                "originator_id": entry.originator_id,
+                "originator_version": entry.originator_version,
+                "digest": digest.hex(),
+                "link": previous.hex(),
+            }
+        )
+    if rows:
+        conn.execute(insert(schema.chain_links), rows)
+    return previous
+
+
+def head_at(conn: Connection, position: int) -> str | None:
+    """The link of the last chained event at or before `position` (None before any)."""
+    row = conn.execute(
+        select(schema.chain_links.c.link)
+        .where(schema.chain_links.c.position <= position)
+        .order_by(schema.chain_links.c.position.desc())
+        .limit(1)
+    ).first()
+    return None if row is None else str(row.link)
+
+
+def tables_digest(tables: Any) -> str:
+    """SHA-256 of the canonical JSON of a report's rendered tables (ADR 0007)."""
+    canonical = json.dumps(tables, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def seal_reports(conn: Connection, published: Iterable[tuple[str, int]]) -> None:
+    """Seal each newly chained report: its chain head and the digest of its figures as
+    rendered at its own basis. A report sealed before (a rebuild) keeps its first seal."""
+    from projections.reports import render_report  # reports -> queries; no cycle at import
+
+    for report_id, position in published:
+        exists = conn.execute(
+            select(schema.report_seals.c.report_id).where(
+                schema.report_seals.c.report_id == report_id
+            )
+        ).first()
+        if exists is not None:
+            continue
+        rendered = render_report(conn, report_id, None, position)
+        conn.execute(
+            insert(schema.report_seals).values(
+                report_id=report_id,
+                position=position,
+                chain_head=head_at(conn, position),
+                digest=tables_digest(rendered["tables"]),
+            )
+        )
+
+
+def published_report(event: object) -> str | None:
+    return event.report_id if isinstance(event, Report.Published) else None
+
+
+# -- verifying -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoredLink:
+    position: int
+    originator_id: str
+    originator_version: int
+    digest: str
+    link: str
+
+    @property
+    def identity(self) -> tuple[str, int]:
+        return self.originator_id, self.originator_version
+
+
+@dataclass(frozen=True)
+class Verdict:
+    ok: bool
+    kind: str  # ok, changed, missing, reordered, inserted
+    position: int | None  # the first position that fails; for ok the head's position
+    detail: str
+    head: str | None
+    count: int  # links checked
+    reports: int  # report heads checked
+    unchained: int = 0  # events in the log after the chain's head (the runner chains them)
+
+    def to_json(self) -> dict[str, Any]:
+        if self.ok:
+            return {
+                "status": "ok",
+                "head": self.head,
+                "position": self.position,
+                "count": self.count,
+                "reports": self.reports,
+                "unchained": self.unchained,
+            }
+        return {
+            "status": "tampered",
+            "kind": self.kind,
+            "position": self.position,
+            "detail": self.detail,
+        }
+
+
+def log_entries(app: Begroting) -> Iterator[Entry]:
+    """Every stored event from the start of the log, in position order."""
+    start = 1
+    while True:
+        batch = app.recorder.select_notifications(start=start, limit=READ_BATCH)
+        if not batch:
+            return
+        for notification in batch:
+            yield decoded_entry(app, notification)
+        start = batch[-1].id + 1
+
+
+def stored_links(conn: Connection) -> list[StoredLink]:
+    rows = conn.execute(select(schema.chain_links).order_by(schema.chain_links.c.position))
+    return [
+        StoredLink(
+            int(row.position),
+            row.originator_id,
+            int(row.originator_version),
+            row.digest,
+            row.link,
+        )
+        for row in rows
+    ]
+
+
+def recompute(entries: Iterable[Entry]) -> list[tuple[int, str, str]]:
+    """(position, digest, link) for each entry from the genesis: the chain from zero."""
+    previous, links = GENESIS, []
+    for entry in entries:
+        digest = entry.digest()
+        previous = link(previous, digest)
+        links.append((entry.position, digest.hex(), previous.hex()))
+    return links
+
+
+def _failure(kind: str, position: int, detail: str) -> Verdict:
+    return Verdict(False, kind, position, detail, None, 0, 0)
+
+
+@dataclass(frozen=True)
+class Found:
+    """What verification keeps of each stored event: not its state, only its digest."""
+
+    position: int
+    identity: tuple[str, int]
+    digest: str
+
+
+def _compare_log(entries: list[Found], stored: list[StoredLink]) -> Verdict | None:
+    """The first position where the log and the stored links disagree, and how."""
+    by_identity = {s.identity: s.position for s in stored}
+    at_stored = {s.position: s for s in stored}
+    actual = {e.position: e for e in entries}
+    chained_to = stored[-1].position if stored else 0
+    for position in sorted(set(at_stored) | {p for p in actual if p <= chained_to}):
+        expected, found = at_stored.get(position), actual.get(position)
+        if found is None:
+            assert expected is not None
+            moved = next((e.position for e in entries if e.identity == expected.identity), None)
+            if moved is not None:
+                return _failure(
+                    "reordered",
+                    position,
+                    f"the event chained at position {position} now stands at {moved}",
+                )
+            return _failure(
+                "missing", position, f"the event chained at position {position} is gone"
+            )
+        if expected is None:
+            elsewhere = by_identity.get(found.identity)
+            if elsewhere is not None:
+                return _failure(
+                    "reordered",
+                    position,
+                    f"position {position} holds the event chained at position {elsewhere}",
+                )
+            return _failure(
+                "inserted", position, f"position {position} holds an event that was never chained"
+            )
+        if found.digest == expected.digest:
+            continue
+        if found.identity == expected.identity:
+            return _failure(
+                "changed",
+                position,
+                f"the event at position {position} differs from the one chained there",
+            )
+        elsewhere = by_identity.get(found.identity)
+        if elsewhere is not None:
+            return _failure(
+                "reordered",
+                position,
+                f"position {position} holds the event chained at position {elsewhere}",
+            )
+        return _failure(
+            "inserted", position, f"position {position} holds an event that was never chained"
+        )
+    return None
+
+
+def _check_links(stored: list[StoredLink]) -> Verdict | None:
+    """The stored links must themselves chain: each follows from the one before."""
+    previous = GENESIS
+    for entry in stored:
+        expected = link(previous, bytes.fromhex(entry.digest))
+        if expected.hex() != entry.link:
+            return _failure(
+                "changed",
+                entry.position,
+                f"the stored link at position {entry.position} does not follow from the one "
+                "before it",
+            )
+        previous = expected
+    return None
+
+
+def verify(app: Begroting, conn: Connection) -> Verdict:
+    """Recompute the chain from the log; check it against the stored links and every
+    report's sealed head. The first failing position wins; ok names the head."""
+    entries: list[Found] = []
+    recomputed: dict[int, str] = {}
+    previous = GENESIS
+    for entry in log_entries(app):
+        digest = entry.digest()
+        previous = link(previous, digest)
+        entries.append(Found(entry.position, entry.identity, digest.hex()))
+        recomputed[entry.position] = previous.hex()
+    stored = stored_links(conn)
+    failures = [v for v in (_compare_log(entries, stored), _check_links(stored)) if v]
+    seals = conn.execute(select(schema.report_seals).order_by(schema.report_seals.c.position))
+    checked = 0
+    for seal in seals:
+        checked += 1
+        if recomputed.get(int(seal.position)) != seal.chain_head:
+            failures.append(
+                _failure(
+                    "changed",
+                    int(seal.position),
+                    f"report {seal.report_id!r} was published with chain head "
+                    f"{seal.chain_head}, which the log does not give at position "
+                    f"{seal.position}",
+                )
+            )
+    if failures:
+        return min(failures, key=lambda v: v.position or 0)
+    head = stored[-1] if stored else None
+    chained_to = head.position if head else 0
+    return Verdict(
+        True,
+        "ok",
+        chained_to,
+        "the log verifies",
+        head.link if head else GENESIS.hex(),
+        len(stored),
+        checked,
+        sum(1 for entry in entries if entry.position > chained_to),
+    )
+
+
+# -- a report re-derived from the log alone --------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportCheck:
+    report_id: str
+    ok: bool
+    sealed_digest: str
+    derived_digest: str | None  # None: the log no longer publishes the report
+    position: int
+    chain_head: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "report": self.report_id,
+            "status": "ok" if self.ok else "differs",
+            "position": self.position,
+            "chain_head": self.chain_head,
+            "sealed_digest": self.sealed_digest,
+            "derived_digest": self.derived_digest,
+        }
+
+
+def scratch_engine() -> Engine:
+    """An empty in-memory read model, for re-deriving figures without trusting ours."""
+    engine = create_engine(
+        "sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False}
+    )
+    schema.metadata.create_all(engine)
+    return engine
+
+
+def verify_report(app: Begroting, conn: Connection, report_id: str) -> ReportCheck:
+    """Project the log afresh into a scratch read model, render the report at its own
+    basis there and compare the digest with the seal stored at its first projection."""
+    from projections.queries import UnknownReportError
+    from projections.runner import ProjectionRunner
+
+    seal = conn.execute(
+        select(schema.report_seals).where(schema.report_seals.c.report_id == report_id)
+    ).first()
+    if seal is None:
+        raise UnknownReportError(f"unknown report {report_id!r}")
+    engine = scratch_engine()
+    try:
+        ProjectionRunner(app, engine).catch_up()
+        with engine.connect() as scratch:
+            derived = scratch.execute(
+                select(schema.report_seals).where(schema.report_seals.c.report_id == report_id)
+            ).first()
+    finally:
+        engine.dispose()
+    derived_digest = None if derived is None else str(derived.digest)
+    return ReportCheck(
+        report_id=report_id,
+        ok=derived is not None
+        and derived.digest == seal.digest
+        and derived.chain_head == seal.chain_head,
+        sealed_digest=seal.digest,
+        derived_digest=derived_digest,
+        position=int(seal.position),
+        chain_head=seal.chain_head,
+    )
