@@ -286,6 +286,12 @@ class CloseFiscalYear(Provenance):
     decision: Reference
 
 
+class ReopenFiscalYear(Provenance):
+    """The adopted raad decision (a jaarrekening or a begrotingswijziging) that reopens it."""
+
+    decision: Reference
+
+
 class ColumnIn(Input):
     key: Annotated[str, Field(min_length=1, max_length=64)]
     measure: Measure

@@ -27,6 +27,7 @@ from domain.errors import (
     InvalidInputError,
     InvalidTimeError,
     NotFoundError,
+    OpenFiscalYearError,
     StaleVersionError,
     TransferError,
     UnauthorisedMutationError,
@@ -634,6 +635,19 @@ class Begroting(Application[UUID]):
         year.close(authority=authority, meta=meta, recorded_at=now)
         return self._save(ctx, {"fiscal_year": year.id}, year)
 
+    def reopen_fiscal_year(self, ctx: Context, *, fiscal_year: int, decision: str) -> Recorded:
+        """Audited reopening: an adopted raad decision (a revised jaarrekening or a
+        begrotingswijziging) opens a closed year again; `FiscalYear.Reopened` names it."""
+        now, meta, authority = self._authorised(
+            ctx, decision, MutationKind.REOPEN_YEAR, None, Period.year(fiscal_year)
+        )
+        year_id = FiscalYear.id_for(fiscal_year)
+        if year_id not in self.repository:
+            raise OpenFiscalYearError(fiscal_year)
+        year = self._get(FiscalYear, year_id, f"fiscal year {fiscal_year}", "fiscal_year")
+        year.reopen(authority=authority, meta=meta, recorded_at=now)
+        return self._save(ctx, {"fiscal_year": year.id}, year)
+
     def publish_report(
         self,
         ctx: Context,
@@ -742,7 +756,9 @@ class Begroting(Application[UUID]):
             authority = authorise(
                 decision, mandate, kind=kind, fund=fund, fiscal_year=year, known_at=meta.known_at
             )
-        self._check_open(years if kind is not MutationKind.CLOSE_YEAR else [])
+        # Closing and reopening act on the year's lock itself, not on its figures.
+        locking = kind in (MutationKind.CLOSE_YEAR, MutationKind.REOPEN_YEAR)
+        self._check_open([] if locking else years)
         return now, meta, authority
 
     def _check_open(self, years: Iterable[int]) -> None:

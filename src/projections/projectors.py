@@ -370,13 +370,14 @@ class Reserves(Projection):
 
 class FiscalYears(Projection):
     def rows(self, event: Event, position: int, state: bytes) -> Iterator[Row]:
-        if isinstance(event, FiscalYear.Closed):
+        status = {FiscalYear.Closed: "closed", FiscalYear.Reopened: "reopened"}.get(type(event))
+        if status is not None and isinstance(event, FiscalYear.Closed | FiscalYear.Reopened):
             yield (
                 schema.fiscal_year_events,
                 {
                     "position": position,
                     "fiscal_year": event.meta.period.first_year,
-                    "status": "closed",
+                    "status": status,
                     "decision_reference": event.authority.reference,
                     **_when(event),
                 },

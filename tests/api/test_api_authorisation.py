@@ -279,6 +279,13 @@ MATRIX = [
         "/api/v1/fiscal-years/2026/close",
         body={"decision": RAAD},
     ),
+    Endpoint(
+        "POST",
+        "/api/v1/fiscal-years/{fiscal_year}/reopen",
+        FINANCE,
+        "/api/v1/fiscal-years/2026/reopen",
+        body={"decision": RAAD},
+    ),
     Endpoint("POST", "/api/v1/reports", FINANCE, body=REPORT),
 ]
 
@@ -311,7 +318,7 @@ def test_the_matrix_has_an_entry_for_every_endpoint_the_service_routes() -> None
 
     assert routed(app) == in_matrix
     assert documented(app) == in_matrix
-    assert len(MATRIX) == len({endpoint.name for endpoint in MATRIX}) == 46
+    assert len(MATRIX) == len({endpoint.name for endpoint in MATRIX}) == 47
 
 
 # -- the matrix ------------------------------------------------------------------------

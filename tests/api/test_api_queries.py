@@ -703,7 +703,17 @@ def test_a_closed_fiscal_year_is_listed_from_when_its_closing_was_known(
                 "status": "closed",
                 "decision": jaarrekening,
                 "known_at": "2019-07-10T10:00:00+00:00",
+                "recorded_at": RECORDED,
                 "position": 145,
+                "trail": [
+                    {
+                        "status": "closed",
+                        "decision": jaarrekening,
+                        "known_at": "2019-07-10T10:00:00+00:00",
+                        "recorded_at": RECORDED,
+                        "position": 145,
+                    }
+                ],
             }
         ],
     }

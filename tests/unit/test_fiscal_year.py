@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 import pytest
 
 from domain.application import Begroting, Context
 from domain.decision import Decision, MandateScope
-from domain.errors import ClosedFiscalYearError, InvalidInputError, UnauthorisedMutationError
+from domain.errors import (
+    ClosedFiscalYearError,
+    InvalidInputError,
+    InvalidTimeError,
+    OpenFiscalYearError,
+    UnauthorisedMutationError,
+)
 from domain.events import Body, DecisionKind, MutationKind
 from domain.fiscal_year import FiscalYear
 from domain.realisation import RealisationStatus
@@ -16,6 +23,7 @@ from domain.taakstelling import TaakstellingKind
 from domain.values import LineKey, Meta, Period, YearAmounts
 
 from .support import (
+    ADOPTED_AT,
     CLOCK_NOW,
     FINANCE,
     SOURCE,
@@ -369,3 +377,212 @@ def test_a_risk_for_a_closed_year_is_refused(closed: Begroting) -> None:
 
     assert caught.value.message == CLOSED_MESSAGE
     assert position(closed) == before
+
+
+# -- reopening (ADR 0010) --------------------------------------------------------------
+
+REOPENING = "2023-BW-herstel"
+REVISED_JAARREKENING = "2023-JR-herzien"
+NOT_CLOSED_MESSAGE = "fiscal year 2023 is not closed; there is nothing to reopen"
+REOPEN_KINDS_MESSAGE = (
+    "a fiscal year is reopened by a decision of the raad: a jaarrekening or a begrotingswijziging"
+)
+
+
+def reopen(app: Begroting, decision: str = REOPENING, known_at: datetime | None = None) -> None:
+    app.reopen_fiscal_year(
+        Context(actor=FINANCE, known_at=known_at), fiscal_year=2023, decision=decision
+    )
+
+
+@pytest.fixture
+def reopenable(closed: Begroting) -> Begroting:
+    """Given: 2023 closed, and a begrotingswijziging and a revised jaarrekening for 2023
+    adopted by the raad."""
+    given_decision(
+        closed, REOPENING, kind=DecisionKind.BEGROTINGSWIJZIGING, period=Period.year(2023)
+    )
+    given_decision(
+        closed, REVISED_JAARREKENING, kind=DecisionKind.JAARREKENING, period=Period.year(2023)
+    )
+    return closed
+
+
+def test_an_adopted_begrotingswijziging_of_the_raad_reopens_a_closed_year(
+    reopenable: Begroting,
+) -> None:
+    before = position(reopenable)
+
+    reopen(reopenable)
+
+    assert events_since(reopenable, before) == [
+        FiscalYear.Reopened(
+            originator_id=YEAR_ID,
+            originator_version=3,
+            timestamp=CLOCK_NOW,
+            meta=finance_meta(REOPENING, Period.year(2023)),
+            authority=authority_of(REOPENING, kind=DecisionKind.BEGROTINGSWIJZIGING),
+        )
+    ]
+    assert reopenable.repository.get(YEAR_ID).closed is False
+
+
+def test_a_revised_jaarrekening_of_the_raad_reopens_a_closed_year(reopenable: Begroting) -> None:
+    before = position(reopenable)
+
+    reopen(reopenable, REVISED_JAARREKENING)
+
+    assert events_since(reopenable, before) == [
+        FiscalYear.Reopened(
+            originator_id=YEAR_ID,
+            originator_version=3,
+            timestamp=CLOCK_NOW,
+            meta=finance_meta(REVISED_JAARREKENING, Period.year(2023)),
+            authority=authority_of(REVISED_JAARREKENING, kind=DecisionKind.JAARREKENING),
+        )
+    ]
+
+
+@pytest.mark.parametrize("command", COMMANDS_ON_2023)
+def test_a_reopened_year_accepts_the_change_the_locked_year_refused(
+    reopenable: Begroting, command: Callable[[Begroting], object]
+) -> None:
+    with pytest.raises(ClosedFiscalYearError):
+        command(reopenable)
+    reopen(reopenable)
+    before = position(reopenable)
+
+    command(reopenable)
+
+    assert position(reopenable) > before
+
+
+def test_a_reopened_year_is_closed_again_by_a_jaarrekening_and_then_refuses_changes(
+    reopenable: Begroting,
+) -> None:
+    reopen(reopenable)
+    before = position(reopenable)
+
+    close(reopenable, REVISED_JAARREKENING)
+
+    assert events_since(reopenable, before) == [
+        FiscalYear.Closed(
+            originator_id=YEAR_ID,
+            originator_version=4,
+            timestamp=CLOCK_NOW,
+            meta=finance_meta(REVISED_JAARREKENING, Period.year(2023)),
+            authority=authority_of(REVISED_JAARREKENING, kind=DecisionKind.JAARREKENING),
+        )
+    ]
+    with pytest.raises(ClosedFiscalYearError):
+        reopenable.amend_budget(ctx(), key=A_2023, delta=money("1.00"), decision=SLOTWIJZIGING)
+
+
+def test_reopening_a_year_that_was_never_closed_is_refused(year_2023: Begroting) -> None:
+    given_decision(year_2023, REOPENING, period=Period.year(2023))
+    before = position(year_2023)
+
+    with pytest.raises(OpenFiscalYearError) as caught:
+        reopen(year_2023)
+
+    assert (caught.value.code, caught.value.field) == ("fiscal-year-open", "fiscal_year")
+    assert caught.value.message == NOT_CLOSED_MESSAGE
+    assert caught.value.data == {"fiscal_year": 2023}
+    assert position(year_2023) == before
+
+
+def test_reopening_a_reopened_year_again_is_refused(reopenable: Begroting) -> None:
+    reopen(reopenable)
+    before = position(reopenable)
+
+    with pytest.raises(OpenFiscalYearError) as caught:
+        reopen(reopenable, REVISED_JAARREKENING)
+
+    assert caught.value.message == NOT_CLOSED_MESSAGE
+    assert position(reopenable) == before
+
+
+def test_the_jaarrekening_that_closed_the_year_cannot_reopen_it(reopenable: Begroting) -> None:
+    before = position(reopenable)
+
+    with pytest.raises(InvalidInputError) as caught:
+        reopen(reopenable, JAARREKENING)
+
+    assert caught.value.field == "decision"
+    assert caught.value.message == "the decision that closed the year cannot reopen it"
+    assert position(reopenable) == before
+
+
+def test_reopening_with_a_raad_decision_of_another_kind_is_refused(reopenable: Begroting) -> None:
+    before = position(reopenable)
+
+    with pytest.raises(InvalidInputError) as caught:
+        reopen(reopenable, SLOTWIJZIGING)
+
+    assert caught.value.field == "decision"
+    assert caught.value.message == REOPEN_KINDS_MESSAGE
+    assert position(reopenable) == before
+
+
+def test_a_motie_cannot_reopen_a_year(reopenable: Begroting) -> None:
+    given_decision(reopenable, "2023-MO-1", kind=DecisionKind.MOTIE, period=Period.year(2023))
+    before = position(reopenable)
+
+    with pytest.raises(UnauthorisedMutationError) as caught:
+        reopen(reopenable, "2023-MO-1")
+
+    assert caught.value.message == "a motie ('2023-MO-1') does not itself authorise a change"
+    assert position(reopenable) == before
+
+
+def test_the_college_cannot_reopen_a_year_even_under_a_mandate(reopenable: Begroting) -> None:
+    given_decision(
+        reopenable,
+        "2023-M-2",
+        kind=DecisionKind.MANDATE,
+        mandate_scope=MandateScope(
+            kinds=(MutationKind.REOPEN_YEAR,), fund=None, period=Period.year(2023)
+        ),
+    )
+    given_decision(
+        reopenable,
+        "2023-C-10",
+        body=Body.COLLEGE,
+        kind=DecisionKind.BEGROTINGSWIJZIGING,
+        mandate_reference="2023-M-2",
+    )
+    before = position(reopenable)
+
+    with pytest.raises(InvalidInputError) as caught:
+        reopen(reopenable, "2023-C-10")
+
+    assert caught.value.message == REOPEN_KINDS_MESSAGE
+    assert position(reopenable) == before
+
+
+def test_reopening_with_a_decision_not_yet_adopted_is_refused(closed: Begroting) -> None:
+    given_decision(closed, REOPENING, period=Period.year(2023), adopted_at=None)
+    before = position(closed)
+
+    with pytest.raises(UnauthorisedMutationError) as caught:
+        reopen(closed)
+
+    assert caught.value.field == "decision"
+    assert caught.value.message == (
+        f"decision {REOPENING!r} is proposed; a change takes effect only through an adopted "
+        "decision"
+    )
+    assert position(closed) == before
+
+
+def test_a_reopening_known_before_the_closing_it_undoes_is_refused(
+    reopenable: Begroting,
+) -> None:
+    before = position(reopenable)
+
+    with pytest.raises(InvalidTimeError) as caught:
+        reopen(reopenable, known_at=ADOPTED_AT)
+
+    assert caught.value.field == "known_at"
+    assert caught.value.message == "a reopening cannot be known before the closing it undoes"
+    assert position(reopenable) == before

@@ -474,6 +474,27 @@ def close_fiscal_year(
 
 
 @router.post(
+    "/fiscal-years/{fiscal_year}/reopen",
+    response_model=CommandResult,
+    tags=["fiscal years"],
+    summary="Reopen a closed fiscal year on an adopted raad decision (a jaarrekening or a "
+    "begrotingswijziging); the reopening is in the trail and the year may be closed again",
+)
+def reopen_fiscal_year(
+    fiscal_year: Annotated[int, Path(ge=2000, le=2100)],
+    body: schemas.ReopenFiscalYear,
+    write: WriterDep,
+) -> Any:
+    _finance(write)
+    return write.run(
+        body,
+        lambda ctx: write.services.ledger.app.reopen_fiscal_year(
+            ctx, fiscal_year=fiscal_year, decision=body.decision
+        ),
+    )
+
+
+@router.post(
     "/reports",
     status_code=201,
     response_model=CommandResult,
