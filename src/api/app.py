@@ -15,7 +15,7 @@ from api.auth import TokenStore
 from api.http import JSON, Services
 from api.idempotency import IdempotencyStore
 from api.ledger import Ledger, open_ledger, system_clock
-from api.routes import commands, queries, tokens
+from api.routes import commands, exports, queries, tokens
 from api.settings import Settings
 
 DESCRIPTION = """
@@ -68,6 +68,7 @@ def create_app(
     problems.install(app, settings.max_body_bytes)
     app.include_router(commands.router)
     app.include_router(queries.router)
+    app.include_router(exports.router)
     app.include_router(tokens.router)
 
     @app.get("/api/v1/health", tags=["service"])

@@ -122,6 +122,41 @@ MATRIX = [
     Endpoint("GET", "/api/v1/events", READERS),
     Endpoint("GET", "/api/v1/reports", READERS),
     Endpoint("GET", "/api/v1/reports/{report_id}", READERS, "/api/v1/reports/matrix-rapportage"),
+    # -- exports: the read roles, as CSV and as XLSX --
+    *(
+        endpoint
+        for fmt in ("csv", "xlsx")
+        for endpoint in (
+            Endpoint(
+                "GET",
+                "/api/v1/exports/reports/{report_id}.{fmt}",
+                READERS,
+                f"/api/v1/exports/reports/matrix-rapportage.{fmt}",
+                variant=fmt,
+            ),
+            Endpoint(
+                "GET",
+                "/api/v1/exports/lineage/budget.{fmt}",
+                READERS,
+                f"/api/v1/exports/lineage/budget.{fmt}?fiscal_year=2026",
+                variant=fmt,
+            ),
+            Endpoint(
+                "GET",
+                "/api/v1/exports/lineage/realisations.{fmt}",
+                READERS,
+                f"/api/v1/exports/lineage/realisations.{fmt}?fiscal_year=2026",
+                variant=fmt,
+            ),
+            Endpoint(
+                "GET",
+                "/api/v1/exports/log.{fmt}",
+                READERS,
+                f"/api/v1/exports/log.{fmt}",
+                variant=fmt,
+            ),
+        )
+    ),
     # -- tokens: the admin only --
     Endpoint("GET", "/api/v1/tokens", ADMIN),
     Endpoint("POST", "/api/v1/tokens", ADMIN, body={"name": "Matrix", "role": "auditor"}),
@@ -318,7 +353,7 @@ def test_the_matrix_has_an_entry_for_every_endpoint_the_service_routes() -> None
 
     assert routed(app) == in_matrix
     assert documented(app) == in_matrix
-    assert len(MATRIX) == len({endpoint.name for endpoint in MATRIX}) == 47
+    assert len(MATRIX) == len({endpoint.name for endpoint in MATRIX}) == 55
 
 
 # -- the matrix ------------------------------------------------------------------------
