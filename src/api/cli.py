@@ -205,6 +205,7 @@ def cmd_realisations(args: argparse.Namespace) -> None:
             "amount",
             "status",
             "version",
+            "origin_year",
         ],
     )
 

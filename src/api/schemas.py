@@ -250,6 +250,19 @@ class CorrectRealisation(Provenance):
     quarter: Quarter | None = None
 
 
+class ReportLateResult(Provenance):
+    """Resultaat voorgaand jaar: `key` names the closed year's line; the result is booked
+    on the same dimensions in the next open year. `corrects_version` (with `quarter`, if the
+    figure is a quarter's) names the closed year's figure it corrects."""
+
+    key: LineKeyIn
+    amount: Amount
+    status: RealisationStatus
+    reason: Text
+    corrects_version: Annotated[int, Strict(), Field(ge=1)] | None = None
+    quarter: Quarter | None = None
+
+
 # -- reserves --------------------------------------------------------------------------
 
 

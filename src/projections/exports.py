@@ -275,7 +275,23 @@ def realisation_lineage_export(
     )
     dimensions = (("deelproduct", deelproduct), ("fund", fund), ("interventie", interventie))
     figure = _describe("realisation", fiscal_year, dimensions)
-    return _lineage_export(conn, basis, f"lineage-realisations-{fiscal_year}", figure, entries)
+    return _lineage_export(
+        conn,
+        basis,
+        f"lineage-realisations-{fiscal_year}",
+        figure,
+        entries,
+        REALISATION_COLUMNS,
+    )
+
+
+# What a realisation's lineage adds: a late result's closed year and what it corrects.
+REALISATION_COLUMNS = (
+    Column("origin_year", Kind.INTEGER),
+    Column("corrects_realisation"),
+    Column("corrects_version", Kind.INTEGER),
+    Column("reason"),
+)
 
 
 # -- the audit log ---------------------------------------------------------------------

@@ -364,6 +364,9 @@ def realisation_amounts(
             "amount": euros(row.total),
             "status": row.status,
             "version": row.version,
+            # A late result booked in this year: the closed year it belongs to (ADR 0010).
+            "origin_year": row.origin_year,
+            "corrects_realisation": row.corrects_realisation_id,
         }
         for row in conn.execute(query)
     ]

@@ -279,6 +279,18 @@ MATRIX = [
     ),
     Endpoint(
         "POST",
+        "/api/v1/realisations/late-results",
+        FINANCE,
+        body={
+            "key": LINE,
+            "amount": "20.00",
+            "status": "definitief",
+            "reason": "Nagekomen factuur",
+            **MEMO,
+        },
+    ),
+    Endpoint(
+        "POST",
         "/api/v1/reserves",
         FINANCE,
         body={
@@ -353,7 +365,7 @@ def test_the_matrix_has_an_entry_for_every_endpoint_the_service_routes() -> None
 
     assert routed(app) == in_matrix
     assert documented(app) == in_matrix
-    assert len(MATRIX) == len({endpoint.name for endpoint in MATRIX}) == 55
+    assert len(MATRIX) == len({endpoint.name for endpoint in MATRIX}) == 56
 
 
 # -- the matrix ------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 from http import HTTPStatus
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid5
 
 import pytest
 from fastapi.testclient import TestClient
@@ -24,8 +24,9 @@ from api.ledger import Ledger
 from conftest import CLOCK_START, Clock, bearer, log_size
 from domain.budget import line_id
 from domain.decision import Decision
+from domain.events import BEGROTING_NAMESPACE
 from domain.fiscal_year import FiscalYear
-from domain.realisation import realisation_id
+from domain.realisation import late_result_id, realisation_id
 from domain.report import Report
 from domain.reserve import Reserve
 from domain.taakstelling import Taakstelling
@@ -3120,6 +3121,149 @@ def test_reopening_on_a_proposed_decision_is_refused(
     )
     assert_refused(
         response, rule_broken(409, "unauthorised", detail, path, "decision"), demo_ledger, before
+    )
+
+
+# -- resultaat voorgaand jaar (ADR 0010) ------------------------------------------------
+
+LATE_KEY = "late-2019-wijkaanpak"
+# The demo's voorlopige 2019 realisation of interventie 2 on the fund: 290,000.00, version 1.
+WIJKAANPAK_2019 = {**fund_line(2019, 2)}
+LATE_REASON = "nagekomen declaraties wijkaanpak 2019"
+
+
+def late_body(**more: Any) -> Body:
+    return {
+        "key": WIJKAANPAK_2019,
+        "amount": "18000.00",
+        "status": "definitief",
+        "reason": LATE_REASON,
+        "corrects_version": 1,
+        "source_document": "Eindafrekening wijkaanpak 2019",
+        **more,
+    }
+
+
+def late_id(key: str = LATE_KEY) -> UUID:
+    mutation = uuid5(BEGROTING_NAMESPACE, f"idempotency:demo finance\n{key}")
+    return late_result_id(mutation)
+
+
+def realisations(api: TestClient, year: int) -> list[Body]:
+    response = api.get(
+        "/api/v1/realisations",
+        params={"fiscal_year": year, "fund": FUND},
+        headers=bearer("auditor"),
+    )
+    assert response.status_code == 200, response.text
+    rows: list[Body] = response.json()["rows"]
+    return rows
+
+
+def test_a_late_result_of_a_closed_year_is_booked_in_the_next_year_and_the_closed_year_stays(
+    demo_api: TestClient, demo_ledger: Ledger
+) -> None:
+    given_closed(demo_api, 2019)
+    closed_2019 = realisations(demo_api, 2019)
+    before = log_size(demo_ledger)
+
+    response = post(
+        demo_api,
+        "/api/v1/realisations/late-results",
+        late_body(),
+        "finance",
+        **{"Idempotency-Key": LATE_KEY},
+    )
+
+    assert response.status_code == 201, response.text
+    assert response.headers["Location"] == "/api/v1/realisations?fiscal_year=2020"
+    assert response.json() == result({"realisation": late_id()}, {"realisation": 1}, before + 1)
+    assert events_after(demo_api, before) == [
+        event(
+            before + 1,
+            "Realisation.LateResultReported",
+            late_id(),
+            1,
+            "2020",
+            source="Eindafrekening wijkaanpak 2019",
+        )
+    ]
+    assert realisations(demo_api, 2019) == closed_2019
+    corrected = realisation_id(key_of(WIJKAANPAK_2019), None).hex
+    late_row = {
+        "fiscal_year": 2020,
+        "quarter": None,
+        "programma": WWZ,
+        "taakveld": WIJKAANPAK_2019["taakveld"],
+        "deelproduct": None,
+        "interventie": 2,
+        "fund": FUND,
+        "side": "lasten",
+        "amount": "18000.00",
+        "status": "definitief",
+        "version": 1,
+        "origin_year": 2019,
+        "corrects_realisation": corrected,
+    }
+    assert [row for row in realisations(demo_api, 2020) if row["origin_year"]] == [late_row]
+    lineage = demo_api.get(
+        "/api/v1/lineage/realisations",
+        params={"fiscal_year": 2020, "fund": FUND, "interventie": 2},
+        headers=bearer("auditor"),
+    ).json()["rows"]
+    assert lineage[-1] == {
+        "position": before + 1,
+        "event": "definitief v1",
+        "subject": late_id().hex,
+        "delta": "18000.00",
+        "running_total": lineage[-1]["running_total"],
+        "decision": None,
+        "actor": "demo finance",
+        "period": 2020,
+        "known_at": NOW,
+        "recorded_at": NOW,
+        "import_id": None,
+        "origin_year": 2019,
+        "corrects_realisation": corrected,
+        "corrects_version": 1,
+        "reason": LATE_REASON,
+    }
+
+
+def test_a_late_result_for_a_year_still_open_is_refused(
+    demo_api: TestClient, demo_ledger: Ledger
+) -> None:
+    before = log_size(demo_ledger)
+    path = "/api/v1/realisations/late-results"
+
+    response = post(demo_api, path, late_body(), "finance")
+
+    detail = "fiscal year 2019 is open: report or correct its realisation itself"
+    assert_refused(
+        response,
+        rule_broken(409, "realisation", detail, path, "key.fiscal_year"),
+        demo_ledger,
+        before,
+    )
+
+
+def test_a_late_result_naming_a_stale_version_is_refused(
+    demo_api: TestClient, demo_ledger: Ledger
+) -> None:
+    given_closed(demo_api, 2019)
+    before = log_size(demo_ledger)
+    path = "/api/v1/realisations/late-results"
+
+    response = post(demo_api, path, late_body(corrects_version=2), "finance")
+
+    detail = (
+        f"the late result names version 2, but the figure of {label(WIJKAANPAK_2019)} is version 1"
+    )
+    assert_refused(
+        response,
+        rule_broken(409, "realisation", detail, path, "corrects_version"),
+        demo_ledger,
+        before,
     )
 
 

@@ -228,6 +228,10 @@ def test_the_lineage_of_a_realised_figure_exports_as_csv(demo_api: TestClient) -
         "2018-04-17T10:00:00+00:00",
         RECORDED,
         "",
+        "",  # origin_year: an ordinary realisation, not a late result
+        "",
+        "",
+        "",
         *NOW,
     ]
 

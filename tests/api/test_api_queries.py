@@ -106,6 +106,8 @@ def realisation(taakveld: str, interventie: int, amount: str) -> dict[str, Any]:
         "amount": amount,
         "status": "voorlopig",
         "version": 1,
+        "origin_year": None,
+        "corrects_realisation": None,
     }
 
 
@@ -594,6 +596,8 @@ def test_every_realisation_is_listed_as_the_projection_lists_it(
         "amount": "111747000.00",
         "status": "definitief",
         "version": 1,
+        "origin_year": None,
+        "corrects_realisation": None,
     }
 
 
@@ -836,17 +840,23 @@ def test_realisation_lineage_shows_the_stadsrekening_figure(demo_api: TestClient
     assert body == {
         "basis": NOW,
         "rows": [
-            entry(
-                18,
-                "definitief v1",
-                "b304f2cf43375b4ba064ab3fa027f642",
-                "16664000.00",
-                "16664000.00",
-                None,
-                2017,
-                "2018-04-17T10:00:00+00:00",
-                None,
-            )
+            {
+                **entry(
+                    18,
+                    "definitief v1",
+                    "b304f2cf43375b4ba064ab3fa027f642",
+                    "16664000.00",
+                    "16664000.00",
+                    None,
+                    2017,
+                    "2018-04-17T10:00:00+00:00",
+                    None,
+                ),
+                "origin_year": None,
+                "corrects_realisation": None,
+                "corrects_version": None,
+                "reason": None,
+            }
         ],
     }
 

@@ -360,6 +360,35 @@ def correct_realisation(body: schemas.CorrectRealisation, write: WriterDep) -> A
     )
 
 
+@router.post(
+    "/realisations/late-results",
+    status_code=201,
+    response_model=CommandResult,
+    tags=["realisations"],
+    summary="Book a late result of a closed year in the next open year (resultaat voorgaand "
+    "jaar); the closed year is not rewritten",
+)
+def report_late_result(body: schemas.ReportLateResult, write: WriterDep) -> Any:
+    _finance(write)
+    app = write.services.ledger.app
+    return write.run(
+        body,
+        lambda ctx: app.report_late_result(
+            ctx,
+            key=body.key.to_domain(),
+            amount=Money(body.amount),
+            status=body.status,
+            reason=body.reason,
+            corrects_version=body.corrects_version,
+            quarter=body.quarter,
+            mutation_id=write.mutation_id,
+        ),
+        created=lambda _: (
+            f"/api/v1/realisations?fiscal_year={app.next_open_year(body.key.fiscal_year)}"
+        ),
+    )
+
+
 # -- reserves --------------------------------------------------------------------------
 
 
