@@ -3228,6 +3228,21 @@ def test_a_late_result_of_a_closed_year_is_booked_in_the_next_year_and_the_close
         "corrects_version": 1,
         "reason": LATE_REASON,
     }
+    exported = demo_api.get(
+        "/api/v1/exports/lineage/realisations.csv",
+        params={"fiscal_year": 2020, "fund": FUND, "interventie": 2},
+        headers=bearer("auditor"),
+    )
+    last = exported.text.splitlines()[-1].split(",")
+    assert last[:6] == [
+        "realisation 2020 fund=transformatiebudget interventie=2",
+        str(before + 1),
+        "definitief v1",
+        late_id().hex,
+        "18000.00",
+        lineage[-1]["running_total"],
+    ]
+    assert last[12:16] == ["2019", corrected, "1", LATE_REASON]
 
 
 def test_a_late_result_for_a_year_still_open_is_refused(
