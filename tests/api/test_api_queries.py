@@ -1383,6 +1383,10 @@ def test_min_position_at_a_writes_position_sees_that_write(
                 "known_at": "2026-11-23T09:01:00+00:00",
                 "recorded_at": "2026-11-23T09:01:00+00:00",
                 "import_id": None,
+                "origin_year": None,
+                "corrects_realisation": None,
+                "corrects_version": None,
+                "reason": None,
             }
         ],
     }
