@@ -15,7 +15,7 @@ from api.auth import TokenStore
 from api.http import JSON, Services, printable_parameters
 from api.idempotency import IdempotencyStore
 from api.ledger import Ledger, open_ledger, system_clock
-from api.routes import analysis, audit, commands, queries, tokens
+from api.routes import analysis, audit, commands, exports, queries, tokens
 from api.settings import Settings
 
 DESCRIPTION = """
@@ -71,6 +71,7 @@ def create_app(
     app.include_router(commands.finance)
     app.include_router(queries.router)
     app.include_router(analysis.router)
+    app.include_router(exports.router)
     app.include_router(tokens.router)
     app.include_router(audit.router)
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from api import exports as writers
 from api.auth import DEMO_TOKENS, Role, TokenStore
 from api.demo import nijmegen
 from api.encoding import to_json
@@ -21,7 +22,7 @@ from api.ledger import Ledger, open_ledger, system_clock
 from api.settings import load_settings
 from domain.errors import DomainError
 from domain.values import MAX_FISCAL_YEAR, MAX_INTERVENTIE, MIN_FISCAL_YEAR
-from projections import auditor, authority, cells, chain, diff, lineage, queries, reports
+from projections import auditor, authority, cells, chain, diff, exports, lineage, queries, reports
 from projections.database import ConfigurationError, Database, DatabaseUnavailableError
 
 
@@ -369,6 +370,7 @@ def cmd_realisations(args: argparse.Namespace) -> None:
             "amount",
             "status",
             "version",
+            "origin_year",
         ],
     )
 
@@ -421,6 +423,45 @@ def cmd_log(args: argparse.Namespace) -> None:
             "import_id",
         ],
     )
+
+
+def cmd_export(args: argparse.Namespace) -> None:
+    """Write a report, a figure's lineage or the audit log as CSV or XLSX (ADR 0009)."""
+    with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
+        if args.what == "report":
+            export = exports.report_export(
+                conn, args.report_id, args.as_of, reached, table=args.table
+            )
+        elif args.what == "log":
+            export = exports.log_export(conn, reached)
+        else:
+            basis = queries.resolve_basis(conn, args.as_of, reached)
+            if args.realisation:
+                export = exports.realisation_lineage_export(
+                    conn,
+                    basis,
+                    fiscal_year=args.year,
+                    deelproduct=args.deelproduct,
+                    fund=args.fund,
+                    interventie=args.interventie,
+                )
+            else:
+                export = exports.budget_lineage_export(
+                    conn,
+                    basis,
+                    fiscal_year=args.year,
+                    fund=args.fund,
+                    interventie=args.interventie,
+                    taakveld=args.taakveld,
+                    programma=args.programma,
+                )
+    content = writers.render(export, args.export_format)
+    try:
+        with open(args.output, "wb") as output:
+            output.write(content)
+    except OSError as error:
+        raise CliError(f"cannot write {args.output}: {error.strerror}") from None
+    print(f"{len(export.rows)} rows written to {args.output} ({args.export_format})")
 
 
 def cmd_serve(args: argparse.Namespace) -> None:
@@ -687,9 +728,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("report_id")
     p.set_defaults(func=cmd_verify_report)
-    export = sub.add_parser("export", help="exports").add_subparsers(
-        dest="export_command", required=True
-    )
+    export = sub.add_parser(
+        "export", help="the auditor's kit, or a report, a lineage or the log as CSV or XLSX"
+    ).add_subparsers(dest="export_command", required=True)
     p = export.add_parser(
         "auditor",
         parents=[common],
@@ -697,6 +738,32 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("directory", metavar="DIR")
     p.set_defaults(func=cmd_export_auditor)
+    target = argparse.ArgumentParser(add_help=False)
+    target.add_argument(
+        "--db", help="database URL (default: $BEGROTING_DB_URL or sqlite:///begroting.sqlite3)"
+    )
+    target.add_argument("-o", "--output", required=True, help="the file to write")
+    for export_format in ("csv", "xlsx"):
+        what = export.add_parser(
+            export_format, help=f"a report, a lineage or the log as {export_format.upper()}"
+        ).add_subparsers(dest="what", required=True)
+        p = what.add_parser("report", parents=[target], help="a report's tables (or one)")
+        p.add_argument("report_id")
+        p.add_argument("--table", help="one table's id")
+        p.add_argument("--as-of", help="another basis: now, a moment or a report id")
+        p.set_defaults(func=cmd_export, export_format=export_format)
+        p = what.add_parser("lineage", parents=[target, as_of], help="the events behind a figure")
+        p.add_argument("--year", type=YEAR, required=True)
+        p.add_argument("--fund")
+        p.add_argument("--interventie", type=bounded(1, MAX_INTERVENTIE))
+        p.add_argument("--taakveld")
+        p.add_argument("--programma")
+        p.add_argument("--deelproduct")
+        p.add_argument("--realisation", action="store_true", help="a realised figure")
+        p.set_defaults(func=cmd_export, export_format=export_format)
+        what.add_parser("log", parents=[target], help="the whole audit log").set_defaults(
+            func=cmd_export, export_format=export_format
+        )
 
     p = sub.add_parser("serve", help="serve the HTTP API (docs at /docs)")
     p.add_argument(

@@ -282,6 +282,19 @@ class CorrectRealisation(Provenance):
     quarter: Quarter | None = None
 
 
+class ReportLateResult(Provenance):
+    """Resultaat voorgaand jaar: `key` names the closed year's line; the result is booked
+    on the same dimensions in the next open year. `corrects_version` (with `quarter`, if the
+    figure is a quarter's) names the closed year's figure it corrects."""
+
+    key: LineKeyIn
+    amount: Amount
+    status: RealisationStatus
+    reason: Text
+    corrects_version: Annotated[int, Strict(), Field(ge=1)] | None = None
+    quarter: Quarter | None = None
+
+
 # -- reserves --------------------------------------------------------------------------
 
 
@@ -331,6 +344,12 @@ class AllocateFromReserve(Provenance):
 
 
 class CloseFiscalYear(Provenance):
+    decision: Reference
+
+
+class ReopenFiscalYear(Provenance):
+    """The adopted raad decision (a jaarrekening or a begrotingswijziging) that reopens it."""
+
     decision: Reference
 
 

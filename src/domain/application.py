@@ -28,6 +28,8 @@ from domain.errors import (
     InvalidInputError,
     InvalidTimeError,
     NotFoundError,
+    OpenFiscalYearError,
+    RealisationError,
     StaleVersionError,
     TransferError,
     UnauthorisedMutationError,
@@ -36,11 +38,12 @@ from domain.errors import (
 from domain.events import Authority, Body, DecisionKind, MutationKind
 from domain.fiscal_year import FiscalYear
 from domain.money import Money
-from domain.realisation import Realisation, RealisationStatus, realisation_id
+from domain.realisation import Realisation, RealisationStatus, late_result_id, realisation_id
 from domain.report import Report, TableSpec
 from domain.reserve import FREE, Reserve, ReserveKind
 from domain.taakstelling import Taakstelling, TaakstellingKind
 from domain.values import (
+    MAX_FISCAL_YEAR,
     NAME_LENGTH,
     SHORT_LENGTH,
     LineKey,
@@ -518,6 +521,71 @@ class Begroting(Application[UUID]):
         )
         return self._save(ctx, {"realisation": realisation.id}, realisation)
 
+    def report_late_result(
+        self,
+        ctx: Context,
+        *,
+        key: LineKey,
+        amount: Money,
+        status: RealisationStatus,
+        reason: str,
+        corrects_version: int | None = None,
+        quarter: int | None = None,
+        mutation_id: UUID | None = None,
+    ) -> Recorded:
+        """Resultaat voorgaand jaar (ADR 0010): a result for the closed year
+        `key.fiscal_year` that came in late is booked in the next open year on the same
+        line dimensions, naming the closed year and, with `corrects_version` (and `quarter`),
+        the closed year's figure it corrects. The closed year is never rewritten."""
+        now = self._now()
+        origin = key.fiscal_year
+        if not self._is_closed(origin):
+            raise RealisationError(
+                f"fiscal year {origin} is open: report or correct its realisation itself",
+                field="fiscal_year",
+                fiscal_year=origin,
+            )
+        booked = replace(key, fiscal_year=self.next_open_year(origin))
+        meta = self._meta(ctx, now, Period.year(booked.fiscal_year))
+        corrects: Realisation | None = None
+        if corrects_version is not None:
+            corrects = self._get(
+                Realisation, realisation_id(key, quarter), f"realisation for {key.label()}", "key"
+            )
+            if corrects.version != corrects_version:
+                raise RealisationError(
+                    f"the late result names version {corrects_version}, but the figure of "
+                    f"{key.label()} is version {corrects.version}",
+                    field="corrects_version",
+                    current_version=corrects.version,
+                )
+        elif quarter is not None:
+            raise InvalidInputError(
+                "a quarter names the figure a late result corrects: give corrects_version",
+                field="quarter",
+            )
+        late_id = late_result_id(mutation_id or uuid4())
+        self._refuse_existing(late_id, "this late result is already recorded", "mutation_id")
+        realisation = Realisation.report_late_result(
+            realisation_id=late_id,
+            key=booked,
+            origin_year=origin,
+            amount=amount,
+            status=status,
+            reason=reason,
+            corrects=corrects,
+            meta=meta,
+            recorded_at=now,
+        )
+        return self._save(ctx, {"realisation": realisation.id}, realisation)
+
+    def next_open_year(self, year: int) -> int:
+        """The first fiscal year after `year` that is not closed."""
+        for later in range(year + 1, MAX_FISCAL_YEAR + 1):
+            if not self._is_closed(later):
+                return later
+        raise ClosedFiscalYearError(MAX_FISCAL_YEAR)
+
     # -- reserves ----------------------------------------------------------------------
 
     def establish_reserve(
@@ -660,6 +728,19 @@ class Begroting(Application[UUID]):
         year.close(authority=authority, meta=meta, recorded_at=now)
         return self._save(ctx, {"fiscal_year": year.id}, year)
 
+    def reopen_fiscal_year(self, ctx: Context, *, fiscal_year: int, decision: str) -> Recorded:
+        """Audited reopening: an adopted raad decision (a revised jaarrekening or a
+        begrotingswijziging) opens a closed year again; `FiscalYear.Reopened` names it."""
+        now, meta, authority = self._authorised(
+            ctx, decision, MutationKind.REOPEN_YEAR, None, Period.year(fiscal_year)
+        )
+        year_id = FiscalYear.id_for(fiscal_year)
+        if year_id not in self.repository:
+            raise OpenFiscalYearError(fiscal_year)
+        year = self._get(FiscalYear, year_id, f"fiscal year {fiscal_year}", "fiscal_year")
+        year.reopen(authority=authority, meta=meta, recorded_at=now)
+        return self._save(ctx, {"fiscal_year": year.id}, year)
+
     def publish_report(
         self,
         ctx: Context,
@@ -771,17 +852,22 @@ class Begroting(Application[UUID]):
             authority = authorise(
                 decision, mandate, kind=kind, fund=fund, fiscal_year=year, known_at=meta.known_at
             )
-        self._check_open(years if kind is not MutationKind.CLOSE_YEAR else [])
+        # Closing and reopening act on the year's lock itself, not on its figures.
+        locking = kind in (MutationKind.CLOSE_YEAR, MutationKind.REOPEN_YEAR)
+        self._check_open([] if locking else years)
         return now, meta, authority
 
     def _check_open(self, years: Iterable[int]) -> None:
         for year in years:
-            try:
-                fiscal_year: object = self.repository.get(FiscalYear.id_for(year))
-            except AggregateNotFoundError:
-                continue
-            if isinstance(fiscal_year, FiscalYear) and fiscal_year.closed:
+            if self._is_closed(year):
                 raise ClosedFiscalYearError(year)
+
+    def _is_closed(self, year: int) -> bool:
+        try:
+            fiscal_year: object = self.repository.get(FiscalYear.id_for(year))
+        except AggregateNotFoundError:
+            return False
+        return isinstance(fiscal_year, FiscalYear) and fiscal_year.closed
 
     def _get(self, cls: type[A], aggregate_id: UUID, what: str, field_name: str) -> A:
         try:

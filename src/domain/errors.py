@@ -103,6 +103,19 @@ class ClosedFiscalYearError(DomainError):
         )
 
 
+class OpenFiscalYearError(DomainError):
+    """Reopening a year that is not closed."""
+
+    code = "fiscal-year-open"
+
+    def __init__(self, fiscal_year: int) -> None:
+        super().__init__(
+            f"fiscal year {fiscal_year} is not closed; there is nothing to reopen",
+            field="fiscal_year",
+            fiscal_year=fiscal_year,
+        )
+
+
 class TransferError(DomainError):
     code = "invalid-transfer"
 

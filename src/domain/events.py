@@ -62,6 +62,7 @@ class MutationKind(Enum):
     RESERVE = "reserve"
     TAAKSTELLING = "taakstelling"
     CLOSE_YEAR = "close-year"
+    REOPEN_YEAR = "reopen-year"
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""A fiscal year, which the adopted jaarrekening closes."""
+"""A fiscal year, which the adopted jaarrekening closes and only the raad reopens (ADR 0010)."""
 
 from __future__ import annotations
 
@@ -8,21 +8,34 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from domain.errors import ClosedFiscalYearError, InvalidInputError
+from domain.errors import (
+    ClosedFiscalYearError,
+    InvalidInputError,
+    InvalidTimeError,
+    OpenFiscalYearError,
+)
 from domain.events import Authority, Body, Created, DecisionKind, Event, natural_id
 from domain.values import Meta, check_fiscal_year
+
+# The raad's decisions that may reopen a closed year: a revised jaarrekening (herziene
+# vaststelling, e.g. after the accountant's finding) or a begrotingswijziging for that year.
+REOPENING_KINDS = (DecisionKind.JAARREKENING, DecisionKind.BEGROTINGSWIJZIGING)
 
 
 class FiscalYear(Aggregate):
     """Exists in the log only once something happens to the year itself (it is closed).
 
     A year with no aggregate is open. A closed year is never rewritten: mutations,
-    realisations and taakstelling changes for it are refused (ClosedFiscalYearError).
+    realisations and taakstelling changes for it are refused (ClosedFiscalYearError),
+    until an adopted decision of the raad reopens it (`Reopened`, naming the decision).
+    A reopened year is open again and may be closed again.
     """
 
     def __init__(self, year: int) -> None:
         self.year = year
         self.closed = False
+        self.closed_by: Authority | None = None
+        self.closed_known_at: datetime | None = None
 
     @staticmethod
     def id_for(year: int) -> UUID:
@@ -51,4 +64,34 @@ class FiscalYear(Aggregate):
         authority: Authority
 
         def apply(self, aggregate: Any) -> None:
-            cast(FiscalYear, aggregate).closed = True
+            year = cast(FiscalYear, aggregate)
+            year.closed = True
+            year.closed_by = self.authority
+            year.closed_known_at = self.meta.known_at
+
+    def reopen(self, *, authority: Authority, meta: Meta, recorded_at: datetime) -> None:
+        if not self.closed:
+            raise OpenFiscalYearError(self.year)
+        if authority.body is not Body.RAAD or authority.kind not in REOPENING_KINDS:
+            raise InvalidInputError(
+                "a fiscal year is reopened by a decision of the raad: "
+                "a jaarrekening or a begrotingswijziging",
+                field="decision",
+            )
+        if self.closed_by is not None and authority.decision_id == self.closed_by.decision_id:
+            raise InvalidInputError(
+                "the decision that closed the year cannot reopen it", field="decision"
+            )
+        if self.closed_known_at is not None and meta.known_at < self.closed_known_at:
+            raise InvalidTimeError(
+                "a reopening cannot be known before the closing it undoes", field="known_at"
+            )
+        self.trigger_event(self.Reopened, timestamp=recorded_at, meta=meta, authority=authority)
+
+    class Reopened(Event):
+        """The raad's decision `authority` reopened the year: it is open again."""
+
+        authority: Authority
+
+        def apply(self, aggregate: Any) -> None:
+            cast(FiscalYear, aggregate).closed = False

@@ -35,17 +35,29 @@ def realisation_id(key: LineKey, quarter: int | None) -> UUID:
     return natural_id("realisation", "|".join(parts))
 
 
+def late_result_id(mutation_id: UUID) -> UUID:
+    """A late result ("resultaat voorgaand jaar") is a realisation of its own: one per fact."""
+    return natural_id("realisation", f"prior-year|{mutation_id.hex}")
+
+
 class Realisation(Aggregate):
     """One reported figure and its corrections. A correction names the version it
     corrects; the figure it replaces stays in the log and in every earlier as-of view."""
 
     def __init__(
-        self, key: LineKey, quarter: int | None, amount: Money, status: RealisationStatus
+        self,
+        key: LineKey,
+        quarter: int | None,
+        amount: Money,
+        status: RealisationStatus,
+        origin_year: int | None = None,
     ) -> None:
         self.key = key
         self.quarter = quarter
         self.amount = amount
         self.status = status
+        # A late result of a closed year, booked in `key.fiscal_year`: the year it belongs to.
+        self.origin_year = origin_year
         self.figure_known_at: datetime | None = None
 
     @classmethod
@@ -83,6 +95,77 @@ class Realisation(Aggregate):
         quarter: int | None
         amount: Money
         status: RealisationStatus
+
+        def apply(self, aggregate: Any) -> None:
+            cast(Realisation, aggregate).figure_known_at = self.meta.known_at
+
+    @classmethod
+    def report_late_result(
+        cls,
+        *,
+        realisation_id: UUID,
+        key: LineKey,
+        origin_year: int,
+        amount: Money,
+        status: RealisationStatus,
+        reason: str,
+        corrects: Realisation | None,
+        meta: Meta,
+        recorded_at: datetime,
+    ) -> Realisation:
+        """Resultaat voorgaand jaar: a result of the closed `origin_year` that came in late,
+        booked on the same line dimensions in the open year `key.fiscal_year`. `corrects` is
+        the closed year's figure it corrects, if any; that figure stays as it was."""
+        if origin_year >= key.fiscal_year:
+            raise InvalidInputError(
+                "a late result is booked in a year after the one it belongs to",
+                field="fiscal_year",
+            )
+        if key.taakveld is not None:
+            check_taakveld(key.taakveld, key.fiscal_year)
+        if key.taakveld is None and key.deelproduct is None and key.fund is None:
+            raise InvalidInputError(
+                "a realisation names a taakveld, a deelproduct or a fund", field="key"
+            )
+        if not reason.strip():
+            raise RealisationError("a late result gives its reason", field="reason")
+        if amount.is_zero():
+            raise RealisationError("a late result of zero changes nothing", field="amount")
+        if (
+            corrects is not None
+            and corrects.figure_known_at is not None
+            and meta.known_at < corrects.figure_known_at
+        ):
+            raise RealisationError(
+                "a correction cannot be known before the figure it corrects", field="known_at"
+            )
+        return cls._create(
+            cls.LateResultReported,
+            id=realisation_id,
+            timestamp=recorded_at,
+            meta=meta,
+            key=key,
+            quarter=None,
+            amount=amount,
+            status=status,
+            origin_year=origin_year,
+            reason=reason,
+            corrects_realisation_id=None if corrects is None else corrects.id,
+            corrects_version=None if corrects is None else corrects.version,
+        )
+
+    class LateResultReported(Created):
+        """A resultaat voorgaand jaar: `amount` belongs to the closed `origin_year` and is
+        booked in this realisation's year; it may name the figure (and version) it corrects."""
+
+        key: LineKey
+        quarter: int | None
+        amount: Money
+        status: RealisationStatus
+        origin_year: int
+        reason: str
+        corrects_realisation_id: UUID | None
+        corrects_version: int | None
 
         def apply(self, aggregate: Any) -> None:
             cast(Realisation, aggregate).figure_known_at = self.meta.known_at

@@ -104,6 +104,8 @@ def realisation_lineage(
         select(
             *entries.c,
             subjects.c.fiscal_year,
+            subjects.c.origin_year,
+            subjects.c.corrects_realisation_id,
             (entries.c.status + " v" + entries.c.version.cast(String)).label("kind"),
         )
         .join(subjects, subjects.c.id == entries.c.realisation_id)
@@ -116,7 +118,18 @@ def realisation_lineage(
     ):
         if value is not None:
             query = query.where(subjects.c[column] == value)
-    return _entries(conn.execute(_ordered(query, entries)), "realisation_id")
+    rows = list(conn.execute(_ordered(query, entries)))
+    # A late result carries the closed year it belongs to and what it corrects (ADR 0010).
+    return [
+        {
+            **entry,
+            "origin_year": row.origin_year,
+            "corrects_realisation": row.corrects_realisation_id,
+            "corrects_version": row.corrects_version,
+            "reason": row.reason,
+        }
+        for entry, row in zip(_entries(rows, "realisation_id"), rows, strict=True)
+    ]
 
 
 # -- one cell of a report --------------------------------------------------------------

@@ -273,8 +273,9 @@ class Taakstellingen(Projection):
 
 class Realisations(Projection):
     def rows(self, event: Event, position: int, state: bytes) -> Iterator[Row]:
-        if isinstance(event, Realisation.Reported):
+        if isinstance(event, Realisation.Reported | Realisation.LateResultReported):
             key = event.key
+            late = event if isinstance(event, Realisation.LateResultReported) else None
             yield (
                 schema.realisations,
                 {
@@ -288,12 +289,22 @@ class Realisations(Projection):
                     "interventie": key.interventie,
                     "fund": key.fund,
                     "position": position,
+                    "origin_year": late.origin_year if late else None,
+                    "corrects_realisation_id": (
+                        _hex(late.corrects_realisation_id) if late else None
+                    ),
                 },
             )
             yield (
                 schema.realisation_entries,
                 self._entry(
-                    event, position, event.amount, event.amount, event.status.value, None, None
+                    event,
+                    position,
+                    event.amount,
+                    event.amount,
+                    event.status.value,
+                    late.corrects_version if late else None,
+                    late.reason if late else None,
                 ),
             )
         elif isinstance(event, Realisation.Corrected):
@@ -370,13 +381,14 @@ class Reserves(Projection):
 
 class FiscalYears(Projection):
     def rows(self, event: Event, position: int, state: bytes) -> Iterator[Row]:
-        if isinstance(event, FiscalYear.Closed):
+        status = {FiscalYear.Closed: "closed", FiscalYear.Reopened: "reopened"}.get(type(event))
+        if status is not None and isinstance(event, FiscalYear.Closed | FiscalYear.Reopened):
             yield (
                 schema.fiscal_year_events,
                 {
                     "position": position,
                     "fiscal_year": event.meta.period.first_year,
-                    "status": "closed",
+                    "status": status,
                     "decision_reference": event.authority.reference,
                     **_when(event),
                 },

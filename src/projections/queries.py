@@ -364,6 +364,9 @@ def realisation_amounts(
             "amount": euros(row.total),
             "status": row.status,
             "version": row.version,
+            # A late result booked in this year: the closed year it belongs to (ADR 0010).
+            "origin_year": row.origin_year,
+            "corrects_realisation": row.corrects_realisation_id,
         }
         for row in conn.execute(query)
     ]
@@ -499,29 +502,30 @@ def decisions(
 
 
 def fiscal_years(conn: Connection, basis: Basis) -> list[dict[str, Any]]:
-    """Each fiscal year with a recorded status, as of the basis."""
+    """Each fiscal year with a recorded status as of the basis (closed, or reopened), and
+    its trail: every closing and reopening visible on the basis, in log order (ADR 0010)."""
     events = schema.fiscal_year_events
-    latest = (
-        select(events.c.fiscal_year, func.max(events.c.position).label("latest"))
-        .where(basis.filter(events))
-        .group_by(events.c.fiscal_year)
-        .subquery()
-    )
     query = (
-        select(events)
-        .join(latest, latest.c.latest == events.c.position)
-        .order_by(events.c.fiscal_year)
+        select(events).where(basis.filter(events)).order_by(events.c.fiscal_year, events.c.position)
     )
-    return [
-        {
-            "fiscal_year": row.fiscal_year,
+    years: dict[int, dict[str, Any]] = {}
+    for row in conn.execute(query):
+        step = {
             "status": row.status,
             "decision": row.decision_reference,
             "known_at": row.known_at.isoformat(),
+            "recorded_at": row.recorded_at.isoformat(),
             "position": row.position,
         }
-        for row in conn.execute(query)
+        entry = years.setdefault(row.fiscal_year, {"fiscal_year": row.fiscal_year, "trail": []})
+        entry["trail"].append(step)
+        entry.update(step)
+    return [
+        {key: entry[key] for key in (*FISCAL_YEAR_COLUMNS, "trail")} for entry in years.values()
     ]
+
+
+FISCAL_YEAR_COLUMNS = ("fiscal_year", "status", "decision", "known_at", "recorded_at", "position")
 
 
 def taakstelling_overview(conn: Connection, basis: Basis, base_year: int) -> list[dict[str, Any]]:

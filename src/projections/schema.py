@@ -202,6 +202,10 @@ realisations = Table(
     Column("interventie", Integer),
     Column("fund", String(100)),
     Column("position", BigInteger, nullable=False),
+    # A late result (resultaat voorgaand jaar): the closed year it belongs to, and the
+    # closed year's realisation it corrects, if any (migration 0005, ADR 0010).
+    Column("origin_year", Integer),
+    Column("corrects_realisation_id", String(32)),
 )
 
 realisation_entries = Table(

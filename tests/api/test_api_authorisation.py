@@ -139,6 +139,41 @@ MATRIX = [
         READERS,
         "/api/v1/reports/matrix-rapportage/cells?table=tabel-1&row=1&column=2026",
     ),
+    # -- exports: the read roles, as CSV and as XLSX --
+    *(
+        endpoint
+        for fmt in ("csv", "xlsx")
+        for endpoint in (
+            Endpoint(
+                "GET",
+                "/api/v1/exports/reports/{report_id}.{fmt}",
+                READERS,
+                f"/api/v1/exports/reports/matrix-rapportage.{fmt}",
+                variant=fmt,
+            ),
+            Endpoint(
+                "GET",
+                "/api/v1/exports/lineage/budget.{fmt}",
+                READERS,
+                f"/api/v1/exports/lineage/budget.{fmt}?fiscal_year=2026",
+                variant=fmt,
+            ),
+            Endpoint(
+                "GET",
+                "/api/v1/exports/lineage/realisations.{fmt}",
+                READERS,
+                f"/api/v1/exports/lineage/realisations.{fmt}?fiscal_year=2026",
+                variant=fmt,
+            ),
+            Endpoint(
+                "GET",
+                "/api/v1/exports/log.{fmt}",
+                READERS,
+                f"/api/v1/exports/log.{fmt}",
+                variant=fmt,
+            ),
+        )
+    ),
     # -- tokens: the admin only --
     Endpoint("GET", "/api/v1/tokens", ADMIN),
     Endpoint("POST", "/api/v1/tokens", ADMIN, body={"name": "Matrix", "role": "auditor"}),
@@ -261,6 +296,18 @@ MATRIX = [
     ),
     Endpoint(
         "POST",
+        "/api/v1/realisations/late-results",
+        FINANCE,
+        body={
+            "key": LINE,
+            "amount": "20.00",
+            "status": "definitief",
+            "reason": "Nagekomen factuur",
+            **MEMO,
+        },
+    ),
+    Endpoint(
+        "POST",
         "/api/v1/reserves",
         FINANCE,
         body={
@@ -296,6 +343,13 @@ MATRIX = [
         "/api/v1/fiscal-years/2026/close",
         body={"decision": RAAD},
     ),
+    Endpoint(
+        "POST",
+        "/api/v1/fiscal-years/{fiscal_year}/reopen",
+        FINANCE,
+        "/api/v1/fiscal-years/2026/reopen",
+        body={"decision": RAAD},
+    ),
     Endpoint("POST", "/api/v1/reports", FINANCE, body=REPORT),
 ]
 
@@ -328,7 +382,7 @@ def test_the_matrix_has_an_entry_for_every_endpoint_the_service_routes() -> None
 
     assert routed(app) == in_matrix
     assert documented(app) == in_matrix
-    assert len(MATRIX) == len({endpoint.name for endpoint in MATRIX}) == 51
+    assert len(MATRIX) == len({endpoint.name for endpoint in MATRIX}) == 61
 
 
 # -- the matrix ------------------------------------------------------------------------

@@ -109,6 +109,8 @@ def realisation(taakveld: str, interventie: int, amount: str) -> dict[str, Any]:
         "amount": amount,
         "status": "voorlopig",
         "version": 1,
+        "origin_year": None,
+        "corrects_realisation": None,
     }
 
 
@@ -597,6 +599,8 @@ def test_every_realisation_is_listed_as_the_projection_lists_it(
         "amount": "111747000.00",
         "status": "definitief",
         "version": 1,
+        "origin_year": None,
+        "corrects_realisation": None,
     }
 
 
@@ -706,7 +710,17 @@ def test_a_closed_fiscal_year_is_listed_from_when_its_closing_was_known(
                 "status": "closed",
                 "decision": jaarrekening,
                 "known_at": "2019-07-10T10:00:00+00:00",
+                "recorded_at": RECORDED,
                 "position": 145,
+                "trail": [
+                    {
+                        "status": "closed",
+                        "decision": jaarrekening,
+                        "known_at": "2019-07-10T10:00:00+00:00",
+                        "recorded_at": RECORDED,
+                        "position": 145,
+                    }
+                ],
             }
         ],
     }
@@ -829,17 +843,23 @@ def test_realisation_lineage_shows_the_stadsrekening_figure(demo_api: TestClient
     assert body == {
         "basis": NOW,
         "rows": [
-            entry(
-                18,
-                "definitief v1",
-                "b304f2cf43375b4ba064ab3fa027f642",
-                "16664000.00",
-                "16664000.00",
-                None,
-                2017,
-                "2018-04-17T10:00:00+00:00",
-                None,
-            )
+            {
+                **entry(
+                    18,
+                    "definitief v1",
+                    "b304f2cf43375b4ba064ab3fa027f642",
+                    "16664000.00",
+                    "16664000.00",
+                    None,
+                    2017,
+                    "2018-04-17T10:00:00+00:00",
+                    None,
+                ),
+                "origin_year": None,
+                "corrects_realisation": None,
+                "corrects_version": None,
+                "reason": None,
+            }
         ],
     }
 
@@ -1375,6 +1395,10 @@ def test_min_position_at_a_writes_position_sees_that_write(
                 "known_at": "2026-11-23T09:01:00+00:00",
                 "recorded_at": "2026-11-23T09:01:00+00:00",
                 "import_id": None,
+                "origin_year": None,
+                "corrects_realisation": None,
+                "corrects_version": None,
+                "reason": None,
             }
         ],
     }

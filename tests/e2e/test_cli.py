@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 
 from api.demo import nijmegen
@@ -591,3 +592,70 @@ def test_a_wrong_audit_question_prints_one_line_to_stderr_and_exits_non_zero(
     assert result.returncode == 2
     assert result.stdout == ""
     assert result.stderr == message + "\n"
+
+
+# -- exports (ADR 0009) ----------------------------------------------------------------
+
+
+def test_export_csv_report_writes_one_table_as_of_its_basis(tmp_path: Path, demo_db: str) -> None:
+    output = tmp_path / "tabel-7.2.csv"
+
+    printed = ok(
+        run(
+            "export", "csv", "report", "interventieplan-fase-4", "--table", "tabel-7.2",
+            "--as-of", "voortgangsrapportage-2019-q4", "-o", str(output), "--db", demo_db,
+            cwd=tmp_path,
+        )
+    )  # fmt: skip
+
+    assert printed == f"11 rows written to {output} (csv)\n"
+    lines = output.read_text(encoding="utf-8").splitlines()
+    assert lines[2] == (
+        "interventieplan-fase-4,Interventieplan fase 4 – Opgave Sociale Stad,140,"
+        "raad-2019-05-08-interventieplan-fase-4,tabel-7.2,Beroep op het transformatiebudget,"
+        "EUR_1000,row,2,2. Wijkaanpak sociaal domein,291,119,,"
+        "report:voortgangsrapportage-2019-q4,voortgangsrapportage-2019-q4,"
+        f"2020-06-03T10:00:00+00:00,141,{DEMO_HEAD}"
+    )
+
+
+def test_export_xlsx_lineage_and_log_write_files_openpyxl_reads(
+    tmp_path: Path, demo_db: str
+) -> None:
+    lineage_file, log_file = tmp_path / "lineage.xlsx", tmp_path / "log.xlsx"
+
+    printed = ok(
+        run(
+            "export", "xlsx", "lineage", "--year", "2020", "--fund", "transformatiebudget",
+            "--interventie", "2", "-o", str(lineage_file), "--db", demo_db, cwd=tmp_path,
+        )
+    )  # fmt: skip
+    printed += ok(run("export", "xlsx", "log", "-o", str(log_file), "--db", demo_db, cwd=tmp_path))
+
+    assert printed == (
+        f"2 rows written to {lineage_file} (xlsx)\n141 rows written to {log_file} (xlsx)\n"
+    )
+    lineage_rows = list(openpyxl.load_workbook(lineage_file).worksheets[0].values)
+    assert [row[4:8] for row in lineage_rows[1:]] == [
+        (101000, "101000.00", 101000, "101000.00"),
+        (18000, "18000.00", 119000, "119000.00"),
+    ]
+    assert len(list(openpyxl.load_workbook(log_file).worksheets[0].values)) == 142
+
+
+def test_export_of_an_unknown_table_prints_one_line_and_writes_nothing(
+    tmp_path: Path, demo_db: str
+) -> None:
+    output = tmp_path / "x.csv"
+
+    result = run(
+        "export", "csv", "report", "interventieplan-fase-4", "--table", "tabel-9",
+        "-o", str(output), "--db", demo_db, cwd=tmp_path,
+    )  # fmt: skip
+
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (
+        "begroting: report 'interventieplan-fase-4' has no table 'tabel-9'; "
+        "it has: tabel-6.1, tabel-7.2\n"
+    )
+    assert not output.exists()

@@ -351,6 +351,34 @@ def correct_realisation(body: schemas.CorrectRealisation, write: WriterDep) -> A
     )
 
 
+@finance.post(
+    "/realisations/late-results",
+    status_code=201,
+    response_model=CommandResult,
+    tags=["realisations"],
+    summary="Book a late result of a closed year in the next open year (resultaat voorgaand "
+    "jaar); the closed year is not rewritten",
+)
+def report_late_result(body: schemas.ReportLateResult, write: WriterDep) -> Any:
+    app = write.services.ledger.app
+    return write.run(
+        body,
+        lambda ctx: app.report_late_result(
+            ctx,
+            key=body.key.to_domain(),
+            amount=Money(body.amount),
+            status=body.status,
+            reason=body.reason,
+            corrects_version=body.corrects_version,
+            quarter=body.quarter,
+            mutation_id=write.mutation_id,
+        ),
+        created=lambda _: (
+            f"/api/v1/realisations?fiscal_year={app.next_open_year(body.key.fiscal_year)}"
+        ),
+    )
+
+
 # -- reserves --------------------------------------------------------------------------
 
 
@@ -455,6 +483,26 @@ def close_fiscal_year(
     return write.run(
         body,
         lambda ctx: write.services.ledger.app.close_fiscal_year(
+            ctx, fiscal_year=fiscal_year, decision=body.decision
+        ),
+    )
+
+
+@finance.post(
+    "/fiscal-years/{fiscal_year}/reopen",
+    response_model=CommandResult,
+    tags=["fiscal years"],
+    summary="Reopen a closed fiscal year on an adopted raad decision (a jaarrekening or a "
+    "begrotingswijziging); the reopening is in the trail and the year may be closed again",
+)
+def reopen_fiscal_year(
+    fiscal_year: Annotated[int, Path(ge=2000, le=2100)],
+    body: schemas.ReopenFiscalYear,
+    write: WriterDep,
+) -> Any:
+    return write.run(
+        body,
+        lambda ctx: write.services.ledger.app.reopen_fiscal_year(
             ctx, fiscal_year=fiscal_year, decision=body.decision
         ),
     )

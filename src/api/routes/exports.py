@@ -1,0 +1,136 @@
+"""Exports for the spreadsheet: a report, the lineage of a figure and the audit log as CSV or
+XLSX, every row with its provenance (ADR 0009). The read roles may export what they may read;
+each takes the same basis parameters as the query it exports."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Path, Query
+from fastapi.responses import Response
+
+from api import exports as writers
+from api.auth import READERS
+from api.http import MAX_POSITION, BasisDep, ServicesDep, reached, reading, require
+from api.problems import Problem, field_error
+from api.routes.queries import READ_ERRORS, Dimension, Interventie
+from projections import exports
+from projections.exports import Export, UnknownTableError
+
+router = APIRouter(
+    prefix="/api/v1/exports",
+    responses=READ_ERRORS,
+    dependencies=[Depends(require(*READERS))],
+    tags=["exports"],
+)
+Format = Annotated[Literal["csv", "xlsx"], Path(description="csv or xlsx")]
+FILE: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "the export as a file (Content-Disposition: attachment)",
+        "content": {
+            writers.CSV_MEDIA_TYPE: {"schema": {"type": "string"}},
+            writers.XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}},
+        },
+    }
+}
+RequiredYear = Annotated[int, Query(ge=2000, le=2100)]
+
+
+def _file(export: Export, fmt: str) -> Response:
+    return Response(
+        content=writers.render(export, fmt),
+        media_type=writers.MEDIA_TYPES[fmt],
+        headers={"Content-Disposition": f'attachment; filename="{writers.filename(export, fmt)}"'},
+    )
+
+
+@router.get("/reports/{report_id}.{fmt}", response_class=Response, responses=FILE)
+def export_report(
+    report_id: Annotated[str, Path(max_length=64)],
+    fmt: Format,
+    found: ServicesDep,
+    wanted: BasisDep,
+    table: Annotated[str | None, Query(max_length=64, description="one table's id")] = None,
+) -> Any:
+    """A report's tables (or one) as published on its basis, or on `as_of`: one row per
+    table row and total, figures in thousands, with the basis on every row."""
+    position = reached(found, wanted.min_position)
+    with found.ledger.engine.connect() as conn:
+        try:
+            export = exports.report_export(
+                conn,
+                report_id,
+                wanted.as_of,
+                position,
+                table=table,
+                as_recorded_at=wanted.as_recorded_at,
+            )
+        except UnknownTableError as error:
+            raise Problem(
+                404,
+                "not-found",
+                str(error),
+                errors=[field_error("query", "table", str(error), "not-found")],
+            ) from None
+    return _file(export, fmt)
+
+
+@router.get("/lineage/budget.{fmt}", response_class=Response, responses=FILE)
+def export_budget_lineage(
+    fmt: Format,
+    found: ServicesDep,
+    wanted: BasisDep,
+    fiscal_year: RequiredYear,
+    fund: Dimension = None,
+    interventie: Interventie = None,
+    taakveld: Dimension = None,
+    programma: Dimension = None,
+) -> Any:
+    """The events behind a budget figure, as `GET /lineage/budget` lists them."""
+    with reading(found, wanted) as (conn, basis):
+        export = exports.budget_lineage_export(
+            conn,
+            basis,
+            fiscal_year=fiscal_year,
+            fund=fund,
+            interventie=interventie,
+            taakveld=taakveld,
+            programma=programma,
+        )
+    return _file(export, fmt)
+
+
+@router.get("/lineage/realisations.{fmt}", response_class=Response, responses=FILE)
+def export_realisation_lineage(
+    fmt: Format,
+    found: ServicesDep,
+    wanted: BasisDep,
+    fiscal_year: RequiredYear,
+    deelproduct: Dimension = None,
+    fund: Dimension = None,
+    interventie: Interventie = None,
+) -> Any:
+    """The events behind a realised figure, as `GET /lineage/realisations` lists them."""
+    with reading(found, wanted) as (conn, basis):
+        export = exports.realisation_lineage_export(
+            conn,
+            basis,
+            fiscal_year=fiscal_year,
+            deelproduct=deelproduct,
+            fund=fund,
+            interventie=interventie,
+        )
+    return _file(export, fmt)
+
+
+@router.get("/log.{fmt}", response_class=Response, responses=FILE)
+def export_log(
+    fmt: Format,
+    found: ServicesDep,
+    min_position: Annotated[int | None, Query(ge=0, le=MAX_POSITION)] = None,
+) -> Any:
+    """The whole audit log up to the position the read model has reached, in log order."""
+    position = reached(found, min_position)
+    with found.ledger.engine.connect() as conn:
+        export = exports.log_export(conn, position)
+    return _file(export, fmt)

@@ -1,0 +1,325 @@
+"""Exports: a report table, the lineage of a figure and the audit log as plain rows, each
+row carrying its provenance (ADR 0009), so a number pasted into a spreadsheet can still be
+traced back to the log: the log position of the event behind it, its decision, and the
+basis it was computed on (as_of, knowledge cutoff, log position).
+
+Pure functions over the projections' answers; the CSV and XLSX writers live in
+`api/exports.py`. Amounts stay `Decimal`; moments stay ISO 8601 strings with their offset.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import Connection
+
+from projections import lineage, queries, reports
+from projections.chain import head_at
+from projections.queries import Basis
+
+
+class Kind(Enum):
+    TEXT = "text"  # written as text, never as a formula
+    INTEGER = "integer"  # positions, versions, years
+    AMOUNT = "amount"  # exact euros and cents (Decimal)
+    FIGURE = "figure"  # a published figure in thousands (Decimal, a whole number)
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    kind: Kind = Kind.TEXT
+
+
+@dataclass(frozen=True)
+class Export:
+    """One sheet of rows: its columns, in order, and rows of plain values (str, int,
+    Decimal or None). `provenance` repeats the basis, for a sheet or header of its own."""
+
+    name: str
+    columns: tuple[Column, ...]
+    rows: tuple[tuple[Any, ...], ...]
+    provenance: tuple[tuple[str, Any], ...]
+
+
+BASIS_COLUMNS = (
+    Column("basis_as_of"),
+    Column("basis_report"),
+    Column("basis_knowledge_cutoff"),
+    Column("basis_log_position", Kind.INTEGER),
+    Column("chain_head"),
+)
+
+
+def _basis_values(conn: Connection, basis: Basis) -> tuple[Any, ...]:
+    cutoff = None if basis.known_at is None else basis.known_at.isoformat()
+    return (basis.as_of, basis.report_id, cutoff, basis.position, head_at(conn, basis.position))
+
+
+def _provenance(conn: Connection, basis: Basis, **more: Any) -> tuple[tuple[str, Any], ...]:
+    basis_json = basis.to_json()
+    items = [
+        ("as_of", basis_json["as_of"]),
+        ("report", basis_json["report"]),
+        ("knowledge_cutoff", basis_json["knowledge_cutoff"]),
+        ("log_position", basis_json["log_position"]),
+    ]
+    if basis.recorded_at is not None:
+        items.append(("as_recorded_at", basis.recorded_at.isoformat()))
+    items += list(more.items())
+    items.append(("chain_head", head_at(conn, basis.position)))
+    return tuple(items)
+
+
+def _figure(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)
+
+
+# -- a report --------------------------------------------------------------------------
+
+
+def report_export(
+    conn: Connection,
+    report_id: str,
+    as_of: str | None,
+    reached: int,
+    *,
+    table: str | None = None,
+    as_recorded_at: str | None = None,
+) -> Export:
+    """The rows and totals of a report's tables (or of one, `table`), as published: figures
+    in thousands, an empty cell where the published cell is empty (ADR 0003)."""
+    rendered = reports.render_report(conn, report_id, as_of, reached, as_recorded_at=as_recorded_at)
+    tables = [t for t in rendered["tables"] if table is None or t["id"] == table]
+    if not tables:
+        known = ", ".join(t["id"] for t in rendered["tables"])
+        raise UnknownTableError(report_id, table or "", known)
+    listed = {r["report"]: r for r in reports.list_reports(conn)}[report_id]
+    basis = _basis_of(rendered["basis"])
+    figures: list[str] = []
+    for spec in tables:
+        figures += [key for key in spec["columns"] if key not in figures]
+    columns = (
+        Column("report"),
+        Column("report_title"),
+        Column("report_position", Kind.INTEGER),
+        Column("report_decision"),
+        Column("table"),
+        Column("table_title"),
+        Column("unit"),
+        Column("row"),
+        Column("interventie", Kind.INTEGER),
+        Column("label"),
+        *(Column(key, Kind.FIGURE) for key in figures),
+        *BASIS_COLUMNS,
+    )
+    provenance_values = _basis_values(conn, basis)
+    rows = []
+    for spec in tables:
+        lines = [("row", r) for r in spec["rows"]] + [
+            ("total", {**t, "interventie": None}) for t in spec["totals"]
+        ]
+        for kind, line in lines:
+            rows.append(
+                (
+                    report_id,
+                    rendered["title"],
+                    listed["log_position"],
+                    listed["decision"],
+                    spec["id"],
+                    spec["title"],
+                    spec["unit"],
+                    kind,
+                    line["interventie"],
+                    line["label"],
+                    *(_figure(line["values"].get(key)) for key in figures),
+                    *provenance_values,
+                )
+            )
+    name = report_id if table is None else f"{report_id}-{table}"
+    return Export(
+        name,
+        columns,
+        tuple(rows),
+        _provenance(
+            conn,
+            basis,
+            export=f"report {report_id}" + ("" if table is None else f", table {table}"),
+            report_position=listed["log_position"],
+            report_decision=listed["decision"],
+        ),
+    )
+
+
+class UnknownTableError(queries.BasisError):
+    def __init__(self, report_id: str, table: str, known: str) -> None:
+        super().__init__(f"report {report_id!r} has no table {table!r}; it has: {known}")
+        self.report_id = report_id
+        self.table = table
+
+
+def _basis_of(json: dict[str, Any]) -> Basis:
+    cutoff = json["knowledge_cutoff"]
+    recorded = json.get("as_recorded_at")
+    return Basis(
+        as_of=json["as_of"],
+        known_at=None if cutoff is None else datetime.fromisoformat(cutoff),
+        position=json["log_position"],
+        report_id=json["report"],
+        recorded_at=None if recorded is None else datetime.fromisoformat(recorded),
+    )
+
+
+# -- lineage ---------------------------------------------------------------------------
+
+LINEAGE_COLUMNS = (
+    Column("figure"),
+    Column("position", Kind.INTEGER),
+    Column("event"),
+    Column("subject"),
+    Column("delta", Kind.AMOUNT),
+    Column("running_total", Kind.AMOUNT),
+    Column("decision"),
+    Column("actor"),
+    Column("period", Kind.INTEGER),
+    Column("known_at"),
+    Column("recorded_at"),
+    Column("import_id"),
+)
+
+
+def _describe(what: str, fiscal_year: int, dimensions: Iterable[tuple[str, Any]]) -> str:
+    named = [f"{name}={value}" for name, value in dimensions if value is not None]
+    return " ".join([what, str(fiscal_year), *named])
+
+
+def _lineage_export(
+    conn: Connection,
+    basis: Basis,
+    name: str,
+    figure: str,
+    entries: Sequence[dict[str, Any]],
+    extra: Sequence[Column] = (),
+) -> Export:
+    columns = (*LINEAGE_COLUMNS, *extra)
+    provenance_values = _basis_values(conn, basis)
+    rows = tuple(
+        (figure, *(entry.get(c.key) for c in columns[1:]), *provenance_values) for entry in entries
+    )
+    return Export(
+        name,
+        (*columns, *BASIS_COLUMNS),
+        rows,
+        _provenance(conn, basis, export=f"lineage of {figure}"),
+    )
+
+
+def budget_lineage_export(
+    conn: Connection,
+    basis: Basis,
+    *,
+    fiscal_year: int,
+    fund: str | None = None,
+    interventie: int | None = None,
+    taakveld: str | None = None,
+    programma: str | None = None,
+) -> Export:
+    entries = lineage.budget_lineage(
+        conn,
+        basis,
+        fiscal_year=fiscal_year,
+        fund=fund,
+        interventie=interventie,
+        taakveld=taakveld,
+        programma=programma,
+    )
+    dimensions = (
+        ("programma", programma),
+        ("taakveld", taakveld),
+        ("fund", fund),
+        ("interventie", interventie),
+    )
+    figure = _describe("budget", fiscal_year, dimensions)
+    return _lineage_export(conn, basis, f"lineage-budget-{fiscal_year}", figure, entries)
+
+
+def realisation_lineage_export(
+    conn: Connection,
+    basis: Basis,
+    *,
+    fiscal_year: int,
+    deelproduct: str | None = None,
+    fund: str | None = None,
+    interventie: int | None = None,
+) -> Export:
+    entries = lineage.realisation_lineage(
+        conn,
+        basis,
+        fiscal_year=fiscal_year,
+        deelproduct=deelproduct,
+        fund=fund,
+        interventie=interventie,
+    )
+    dimensions = (("deelproduct", deelproduct), ("fund", fund), ("interventie", interventie))
+    figure = _describe("realisation", fiscal_year, dimensions)
+    return _lineage_export(
+        conn,
+        basis,
+        f"lineage-realisations-{fiscal_year}",
+        figure,
+        entries,
+        REALISATION_COLUMNS,
+    )
+
+
+# What a realisation's lineage adds: a late result's closed year and what it corrects.
+REALISATION_COLUMNS = (
+    Column("origin_year", Kind.INTEGER),
+    Column("corrects_realisation"),
+    Column("corrects_version", Kind.INTEGER),
+    Column("reason"),
+)
+
+
+# -- the audit log ---------------------------------------------------------------------
+
+LOG_COLUMNS = (
+    Column("position", Kind.INTEGER),
+    Column("event_type"),
+    Column("aggregate_id"),
+    Column("version", Kind.INTEGER),
+    Column("period"),
+    Column("known_at"),
+    Column("recorded_at"),
+    Column("actor"),
+    Column("decision"),
+    Column("source"),
+    Column("import_id"),
+    Column("payload"),
+)
+LOG_PAGE = 1000
+
+
+def log_export(conn: Connection, reached: int) -> Export:
+    """Every event of the log up to `reached`, in log order, with its payload."""
+    rows: list[tuple[Any, ...]] = []
+    after = 0
+    head = head_at(conn, reached)
+    while True:
+        page = [
+            row
+            for row in queries.audit_log(conn, after=after, limit=LOG_PAGE)
+            if row["position"] <= reached
+        ]
+        rows += [(*(row[c.key] for c in LOG_COLUMNS), reached, head) for row in page]
+        if len(page) < LOG_PAGE:
+            break
+        after = page[-1]["position"]
+    columns = (*LOG_COLUMNS, Column("log_position", Kind.INTEGER), Column("chain_head"))
+    provenance = (("export", "audit log"), ("log_position", reached), ("chain_head", head))
+    return Export("audit-log", columns, tuple(rows), provenance)

@@ -1,0 +1,315 @@
+"""The exports over HTTP (ADR 0009): each answers its file with the right content type and
+a Content-Disposition naming it, the first rows exactly, on the Nijmegen demo history."""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+from http import HTTPStatus
+from typing import Any
+
+import openpyxl
+import pytest
+from fastapi.testclient import TestClient
+from httpx2 import Response
+
+from conftest import DEMO_HEAD, INTERVENTIEPLAN_HEAD, bearer
+
+CSV = "text/csv; charset=utf-8"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+RECORDED = "2026-11-23T09:00:00+00:00"
+BUDGET = "/api/v1/exports/lineage/budget"
+# basis_as_of, _report, _knowledge_cutoff, _log_position, chain_head
+NOW = ["now", "", "", "141", DEMO_HEAD]
+
+
+def get(api: TestClient, url: str, role: str = "auditor", **params: Any) -> Response:
+    return api.get(url, params=params, headers=bearer(role))
+
+
+def rows_of(response: Response) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(response.text, newline="")))
+
+
+def problem(status: int, code: str, detail: str, instance: str, *errors: Any) -> Any:
+    body = {
+        "type": f"urn:begroting:problem:{code}",
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+        "instance": instance,
+        "code": code,
+    }
+    if errors:
+        body["errors"] = list(errors)
+    return body
+
+
+def test_a_report_table_exports_as_csv_with_its_basis(demo_api: TestClient) -> None:
+    response = get(
+        demo_api, "/api/v1/exports/reports/interventieplan-fase-4.csv", table="tabel-7.2"
+    )
+
+    assert response.status_code == 200
+    assert response.headers["content-type"] == CSV
+    assert response.headers["content-disposition"] == (
+        'attachment; filename="interventieplan-fase-4-tabel-7.2.csv"'
+    )
+    rows = rows_of(response)
+    assert rows[0][10:13] == ["2019", "2020", "2021"]
+    assert rows[1] == [
+        "interventieplan-fase-4",
+        "Interventieplan fase 4 – Opgave Sociale Stad",
+        "140",
+        "raad-2019-05-08-interventieplan-fase-4",
+        "tabel-7.2",
+        "Beroep op het transformatiebudget",
+        "EUR_1000",
+        "row",
+        "1",
+        "1. Welzijn, vrijwilligers, leefbare wijken gericht versterken",
+        "25",
+        "25",
+        "",
+        "report:interventieplan-fase-4",
+        "interventieplan-fase-4",
+        "2019-05-08T10:00:00+00:00",
+        "140",
+        INTERVENTIEPLAN_HEAD,
+    ]
+
+
+def test_a_report_on_another_basis_names_that_basis_on_every_row(demo_api: TestClient) -> None:
+    response = get(
+        demo_api,
+        "/api/v1/exports/reports/interventieplan-fase-4.csv",
+        table="tabel-7.2",
+        as_of="voortgangsrapportage-2019-q4",
+    )
+
+    rows = rows_of(response)
+    assert rows[2][8:13] == ["2", "2. Wijkaanpak sociaal domein", "291", "119", ""]
+    assert {tuple(row[13:]) for row in rows[1:]} == {
+        (
+            "report:voortgangsrapportage-2019-q4",
+            "voortgangsrapportage-2019-q4",
+            "2020-06-03T10:00:00+00:00",
+            "141",
+            DEMO_HEAD,
+        )
+    }
+
+
+def test_a_report_exports_as_xlsx_that_openpyxl_reads_back(demo_api: TestClient) -> None:
+    response = get(demo_api, "/api/v1/exports/reports/interventieplan-fase-4.xlsx")
+
+    assert response.status_code == 200
+    assert response.headers["content-type"] == XLSX
+    assert response.headers["content-disposition"] == (
+        'attachment; filename="interventieplan-fase-4.xlsx"'
+    )
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert workbook.sheetnames == ["interventieplan-fase-4", "provenance"]
+    rows = list(workbook.worksheets[0].iter_rows(values_only=True))
+    assert rows[1][:14] == (
+        "interventieplan-fase-4",
+        "Interventieplan fase 4 – Opgave Sociale Stad",
+        140,
+        "raad-2019-05-08-interventieplan-fase-4",
+        "tabel-6.1",
+        "Overzicht taakstellingen/opgaven",
+        "EUR_1000",
+        "row",
+        1,
+        "Welzijn, vrijwilligers, leefbare wijken gericht versterken (IVP-2)",
+        40,
+        40,
+        40,
+        40,
+    )
+    assert list(workbook.worksheets[1].iter_rows(values_only=True)) == [
+        ("key", "value"),
+        ("as_of", "report:interventieplan-fase-4"),
+        ("report", "interventieplan-fase-4"),
+        ("knowledge_cutoff", "2019-05-08T10:00:00+00:00"),
+        ("log_position", 140),
+        ("export", "report interventieplan-fase-4"),
+        ("report_position", 140),
+        ("report_decision", "raad-2019-05-08-interventieplan-fase-4"),
+        ("chain_head", INTERVENTIEPLAN_HEAD),
+    ]
+
+
+def test_the_lineage_of_a_budget_figure_exports_as_csv(demo_api: TestClient) -> None:
+    response = get(
+        demo_api, f"{BUDGET}.csv", fiscal_year=2020, fund="transformatiebudget", interventie=2
+    )
+
+    assert response.status_code == 200
+    assert response.headers["content-type"] == CSV
+    assert response.headers["content-disposition"] == (
+        'attachment; filename="lineage-budget-2020.csv"'
+    )
+    assert rows_of(response)[1:] == [
+        [
+            "budget 2020 fund=transformatiebudget interventie=2",
+            "98",
+            "Amended",
+            "Welzijn, Wijkontwikkeling en Zorg / 6.71",
+            "101000.00",
+            "101000.00",
+            "raad-2019-05-08-interventieplan-fase-4",
+            "import:nijmegen-demo",
+            "2020",
+            "2019-05-08T10:00:00+00:00",
+            RECORDED,
+            "nijmegen-demo-v1",
+            *NOW,
+        ],
+        [
+            "budget 2020 fund=transformatiebudget interventie=2",
+            "120",
+            "CarriedIn",
+            "Welzijn, Wijkontwikkeling en Zorg / 6.71",
+            "18000.00",
+            "119000.00",
+            "raad-2019-12-nota-slotwijzigingen-2019",
+            "import:nijmegen-demo",
+            "2020",
+            "2019-12-18T11:00:00+00:00",
+            RECORDED,
+            "nijmegen-demo-v1",
+            *NOW,
+        ],
+    ]
+
+
+def test_the_lineage_of_a_budget_figure_exports_as_xlsx_with_exact_amounts(
+    demo_api: TestClient,
+) -> None:
+    response = get(
+        demo_api, f"{BUDGET}.xlsx", fiscal_year=2020, fund="transformatiebudget", interventie=2
+    )
+
+    assert response.status_code == 200
+    assert response.headers["content-type"] == XLSX
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][4:8] == ("delta", "delta_exact", "running_total", "running_total_exact")
+    assert [row[4:8] for row in rows[1:]] == [
+        (101000, "101000.00", 101000, "101000.00"),
+        (18000, "18000.00", 119000, "119000.00"),
+    ]
+    assert Decimal(str(rows[2][6])) == Decimal("119000.00")
+
+
+def test_the_lineage_of_a_realised_figure_exports_as_csv(demo_api: TestClient) -> None:
+    response = get(
+        demo_api,
+        "/api/v1/exports/lineage/realisations.csv",
+        fiscal_year=2017,
+        deelproduct="61296",
+    )
+
+    assert response.status_code == 200
+    assert response.headers["content-disposition"] == (
+        'attachment; filename="lineage-realisations-2017.csv"'
+    )
+    assert rows_of(response)[1] == [
+        "realisation 2017 deelproduct=61296",
+        "18",
+        "definitief v1",
+        "b304f2cf43375b4ba064ab3fa027f642",
+        "16664000.00",
+        "16664000.00",
+        "",
+        "import:nijmegen-demo",
+        "2017",
+        "2018-04-17T10:00:00+00:00",
+        RECORDED,
+        "",
+        "",  # origin_year: an ordinary realisation, not a late result
+        "",
+        "",
+        "",
+        *NOW,
+    ]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_the_audit_log_exports_every_event(demo_api: TestClient, fmt: str) -> None:
+    response = get(demo_api, f"/api/v1/exports/log.{fmt}")
+
+    assert response.status_code == 200
+    assert response.headers["content-type"] == {"csv": CSV, "xlsx": XLSX}[fmt]
+    assert response.headers["content-disposition"] == f'attachment; filename="audit-log.{fmt}"'
+    if fmt == "csv":
+        rows = rows_of(response)
+        assert rows[1][:12] == [
+            "1",
+            "Decision.Proposed",
+            "2c84715709e753a488cc23f23bff58c1",
+            "1",
+            "2018..2022",
+            "2018-03-07T11:00:00+00:00",
+            RECORDED,
+            "import:nijmegen-demo",
+            "raad-2018-03-interventieplan-fase-2",
+            "Interventieplan fase 4 – Opgave Sociale Stad (Nijmegen, 2019), §4.3",
+            "nijmegen-demo-v1",
+            rows[1][11],
+        ]
+        assert rows[1][12:] == ["141", DEMO_HEAD]
+    else:
+        sheet = openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[0]
+        rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert len(rows) == 1 + 141
+
+
+def test_an_unknown_table_of_a_report_is_a_404_naming_the_tables(demo_api: TestClient) -> None:
+    url = "/api/v1/exports/reports/interventieplan-fase-4.csv"
+
+    response = get(demo_api, url, table="tabel-9")
+
+    detail = "report 'interventieplan-fase-4' has no table 'tabel-9'; it has: tabel-6.1, tabel-7.2"
+    assert response.status_code == 404
+    assert response.json() == problem(
+        404,
+        "not-found",
+        detail,
+        url,
+        {"in": "query", "field": "table", "detail": detail, "code": "not-found"},
+    )
+
+
+def test_an_unknown_report_is_a_404(demo_api: TestClient) -> None:
+    url = "/api/v1/exports/reports/geen-rapport.xlsx"
+
+    response = get(demo_api, url)
+
+    assert response.status_code == 404
+    assert response.json() == problem(404, "unknown-report", "unknown report 'geen-rapport'", url)
+
+
+def test_an_export_is_csv_or_xlsx(demo_api: TestClient) -> None:
+    response = get(demo_api, "/api/v1/exports/log.pdf")
+
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {
+            "in": "path",
+            "field": "fmt",
+            "detail": "Input should be 'csv' or 'xlsx'",
+            "code": "literal_error",
+        }
+    ]
+
+
+def test_the_admin_does_not_export(demo_api: TestClient) -> None:
+    response = get(demo_api, "/api/v1/exports/log.csv", role="admin")
+
+    assert response.status_code == 403
+    assert response.json()["detail"] == (
+        "this needs the role griffie or finance or auditor; you are admin"
+    )

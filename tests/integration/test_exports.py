@@ -1,0 +1,328 @@
+"""Exports keep every amount exact and every row traceable (ADR 0009): the CSV holds the
+decimal strings; the XLSX opens with openpyxl, gives back exactly the Decimal, and carries
+the provenance columns; text never becomes a formula. On SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+from typing import Any
+
+import openpyxl
+
+from api import exports as writers
+from api.ledger import Ledger
+from conftest import DEMO_HEAD, INTERVENTIEPLAN_HEAD
+from projections import exports, queries
+from projections.exports import Column, Export, Kind
+
+FUND = "transformatiebudget"
+RECORDED = "2026-11-23T09:00:00+00:00"
+CENT = Decimal("0.01")
+LINEAGE_HEADER = [
+    "figure",
+    "position",
+    "event",
+    "subject",
+    "delta",
+    "running_total",
+    "decision",
+    "actor",
+    "period",
+    "known_at",
+    "recorded_at",
+    "import_id",
+    "basis_as_of",
+    "basis_report",
+    "basis_knowledge_cutoff",
+    "basis_log_position",
+    "chain_head",
+]
+FIGURE = "budget 2020 fund=transformatiebudget interventie=2"
+LINE = "Welzijn, Wijkontwikkeling en Zorg / 6.71"
+ON_Q4 = ["report:voortgangsrapportage-2019-q4", "voortgangsrapportage-2019-q4"]
+Q4_CUTOFF = "2020-06-03T10:00:00+00:00"
+
+
+def lineage_on_q4(ledger: Ledger) -> Export:
+    """The lineage of the 2020 transformatiebudget for interventie 2 (the €119k) as the
+    voortgangsrapportage 2019-Q4 saw it."""
+    with ledger.engine.connect() as conn:
+        basis = queries.resolve_basis(conn, "voortgangsrapportage-2019-q4", 141)
+        return exports.budget_lineage_export(
+            conn, basis, fiscal_year=2020, fund=FUND, interventie=2
+        )
+
+
+def read_csv(content: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(content.decode("utf-8"), newline="")))
+
+
+def read_xlsx(content: bytes) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    workbook = openpyxl.load_workbook(io.BytesIO(content))
+    rows, provenance = workbook.worksheets
+    return list(rows.iter_rows(values_only=True)), list(provenance.iter_rows(values_only=True))
+
+
+def test_a_lineage_as_csv_holds_the_exact_amounts_and_the_basis_on_every_row(
+    demo_ledger: Ledger,
+) -> None:
+    rows = read_csv(writers.to_csv(lineage_on_q4(demo_ledger)))
+
+    assert rows == [
+        LINEAGE_HEADER,
+        [
+            FIGURE,
+            "98",
+            "Amended",
+            LINE,
+            "101000.00",
+            "101000.00",
+            "raad-2019-05-08-interventieplan-fase-4",
+            "import:nijmegen-demo",
+            "2020",
+            "2019-05-08T10:00:00+00:00",
+            RECORDED,
+            "nijmegen-demo-v1",
+            *ON_Q4,
+            Q4_CUTOFF,
+            "141",
+            DEMO_HEAD,
+        ],
+        [
+            FIGURE,
+            "120",
+            "CarriedIn",
+            LINE,
+            "18000.00",
+            "119000.00",
+            "raad-2019-12-nota-slotwijzigingen-2019",
+            "import:nijmegen-demo",
+            "2020",
+            "2019-12-18T11:00:00+00:00",
+            RECORDED,
+            "nijmegen-demo-v1",
+            *ON_Q4,
+            Q4_CUTOFF,
+            "141",
+            DEMO_HEAD,
+        ],
+    ]
+
+
+def test_a_lineage_as_xlsx_opens_with_openpyxl_and_gives_back_exactly_the_decimals(
+    demo_ledger: Ledger,
+) -> None:
+    rows, provenance = read_xlsx(writers.to_xlsx(lineage_on_q4(demo_ledger)))
+
+    header = rows[0]
+    assert list(header) == [
+        *LINEAGE_HEADER[:5],
+        "delta_exact",
+        "running_total",
+        "running_total_exact",
+        *LINEAGE_HEADER[6:],
+    ]
+    first = dict(zip(header, rows[1], strict=True))
+    assert first == {
+        "figure": FIGURE,
+        "position": 98,
+        "event": "Amended",
+        "subject": LINE,
+        "delta": 101000,
+        "delta_exact": "101000.00",
+        "running_total": 101000,
+        "running_total_exact": "101000.00",
+        "decision": "raad-2019-05-08-interventieplan-fase-4",
+        "actor": "import:nijmegen-demo",
+        "period": 2020,
+        "known_at": "2019-05-08T10:00:00+00:00",
+        "recorded_at": RECORDED,
+        "import_id": "nijmegen-demo-v1",
+        "basis_as_of": ON_Q4[0],
+        "basis_report": ON_Q4[1],
+        "basis_knowledge_cutoff": Q4_CUTOFF,
+        "basis_log_position": 141,
+        "chain_head": DEMO_HEAD,
+    }
+    second = dict(zip(header, rows[2], strict=True))
+    assert Decimal(str(second["running_total"])).quantize(CENT) == Decimal("119000.00")
+    assert Decimal(second["running_total_exact"]) == Decimal("119000.00")
+    assert provenance == [
+        ("key", "value"),
+        ("as_of", ON_Q4[0]),
+        ("report", ON_Q4[1]),
+        ("knowledge_cutoff", Q4_CUTOFF),
+        ("log_position", 141),
+        ("export", f"lineage of {FIGURE}"),
+        ("chain_head", DEMO_HEAD),
+    ]
+
+
+def test_a_report_table_exports_its_published_figures_with_the_report_and_its_basis(
+    demo_ledger: Ledger,
+) -> None:
+    with demo_ledger.engine.connect() as conn:
+        export = exports.report_export(conn, "interventieplan-fase-4", None, 141, table="tabel-7.2")
+
+    rows = read_csv(writers.to_csv(export))
+    provenance = [
+        "report:interventieplan-fase-4",
+        "interventieplan-fase-4",
+        "2019-05-08T10:00:00+00:00",
+        "140",
+        INTERVENTIEPLAN_HEAD,
+    ]
+    report = [
+        "interventieplan-fase-4",
+        "Interventieplan fase 4 – Opgave Sociale Stad",
+        "140",
+        "raad-2019-05-08-interventieplan-fase-4",
+        "tabel-7.2",
+        "Beroep op het transformatiebudget",
+        "EUR_1000",
+    ]
+    assert rows[0] == [
+        "report",
+        "report_title",
+        "report_position",
+        "report_decision",
+        "table",
+        "table_title",
+        "unit",
+        "row",
+        "interventie",
+        "label",
+        "2019",
+        "2020",
+        "2021",
+        "basis_as_of",
+        "basis_report",
+        "basis_knowledge_cutoff",
+        "basis_log_position",
+        "chain_head",
+    ]
+    assert rows[2] == [
+        *report,
+        "row",
+        "2",
+        "2. Wijkaanpak sociaal domein",
+        "309",
+        "101",
+        "",
+        *provenance,
+    ]
+    assert [row[7:13] for row in rows[1:] if row[7] == "total"] == [
+        ["total", "", "Totaal beroep op transformatiebudget", "1224", "636", "140"]
+    ]
+
+
+def test_the_log_exports_every_event_in_log_order_with_its_position(
+    demo_ledger: Ledger,
+) -> None:
+    with demo_ledger.engine.connect() as conn:
+        export = exports.log_export(conn, 141)
+        expected = queries.audit_log(conn, after=0, limit=1000)
+
+    rows, _ = read_xlsx(writers.to_xlsx(export))
+
+    assert rows[0] == (
+        "position",
+        "event_type",
+        "aggregate_id",
+        "version",
+        "period",
+        "known_at",
+        "recorded_at",
+        "actor",
+        "decision",
+        "source",
+        "import_id",
+        "payload",
+        "log_position",
+        "chain_head",
+    )
+    assert [row[0] for row in rows[1:]] == list(range(1, 142))
+    assert [row[11] for row in rows[1:]] == [event["payload"] for event in expected]
+    assert {row[12] for row in rows[1:]} == {141}
+
+
+# -- the writers on their own (no database) --------------------------------------------
+
+AMOUNTS = Export(
+    name="amounts",
+    columns=(Column("label"), Column("amount", Kind.AMOUNT)),
+    rows=(
+        ("cents", Decimal("1234.56")),
+        ("a negative delta", Decimal("-0.01")),
+        ("fifteen digits", Decimal("9999999999999.99")),
+        ("beyond a float", Decimal("999999999999999.99")),
+        ("nothing", None),
+    ),
+    provenance=(("export", "amounts"),),
+)
+
+
+def test_an_amount_a_number_cell_cannot_hold_exactly_is_written_as_its_decimal_string() -> None:
+    rows, _ = read_xlsx(writers.to_xlsx(AMOUNTS))
+
+    assert rows == [
+        ("label", "amount", "amount_exact"),
+        ("cents", 1234.56, "1234.56"),
+        ("a negative delta", -0.01, "-0.01"),
+        ("fifteen digits", 9999999999999.99, "9999999999999.99"),
+        ("beyond a float", "999999999999999.99", "999999999999999.99"),
+        ("nothing", None, None),
+    ]
+    for (_, amount), (_, number, exact) in zip(AMOUNTS.rows[:4], rows[1:5], strict=True):
+        assert Decimal(str(number)).quantize(CENT) == amount
+        assert Decimal(exact) == amount
+
+
+def test_an_amount_cell_shows_two_decimals() -> None:
+    sheet = openpyxl.load_workbook(io.BytesIO(writers.to_xlsx(AMOUNTS))).worksheets[0]
+
+    assert sheet["B2"].number_format == "#,##0.00"
+    assert sheet["C2"].data_type == "s"
+
+
+def test_text_that_looks_like_a_formula_stays_text() -> None:
+    export = Export(
+        name="actors",
+        columns=(Column("actor"),),
+        rows=(('=HYPERLINK("http://example.invalid","klik")',),),
+        provenance=(("note", "=1+1"),),
+    )
+
+    rows, provenance = read_xlsx(writers.to_xlsx(export))
+    sheet = openpyxl.load_workbook(io.BytesIO(writers.to_xlsx(export))).worksheets[0]
+
+    assert rows == [("actor",), ('=HYPERLINK("http://example.invalid","klik")',)]
+    assert sheet["A2"].data_type == "s"
+    assert provenance == [("key", "value"), ("note", "=1+1")]
+
+
+def test_a_csv_writes_amounts_as_exact_decimal_strings_and_nothing_as_an_empty_cell() -> None:
+    assert writers.to_csv(AMOUNTS) == (
+        b"label,amount\r\n"
+        b"cents,1234.56\r\n"
+        b"a negative delta,-0.01\r\n"
+        b"fifteen digits,9999999999999.99\r\n"
+        b"beyond a float,999999999999999.99\r\n"
+        b"nothing,\r\n"
+    )
+
+
+def test_a_control_character_xml_cannot_hold_is_replaced_in_the_xlsx_and_kept_in_the_csv() -> None:
+    export = Export(
+        name="titles",
+        columns=(Column("title"),),
+        rows=(("Besluit\x01 met\ttab",),),
+        provenance=(),
+    )
+
+    rows, _ = read_xlsx(writers.to_xlsx(export))
+
+    assert rows == [("title",), ("Besluit\ufffd met\ttab",)]
+    assert writers.to_csv(export) == b"title\r\nBesluit\x01 met\ttab\r\n"
