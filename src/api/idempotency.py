@@ -11,7 +11,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, delete, insert, select, update
@@ -21,6 +21,8 @@ from api.problems import Problem, field_error
 from projections.schema import idempotency_keys
 
 MAX_KEY_LENGTH = 200
+# Far beyond any request (a command takes milliseconds, a read-your-writes wait 5 s).
+LEASE = timedelta(minutes=2)
 
 
 @dataclass(frozen=True)
@@ -52,22 +54,24 @@ class IdempotencyStore:
                     field_error("header", "Idempotency-Key", "malformed", "invalid-idempotency-key")
                 ],
             )
-        try:
-            with self.engine.begin() as conn:
-                conn.execute(
-                    insert(idempotency_keys).values(
-                        actor=actor, key=key, fingerprint=print_, created_at=self.clock()
+        for _ in range(3):  # a key freed between our insert and our look is tried again
+            if self._reserve(actor, key, print_):
+                return None
+            with self.engine.connect() as conn:
+                row = conn.execute(
+                    select(idempotency_keys).where(
+                        idempotency_keys.c.actor == actor, idempotency_keys.c.key == key
                     )
-                )
-            return None
-        except IntegrityError:
-            pass
-        with self.engine.connect() as conn:
-            row = conn.execute(
-                select(idempotency_keys).where(
-                    idempotency_keys.c.actor == actor, idempotency_keys.c.key == key
-                )
-            ).one()
+                ).first()
+            if row is not None:
+                break
+        else:
+            raise Problem(
+                409,
+                "idempotency-key-in-progress",
+                "a request with this Idempotency-Key is being started and freed; retry later",
+                headers={"Retry-After": "1"},
+            )
         if row.fingerprint != print_:
             raise Problem(
                 422,
@@ -77,6 +81,8 @@ class IdempotencyStore:
                     field_error("header", "Idempotency-Key", "reused", "idempotency-key-reused")
                 ],
             )
+        if row.status is None and self._take_over(row):
+            return None
         if row.status is None:
             raise Problem(
                 409,
@@ -86,6 +92,38 @@ class IdempotencyStore:
             )
         stored = json.loads(row.response)
         return StoredResponse(row.status, stored["body"], stored["headers"])
+
+    def _reserve(self, actor: str, key: str, print_: str) -> bool:
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(
+                    insert(idempotency_keys).values(
+                        actor=actor, key=key, fingerprint=print_, created_at=self.clock()
+                    )
+                )
+            return True
+        except IntegrityError:
+            return False
+
+    def _take_over(self, row: Any) -> bool:
+        """A reservation older than the lease belongs to a request that died (a crash, a
+        lost connection): the retry takes it over. Running the command again is safe, since
+        the key fixes its mutation id and the aggregate refuses a mutation it knows."""
+        now = self.clock()
+        if row.created_at > now - LEASE:
+            return False
+        with self.engine.begin() as conn:
+            taken = conn.execute(
+                update(idempotency_keys)
+                .where(
+                    idempotency_keys.c.actor == row.actor,
+                    idempotency_keys.c.key == row.key,
+                    idempotency_keys.c.status.is_(None),
+                    idempotency_keys.c.created_at == row.created_at,
+                )
+                .values(created_at=now)
+            )
+        return taken.rowcount == 1
 
     def finish(self, actor: str, key: str, response: StoredResponse) -> None:
         text = json.dumps({"body": response.body, "headers": response.headers})

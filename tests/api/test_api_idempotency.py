@@ -7,6 +7,7 @@ refused; keys belong to the actor that sent them; a refusal is replayed like a s
 
 from __future__ import annotations
 
+from datetime import timedelta
 from http import HTTPStatus
 from typing import Any
 
@@ -17,7 +18,7 @@ from sqlalchemy import delete
 
 from api import schemas
 from api.demo import nijmegen
-from api.idempotency import IdempotencyStore, fingerprint
+from api.idempotency import LEASE, IdempotencyStore, fingerprint
 from api.ledger import Ledger
 from conftest import Clock, bearer, log_size
 from domain.budget import line_id
@@ -469,6 +470,32 @@ def test_a_key_whose_first_request_is_still_running_is_answered_retry_later(
         AMENDMENTS,
     )
     assert log_size(demo_ledger) == before
+
+
+def test_a_reservation_left_by_a_request_that_died_is_taken_over_after_its_lease(
+    demo_api: TestClient, demo_ledger: Ledger, clock: Clock
+) -> None:
+    # given the key reserved by a first request that died before it answered
+    print_ = fingerprint(
+        "POST",
+        AMENDMENTS,
+        [schemas.AmendBudget.model_validate(amendment("500.00")).model_dump(mode="json"), None],
+    )
+    store = IdempotencyStore(demo_ledger.engine, clock.now)
+    assert store.begin("demo finance", "wijziging-0042", print_) is None
+    before = log_size(demo_ledger)
+    clock.advance(LEASE + timedelta(seconds=1))
+
+    # when the same request arrives under the same key once the lease ran out
+    response = post(demo_api, AMENDMENTS, amendment("500.00"), "finance", "wijziging-0042")
+    again = post(demo_api, AMENDMENTS, amendment("500.00"), "finance", "wijziging-0042")
+
+    # then the retry runs the command, once, and its answer is the key's from then on
+    assert response.status_code == 200
+    assert response.json()["position"] == before + 1
+    assert (again.status_code, again.headers["idempotent-replayed"]) == (200, "true")
+    assert again.json() == response.json()
+    assert log_size(demo_ledger) == before + 1
 
 
 @pytest.mark.parametrize(
