@@ -157,14 +157,25 @@ def cmd_history(args: argparse.Namespace) -> None:
     if not entries:
         print("no events behind this figure")
         return
+    # The table names the decision and mandate by reference; the JSON carries their chain.
+    shown = [
+        {
+            **entry,
+            "decision": (entry["decision"] or {}).get("reference"),
+            "mandate": (entry["mandate"] or {}).get("reference"),
+        }
+        for entry in entries
+    ]
     _print_rows(
-        entries,
+        shown,
         [
             "position",
             "event",
             "delta",
             "running_total",
             "decision",
+            "mandate",
+            "authorised",
             "actor",
             "known_at",
             "recorded_at",

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, case, func, select, type_coerce
+from sqlalchemy import Connection, Row, Select, case, func, select, type_coerce
 
 from domain.decision import MandateScope
 from domain.events import MutationKind
@@ -180,15 +180,10 @@ def chain(
     return links, problems
 
 
-def authority_report(
-    conn: Connection,
-    basis: Basis,
-    *,
-    fiscal_year: int | None = None,
-    without_authority: bool = False,
-) -> list[dict[str, Any]]:
-    """Every budget mutation known as of the basis, in log order, with its authority chain;
-    `authorised` is false, and `problems` says why, where the chain does not hold."""
+def budget_mutations(basis: Basis) -> Select[Any]:
+    """Every budget mutation known as of the basis with what its authority chain needs: its
+    line's year, dimensions and fund, the counterpart's fund, and whether it is part of an
+    allocation from a reserve (unordered)."""
     lines, mutations = schema.budget_lines, schema.budget_mutations
     counterpart = lines.alias("counterpart")
     withdrawals = schema.reserve_mutations
@@ -205,7 +200,7 @@ def authority_report(
         )
         .scalar_subquery()
     )
-    query = (
+    return (
         select(
             mutations,
             lines.c.fiscal_year,
@@ -221,28 +216,46 @@ def authority_report(
         .join(lines, lines.c.id == mutations.c.line_id)
         .outerjoin(counterpart, counterpart.c.id == mutations.c.counterpart_id)
         .where(basis.filter(mutations))
-        .order_by(mutations.c.position)
     )
+
+
+def budget_chain(
+    decisions: dict[str, DecisionState], row: Row[Any]
+) -> tuple[dict[str, Any], list[str]]:
+    """The authority chain of one row of `budget_mutations` and what is wrong with it."""
+    kind = MUTATION_KINDS.get(row.kind)
+    kinds: tuple[MutationKind, ...] | None = None if kind is None else (kind,)
+    if kind is MutationKind.AMEND and row.allocations:
+        kinds = (MutationKind.AMEND, MutationKind.RESERVE)
+    crossing = row.counterpart_fund is not None and row.counterpart_fund != row.fund
+    return chain(
+        decisions,
+        row.decision_id,
+        reference=row.decision_reference,
+        known_at=row.known_at,
+        kinds=kinds,
+        fund=row.fund,
+        fiscal_year=row.fiscal_year,
+        raad_only="a change between funds" if crossing else None,
+    )
+
+
+def authority_report(
+    conn: Connection,
+    basis: Basis,
+    *,
+    fiscal_year: int | None = None,
+    without_authority: bool = False,
+) -> list[dict[str, Any]]:
+    """Every budget mutation known as of the basis, in log order, with its authority chain;
+    `authorised` is false, and `problems` says why, where the chain does not hold."""
+    query = budget_mutations(basis).order_by(schema.budget_mutations.c.position)
     if fiscal_year is not None:
-        query = query.where(lines.c.fiscal_year == fiscal_year)
+        query = query.where(schema.budget_lines.c.fiscal_year == fiscal_year)
     decisions = decisions_as_of(conn, basis)
     report = []
     for row in conn.execute(query):
-        kind = MUTATION_KINDS.get(row.kind)
-        kinds: tuple[MutationKind, ...] | None = None if kind is None else (kind,)
-        if kind is MutationKind.AMEND and row.allocations:
-            kinds = (MutationKind.AMEND, MutationKind.RESERVE)
-        crossing = row.counterpart_fund is not None and row.counterpart_fund != row.fund
-        links, problems = chain(
-            decisions,
-            row.decision_id,
-            reference=row.decision_reference,
-            known_at=row.known_at,
-            kinds=kinds,
-            fund=row.fund,
-            fiscal_year=row.fiscal_year,
-            raad_only="a change between funds" if crossing else None,
-        )
+        links, problems = budget_chain(decisions, row)
         if without_authority and not problems:
             continue
         report.append(

@@ -193,6 +193,29 @@ LINEAGE_COLUMNS = (
 )
 
 
+# A row's authority, appended after the older columns so their order stays: the mandate a
+# college decision relies on, whether the chain holds ("true", "false", empty without a
+# decision), what is wrong with it ("; " between problems) and the source document.
+AUTHORITY_COLUMNS = (
+    Column("mandate"),
+    Column("authorised"),
+    Column("problems"),
+    Column("source"),
+)
+
+
+def _flat_authority(entry: dict[str, Any]) -> dict[str, Any]:
+    """A lineage row with its decision and mandate as their references, for one cell each."""
+    authorised = entry["authorised"]
+    return {
+        **entry,
+        "decision": None if entry["decision"] is None else entry["decision"]["reference"],
+        "mandate": None if entry["mandate"] is None else entry["mandate"]["reference"],
+        "authorised": None if authorised is None else str(authorised).lower(),
+        "problems": "; ".join(entry["problems"]) or None,
+    }
+
+
 def _describe(what: str, fiscal_year: int, dimensions: Iterable[tuple[str, Any]]) -> str:
     named = [f"{name}={value}" for name, value in dimensions if value is not None]
     return " ".join([what, str(fiscal_year), *named])
@@ -208,12 +231,19 @@ def _lineage_export(
 ) -> Export:
     columns = (*LINEAGE_COLUMNS, *extra)
     provenance_values = _basis_values(conn, basis)
+    flat = [_flat_authority(entry) for entry in entries]
     rows = tuple(
-        (figure, *(entry.get(c.key) for c in columns[1:]), *provenance_values) for entry in entries
+        (
+            figure,
+            *(entry.get(c.key) for c in columns[1:]),
+            *provenance_values,
+            *(entry.get(c.key) for c in AUTHORITY_COLUMNS),
+        )
+        for entry in flat
     )
     return Export(
         name,
-        (*columns, *BASIS_COLUMNS),
+        (*columns, *BASIS_COLUMNS, *AUTHORITY_COLUMNS),
         rows,
         _provenance(conn, basis, export=f"lineage of {figure}"),
     )

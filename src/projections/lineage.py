@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -13,13 +13,29 @@ from projections import authority, cells, schema
 from projections.queries import Basis, euros, report_basis
 from projections.reports import published_figure
 
+# The authority chain of one row: its links (decision, mandate) and what is wrong with it.
+Chain = Callable[[Row[Any]], tuple[dict[str, Any], list[str]]]
 
-def _entries(rows: Iterable[Row[Any]], subject: str) -> list[dict[str, Any]]:
+
+# What a row adds to its older keys, at its end: the rest of its authority and its source.
+_AUTHORITY = ("mandate", "authorised", "problems", "source")
+
+
+def _no_decision(row: Row[Any]) -> tuple[dict[str, Any], list[str]]:
+    return {"decision": None, "mandate": None}, []
+
+
+def _entries(rows: Iterable[Row[Any]], subject: str, chain: Chain) -> list[dict[str, Any]]:
+    """The rows in order with delta and running total, and each row's authority in the shape
+    of the report cell's lineage (`cell_lineage`): the decision as of the basis and, for a
+    college decision, the mandate; `authorised` (None without a decision) and `problems`."""
     running = Decimal("0.00")
     entries = []
     for row in rows:
         delta = euros(row.delta_cents)
         running += delta
+        decided = getattr(row, "decision_id", None) is not None
+        links, problems = chain(row) if decided else _no_decision(row)
         entries.append(
             {
                 "position": row.position,
@@ -27,12 +43,16 @@ def _entries(rows: Iterable[Row[Any]], subject: str) -> list[dict[str, Any]]:
                 "subject": getattr(row, subject, None),
                 "delta": delta,
                 "running_total": running,
-                "decision": getattr(row, "decision_reference", None),
+                "decision": links["decision"],
                 "actor": row.actor,
                 "period": getattr(row, "fiscal_year", None),
                 "known_at": row.known_at.isoformat(),
                 "recorded_at": row.recorded_at.isoformat(),
                 "import_id": getattr(row, "import_id", None),
+                "mandate": links["mandate"],
+                "authorised": not problems if decided else None,
+                "problems": problems,
+                "source": getattr(row, "source", None),
             }
         )
     return entries
@@ -54,14 +74,11 @@ def budget_lineage(
     programma: str | None = None,
 ) -> list[dict[str, Any]]:
     lines, mutations = schema.budget_lines, schema.budget_mutations
+    # The mutations as the authority report reads them, so both judge a row alike.
     query = (
-        select(
-            mutations,
-            lines.c.fiscal_year,
-            (lines.c.programma + " / " + lines.c.taakveld).label("line"),
-        )
-        .join(lines, lines.c.id == mutations.c.line_id)
-        .where(basis.filter(mutations), lines.c.fiscal_year == fiscal_year)
+        authority.budget_mutations(basis)
+        .add_columns((lines.c.programma + " / " + lines.c.taakveld).label("line"))
+        .where(lines.c.fiscal_year == fiscal_year)
     )
     for column, value in (
         ("fund", fund),
@@ -71,7 +88,12 @@ def budget_lineage(
     ):
         if value is not None:
             query = query.where(lines.c[column] == value)
-    return _entries(conn.execute(_ordered(query, mutations)), "line")
+    decisions = authority.decisions_as_of(conn, basis)
+    return _entries(
+        conn.execute(_ordered(query, mutations)),
+        "line",
+        lambda row: authority.budget_chain(decisions, row),
+    )
 
 
 def taakstelling_lineage(
@@ -87,7 +109,21 @@ def taakstelling_lineage(
             mutations.c.fiscal_year == fiscal_year,
         )
     )
-    return _entries(conn.execute(_ordered(query, mutations)), "line")
+    decisions = authority.decisions_as_of(conn, basis)
+
+    def chain(row: Row[Any]) -> tuple[dict[str, Any], list[str]]:
+        # A taakstelling belongs to no fund: the write path authorises it with none.
+        return authority.chain(
+            decisions,
+            row.decision_id,
+            reference=row.decision_reference,
+            known_at=row.known_at,
+            kinds=(MutationKind.TAAKSTELLING,),
+            fund=None,
+            fiscal_year=row.fiscal_year,
+        )
+
+    return _entries(conn.execute(_ordered(query, mutations)), "line", chain)
 
 
 def realisation_lineage(
@@ -120,15 +156,17 @@ def realisation_lineage(
             query = query.where(subjects.c[column] == value)
     rows = list(conn.execute(_ordered(query, entries)))
     # A late result carries the closed year it belongs to and what it corrects (ADR 0010).
+    # A realisation carries a source document, not a decision: no authority chain.
     return [
         {
-            **entry,
+            **{key: value for key, value in entry.items() if key not in _AUTHORITY},
             "origin_year": row.origin_year,
             "corrects_realisation": row.corrects_realisation_id,
             "corrects_version": row.corrects_version,
             "reason": row.reason,
+            **{key: entry[key] for key in _AUTHORITY},
         }
-        for entry, row in zip(_entries(rows, "realisation_id"), rows, strict=True)
+        for entry, row in zip(_entries(rows, "realisation_id", _no_decision), rows, strict=True)
     ]
 
 

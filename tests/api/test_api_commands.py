@@ -3228,6 +3228,10 @@ def test_a_late_result_of_a_closed_year_is_booked_in_the_next_year_and_the_close
         "corrects_realisation": corrected,
         "corrects_version": 1,
         "reason": LATE_REASON,
+        "mandate": None,
+        "authorised": None,
+        "problems": [],
+        "source": "Eindafrekening wijkaanpak 2019",
     }
     exported = demo_api.get(
         "/api/v1/exports/lineage/realisations.csv",
@@ -3244,6 +3248,8 @@ def test_a_late_result_of_a_closed_year_is_booked_in_the_next_year_and_the_close
         lineage[-1]["running_total"],
     ]
     assert last[12:16] == ["2019", corrected, "1", LATE_REASON]
+    # the authority columns come last: no decision, so no mandate and no verdict; the source
+    assert last[-4:] == ["", "", "", "Eindafrekening wijkaanpak 2019"]
 
 
 def test_a_late_result_for_a_year_still_open_is_refused(

@@ -166,6 +166,10 @@ def test_the_lineage_of_a_budget_figure_exports_as_csv(demo_api: TestClient) -> 
             RECORDED,
             "nijmegen-demo-v1",
             *NOW,
+            "",  # mandate: a raad decision relies on none
+            "true",
+            "",
+            "",
         ],
         [
             "budget 2020 fund=transformatiebudget interventie=2",
@@ -181,6 +185,10 @@ def test_the_lineage_of_a_budget_figure_exports_as_csv(demo_api: TestClient) -> 
             RECORDED,
             "nijmegen-demo-v1",
             *NOW,
+            "",  # mandate: a raad decision relies on none
+            "true",
+            "",
+            "",
         ],
     ]
 
@@ -234,6 +242,11 @@ def test_the_lineage_of_a_realised_figure_exports_as_csv(demo_api: TestClient) -
         "",
         "",
         *NOW,
+        "",  # no decision: no mandate and no verdict
+        "",
+        "",
+        "Stadsrekening 2017, deelproduct 61296 Ambulante trajecten volwassenen "
+        "(Interventieplan fase 4 \u2013 Opgave Sociale Stad (Nijmegen, 2019), tabellen 5.x)",
     ]
 
 

@@ -24,6 +24,7 @@ from sqlalchemy import create_engine
 
 from api.app import create_app
 from api.auth import TokenStore
+from api.demo import nijmegen
 from api.http import to_json
 from api.ledger import Ledger
 from api.settings import Settings
@@ -738,17 +739,26 @@ def test_a_closed_fiscal_year_is_listed_from_when_its_closing_was_known(
 # -- lineage ---------------------------------------------------------------------------
 
 
+IVP4 = "raad-2019-05-08-interventieplan-fase-4"
+SLOT_2019 = "raad-2019-12-nota-slotwijzigingen-2019"
+STADSREKENING_61296 = (
+    "Stadsrekening 2017, deelproduct 61296 Ambulante trajecten volwassenen "
+    "(Interventieplan fase 4 \u2013 Opgave Sociale Stad (Nijmegen, 2019), tabellen 5.x)"
+)
+
+
 def entry(
     position: int,
     event: str,
     subject: str,
     delta: str,
     running_total: str,
-    decision: str | None,
+    decision: dict[str, Any] | None,
     period: int,
     known_at: str,
     import_id: str | None,
 ) -> dict[str, Any]:
+    """A row of a lineage; one with a decision of the raad holds its authority."""
     return {
         "position": position,
         "event": event,
@@ -761,6 +771,21 @@ def entry(
         "known_at": known_at,
         "recorded_at": RECORDED,
         "import_id": import_id,
+        "mandate": None,
+        "authorised": None if decision is None else True,
+        "problems": [],
+        "source": None,
+    }
+
+
+def raad(reference: str, kind: str, adopted_known_at: str) -> dict[str, Any]:
+    """A demo decision of the raad, adopted, as a lineage row names it."""
+    return {
+        "reference": reference,
+        "body": "raad",
+        "kind": kind,
+        "status": "adopted",
+        "adopted_known_at": adopted_known_at,
     }
 
 
@@ -778,7 +803,7 @@ def test_budget_lineage_explains_a_figure_by_the_two_events_behind_it(
                 f"{WWZ} / 6.71",
                 "101000.00",
                 "101000.00",
-                "raad-2019-05-08-interventieplan-fase-4",
+                raad(IVP4, "beleidsnota", "2019-05-08T10:00:00+00:00"),
                 2020,
                 "2019-05-08T10:00:00+00:00",
                 "nijmegen-demo-v1",
@@ -789,12 +814,85 @@ def test_budget_lineage_explains_a_figure_by_the_two_events_behind_it(
                 f"{WWZ} / 6.71",
                 "18000.00",
                 "119000.00",
-                "raad-2019-12-nota-slotwijzigingen-2019",
+                raad(SLOT_2019, "slotwijziging", "2019-12-18T11:00:00+00:00"),
                 2020,
                 "2019-12-18T11:00:00+00:00",
                 "nijmegen-demo-v1",
             ),
         ],
+    }
+
+
+def test_a_college_transfer_in_the_budget_lineage_carries_the_mandate_it_relies_on(
+    demo_api: TestClient, clock: Clock
+) -> None:
+    # given a college decision under the raad's mandate, adopted, and a transfer under it
+    clock.advance()
+    college = "college-2026-11-verschuiving-wijkaanpak"
+    for path, body in (
+        (
+            "/api/v1/decisions",
+            {
+                "reference": college,
+                "title": "Verschuiving wijkaanpak",
+                "body": "college",
+                "kind": "begrotingswijziging",
+                "period": {"first_year": 2020, "last_year": 2020},
+                "mandate": nijmegen.MANDAAT,
+            },
+        ),
+        (f"/api/v1/decisions/{college}/adopt", None),
+        (
+            "/api/v1/budget/transfers",
+            {
+                "source": fund_line(2020, "6.71", 2),
+                "target": fund_line(2020, nijmegen.fund_line(2020, 9).taakveld, 9),
+                "amount": "1000.00",
+                "decision": college,
+            },
+        ),
+    ):
+        response = demo_api.post(path, json=body, headers=bearer("finance"))
+        assert response.status_code in (200, 201), response.text
+
+    # when the lineage of the giving line is read
+    body = read(demo_api, "/api/v1/lineage/budget", fiscal_year=2020, fund=FUND, interventie=2)
+
+    # then the transfer names the college decision and the mandate, and it holds
+    now = "2026-11-23T09:01:00+00:00"
+    assert body["rows"][-1] == {
+        "position": LAST_POSITION + 3,  # proposed, adopted, then the transfer out
+        "event": "TransferredOut",
+        "subject": f"{WWZ} / 6.71",
+        "delta": "-1000.00",
+        "running_total": "118000.00",
+        "decision": {
+            "reference": college,
+            "body": "college",
+            "kind": "begrotingswijziging",
+            "status": "adopted",
+            "adopted_known_at": now,
+        },
+        "actor": "demo finance",
+        "period": 2020,
+        "known_at": now,
+        "recorded_at": now,
+        "import_id": None,
+        "mandate": {
+            "reference": nijmegen.MANDAAT,
+            "body": "raad",
+            "kind": "mandate",
+            "status": "adopted",
+            "adopted_known_at": "2019-05-08T10:00:00+00:00",
+            "scope": {
+                "kinds": ["transfer", "carry-over"],
+                "fund": FUND,
+                "period": {"first_year": 2019, "last_year": 2021, "quarter": None},
+            },
+        },
+        "authorised": True,
+        "problems": [],
+        "source": None,
     }
 
 
@@ -817,7 +915,11 @@ def test_taakstelling_lineage_shows_the_imposition_and_the_shift_into_it(
                 reference,
                 "2800000.00",
                 "2800000.00",
-                "raad-2018-03-interventieplan-fase-2",
+                raad(
+                    "raad-2018-03-interventieplan-fase-2",
+                    "beleidsnota",
+                    "2018-03-07T11:00:00+00:00",
+                ),
                 2019,
                 "2018-03-07T11:00:00+00:00",
                 None,
@@ -828,7 +930,7 @@ def test_taakstelling_lineage_shows_the_imposition_and_the_shift_into_it(
                 reference,
                 "300000.00",
                 "3100000.00",
-                "raad-2019-05-08-interventieplan-fase-4",
+                raad(IVP4, "beleidsnota", "2019-05-08T10:00:00+00:00"),
                 2019,
                 "2019-05-08T10:00:00+00:00",
                 None,
@@ -859,6 +961,11 @@ def test_realisation_lineage_shows_the_stadsrekening_figure(demo_api: TestClient
                 "corrects_realisation": None,
                 "corrects_version": None,
                 "reason": None,
+                # a realisation carries its source document, not a decision
+                "mandate": None,
+                "authorised": None,
+                "problems": [],
+                "source": STADSREKENING_61296,
             }
         ],
     }
@@ -1399,6 +1506,10 @@ def test_min_position_at_a_writes_position_sees_that_write(
                 "corrects_realisation": None,
                 "corrects_version": None,
                 "reason": None,
+                "mandate": None,
+                "authorised": None,
+                "problems": [],
+                "source": "Kwartaalrapportage Q4 2019, aanvulling",
             }
         ],
     }

@@ -256,7 +256,29 @@ TABLE = {
 }
 
 
-LINEAGE = ("position", "event", "delta", "running_total", "decision", "actor", "known_at")
+LINEAGE = (
+    "position",
+    "event",
+    "delta",
+    "running_total",
+    "decision",
+    "actor",
+    "known_at",
+    "mandate",
+    "authorised",
+    "problems",
+)
+
+
+def adopted_by_the_raad(reference: str, kind: str, adopted_known_at: str) -> dict[str, str]:
+    """A decision of the raad, adopted, as a lineage row names it."""
+    return {
+        "reference": reference,
+        "body": "raad",
+        "kind": kind,
+        "status": "adopted",
+        "adopted_known_at": adopted_known_at,
+    }
 
 
 Figures = tuple[str | None, str | None]  # (begroot-2020, uitgaven-2020), x EUR 1,000
@@ -400,18 +422,26 @@ def test_the_griffie_decides_finance_transfers_and_publishes_and_the_report_read
                 "Amended",
                 "125000.00",
                 "125000.00",
-                nijmegen.INTERVENTIEPLAN_4,
+                adopted_by_the_raad(
+                    nijmegen.INTERVENTIEPLAN_4, "beleidsnota", "2019-05-08T10:00:00+00:00"
+                ),
                 nijmegen.ACTOR,
                 "2019-05-08T10:00:00+00:00",
+                None,
+                True,
+                [],
             ),
             (
                 145,
                 "TransferredIn",
                 "20000.00",
                 "145000.00",
-                DECISION,
+                adopted_by_the_raad(DECISION, "begrotingswijziging", "2020-03-11T20:30:00+00:00"),
                 "demo finance",
                 "2020-03-12T08:00:00+00:00",
+                None,
+                True,
+                [],
             ),
         ]
 

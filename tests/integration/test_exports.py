@@ -38,6 +38,11 @@ LINEAGE_HEADER = [
     "basis_knowledge_cutoff",
     "basis_log_position",
     "chain_head",
+    # each row's authority, after the older columns
+    "mandate",
+    "authorised",
+    "problems",
+    "source",
 ]
 FIGURE = "budget 2020 fund=transformatiebudget interventie=2"
 LINE = "Welzijn, Wijkontwikkeling en Zorg / 6.71"
@@ -89,6 +94,10 @@ def test_a_lineage_as_csv_holds_the_exact_amounts_and_the_basis_on_every_row(
             Q4_CUTOFF,
             "141",
             DEMO_HEAD,
+            "",
+            "true",
+            "",
+            "",
         ],
         [
             FIGURE,
@@ -107,6 +116,10 @@ def test_a_lineage_as_csv_holds_the_exact_amounts_and_the_basis_on_every_row(
             Q4_CUTOFF,
             "141",
             DEMO_HEAD,
+            "",
+            "true",
+            "",
+            "",
         ],
     ]
 
@@ -145,6 +158,10 @@ def test_a_lineage_as_xlsx_opens_with_openpyxl_and_gives_back_exactly_the_decima
         "basis_knowledge_cutoff": Q4_CUTOFF,
         "basis_log_position": 141,
         "chain_head": DEMO_HEAD,
+        "mandate": None,
+        "authorised": "true",
+        "problems": None,
+        "source": None,
     }
     second = dict(zip(header, rows[2], strict=True))
     assert Decimal(str(second["running_total"])).quantize(CENT) == Decimal("119000.00")

@@ -193,7 +193,8 @@ def budget_lineage(
     taakveld: Dimension = None,
     programma: Dimension = None,
 ) -> Any:
-    """The events behind a budget figure, in order, with delta and running total."""
+    """The events behind a budget figure, in order, with delta and running total; each with
+    its authority (decision, mandate, `authorised`, `problems`) as a report cell's lineage."""
     with reading(found, wanted) as (conn, basis):
         return rows(
             basis,
