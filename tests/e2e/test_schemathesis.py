@@ -34,7 +34,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 @pytest.fixture(scope="module")
 def health(server: Server) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=server.url, timeout=30) as client:
+    # A fresh connection per request: uvicorn closes a keep-alive connection idle for 5 s,
+    # and a request sent just as it closes fails with "Server disconnected".
+    no_keep_alive = httpx.Limits(max_keepalive_connections=0)
+    with httpx.Client(base_url=server.url, timeout=30, limits=no_keep_alive) as client:
         yield client
 
 
