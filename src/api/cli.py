@@ -117,6 +117,26 @@ def cmd_reports(args: argparse.Namespace) -> None:
     _print_rows(rows, ["report", "published_at", "knowledge_cutoff", "log_position", "title"])
 
 
+def _budget_figure(args: argparse.Namespace) -> dict[str, Any]:
+    """The dimensions naming a budget figure, as `history` and `export lineage` take them."""
+    return {
+        "fiscal_year": args.year,
+        "fund": args.fund,
+        "interventie": args.interventie,
+        "taakveld": args.taakveld,
+        "programma": args.programma,
+    }
+
+
+def _realised_figure(args: argparse.Namespace) -> dict[str, Any]:
+    return {
+        "fiscal_year": args.year,
+        "deelproduct": args.deelproduct,
+        "fund": args.fund,
+        "interventie": args.interventie,
+    }
+
+
 def cmd_history(args: argparse.Namespace) -> None:
     if args.report is not None:
         cmd_cell_history(args)
@@ -126,30 +146,13 @@ def cmd_history(args: argparse.Namespace) -> None:
     with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
         basis = queries.resolve_basis(conn, args.as_of, reached)
         if args.taakstelling:
-            if args.year is None:
-                raise CliError("--year is required")
             entries = lineage.taakstelling_lineage(
                 conn, basis, reference=args.taakstelling, fiscal_year=args.year
             )
         elif args.realisation:
-            entries = lineage.realisation_lineage(
-                conn,
-                basis,
-                fiscal_year=args.year,
-                deelproduct=args.deelproduct,
-                fund=args.fund,
-                interventie=args.interventie,
-            )
+            entries = lineage.realisation_lineage(conn, basis, **_realised_figure(args))
         else:
-            entries = lineage.budget_lineage(
-                conn,
-                basis,
-                fiscal_year=args.year,
-                fund=args.fund,
-                interventie=args.interventie,
-                taakveld=args.taakveld,
-                programma=args.programma,
-            )
+            entries = lineage.budget_lineage(conn, basis, **_budget_figure(args))
     if args.format == "json":
         print(_json({"basis": basis.to_json(), "entries": entries}))
         return
@@ -448,24 +451,9 @@ def cmd_export(args: argparse.Namespace) -> None:
         else:
             basis = queries.resolve_basis(conn, args.as_of, reached)
             if args.realisation:
-                export = exports.realisation_lineage_export(
-                    conn,
-                    basis,
-                    fiscal_year=args.year,
-                    deelproduct=args.deelproduct,
-                    fund=args.fund,
-                    interventie=args.interventie,
-                )
+                export = exports.realisation_lineage_export(conn, basis, **_realised_figure(args))
             else:
-                export = exports.budget_lineage_export(
-                    conn,
-                    basis,
-                    fiscal_year=args.year,
-                    fund=args.fund,
-                    interventie=args.interventie,
-                    taakveld=args.taakveld,
-                    programma=args.programma,
-                )
+                export = exports.budget_lineage_export(conn, basis, **_budget_figure(args))
     content = writers.render(export, args.export_format)
     try:
         with open(args.output, "wb") as output:

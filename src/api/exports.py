@@ -92,8 +92,7 @@ def _storable(value: Any) -> Any:
 
 def to_xlsx(export: Export) -> bytes:
     workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
+    sheet = workbook.worksheets[0]  # a new workbook has one sheet
     sheet.title = export.name[:31]
     header = xlsx_columns(export)
     sheet.append(header)
