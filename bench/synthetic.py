@@ -12,6 +12,11 @@ year; a progress report is published every quarter.
 
 The history is a go-live load: every fact carries the moment it was known in its own year,
 and is recorded "now" by a clock that advances a millisecond per command.
+
+Many municipalities: each `municipality` name gives its own seed and its own names (funds,
+deelproducten, decisions, taakstellingen, reserve, reports), so their histories are
+disjoint. Begroting is one ledger per municipality (fiscal years close for the whole
+ledger), so each municipality's history goes into a database or schema of its own.
 """
 
 from __future__ import annotations
@@ -93,6 +98,7 @@ class Generator:
     app: Begroting
     shape: Shape
     seed: int = 20261201
+    municipality: str = ""  # a name prefix; "" for the one municipality of a ledger
     on_command: Callable[[], None] = lambda: None  # a hook for the benchmark's latencies
     rng: random.Random = field(init=False)
     keys: dict[int, list[LineKey]] = field(default_factory=dict, init=False)
@@ -100,7 +106,15 @@ class Generator:
     figures: dict[LineKey, Money] = field(default_factory=dict, init=False)  # Q4, last known
 
     def __post_init__(self) -> None:
-        self.rng = random.Random(self.seed)
+        self.rng = random.Random(
+            f"{self.seed}-{self.municipality}" if self.municipality else self.seed
+        )
+        self.reserve = self.named(RESERVE)
+        self.funds = tuple(self.named(fund) if fund else None for fund in FUNDS)
+
+    def named(self, name: str) -> str:
+        """A name of this municipality's own."""
+        return f"{self.municipality}-{name}" if self.municipality else name
 
     def ctx(self, known: datetime, source: str | None = None) -> Context:
         return Context(actor=ACTOR, known_at=known, source=source, import_id="synthetic")
@@ -109,21 +123,28 @@ class Generator:
         for _ in self.commands():
             self.on_command()
 
-    def commands(self) -> Iterator[None]:
-        """Record the history; yield after each command (a benchmark times each step).
+    def commands(self) -> Iterator[int]:
+        """Record the history; yield the fiscal year after each command (a benchmark times
+        each step, and may record the last year otherwise than the years before it).
         Year T+1's begroting is adopted in November of T, before T's slotwijziging carries
         budget over into it, and T's jaarrekening closes T in June of T+1."""
-        yield from self._reserve()
-        yield from self._begroting(FIRST_YEAR)
+        for _ in self._reserve():
+            yield FIRST_YEAR
+        for _ in self._begroting(FIRST_YEAR):
+            yield FIRST_YEAR
         for offset in range(self.shape.years):
             year = FIRST_YEAR + offset
-            yield from self._taakstellingen(year)
-            for quarter in range(1, 5):
-                yield from self._quarter(year, quarter)
-            if offset + 1 < self.shape.years:
-                yield from self._begroting(year + 1)
-                yield from self._slotwijziging(year)
-            yield from self._definitive(year)
+            for _ in self._year(year, last=offset + 1 == self.shape.years):
+                yield year
+
+    def _year(self, year: int, *, last: bool) -> Iterator[None]:
+        yield from self._taakstellingen(year)
+        for quarter in range(1, 5):
+            yield from self._quarter(year, quarter)
+        if not last:
+            yield from self._begroting(year + 1)
+            yield from self._slotwijziging(year)
+        yield from self._definitive(year)
 
     # -- the cycle ---------------------------------------------------------------------
 
@@ -158,7 +179,7 @@ class Generator:
         known = moment(date(FIRST_YEAR - 1, 11, 1))
         self.app.establish_reserve(
             self.ctx(known, "Reserveringsbesluit"),
-            code=RESERVE,
+            code=self.reserve,
             name="Bestemmingsreserve overheveling",
             kind=ReserveKind.BESTEMMING,
             purpose="Onbestede budgetten naar het volgende jaar",
@@ -171,13 +192,13 @@ class Generator:
         rng = random.Random(f"{self.seed}-lines")  # the same lines every year
         keys = []
         for number in range(self.shape.lines):
-            fund = FUNDS[number % len(FUNDS)]
+            fund = self.funds[number % len(self.funds)]
             keys.append(
                 LineKey(
                     fiscal_year=year,
                     programma=PROGRAMMAS[number % len(PROGRAMMAS)],
                     taakveld=codes[rng.randrange(len(codes))],
-                    deelproduct=f"DP{number:06d}",
+                    deelproduct=self.named(f"DP{number:06d}"),
                     interventie=1 + number % INTERVENTIES if fund else None,
                     fund=fund,
                 )
@@ -189,12 +210,12 @@ class Generator:
 
     def _begroting(self, year: int) -> Iterator[None]:
         keys = self.keys[year] = self._lines(year)
-        begroting = f"raad-{year - 1}-11-begroting-{year}"
+        begroting = self.named(f"raad-{year - 1}-11-begroting-{year}")
         yield from self._decide(
             begroting, DecisionKind.BEGROTING, year, moment(date(year - 1, 11, 8))
         )
         yield from self._decide(
-            f"raad-{year - 1}-11-mandaat-{year}",
+            self.named(f"raad-{year - 1}-11-mandaat-{year}"),
             DecisionKind.MANDATE,
             year,
             moment(date(year - 1, 11, 8), 14),
@@ -211,9 +232,9 @@ class Generator:
 
     def _quarter(self, year: int, quarter: int) -> Iterator[None]:
         keys, budget = self.keys[year], self.budget
-        mandate = f"raad-{year - 1}-11-mandaat-{year}"
+        mandate = self.named(f"raad-{year - 1}-11-mandaat-{year}")
         end = date(year, 3 * quarter, 28)
-        college = f"college-{year}-q{quarter}-verschuivingen"
+        college = self.named(f"college-{year}-q{quarter}-verschuivingen")
         yield from self._decide(
             college,
             DecisionKind.BEGROTINGSWIJZIGING,
@@ -239,7 +260,7 @@ class Generator:
             yield
         if quarter in (2, 4):
             nota = DecisionKind.ZOMERNOTA if quarter == 2 else DecisionKind.NAJAARSNOTA
-            reference = f"raad-{year}-{nota.value}"
+            reference = self.named(f"raad-{year}-{nota.value}")
             yield from self._decide(reference, nota, year, moment(end - timedelta(days=10)))
             for key in self.rng.sample(keys, max(1, len(keys) // 7)):
                 delta = self._amount(1_000, 50_000)
@@ -276,7 +297,7 @@ class Generator:
                 )
                 yield
             self.figures[key] = figure
-        report = f"voortgang-{year}-q{quarter}"
+        report = self.named(f"voortgang-{year}-q{quarter}")
         published = moment(end + timedelta(days=40))
         self.app.publish_report(
             self.ctx(published, f"Voortgangsrapportage {year} Q{quarter}"),
@@ -291,7 +312,7 @@ class Generator:
 
     def _report_tables(self, year: int) -> Iterator[TableSpec]:
         rows = tuple(RowSpec(n, f"{n}. Interventie {n}") for n in range(1, INTERVENTIES + 1))
-        for fund in (f for f in FUNDS if f):
+        for fund in (f for f in self.funds if f):
             yield TableSpec(
                 id=f"budget-{fund}",
                 title=f"Budget en realisatie {fund}",
@@ -315,13 +336,13 @@ class Generator:
         )
 
     def _taakstellingen(self, year: int) -> Iterator[None]:
-        begroting = f"raad-{year - 1}-11-begroting-{year}"
+        begroting = self.named(f"raad-{year - 1}-11-begroting-{year}")
         known = moment(date(year - 1, 11, 9))
         count = max(2, self.shape.lines // 40)
         keys = [key for key in self.keys[year] if key.interventie is not None]
         for number in range(count):
             key = keys[number % len(keys)]
-            reference = f"ts-{year}-{number:05d}"
+            reference = self.named(f"ts-{year}-{number:05d}")
             assert key.taakveld is not None
             self.app.impose_taakstelling(
                 self.ctx(known),
@@ -349,7 +370,7 @@ class Generator:
     def _slotwijziging(self, year: int) -> Iterator[None]:
         keys, budget = self.keys[year], self.budget
         next_lines = {(k.programma, k.deelproduct): k for k in self.keys[year + 1]}
-        reference = f"raad-{year}-12-slotwijziging"
+        reference = self.named(f"raad-{year}-12-slotwijziging")
         yield from self._decide(
             reference,
             DecisionKind.SLOTWIJZIGING,
@@ -367,7 +388,7 @@ class Generator:
                 source=key,
                 target=target,
                 amount=amount,
-                reserve=RESERVE,
+                reserve=self.reserve,
                 decision=reference,
             )
             budget[key] = budget[key] - amount
@@ -386,7 +407,7 @@ class Generator:
                 quarter=4,
             )
             yield
-        jaarrekening = f"raad-{year + 1}-06-jaarrekening-{year}"
+        jaarrekening = self.named(f"raad-{year + 1}-06-jaarrekening-{year}")
         yield from self._decide(
             jaarrekening, DecisionKind.JAARREKENING, year, moment(date(year + 1, 6, 20))
         )

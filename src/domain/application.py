@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from copy import deepcopy
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, ClassVar, TypeVar
@@ -79,6 +80,29 @@ class Recorded:
     versions: dict[str, int] = field(default_factory=dict)  # each aggregate's new version
 
 
+@dataclass
+class Batch:
+    """The commands of one batch (Begroting.batch): the aggregates they changed, the
+    events in the order the commands made them, and what they read, each at most once."""
+
+    changed: dict[UUID, Aggregate] = field(default_factory=dict)
+    events: list[Any] = field(default_factory=list)
+    read: dict[UUID, Aggregate] = field(default_factory=dict)
+    missing: set[UUID] = field(default_factory=set)
+    commands: int = 0
+    position: int = 0  # the log position of its last event, once written
+
+    def hold(self, aggregates: Iterable[Aggregate]) -> None:
+        """Take a command's changed copies; its new events go after the earlier ones."""
+        for aggregate in aggregates:
+            before = self.changed.get(aggregate.id)
+            done = len(before.pending_events) if before is not None else 0
+            self.events.extend(aggregate.pending_events[done:])
+            self.changed[aggregate.id] = aggregate
+            self.missing.discard(aggregate.id)
+        self.commands += 1
+
+
 @contextmanager
 def closed_year_at(fields: dict[int, str], otherwise: str) -> Iterator[None]:
     """A closed year refused in a command about several years points at the input that
@@ -101,6 +125,7 @@ class Begroting(Application[UUID]):
     def __init__(self, env: dict[str, str] | None = None, *, clock: Clock) -> None:
         self._clock = clock
         self._last_recorded_at: datetime | None = None
+        self._batch: Batch | None = None
         super().__init__(env)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
@@ -722,7 +747,7 @@ class Begroting(Application[UUID]):
         year_id = FiscalYear.id_for(fiscal_year)
         year = (
             self._get(FiscalYear, year_id, f"fiscal year {fiscal_year}", "fiscal_year")
-            if year_id in self.repository
+            if self._exists(year_id)
             else FiscalYear.begin(year=fiscal_year, meta=meta, recorded_at=now)
         )
         year.close(authority=authority, meta=meta, recorded_at=now)
@@ -735,7 +760,7 @@ class Begroting(Application[UUID]):
             ctx, decision, MutationKind.REOPEN_YEAR, None, Period.year(fiscal_year)
         )
         year_id = FiscalYear.id_for(fiscal_year)
-        if year_id not in self.repository:
+        if not self._exists(year_id):
             raise OpenFiscalYearError(fiscal_year)
         year = self._get(FiscalYear, year_id, f"fiscal year {fiscal_year}", "fiscal_year")
         year.reopen(authority=authority, meta=meta, recorded_at=now)
@@ -863,17 +888,11 @@ class Begroting(Application[UUID]):
                 raise ClosedFiscalYearError(year)
 
     def _is_closed(self, year: int) -> bool:
-        try:
-            fiscal_year: object = self.repository.get(FiscalYear.id_for(year))
-        except AggregateNotFoundError:
-            return False
+        fiscal_year = self._lookup(FiscalYear.id_for(year))
         return isinstance(fiscal_year, FiscalYear) and fiscal_year.closed
 
     def _get(self, cls: type[A], aggregate_id: UUID, what: str, field_name: str) -> A:
-        try:
-            aggregate: object = self.repository.get(aggregate_id)
-        except AggregateNotFoundError:
-            raise NotFoundError(f"{what} does not exist", field=field_name) from None
+        aggregate = self._lookup(aggregate_id)
         if not isinstance(aggregate, cls):
             raise NotFoundError(f"{what} does not exist", field=field_name)
         return aggregate
@@ -889,23 +908,91 @@ class Begroting(Application[UUID]):
         )
 
     def _line(self, key: LineKey, meta: Meta, now: datetime) -> BudgetLine:
-        if line_id(key) not in self.repository:
+        line = self._lookup(line_id(key))
+        if line is None:
             return BudgetLine.open(key=key, meta=meta, recorded_at=now)
-        return self._existing_line(key, "key")
+        if not isinstance(line, BudgetLine):
+            raise NotFoundError(f"line {key.label()} does not exist", field="key")
+        return line
 
     def _existing_line(self, key: LineKey, field_name: str) -> BudgetLine:
         return self._get(BudgetLine, line_id(key), f"line {key.label()}", field_name)
 
     def _refuse_existing(self, aggregate_id: UUID, message: str, field_name: str) -> None:
-        if aggregate_id in self.repository:
+        if self._exists(aggregate_id):
             raise DuplicateError(message, field=field_name)
 
+    def _lookup(self, aggregate_id: UUID) -> Aggregate | None:
+        """The aggregate as a command may change it (a copy), or None if it does not exist.
+        In a batch, the batch's own view first: what its commands changed, then what it
+        read before (ADR 0012)."""
+        batch = self._batch
+        if batch is not None:
+            if aggregate_id in batch.missing:
+                return None
+            held = batch.changed.get(aggregate_id)
+            if held is None:
+                held = batch.read.get(aggregate_id)
+            if held is not None:
+                return deepcopy(held)
+        try:
+            aggregate: Aggregate = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            if batch is not None:
+                batch.missing.add(aggregate_id)
+            return None
+        if batch is not None:
+            batch.read[aggregate_id] = deepcopy(aggregate)
+        return aggregate
+
+    def _exists(self, aggregate_id: UUID) -> bool:
+        return self._lookup(aggregate_id) is not None
+
+    @contextmanager
+    def batch(self) -> Iterator[Batch]:
+        """Record the commands made inside in one transaction when the block ends.
+
+        Each command is checked and applied on its own: one that is refused raises and
+        changes nothing, and the batch goes on. An exception that leaves the block records
+        nothing of the batch. Inside, a command's `Recorded.position` is 0; the batch's
+        `position` is set when it is written (ADR 0012)."""
+        if self._batch is not None:
+            raise RuntimeError("a batch is already open: batches do not nest")
+        batch = self._batch = Batch()
+        try:
+            yield batch
+        finally:
+            self._batch = None
+        if not batch.events:
+            return
+        try:
+            recordings = self.events.put(batch.events)
+        except IntegrityError:
+            raise ConcurrentChangeError(
+                "another change to a record of the batch came first; nothing was recorded"
+            ) from None
+        batch.position = max(r.notification.id for r in recordings)
+        for aggregate in batch.changed.values():
+            aggregate.collect_events()  # written above, in the order of the commands
+            self._remember(aggregate)
+
+    def _remember(self, aggregate: Aggregate) -> None:
+        """Keep a just-recorded aggregate in the cache: the next command that needs it then
+        only fast-forwards it instead of replaying its events (ADR 0012)."""
+        if self.repository.cache is not None:
+            self.repository.cache.put(aggregate.id, aggregate)
+
     def _save(self, ctx: Context, ids: dict[str, UUID], *aggregates: Any) -> Recorded:
-        """Record the aggregates atomically. The first is the one the command changes: its
-        version before the command must be the one the actor expected, if they said."""
+        """Record the aggregates atomically (in a batch: hold them for the batch's write).
+        The first is the one the command changes: its version before the command must be
+        the one the actor expected, if they said."""
+        batch = self._batch
         if ctx.expected_version is not None and aggregates:
             changed = aggregates[0]
-            version = changed.version - len(changed.pending_events)
+            held = batch.changed.get(changed.id) if batch is not None else None
+            version = (
+                held.version if held is not None else changed.version - len(changed.pending_events)
+            )
             if version != ctx.expected_version:
                 raise StaleVersionError(
                     f"the record is at version {version}, not {ctx.expected_version}: "
@@ -913,13 +1000,18 @@ class Begroting(Application[UUID]):
                     field="expected_version",
                     version=version,
                 )
+        by_id = {aggregate.id: aggregate.version for aggregate in aggregates}
+        versions = {name: by_id[aggregate_id] for name, aggregate_id in ids.items()}
+        if batch is not None:
+            batch.hold(aggregates)
+            return Recorded(ids=ids, position=0, versions=versions)
         try:
             recordings = self.save(*aggregates)
         except IntegrityError:
             raise ConcurrentChangeError(
                 "another change to the same record came first; nothing was recorded"
             ) from None
+        for aggregate in aggregates:
+            self._remember(aggregate)
         position = max((r.notification.id for r in recordings), default=0)
-        by_id = {aggregate.id: aggregate.version for aggregate in aggregates}
-        versions = {name: by_id[aggregate_id] for name, aggregate_id in ids.items()}
         return Recorded(ids=ids, position=position, versions=versions)

@@ -6,8 +6,7 @@ from datetime import datetime
 from typing import Any, cast
 from uuid import UUID
 
-from eventsourcing.domain import Aggregate
-
+from domain.aggregate import LedgerAggregate
 from domain.errors import DuplicateError, InsufficientBudgetError, InvalidInputError
 from domain.events import Authority, Created, Event, natural_id
 from domain.money import Money
@@ -28,7 +27,7 @@ def line_id(key: LineKey) -> UUID:
     return natural_id("budget-line", "|".join(parts))
 
 
-class BudgetLine(Aggregate):
+class BudgetLine(LedgerAggregate):
     """The authorised amount of one line. It never goes below zero; every change names
     its authority; a mutation id is applied once (a retry is refused, not doubled)."""
 

@@ -8,8 +8,7 @@ from enum import Enum
 from typing import Any, cast
 from uuid import UUID
 
-from eventsourcing.domain import Aggregate
-
+from domain.aggregate import LedgerAggregate
 from domain.errors import DecisionStateError, InvalidInputError, UnauthorisedMutationError
 from domain.events import Authority, Body, Created, DecisionKind, Event, MutationKind, natural_id
 from domain.values import MIN_FISCAL_YEAR, NAME_LENGTH, Meta, Period, check_text
@@ -43,7 +42,7 @@ class MandateScope:
 _NOT_AUTHORISING = {DecisionKind.MOTIE, DecisionKind.MANDATE}
 
 
-class Decision(Aggregate):
+class Decision(LedgerAggregate):
     def __init__(
         self,
         reference: str,

@@ -6,8 +6,7 @@ from datetime import datetime
 from typing import Any, cast
 from uuid import UUID
 
-from eventsourcing.domain import Aggregate
-
+from domain.aggregate import LedgerAggregate
 from domain.errors import (
     ClosedFiscalYearError,
     InvalidInputError,
@@ -22,7 +21,7 @@ from domain.values import Meta, check_fiscal_year
 REOPENING_KINDS = (DecisionKind.JAARREKENING, DecisionKind.BEGROTINGSWIJZIGING)
 
 
-class FiscalYear(Aggregate):
+class FiscalYear(LedgerAggregate):
     """Exists in the log only once something happens to the year itself (it is closed).
 
     A year with no aggregate is open. A closed year is never rewritten: mutations,

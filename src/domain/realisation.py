@@ -7,8 +7,7 @@ from enum import Enum
 from typing import Any, cast
 from uuid import UUID
 
-from eventsourcing.domain import Aggregate
-
+from domain.aggregate import LedgerAggregate
 from domain.errors import InvalidInputError, RealisationError
 from domain.events import Created, Event, natural_id
 from domain.money import Money
@@ -40,7 +39,7 @@ def late_result_id(mutation_id: UUID) -> UUID:
     return natural_id("realisation", f"prior-year|{mutation_id.hex}")
 
 
-class Realisation(Aggregate):
+class Realisation(LedgerAggregate):
     """One reported figure and its corrections. A correction names the version it
     corrects; the figure it replaces stays in the log and in every earlier as-of view."""
 

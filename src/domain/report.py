@@ -12,8 +12,7 @@ from datetime import datetime
 from enum import Enum
 from uuid import UUID
 
-from eventsourcing.domain import Aggregate
-
+from domain.aggregate import LedgerAggregate
 from domain.errors import InvalidInputError, InvalidTimeError
 from domain.events import Authority, Created, natural_id
 from domain.values import Meta, check_fiscal_year, check_text
@@ -79,7 +78,7 @@ class TableSpec:
                 )
 
 
-class Report(Aggregate):
+class Report(LedgerAggregate):
     def __init__(
         self,
         report_id: str,

@@ -7,8 +7,7 @@ from enum import Enum
 from typing import Any, cast
 from uuid import UUID
 
-from eventsourcing.domain import Aggregate
-
+from domain.aggregate import LedgerAggregate
 from domain.errors import DuplicateError, InvalidInputError, ReserveBalanceError
 from domain.events import Authority, Created, Event, natural_id
 from domain.money import Money
@@ -22,7 +21,7 @@ class ReserveKind(Enum):
     BESTEMMING = "bestemming"
 
 
-class Reserve(Aggregate):
+class Reserve(LedgerAggregate):
     """A reserve's balance, per earmark, never goes below zero. An earmark (the €2m
     transformatiebudget in the saldireserve) is a sub-ledger, not a reserve of its own."""
 

@@ -7,8 +7,7 @@ from enum import Enum
 from typing import Any, cast
 from uuid import UUID
 
-from eventsourcing.domain import Aggregate
-
+from domain.aggregate import LedgerAggregate
 from domain.errors import DuplicateError, InvalidInputError, TaakstellingError, relocated
 from domain.events import Authority, Created, Event, natural_id
 from domain.money import Money
@@ -31,7 +30,7 @@ class TaakstellingKind(Enum):
     RISK = "risico"
 
 
-class Taakstelling(Aggregate):
+class Taakstelling(LedgerAggregate):
     def __init__(
         self,
         reference: str,
