@@ -436,6 +436,66 @@ def markdown(result: Result) -> str:
     return "\n".join(lines)
 
 
+BASES = ("now", "old report", "a moment")
+
+
+def summary(results: list[Result], demo: dict[str, float]) -> str:
+    """One table for all backends and sizes: the figures the targets are about."""
+
+    def worst_p99(f: dict[str, Any], query: str) -> str:
+        return f"{max(f[f'query {query} as of {b}']['p99_ms'] for b in BASES):g}"
+
+    def speed_up(f: dict[str, Any]) -> str:
+        return (
+            f"{min(float(f[f'target speed-up over naive as of {b}'].split()[0]) for b in BASES):g}x"
+        )
+
+    rows: list[tuple[str, Callable[[dict[str, Any]], str]]] = [
+        ("events", lambda f: f"{f['events']:,}"),
+        (
+            "batched commands, events/s (ratio to raw, 100 per txn)",
+            lambda f: f"{f['batch_events_per_s']:,} ({f['batch_vs_raw_100']:g})",
+        ),
+        (
+            "one command per txn, events/s (ratio to raw, 1 per txn)",
+            lambda f: f"{f['command_events_per_s']:,} ({f['command_vs_raw_1']:g})",
+        ),
+        (
+            "command latency p50 / p99 ms",
+            lambda f: "{p50_ms:g} / {p99_ms:g}".format(**f["command_latency"]),
+        ),
+        ("catch-up, events/s", lambda f: f"{f['catch_up_events_per_s']:,}"),
+        (
+            "rebuild, events/s (ratio to raw read and decode)",
+            lambda f: f"{f['rebuild_events_per_s']:,} ({f['rebuild_vs_raw']:g})",
+        ),
+        ("rebuild peak RSS, MiB", lambda f: f"{f['rebuild_peak_rss_mib']:g}"),
+        ("budget overview p99 ms (worst basis)", lambda f: worst_p99(f, "budget overview")),
+        ("lineage p99 ms (worst basis)", lambda f: worst_p99(f, "lineage")),
+        ("report p99 ms (worst basis)", lambda f: worst_p99(f, "report")),
+        ("speed-up over naive replay (least)", speed_up),
+        ("bytes per event", lambda f: f"{f['bytes_per_event']:,}"),
+        (
+            "HTTP report, 8 clients: req/s, p99 ms, errors",
+            lambda f: (
+                "{requests_per_s}, {p99_ms:g}, {errors}".format(**f["http report"])
+                if "http report" in f
+                else ""
+            ),
+        ),
+    ]
+    header = [f"{r.backend} {r.size:,}" for r in results]
+    lines = [
+        "| measure | " + " | ".join(header) + " |",
+        "|---|" + "---|" * len(results),
+    ]
+    for name, cell in rows:
+        lines.append(f"| {name} | " + " | ".join(cell(r.figures) for r in results) + " |")
+    loads = ", ".join(f"{backend} {seconds:g} s" for backend, seconds in demo.items())
+    lines.append(f"| demo load | {loads} |" + " |" * (len(results) - 1))
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000])
@@ -475,6 +535,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(markdown(result), flush=True)
                 print(flush=True)
     print(f"demo load (s): {demo}")
+    table = summary(results, demo)
+    print(table)
     args.out.mkdir(parents=True, exist_ok=True)
     report = {
         "started": started,
@@ -485,7 +547,8 @@ def main(argv: list[str] | None = None) -> int:
     (args.out / "latest.json").write_text(json.dumps(report, indent=2) + "\n")
     body = "\n\n".join(markdown(r) for r in results)
     (args.out / "latest.md").write_text(
-        f"# Benchmark {started}\n\n{machine}; demo load (s): {demo}\n\n{body}\n"
+        f"# Benchmark {started}\n\n{machine}; demo load (s): {demo}\n\n## Summary\n\n"
+        f"{table}\n\n## Every figure\n\n{body}\n"
     )
     return 0
 

@@ -955,7 +955,8 @@ class Begroting(Application[UUID]):
         Each command is checked and applied on its own: one that is refused raises and
         changes nothing, and the batch goes on. An exception that leaves the block records
         nothing of the batch. Inside, a command's `Recorded.position` is 0; the batch's
-        `position` is set when it is written (ADR 0012)."""
+        `position` is set when it is written. A batch is for one writer: no other command
+        of this application runs while it is open (ADR 0012)."""
         if self._batch is not None:
             raise RuntimeError("a batch is already open: batches do not nest")
         batch = self._batch = Batch()
