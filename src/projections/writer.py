@@ -26,6 +26,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Dialect, Table
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.types import TypeEngine
 
 from projections.schema import UtcDateTime
 
@@ -65,17 +66,23 @@ def _make_plan(dialect: Dialect, table: Table) -> _Plan:
         marks = ", ".join("?" for _ in columns)
         statement = f"INSERT INTO {target} ({names}) VALUES ({marks})"  # noqa: S608 (our names)
     moments = tuple(i for i, c in enumerate(columns) if isinstance(c.type, UtcDateTime))
+    # The dialect's own implementation of each type, as a compiled INSERT uses it: on SQLite
+    # that renders a moment as text with six fraction digits, which as-of filters compare.
     processors = tuple(
         (index, process)
         for index, column in enumerate(columns)
-        if index not in moments and (process := column.type.bind_processor(dialect)) is not None
+        if index not in moments and (process := _processor(dialect, column.type)) is not None
     )
     getter = itemgetter(*(column.key for column in columns))
     values: Callable[[dict[str, Any]], tuple[Any, ...]] = (
         getter if len(columns) > 1 else (lambda row: (getter(row),))
     )
-    moment = UtcDateTime().bind_processor(dialect) if moments else None
+    moment = _processor(dialect, UtcDateTime()) if moments else None
     return _Plan(statement, values, processors, moments, moment)
+
+
+def _processor(dialect: Dialect, type_: TypeEngine[Any]) -> Processor | None:
+    return type_.dialect_impl(dialect).bind_processor(dialect)
 
 
 class RowWriter:
