@@ -21,7 +21,7 @@ from projections import chain, schema
 from projections.projectors import PROJECTIONS, Projection
 from projections.writer import RowWriter
 
-BATCH_SIZE = 2000
+BATCH_SIZE = 5000
 # On PostgreSQL, a table this runner has written this many rows to, and at least as many
 # as when it last analysed it, is analysed before a report is sealed from it (ADR 0014).
 ANALYZE_AFTER_ROWS = 1000
