@@ -27,11 +27,14 @@ from domain.application import Begroting
 from domain.events import Event
 from domain.report import Report
 from projections import schema
+from projections.writer import RowWriter
 
 FORMAT = b"begroting-chain-v1"
 GENESIS = bytes(32)
 TRACKING_NAME = "chain"  # the chain's row in projection_tracking
 READ_BATCH = 2000
+_LENGTH = struct.Struct(">I").pack  # a frame's 4-byte unsigned big-endian length
+_FORMAT_FRAME = _LENGTH(len(FORMAT)) + FORMAT
 
 
 # -- the format ------------------------------------------------------------------------
@@ -64,21 +67,19 @@ class Entry:
     state: bytes
 
     def frames(self) -> bytes:
-        fields = [
-            FORMAT,
-            str(self.position).encode(),
-            self.originator_id.encode(),
-            str(self.originator_version).encode(),
-            self.topic.encode(),
-            self.known_at.encode(),
-            self.recorded_at.encode(),
-            self.period_first.encode(),
-            self.period_last.encode(),
-            self.quarter.encode(),
-            self.actor.encode(),
+        return frames(
+            self.position,
+            self.originator_id,
+            self.originator_version,
+            self.topic,
+            self.known_at,
+            self.recorded_at,
+            self.period_first,
+            self.period_last,
+            self.quarter,
+            self.actor,
             self.state,
-        ]
-        return b"".join(struct.pack(">I", len(field)) + field for field in fields)
+        )
 
     def digest(self) -> bytes:
         return hashlib.sha256(self.frames()).digest()
@@ -86,6 +87,40 @@ class Entry:
     @property
     def identity(self) -> tuple[str, int]:
         return self.originator_id, self.originator_version
+
+
+def frames(
+    position: int,
+    originator_id: str,
+    originator_version: int,
+    topic: str,
+    known_at: str,
+    recorded_at: str,
+    period_first: str,
+    period_last: str,
+    quarter: str,
+    actor: str,
+    state: bytes,
+) -> bytes:
+    """The entry's 12 frames, each a 4-byte big-endian length and its bytes (ADR 0007)."""
+    fields = (
+        str(position).encode(),
+        originator_id.encode(),
+        str(originator_version).encode(),
+        topic.encode(),
+        known_at.encode(),
+        recorded_at.encode(),
+        period_first.encode(),
+        period_last.encode(),
+        quarter.encode(),
+        actor.encode(),
+        state,
+    )
+    parts = [_FORMAT_FRAME]
+    for field in fields:
+        parts.append(_LENGTH(len(field)))
+        parts.append(field)
+    return b"".join(parts)
 
 
 def link(previous: bytes, digest: bytes) -> bytes:
@@ -135,24 +170,57 @@ def last_link(conn: Connection) -> bytes:
     return GENESIS if row is None else bytes.fromhex(row.link)
 
 
-def advance(conn: Connection, entries: Sequence[Entry]) -> bytes:
-    """Append one link per entry after the chain's last link; returns the new head."""
-    previous = last_link(conn)
+class Digester:
+    """The runner's way to an entry's digest: the same frames as `entry_for(...).digest()`
+    without building the Entry, and each distinct known_at framed once (a command's events,
+    and an import's, share it; the text depends only on the instant)."""
+
+    def __init__(self) -> None:
+        self._known: dict[datetime, str] = {}
+
+    def digest(self, notification: Notification, event: object | None) -> bytes:
+        if not isinstance(event, Event):
+            return entry_for(notification, event).digest()
+        meta = event.meta
+        period = meta.period
+        known_at = self._known.get(meta.known_at)
+        if known_at is None:
+            if len(self._known) >= 4096:
+                self._known.clear()
+            known_at = self._known[meta.known_at] = utc_text(meta.known_at)
+        entry = frames(
+            notification.id,
+            originator_hex(notification.originator_id),
+            notification.originator_version,
+            notification.topic,
+            known_at,
+            utc_text(event.timestamp),
+            str(period.first_year),
+            str(period.last_year),
+            "" if period.quarter is None else str(period.quarter),
+            meta.actor,
+            notification.state,
+        )
+        return hashlib.sha256(entry).digest()
+
+
+def advance(writer: RowWriter, chained: Sequence[tuple[Notification, bytes]]) -> bytes:
+    """Append one link per (notification, digest) after the chain's last link, in the
+    writer's transaction; returns the new head."""
+    previous = last_link(writer.conn)
     rows = []
-    for entry in entries:
-        digest = entry.digest()
+    for notification, digest in chained:
         previous = link(previous, digest)
         rows.append(
             {
-                "position": entry.position,
-                "originator_id": entry.originator_id,
-                "originator_version": entry.originator_version,
+                "position": notification.id,
+                "originator_id": originator_hex(notification.originator_id),
+                "originator_version": notification.originator_version,
                 "digest": digest.hex(),
                 "link": previous.hex(),
             }
         )
-    if rows:
-        conn.execute(insert(schema.chain_links), rows)
+    writer.insert(schema.chain_links, rows)
     return previous
 
 
@@ -171,6 +239,20 @@ def tables_digest(tables: Any) -> str:
     """SHA-256 of the canonical JSON of a report's rendered tables (ADR 0007)."""
     canonical = json.dumps(tables, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+# The read-model tables `render_report` reads to seal a report (chain_links aside: its
+# primary key serves `head_at`). The runner refreshes their planner statistics before
+# sealing on PostgreSQL (ADR 0014); a table missing here costs speed, never correctness.
+SEAL_READS = (
+    schema.reports,
+    schema.budget_lines,
+    schema.budget_mutations,
+    schema.realisations,
+    schema.realisation_entries,
+    schema.taakstellingen,
+    schema.taakstelling_mutations,
+)
 
 
 def seal_reports(conn: Connection, published: Iterable[tuple[str, int]]) -> None:

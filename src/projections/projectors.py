@@ -79,6 +79,9 @@ def event_type(event: Event) -> str:
 class Projection:
     name: str
     tables: tuple[Table, ...]
+    # The event classes `rows` can yield rows for (subclasses included). The runner asks a
+    # projection only about events of these classes; `rows` still checks each event itself.
+    reads: tuple[type[Event], ...] = (Event,)
 
     def rows(self, event: Event, position: int, state: bytes) -> Iterator[Row]:
         raise NotImplementedError
@@ -301,7 +304,7 @@ class Realisations(Projection):
                     event,
                     position,
                     event.amount,
-                    event.amount,
+                    cents(event.amount),
                     event.status.value,
                     late.corrects_version if late else None,
                     late.reason if late else None,
@@ -314,7 +317,8 @@ class Realisations(Projection):
                     event,
                     position,
                     event.amount,
-                    event.amount - event.previous_amount,
+                    # Both amounts are whole cents, so this is cents(amount - previous_amount).
+                    cents(event.amount) - cents(event.previous_amount),
                     event.status.value,
                     event.corrects_version,
                     event.reason,
@@ -326,7 +330,7 @@ class Realisations(Projection):
         event: Event,
         position: int,
         amount: Money,
-        delta: Money,
+        delta_cents: int,
         status: str,
         corrects: int | None,
         reason: str | None,
@@ -336,7 +340,7 @@ class Realisations(Projection):
             "realisation_id": event.originator_id.hex,
             "version": event.originator_version,
             "amount_cents": cents(amount),
-            "delta_cents": cents(delta),
+            "delta_cents": delta_cents,
             "status": status,
             "corrects_version": corrects,
             "reason": reason,
@@ -417,11 +421,33 @@ class Reports(Projection):
 
 PROJECTIONS: tuple[Projection, ...] = (
     AuditLog("audit_log", (schema.audit_log,)),
-    Decisions("decisions", (schema.decisions, schema.decision_events)),
-    Budget("budget", (schema.budget_lines, schema.budget_mutations, schema.slotwijzigingen)),
-    Taakstellingen("taakstellingen", (schema.taakstellingen, schema.taakstelling_mutations)),
-    Realisations("realisations", (schema.realisations, schema.realisation_entries)),
-    Reserves("reserves", (schema.reserves, schema.reserve_mutations)),
-    FiscalYears("fiscal_years", (schema.fiscal_year_events,)),
-    Reports("reports", (schema.reports,)),
+    Decisions(
+        "decisions",
+        (schema.decisions, schema.decision_events),
+        (Decision.Proposed, Decision.Adopted, Decision.Rejected, Decision.Withdrawn),
+    ),
+    Budget(
+        "budget",
+        (schema.budget_lines, schema.budget_mutations, schema.slotwijzigingen),
+        (BudgetLine.Opened, BudgetLine.Mutation),
+    ),
+    Taakstellingen(
+        "taakstellingen",
+        (schema.taakstellingen, schema.taakstelling_mutations),
+        (Taakstelling.Imposed, Taakstelling.Mutation),
+    ),
+    Realisations(
+        "realisations",
+        (schema.realisations, schema.realisation_entries),
+        (Realisation.Reported, Realisation.LateResultReported, Realisation.Corrected),
+    ),
+    Reserves(
+        "reserves",
+        (schema.reserves, schema.reserve_mutations),
+        (Reserve.Established, Reserve.Mutation),
+    ),
+    FiscalYears(
+        "fiscal_years", (schema.fiscal_year_events,), (FiscalYear.Closed, FiscalYear.Reopened)
+    ),
+    Reports("reports", (schema.reports,), (Report.Published,)),
 )
