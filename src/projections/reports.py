@@ -83,9 +83,11 @@ def _table(conn: Connection, spec: dict[str, Any], basis: Basis) -> dict[str, An
     if "taakstelling" in measures:
         taakstellingen = {t["reference"]: t for t in queries.taakstelling_amounts(conn, basis)}
     if "budget" in measures:
-        cells["budget"] = _budget(conn, basis, spec["fund"])
+        cells["budget"] = _budget(conn, basis, spec["fund"], _years(columns, "budget"))
     if "realisation" in measures:
-        cells["realisation"] = _realisations(conn, basis, spec["fund"])
+        cells["realisation"] = _realisations(
+            conn, basis, spec["fund"], _years(columns, "realisation")
+        )
 
     def taakstelling_total(references: AbstractSet[str], year: int) -> Decimal:
         return sum((taakstellingen[r]["amounts"].get(year, ZERO) for r in references), start=ZERO)
@@ -136,7 +138,12 @@ def _table(conn: Connection, spec: dict[str, Any], basis: Basis) -> dict[str, An
     }
 
 
-def _budget(conn: Connection, basis: Basis, fund: str) -> Cells:
+def _years(columns: list[dict[str, Any]], measure: str) -> list[int]:
+    """The fiscal years a table shows a measure for: the only cells it reads (ADR 0013)."""
+    return sorted({column["fiscal_year"] for column in columns if column["measure"] == measure})
+
+
+def _budget(conn: Connection, basis: Basis, fund: str, years: list[int]) -> Cells:
     lines, mutations = schema.budget_lines, schema.budget_mutations
     query = (
         select(
@@ -145,13 +152,19 @@ def _budget(conn: Connection, basis: Basis, fund: str) -> Cells:
             func.sum(mutations.c.delta_cents).label("total"),
         )
         .join(lines, lines.c.id == mutations.c.line_id)
-        .where(basis.filter(mutations), lines.c.fund == fund)
+        .where(
+            basis.filter(mutations),
+            lines.c.fund == fund,
+            lines.c.fiscal_year.in_(years),
+            # Implied (a line opens before its mutations); bounds an old basis's scan.
+            lines.c.position <= basis.position,
+        )
         .group_by(lines.c.interventie, lines.c.fiscal_year)
     )
     return {(row.interventie, row.fiscal_year): euros(row.total) for row in conn.execute(query)}
 
 
-def _realisations(conn: Connection, basis: Basis, fund: str) -> Cells:
+def _realisations(conn: Connection, basis: Basis, fund: str, years: list[int]) -> Cells:
     subjects, entries = schema.realisations, schema.realisation_entries
     query = (
         select(
@@ -160,7 +173,14 @@ def _realisations(conn: Connection, basis: Basis, fund: str) -> Cells:
             func.sum(entries.c.delta_cents).label("total"),
         )
         .join(subjects, subjects.c.id == entries.c.realisation_id)
-        .where(basis.filter(entries), subjects.c.fund == fund, subjects.c.side == "lasten")
+        .where(
+            basis.filter(entries),
+            subjects.c.fund == fund,
+            subjects.c.side == "lasten",
+            subjects.c.fiscal_year.in_(years),
+            # Implied (a realisation's row comes with its first entry); bounds the scan.
+            subjects.c.position <= basis.position,
+        )
         .group_by(subjects.c.interventie, subjects.c.fiscal_year)
     )
     return {(row.interventie, row.fiscal_year): euros(row.total) for row in conn.execute(query)}
