@@ -39,6 +39,13 @@ class ProjectionRunner:
         self.batch_size = batch_size
         # Threads of one process take turns; other processes race through the database.
         self._lock = threading.Lock()
+        self._generation = 0
+
+    @property
+    def generation(self) -> int:
+        """How many times this runner has started or finished a rebuild: odd while one runs.
+        What is kept from the read model (a rendered report) is kept per generation."""
+        return self._generation
 
     def positions(self, connection: Connection | None = None) -> dict[str, int]:
         """Each projection's tracked position; one never tracked is at 0."""
@@ -64,15 +71,18 @@ class ProjectionRunner:
     def _catch_up(self) -> int:
         stalled = 0
         while True:
-            before = self.positions()
+            # The positions this attempt started from, read inside its own transaction: a
+            # catch-up with nothing new costs one connection and two short reads (ADR 0013).
+            before: dict[str, int] = {}
             try:
-                if not self._apply_batch():
-                    return self.position()
+                reached = self._apply_batch(before)
+                if reached is not None:
+                    return reached
                 stalled = 0
             except (IntegrityError, OperationalError):
                 # Another process may have applied the same batch first: its commit wins, ours
                 # rolled back whole, and we go on from the positions it reached.
-                if self.positions() != before:
+                if before and self.positions() != before:
                     stalled = 0
                     continue
                 stalled += 1
@@ -92,28 +102,35 @@ class ProjectionRunner:
         """Truncate the chosen projections (all by default) and their tracking, then catch up."""
         chosen = [p for p in self.projections if names is None or p.name in names]
         with self._lock:
-            with self.engine.begin() as conn:
-                for projection in chosen:
-                    for table in projection.tables:
-                        conn.execute(delete(table))
-                    conn.execute(
-                        delete(schema.tracking).where(
-                            schema.tracking.c.projection == projection.name
+            self._generation += 1
+            try:
+                with self.engine.begin() as conn:
+                    for projection in chosen:
+                        for table in projection.tables:
+                            conn.execute(delete(table))
+                        conn.execute(
+                            delete(schema.tracking).where(
+                                schema.tracking.c.projection == projection.name
+                            )
                         )
-                    )
-            return self._catch_up()
+                return self._catch_up()
+            finally:
+                self._generation += 1
 
-    def _apply_batch(self) -> bool:
+    def _apply_batch(self, before: dict[str, int]) -> int | None:
+        """Apply one batch and return None, or return the position reached when there is
+        nothing to apply. `before` receives the projections' positions the batch read."""
         with self.engine.begin() as conn:
             tracked = self._tracked(conn)
             positions = {p.name: tracked.get(p.name, 0) for p in self.projections}
+            before.update(positions)
             chained = tracked.get(chain.TRACKING_NAME, 0)
-            start = min([*positions.values(), chained]) + 1
+            reached = min([*positions.values(), chained])
             notifications = self.app.recorder.select_notifications(
-                start=start, limit=self.batch_size
+                start=reached + 1, limit=self.batch_size
             )
             if not notifications:
-                return False
+                return reached
             rows: dict[Table, list[dict[str, Any]]] = defaultdict(list)
             entries: list[chain.Entry] = []
             published: list[tuple[str, int]] = []
@@ -153,7 +170,7 @@ class ProjectionRunner:
                         )
                         .values(position=last)
                     )
-            return True
+            return None
 
     @staticmethod
     def _tracked(conn: Connection) -> dict[str, int]:
