@@ -17,6 +17,7 @@ from api.idempotency import IdempotencyStore
 from api.ledger import Ledger, open_ledger, system_clock
 from api.routes import analysis, audit, commands, exports, queries, tokens
 from api.settings import Settings
+from projections.reports import OwnBasisReports
 
 DESCRIPTION = """
 The memory of a municipality's budget: every change an immutable, attributed event.
@@ -52,6 +53,7 @@ def create_app(
                 ledger=opened,
                 tokens=TokenStore(opened.engine, clock),
                 idempotency=IdempotencyStore(opened.engine, clock),
+                reports=OwnBasisReports(opened.engine, lambda: opened.runner.generation),
             )
             yield
         finally:

@@ -28,6 +28,7 @@ from domain.errors import ConcurrentChangeError, DomainError
 from domain.events import BEGROTING_NAMESPACE
 from domain.values import CONTROL
 from projections.queries import Basis, BasisError, parse_moment, resolve_basis
+from projections.reports import OwnBasisReports
 
 log = logging.getLogger("begroting.api")
 READ_YOUR_WRITES_TIMEOUT = 5.0
@@ -56,6 +57,7 @@ class Services:
     ledger: Ledger
     tokens: TokenStore
     idempotency: IdempotencyStore
+    reports: OwnBasisReports  # reports rendered as of their own basis, kept (ADR 0013)
 
     def catch_up(self) -> int:
         return self.ledger.runner.catch_up()

@@ -7,13 +7,15 @@ and migrates the read-model schema to head.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -106,6 +108,20 @@ class Database:
         if self.schema:
             connect_args["options"] = f"-csearch_path={self.schema}"
         return create_engine(self.url, connect_args=connect_args, pool_pre_ping=True)
+
+
+@contextmanager
+def snapshot(engine: Engine) -> Iterator[Connection]:
+    """A connection whose reads all see one committed state of the database, as if no other
+    transaction ran meanwhile (PostgreSQL: REPEATABLE READ; SQLite: one read transaction,
+    which the driver would not begin for a SELECT). It writes nothing; closing rolls back."""
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as conn:
+            conn.exec_driver_sql("BEGIN")
+            yield conn
+        return
+    with engine.connect().execution_options(isolation_level="REPEATABLE READ") as conn:
+        yield conn
 
 
 def migrate(engine: Engine) -> None:

@@ -321,20 +321,27 @@ def realisation_amounts(
     fund: str | None = None,
 ) -> list[dict[str, Any]]:
     subjects, entries = schema.realisations, schema.realisation_entries
-    latest = (
-        select(
-            entries.c.realisation_id,
-            func.max(entries.c.position).label("latest"),
-            func.sum(entries.c.delta_cents).label("total"),
-        )
-        .where(basis.filter(entries))
-        .group_by(entries.c.realisation_id)
-        .subquery()
-    )
+    wanted: list[ColumnElement[bool]] = []
+    if fiscal_year is not None:
+        wanted.append(subjects.c.fiscal_year == fiscal_year)
+    if deelproducten is not None:
+        wanted.append(subjects.c.deelproduct.in_(list(deelproducten)))
+    if fund is not None:
+        wanted.append(subjects.c.fund == fund)
+    latest = select(
+        entries.c.realisation_id,
+        func.max(entries.c.position).label("latest"),
+        func.sum(entries.c.delta_cents).label("total"),
+    ).where(basis.filter(entries))
+    if wanted:
+        # Only the wanted subjects' entries, not the whole history's (ADR 0013).
+        latest = latest.where(entries.c.realisation_id.in_(select(subjects.c.id).where(*wanted)))
+    grouped = latest.group_by(entries.c.realisation_id).subquery()
     query = (
-        select(subjects, latest.c.total, entries.c.status, entries.c.version)
-        .join(latest, latest.c.realisation_id == subjects.c.id)
-        .join(entries, entries.c.position == latest.c.latest)
+        select(subjects, grouped.c.total, entries.c.status, entries.c.version)
+        .join(grouped, grouped.c.realisation_id == subjects.c.id)
+        .join(entries, entries.c.position == grouped.c.latest)
+        .where(*wanted)
         .order_by(
             *_nulls_last(
                 subjects.c.fiscal_year,
@@ -345,12 +352,6 @@ def realisation_amounts(
             )
         )
     )
-    if fiscal_year is not None:
-        query = query.where(subjects.c.fiscal_year == fiscal_year)
-    if deelproducten is not None:
-        query = query.where(subjects.c.deelproduct.in_(list(deelproducten)))
-    if fund is not None:
-        query = query.where(subjects.c.fund == fund)
     return [
         {
             "fiscal_year": row.fiscal_year,
@@ -532,10 +533,16 @@ def taakstelling_overview(conn: Connection, basis: Basis, base_year: int) -> lis
     """Taakstellingen per year with their weight relative to the realised base of their
     deelproducten in `base_year` (tabel 6.1's "relatief" columns)."""
     rows = taakstelling_amounts(conn, basis)
-    bases = {
-        row["deelproduct"]: row["amount"]
-        for row in realisation_amounts(conn, basis, fiscal_year=base_year)
-    }
+    # Only the deelproducten some taakstelling is weighed against (ADR 0013).
+    based = sorted({d for row in rows for d in json.loads(row["base_deelproducten"])})
+    bases = (
+        {
+            row["deelproduct"]: row["amount"]
+            for row in realisation_amounts(conn, basis, fiscal_year=base_year, deelproducten=based)
+        }
+        if based
+        else {}
+    )
     overview = []
     for row in rows:
         deelproducten: list[str] = json.loads(row["base_deelproducten"])

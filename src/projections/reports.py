@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import copy
 import json
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from collections.abc import Set as AbstractSet
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, Engine, func, select
 
 from domain.money import in_thousands
 from projections import chain, queries, schema
 from projections.cells import members as row_members_of
+from projections.database import snapshot
 from projections.queries import Basis, euros, report_basis, resolve_basis
 
 Cells = dict[tuple[int | None, int], Decimal]  # (interventie, fiscal year) -> euros
@@ -51,6 +57,10 @@ def render_report(
             conn, as_of or f"report:{report_id}", reached, as_recorded_at=as_recorded_at
         )
     )
+    return _render(conn, report_id, basis, chain.head_at(conn, basis.position))
+
+
+def _render(conn: Connection, report_id: str, basis: Basis, head: str | None) -> dict[str, Any]:
     row = conn.execute(
         select(schema.reports.c.title, schema.reports.c.tables).where(
             schema.reports.c.report_id == report_id
@@ -62,9 +72,66 @@ def render_report(
         "title": row.title,
         # The chain head at the basis's log position: the report's own head on its own
         # basis, which `begroting verify` checks against the log (ADR 0007).
-        "basis": {**basis.to_json(), "chain_head": chain.head_at(conn, basis.position)},
+        "basis": {**basis.to_json(), "chain_head": head},
         "tables": [_table(conn, spec, basis) for spec in specs],
     }
+
+
+# What a rendering on a report's own basis depends on: the report, its log position and
+# knowledge cutoff, the chain head there (which names the log up to there) and the runner's
+# generation (a rebuild in this process starts a new one).
+_Key = tuple[str, int, datetime | None, str | None, int]
+
+
+class OwnBasisReports:
+    """Reports rendered as of their own basis, kept (ADR 0013).
+
+    A report's own basis is a fixed log position with a knowledge cutoff. Its figures are sums
+    over read-model rows at or before that position: insert-only rows that are a function of
+    the log up to there. The chain head at the position names that log (ADR 0007), so a
+    rendering is kept under the report, position, cutoff and head, and the runner's
+    generation. Each rendering reads one snapshot of the database: a rebuild by another
+    process is never seen half done (the report's row exists only once every row before it
+    is back). While a rebuild of this process runs, nothing is kept or served."""
+
+    def __init__(self, engine: Engine, generation: Callable[[], int], maxsize: int = 256) -> None:
+        self._engine = engine
+        self._generation = generation
+        self._maxsize = maxsize
+        self._kept: OrderedDict[_Key, dict[str, Any]] = OrderedDict()
+        self._kept_generation = 0
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+    def render(self, report_id: str) -> dict[str, Any]:
+        """What `render_report(conn, report_id, None, reached)` answers."""
+        generation = self._generation()
+        stable = generation % 2 == 0
+        with self._lock:
+            if generation != self._kept_generation:  # nothing survives a rebuild
+                self._kept.clear()
+                self._kept_generation = generation
+        with snapshot(self._engine) as conn:
+            own = report_basis(conn, report_id)
+            head = chain.head_at(conn, own.position)
+            key: _Key = (report_id, own.position, own.known_at, head, generation)
+            if stable:
+                with self._lock:
+                    kept = self._kept.get(key)
+                    if kept is not None:
+                        self._kept.move_to_end(key)
+                        return copy.deepcopy(kept)
+            rendered = _render(conn, report_id, own, head)
+        if stable and self._generation() == generation:
+            with self._lock:
+                if generation == self._kept_generation:
+                    self._kept[key] = copy.deepcopy(rendered)
+                    self._kept.move_to_end(key)
+                    while len(self._kept) > self._maxsize:
+                        self._kept.popitem(last=False)
+        return rendered
 
 
 def published_figure(amount: Decimal) -> str | None:
@@ -83,9 +150,11 @@ def _table(conn: Connection, spec: dict[str, Any], basis: Basis) -> dict[str, An
     if "taakstelling" in measures:
         taakstellingen = {t["reference"]: t for t in queries.taakstelling_amounts(conn, basis)}
     if "budget" in measures:
-        cells["budget"] = _budget(conn, basis, spec["fund"])
+        cells["budget"] = _budget(conn, basis, spec["fund"], _years(columns, "budget"))
     if "realisation" in measures:
-        cells["realisation"] = _realisations(conn, basis, spec["fund"])
+        cells["realisation"] = _realisations(
+            conn, basis, spec["fund"], _years(columns, "realisation")
+        )
 
     def taakstelling_total(references: AbstractSet[str], year: int) -> Decimal:
         return sum((taakstellingen[r]["amounts"].get(year, ZERO) for r in references), start=ZERO)
@@ -136,7 +205,12 @@ def _table(conn: Connection, spec: dict[str, Any], basis: Basis) -> dict[str, An
     }
 
 
-def _budget(conn: Connection, basis: Basis, fund: str) -> Cells:
+def _years(columns: list[dict[str, Any]], measure: str) -> list[int]:
+    """The fiscal years a table shows a measure for: the only cells it reads (ADR 0013)."""
+    return sorted({column["fiscal_year"] for column in columns if column["measure"] == measure})
+
+
+def _budget(conn: Connection, basis: Basis, fund: str, years: list[int]) -> Cells:
     lines, mutations = schema.budget_lines, schema.budget_mutations
     query = (
         select(
@@ -145,13 +219,19 @@ def _budget(conn: Connection, basis: Basis, fund: str) -> Cells:
             func.sum(mutations.c.delta_cents).label("total"),
         )
         .join(lines, lines.c.id == mutations.c.line_id)
-        .where(basis.filter(mutations), lines.c.fund == fund)
+        .where(
+            basis.filter(mutations),
+            lines.c.fund == fund,
+            lines.c.fiscal_year.in_(years),
+            # Implied (a line opens before its mutations); bounds an old basis's scan.
+            lines.c.position <= basis.position,
+        )
         .group_by(lines.c.interventie, lines.c.fiscal_year)
     )
     return {(row.interventie, row.fiscal_year): euros(row.total) for row in conn.execute(query)}
 
 
-def _realisations(conn: Connection, basis: Basis, fund: str) -> Cells:
+def _realisations(conn: Connection, basis: Basis, fund: str, years: list[int]) -> Cells:
     subjects, entries = schema.realisations, schema.realisation_entries
     query = (
         select(
@@ -160,7 +240,14 @@ def _realisations(conn: Connection, basis: Basis, fund: str) -> Cells:
             func.sum(entries.c.delta_cents).label("total"),
         )
         .join(subjects, subjects.c.id == entries.c.realisation_id)
-        .where(basis.filter(entries), subjects.c.fund == fund, subjects.c.side == "lasten")
+        .where(
+            basis.filter(entries),
+            subjects.c.fund == fund,
+            subjects.c.side == "lasten",
+            subjects.c.fiscal_year.in_(years),
+            # Implied (a realisation's row comes with its first entry); bounds the scan.
+            subjects.c.position <= basis.position,
+        )
         .group_by(subjects.c.interventie, subjects.c.fiscal_year)
     )
     return {(row.interventie, row.fiscal_year): euros(row.total) for row in conn.execute(query)}

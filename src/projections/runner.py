@@ -48,6 +48,13 @@ class ProjectionRunner:
         self._digester = chain.Digester()
         self._written: Counter[str] = Counter()  # rows this runner wrote, per table
         self._analyzed: Counter[str] = Counter()  # ... as they stood at its last ANALYZE
+        self._generation = 0
+
+    @property
+    def generation(self) -> int:
+        """How many times this runner has started or finished a rebuild: odd while one runs.
+        What is kept from the read model (a rendered report) is kept per generation."""
+        return self._generation
 
     def positions(self, connection: Connection | None = None) -> dict[str, int]:
         """Each projection's tracked position; one never tracked is at 0."""
@@ -73,15 +80,18 @@ class ProjectionRunner:
     def _catch_up(self) -> int:
         stalled = 0
         while True:
-            before = self.positions()
+            # The positions this attempt started from, read inside its own transaction: a
+            # catch-up with nothing new costs one connection and two short reads (ADR 0013).
+            before: dict[str, int] = {}
             try:
-                if not self._apply_batch():
-                    return self.position()
+                reached = self._apply_batch(before)
+                if reached is not None:
+                    return reached
                 stalled = 0
             except (IntegrityError, OperationalError):
                 # Another process may have applied the same batch first: its commit wins, ours
                 # rolled back whole, and we go on from the positions it reached.
-                if self.positions() != before:
+                if before and self.positions() != before:
                     stalled = 0
                     continue
                 stalled += 1
@@ -101,37 +111,44 @@ class ProjectionRunner:
         """Truncate the chosen projections (all by default) and their tracking, then catch up."""
         chosen = [p for p in self.projections if names is None or p.name in names]
         with self._lock:
-            with self.engine.begin() as conn:
-                tables = [table for projection in chosen for table in projection.tables]
-                if conn.dialect.name == "postgresql" and tables:
-                    # TRUNCATE is transactional on PostgreSQL, frees the pages at once and
-                    # leaves no dead rows (and bloated indexes) for the refill to wade
-                    # through; DELETE does. SQLite empties a table cheaply on DELETE already.
-                    preparer = conn.dialect.identifier_preparer
-                    conn.exec_driver_sql(
-                        "TRUNCATE " + ", ".join(preparer.format_table(t) for t in tables)
+            self._generation += 1
+            try:
+                with self.engine.begin() as conn:
+                    tables = [table for projection in chosen for table in projection.tables]
+                    if conn.dialect.name == "postgresql" and tables:
+                        # TRUNCATE is transactional on PostgreSQL, frees the pages at once and
+                        # leaves no dead rows (and bloated indexes) for the refill to wade
+                        # through; DELETE does. SQLite empties a table cheaply on DELETE.
+                        preparer = conn.dialect.identifier_preparer
+                        conn.exec_driver_sql(
+                            "TRUNCATE " + ", ".join(preparer.format_table(t) for t in tables)
+                        )
+                    else:
+                        for table in tables:
+                            conn.execute(delete(table))
+                    conn.execute(
+                        delete(schema.tracking).where(
+                            schema.tracking.c.projection.in_([p.name for p in chosen])
+                        )
                     )
-                else:
-                    for table in tables:
-                        conn.execute(delete(table))
-                conn.execute(
-                    delete(schema.tracking).where(
-                        schema.tracking.c.projection.in_([p.name for p in chosen])
-                    )
-                )
-            return self._catch_up()
+                return self._catch_up()
+            finally:
+                self._generation += 1
 
-    def _apply_batch(self) -> bool:
+    def _apply_batch(self, before: dict[str, int]) -> int | None:
+        """Apply one batch and return None, or return the position reached when there is
+        nothing to apply. `before` receives the projections' positions the batch read."""
         with self.engine.begin() as conn:
             tracked = self._tracked(conn)
             positions = {p.name: tracked.get(p.name, 0) for p in self.projections}
+            before.update(positions)
             chained = tracked.get(chain.TRACKING_NAME, 0)
-            start = min([*positions.values(), chained]) + 1
+            reached = min([*positions.values(), chained])
             notifications = self.app.recorder.select_notifications(
-                start=start, limit=self.batch_size
+                start=reached + 1, limit=self.batch_size
             )
             if not notifications:
-                return False
+                return reached
             rows: dict[Table, list[dict[str, Any]]] = defaultdict(list)
             chained_now: list[tuple[Notification, bytes]] = []
             published: list[tuple[str, int]] = []
@@ -184,7 +201,7 @@ class ProjectionRunner:
                     )
                     .values(position=last)
                 )
-            return True
+            return None
 
     def _refresh_statistics(self, conn: Connection, tables: Sequence[Table]) -> None:
         """ANALYZE the tables that grew much since this runner last analysed them. A table

@@ -295,24 +295,52 @@ report_seals = Table(
     Column("digest", String(64), nullable=False),  # SHA-256 of the rendered tables' JSON
 )
 
-# The as-of filters: per figure, rows by (subject, known_at); the log by either time axis.
-Index("ix_budget_mutations_line_known", budget_mutations.c.line_id, budget_mutations.c.known_at)
+# The as-of filters (migrations 0001 and 0006, ADR 0013): per figure, rows by (subject,
+# known_at, position), so both halves of a basis filter are conditions on one index, with
+# the delta where a figure sums it; the log by either time axis.
+Index(
+    "ix_budget_mutations_as_of",
+    budget_mutations.c.line_id,
+    budget_mutations.c.known_at,
+    budget_mutations.c.position,
+    budget_mutations.c.delta_cents,
+)
 Index("ix_budget_lines_year_fund", budget_lines.c.fiscal_year, budget_lines.c.fund)
 Index("ix_slotwijzigingen_year", slotwijzigingen.c.fiscal_year, slotwijzigingen.c.known_at)
 Index(
-    "ix_taakstelling_mutations_subject",
+    "ix_taakstelling_mutations_as_of",
     taakstelling_mutations.c.taakstelling_id,
     taakstelling_mutations.c.fiscal_year,
     taakstelling_mutations.c.known_at,
+    taakstelling_mutations.c.position,
+    taakstelling_mutations.c.delta_cents,
 )
 Index(
-    "ix_realisation_entries_subject",
+    "ix_realisation_entries_as_of",
     realisation_entries.c.realisation_id,
     realisation_entries.c.known_at,
+    realisation_entries.c.position,
+    realisation_entries.c.delta_cents,
 )
 Index("ix_realisations_year", realisations.c.fiscal_year, realisations.c.fund)
-Index("ix_reserve_mutations_reserve", reserve_mutations.c.reserve_id, reserve_mutations.c.known_at)
-Index("ix_decision_events_decision", decision_events.c.decision_id, decision_events.c.known_at)
+Index(
+    "ix_reserve_mutations_as_of",
+    reserve_mutations.c.reserve_id,
+    reserve_mutations.c.known_at,
+    reserve_mutations.c.position,
+)
+# A withdrawal under the same decision and save makes an amendment a reserve allocation.
+Index(
+    "ix_reserve_mutations_decision",
+    reserve_mutations.c.decision_id,
+    reserve_mutations.c.recorded_at,
+)
+Index(
+    "ix_decision_events_as_of",
+    decision_events.c.decision_id,
+    decision_events.c.known_at,
+    decision_events.c.position,
+)
 Index("ix_audit_log_recorded_at", audit_log.c.recorded_at)
 Index("ix_audit_log_known_at", audit_log.c.known_at)
 Index("ix_audit_log_originator", audit_log.c.originator_id, audit_log.c.originator_version)

@@ -436,12 +436,13 @@ def test_a_batch_another_process_committed_first_is_not_retried_but_continued(
     original = ProjectionRunner._apply_batch
     raced: list[bool] = []
 
-    def lose_the_race(self: ProjectionRunner) -> bool:
+    def lose_the_race(self: ProjectionRunner, before: dict[str, int]) -> int | None:
         if self is demo_ledger.runner and not raced:
             raced.append(True)
+            before.update(self.positions())  # what the batch read before its insert failed
             competitor.catch_up()  # commits this very batch first
             raise IntegrityError("INSERT INTO projection_tracking", None, Exception("duplicate"))
-        return original(self)
+        return original(self, before)
 
     monkeypatch.setattr(ProjectionRunner, "_apply_batch", lose_the_race)
 

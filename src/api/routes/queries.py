@@ -293,6 +293,9 @@ def get_report(
     """Exactly what `begroting report ID --format json` prints: the report's tables as of its
     own basis, or of `as_of`."""
     position = reached(found, wanted.min_position)
+    if wanted.as_of is None and wanted.as_recorded_at is None:
+        # Its own basis never changes: rendered once, kept (ADR 0013).
+        return JSON(found.reports.render(report_id))
     with found.ledger.engine.connect() as conn:
         return JSON(
             reports.render_report(
