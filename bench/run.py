@@ -155,7 +155,10 @@ def stored_sample(ledger: Ledger, limit: int) -> list[StoredEvent]:
 
 def raw_insert_rate(backend: str, directory: Path, sample: list[StoredEvent], batch: int) -> int:
     """The recorder alone, inserting the same stored events into an empty log."""
-    with database(backend, directory, f"raw{batch}") as (url, schema):
+    with (
+        tempfile.TemporaryDirectory(prefix="begroting-raw-", dir=directory) as empty,
+        database(backend, Path(empty), f"raw{batch}") as (url, schema),
+    ):
         ledger = open_ledger(url, schema=schema, clock=SyntheticClock())
         try:
             recorder = ledger.app.recorder
