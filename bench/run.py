@@ -352,6 +352,7 @@ def bench(
                 ledger.runner.catch_up()
             else:
                 record_history(ledger, size, batch_size, result)
+                raw_insert_rates(ledger, backend, directory, result)
                 catch_up = timed(ledger.runner.catch_up)
                 result.figures["catch_up_events_per_s"] = round(result.figures["events"] / catch_up)
                 if keep:
@@ -365,11 +366,10 @@ def bench(
     return result
 
 
-def measure(
-    ledger: Ledger, backend: str, directory: Path, url: str, schema: str | None, result: Result
-) -> None:
-    events = result.figures["events"]
-    sample = stored_sample(ledger, min(RAW_SAMPLE, events))
+def raw_insert_rates(ledger: Ledger, backend: str, directory: Path, result: Result) -> None:
+    """The raw limit, right after the recording it is compared with (a kept history keeps
+    both, so a ratio never mixes two runs)."""
+    sample = stored_sample(ledger, min(RAW_SAMPLE, result.figures["events"]))
     raw_one = raw_insert_rate(backend, directory, sample, 1)
     raw_batch = raw_insert_rate(backend, directory, sample, RAW_BATCH)
     result.figures["raw_insert_1_per_s"] = raw_one
@@ -378,6 +378,12 @@ def measure(
     result.figures[f"batch_vs_raw_{RAW_BATCH}"] = round(
         result.figures["batch_events_per_s"] / raw_batch, 3
     )
+
+
+def measure(
+    ledger: Ledger, backend: str, directory: Path, url: str, schema: str | None, result: Result
+) -> None:
+    events = result.figures["events"]
     decode = timed(lambda: read_and_decode(ledger))
     result.figures["raw_read_decode_per_s"] = round(events / decode)
     rebuild = timed(ledger.runner.rebuild)

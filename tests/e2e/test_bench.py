@@ -44,23 +44,23 @@ def test_a_tiny_benchmark_run_writes_its_table_as_json_and_markdown(tmp_path: Pa
     assert (tmp_path / "latest.md").read_text().startswith("# Benchmark ")
 
 
-def test_a_kept_history_is_measured_again_without_recording_it_anew(tmp_path: Path) -> None:
-    kept = ["--sizes", "300", "--backends", "sqlite", "--no-http", "--keep", str(tmp_path)]
+def test_kept_histories_are_measured_again_without_recording_them_anew(tmp_path: Path) -> None:
+    kept = ["--sizes", "300", "400", "--backends", "sqlite", "--no-http", "--keep", str(tmp_path)]
     assert run.main([*kept, "--out", str(tmp_path / "first")]) == 0
 
     assert run.main([*kept, "--out", str(tmp_path / "second")]) == 0
 
     first, second = (
-        json.loads((tmp_path / name / "latest.json").read_text())["results"][0]
+        json.loads((tmp_path / name / "latest.json").read_text())["results"]
         for name in ("first", "second")
     )
-    assert "recorded" not in first
-    assert second["recorded"] == "by an earlier run (--keep)"
-    assert (second["events"], second["batch_events_per_s"]) == (
-        first["events"],
-        first["batch_events_per_s"],
-    )
-    assert second["raw_insert_1_per_s"] > 0  # into an empty log again, not the kept one
+    assert [r["size"] for r in second] == [300, 400]
+    for recorded, measured in zip(first, second, strict=True):
+        assert "recorded" not in recorded
+        assert measured["recorded"] == "by an earlier run (--keep)"
+        for name in ("events", "batch_events_per_s", "raw_insert_1_per_s", "command_vs_raw_1"):
+            assert measured[name] == recorded[name], name  # a ratio never mixes two runs
+        assert measured["rebuild_events_per_s"] > 0  # measured again
 
 
 def _history(
