@@ -187,16 +187,24 @@ def read_and_decode(ledger: Ledger, stop: int | None = None) -> int:
         start = page[-1].id + 1
 
 
+REBUILD_PEAK = """
+import resource, sys
+from api.ledger import open_ledger
+ledger = open_ledger(sys.argv[1], schema=sys.argv[2] or None)
+ledger.runner.rebuild()
+ledger.close()
+try:  # this process's own peak: ru_maxrss keeps the forking parent's across exec (Linux)
+    with open("/proc/self/status") as status:
+        print(next(int(line.split()[1]) for line in status if line.startswith("VmHWM:")))
+except OSError:
+    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
 def rebuild_rss(url: str, schema: str | None) -> int:
     """Peak resident memory (KiB) of a rebuild in a process of its own."""
-    script = (
-        "import resource, sys; from api.ledger import open_ledger; "
-        "ledger = open_ledger(sys.argv[1], schema=sys.argv[2] or None); "
-        "ledger.runner.rebuild(); ledger.close(); "
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
-    )
     done = subprocess.run(
-        [sys.executable, "-c", script, url, schema or ""],
+        [sys.executable, "-c", REBUILD_PEAK, url, schema or ""],
         capture_output=True,
         text=True,
         check=True,
