@@ -9,15 +9,15 @@ from decimal import Decimal
 
 import pytest
 from tests.conftest import Clock, log_size
+from tests.unit.support import given_decision, given_line
 
 from api.ledger import Ledger
 from domain.application import Begroting, Context
 from domain.budget import BudgetLine, line_id
 from domain.decision import Decision
 from domain.errors import ConcurrentChangeError
-from domain.events import Body, DecisionKind
 from domain.money import Money
-from domain.values import LineKey, Period
+from domain.values import LineKey
 
 KEY = LineKey(2024, "Zorg", "6.1", interventie=1, fund="transformatie")
 ACTOR = "concern control"
@@ -33,19 +33,9 @@ def other(ledger: Ledger, clock: Clock) -> Iterator[Begroting]:
         app.close()
 
 
-def given_line(app: Begroting) -> None:
-    app.propose_decision(
-        Context(actor=ACTOR, source="test"),
-        reference="2024-BW-1",
-        title="Begrotingswijziging",
-        body=Body.RAAD,
-        kind=DecisionKind.BEGROTINGSWIJZIGING,
-        period=Period.year(2024),
-    )
-    app.adopt_decision(Context(actor=ACTOR), reference="2024-BW-1")
-    app.establish_budget(
-        Context(actor=ACTOR), key=KEY, amount=Money(Decimal("1000.00")), decision="2024-BW-1"
-    )
+def given(app: Begroting) -> None:
+    given_decision(app, "2024-BW-1")
+    given_line(app, KEY, "1000.00", decision="2024-BW-1")
 
 
 def amend(app: Begroting, delta: str) -> None:
@@ -57,19 +47,12 @@ def amend(app: Begroting, delta: str) -> None:
 def test_a_batch_whose_record_another_writer_changed_first_records_nothing(
     ledger: Ledger, other: Begroting
 ) -> None:
-    given_line(ledger.app)
+    given(ledger.app)
     before = log_size(ledger)
 
     def load() -> None:
         with ledger.app.batch():
-            ledger.app.propose_decision(
-                Context(actor=ACTOR, source="test"),
-                reference="2024-BW-2",
-                title="Tweede wijziging",
-                body=Body.RAAD,
-                kind=DecisionKind.BEGROTINGSWIJZIGING,
-                period=Period.year(2024),
-            )
+            given_decision(ledger.app, "2024-BW-2", adopted_at=None)  # proposed only
             amend(ledger.app, "-10.00")
             amend(other, "-20.00")  # committed at once, while the batch is open
 
@@ -88,7 +71,7 @@ def test_a_batch_whose_record_another_writer_changed_first_records_nothing(
 def test_a_writer_that_keeps_its_saved_aggregate_still_sees_the_other_writers_change(
     ledger: Ledger, other: Begroting
 ) -> None:
-    given_line(ledger.app)
+    given(ledger.app)
     amend(ledger.app, "-10.00")  # kept in this writer's cache at version 3
     amend(other, "-20.00")  # version 4, by the other writer
 
