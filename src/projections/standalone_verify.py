@@ -149,7 +149,8 @@ def read_witness(path: Path) -> list[tuple[int, str, str]]:
         if len(fields) != 3:
             raise WitnessError(f"line {number}: expected position, head and when seen")
         position, head, seen = fields
-        if not position.isdigit() or (len(position) > 1 and position.startswith("0")):
+        decimal = position.isascii() and position.isdigit()
+        if not decimal or (position.startswith("0") and position != "0"):
             raise WitnessError(f"line {number}: {position!r} is not a log position")
         if len(head) != 64 or head.strip("0123456789abcdef"):
             raise WitnessError(f"line {number}: {head!r} is not 64 lowercase hex digits")

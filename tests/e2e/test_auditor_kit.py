@@ -655,3 +655,18 @@ def test_begroting_verify_fails_on_a_witnessed_head_the_log_no_longer_has(
     assert result.stdout == f"TAMPERED: changed at position 140: {detail}\n"
     assert (as_json.returncode, json.loads(as_json.stdout)) == (1, tampered("changed", 140, detail))
     assert witness.read_text() == f"140 {DEMO_HEAD} 2026-12-01T10:00:00Z\n"
+
+
+def test_begroting_verify_refuses_an_unreadable_witness_file_and_leaves_it_alone(
+    tmp_path: Path, demo_db: str
+) -> None:
+    witness = tmp_path / "witness.txt"
+    witness.write_text(f"0141 {DEMO_HEAD} 2026-12-01T10:00:00Z\n")
+
+    result = run("verify", "--db", demo_db, "--witness", str(witness), cwd=tmp_path)
+
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (
+        f"begroting: cannot read the witness file {witness}: line 1: '0141' is not a log position\n"
+    )
+    assert witness.read_text() == f"0141 {DEMO_HEAD} 2026-12-01T10:00:00Z\n"
