@@ -22,7 +22,19 @@ from api.ledger import Ledger, open_ledger, system_clock
 from api.settings import load_settings
 from domain.errors import DomainError
 from domain.values import MAX_FISCAL_YEAR, MAX_INTERVENTIE, MIN_FISCAL_YEAR
-from projections import auditor, authority, cells, chain, diff, exports, lineage, queries, reports
+from projections import (
+    auditor,
+    authority,
+    backup,
+    cells,
+    chain,
+    diff,
+    exports,
+    lineage,
+    queries,
+    reports,
+    standalone_verify,
+)
 from projections.database import ConfigurationError, Database, DatabaseUnavailableError
 
 
@@ -557,10 +569,30 @@ def _verdict_line(verdict: chain.Verdict) -> str:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    """Exit 0 when the log verifies, 1 when tampering is found (ADR 0007)."""
+    """Exit 0 when the log verifies, 1 when tampering is found (ADR 0007). With --witness,
+    every head in the auditor's witness file must still be on the chain; on success the
+    head is appended to it."""
+    witness = None if args.witness is None else Path(args.witness)
+    try:
+        witnessed = [] if witness is None else standalone_verify.read_witness(witness)
+    except (OSError, ValueError) as error:
+        raise CliError(f"cannot read the witness file {witness}: {error}") from None
     with uncaught(args) as ledger, reading(ledger) as (conn, _):
-        verdict = chain.verify(ledger.app, conn)
-    print(_json(verdict.to_json()) if args.format == "json" else _verdict_line(verdict))
+        verdict = chain.verify(ledger.app, conn, witnessed)
+    found = verdict.to_json()
+    line = _verdict_line(verdict)
+    if witness is not None and verdict.ok:
+        try:
+            appended = standalone_verify.append_witness(
+                witness, verdict.position or 0, verdict.head or chain.GENESIS.hex(), system_clock()
+            )
+        except OSError as error:
+            raise CliError(f"cannot write the witness file {witness}: {error}") from None
+        found["witness"] = {"file": str(witness), "checked": len(witnessed), "appended": appended}
+        line += f"\nwitness {witness}: earlier heads still on the chain: {len(witnessed)}; " + (
+            f"head at position {verdict.position} appended" if appended else "head already last"
+        )
+    print(_json(found) if args.format == "json" else line)
     return 0 if verdict.ok else 1
 
 
@@ -589,7 +621,7 @@ def cmd_verify_report(args: argparse.Namespace) -> int:
 
 def cmd_export_auditor(args: argparse.Namespace) -> None:
     with uncaught(args) as ledger, reading(ledger) as (conn, reached):
-        summary = auditor.export(ledger.app, conn, reached, Path(args.directory))
+        summary = auditor.export(ledger.app, conn, reached, Path(args.directory), system_clock())
     if args.format == "json":
         print(_json(summary))
         return
@@ -598,6 +630,25 @@ def cmd_export_auditor(args: argparse.Namespace) -> None:
         f"{summary['reports']} reports, chain head {summary['head']}; "
         f"check it with: python {Path(summary['directory']) / 'verify.py'} "
         f"{summary['directory']}"
+    )
+
+
+def cmd_backup(args: argparse.Namespace) -> None:
+    """A consistent copy of the embedded database with SQLite's online backup API, also
+    while the service writes (ADR 0019). PostgreSQL has pg_dump for this (README)."""
+    database = Database.parse(args.db or load_settings().db_url)
+    if not database.is_sqlite:
+        raise CliError(
+            "backup copies the embedded SQLite database; for PostgreSQL use "
+            "pg_dump -Fc (README, Backup and restore)"
+        )
+    copied = backup.sqlite_backup(database, Path(args.file))
+    if args.format == "json":
+        print(_json(copied))
+        return
+    print(
+        f"backup of {copied['database']} in {copied['file']}: {copied['events']} events, "
+        f"chain head {copied['head']} at position {copied['position']}"
     )
 
 
@@ -715,11 +766,25 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "rebuild", parents=[common], help="rebuild the read model from the log"
     ).set_defaults(func=cmd_rebuild)
-    sub.add_parser(
+    p = sub.add_parser(
         "verify",
         parents=[common],
         help="recompute the hash chain from the log; exit 1 when tampering is found",
-    ).set_defaults(func=cmd_verify)
+    )
+    p.add_argument(
+        "--witness",
+        metavar="FILE",
+        help="your file of heads seen before: each must still be on the chain; the head is "
+        "appended when the log verifies (created if missing)",
+    )
+    p.set_defaults(func=cmd_verify)
+    p = sub.add_parser(
+        "backup",
+        parents=[common],
+        help="copy the embedded SQLite database to FILE, consistently, also while serving",
+    )
+    p.add_argument("file", metavar="FILE")
+    p.set_defaults(func=cmd_backup)
     p = sub.add_parser(
         "verify-report",
         parents=[common],
@@ -733,7 +798,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = export.add_parser(
         "auditor",
         parents=[common],
-        help="write events.jsonl, reports.json and a standalone verify.py into DIR",
+        help="write events.jsonl, reports.json, manifest.json and a standalone verify.py into DIR",
     )
     p.add_argument("directory", metavar="DIR")
     p.set_defaults(func=cmd_export_auditor)
@@ -796,6 +861,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         code = args.func(args)
     except (
         CliError,
+        backup.BackupError,
         ConfigurationError,
         DatabaseUnavailableError,
         queries.BasisError,

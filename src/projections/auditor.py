@@ -1,10 +1,11 @@
-"""The auditor's kit: the log with its links, the reports' manifests and a verifier that
-needs nothing but Python's standard library (ADR 0007)."""
+"""The auditor's kit: the log with its links, the published reports' seals, a manifest of
+the kit itself and a verifier that needs nothing but Python's standard library (ADR 0007)."""
 
 from __future__ import annotations
 
 import base64
 import json
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -42,39 +43,67 @@ def event_records(app: Begroting, conn: Connection) -> list[dict[str, Any]]:
     return records
 
 
-def report_manifests(conn: Connection, reached: int) -> list[dict[str, Any]]:
+def report_seals(conn: Connection, reached: int) -> list[dict[str, Any]]:
+    """Each published report's seal: the position of its Published event, the chain head
+    there and the digest of its figures, with its title and basis as rendered."""
     seals = conn.execute(select(schema.report_seals).order_by(schema.report_seals.c.position))
-    manifests = []
+    kept = []
     for seal in seals:
         rendered = reports.render_report(conn, seal.report_id, None, reached)
-        manifests.append(
+        kept.append(
             {
                 "report": seal.report_id,
                 "title": rendered["title"],
                 "basis": rendered["basis"],
+                "position": int(seal.position),
                 "chain_head": seal.chain_head,
                 "digest": seal.digest,
             }
         )
-    return manifests
+    return kept
 
 
-def export(app: Begroting, conn: Connection, reached: int, directory: Path) -> dict[str, Any]:
-    """Write events.jsonl, reports.json and verify.py into `directory` (made if missing)."""
+def manifest(
+    conn: Connection, records: list[dict[str, Any]], reached: int, exported_at: datetime
+) -> dict[str, Any]:
+    """What the kit holds, so that a cut tail shows: the count, the first and last position
+    and the head of events.jsonl, and the basis it was exported on."""
+    return {
+        "format": standalone_verify.KIT_FORMAT,
+        "chain_format": chain.FORMAT.decode("ascii"),
+        "events": len(records),
+        "first_position": records[0]["position"] if records else None,
+        "last_position": records[-1]["position"] if records else None,
+        "head": records[-1]["link"] if records else chain.GENESIS.hex(),
+        "read_model_position": reached,
+        "exported_at": chain.utc_text(exported_at),
+        "database": conn.dialect.name,
+    }
+
+
+def export(
+    app: Begroting, conn: Connection, reached: int, directory: Path, exported_at: datetime
+) -> dict[str, Any]:
+    """Write events.jsonl, reports.json, manifest.json and verify.py into `directory` (made
+    if missing)."""
     directory.mkdir(parents=True, exist_ok=True)
     records = event_records(app, conn)
-    manifests = report_manifests(conn, reached)
+    seals = report_seals(conn, reached)
+    kit = manifest(conn, records, reached, exported_at)
     with (directory / "events.jsonl").open("w", encoding="utf-8") as out:
         for record in records:
             out.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
     (directory / "reports.json").write_text(
-        json.dumps(manifests, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        json.dumps(seals, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+    (directory / "manifest.json").write_text(
+        json.dumps(kit, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )
     source = Path(standalone_verify.__file__).read_text(encoding="utf-8")
     (directory / "verify.py").write_text(source, encoding="utf-8")
     return {
         "directory": str(directory),
         "events": len(records),
-        "reports": len(manifests),
-        "head": records[-1]["link"] if records else chain.GENESIS.hex(),
+        "reports": len(seals),
+        "head": kit["head"],
     }

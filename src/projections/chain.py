@@ -26,7 +26,7 @@ from sqlalchemy.pool import StaticPool
 from domain.application import Begroting
 from domain.events import Event
 from domain.report import Report
-from projections import schema
+from projections import schema, standalone_verify
 from projections.writer import RowWriter
 
 FORMAT = b"begroting-chain-v1"
@@ -446,9 +446,13 @@ def _check_links(stored: list[StoredLink]) -> Verdict | None:
     return None
 
 
-def verify(app: Begroting, conn: Connection) -> Verdict:
-    """Recompute the chain from the log; check it against the stored links and every
-    report's sealed head. The first failing position wins; ok names the head."""
+def verify(
+    app: Begroting, conn: Connection, witnessed: Sequence[tuple[int, str, str]] = ()
+) -> Verdict:
+    """Recompute the chain from the log; check it against the stored links, every
+    report's sealed head and the heads an auditor witnessed earlier ((position, head,
+    seen), `standalone_verify.read_witness`). The first failing position wins; ok names
+    the head."""
     entries: list[Found] = []
     recomputed: dict[int, str] = {}
     previous = GENESIS
@@ -473,6 +477,10 @@ def verify(app: Begroting, conn: Connection) -> Verdict:
                     f"{seal.position}",
                 )
             )
+    last_position = entries[-1].position if entries else 0
+    lost = standalone_verify.witness_failure(list(witnessed), recomputed, last_position)
+    if lost is not None:
+        failures.append(_failure(*lost))
     if failures:
         return min(failures, key=lambda v: v.position or 0)
     head = stored[-1] if stored else None

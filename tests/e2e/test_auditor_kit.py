@@ -5,11 +5,15 @@ but Python's standard library."""
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +23,7 @@ import tampering
 from api.demo import nijmegen
 from api.ledger import open_ledger
 from conftest import DEMO_HEAD, INTERVENTIEPLAN_HEAD, Clock
+from projections import standalone_verify
 
 pytestmark = pytest.mark.e2e
 
@@ -198,9 +203,10 @@ def write(kit: Path, rows: list[dict[str, Any]]) -> None:
     (kit / "events.jsonl").write_text("".join(json.dumps(row) + "\n" for row in rows))
 
 
-def test_the_kit_holds_the_log_the_manifests_and_a_verifier(kit: Path) -> None:
+def test_the_kit_holds_the_log_the_seals_its_manifest_and_a_verifier(kit: Path) -> None:
     assert sorted(path.name for path in kit.iterdir()) == [
         "events.jsonl",
+        "manifest.json",
         "reports.json",
         "verify.py",
     ]
@@ -226,6 +232,7 @@ def test_the_kit_holds_the_log_the_manifests_and_a_verifier(kit: Path) -> None:
                 "log_position": 140,
                 "chain_head": INTERVENTIEPLAN_HEAD,
             },
+            "position": 140,
             "chain_head": INTERVENTIEPLAN_HEAD,
             "digest": INTERVENTIEPLAN_DIGEST,
         },
@@ -239,6 +246,7 @@ def test_the_kit_holds_the_log_the_manifests_and_a_verifier(kit: Path) -> None:
                 "log_position": 141,
                 "chain_head": DEMO_HEAD,
             },
+            "position": 141,
             "chain_head": DEMO_HEAD,
             "digest": VOORTGANG_DIGEST,
         },
@@ -337,3 +345,328 @@ def test_the_standalone_verifier_fails_a_report_whose_head_was_altered(kit: Path
         "detail": f"report 'interventieplan-fase-4' carries chain head {'ab' * 32}, "
         "which the events do not give at position 140",
     }
+
+
+# -- the manifest, the seals and the witness file: a cut tail or a rewritten chain --------
+
+SEEN = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
+CUT = 130  # the forged kits below end at this position
+
+
+def manifest_of(kit: Path) -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads((kit / "manifest.json").read_text())
+    return loaded
+
+
+def relink(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Recompute every digest and link from the genesis: what a forger with the format does."""
+    previous = bytes(32)
+    for row in rows:
+        digest = standalone_verify.entry_digest(row, base64.b64decode(row["state_base64"]))
+        previous = hashlib.sha256(previous + digest).digest()
+        row["digest"], row["link"] = digest.hex(), previous.hex()
+    return rows
+
+
+def rewrite_manifest(kit: Path, rows: list[dict[str, Any]]) -> None:
+    """A manifest that agrees with the forged events.jsonl."""
+    manifest = manifest_of(kit)
+    manifest.update(
+        events=len(rows),
+        first_position=rows[0]["position"],
+        last_position=rows[-1]["position"],
+        head=rows[-1]["link"],
+    )
+    (kit / "manifest.json").write_text(json.dumps(manifest))
+
+
+def rewrite_seals(kit: Path, rows: list[dict[str, Any]]) -> None:
+    """reports.json without the reports beyond the kit's end, the others on the forged links."""
+    links = {row["position"]: row["link"] for row in rows}
+    seals = [s for s in json.loads((kit / "reports.json").read_text()) if s["position"] in links]
+    for seal in seals:
+        seal["chain_head"] = seal["basis"]["chain_head"] = links[seal["position"]]
+    (kit / "reports.json").write_text(json.dumps(seals))
+
+
+def witness_lines(witness: Path) -> list[list[str]]:
+    return [line.split() for line in witness.read_text().splitlines() if not line.startswith("#")]
+
+
+def tampered(kind: str, position: int, detail: str) -> dict[str, Any]:
+    return {"status": "tampered", "kind": kind, "position": position, "detail": detail}
+
+
+def test_the_manifest_names_the_kits_count_positions_head_and_basis(
+    tmp_path: Path, demo_db: str
+) -> None:
+    before = datetime.now(UTC)
+    result = run("export", "auditor", str(tmp_path / "k"), "--db", demo_db, cwd=tmp_path)
+    after = datetime.now(UTC)
+
+    assert (result.returncode, result.stderr) == (0, "")
+    manifest = manifest_of(tmp_path / "k")
+    exported_at = datetime.fromisoformat(manifest.pop("exported_at"))
+    assert before <= exported_at <= after
+    assert manifest == {
+        "format": "begroting-auditor-kit-v1",
+        "chain_format": "begroting-chain-v1",
+        "events": 141,
+        "first_position": 1,
+        "last_position": 141,
+        "head": DEMO_HEAD,
+        "read_model_position": 141,
+        "database": "sqlite",
+    }
+
+
+def test_a_cut_tail_fails_on_the_manifest(kit: Path) -> None:
+    write(kit, records(kit)[:CUT])
+
+    result = verifier(kit)
+
+    assert (result.returncode, result.stderr) == (1, "")
+    assert json.loads(result.stdout) == tampered(
+        "missing",
+        141,
+        f"the manifest names 141 events, positions 1 to 141, head {DEMO_HEAD}; "
+        f"events.jsonl holds {CUT}, positions 1 to {CUT}: its tail is cut",
+    )
+
+
+def test_an_appended_tail_fails_on_the_manifest(kit: Path) -> None:
+    rows = records(kit)
+    extra = dict(rows[-1], position=142, originator_version=rows[-1]["originator_version"] + 1)
+    write(kit, relink([*rows, extra]))
+
+    result = verifier(kit)
+
+    assert json.loads(result.stdout) == tampered(
+        "inserted",
+        142,
+        f"the manifest names 141 events, positions 1 to 141, head {DEMO_HEAD}; "
+        "events.jsonl holds 142, positions 1 to 142: position 142 is not in it",
+    )
+    assert result.returncode == 1
+
+
+def test_a_cut_tail_with_its_manifest_rewritten_fails_on_a_report_published_beyond_the_cut(
+    kit: Path,
+) -> None:
+    rows = records(kit)[:CUT]
+    write(kit, rows)
+    rewrite_manifest(kit, rows)
+
+    result = verifier(kit)
+
+    assert (result.returncode, result.stderr) == (1, "")
+    assert json.loads(result.stdout) == tampered(
+        "missing",
+        140,
+        f"report 'interventieplan-fase-4' was published at position 140 with chain head "
+        f"{INTERVENTIEPLAN_HEAD}; the chain ends at position {CUT}",
+    )
+
+
+def test_a_cut_tail_with_manifest_and_seals_rewritten_is_caught_by_the_witness_only(
+    kit: Path, tmp_path: Path
+) -> None:
+    witness = tmp_path / "witness.txt"
+    first_visit = verifier(kit, "--witness", str(witness))
+    assert first_visit.returncode == 0
+    rows = records(kit)[:CUT]
+    write(kit, rows)
+    rewrite_manifest(kit, rows)
+    rewrite_seals(kit, rows)
+    kept = witness.read_text()
+    ((_, _, seen),) = witness_lines(witness)
+
+    without = verifier(kit)
+    result = verifier(kit, "--witness", str(witness))
+
+    assert (without.returncode, json.loads(without.stdout)["count"]) == (0, CUT)
+    assert (result.returncode, result.stderr) == (1, "")
+    assert json.loads(result.stdout) == tampered(
+        "missing",
+        141,
+        f"the witness saw chain head {DEMO_HEAD} at position 141 on {seen}; "
+        f"the chain is now shorter: it ends at position {CUT}",
+    )
+    assert witness.read_text() == kept
+
+
+def test_a_rewritten_chain_fails_on_the_seals_and_with_them_rewritten_on_the_witness(
+    kit: Path, tmp_path: Path
+) -> None:
+    witness = tmp_path / "witness.txt"
+    witness.write_text(f"# kept by R. Kamer\n141 {DEMO_HEAD} 2026-12-01T10:00:00Z\n")
+    rows = relink(_changed_amount(records(kit)))
+    write(kit, rows)
+    rewrite_manifest(kit, rows)
+
+    on_the_seals = verifier(kit, "--witness", str(witness))
+    rewrite_seals(kit, rows)
+    without = verifier(kit)
+    on_the_witness = verifier(kit, "--witness", str(witness))
+
+    assert json.loads(on_the_seals.stdout) == tampered(
+        "changed",
+        140,
+        f"report 'interventieplan-fase-4' carries chain head {INTERVENTIEPLAN_HEAD}, "
+        "which the events do not give at position 140",
+    )
+    assert (without.returncode, json.loads(without.stdout)["head"]) == (0, rows[-1]["link"])
+    assert (on_the_witness.returncode, on_the_witness.stderr) == (1, "")
+    assert json.loads(on_the_witness.stdout) == tampered(
+        "changed",
+        141,
+        f"the witness saw chain head {DEMO_HEAD} at position 141 on 2026-12-01T10:00:00Z; "
+        f"the chain has {rows[-1]['link']} there",
+    )
+    assert witness.read_text() == f"# kept by R. Kamer\n141 {DEMO_HEAD} 2026-12-01T10:00:00Z\n"
+
+
+def test_the_witness_file_is_created_then_appended_to_by_a_copy_outside_the_repository(
+    kit: Path, tmp_path: Path
+) -> None:
+    elsewhere = tmp_path / "auditor"
+    elsewhere.mkdir()
+    shutil.copy(kit / "verify.py", elsewhere / "verify.py")
+    witness = elsewhere / "witness.txt"
+    command = [sys.executable, "-I", "-S", "verify.py", str(kit), "--witness", "witness.txt"]
+
+    def visit() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            command, cwd=elsewhere, env={}, capture_output=True, text=True, check=False
+        )
+
+    first, again = visit(), visit()
+    rows = records(kit)
+    later = dict(rows[-1], position=142, originator_version=rows[-1]["originator_version"] + 1)
+    rows = relink([*rows, later])
+    write(kit, rows)
+    rewrite_manifest(kit, rows)
+    third = visit()
+
+    assert (first.returncode, first.stderr) == (0, "")
+    assert json.loads(first.stdout) == {
+        **OK,
+        "witness": {"file": "witness.txt", "checked": 0, "appended": True},
+    }
+    assert json.loads(again.stdout)["witness"] == {
+        "file": "witness.txt",
+        "checked": 1,
+        "appended": False,
+    }
+    assert (third.returncode, json.loads(third.stdout)["witness"]["appended"]) == (0, True)
+    text = witness.read_text().splitlines()
+    assert text[0] == standalone_verify.WITNESS_HEADER.rstrip("\n")
+    lines = witness_lines(witness)
+    assert [line[:2] for line in lines] == [["141", DEMO_HEAD], ["142", rows[-1]["link"]]]
+    assert all(SEEN.fullmatch(line[2]) for line in lines)
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        pytest.param(
+            f"141 {DEMO_HEAD}\n", "line 1: expected position, head and when seen", id="short"
+        ),
+        pytest.param(
+            f"# mine\nx {DEMO_HEAD} 2026-12-01T10:00:00Z\n",
+            "line 2: 'x' is not a log position",
+            id="position",
+        ),
+        pytest.param(
+            "141 ABC 2026-12-01T10:00:00Z\n",
+            "line 1: 'ABC' is not 64 lowercase hex digits",
+            id="head",
+        ),
+        pytest.param(
+            f"141 {DEMO_HEAD} yesterday\n",
+            "line 1: 'yesterday' is not an ISO 8601 moment",
+            id="seen",
+        ),
+    ],
+)
+def test_an_unreadable_witness_file_exits_2_and_is_left_alone(
+    kit: Path, tmp_path: Path, content: str, problem: str
+) -> None:
+    witness = tmp_path / "witness.txt"
+    witness.write_text(content)
+
+    result = verifier(kit, "--witness", str(witness))
+
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == f"verify.py: cannot read the witness file {witness}: {problem}\n"
+    assert witness.read_text() == content
+
+
+def test_a_kit_without_its_manifest_cannot_be_read(kit: Path) -> None:
+    (kit / "manifest.json").unlink()
+
+    result = verifier(kit)
+
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr.startswith(f"verify.py: cannot read the kit in {kit}: ")
+
+
+def test_begroting_verify_appends_the_head_to_the_witness_file(
+    tmp_path: Path, demo_db: str
+) -> None:
+    witness = tmp_path / "witness.txt"
+
+    first = run("verify", "--db", demo_db, "--witness", str(witness), cwd=tmp_path)
+    again = run("verify", "--db", demo_db, "--witness", str(witness), cwd=tmp_path)
+
+    verifies = (
+        f"the log verifies: 141 events chained, head {DEMO_HEAD} at position 141; "
+        "2 report heads match; 0 events not yet chained\n"
+    )
+    assert (first.returncode, first.stderr) == (0, "")
+    assert first.stdout == (
+        f"{verifies}witness {witness}: earlier heads still on the chain: 0; "
+        "head at position 141 appended\n"
+    )
+    assert (again.returncode, again.stdout) == (
+        0,
+        f"{verifies}witness {witness}: earlier heads still on the chain: 1; head already last\n",
+    )
+    ((position, head, seen),) = witness_lines(witness)
+    assert (position, head, bool(SEEN.fullmatch(seen))) == ("141", DEMO_HEAD, True)
+
+
+def test_begroting_verify_fails_on_a_witnessed_head_the_log_no_longer_has(
+    tmp_path: Path, demo_db: str
+) -> None:
+    witness = tmp_path / "witness.txt"
+    witness.write_text(f"140 {DEMO_HEAD} 2026-12-01T10:00:00Z\n")
+
+    result = run("verify", "--db", demo_db, "--witness", str(witness), cwd=tmp_path)
+    as_json = run(
+        "verify", "--db", demo_db, "--witness", str(witness), "--format", "json", cwd=tmp_path
+    )
+
+    detail = (
+        f"the witness saw chain head {DEMO_HEAD} at position 140 on 2026-12-01T10:00:00Z; "
+        f"the chain has {INTERVENTIEPLAN_HEAD} there"
+    )
+    assert (result.returncode, result.stderr) == (1, "")
+    assert result.stdout == f"TAMPERED: changed at position 140: {detail}\n"
+    assert (as_json.returncode, json.loads(as_json.stdout)) == (1, tampered("changed", 140, detail))
+    assert witness.read_text() == f"140 {DEMO_HEAD} 2026-12-01T10:00:00Z\n"
+
+
+def test_begroting_verify_refuses_an_unreadable_witness_file_and_leaves_it_alone(
+    tmp_path: Path, demo_db: str
+) -> None:
+    witness = tmp_path / "witness.txt"
+    witness.write_text(f"0141 {DEMO_HEAD} 2026-12-01T10:00:00Z\n")
+
+    result = run("verify", "--db", demo_db, "--witness", str(witness), cwd=tmp_path)
+
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (
+        f"begroting: cannot read the witness file {witness}: line 1: '0141' is not a log position\n"
+    )
+    assert witness.read_text() == f"0141 {DEMO_HEAD} 2026-12-01T10:00:00Z\n"
