@@ -153,6 +153,7 @@ class World:
     clock: Clock
     observations: list[tuple[str, Query, Any]] = field(default_factory=list)
     published: list[str] = field(default_factory=list)
+    realised: list[tuple[LineKey, int | None]] = field(default_factory=list)  # (key, quarter)
 
     def ctx(
         self, known_at: datetime | None, *, actor: str = FINANCE, source: bool = False
@@ -348,27 +349,34 @@ class Realise(Command):
             quarter=self.quarter,
             month=self.month,
         )
+        world.realised.append((line(self.year, self.interventie), self.quarter))
 
 
 @dataclass(frozen=True)
 class Correct(Command):
-    year: int
-    interventie: int
-    quarter: int | None
+    """Correct the `pick`-th figure reported so far (any, if none was), naming `version`:
+    the current one, or a stale one that is refused."""
+
+    pick: int
     version: int
     cents: int
     definitive: bool
     known_at: datetime | None
 
     def run(self, world: World) -> None:
+        key, quarter = (
+            world.realised[self.pick % len(world.realised)]
+            if world.realised
+            else (line(2020, 4), None)
+        )
         world.ledger.app.correct_realisation(
             world.ctx(self.known_at, source=True),
-            key=line(self.year, self.interventie),
+            key=key,
             corrects_version=self.version,
             amount=euros(self.cents),
             status=RealisationStatus.DEFINITIEF if self.definitive else RealisationStatus.VOORLOPIG,
             reason="nagekomen facturen",
-            quarter=self.quarter,
+            quarter=quarter,
         )
 
 
@@ -568,38 +576,47 @@ months = st.one_of(
     st.none(), st.sampled_from(("2019-02", "2019-05", "2020-01", "2020-11", "2019-13"))
 )
 
-# Transfers and observations weigh four and two times the rest, and come first: the
-# simplest sequences, which hypothesis tries first and shrinks towards, are made of them.
+# Transfers weigh four times the rest, observations, realisations and corrections twice, and
+# they come first: the simplest sequences, which hypothesis tries first and shrinks towards,
+# are made of them.
 TRANSFERS = st.builds(Transfer, years, lines_of_year, targets, moved, budget_decisions, moments)
 OBSERVATIONS = st.builds(Observe, st.sampled_from(MOMENTS[1:]))
-COMMANDS: st.SearchStrategy[Command] = st.one_of(
+REALISATIONS = st.builds(
+    Realise,
+    years,
+    interventies,
+    st.one_of(st.none(), st.integers(1, 4)),
+    amounts,
+    st.booleans(),
+    months,
+    moments,
+)
+# The simplest correction (2 cents) changes the simplest figure (1 cent).
+CORRECTIONS = st.builds(
+    Correct,
+    st.integers(0, 7),
+    st.integers(1, 3),
+    amounts.map(lambda c: c + 1),
+    st.booleans(),
+    moments,
+)
+# The proposal of the prelude first: the simplest decision taken adopts it.
+DECISIONS_TAKEN = st.builds(
+    Decide,
+    st.sampled_from(("raad-wijziging", *DECISIONS)),
+    st.sampled_from((True, False)),
+    moments,
+)
+WEIGHTED: tuple[st.SearchStrategy[Command], ...] = (
     *[TRANSFERS] * 4,
     *[OBSERVATIONS] * 2,
+    *[REALISATIONS] * 2,
+    *[CORRECTIONS] * 2,
     st.builds(Propose, st.sampled_from(tuple(DECISIONS)), moments),
-    st.builds(Decide, st.sampled_from(tuple(DECISIONS)), st.booleans(), moments),
+    *[DECISIONS_TAKEN] * 2,
     st.builds(Establish, years, lines_of_year, amounts, budget_decisions, moments),
     st.builds(Amend, years, lines_of_year, deltas, budget_decisions, moments),
     st.builds(CarryOver, interventies, interventies, moved, budget_decisions, moments),
-    st.builds(
-        Realise,
-        years,
-        interventies,
-        st.one_of(st.none(), st.integers(1, 4)),
-        amounts,
-        st.booleans(),
-        months,
-        moments,
-    ),
-    st.builds(
-        Correct,
-        years,
-        interventies,
-        st.one_of(st.none(), st.integers(1, 4)),
-        st.integers(1, 3),
-        amounts,
-        st.booleans(),
-        moments,
-    ),
     st.builds(LateResult, interventies, deltas),
     st.builds(
         Impose,
@@ -615,9 +632,11 @@ COMMANDS: st.SearchStrategy[Command] = st.one_of(
     st.builds(Publish, st.sampled_from(REPORTS), moments),
     st.builds(Advance, st.sampled_from((1, 60, 24 * 60))),
 )
+# Drawn uniformly from the weighted list (one_of would treat the repeated ones as one).
+COMMANDS: st.SearchStrategy[Command] = st.sampled_from(WEIGHTED).flatmap(lambda drawn: drawn)
 
-# Every sequence starts from a budget the raad adopted and a reserve, so that the drawn
-# commands are valid often enough; the drawn ones decide, undo and break the rest.
+# Every sequence starts from a budget the raad adopted, a mandate, the jaarrekening, a
+# proposal and a reserve, so that the drawn commands are valid often enough.
 PRELUDE: tuple[Command, ...] = (
     Propose("raad-begroting", ADOPTED_EARLY - timedelta(days=30)),
     Decide("raad-begroting", True, ADOPTED_EARLY),
@@ -625,6 +644,10 @@ PRELUDE: tuple[Command, ...] = (
     Decide("raad-mandaat", True, ADOPTED_EARLY),
     Propose("college-verschuiving", ADOPTED_EARLY),
     Decide("college-verschuiving", True, ADOPTED_EARLY + timedelta(days=1)),
+    Propose("raad-jaarrekening-2019", ADOPTED_EARLY),
+    Decide("raad-jaarrekening-2019", True, datetime(2020, 6, 30, 18, 0, tzinfo=UTC)),
+    # Proposed, for the drawn commands to adopt or reject (it reopens a closed year).
+    Propose("raad-wijziging", ADOPTED_EARLY),
     *(
         Establish(year, interventie, 10_000_000, "raad-begroting", ADOPTED_EARLY)
         for year in YEARS
