@@ -13,7 +13,8 @@ advancing and known_at sometimes in the past, and checks:
    realisations, taakstellingen, reserves, decisions, fiscal years, each report) on a basis
    that is fixed in the past (a report id; the log as recorded at a moment, alone or with a
    knowledge cutoff) is the same when asked again at the end;
-4. the read model kept incrementally, batch by batch, equals a full rebuild, row for row.
+4. the read model kept incrementally (caught up where a command reads it, so in batches of
+   varying size) equals a full rebuild, row for row.
 
 A moment alone (`as_of=2019-06-01` without `as_recorded_at`) is not a fixed basis: a fact
 recorded later with an earlier known_at belongs in it (ADR 0002), so it is asked pinned.
@@ -160,23 +161,14 @@ class World:
     ) -> Context:
         return Context(actor=actor, known_at=known_at, source=SOURCE if source else None)
 
-    def year_total(self, year: int) -> Decimal:
-        """The sum of the budgets of every line of `year`, as of now (read model)."""
+    def budget(self, year: int) -> dict[tuple[int | None, str | None], Decimal]:
+        """Each line of `year` (interventie, fund) with its budget as of now: the read model,
+        caught up first."""
+        self.ledger.runner.catch_up()
         with self.ledger.engine.connect() as conn:
             now = queries.resolve_basis(conn, None, self.ledger.runner.position())
-            return sum(
-                (row["amount"] for row in queries.budget_lines(conn, now, fiscal_year=year)),
-                Decimal(0),
-            )
-
-    def line_amount(self, key: LineKey) -> Decimal:
-        with self.ledger.engine.connect() as conn:
-            now = queries.resolve_basis(conn, None, self.ledger.runner.position())
-            rows = queries.budget_lines(conn, now, fiscal_year=key.fiscal_year, fund=key.fund)
-        for row in rows:
-            if (row["interventie"], row["fund"]) == (key.interventie, key.fund):
-                return Decimal(row["amount"])
-        return Decimal(0)
+            rows = queries.budget_lines(conn, now, fiscal_year=year)
+        return {(row["interventie"], row["fund"]): Decimal(row["amount"]) for row in rows}
 
 
 class Command:
@@ -184,7 +176,8 @@ class Command:
         raise NotImplementedError
 
     def apply(self, world: World) -> None:
-        """Run the command: applied and projected, or refused with nothing recorded."""
+        """Run the command: applied, or refused with nothing recorded. The read model
+        catches up only where a command reads it, so its batches vary in size."""
         before = log_size(world.ledger)
         try:
             self.run(world)
@@ -195,7 +188,6 @@ class Command:
             event(f"refused {type(self).__name__}: {type(refused).__name__}")
             return
         event(f"applied {type(self).__name__}")
-        world.ledger.runner.catch_up()
 
 
 @dataclass(frozen=True)
@@ -273,8 +265,7 @@ class Transfer(Command):
 
     def run(self, world: World) -> None:
         source, target = line(self.year, self.source), line(self.year, self.target)
-        total = world.year_total(self.year)
-        given, taken = world.line_amount(source), world.line_amount(target)
+        before = world.budget(self.year)
         world.ledger.app.transfer_budget(
             world.ctx(self.known_at),
             source=source,
@@ -282,14 +273,17 @@ class Transfer(Command):
             amount=euros(self.cents),
             decision=self.decision,
         )
-        world.ledger.runner.catch_up()
-        # Property: a transfer conserves its year's sum and moves exactly its amount.
+        after = world.budget(self.year)
+        # Property: a transfer moves exactly its amount from one line to the other, and the
+        # sum of the year's budgets stays what it was, to the cent.
         moved = euros(self.cents).amount
-        assert world.year_total(self.year) == total
-        assert (world.line_amount(source), world.line_amount(target)) == (
-            given - moved,
-            taken + moved,
+        expected = dict(before)
+        expected[(source.interventie, source.fund)] -= moved
+        expected[(target.interventie, target.fund)] = (
+            before.get((target.interventie, target.fund), Decimal(0)) + moved
         )
+        assert after == expected
+        assert sum(after.values()) == sum(before.values())
 
 
 @dataclass(frozen=True)
@@ -301,7 +295,7 @@ class CarryOver(Command):
     known_at: datetime | None
 
     def run(self, world: World) -> None:
-        totals = {year: world.year_total(year) for year in YEARS}
+        totals = {year: sum(world.budget(year).values()) for year in YEARS}
         world.ledger.app.carry_over_budget(
             world.ctx(self.known_at),
             source=line(2019, self.interventie),
@@ -310,11 +304,12 @@ class CarryOver(Command):
             reserve=RESERVE,
             decision=self.decision,
         )
-        world.ledger.runner.catch_up()
         moved = euros(self.cents).amount
         # Property: what leaves 2019 arrives in 2020, through the reserve.
-        assert world.year_total(2019) == totals[2019] - moved
-        assert world.year_total(2020) == totals[2020] + moved
+        assert {year: sum(world.budget(year).values()) for year in YEARS} == {
+            2019: totals[2019] - moved,
+            2020: totals[2020] + moved,
+        }
 
 
 @dataclass(frozen=True)
@@ -491,6 +486,8 @@ class Observe(Command):
 
     def apply(self, world: World) -> None:
         recorded = world.clock.now().isoformat()
+        # Everything recorded by now is projected: "the log as recorded now" is all there.
+        world.ledger.runner.catch_up()
         bases = [
             ("now as recorded", None, recorded),
             (f"{self.cutoff:%Y-%m-%d} as recorded", self.cutoff.isoformat(), recorded),
@@ -550,15 +547,15 @@ def questions(as_of: str | None, as_recorded_at: str | None) -> Iterator[tuple[s
             f"realisation lineage {year}",
             on_basis(lambda c, b, y=year: lineage.realisation_lineage(c, b, fiscal_year=y)),
         )
-        for reference in TAAKSTELLINGEN:
-            yield (
-                f"taakstelling lineage {reference} {year}",
-                on_basis(
-                    lambda c, b, y=year, r=reference: lineage.taakstelling_lineage(
-                        c, b, reference=r, fiscal_year=y
-                    )
-                ),
-            )
+    for reference in TAAKSTELLINGEN:  # 2020 only: the slowest question on PostgreSQL
+        yield (
+            f"taakstelling lineage {reference} 2020",
+            on_basis(
+                lambda c, b, r=reference: lineage.taakstelling_lineage(
+                    c, b, reference=r, fiscal_year=2020
+                )
+            ),
+        )
 
 
 # -- the strategies ------------------------------------------------------------------------
