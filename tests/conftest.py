@@ -16,12 +16,14 @@ from pathlib import Path
 import psycopg
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from api.app import create_app
 from api.auth import TokenStore
 from api.demo import nijmegen
 from api.ledger import Ledger, open_ledger
 from api.settings import Settings
+from projections.projectors import PROJECTIONS
 
 POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
 
@@ -30,8 +32,10 @@ CLOCK_START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 # The hash chain over the demo history recorded at CLOCK_START (ADR 0007): the same on SQLite
 # and PostgreSQL, since the chain covers what the mapper stores and the times it recorded.
-DEMO_HEAD = "e8d87016acec6c45acaf04ce8c199b3bb97548cc28235e9f3571fa81fc10f1a9"  # position 141
-INTERVENTIEPLAN_HEAD = "3ccbd498b2195b1c4e785ef9381f7a1a989c98aa5cd3ad8a73050bef9fae12e1"  # 140
+# Recorded today, its realisations are Realisation.Reported version 2 (ADR 0020); the same
+# history recorded before that has other bytes and heads (tests/faults/test_schema_evolution).
+DEMO_HEAD = "1dcac53dbb04a113dfb06b90b4704cd0141442e0021ba63225f4ab38a6acd091"  # position 141
+INTERVENTIEPLAN_HEAD = "e00da1de16432d69b3100553e66a9b56d5ec5697d4ccfd42e9be1149868aa7e7"  # 140
 
 
 class Clock:
@@ -151,3 +155,15 @@ def api(ledger: Ledger, clock: Clock) -> Iterator[TestClient]:
 def demo_api(demo_ledger: Ledger, clock: Clock) -> Iterator[TestClient]:
     """The HTTP service over the Nijmegen demo history, with the four demo tokens."""
     yield from _client(demo_ledger, clock)
+
+
+def read_model_rows(ledger: Ledger) -> dict[str, list[tuple[object, ...]]]:
+    """Every projection table's rows in primary-key order: what a rebuild must reproduce."""
+    with ledger.engine.connect() as conn:
+        return {
+            table.name: [
+                tuple(row) for row in conn.execute(select(table).order_by(*table.primary_key))
+            ]
+            for projection in PROJECTIONS
+            for table in projection.tables
+        }

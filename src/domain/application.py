@@ -505,7 +505,9 @@ class Begroting(Application[UUID]):
         amount: Money,
         status: RealisationStatus,
         quarter: int | None = None,
+        month: str | None = None,
     ) -> Recorded:
+        """`month` ("YYYY-MM", optional) is the month the figure covers (ADR 0020)."""
         now = self._now()
         meta = self._meta(ctx, now, Period.year(key.fiscal_year, quarter))
         self._check_open([key.fiscal_year])
@@ -515,7 +517,13 @@ class Begroting(Application[UUID]):
             "key",
         )
         realisation = Realisation.report(
-            key=key, quarter=quarter, amount=amount, status=status, meta=meta, recorded_at=now
+            key=key,
+            quarter=quarter,
+            amount=amount,
+            status=status,
+            meta=meta,
+            recorded_at=now,
+            month=month,
         )
         return self._save(ctx, {"realisation": realisation.id}, realisation)
 

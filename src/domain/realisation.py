@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from enum import Enum
 from typing import Any, cast
@@ -13,6 +14,24 @@ from domain.events import Created, Event, natural_id
 from domain.money import Money
 from domain.taakvelden import check_taakveld
 from domain.values import LineKey, Meta, check_text
+
+MONTH = re.compile(r"(\d{4})-(\d{2})")
+
+
+def check_month(month: str | None, fiscal_year: int, quarter: int | None) -> None:
+    """A month a figure covers is "YYYY-MM" of its own fiscal year, inside its quarter if
+    it has one (ADR 0020)."""
+    if month is None:
+        return
+    found = MONTH.fullmatch(month) if month.isascii() else None
+    if found is None or not 1 <= int(found.group(2)) <= 12:
+        raise InvalidInputError(f"a month is YYYY-MM, not {month!r}", field="month")
+    if int(found.group(1)) != fiscal_year:
+        raise InvalidInputError(
+            f"month {month} lies outside fiscal year {fiscal_year}", field="month"
+        )
+    if quarter is not None and (int(found.group(2)) - 1) // 3 + 1 != quarter:
+        raise InvalidInputError(f"month {month} lies outside quarter {quarter}", field="month")
 
 
 class RealisationStatus(Enum):
@@ -69,9 +88,11 @@ class Realisation(LedgerAggregate):
         status: RealisationStatus,
         meta: Meta,
         recorded_at: datetime,
+        month: str | None = None,
     ) -> Realisation:
         if quarter is not None and quarter not in (1, 2, 3, 4):
             raise InvalidInputError("a quarter is 1 to 4", field="quarter")
+        check_month(month, key.fiscal_year, quarter)
         if key.taakveld is not None:
             check_taakveld(key.taakveld, key.fiscal_year)
         if key.taakveld is None and key.deelproduct is None and key.fund is None:
@@ -87,13 +108,25 @@ class Realisation(LedgerAggregate):
             quarter=quarter,
             amount=amount,
             status=status,
+            month=month,
         )
 
     class Reported(Created):
+        """A figure for its line and period. Version 2 (ADR 0020) adds `month`, the month
+        the figure covers ("YYYY-MM"), None when not given; a version-1 event, recorded
+        before, reads with None. Its stored bytes stay as they were."""
+
         key: LineKey
         quarter: int | None
         amount: Money
         status: RealisationStatus
+        month: str | None
+
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["month"] = None
 
         def apply(self, aggregate: Any) -> None:
             cast(Realisation, aggregate).figure_known_at = self.meta.known_at

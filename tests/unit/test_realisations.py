@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -104,6 +106,7 @@ def test_reporting_a_provisional_figure_records_it_for_its_period(app: Begroting
             quarter=1,
             amount=money("1000.00"),
             status=PROVISIONAL,
+            month=None,
         )
     ]
 
@@ -169,6 +172,80 @@ def test_a_realisation_in_a_fifth_quarter_is_refused(app: Begroting) -> None:
 
     assert caught.value.field == "quarter"
     assert caught.value.message == "a quarter is 1 to 4 of a single year"
+    assert position(app) == 0
+
+
+# -- version 2 of Reported: the month a figure covers (ADR 0020) ---------------------------
+
+
+def test_a_figure_may_name_the_month_it_covers_and_is_stored_as_version_2(app: Begroting) -> None:
+    app.report_realisation(
+        Context(actor=FINANCE, known_at=REPORTED_AT, source=Q3_REPORT),
+        key=KEY,
+        amount=money("1000.00"),
+        status=PROVISIONAL,
+        quarter=1,
+        month="2024-02",
+    )
+
+    [event] = events_since(app, 0)
+    assert isinstance(event, Realisation.Reported)
+    assert (event.quarter, event.month, event.amount) == (1, "2024-02", money("1000.00"))
+    [stored] = app.notification_log.select(start=1, limit=1)
+    state = json.loads(stored.state)
+    assert (state["class_version"], state["month"]) == (2, "2024-02")
+
+
+def test_a_figure_without_a_month_is_stored_as_version_2_with_none(app: Begroting) -> None:
+    report(app, "1000.00")
+
+    [stored] = app.notification_log.select(start=1, limit=1)
+    state = json.loads(stored.state)
+    assert (state["class_version"], state["month"]) == (2, None)
+
+
+def test_a_version_1_figure_reads_with_no_month(app: Begroting) -> None:
+    report(app, "1000.00")
+    [stored] = app.notification_log.select(start=1, limit=1)
+    state = json.loads(stored.state)
+    del state["class_version"], state["month"]  # as the code before version 2 stored it
+    v1 = replace(stored, state=json.dumps(state).encode())
+
+    event = app.mapper.to_domain_event(v1)
+
+    assert isinstance(event, Realisation.Reported)
+    assert event.month is None
+    assert event == events_since(app, 0)[0]  # the same fact as version 2 without a month
+
+
+@pytest.mark.parametrize(
+    ("month", "quarter", "message"),
+    [
+        ("2024-13", 1, "a month is YYYY-MM, not '2024-13'"),
+        ("2024-00", None, "a month is YYYY-MM, not '2024-00'"),
+        ("2024-2", 1, "a month is YYYY-MM, not '2024-2'"),
+        ("2024-02-01", 1, "a month is YYYY-MM, not '2024-02-01'"),
+        ("٢٠٢٤-02", 1, "a month is YYYY-MM, not '٢٠٢٤-02'"),
+        ("2024-02\n", 1, "a month is YYYY-MM, not '2024-02\\n'"),
+        ("2023-12", None, "month 2023-12 lies outside fiscal year 2024"),
+        ("2024-04", 1, "month 2024-04 lies outside quarter 1"),
+        ("2024-12", 3, "month 2024-12 lies outside quarter 3"),
+    ],
+)
+def test_a_month_that_is_malformed_or_outside_the_figures_period_is_refused(
+    app: Begroting, month: str, quarter: int | None, message: str
+) -> None:
+    with pytest.raises(InvalidInputError) as caught:
+        app.report_realisation(
+            Context(actor=FINANCE, known_at=REPORTED_AT, source=Q3_REPORT),
+            key=KEY,
+            amount=money("1000.00"),
+            status=PROVISIONAL,
+            quarter=quarter,
+            month=month,
+        )
+
+    assert (caught.value.field, caught.value.message) == ("month", message)
     assert position(app) == 0
 
 

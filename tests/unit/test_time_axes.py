@@ -109,6 +109,7 @@ def test_a_fact_without_a_decision_carries_its_source(app: Begroting) -> None:
             quarter=None,
             amount=money("10.00"),
             status=RealisationStatus.VOORLOPIG,
+            month=None,
         )
     ]
 
