@@ -19,7 +19,7 @@ from sqlalchemy import Connection
 
 from api.auth import Identity, Role, TokenStore
 from api.encoding import to_json
-from api.idempotency import IdempotencyStore, StoredResponse, fingerprint
+from api.idempotency import IdempotencyStore, Recording, StoredResponse, fingerprint
 from api.ledger import Ledger
 from api.problems import PROBLEM_JSON, Problem, domain_problem, field_error
 from api.schemas import ProblemDetail, Provenance
@@ -258,18 +258,25 @@ class Writer:
     expected_version: int | None
     idempotency_key: str | None
 
-    def context(self, body: Provenance | None) -> Context:
+    def context(
+        self,
+        body: Provenance | None,
+        noting: Callable[[Recorded, dict[UUID, int]], None] | None = None,
+    ) -> Context:
         return Context(
             actor=self.identity.name,
             known_at=None if body is None else body.known_at,
             source=None if body is None else body.source_document,
             expected_version=self.expected_version,
+            mutation_id=self.mutation_id,
+            noting=noting,
         )
 
     @property
     def mutation_id(self) -> UUID | None:
-        # A key fixes the mutation's id: even a retry that outran the key's bookkeeping
-        # cannot record the same change twice (the aggregate refuses a known mutation id).
+        # A key fixes the mutation's id, carried by every event the command records: a
+        # retry cannot record the same change twice (an aggregate refuses a known mutation
+        # id, a created one exists), and finds what the first recorded (ADR 0016).
         if self.idempotency_key is None:
             return None
         return uuid5(
@@ -283,39 +290,58 @@ class Writer:
         *,
         created: Callable[[Recorded], str] | None = None,
     ) -> Response:
-        """Run `action` once per idempotency key; 201 with a Location for `created`."""
+        """Run `action` once per idempotency key; 201 with a Location for `created`.
+
+        Under a key, any request gets the first answer: one stored, or one reconstructed
+        from the events an earlier request under the key noted and recorded but did not
+        answer (it died, or is still running); else the command runs (ADR 0016)."""
         key, actor = self.idempotency_key, self.identity.name
-        if key is not None:
-            print_ = fingerprint(
-                self.request.method,
-                self.request.url.path,
-                [None if body is None else body.model_dump(mode="json"), self.expected_version],
+        if key is None:
+            answer, _ = self._record(body, action, created, None)
+            self._catch_up()
+            return _response(answer, replayed=False)
+        store = self.services.idempotency
+        print_ = fingerprint(
+            self.request.method,
+            self.request.url.path,
+            [None if body is None else body.model_dump(mode="json"), self.expected_version],
+        )
+        found = store.begin(actor, key, print_)
+        if isinstance(found, StoredResponse):
+            return _response(found, replayed=True)
+        earlier = self._recorded_earlier(found.noted)
+        if earlier is None:
+            answer, final = self._record(
+                body, action, created, lambda noted: store.note(actor, key, noted)
             )
-            stored = self.services.idempotency.begin(actor, key, print_)
-            if stored is not None:
-                return _response(stored, replayed=True)
-        try:
-            stored, final = self._record(body, action, created)
-        except BaseException:
-            if key is not None:
-                self.services.idempotency.abandon(actor, key)
-            raise
-        if key is not None:
-            if final:
-                self.services.idempotency.finish(actor, key, stored)
-            else:
-                self.services.idempotency.abandon(actor, key)
-        return _response(stored, replayed=False)
+            if answer.status >= 400:  # refused: perhaps as already done, by a request before
+                earlier = self._recorded_earlier(store.noted(actor, key))
+            if earlier is None and not final:  # a lost race: the key stays open for a retry
+                return _response(answer, replayed=False)
+        if earlier is not None:
+            return _response(store.finish(actor, key, earlier), replayed=True)
+        stored = store.finish(actor, key, answer)
+        self._catch_up()
+        return _response(stored, replayed=stored is not answer)
 
     def _record(
         self,
         body: BaseModel | None,
         action: Callable[[Context], Recorded],
         created: Callable[[Recorded], str] | None,
+        note: Callable[[Recording], None] | None,
     ) -> tuple[StoredResponse, bool]:
         """The answer, and whether it is final: a write that lost a race to another writer
-        may succeed when retried, so its key is freed rather than bound to the refusal."""
-        ctx = self.context(body if isinstance(body, Provenance) else None)
+        may succeed when retried, so its key is not bound to the refusal. `note` is told
+        what is recorded just before the events are written."""
+
+        def noting(recorded: Recorded, written: dict[UUID, int]) -> None:
+            by_hex = {aggregate_id.hex: version for aggregate_id, version in written.items()}
+            if note is not None:
+                note(Recording(self._answer(recorded, created), by_hex))
+
+        provenance = body if isinstance(body, Provenance) else None
+        ctx = self.context(provenance, None if note is None else noting)
         try:
             with self.services.ledger.write_lock:
                 recorded = action(ctx)
@@ -329,15 +355,15 @@ class Writer:
                 problem.status, problem.body(self.request.url.path), problem.headers
             )
             return refused, not isinstance(error, ConcurrentChangeError)
-        try:
-            self.services.catch_up()  # read-your-writes for the next plain GET
-        except Exception:  # the write stands; readers catch up on their own
-            log.exception("catch-up after a write failed")
+        return self._answer(recorded, created), True
+
+    @staticmethod
+    def _answer(recorded: Recorded, created: Callable[[Recorded], str] | None) -> StoredResponse:
         first = next(iter(recorded.versions.values()), None)
         headers = {} if first is None else {"ETag": etag(first)}
         if created is not None:
             headers["Location"] = created(recorded)
-        answer = StoredResponse(
+        return StoredResponse(
             201 if created is not None else 200,
             {
                 "ids": {name: str(value) for name, value in recorded.ids.items()},
@@ -346,7 +372,28 @@ class Writer:
             },
             headers,
         )
-        return answer, True
+
+    def _recorded_earlier(self, noted: Recording | None) -> StoredResponse | None:
+        """The answer a request under this key noted, if the events it was writing are in
+        the log, each carrying the key's mutation id, with the position of the last; else
+        None."""
+        if noted is None or not noted.written:
+            return None
+        positions = []
+        for aggregate_id, version in noted.written.items():
+            found = self.services.ledger.logged(UUID(aggregate_id), version)
+            if found is None or found[1].meta.mutation_id != self.mutation_id:
+                return None  # not written (it died first), or another writer's event
+            positions.append(found[0])
+        answer = noted.answer
+        body = {**answer.body, "position": max(positions)}
+        return StoredResponse(answer.status, body, answer.headers)
+
+    def _catch_up(self) -> None:
+        try:
+            self.services.catch_up()  # read-your-writes for the next plain GET
+        except Exception:  # the write stands; readers catch up on their own
+            log.exception("catch-up after a write failed")
 
 
 def _response(stored: StoredResponse, *, replayed: bool) -> Response:

@@ -7,8 +7,11 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
 
-from sqlalchemy import Engine
+from eventsourcing.persistence import StoredEvent
+from sqlalchemy import Engine, text
 
 from domain.application import Begroting
 from projections.database import Database, DatabaseUnavailableError, migrate, open_application
@@ -23,6 +26,25 @@ class Ledger:
     # One command at a time per process: the application's clock guard and the aggregate
     # cache are not meant for threads. Other processes are kept apart by the database.
     write_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def logged(self, aggregate_id: UUID, version: int) -> tuple[int, Any] | None:
+        """The event `aggregate_id` recorded as `version`, and its log position; None if
+        the log has none."""
+        sqlite = self.engine.dialect.name == "sqlite"
+        position = "rowid" if sqlite else "notification_id"
+        table = self.app.recorder.events_table_name  # type: ignore[attr-defined]
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                text(
+                    f"SELECT {position}, topic, state FROM {table} "  # noqa: S608 - our names
+                    "WHERE originator_id = :id AND originator_version = :version"
+                ),
+                {"id": aggregate_id.hex if sqlite else aggregate_id, "version": version},
+            ).first()
+        if row is None:
+            return None
+        stored = StoredEvent(aggregate_id, version, row[1], bytes(row[2]))
+        return int(row[0]), self.app.mapper.to_domain_event(stored)
 
     def close(self) -> None:
         self.app.close()

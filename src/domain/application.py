@@ -69,6 +69,12 @@ class Context:
     import_id: str | None = None
     # Optimistic concurrency: the version of the changed aggregate the actor last read.
     expected_version: int | None = None
+    # The id the caller fixed for this command (an Idempotency-Key): on every event's meta.
+    mutation_id: UUID | None = None
+    # Told, just before the command's events are written, what it will answer (no position
+    # yet) and every aggregate it writes with its new version: the caller can then find
+    # them in the log after a crash.
+    noting: Callable[[Recorded, dict[UUID, int]], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -852,6 +858,7 @@ class Begroting(Application[UUID]):
             decision_id=decision_id,
             source=ctx.source,
             import_id=ctx.import_id,
+            mutation_id=ctx.mutation_id,
         )
 
     def _authorised(
@@ -1014,6 +1021,8 @@ class Begroting(Application[UUID]):
         if batch is not None:
             batch.hold(aggregates)
             return Recorded(ids=ids, position=0, versions=versions)
+        if ctx.noting is not None:
+            ctx.noting(Recorded(ids=ids, position=0, versions=versions), by_id)
         try:
             recordings = self.save(*aggregates)
         except IntegrityError:

@@ -56,7 +56,13 @@ class DataclassAsDict(Transcoding):
         self.name = cls.__name__
 
     def encode(self, obj: Any) -> dict[str, Any]:
-        return {field.name: getattr(obj, field.name) for field in dataclasses.fields(obj)}
+        # A field added later (with a default) is left out while unset, so an event
+        # without it is stored exactly as before it existed.
+        return {
+            field.name: getattr(obj, field.name)
+            for field in dataclasses.fields(obj)
+            if not (field.metadata.get("omitted_when_none") and getattr(obj, field.name) is None)
+        }
 
     def decode(self, data: dict[str, Any]) -> Any:
         return self.type(**{key: _tuples(value) for key, value in data.items()})

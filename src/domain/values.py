@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -123,6 +124,9 @@ class Meta:
     `recorded_at` is the event's `timestamp`, set by the application's clock. `known_at` is
     the business moment the fact became true or known. `decision_id` or `source` says why.
     `import_id` marks history loaded at go-live, so the trail never hides an import.
+    `mutation_id` is the id its caller fixed for the whole command (an Idempotency-Key): the
+    log can then tell which events a retried command already recorded (ADR 0016). Without
+    one it is left out of the stored event, as it is from every event recorded before it.
     """
 
     actor: str
@@ -131,6 +135,7 @@ class Meta:
     decision_id: UUID | None
     source: str | None
     import_id: str | None
+    mutation_id: UUID | None = dataclasses.field(default=None, metadata={"omitted_when_none": True})
 
 
 @dataclass(frozen=True)

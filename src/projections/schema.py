@@ -370,4 +370,7 @@ idempotency_keys = Table(
     Column("status", Integer),  # None while the first request is in progress
     Column("response", Text),
     Column("created_at", UtcDateTime, nullable=False),
+    # While in progress: the answer a request is about to record, noted before its events
+    # are written (its position still 0), so a retry can find them in the log (ADR 0016).
+    Column("recording", Text),
 )

@@ -7,7 +7,6 @@ refused; keys belong to the actor that sent them; a refusal is replayed like a s
 
 from __future__ import annotations
 
-from datetime import timedelta
 from http import HTTPStatus
 from typing import Any
 
@@ -18,7 +17,7 @@ from sqlalchemy import delete
 
 from api import schemas
 from api.demo import nijmegen
-from api.idempotency import LEASE, IdempotencyStore, fingerprint
+from api.idempotency import IdempotencyStore, Reservation, StoredResponse, fingerprint
 from api.ledger import Ledger
 from conftest import Clock, bearer, log_size
 from domain.budget import line_id
@@ -443,59 +442,60 @@ def test_a_retry_that_outran_the_keys_bookkeeping_still_cannot_record_twice(
     assert log_size(demo_ledger) == before
 
 
-def test_a_key_whose_first_request_is_still_running_is_answered_retry_later(
-    demo_api: TestClient, demo_ledger: Ledger, clock: Clock
-) -> None:
-    # given the key reserved by a first request that has not finished
+def reserve_as_a_first_request(ledger: Ledger, clock: Clock) -> None:
+    """The key reserved by a first request that has not answered: still running, or dead
+    before it wrote anything."""
     print_ = fingerprint(
         "POST",
         AMENDMENTS,
         [schemas.AmendBudget.model_validate(amendment("500.00")).model_dump(mode="json"), None],
     )
-    store = IdempotencyStore(demo_ledger.engine, clock.now)
-    assert store.begin("demo finance", "wijziging-0042", print_) is None
-    before = log_size(demo_ledger)
-
-    # when the same request arrives under the same key
-    response = post(demo_api, AMENDMENTS, amendment("500.00"), "finance", "wijziging-0042")
-
-    # then
-    assert response.status_code == 409
-    assert response.headers["content-type"] == PROBLEM_JSON
-    assert response.headers["Retry-After"] == "1"
-    assert response.json() == problem(
-        409,
-        "idempotency-key-in-progress",
-        "a request with this Idempotency-Key is still in progress; retry later",
-        AMENDMENTS,
-    )
-    assert log_size(demo_ledger) == before
+    store = IdempotencyStore(ledger.engine, clock.now)
+    assert store.begin("demo finance", "wijziging-0042", print_) == Reservation(None)
 
 
-def test_a_reservation_left_by_a_request_that_died_is_taken_over_after_its_lease(
+def test_a_retry_does_not_wait_for_the_request_before_it(
     demo_api: TestClient, demo_ledger: Ledger, clock: Clock
 ) -> None:
-    # given the key reserved by a first request that died before it answered
-    print_ = fingerprint(
-        "POST",
-        AMENDMENTS,
-        [schemas.AmendBudget.model_validate(amendment("500.00")).model_dump(mode="json"), None],
-    )
-    store = IdempotencyStore(demo_ledger.engine, clock.now)
-    assert store.begin("demo finance", "wijziging-0042", print_) is None
+    # given the key reserved by a first request that has not answered (ADR 0016: no lease;
+    # the key's mutation id keeps the two from recording twice)
+    reserve_as_a_first_request(demo_ledger, clock)
     before = log_size(demo_ledger)
-    clock.advance(LEASE + timedelta(seconds=1))
 
-    # when the same request arrives under the same key once the lease ran out
+    # when the same request arrives under the same key, at once
     response = post(demo_api, AMENDMENTS, amendment("500.00"), "finance", "wijziging-0042")
     again = post(demo_api, AMENDMENTS, amendment("500.00"), "finance", "wijziging-0042")
 
     # then the retry runs the command, once, and its answer is the key's from then on
     assert response.status_code == 200
-    assert response.json()["position"] == before + 1
+    assert "Idempotent-Replayed" not in response.headers
+    assert response.json() == {
+        "ids": {"line": str(JEUGD_LINE)},
+        "versions": {"line": 3},
+        "position": before + 1,
+    }
     assert (again.status_code, again.headers["idempotent-replayed"]) == (200, "true")
     assert again.json() == response.json()
     assert log_size(demo_ledger) == before + 1
+
+
+def test_a_request_that_finds_its_key_answered_meanwhile_answers_the_stored_answer(
+    demo_api: TestClient, demo_ledger: Ledger, clock: Clock
+) -> None:
+    # given a first request that has not answered, then a retry that ran and answered
+    reserve_as_a_first_request(demo_ledger, clock)
+    retry = post(demo_api, AMENDMENTS, amendment("500.00"), "finance", "wijziging-0042")
+    store = IdempotencyStore(demo_ledger.engine, clock.now)
+
+    # when the first one stores its own answer at last
+    kept = store.finish(
+        "demo finance", "wijziging-0042", StoredResponse(409, {"code": "conflict"}, {})
+    )
+
+    # then the first stored answer stays the key's
+    assert kept == StoredResponse(200, retry.json(), {"ETag": '"3"'})
+    replay = post(demo_api, AMENDMENTS, amendment("500.00"), "finance", "wijziging-0042")
+    assert (replay.status_code, replay.json()) == (200, retry.json())
 
 
 @pytest.mark.parametrize(
