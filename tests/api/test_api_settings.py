@@ -13,7 +13,15 @@ from projections.database import ConfigurationError
 
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("DB_URL", "HOST", "PORT", "MAX_BODY_BYTES", "LOG_LEVEL", "CONFIG"):
+    for name in (
+        "DB_URL",
+        "HOST",
+        "PORT",
+        "MAX_BODY_BYTES",
+        "LOG_LEVEL",
+        "CONFIG",
+        "BACKDATING_GRACE",
+    ):
         monkeypatch.delenv(f"BEGROTING_{name}", raising=False)
 
 
@@ -24,6 +32,7 @@ def test_without_anything_the_embedded_default_serves_on_loopback() -> None:
         port=8000,
         max_body_bytes=1_048_576,
         log_level="info",
+        backdating_grace=7,
     )
 
 
@@ -100,6 +109,7 @@ def test_a_misspelled_environment_variable_stops_the_service(
         load_settings()
 
     assert str(caught.value) == (
-        "unknown setting BEGROTING_DB_ULR: use BEGROTING_CONFIG, BEGROTING_DB_URL, "
-        "BEGROTING_HOST, BEGROTING_LOG_LEVEL, BEGROTING_MAX_BODY_BYTES, BEGROTING_PORT"
+        "unknown setting BEGROTING_DB_ULR: use BEGROTING_BACKDATING_GRACE, BEGROTING_CONFIG, "
+        "BEGROTING_DB_URL, BEGROTING_HOST, BEGROTING_LOG_LEVEL, BEGROTING_MAX_BODY_BYTES, "
+        "BEGROTING_PORT"
     )

@@ -294,6 +294,7 @@ def test_history_explains_a_figure_by_the_two_events_behind_it(
         "known_at",
         "recorded_at",
         "import_id",
+        "backdated",
     ]
     # a raad decision relies on no mandate: its column is blank, and the chain holds
     assert [line.split() for line in lines[2:]] == [
@@ -519,6 +520,7 @@ def test_authority_lists_every_mutation_and_counts_those_without(
             "raad",
             "adopted",
             "yes",
+            "nijmegen-demo-v1",  # not backdated (the column is blank): a backfill
         ]
         for position, interventie, delta in (("108", "9", "40000.00"), ("110", "10", "100000.00"))
     ]
