@@ -272,7 +272,7 @@ def test_the_report_diff_flags_the_backdated_event_among_the_causes(backdated: L
         (120, None, IMPORT_ID)
     ]
     assert (
-        f"{'+1500.00':>16}  budget-amendment by {INTERVENTIEPLAN_4}; positions 142, 143; "
+        f"  {'+1500.00':>16}  budget-amendment by {INTERVENTIEPLAN_4}; positions 142, 143; "
         "BACKDATED: 142 by P400D (grace P7D)"
     ) in text.splitlines()
 
