@@ -216,7 +216,8 @@ def cmd_history(args: argparse.Namespace) -> None:
 
 
 def _backdating_note(rows: Sequence[dict[str, Any]], days: timedelta) -> None:
-    """Below a table: the rows a person recorded more than the grace after they were known."""
+    """Below a table: the rows a person recorded more than the grace after they were known,
+    and how many rows are a backfill (an import, recorded with its sources' dates)."""
     flagged = [row for row in rows if row["backdated"] is not None]
     if flagged:
         print(
@@ -227,6 +228,13 @@ def _backdating_note(rows: Sequence[dict[str, Any]], days: timedelta) -> None:
         print(
             f"  position {row['position']}: known_at {row['known_at']}, recorded_at "
             f"{row['recorded_at']} by {row['actor']}: {row['backdated']['by']} earlier"
+        )
+    backfilled = [row["backfill"] for row in rows if row["backfill"] is not None]
+    if backfilled:
+        imports = ", ".join(sorted(set(backfilled)))
+        print(
+            f"{len(backfilled)} from a backfill ({imports}): recorded later with their "
+            "sources' dates, not backdating"
         )
 
 
