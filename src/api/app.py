@@ -54,6 +54,7 @@ def create_app(
                 tokens=TokenStore(opened.engine, clock),
                 idempotency=IdempotencyStore(opened.engine, clock),
                 reports=OwnBasisReports(opened.engine, lambda: opened.runner.generation),
+                backdating_grace=settings.grace,
             )
             yield
         finally:

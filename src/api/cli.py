@@ -9,6 +9,7 @@ import ipaddress
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ from domain.values import MAX_FISCAL_YEAR, MAX_INTERVENTIE, MIN_FISCAL_YEAR
 from projections import (
     auditor,
     authority,
+    backdating,
     backup,
     cells,
     chain,
@@ -79,6 +81,18 @@ def uncaught(args: argparse.Namespace) -> Iterator[Ledger]:
         yield ledger
     finally:
         ledger.close()
+
+
+def grace() -> timedelta:
+    """The backdating grace of the settings (BEGROTING_BACKDATING_GRACE or the config file),
+    as the service reads it (ADR 0018)."""
+    return load_settings().grace
+
+
+def _backdated(row: dict[str, Any]) -> str | None:
+    """A row's backdating for a table: by how much it was known before it was recorded."""
+    flagged = row.get("backdated")
+    return None if flagged is None else str(flagged["by"])
 
 
 @contextmanager
@@ -155,16 +169,17 @@ def cmd_history(args: argparse.Namespace) -> None:
         return
     if args.year is None:
         raise CliError("--year is required (or --report with --table, --row and --column)")
+    days = grace()
     with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
         basis = queries.resolve_basis(conn, args.as_of, reached)
         if args.taakstelling:
             entries = lineage.taakstelling_lineage(
-                conn, basis, reference=args.taakstelling, fiscal_year=args.year
+                conn, basis, reference=args.taakstelling, fiscal_year=args.year, grace=days
             )
         elif args.realisation:
-            entries = lineage.realisation_lineage(conn, basis, **_realised_figure(args))
+            entries = lineage.realisation_lineage(conn, basis, **_realised_figure(args), grace=days)
         else:
-            entries = lineage.budget_lineage(conn, basis, **_budget_figure(args))
+            entries = lineage.budget_lineage(conn, basis, **_budget_figure(args), grace=days)
     if args.format == "json":
         print(_json({"basis": basis.to_json(), "entries": entries}))
         return
@@ -178,6 +193,7 @@ def cmd_history(args: argparse.Namespace) -> None:
             **entry,
             "decision": (entry["decision"] or {}).get("reference"),
             "mandate": (entry["mandate"] or {}).get("reference"),
+            "backdated": _backdated(entry),
         }
         for entry in entries
     ]
@@ -195,8 +211,33 @@ def cmd_history(args: argparse.Namespace) -> None:
             "known_at",
             "recorded_at",
             "import_id",
+            "backdated",
         ],
     )
+    _backdating_note(entries, days)
+
+
+def _backdating_note(rows: Sequence[dict[str, Any]], days: timedelta) -> None:
+    """Below a table: the rows a person recorded more than the grace after they were known,
+    and how many rows are a backfill (an import, recorded with its sources' dates)."""
+    flagged = [row for row in rows if row["backdated"] is not None]
+    if flagged:
+        print(
+            f"{len(flagged)} backdated by more than the grace of "
+            f"{backdating.iso_duration(days)} (known_at that long before recorded_at)"
+        )
+    for row in flagged:
+        print(
+            f"  position {row['position']}: known_at {row['known_at']}, recorded_at "
+            f"{row['recorded_at']} by {row['actor']}: {row['backdated']['by']} earlier"
+        )
+    backfilled = [row["backfill"] for row in rows if row["backfill"] is not None]
+    if backfilled:
+        imports = ", ".join(sorted(set(backfilled)))
+        print(
+            f"{len(backfilled)} from a backfill ({imports}): recorded later with their "
+            "sources' dates, not backdating"
+        )
 
 
 def cmd_cell_history(args: argparse.Namespace) -> None:
@@ -204,6 +245,7 @@ def cmd_cell_history(args: argparse.Namespace) -> None:
     missing = [f"--{name}" for name in ("table", "row", "column") if getattr(args, name) is None]
     if missing:
         raise CliError(f"--report needs {', '.join(missing)}")
+    days = grace()
     with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
         basis = (
             queries.report_basis(conn, args.report)
@@ -212,7 +254,13 @@ def cmd_cell_history(args: argparse.Namespace) -> None:
         )
         try:
             found = lineage.cell_lineage(
-                conn, args.report, basis, table=args.table, row=args.row, column=args.column
+                conn,
+                args.report,
+                basis,
+                table=args.table,
+                row=args.row,
+                column=args.column,
+                grace=days,
             )
         except cells.CellError as error:
             raise CliError(str(error)) from None
@@ -225,11 +273,17 @@ def cmd_cell_history(args: argparse.Namespace) -> None:
         f"{found['report']} | {cell['table']} | {cell['row']} | {cell['column']}: "
         f"{found['amount']} (x 1.000: {found['published'] or ''})"
     )
-    for entry in found["rows"]:
-        entry["decision_ref"] = (entry["decision"] or {}).get("reference")
-        entry["mandate_ref"] = (entry["mandate"] or {}).get("reference")
+    shown = [
+        {
+            **entry,
+            "decision_ref": (entry["decision"] or {}).get("reference"),
+            "mandate_ref": (entry["mandate"] or {}).get("reference"),
+            "backdated": _backdated(entry),
+        }
+        for entry in found["rows"]
+    ]
     _print_rows(
-        found["rows"],
+        shown,
         [
             "position",
             "event",
@@ -242,8 +296,11 @@ def cmd_cell_history(args: argparse.Namespace) -> None:
             "period",
             "known_at",
             "recorded_at",
+            "backdated",
+            "backfill",
         ],
     )
+    _backdating_note(found["rows"], days)
 
 
 AUTHORITY_COLUMNS = (
@@ -259,14 +316,21 @@ AUTHORITY_COLUMNS = (
     "mandate",
     "mandate_status",
     "authorised",
+    "backdated",
+    "backfill",
 )
 
 
 def cmd_authority(args: argparse.Namespace) -> None:
+    days = grace()
     with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
         basis = queries.resolve_basis(conn, args.as_of, reached)
         rows = authority.authority_report(
-            conn, basis, fiscal_year=args.year, without_authority=args.without_authority
+            conn,
+            basis,
+            fiscal_year=args.year,
+            without_authority=args.without_authority,
+            grace=days,
         )
     if args.format == "json":
         print(_json({"basis": basis.to_json(), "rows": rows}))
@@ -288,6 +352,8 @@ def cmd_authority(args: argparse.Namespace) -> None:
                 "mandate": mandate.get("reference"),
                 "mandate_status": mandate.get("status"),
                 "authorised": "yes" if row["authorised"] else "NO",
+                "backdated": _backdated(row),
+                "backfill": row["backfill"],
             }
         )
     print(basis.describe())
@@ -296,6 +362,7 @@ def cmd_authority(args: argparse.Namespace) -> None:
     print(f"{len(rows)} mutations, {len(unauthorised)} without valid authority")
     for row in unauthorised:
         print(f"  position {row['position']}: " + "; ".join(row["problems"]))
+    _backdating_note(rows, days)
 
 
 def cmd_onrechtmatigheid(args: argparse.Namespace) -> None:
@@ -320,11 +387,12 @@ def _named_basis(conn: Connection, option: str, text: str, reached: int) -> quer
 
 
 def cmd_diff(args: argparse.Namespace) -> None:
+    days = grace()
     with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
         queries.report_basis(conn, args.report_id)
         old = _named_basis(conn, "--from", args.from_ or f"report:{args.report_id}", reached)
         new = _named_basis(conn, "--to", args.to, reached)
-        found = diff.report_diff(conn, args.report_id, old, new)
+        found = diff.report_diff(conn, args.report_id, old, new, grace=days)
     print(_json(found) if args.format == "json" else diff.format_diff(found))
 
 
@@ -453,6 +521,7 @@ def cmd_log(args: argparse.Namespace) -> None:
 
 def cmd_export(args: argparse.Namespace) -> None:
     """Write a report, a figure's lineage or the audit log as CSV or XLSX (ADR 0009)."""
+    days = grace() if args.what == "lineage" else backdating.DEFAULT_GRACE
     with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
         if args.what == "report":
             export = exports.report_export(
@@ -463,9 +532,13 @@ def cmd_export(args: argparse.Namespace) -> None:
         else:
             basis = queries.resolve_basis(conn, args.as_of, reached)
             if args.realisation:
-                export = exports.realisation_lineage_export(conn, basis, **_realised_figure(args))
+                export = exports.realisation_lineage_export(
+                    conn, basis, **_realised_figure(args), grace=days
+                )
             else:
-                export = exports.budget_lineage_export(conn, basis, **_budget_figure(args))
+                export = exports.budget_lineage_export(
+                    conn, basis, **_budget_figure(args), grace=days
+                )
     content = writers.render(export, args.export_format)
     try:
         with open(args.output, "wb") as output:

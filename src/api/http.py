@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Annotated, Any
 from uuid import UUID, uuid5
 
@@ -27,6 +28,7 @@ from domain.application import Context, Recorded
 from domain.errors import ConcurrentChangeError, DomainError
 from domain.events import BEGROTING_NAMESPACE
 from domain.values import CONTROL
+from projections.backdating import DEFAULT_GRACE
 from projections.queries import Basis, BasisError, parse_moment, resolve_basis
 from projections.reports import OwnBasisReports
 
@@ -58,6 +60,8 @@ class Services:
     tokens: TokenStore
     idempotency: IdempotencyStore
     reports: OwnBasisReports  # reports rendered as of their own basis, kept (ADR 0013)
+    # How long before its recording a person's fact may be known unflagged (ADR 0018).
+    backdating_grace: timedelta = DEFAULT_GRACE
 
     def catch_up(self) -> int:
         return self.ledger.runner.catch_up()

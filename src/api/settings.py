@@ -5,6 +5,7 @@ overrides the file."""
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,21 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535)
     max_body_bytes: int = Field(default=1_048_576, ge=1024, le=64 * 1_048_576)
     log_level: str = Field(default="info", pattern="^(critical|error|warning|info|debug)$")
+    # Whole days a person's fact may be known before it is recorded without being flagged as
+    # backdated (ADR 0018); the CLI's analyses read it too.
+    backdating_grace: int = Field(default=7, ge=0, le=36_500)
+
+    @field_validator("backdating_grace", mode="before")
+    @classmethod
+    def _whole_days(cls, value: object) -> object:
+        # A TOML `true` is not a number of days (pydantic would take it for 1).
+        if isinstance(value, bool):
+            raise ValueError("a whole number of days, such as 7")
+        return value
+
+    @property
+    def grace(self) -> timedelta:
+        return timedelta(days=self.backdating_grace)
 
     @field_validator("db_url")
     @classmethod

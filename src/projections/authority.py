@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, Row, Select, case, func, select, type_coerce
@@ -23,7 +23,7 @@ from sqlalchemy import Connection, Row, Select, case, func, select, type_coerce
 from domain.decision import MandateScope
 from domain.events import MutationKind
 from domain.values import Period
-from projections import schema
+from projections import backdating, schema
 from projections.queries import Basis, euros
 
 # Which kind of change each budget mutation event is, for a mandate's scope.
@@ -246,9 +246,11 @@ def authority_report(
     *,
     fiscal_year: int | None = None,
     without_authority: bool = False,
+    grace: timedelta = backdating.DEFAULT_GRACE,
 ) -> list[dict[str, Any]]:
     """Every budget mutation known as of the basis, in log order, with its authority chain;
-    `authorised` is false, and `problems` says why, where the chain does not hold."""
+    `authorised` is false, and `problems` says why, where the chain does not hold. Each row
+    also says whether it was backdated beyond `grace`, or is a backfill (ADR 0018)."""
     query = budget_mutations(basis).order_by(schema.budget_mutations.c.position)
     if fiscal_year is not None:
         query = query.where(schema.budget_lines.c.fiscal_year == fiscal_year)
@@ -279,6 +281,7 @@ def authority_report(
                 "known_at": row.known_at.isoformat(),
                 "recorded_at": row.recorded_at.isoformat(),
                 "import_id": row.import_id,
+                **backdating.verdict(row.known_at, row.recorded_at, row.import_id, grace),
             }
         )
     return report

@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, select
 
-from projections import schema
+from projections import backdating, schema
 from projections.queries import euros
 
 ZERO = Decimal("0.00")
@@ -271,6 +271,7 @@ def _realisation_facts(
     query = (
         select(
             entries,
+            backdating.import_of(entries).label("import_id"),
             subjects.c.fiscal_year,
             subjects.c.interventie,
             *_extras(entries, extra),
@@ -296,7 +297,7 @@ def _realisation_facts(
                 actor=row.actor,
                 known_at=row.known_at,
                 recorded_at=row.recorded_at,
-                import_id=None,
+                import_id=row.import_id,
                 source=row.source,
             ),
             {name: row._mapping[name] for name, _ in extra},
@@ -310,9 +311,13 @@ def _taakstelling_facts(
 ) -> list[tuple[Fact, dict[str, Any]]]:
     ts, mutations = schema.taakstellingen, schema.taakstelling_mutations
     extra = list(extra)
-    query = select(mutations, ts.c.reference, ts.c.interventie, *_extras(mutations, extra)).join(
-        ts, ts.c.id == mutations.c.taakstelling_id
-    )
+    query = select(
+        mutations,
+        backdating.import_of(mutations).label("import_id"),
+        ts.c.reference,
+        ts.c.interventie,
+        *_extras(mutations, extra),
+    ).join(ts, ts.c.id == mutations.c.taakstelling_id)
     if where is not None:
         query = query.where(where(mutations))
     return [
@@ -331,7 +336,7 @@ def _taakstelling_facts(
                 actor=row.actor,
                 known_at=row.known_at,
                 recorded_at=row.recorded_at,
-                import_id=None,
+                import_id=row.import_id,
                 source=None,
             ),
             {name: row._mapping[name] for name, _ in extra},

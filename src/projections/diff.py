@@ -10,13 +10,14 @@ by cause therefore adds up to the difference exactly, in cents, by construction.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection, case, or_
 
 from domain.money import in_thousands
+from projections import backdating
 from projections.authority import DecisionState, decisions_as_of
 from projections.cells import ZERO, Cell, Fact, facts, report_specs, table_cells
 from projections.queries import Basis, report_basis
@@ -80,9 +81,17 @@ def _rendered(amount: Decimal) -> Decimal:
     return in_thousands(amount) if amount else Decimal(0)
 
 
-def report_diff(conn: Connection, report_id: str, old: Basis, new: Basis) -> dict[str, Any]:
+def report_diff(
+    conn: Connection,
+    report_id: str,
+    old: Basis,
+    new: Basis,
+    *,
+    grace: timedelta = backdating.DEFAULT_GRACE,
+) -> dict[str, Any]:
     """Every cell of the report's tables whose exact amount differs between `old` (from) and
-    `new` (to), with its causes; the causes of a cell add up to its difference."""
+    `new` (to), with its causes; the causes of a cell add up to its difference. Each event
+    says whether it was backdated beyond `grace` or is a backfill (ADR 0018)."""
     report_basis(conn, report_id)  # an unknown report is an UnknownReportError
     title, specs = report_specs(conn, report_id)
     before, after = decisions_as_of(conn, old), decisions_as_of(conn, new)
@@ -96,7 +105,7 @@ def report_diff(conn: Connection, report_id: str, old: Basis, new: Basis) -> dic
             extra=[("in_old", _visible(old)), ("in_new", _visible(new))],
         )
         for cell in cells:
-            changed += _cell_diff(cell, rows, old, new, before, after)
+            changed += _cell_diff(cell, rows, old, new, before, after, grace)
     return {
         "report": report_id,
         "title": title,
@@ -113,6 +122,7 @@ def _cell_diff(
     new: Basis,
     before: dict[str, DecisionState],
     after: dict[str, DecisionState],
+    grace: timedelta,
 ) -> list[dict[str, Any]]:
     mine = [(fact, seen) for fact, seen in rows if cell.counts(fact)]
     was = sum((f.delta for f, seen in mine if seen["in_old"]), start=ZERO)
@@ -150,6 +160,7 @@ def _cell_diff(
                 "known_at": fact.known_at.isoformat(),
                 "recorded_at": fact.recorded_at.isoformat(),
                 "source": fact.source,
+                **backdating.verdict(fact.known_at, fact.recorded_at, fact.import_id, grace),
             }
         )
     published_was, published_now = published_figure(was), published_figure(now)
@@ -194,9 +205,15 @@ def format_diff(diff: dict[str, Any]) -> str:
             late = " (late)" if cause["late"] else ""
             removed = " (no longer visible)" if cause["direction"] == "removed" else ""
             positions = ", ".join(str(e["position"]) for e in cause["events"])
+            backdated = [
+                f"{e['position']} by {e['backdated']['by']} (grace {e['backdated']['grace']})"
+                for e in cause["events"]
+                if e["backdated"] is not None
+            ]
             lines.append(
                 f"  {_signed(cause['delta']):>16}  {cause['cause']}{late}{removed}{by}; "
                 f"positions {positions}"
+                + (f"; BACKDATED: {', '.join(backdated)}" if backdated else "")
             )
     return "\n".join(lines)
 

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import Enum
 from typing import Any
 
 from sqlalchemy import Connection
 
-from projections import lineage, queries, reports
+from projections import backdating, lineage, queries, reports
 from projections.chain import head_at
 from projections.queries import Basis
 
@@ -204,7 +204,17 @@ AUTHORITY_COLUMNS = (
 )
 
 
-def _flat_authority(entry: dict[str, Any]) -> dict[str, Any]:
+# Whether a row was backdated (ADR 0018), after the authority: by how much its known_at
+# lies before its recorded_at when that is more than the grace (empty otherwise), the grace
+# the verdict used (on every row, so a CSV row stands on its own), and a backfill's import.
+BACKDATING_COLUMNS = (
+    Column("backdated"),
+    Column("backdating_grace"),
+    Column("backfill"),
+)
+
+
+def _flat_authority(entry: dict[str, Any], grace: timedelta) -> dict[str, Any]:
     """A lineage row with its decision and mandate as their references, for one cell each."""
     authorised = entry["authorised"]
     return {
@@ -213,6 +223,8 @@ def _flat_authority(entry: dict[str, Any]) -> dict[str, Any]:
         "mandate": None if entry["mandate"] is None else entry["mandate"]["reference"],
         "authorised": None if authorised is None else str(authorised).lower(),
         "problems": "; ".join(entry["problems"]) or None,
+        "backdated": None if entry["backdated"] is None else entry["backdated"]["by"],
+        "backdating_grace": backdating.iso_duration(grace),
     }
 
 
@@ -227,25 +239,32 @@ def _lineage_export(
     name: str,
     figure: str,
     entries: Sequence[dict[str, Any]],
+    grace: timedelta,
     extra: Sequence[Column] = (),
 ) -> Export:
     columns = (*LINEAGE_COLUMNS, *extra)
     provenance_values = _basis_values(conn, basis)
-    flat = [_flat_authority(entry) for entry in entries]
+    flat = [_flat_authority(entry, grace) for entry in entries]
     rows = tuple(
         (
             figure,
             *(entry.get(c.key) for c in columns[1:]),
             *provenance_values,
             *(entry.get(c.key) for c in AUTHORITY_COLUMNS),
+            *(entry.get(c.key) for c in BACKDATING_COLUMNS),
         )
         for entry in flat
     )
     return Export(
         name,
-        (*columns, *BASIS_COLUMNS, *AUTHORITY_COLUMNS),
+        (*columns, *BASIS_COLUMNS, *AUTHORITY_COLUMNS, *BACKDATING_COLUMNS),
         rows,
-        _provenance(conn, basis, export=f"lineage of {figure}"),
+        _provenance(
+            conn,
+            basis,
+            export=f"lineage of {figure}",
+            backdating_grace=backdating.iso_duration(grace),
+        ),
     )
 
 
@@ -258,6 +277,7 @@ def budget_lineage_export(
     interventie: int | None = None,
     taakveld: str | None = None,
     programma: str | None = None,
+    grace: timedelta = backdating.DEFAULT_GRACE,
 ) -> Export:
     entries = lineage.budget_lineage(
         conn,
@@ -267,6 +287,7 @@ def budget_lineage_export(
         interventie=interventie,
         taakveld=taakveld,
         programma=programma,
+        grace=grace,
     )
     dimensions = (
         ("programma", programma),
@@ -275,7 +296,7 @@ def budget_lineage_export(
         ("interventie", interventie),
     )
     figure = _describe("budget", fiscal_year, dimensions)
-    return _lineage_export(conn, basis, f"lineage-budget-{fiscal_year}", figure, entries)
+    return _lineage_export(conn, basis, f"lineage-budget-{fiscal_year}", figure, entries, grace)
 
 
 def realisation_lineage_export(
@@ -286,6 +307,7 @@ def realisation_lineage_export(
     deelproduct: str | None = None,
     fund: str | None = None,
     interventie: int | None = None,
+    grace: timedelta = backdating.DEFAULT_GRACE,
 ) -> Export:
     entries = lineage.realisation_lineage(
         conn,
@@ -294,6 +316,7 @@ def realisation_lineage_export(
         deelproduct=deelproduct,
         fund=fund,
         interventie=interventie,
+        grace=grace,
     )
     dimensions = (("deelproduct", deelproduct), ("fund", fund), ("interventie", interventie))
     figure = _describe("realisation", fiscal_year, dimensions)
@@ -303,6 +326,7 @@ def realisation_lineage_export(
         f"lineage-realisations-{fiscal_year}",
         figure,
         entries,
+        grace,
         REALISATION_COLUMNS,
     )
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection, Row, Select, String, select
 
 from domain.events import MutationKind
-from projections import authority, cells, schema
+from projections import authority, backdating, cells, schema
 from projections.queries import Basis, euros, report_basis
 from projections.reports import published_figure
 
@@ -17,18 +18,22 @@ from projections.reports import published_figure
 Chain = Callable[[Row[Any]], tuple[dict[str, Any], list[str]]]
 
 
-# What a row adds to its older keys, at its end: the rest of its authority and its source.
-_AUTHORITY = ("mandate", "authorised", "problems", "source")
+# What a row adds to its older keys, at its end: the rest of its authority, its source and
+# whether it was backdated or is a backfill (ADR 0018).
+_AUTHORITY = ("mandate", "authorised", "problems", "source", "backdated", "backfill")
 
 
 def _no_decision(row: Row[Any]) -> tuple[dict[str, Any], list[str]]:
     return {"decision": None, "mandate": None}, []
 
 
-def _entries(rows: Iterable[Row[Any]], subject: str, chain: Chain) -> list[dict[str, Any]]:
+def _entries(
+    rows: Iterable[Row[Any]], subject: str, chain: Chain, grace: timedelta
+) -> list[dict[str, Any]]:
     """The rows in order with delta and running total, and each row's authority in the shape
     of the report cell's lineage (`cell_lineage`): the decision as of the basis and, for a
-    college decision, the mandate; `authorised` (None without a decision) and `problems`."""
+    college decision, the mandate; `authorised` (None without a decision) and `problems`;
+    and whether it was backdated beyond `grace` or is a backfill (ADR 0018)."""
     running = Decimal("0.00")
     entries = []
     for row in rows:
@@ -36,6 +41,7 @@ def _entries(rows: Iterable[Row[Any]], subject: str, chain: Chain) -> list[dict[
         running += delta
         decided = getattr(row, "decision_id", None) is not None
         links, problems = chain(row) if decided else _no_decision(row)
+        import_id = getattr(row, "import_id", None)
         entries.append(
             {
                 "position": row.position,
@@ -48,11 +54,12 @@ def _entries(rows: Iterable[Row[Any]], subject: str, chain: Chain) -> list[dict[
                 "period": getattr(row, "fiscal_year", None),
                 "known_at": row.known_at.isoformat(),
                 "recorded_at": row.recorded_at.isoformat(),
-                "import_id": getattr(row, "import_id", None),
+                "import_id": import_id,
                 "mandate": links["mandate"],
                 "authorised": not problems if decided else None,
                 "problems": problems,
                 "source": getattr(row, "source", None),
+                **backdating.verdict(row.known_at, row.recorded_at, import_id, grace),
             }
         )
     return entries
@@ -72,6 +79,7 @@ def budget_lineage(
     interventie: int | None = None,
     taakveld: str | None = None,
     programma: str | None = None,
+    grace: timedelta = backdating.DEFAULT_GRACE,
 ) -> list[dict[str, Any]]:
     lines, mutations = schema.budget_lines, schema.budget_mutations
     # The mutations as the authority report reads them, so both judge a row alike.
@@ -93,15 +101,25 @@ def budget_lineage(
         conn.execute(_ordered(query, mutations)),
         "line",
         lambda row: authority.budget_chain(decisions, row),
+        grace,
     )
 
 
 def taakstelling_lineage(
-    conn: Connection, basis: Basis, *, reference: str, fiscal_year: int
+    conn: Connection,
+    basis: Basis,
+    *,
+    reference: str,
+    fiscal_year: int,
+    grace: timedelta = backdating.DEFAULT_GRACE,
 ) -> list[dict[str, Any]]:
     ts, mutations = schema.taakstellingen, schema.taakstelling_mutations
     query = (
-        select(mutations, ts.c.reference.label("line"))
+        select(
+            mutations,
+            ts.c.reference.label("line"),
+            backdating.import_of(mutations).label("import_id"),
+        )
         .join(ts, ts.c.id == mutations.c.taakstelling_id)
         .where(
             basis.filter(mutations),
@@ -123,7 +141,7 @@ def taakstelling_lineage(
             fiscal_year=row.fiscal_year,
         )
 
-    return _entries(conn.execute(_ordered(query, mutations)), "line", chain)
+    return _entries(conn.execute(_ordered(query, mutations)), "line", chain, grace)
 
 
 def realisation_lineage(
@@ -134,11 +152,13 @@ def realisation_lineage(
     deelproduct: str | None = None,
     fund: str | None = None,
     interventie: int | None = None,
+    grace: timedelta = backdating.DEFAULT_GRACE,
 ) -> list[dict[str, Any]]:
     subjects, entries = schema.realisations, schema.realisation_entries
     query = (
         select(
             *entries.c,
+            backdating.import_of(entries).label("import_id"),
             subjects.c.fiscal_year,
             subjects.c.origin_year,
             subjects.c.corrects_realisation_id,
@@ -166,7 +186,9 @@ def realisation_lineage(
             "reason": row.reason,
             **{key: entry[key] for key in _AUTHORITY},
         }
-        for entry, row in zip(_entries(rows, "realisation_id", _no_decision), rows, strict=True)
+        for entry, row in zip(
+            _entries(rows, "realisation_id", _no_decision, grace), rows, strict=True
+        )
     ]
 
 
@@ -174,11 +196,19 @@ def realisation_lineage(
 
 
 def cell_lineage(
-    conn: Connection, report_id: str, basis: Basis, *, table: str, row: str, column: str
+    conn: Connection,
+    report_id: str,
+    basis: Basis,
+    *,
+    table: str,
+    row: str,
+    column: str,
+    grace: timedelta = backdating.DEFAULT_GRACE,
 ) -> dict[str, Any]:
     """The ordered contributions to one cell of a report's table as of the basis: each with
     its delta and running total, its event, decision and authority chain, actor and the three
-    times. They add up to the cell's exact euros, which the report renders (ADR 0003)."""
+    times, and whether it was backdated beyond `grace` or is a backfill (ADR 0018). They add
+    up to the cell's exact euros, which the report renders (ADR 0003)."""
     report_basis(conn, report_id)  # an unknown report is an UnknownReportError
     _, specs = cells.report_specs(conn, report_id)
     spec, cell = cells.find_cell(conn, specs, table, row, column)
@@ -222,6 +252,7 @@ def cell_lineage(
                 "known_at": fact.known_at.isoformat(),
                 "recorded_at": fact.recorded_at.isoformat(),
                 "import_id": fact.import_id,
+                **backdating.verdict(fact.known_at, fact.recorded_at, fact.import_id, grace),
             }
         )
     return {

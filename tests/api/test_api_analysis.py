@@ -103,6 +103,8 @@ def mutation(position: int, year: int, interventie: int, delta: str) -> dict[str
         "known_at": "2019-05-08T10:00:00+00:00",
         "recorded_at": RECORDED,
         "import_id": "nijmegen-demo-v1",
+        "backdated": None,
+        "backfill": "nijmegen-demo-v1",
     }
 
 
@@ -200,6 +202,8 @@ def carried(
                         "known_at": "2019-12-18T11:00:00+00:00",
                         "recorded_at": RECORDED,
                         "source": None,
+                        "backdated": None,
+                        "backfill": "nijmegen-demo-v1",
                     }
                     for position, year, number, amount in events
                 ],
@@ -324,6 +328,8 @@ def contribution(
         "known_at": known,
         "recorded_at": RECORDED,
         "import_id": "nijmegen-demo-v1",
+        "backdated": None,
+        "backfill": "nijmegen-demo-v1",
     }
 
 

@@ -170,6 +170,9 @@ def test_the_lineage_of_a_budget_figure_exports_as_csv(demo_api: TestClient) -> 
             "true",
             "",
             "",
+            "",  # not backdated: a backfill (ADR 0018)
+            "P7D",
+            "nijmegen-demo-v1",
         ],
         [
             "budget 2020 fund=transformatiebudget interventie=2",
@@ -189,6 +192,9 @@ def test_the_lineage_of_a_budget_figure_exports_as_csv(demo_api: TestClient) -> 
             "true",
             "",
             "",
+            "",  # not backdated: a backfill (ADR 0018)
+            "P7D",
+            "nijmegen-demo-v1",
         ],
     ]
 
@@ -236,7 +242,7 @@ def test_the_lineage_of_a_realised_figure_exports_as_csv(demo_api: TestClient) -
         "2017",
         "2018-04-17T10:00:00+00:00",
         RECORDED,
-        "",
+        "nijmegen-demo-v1",
         "",  # origin_year: an ordinary realisation, not a late result
         "",
         "",
@@ -247,6 +253,9 @@ def test_the_lineage_of_a_realised_figure_exports_as_csv(demo_api: TestClient) -
         "",
         "Stadsrekening 2017, deelproduct 61296 Ambulante trajecten volwassenen "
         "(Interventieplan fase 4 \u2013 Opgave Sociale Stad (Nijmegen, 2019), tabellen 5.x)",
+        "",
+        "P7D",
+        "nijmegen-demo-v1",
     ]
 
 

@@ -775,6 +775,8 @@ def entry(
         "authorised": None if decision is None else True,
         "problems": [],
         "source": None,
+        "backdated": None,
+        "backfill": import_id,  # the demo is a backfill, never flagged (ADR 0018)
     }
 
 
@@ -893,6 +895,8 @@ def test_a_college_transfer_in_the_budget_lineage_carries_the_mandate_it_relies_
         "authorised": True,
         "problems": [],
         "source": None,
+        "backdated": None,
+        "backfill": None,
     }
 
 
@@ -922,7 +926,7 @@ def test_taakstelling_lineage_shows_the_imposition_and_the_shift_into_it(
                 ),
                 2019,
                 "2018-03-07T11:00:00+00:00",
-                None,
+                "nijmegen-demo-v1",
             ),
             entry(
                 75,
@@ -933,7 +937,7 @@ def test_taakstelling_lineage_shows_the_imposition_and_the_shift_into_it(
                 raad(IVP4, "beleidsnota", "2019-05-08T10:00:00+00:00"),
                 2019,
                 "2019-05-08T10:00:00+00:00",
-                None,
+                "nijmegen-demo-v1",
             ),
         ],
     }
@@ -955,7 +959,7 @@ def test_realisation_lineage_shows_the_stadsrekening_figure(demo_api: TestClient
                     None,
                     2017,
                     "2018-04-17T10:00:00+00:00",
-                    None,
+                    "nijmegen-demo-v1",
                 ),
                 "origin_year": None,
                 "corrects_realisation": None,
@@ -1510,6 +1514,8 @@ def test_min_position_at_a_writes_position_sees_that_write(
                 "authorised": None,
                 "problems": [],
                 "source": "Kwartaalrapportage Q4 2019, aanvulling",
+                "backdated": None,
+                "backfill": None,
             }
         ],
     }

@@ -3,6 +3,7 @@ malformed or missing fails at once with a message naming it."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,15 @@ from projections.database import ConfigurationError
 
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("DB_URL", "HOST", "PORT", "MAX_BODY_BYTES", "LOG_LEVEL", "CONFIG"):
+    for name in (
+        "DB_URL",
+        "HOST",
+        "PORT",
+        "MAX_BODY_BYTES",
+        "LOG_LEVEL",
+        "CONFIG",
+        "BACKDATING_GRACE",
+    ):
         monkeypatch.delenv(f"BEGROTING_{name}", raising=False)
 
 
@@ -24,6 +33,7 @@ def test_without_anything_the_embedded_default_serves_on_loopback() -> None:
         port=8000,
         max_body_bytes=1_048_576,
         log_level="info",
+        backdating_grace=7,
     )
 
 
@@ -100,6 +110,64 @@ def test_a_misspelled_environment_variable_stops_the_service(
         load_settings()
 
     assert str(caught.value) == (
-        "unknown setting BEGROTING_DB_ULR: use BEGROTING_CONFIG, BEGROTING_DB_URL, "
-        "BEGROTING_HOST, BEGROTING_LOG_LEVEL, BEGROTING_MAX_BODY_BYTES, BEGROTING_PORT"
+        "unknown setting BEGROTING_DB_ULR: use BEGROTING_BACKDATING_GRACE, BEGROTING_CONFIG, "
+        "BEGROTING_DB_URL, BEGROTING_HOST, BEGROTING_LOG_LEVEL, BEGROTING_MAX_BODY_BYTES, "
+        "BEGROTING_PORT"
     )
+
+
+def test_the_backdating_grace_is_whole_days_from_the_environment_or_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "begroting.toml"
+    config.write_text("backdating_grace = 30\n")
+
+    default = load_settings()
+    from_file = load_settings(str(config))
+    monkeypatch.setenv("BEGROTING_BACKDATING_GRACE", "0")
+    from_environment = load_settings(str(config))
+
+    assert (default.backdating_grace, default.grace) == (7, timedelta(days=7))
+    assert (from_file.backdating_grace, from_file.grace) == (30, timedelta(days=30))
+    assert (from_environment.backdating_grace, from_environment.grace) == (0, timedelta(0))
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("seven", "Input should be a valid integer, unable to parse string as an integer"),
+        ("7.5", "Input should be a valid integer, unable to parse string as an integer"),
+        ("-1", "Input should be greater than or equal to 0"),
+        ("36501", "Input should be less than or equal to 36500"),
+        ("", "Input should be a valid integer, unable to parse string as an integer"),
+    ],
+)
+def test_a_malformed_backdating_grace_in_the_environment_stops_the_service(
+    monkeypatch: pytest.MonkeyPatch, value: str, message: str
+) -> None:
+    monkeypatch.setenv("BEGROTING_BACKDATING_GRACE", value)
+
+    with pytest.raises(ConfigurationError) as caught:
+        load_settings()
+
+    assert str(caught.value) == f"invalid settings: backdating_grace: {message}"
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        ("true", "a whole number of days, such as 7"),
+        ("7.5", "Input should be a valid integer, got a number with a fractional part"),
+        ('"P7D"', "Input should be a valid integer, unable to parse string as an integer"),
+    ],
+)
+def test_a_malformed_backdating_grace_in_the_file_stops_the_service(
+    tmp_path: Path, toml: str, message: str
+) -> None:
+    config = tmp_path / "begroting.toml"
+    config.write_text(f"backdating_grace = {toml}\n")
+
+    with pytest.raises(ConfigurationError) as caught:
+        load_settings(str(config))
+
+    assert str(caught.value) == f"invalid settings: backdating_grace: {message}"

@@ -294,9 +294,14 @@ def test_history_explains_a_figure_by_the_two_events_behind_it(
         "known_at",
         "recorded_at",
         "import_id",
+        "backdated",
     ]
     # a raad decision relies on no mandate: its column is blank, and the chain holds
-    assert [line.split() for line in lines[2:]] == [
+    assert lines[4:] == [
+        "2 from a backfill (nijmegen-demo-v1): recorded later with their sources' dates, "
+        "not backdating"
+    ]
+    assert [line.split() for line in lines[2:4]] == [
         [
             "98",
             "Amended",
@@ -519,10 +524,15 @@ def test_authority_lists_every_mutation_and_counts_those_without(
             "raad",
             "adopted",
             "yes",
+            "nijmegen-demo-v1",  # not backdated (the column is blank): a backfill
         ]
         for position, interventie, delta in (("108", "9", "40000.00"), ("110", "10", "100000.00"))
     ]
-    assert lines[4:] == ["2 mutations, 0 without valid authority"]
+    assert lines[4:] == [
+        "2 mutations, 0 without valid authority",
+        "2 from a backfill (nijmegen-demo-v1): recorded later with their sources' dates, "
+        "not backdating",
+    ]
 
 
 def test_onrechtmatigheid_finds_only_the_years_the_ledger_holds_no_budget_for(

@@ -363,6 +363,8 @@ def test_the_lineage_of_a_2020_figure_lists_its_events_in_order_with_running_tot
             "authorised": True,
             "problems": [],
             "source": None,
+            "backdated": None,
+            "backfill": IMPORT_ID,
         },
         {
             "position": 120,
@@ -386,6 +388,8 @@ def test_the_lineage_of_a_2020_figure_lists_its_events_in_order_with_running_tot
             "authorised": True,
             "problems": [],
             "source": None,
+            "backdated": None,
+            "backfill": IMPORT_ID,
         },
     ]
 

@@ -171,6 +171,8 @@ def test_the_interventieplan_from_its_own_basis_to_the_q4_report_changed_by_the_
             "known_at": "2019-12-18T11:00:00+00:00",
             "recorded_at": "2026-11-23T09:00:00+00:00",
             "source": None,
+            "backdated": None,
+            "backfill": IMPORT_ID,
         }
     ]
     assert_adds_up(demo_ledger, INTERVENTIEPLAN, found)
@@ -404,7 +406,12 @@ def test_every_demo_mutation_is_authorised_by_an_adopted_raad_decision(
         "known_at": "2019-05-08T10:00:00+00:00",
         "recorded_at": "2026-11-23T09:00:00+00:00",
         "import_id": IMPORT_ID,
+        "backdated": None,
+        "backfill": IMPORT_ID,
     }
+    # The demo is a backfill (ADR 0018): its facts are years older than their recording,
+    # and none is flagged as backdated.
+    assert {(row["backdated"], row["backfill"]) for row in now} == {(None, IMPORT_ID)}
 
 
 def _propose_and_adopt(ledger: Ledger, reference: str, **kwargs: Any) -> None:

@@ -43,6 +43,10 @@ LINEAGE_HEADER = [
     "authorised",
     "problems",
     "source",
+    # whether it was backdated beyond the grace, the grace, and a backfill's import (ADR 0018)
+    "backdated",
+    "backdating_grace",
+    "backfill",
 ]
 FIGURE = "budget 2020 fund=transformatiebudget interventie=2"
 LINE = "Welzijn, Wijkontwikkeling en Zorg / 6.71"
@@ -98,6 +102,9 @@ def test_a_lineage_as_csv_holds_the_exact_amounts_and_the_basis_on_every_row(
             "true",
             "",
             "",
+            "",
+            "P7D",
+            "nijmegen-demo-v1",
         ],
         [
             FIGURE,
@@ -120,6 +127,9 @@ def test_a_lineage_as_csv_holds_the_exact_amounts_and_the_basis_on_every_row(
             "true",
             "",
             "",
+            "",
+            "P7D",
+            "nijmegen-demo-v1",
         ],
     ]
 
@@ -162,6 +172,9 @@ def test_a_lineage_as_xlsx_opens_with_openpyxl_and_gives_back_exactly_the_decima
         "authorised": "true",
         "problems": None,
         "source": None,
+        "backdated": None,
+        "backdating_grace": "P7D",
+        "backfill": "nijmegen-demo-v1",
     }
     second = dict(zip(header, rows[2], strict=True))
     assert Decimal(str(second["running_total"])).quantize(CENT) == Decimal("119000.00")
@@ -173,6 +186,7 @@ def test_a_lineage_as_xlsx_opens_with_openpyxl_and_gives_back_exactly_the_decima
         ("knowledge_cutoff", Q4_CUTOFF),
         ("log_position", 141),
         ("export", f"lineage of {FIGURE}"),
+        ("backdating_grace", "P7D"),
         ("chain_head", DEMO_HEAD),
     ]
 

@@ -53,12 +53,18 @@ def authority_report(
 ) -> Any:
     """Every budget mutation with its chain of authority as of the basis: the adopted raad
     decision, or the college decision, its mandate and the raad that granted it.
-    `authorised` is false, and `problems` says why, where the chain does not hold."""
+    `authorised` is false, and `problems` says why, where the chain does not hold.
+    `backdated` flags a person's mutation known more than the grace (the `backdating_grace`
+    setting) before it was recorded; `backfill` names the import of a backfilled one."""
     with reading(found, wanted) as (conn, basis):
         return rows(
             basis,
             authority.authority_report(
-                conn, basis, fiscal_year=fiscal_year, without_authority=without_authority
+                conn,
+                basis,
+                fiscal_year=fiscal_year,
+                without_authority=without_authority,
+                grace=found.backdating_grace,
             ),
         )
 
@@ -107,7 +113,7 @@ def report_diff(
         report_basis(conn, report_id)  # an unknown report is a 404
         old = _basis_named(conn, "from", from_ or f"report:{report_id}", position)
         new = _basis_named(conn, "to", to or "now", position)
-        return JSON(diff.report_diff(conn, report_id, old, new))
+        return JSON(diff.report_diff(conn, report_id, old, new, grace=found.backdating_grace))
 
 
 @router.get("/reports/{report_id}/cells", tags=["reports"])
@@ -137,7 +143,15 @@ def report_cell(
         )
         try:
             return JSON(
-                lineage.cell_lineage(conn, report_id, basis, table=table, row=row, column=column)
+                lineage.cell_lineage(
+                    conn,
+                    report_id,
+                    basis,
+                    table=table,
+                    row=row,
+                    column=column,
+                    grace=found.backdating_grace,
+                )
             )
         except CellError as error:
             raise Problem(

@@ -96,6 +96,7 @@ def export_budget_lineage(
             interventie=interventie,
             taakveld=taakveld,
             programma=programma,
+            grace=found.backdating_grace,
         )
     return _file(export, fmt)
 
@@ -119,6 +120,7 @@ def export_realisation_lineage(
             deelproduct=deelproduct,
             fund=fund,
             interventie=interventie,
+            grace=found.backdating_grace,
         )
     return _file(export, fmt)
 

@@ -194,7 +194,8 @@ def budget_lineage(
     programma: Dimension = None,
 ) -> Any:
     """The events behind a budget figure, in order, with delta and running total; each with
-    its authority (decision, mandate, `authorised`, `problems`) as a report cell's lineage."""
+    its authority (decision, mandate, `authorised`, `problems`) as a report cell's lineage,
+    and `backdated` (known more than the grace before recorded) or `backfill` (an import)."""
     with reading(found, wanted) as (conn, basis):
         return rows(
             basis,
@@ -206,6 +207,7 @@ def budget_lineage(
                 interventie=interventie,
                 taakveld=taakveld,
                 programma=programma,
+                grace=found.backdating_grace,
             ),
         )
 
@@ -224,7 +226,13 @@ def taakstelling_lineage(
             )
         return rows(
             basis,
-            lineage.taakstelling_lineage(conn, basis, reference=reference, fiscal_year=fiscal_year),
+            lineage.taakstelling_lineage(
+                conn,
+                basis,
+                reference=reference,
+                fiscal_year=fiscal_year,
+                grace=found.backdating_grace,
+            ),
         )
 
 
@@ -247,6 +255,7 @@ def realisation_lineage(
                 deelproduct=deelproduct,
                 fund=fund,
                 interventie=interventie,
+                grace=found.backdating_grace,
             ),
         )
 
