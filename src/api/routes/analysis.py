@@ -11,6 +11,7 @@ from sqlalchemy import Connection
 
 from api.auth import READERS
 from api.http import (
+    Guarded,
     JSON,
     MAX_POSITION,
     BasisDep,
@@ -28,6 +29,7 @@ from projections.cells import CellError
 from projections.queries import Basis, BasisError, UnknownReportError, report_basis, resolve_basis
 
 router = APIRouter(
+    route_class=Guarded,
     prefix="/api/v1",
     responses=problem_responses(
         _401="no token, or an unknown or revoked one",

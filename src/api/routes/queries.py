@@ -12,6 +12,7 @@ from fastapi.responses import Response
 
 from api.auth import READERS
 from api.http import (
+    Guarded,
     JSON,
     MAX_POSITION,
     BasisDep,
@@ -40,6 +41,7 @@ READ_ERRORS = problem_responses(
     _503="the read model has not reached `min_position` yet",
 )
 router = APIRouter(
+    route_class=Guarded,
     prefix="/api/v1", responses=READ_ERRORS, dependencies=[Depends(require(*READERS))]
 )
 FiscalYearQ = Annotated[int | None, Query(ge=2000, le=2100)]
