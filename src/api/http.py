@@ -274,7 +274,8 @@ def etag(version: int) -> str:
 
 # -- writes ----------------------------------------------------------------------------
 
-_ETAG = re.compile(r'^(?:W/)?"?(\d{1,9})"?$')
+_ETAG = re.compile(r'^(?:W/)?"?([0-9]{1,9})"?$')
+IF_MATCH_PATTERN = r'^ *(\*|(W/)?"?[0-9]{1,9}"?) *$'
 
 
 def expected_version(
@@ -283,6 +284,7 @@ def expected_version(
         Header(
             description="the version of the record you change, as its ETag or `version` "
             "showed it: refused with 409 if it changed since",
+            json_schema_extra={"pattern": IF_MATCH_PATTERN},
         ),
     ] = None,
 ) -> int | None:

@@ -50,10 +50,9 @@ from domain.values import (
     text_fault,
 )
 
-
 AMOUNT_PATTERN = r"^-?[0-9]{1,15}(\.[0-9]{1,2})?$"
 AMOUNT_FORMAT = (
-    'an amount is a string of ASCII digits with an optional leading minus and at most two '
+    "an amount is a string of ASCII digits with an optional leading minus and at most two "
     'decimals after a point, below 10^15 euros, such as "1234.56" or "-150000"'
 )
 _AMOUNT = re.compile(AMOUNT_PATTERN)
@@ -127,8 +126,15 @@ def line(max_length: int, *, blank: bool = False, **extra: Any) -> Any:
 
 
 Text = Annotated[str, line(2000)]
-FreeText = Annotated[str, Field(min_length=1, max_length=2000, pattern=r"\S",
-                                json_schema_extra={"pattern": FREE_TEXT_NOT_BLANK})]
+FreeText = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=2000,
+        pattern=r"\S",
+        json_schema_extra={"pattern": FREE_TEXT_NOT_BLANK},
+    ),
+]
 Name = Annotated[str, line(200)]
 Short = Annotated[str, line(SHORT_LENGTH)]
 Code = Annotated[str, line(CODE_LENGTH)]
@@ -476,7 +482,9 @@ class CreateToken(Input):
             min_length=1,
             max_length=100,
             pattern=r"^\S(.*\S)?$",
-            json_schema_extra={"pattern": f"^[^{REFUSED_CLASS}\\s]([^{REFUSED_CLASS}]*[^{REFUSED_CLASS}\\s])?$"},
+            json_schema_extra={
+                "pattern": f"^[^{REFUSED_CLASS}\\s]([^{REFUSED_CLASS}]*[^{REFUSED_CLASS}\\s])?$"
+            },
         ),
     ]
     role: Literal["griffie", "finance", "auditor", "admin"]

@@ -62,7 +62,7 @@ class DataclassAsDict(Transcoding):
         # A recorded fact is read back as it was recorded, without its constructor's checks:
         # the rules are checked when a command is given, so a rule made stricter later (the
         # text rule of ADR 0006) never makes the log unreadable.
-        obj = object.__new__(self.type)
+        obj: Any = object.__new__(self.type)
         for field in dataclasses.fields(self.type):
             if field.name in data:
                 value = _tuples(data[field.name])

@@ -11,10 +11,10 @@ from sqlalchemy import Connection
 
 from api.auth import READERS
 from api.http import (
-    Guarded,
     JSON,
     MAX_POSITION,
     BasisDep,
+    Guarded,
     ServicesDep,
     problem_responses,
     reached,

@@ -37,7 +37,9 @@ router = APIRouter(
 # write learns nothing about its input (the decisions' rule depends on the decision's body).
 finance = APIRouter(
     route_class=Guarded,
-    prefix="/api/v1", responses=WRITE_ERRORS, dependencies=[Depends(require(Role.FINANCE))]
+    prefix="/api/v1",
+    responses=WRITE_ERRORS,
+    dependencies=[Depends(require(Role.FINANCE))],
 )
 
 DecisionRef = Annotated[str, Path(description="the decision's reference", max_length=200)]

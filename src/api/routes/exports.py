@@ -11,7 +11,7 @@ from fastapi.responses import Response
 
 from api import exports as writers
 from api.auth import READERS
-from api.http import Guarded, MAX_POSITION, BasisDep, ServicesDep, reached, reading, require
+from api.http import MAX_POSITION, BasisDep, Guarded, ServicesDep, reached, reading, require
 from api.problems import Problem, field_error
 from api.routes.queries import READ_ERRORS, Dimension, Interventie
 from projections import exports

@@ -12,10 +12,10 @@ from fastapi.responses import Response
 
 from api.auth import READERS
 from api.http import (
-    Guarded,
     JSON,
     MAX_POSITION,
     BasisDep,
+    Guarded,
     ServicesDep,
     etag,
     problem_responses,
@@ -42,7 +42,9 @@ READ_ERRORS = problem_responses(
 )
 router = APIRouter(
     route_class=Guarded,
-    prefix="/api/v1", responses=READ_ERRORS, dependencies=[Depends(require(*READERS))]
+    prefix="/api/v1",
+    responses=READ_ERRORS,
+    dependencies=[Depends(require(*READERS))],
 )
 FiscalYearQ = Annotated[int | None, Query(ge=2000, le=2100)]
 Dimension = Annotated[str | None, Query(max_length=200)]

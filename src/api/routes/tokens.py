@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path
 
 from api.auth import Identity, Role
-from api.http import Guarded, JSON, ServicesDep, problem_responses, require
+from api.http import JSON, Guarded, ServicesDep, problem_responses, require
 from api.schemas import CreateToken
 
 router = APIRouter(
