@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
+from pydantic_core import PydanticCustomError
 from pydantic import (
     AwareDatetime,
     BaseModel,
@@ -65,9 +66,11 @@ def _amount(value: Any) -> Decimal:
     if isinstance(value, Decimal):  # a model built in Python, not from a request
         return value
     if not isinstance(value, str):
-        raise ValueError(AMOUNT_FORMAT + f", not a JSON {_json_type(value)}")
+        raise PydanticCustomError(
+            "invalid-amount", f"{AMOUNT_FORMAT}, not a JSON {_json_type(value)}"
+        )
     if not _AMOUNT.fullmatch(value):
-        raise ValueError(AMOUNT_FORMAT)
+        raise PydanticCustomError("invalid-amount", AMOUNT_FORMAT)
     amount = Decimal(value)
     return amount if amount else abs(amount)  # "-0" is 0
 
