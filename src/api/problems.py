@@ -249,10 +249,15 @@ METHOD_ORDER = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 def allowed_methods(app: FastAPI, scope: Scope) -> list[str]:
     """Every method the path has, over all its routes (a path often has a GET in one router
     and a POST in another); HEAD wherever there is a GET, and OPTIONS."""
+    matching = [
+        route for route in _routes(app.router.routes) if route.matches(scope)[0] is not Match.NONE
+    ]
+    # A path that is a route of its own (`/taakstellingen/shifts`) is not also an instance
+    # of a template it happens to fit (`/taakstellingen/{reference}`).
+    fixed = {route.path for route in matching if "{" not in getattr(route, "path", "{")}
     methods: set[str] = set()
-    for route in _routes(app.router.routes):
-        match, _ = route.matches(scope)
-        if match is not Match.NONE:
+    for route in matching:
+        if not fixed or getattr(route, "path", None) in fixed:
             methods |= set(getattr(route, "methods", None) or ())
     if not methods:
         return []

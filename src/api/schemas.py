@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic_core import PydanticCustomError
 from pydantic import (
     AwareDatetime,
     BaseModel,
@@ -25,6 +24,7 @@ from pydantic import (
     WithJsonSchema,
     field_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from domain.decision import MandateScope
 from domain.errors import UnknownTaakveldError, relocated

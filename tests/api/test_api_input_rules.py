@@ -316,6 +316,8 @@ def test_a_parameter_with_a_control_character_and_no_token_is_401(api: TestClien
     [
         ("/api/v1/decisions", "GET, HEAD, POST, OPTIONS"),
         ("/api/v1/budget/amendments", "POST, OPTIONS"),
+        ("/api/v1/taakstellingen/shifts", "POST, OPTIONS"),  # not a taakstelling's GET
+        ("/api/v1/taakstellingen/ca-1", "GET, HEAD, OPTIONS"),
         ("/api/v1/tokens", "GET, HEAD, POST, OPTIONS"),
         ("/api/v1/tokens/0123456789abcdef0123456789abcdef", "DELETE, OPTIONS"),
         ("/api/v1/health", "GET, HEAD, OPTIONS"),
