@@ -16,6 +16,7 @@ from api.http import JSON, Services, printable_parameters
 from api.idempotency import IdempotencyStore
 from api.ledger import Ledger, open_ledger, system_clock
 from api.routes import analysis, audit, commands, exports, queries, tokens
+from api.schemas import SINGLE_LINE
 from api.settings import Settings
 from projections.reports import OwnBasisReports
 
@@ -33,6 +34,20 @@ The memory of a municipality's budget: every change an immutable, attributed eve
   safely and `If-Match` with a version to refuse a change to a record that moved on.
 * **Errors** are `application/problem+json` (RFC 9457) with a stable `code`.
 """
+
+
+def text_rule_in_parameters(document: dict[str, Any]) -> None:
+    """Every text parameter (path, query, header) is single-line text (printable_parameters):
+    the document says so with a pattern, where the parameter has none of its own."""
+    for operations in document.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                schema = parameter.get("schema", {})
+                for node in (schema, *schema.get("anyOf", [])):
+                    if node.get("type") == "string" and not {"pattern", "enum", "format"} & set(
+                        node
+                    ):
+                        node["pattern"] = SINGLE_LINE
 
 
 def create_app(
@@ -77,6 +92,15 @@ def create_app(
     app.include_router(exports.router)
     app.include_router(tokens.router)
     app.include_router(audit.router)
+
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            text_rule_in_parameters(generate())
+        return app.openapi_schema or {}
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
     @app.get("/api/v1/health", tags=["service"])
     def health() -> Any:

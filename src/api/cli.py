@@ -22,7 +22,7 @@ from api.encoding import to_json
 from api.ledger import Ledger, open_ledger, system_clock
 from api.settings import load_settings
 from domain.errors import DomainError
-from domain.values import MAX_FISCAL_YEAR, MAX_INTERVENTIE, MIN_FISCAL_YEAR
+from domain.values import MAX_FISCAL_YEAR, MAX_INTERVENTIE, MIN_FISCAL_YEAR, escaped
 from projections import (
     auditor,
     authority,
@@ -114,7 +114,9 @@ def _print_rows(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> None:
 
 
 def _cell(value: Any) -> str:
-    return "" if value is None else str(value)
+    # One row per line: a line break (free text may hold one) or any other character the
+    # text rule refuses is shown escaped, as \n, \t or \uXXXX.
+    return "" if value is None else escaped(str(value))
 
 
 # -- commands --------------------------------------------------------------------------

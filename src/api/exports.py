@@ -1,7 +1,9 @@
 """CSV and XLSX writers for the exports of `projections.exports` (ADR 0009).
 
 CSV (RFC 4180, UTF-8, comma-separated, CRLF line ends): every value as text; an amount is
-its exact decimal string ("1234.50"), an empty cell is None.
+its exact decimal string ("1234.50"), an empty cell is None. A text cell that starts with
+=, +, -, @, a tab or a CR is prefixed with an apostrophe (formula_like: the XLSX marks the
+same cells with a quote prefix).
 
 XLSX (openpyxl): one sheet of rows with a frozen header, and a sheet `provenance` with the
 basis. An amount column `X` is a number in euros (format `#,##0.00`) when the number is
@@ -32,6 +34,16 @@ EXACT_DIGITS = 15  # what a float (and so a spreadsheet number) holds exactly
 EXACT_SUFFIX = "_exact"
 
 
+# Text a spreadsheet reads as a formula (OWASP, CSV injection): one rule for both writers.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_like(value: Any) -> bool:
+    """Whether a text cell would run as a formula: it starts with = + - @, a tab or a CR.
+    Only text: a number, such as a negative amount, stays a number."""
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
 def _text(value: Any) -> str:
     if value is None:
         return ""
@@ -40,12 +52,18 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def _csv_cell(value: Any) -> str:
+    # A formula-like text gets a leading apostrophe, as OWASP advises; a spreadsheet shows
+    # the text, a tool strips the one character. Numbers are written as they are.
+    return "'" + value if formula_like(value) else _text(value)
+
+
 def to_csv(export: Export) -> bytes:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([column.key for column in export.columns])
+    writer.writerow([_csv_cell(column.key) for column in export.columns])
     for row in export.rows:
-        writer.writerow([_text(value) for value in row])
+        writer.writerow([_csv_cell(value) for value in row])
     return buffer.getvalue().encode("utf-8")
 
 
@@ -77,9 +95,13 @@ def _cells(column: Column, value: Any) -> list[Any]:
 
 def _plain_text(cell: Cell | MergedCell) -> None:
     # openpyxl takes a string starting with "=" for a formula: a name or a payload must
-    # never run in the auditor's spreadsheet.
+    # never run in the auditor's spreadsheet. A formula-like text is also marked with the
+    # cell's quote prefix (Excel's own leading apostrophe, not part of the value), so it
+    # stays text when someone edits the cell.
     if isinstance(cell.value, str):
         cell.data_type = "s"
+        if formula_like(cell.value) and isinstance(cell, Cell):
+            cell.quotePrefix = True
 
 
 def _storable(value: Any) -> Any:

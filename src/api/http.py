@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
@@ -13,8 +13,12 @@ from typing import Annotated, Any
 from uuid import UUID, uuid5
 
 from fastapi import Depends, Header, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.dependencies.models import Dependant
 from fastapi.responses import JSONResponse, Response
+from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security.utils import get_authorization_scheme_param
 from pydantic import BaseModel
 from sqlalchemy import Connection
 
@@ -27,7 +31,7 @@ from api.schemas import ProblemDetail, Provenance
 from domain.application import Context, Recorded
 from domain.errors import ConcurrentChangeError, DomainError
 from domain.events import BEGROTING_NAMESPACE
-from domain.values import CONTROL
+from domain.values import text_fault
 from projections.backdating import DEFAULT_GRACE
 from projections.queries import Basis, BasisError, parse_moment, resolve_basis
 from projections.reports import OwnBasisReports
@@ -76,24 +80,34 @@ ServicesDep = Annotated[Services, Depends(services)]
 _bearer = HTTPBearer(auto_error=False, description="an API token: `begroting token create`")
 
 
-def identity(
-    request: Request,
-    found: ServicesDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Identity:
+def _authenticate(request: Request) -> Identity:
+    """Who is calling: once per request (the route's guard or the first dependency)."""
+    known: Identity | None = getattr(request.state, "identity", None)
+    if known is not None:
+        return known
     challenge = {"WWW-Authenticate": 'Bearer realm="begroting"'}
-    if credentials is None:
+    scheme, token = get_authorization_scheme_param(request.headers.get("Authorization"))
+    if not token or scheme.lower() != "bearer":
         raise Problem(
             401,
             "unauthenticated",
             "send an API token: Authorization: Bearer <token>",
             headers=challenge,
         )
-    who = found.tokens.authenticate(credentials.credentials)
+    who = services(request).tokens.authenticate(token)
     if who is None:
         raise Problem(401, "unauthenticated", "the token is unknown or revoked", headers=challenge)
     request.state.identity = who
     return who
+
+
+def identity(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Identity:
+    # `credentials` puts the bearer scheme in the OpenAPI document; the header is read once,
+    # by the route's guard, before the body (Guarded).
+    return _authenticate(request)
 
 
 IdentityDep = Annotated[Identity, Depends(identity)]
@@ -105,25 +119,63 @@ def permit(who: Identity, *roles: Role) -> None:
         raise Problem(403, "forbidden", f"this needs the role {allowed}; you are {who.role.value}")
 
 
-def require(*roles: Role) -> Callable[[Identity], Identity]:
-    def check(who: IdentityDep) -> Identity:
-        permit(who, *roles)
+@dataclass(frozen=True)
+class Require:
+    """A dependency: the caller has one of `roles`. Guarded checks it before the body."""
+
+    roles: tuple[Role, ...]
+
+    def __call__(self, who: IdentityDep) -> Identity:
+        permit(who, *self.roles)
         return who
 
-    return check
+
+def require(*roles: Role) -> Require:
+    return Require(roles)
+
+
+def _calls(dependant: Dependant) -> Iterator[Any]:
+    for sub in dependant.dependencies:
+        yield sub.call
+        yield from _calls(sub)
+
+
+class Guarded(APIRoute):
+    """Authentication, then the role, then anything about the request (ADR 0006).
+
+    FastAPI reads and parses the body before it solves a route's dependencies, so a request
+    with no token and a broken body would get 400 or 422 instead of 401, and an auditor's
+    write with a broken body would learn what is wrong with it instead of 403. A guarded
+    route authenticates the caller and checks every `require(...)` among its dependencies
+    first; the dependencies then find the identity already known."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+        calls = list(_calls(self.dependant))
+        requirements = [call.roles for call in calls if isinstance(call, Require)]
+        if not requirements and identity not in calls:
+            return handler
+
+        async def guarded(request: Request) -> Response:
+            who = await run_in_threadpool(_authenticate, request)
+            for roles in requirements:
+                permit(who, *roles)
+            return await handler(request)
+
+        return guarded
 
 
 def printable_parameters(request: Request) -> None:
-    """No control character in a path or query parameter: PostgreSQL refuses NUL in text,
-    and no name or moment holds one."""
+    """A path or query parameter is single-line text (ADR 0006): PostgreSQL refuses NUL in
+    text, and no name, code or moment holds a control character or a line break."""
     errors = [
-        field_error(where, name, "holds a control character", "invalid-input")
+        field_error(where, name, fault, "invalid-input")
         for where, items in (
             ("path", request.path_params.items()),
             ("query", request.query_params.multi_items()),
         )
         for name, value in items
-        if isinstance(value, str) and CONTROL.search(value)
+        if isinstance(value, str) and (fault := text_fault(value)) is not None
     ]
     if errors:
         fields = ", ".join(sorted({error["field"] for error in errors}))
@@ -226,7 +278,8 @@ def etag(version: int) -> str:
 
 # -- writes ----------------------------------------------------------------------------
 
-_ETAG = re.compile(r'^(?:W/)?"?(\d{1,9})"?$')
+_ETAG = re.compile(r'^(?:W/)?"?([0-9]{1,9})"?$')
+IF_MATCH_PATTERN = r'^ *(\*|(W/)?"?[0-9]{1,9}"?) *$'
 
 
 def expected_version(
@@ -235,6 +288,7 @@ def expected_version(
         Header(
             description="the version of the record you change, as its ETag or `version` "
             "showed it: refused with 409 if it changed since",
+            json_schema_extra={"pattern": IF_MATCH_PATTERN},
         ),
     ] = None,
 ) -> int | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from http import HTTPStatus
 from types import UnionType
 from typing import Any, Union, get_args, get_origin
@@ -20,6 +20,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from domain.errors import DomainError, InvalidInputError, NotFoundError
@@ -161,17 +162,27 @@ def validation_problem(error: RequestValidationError) -> Problem:
         if where == "header":
             field = field.replace("_", "-").title()
         if item["type"] == "json_invalid":
-            field, parts = "", []  # the body as a whole, not a member named after the offset
+            # The body as a whole, not a member named after the offset: a 400, not a 422.
+            detail = f"the body is not JSON: {item.get('ctx', {}).get('error', item['msg'])}"
+            return malformed_body(detail)
         message = str(item["msg"]).removeprefix("Value error, ")
         errors.append(field_error(str(where), field, message, item["type"], parts))
     fields = ", ".join(sorted({e["field"] or e["in"] for e in errors}))
     return Problem(422, "invalid-input", f"the request has invalid fields: {fields}", errors=errors)
 
 
+def malformed_body(detail: str) -> Problem:
+    """400: a body that cannot be parsed at all (not JSON, or not UTF-8)."""
+    return Problem(
+        400, "malformed-body", detail, errors=[field_error("body", "", detail, "malformed-body")]
+    )
+
+
 class BodyLimit:
-    """Refuse a body above the limit with a 413 problem document: a declared Content-Length
-    before a byte is read, a streamed body as soon as it passes the limit. (FastAPI's own
-    `max_body_size` answers the first case in plain text, outside our error handlers.)"""
+    """Refuse a body above the limit with a 413 problem document, without reading more of
+    it than the limit: a declared Content-Length as soon as the route reads the body (after
+    authentication and the role, ADR 0006), a streamed body as soon as it passes the limit.
+    (FastAPI's own `max_body_size` answers the first case in plain text, before anything.)"""
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
@@ -182,29 +193,84 @@ class BodyLimit:
             await self.app(scope, receive, send)
             return
         detail = f"the request body is larger than {self.max_bytes} bytes"
-        for name, value in scope["headers"]:
-            if name == b"content-length" and value.isdigit() and int(value) > self.max_bytes:
-                response = Problem(413, "too-large", detail).response(scope["path"])
-                response.headers["Connection"] = "close"
-                await response(scope, receive, send)
-                return
+        declared = any(
+            name == b"content-length" and value.isdigit() and int(value) > self.max_bytes
+            for name, value in scope["headers"]
+        )
         seen = 0
 
         async def limited() -> Message:
             nonlocal seen
+            if declared:
+                # Not a byte is read; the rest of the body stays unread, so the connection
+                # cannot be reused. FastAPI passes an HTTPException from reading the body on
+                # to our handler.
+                raise HTTPException(413, detail, headers={"Connection": "close"})
             message = await receive()
             seen += len(message.get("body", b""))
             if seen > self.max_bytes:
-                # FastAPI passes an HTTPException from reading the body on to our handler.
                 raise HTTPException(413, detail)
             return message
 
         await self.app(scope, limited, send)
 
 
+class HeadAsGet:
+    """HEAD is GET without the body (RFC 9110), on every path that has a GET."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, headers_only)
+
+
+def _routes(routes: Sequence[Any]) -> Iterator[Any]:
+    # FastAPI keeps an included router as one entry; its routes are its candidates.
+    for route in routes:
+        if hasattr(route, "effective_candidates"):
+            yield from _routes(route.effective_candidates())
+        else:
+            yield route
+
+
+METHOD_ORDER = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def allowed_methods(app: FastAPI, scope: Scope) -> list[str]:
+    """Every method the path has, over all its routes (a path often has a GET in one router
+    and a POST in another); HEAD wherever there is a GET, and OPTIONS."""
+    matching = [
+        route for route in _routes(app.router.routes) if route.matches(scope)[0] is not Match.NONE
+    ]
+    # A path that is a route of its own (`/taakstellingen/shifts`) is not also an instance
+    # of a template it happens to fit (`/taakstellingen/{reference}`).
+    fixed = {route.path for route in matching if "{" not in getattr(route, "path", "{")}
+    methods: set[str] = set()
+    for route in matching:
+        if not fixed or getattr(route, "path", None) in fixed:
+            methods |= set(getattr(route, "methods", None) or ())
+    if not methods:
+        return []
+    if "GET" in methods:
+        methods.add("HEAD")
+    methods.add("OPTIONS")
+    return [method for method in METHOD_ORDER if method in methods]
+
+
 def install(app: FastAPI, max_body_bytes: int) -> None:
     """Register the handlers: every error the service gives is a problem document."""
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
+    app.add_middleware(HeadAsGet)
 
     @app.exception_handler(Problem)
     async def _problem(request: Request, error: Problem) -> Response:
@@ -220,12 +286,19 @@ def install(app: FastAPI, max_body_bytes: int) -> None:
 
     @app.exception_handler(HTTPException)
     async def _http(request: Request, error: HTTPException) -> Response:
+        headers = dict(error.headers or {})
+        if error.status_code == 405:
+            allowed = allowed_methods(app, request.scope)
+            headers["Allow"] = ", ".join(allowed)
+            if request.method == "OPTIONS":
+                return Response(status_code=204, headers=headers)
+        if error.status_code == 400:
+            # FastAPI's answer to a body it could not read as JSON (not UTF-8, for one).
+            return malformed_body("the body is not JSON in UTF-8").response(request.url.path)
         code = {404: "not-found", 405: "method-not-allowed", 413: "too-large"}.get(
             error.status_code, "http-error"
         )
-        problem = Problem(
-            error.status_code, code, str(error.detail), headers=dict(error.headers or {})
-        )
+        problem = Problem(error.status_code, code, str(error.detail), headers=headers)
         return problem.response(request.url.path)
 
     @app.exception_handler(UnknownReportError)

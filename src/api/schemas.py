@@ -7,6 +7,7 @@ strings ("1234.56"): a JSON number with a fraction is a binary float and is refu
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Annotated, Any, Literal
@@ -14,16 +15,19 @@ from typing import Annotated, Any, Literal
 from pydantic import (
     AwareDatetime,
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
+    PlainSerializer,
+    PlainValidator,
     Strict,
     ValidationInfo,
+    WithJsonSchema,
     field_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from domain.decision import MandateScope
-from domain.errors import InvalidInputError, UnknownTaakveldError, relocated
+from domain.errors import UnknownTaakveldError, relocated
 from domain.events import Body, DecisionKind, MutationKind
 from domain.money import Money
 from domain.realisation import RealisationStatus
@@ -33,34 +37,65 @@ from domain.taakstelling import TaakstellingKind
 from domain.taakvelden import check_taakveld
 from domain.values import (
     CODE_LENGTH,
+    FREE_TEXT,
     MAX_FISCAL_YEAR,
     MAX_INTERVENTIE,
     MIN_FISCAL_YEAR,
+    REFUSED_CLASS,
     SHORT_LENGTH,
+    TAAKVELD_LENGTH,
     LineKey,
     Period,
     Side,
     YearAmounts,
-    check_text,
+    text_fault,
 )
 
+AMOUNT_PATTERN = r"^-?[0-9]{1,15}(\.[0-9]{1,2})?$"
+AMOUNT_FORMAT = (
+    "an amount is a string of ASCII digits with an optional leading minus and at most two "
+    'decimals after a point, below 10^15 euros, such as "1234.56" or "-150000"'
+)
+_AMOUNT = re.compile(AMOUNT_PATTERN)
 
-def _no_float(value: Any) -> Any:
-    if isinstance(value, float):
-        raise ValueError(
-            'an amount is a decimal string such as "1234.56", never a JSON number with a '
-            "fraction (a binary float)"
+
+def _amount(value: Any) -> Decimal:
+    """The one format of an amount over HTTP (ADR 0006): exactly AMOUNT_PATTERN, as a JSON
+    string. No JSON number (a fraction has been through a binary float, and one format is
+    easier to get right than two), no "+5", ".5", "1E+2", "1_000" or non-ASCII digits."""
+    if isinstance(value, Decimal):  # a model built in Python, not from a request
+        return value
+    if not isinstance(value, str):
+        raise PydanticCustomError(
+            "invalid-amount", f"{AMOUNT_FORMAT}, not a JSON {_json_type(value)}"
         )
+    if not _AMOUNT.fullmatch(value):
+        raise PydanticCustomError("invalid-amount", AMOUNT_FORMAT)
+    amount = Decimal(value)
+    return amount if amount else abs(amount)  # "-0" is 0
+
+
+def _json_type(value: Any) -> str:
     if isinstance(value, bool):
-        raise ValueError("an amount is a decimal string, not a boolean")
-    return value
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    return {dict: "object", list: "array", type(None): "null"}.get(type(value), "value")
 
 
 # Exact euros and cents: at most two decimals, below 10^15 (the domain's Money range).
 Amount = Annotated[
     Decimal,
-    BeforeValidator(_no_float),
-    Field(max_digits=17, decimal_places=2, allow_inf_nan=False, examples=["1234.56"]),
+    PlainValidator(_amount),
+    PlainSerializer(lambda amount: format(amount, "f"), return_type=str),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": AMOUNT_PATTERN,
+            "description": AMOUNT_FORMAT,
+            "examples": ["1234.56"],
+        }
+    ),
 ]
 FiscalYear = Annotated[int, Strict(), Field(ge=MIN_FISCAL_YEAR, le=MAX_FISCAL_YEAR)]
 InterventieNumber = Annotated[int, Strict(), Field(ge=1, le=MAX_INTERVENTIE)]
@@ -74,13 +109,47 @@ Reference = Annotated[
         examples=["raad-2019-05-08-interventieplan-fase-4"],
     ),
 ]
-Text = Annotated[str, Field(min_length=1, max_length=2000, pattern=r"\S")]
-Name = Annotated[str, Field(min_length=1, max_length=200, pattern=r"\S")]
+# The text rule (ADR 0006, domain.values): the validator below checks it and names the member;
+# the schema states it as a pattern, so a client (or schemathesis) knows what is valid.
+SINGLE_LINE = f"^[^{REFUSED_CLASS}]*$"
+NOT_BLANK = f"^[^{REFUSED_CLASS}]*[^{REFUSED_CLASS}\\s][^{REFUSED_CLASS}]*$"
+FREE_TEXT_NOT_BLANK = NOT_BLANK.replace("\\x00-\\x1f", "\\x00-\\x09\\x0b-\\x1f")
 
 
-def _printable(value: Any) -> Any:
+def line(max_length: int, *, blank: bool = False, **extra: Any) -> Any:
+    """A single-line text member of at most `max_length` characters, not blank unless
+    `blank`: its schema states the text rule."""
+    return Field(
+        min_length=0 if blank else 1,
+        max_length=max_length,
+        pattern=None if blank else r"\S",
+        json_schema_extra={"pattern": SINGLE_LINE if blank else NOT_BLANK},
+        **extra,
+    )
+
+
+Text = Annotated[str, line(2000)]
+FreeText = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=2000,
+        pattern=r"\S",
+        json_schema_extra={"pattern": FREE_TEXT_NOT_BLANK},
+    ),
+]
+Name = Annotated[str, line(200)]
+Short = Annotated[str, line(SHORT_LENGTH)]
+Code = Annotated[str, line(CODE_LENGTH)]
+Taakveld = Annotated[str, line(TAAKVELD_LENGTH, examples=["6.71"])]
+YearKey = Annotated[str, Field(pattern=r"^[0-9]{4}$")]
+
+
+def _printable(value: Any, multiline: bool) -> Any:
     for text in _texts(value):
-        check_text(text, "text", required=False)
+        fault = text_fault(text, multiline=multiline)
+        if fault is not None:
+            raise ValueError(fault)
     return value
 
 
@@ -101,13 +170,10 @@ class Input(BaseModel):
 
     @field_validator("*", mode="after")
     @classmethod
-    def _no_control_characters(cls, value: Any) -> Any:
-        """Every text member is printable (ADR 0006): the domain refuses the rest too, but
-        here the member at fault is named."""
-        try:
-            return _printable(value)
-        except InvalidInputError:
-            raise ValueError("holds a control character") from None
+    def _text_rule(cls, value: Any, info: ValidationInfo) -> Any:
+        """Every text member follows the text rule (ADR 0006): single-line, or free text
+        with line breaks. The domain refuses the rest too, but here the member is named."""
+        return _printable(value, multiline=info.field_name in FREE_TEXT)
 
 
 class Provenance(Input):
@@ -129,11 +195,11 @@ class PeriodIn(Input):
 class LineKeyIn(Input):
     fiscal_year: FiscalYear
     programma: Name
-    taakveld: str | None = Field(default=None, max_length=16, examples=["6.71"])
+    taakveld: Taakveld | None = None
     side: Side = Side.LASTEN
-    deelproduct: Annotated[str, Field(min_length=1, max_length=32)] | None = None
+    deelproduct: Code | None = None
     interventie: InterventieNumber | None = None
-    fund: Annotated[str, Field(min_length=1, max_length=100)] | None = None
+    fund: Short | None = None
 
     @field_validator("taakveld")
     @classmethod
@@ -163,7 +229,7 @@ class LineKeyIn(Input):
 
 class MandateScopeIn(Input):
     kinds: list[MutationKind] = Field(min_length=1)
-    fund: Annotated[str, Field(min_length=1, max_length=100)] | None = None
+    fund: Short | None = None
     period: PeriodIn
 
     def to_domain(self) -> MandateScope:
@@ -230,13 +296,13 @@ class ImposeTaakstelling(Provenance):
     label: Text
     interventie: InterventieNumber | None = None
     programma: Name
-    taakveld: Annotated[str, Field(min_length=1, max_length=16)]
+    taakveld: Taakveld
     kind: TaakstellingKind = TaakstellingKind.TARGET
-    origin: Annotated[str, Field(min_length=1, max_length=SHORT_LENGTH, pattern=r"\S")]
-    amounts: dict[Annotated[str, Field(pattern=r"^\d{4}$")], Amount] = Field(
+    origin: Short
+    amounts: dict[YearKey, Amount] = Field(
         min_length=1, examples=[{"2019": "-150000.00", "2020": "-300000.00"}]
     )
-    base_deelproducten: list[Annotated[str, Field(min_length=1, max_length=32)]] = []
+    base_deelproducten: list[Code] = []
     decision: Reference | None = None
 
     def year_amounts(self) -> YearAmounts:
@@ -259,7 +325,7 @@ class ShiftTaakstelling(Provenance):
 
 class CancelTaakstellingYear(Provenance):
     fiscal_year: FiscalYear
-    coverage: Text
+    coverage: FreeText
     decision: Reference
 
 
@@ -278,7 +344,7 @@ class CorrectRealisation(Provenance):
     corrects_version: Annotated[int, Strict(), Field(ge=1)]
     amount: Amount
     status: RealisationStatus
-    reason: Text
+    reason: FreeText
     quarter: Quarter | None = None
 
 
@@ -290,7 +356,7 @@ class ReportLateResult(Provenance):
     key: LineKeyIn
     amount: Amount
     status: RealisationStatus
-    reason: Text
+    reason: FreeText
     corrects_version: Annotated[int, Strict(), Field(ge=1)] | None = None
     quarter: Quarter | None = None
 
@@ -302,7 +368,7 @@ class EstablishReserve(Provenance):
     code: Annotated[Reference, Field(max_length=CODE_LENGTH)]
     name: Name
     kind: ReserveKind
-    purpose: Text
+    purpose: FreeText
     fiscal_year: FiscalYear
 
 
@@ -310,7 +376,7 @@ class ReserveMutation(Provenance):
     fiscal_year: FiscalYear
     amount: Amount
     decision: Reference
-    earmark: Annotated[str, Field(max_length=100)] = FREE
+    earmark: Annotated[str, line(SHORT_LENGTH, blank=True)] = FREE
 
 
 class Allocation(Input):
@@ -319,7 +385,7 @@ class Allocation(Input):
 
 
 class AllocateFromReserve(Provenance):
-    earmark: Annotated[str, Field(max_length=100)]
+    earmark: Annotated[str, line(SHORT_LENGTH, blank=True)]
     allocations: list[Allocation] = Field(min_length=1)
     decision: Reference
 
@@ -354,7 +420,7 @@ class ReopenFiscalYear(Provenance):
 
 
 class ColumnIn(Input):
-    key: Annotated[str, Field(min_length=1, max_length=64)]
+    key: Annotated[str, line(64)]
     measure: Measure
     fiscal_year: FiscalYear
 
@@ -374,7 +440,7 @@ class TableIn(Input):
     id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9.-]{1,62}$")]
     title: Text
     unit: Name
-    fund: Annotated[str, Field(min_length=1, max_length=100)] | None = None
+    fund: Short | None = None
     columns: list[ColumnIn] = Field(min_length=1)
     rows: list[RowIn] = Field(min_length=1)
     totals: list[TotalIn] = []
@@ -413,7 +479,17 @@ class PublishReport(Provenance):
 
 
 class CreateToken(Input):
-    name: Annotated[str, Field(min_length=1, max_length=100, pattern=r"^\S(.*\S)?$")]
+    name: Annotated[
+        str,
+        Field(
+            min_length=1,
+            max_length=100,
+            pattern=r"^\S(.*\S)?$",
+            json_schema_extra={
+                "pattern": f"^[^{REFUSED_CLASS}\\s]([^{REFUSED_CLASS}]*[^{REFUSED_CLASS}\\s])?$"
+            },
+        ),
+    ]
     role: Literal["griffie", "finance", "auditor", "admin"]
 
 

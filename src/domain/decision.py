@@ -90,6 +90,7 @@ class Decision(LedgerAggregate):
                 raise InvalidInputError("only the raad grants a mandate", field="body")
             if mandate_scope is None:
                 raise InvalidInputError("a mandate needs a scope", field="mandate_scope")
+            check_text(mandate_scope.fund, "mandate_scope.fund", required=False)
         elif mandate_scope is not None:
             raise InvalidInputError("only a mandate has a scope", field="mandate_scope")
         if mandate is not None:

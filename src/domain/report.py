@@ -63,6 +63,8 @@ class TableSpec:
         if not REPORT_ID.match(self.id):
             raise InvalidInputError(f"table id {self.id!r} is not a slug", field="tables.id")
         check_text(self.title, "tables.title")
+        check_text(self.unit, "tables.unit")
+        check_text(self.fund, "tables.fund", required=False)
         for row in self.rows:
             check_text(row.label, "tables.rows.label")
         for total in self.totals:

@@ -15,25 +15,68 @@ from domain.money import Money
 
 MIN_FISCAL_YEAR = 2000
 MAX_FISCAL_YEAR = 2100
-# Text is printable: a control character (NUL above all, which PostgreSQL refuses) would be
-# recorded for ever and then stop every projection. Lengths are those of the read model.
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# One text rule for the whole product (ADR 0006). Names, codes, references, titles, labels,
+# actors and token names are single-line printable text: no character of the Unicode
+# categories Cc (C0, DEL and the C1 range U+0080-U+009F), Cf (bidi overrides such as U+202E,
+# zero-width characters), Zl, Zp or Cs (a lone surrogate, which UTF-8 cannot hold). Such a
+# character splits a table row or spoofs an actor; NUL, which PostgreSQL refuses, would be
+# recorded for ever and then stop every projection. Free text (FREE_TEXT: a reserve's
+# purpose, a correction's or late result's reason, a cancellation's coverage) may also hold
+# a line break, "\n" and nothing else of those (no "\r": one line ending, not two).
+# Lengths are those of the read model.
+REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
+# Every character of those categories (Python 3.11's Unicode database), as a regex class; a test
+# recomputes it from unicodedata, so a newer Unicode database cannot slip past it.
+REFUSED_CLASS = (
+    "\\x00-\\x1f\\x7f-\\x9f\\xad\\u0600-\\u0605\\u061c\\u06dd\\u070f\\u0890-\\u0891\\u08e2"
+    "\\u180e\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u2064\\u2066-\\u206f\\ud800-\\udfff"
+    "\\ufeff\\ufff9-\\ufffb\\U000110bd\\U000110cd\\U00013430-\\U00013438"
+    "\\U0001bca0-\\U0001bca3\\U0001d173-\\U0001d17a\\U000e0001\\U000e0020-\\U000e007f"
+)
+_REFUSED = re.compile(f"[{REFUSED_CLASS}]")
+FREE_TEXT = frozenset({"purpose", "reason", "coverage"})
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 CODE_LENGTH = 32  # a reserve code, a deelproduct
 SHORT_LENGTH = 100  # a fund, an origin, an earmark, an import id
 NAME_LENGTH = 200  # a reference, a programma, a name, an actor
 TAAKVELD_LENGTH = 16
 
 
+def text_fault(value: str, *, multiline: bool = False) -> str | None:
+    """Why `value` breaks the text rule, or None (for free text, "\\n" is allowed)."""
+    for found in _REFUSED.finditer(value):
+        if found.group() != "\n":
+            return "holds a control character"
+        if not multiline:
+            return "holds a line break (it is single-line text)"
+    return None
+
+
+def escaped(value: str) -> str:
+    """`value` on one line, for a table: every character the text rule refuses written as an
+    escape (a line break as \\n, a tab as \\t, others as \\uXXXX)."""
+    return _REFUSED.sub(
+        lambda found: _ESCAPES.get(found.group(), f"\\u{ord(found.group()):04x}"), value
+    )
+
+
 def check_text(
-    value: str | None, field: str, *, max_length: int | None = None, required: bool = True
+    value: str | None,
+    field: str,
+    *,
+    max_length: int | None = None,
+    required: bool = True,
+    multiline: bool | None = None,
 ) -> str | None:
-    """Refuse control characters, text beyond `max_length` and, if required, blank text."""
+    """Refuse text that breaks the text rule (free text if `multiline`, by default if the
+    field is one of FREE_TEXT), text beyond `max_length` and, if required, blank text."""
     if value is None:
         if required:
             raise InvalidInputError(f"{field} is required", field=field)
         return None
-    if CONTROL.search(value):
-        raise InvalidInputError(f"{field} holds a control character", field=field)
+    fault = text_fault(value, multiline=field in FREE_TEXT if multiline is None else multiline)
+    if fault is not None:
+        raise InvalidInputError(f"{field} {fault}", field=field)
     if max_length is not None and len(value) > max_length:
         raise InvalidInputError(f"{field} is longer than {max_length} characters", field=field)
     if required and not value.strip():

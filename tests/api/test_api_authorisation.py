@@ -420,8 +420,8 @@ def forbidden_detail(endpoint: Endpoint, role: str) -> str:
     """What a 403 says: the roles that may, in the order the service names them."""
     if endpoint.allowed == READERS:
         needed = "griffie or finance or auditor"
-    elif endpoint.route.startswith("/api/v1/decisions/{decision}/") and role not in WRITERS:
-        needed = "griffie or finance"  # refused before the decision is looked up
+    elif endpoint.route.startswith("/api/v1/decisions") and role not in WRITERS:
+        needed = "griffie or finance"  # refused before the body is read or the decision looked up
     else:
         (needed,) = endpoint.allowed
     return f"this needs the role {needed}; you are {role}"

@@ -330,8 +330,53 @@ def test_text_that_looks_like_a_formula_stays_text() -> None:
     sheet = openpyxl.load_workbook(io.BytesIO(writers.to_xlsx(export))).worksheets[0]
 
     assert rows == [("actor",), ('=HYPERLINK("http://example.invalid","klik")',)]
-    assert sheet["A2"].data_type == "s"
+    assert (sheet["A2"].data_type, sheet["A2"].quotePrefix) == ("s", True)
     assert provenance == [("key", "value"), ("note", "=1+1")]
+
+
+FORMULAS = Export(
+    name="formulas",
+    columns=(Column("title"), Column("delta", Kind.AMOUNT), Column("position", Kind.INTEGER)),
+    rows=(
+        ('=HYPERLINK("http://example.invalid","klik")', Decimal("-150000.00"), -1),
+        ("+31 24 329 9999", Decimal("1.00"), 1),
+        ("-5 in de kantlijn", None, 2),
+        ("@SUM(A1)", None, 3),
+        ("\tingesprongen", None, 4),
+        ("\rterug", None, 5),
+        ("Raadsvoorstel = besluit", None, 6),
+    ),
+    provenance=(),
+)
+
+
+def test_a_csv_neutralises_formula_like_text_and_keeps_numbers_numbers() -> None:
+    assert writers.to_csv(FORMULAS).decode().split("\r\n") == [
+        "title,delta,position",
+        '"\'=HYPERLINK(""http://example.invalid"",""klik"")",-150000.00,-1',
+        "'+31 24 329 9999,1.00,1",
+        "'-5 in de kantlijn,,2",
+        "'@SUM(A1),,3",
+        "'\tingesprongen,,4",
+        '"\'\rterug",,5',
+        "Raadsvoorstel = besluit,,6",
+        "",
+    ]
+
+
+def test_an_xlsx_marks_the_same_text_cells_with_a_quote_prefix_and_keeps_the_value() -> None:
+    sheet = openpyxl.load_workbook(io.BytesIO(writers.to_xlsx(FORMULAS))).worksheets[0]
+
+    cells = [(row[0].value, row[0].quotePrefix, row[1].value) for row in sheet.iter_rows(min_row=2)]
+    assert cells == [
+        ('=HYPERLINK("http://example.invalid","klik")', True, -150000),
+        ("+31 24 329 9999", True, 1),
+        ("-5 in de kantlijn", True, None),
+        ("@SUM(A1)", True, None),
+        ("\tingesprongen", True, None),
+        ("\nterug", True, None),  # XML reads a CR back as a line feed
+        ("Raadsvoorstel = besluit", False, None),
+    ]
 
 
 def test_a_csv_writes_amounts_as_exact_decimal_strings_and_nothing_as_an_empty_cell() -> None:

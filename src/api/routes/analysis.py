@@ -14,6 +14,7 @@ from api.http import (
     JSON,
     MAX_POSITION,
     BasisDep,
+    Guarded,
     ServicesDep,
     problem_responses,
     reached,
@@ -28,6 +29,7 @@ from projections.cells import CellError
 from projections.queries import Basis, BasisError, UnknownReportError, report_basis, resolve_basis
 
 router = APIRouter(
+    route_class=Guarded,
     prefix="/api/v1",
     responses=problem_responses(
         _401="no token, or an unknown or revoked one",

@@ -7,10 +7,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends
 
 from api.auth import Identity, Role
-from api.http import JSON, ServicesDep, problem_responses, require
+from api.http import JSON, Guarded, ServicesDep, problem_responses, require
 from projections import chain
 
 router = APIRouter(
+    route_class=Guarded,
     prefix="/api/v1/audit",
     tags=["audit"],
     responses=problem_responses(

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Body, Depends, Path
 
 from api import schemas
 from api.auth import Role
-from api.http import Writer, WriterDep, permit, problem_responses, require
+from api.http import Guarded, Writer, WriterDep, permit, problem_responses, require
 from api.schemas import CommandResult
 from domain.application import Context, Recorded
 from domain.errors import NotFoundError, relocated
@@ -17,6 +17,7 @@ from domain.events import Body as DecisionBody
 from domain.money import Money
 
 WRITE_ERRORS = problem_responses(
+    _400="the body is not JSON, or not UTF-8",
     _401="no token, or an unknown or revoked one",
     _403="the token's role may not do this",
     _404="the record named in the URL does not exist",
@@ -24,11 +25,21 @@ WRITE_ERRORS = problem_responses(
     _413="the body is too large",
     _422="invalid input: `errors` names every field at fault",
 )
-router = APIRouter(prefix="/api/v1", responses=WRITE_ERRORS)
+# The decisions: only the roles that decide, checked before the body; which of them may
+# depends on the decision's body (the raad's or the college's), checked after.
+router = APIRouter(
+    route_class=Guarded,
+    prefix="/api/v1",
+    responses=WRITE_ERRORS,
+    dependencies=[Depends(require(Role.GRIFFIE, Role.FINANCE))],
+)
 # Finance's own commands: the role is checked before the body is read, so a role that may not
 # write learns nothing about its input (the decisions' rule depends on the decision's body).
 finance = APIRouter(
-    prefix="/api/v1", responses=WRITE_ERRORS, dependencies=[Depends(require(Role.FINANCE))]
+    route_class=Guarded,
+    prefix="/api/v1",
+    responses=WRITE_ERRORS,
+    dependencies=[Depends(require(Role.FINANCE))],
 )
 
 DecisionRef = Annotated[str, Path(description="the decision's reference", max_length=200)]

@@ -11,13 +11,14 @@ from fastapi.responses import Response
 
 from api import exports as writers
 from api.auth import READERS
-from api.http import MAX_POSITION, BasisDep, ServicesDep, reached, reading, require
+from api.http import MAX_POSITION, BasisDep, Guarded, ServicesDep, reached, reading, require
 from api.problems import Problem, field_error
 from api.routes.queries import READ_ERRORS, Dimension, Interventie
 from projections import exports
 from projections.exports import Export, UnknownTableError
 
 router = APIRouter(
+    route_class=Guarded,
     prefix="/api/v1/exports",
     responses=READ_ERRORS,
     dependencies=[Depends(require(*READERS))],

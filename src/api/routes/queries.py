@@ -15,6 +15,7 @@ from api.http import (
     JSON,
     MAX_POSITION,
     BasisDep,
+    Guarded,
     ServicesDep,
     etag,
     problem_responses,
@@ -40,7 +41,10 @@ READ_ERRORS = problem_responses(
     _503="the read model has not reached `min_position` yet",
 )
 router = APIRouter(
-    prefix="/api/v1", responses=READ_ERRORS, dependencies=[Depends(require(*READERS))]
+    route_class=Guarded,
+    prefix="/api/v1",
+    responses=READ_ERRORS,
+    dependencies=[Depends(require(*READERS))],
 )
 FiscalYearQ = Annotated[int | None, Query(ge=2000, le=2100)]
 Dimension = Annotated[str | None, Query(max_length=200)]

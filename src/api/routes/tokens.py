@@ -7,10 +7,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path
 
 from api.auth import Identity, Role
-from api.http import JSON, ServicesDep, problem_responses, require
+from api.http import JSON, Guarded, ServicesDep, problem_responses, require
 from api.schemas import CreateToken
 
 router = APIRouter(
+    route_class=Guarded,
     prefix="/api/v1/tokens",
     tags=["tokens"],
     responses=problem_responses(
@@ -24,7 +25,9 @@ router = APIRouter(
 Admin = Annotated[Identity, Depends(require(Role.ADMIN))]
 
 
-@router.post("", status_code=201)
+@router.post(
+    "", status_code=201, responses=problem_responses(_400="the body is not JSON, or not UTF-8")
+)
 def create_token(body: CreateToken, found: ServicesDep, admin: Admin) -> Any:
     """A new token for a person or system; its `name` becomes the actor on their events."""
     record, secret = found.tokens.create(
