@@ -24,6 +24,7 @@ from domain.errors import DomainError
 from domain.values import MAX_FISCAL_YEAR, MAX_INTERVENTIE, MIN_FISCAL_YEAR
 from projections import auditor, authority, cells, chain, diff, exports, lineage, queries, reports
 from projections.database import ConfigurationError, Database, DatabaseUnavailableError
+from projections.runner import ReadModelBrokenError, ReadModelBusyError
 
 
 class CliError(Exception):
@@ -475,7 +476,13 @@ def cmd_serve(args: argparse.Namespace) -> None:
         if args.demo:
             nijmegen.load(ledger.app)
             tokens.ensure_demo_tokens()
-        ledger.runner.catch_up()
+        try:
+            ledger.runner.catch_up()
+        except ReadModelBusyError:
+            pass  # a rebuild holds it: it will be caught up when it commits
+        except ReadModelBrokenError as error:
+            # Writes still work; reads answer 503 read-model-broken until it is rebuilt.
+            print(f"begroting: warning: {error}", file=sys.stderr)
         if tokens.demo_tokens_active() and not _loopback(settings.host):
             raise CliError(
                 f"the demo tokens are public: serve this database on a loopback address, "
@@ -541,7 +548,8 @@ def cmd_token_revoke(args: argparse.Namespace) -> None:
 
 
 def cmd_rebuild(args: argparse.Namespace) -> None:
-    with ledger_for(args) as ledger:
+    # No catch-up first: a rebuild must work when the read model cannot catch up (ADR 0015).
+    with uncaught(args) as ledger:
         position = ledger.runner.rebuild()
     print(f"read model rebuilt from the log up to position {position}")
 
@@ -800,6 +808,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         DatabaseUnavailableError,
         queries.BasisError,
         DomainError,
+        ReadModelBusyError,
+        ReadModelBrokenError,
     ) as error:
         print(f"begroting: {error}", file=sys.stderr)
         return 2

@@ -29,9 +29,13 @@ from domain.events import BEGROTING_NAMESPACE
 from domain.values import CONTROL
 from projections.queries import Basis, BasisError, parse_moment, resolve_basis
 from projections.reports import OwnBasisReports
+from projections.runner import ReadModelBusyError
 
 log = logging.getLogger("begroting.api")
 READ_YOUR_WRITES_TIMEOUT = 5.0
+# How long a request waits for another runner's hold on the read model before it reads the
+# read model as committed (ADR 0015).
+CATCH_UP_WAIT = 1.0
 MAX_POSITION = 2**63 - 1  # BIGINT
 
 
@@ -60,7 +64,13 @@ class Services:
     reports: OwnBasisReports  # reports rendered as of their own basis, kept (ADR 0013)
 
     def catch_up(self) -> int:
-        return self.ledger.runner.catch_up()
+        """Catch the read model up. While another runner holds it longer than a read waits
+        (a rebuild), the position it has committed: the read model is whole there."""
+        runner = self.ledger.runner
+        try:
+            return runner.catch_up(wait=CATCH_UP_WAIT)
+        except ReadModelBusyError:
+            return runner.position()
 
 
 def services(request: Request) -> Services:

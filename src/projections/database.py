@@ -17,6 +17,7 @@ from typing import Any
 import psycopg
 from alembic import command
 from alembic.config import Config
+from eventsourcing.persistence import ConnectionUnavailableError
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -39,13 +40,13 @@ _SQLITE_BUSY = (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 
 def is_lock_timeout(error: BaseException) -> bool:
     """Whether `error`, or an error it wraps (SQLAlchemy's `orig`, the eventsourcing
-    recorders' `__cause__`), is a wait for a lock that ran out: another transaction held
-    it, the database itself is fine. A retry later may succeed."""
+    recorders' `__cause__`), is a wait for a lock (or a pooled connection) that ran out:
+    another transaction held it, the database itself is fine. A retry later may succeed."""
     seen: set[int] = set()
     current: BaseException | None = error
     while current is not None and id(current) not in seen:
         seen.add(id(current))
-        if isinstance(current, psycopg.errors.LockNotAvailable):
+        if isinstance(current, psycopg.errors.LockNotAvailable | ConnectionUnavailableError):
             return True
         if isinstance(current, sqlite3.OperationalError) and (
             getattr(current, "sqlite_errorcode", None) in _SQLITE_BUSY or "locked" in str(current)
