@@ -39,6 +39,7 @@ MAX_STALLED_ATTEMPTS = 3
 LOCK_TIMEOUT = 30.0
 # SQLite waits this long for its write lock otherwise (projections.database sets it).
 SQLITE_BUSY_TIMEOUT_MS = 30000
+VACUUM_LOCK_TIMEOUT_MS = 1000
 
 
 class ReadModelBusyError(Exception):
@@ -181,9 +182,29 @@ class ProjectionRunner:
                     )
                     while (reached := self._apply_batch({}, conn)) is None:
                         pass
+                self._vacuum([table for projection in chosen for table in projection.tables])
                 return reached
             finally:
                 self._generation += 1
+
+    def _vacuum(self, tables: Sequence[Table]) -> None:
+        """PostgreSQL: make the rows a rebuild deleted reusable space at once (autovacuum may
+        be slow or off), so repeated rebuilds do not grow the tables. VACUUM blocks neither
+        readers nor writers; it is skipped if another VACUUM or ANALYZE holds a table."""
+        if self.engine.dialect.name != "postgresql" or not tables:
+            return
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            preparer = conn.dialect.identifier_preparer
+            conn.exec_driver_sql(f"SET lock_timeout = {VACUUM_LOCK_TIMEOUT_MS}")
+            try:
+                conn.exec_driver_sql(
+                    "VACUUM " + ", ".join(preparer.format_table(t) for t in tables)
+                )
+            except OperationalError as error:
+                if not is_lock_timeout(error):
+                    raise
+            finally:
+                conn.exec_driver_sql("RESET lock_timeout")  # the connection returns to the pool
 
     @contextmanager
     def _transaction(self, within: Connection | None) -> Iterator[Connection]:
