@@ -5,12 +5,9 @@ whatever state it is in, without catching up first."""
 from __future__ import annotations
 
 import threading
-import uuid
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
-import psycopg
 import pytest
 from sqlalchemy import delete, update
 from test_projections import (
@@ -25,7 +22,7 @@ from test_projections import (
 from api import cli
 from api.demo import nijmegen
 from api.ledger import Ledger, open_ledger
-from conftest import POSTGRES_URL, Clock, _require_postgres
+from conftest import Clock
 from projections import schema
 from projections.runner import ProjectionRunner, ReadModelBrokenError
 
@@ -196,50 +193,28 @@ def test_a_read_model_with_rows_it_does_not_track_cannot_catch_up_and_says_rebui
     )
 
 
-@pytest.fixture(
-    params=[
-        pytest.param("sqlite", id="sqlite"),
-        pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
-    ]
-)
-def own_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A database URL the command line can open: a SQLite file, or a PostgreSQL database of
-    its own (the command line takes no schema)."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path}/ledger.db"
-        return
-    _require_postgres()
-    name = f"rebuild_{uuid.uuid4().hex}"
-    with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name}")
-    try:
-        yield POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-
-
 def test_begroting_rebuild_mends_the_broken_state_of_the_issue_without_catching_up_first(
-    own_database: str, clock: Clock, capsys: pytest.CaptureFixture[str]
+    ledger: Ledger,
+    clock: Clock,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    ledger = open_ledger(own_database, clock=clock.now)
-    try:
-        caught_up_to, last, expected = history_and_its_read_model(ledger, clock)
-        rows_without_tracking(ledger, caught_up_to)
-    finally:
-        ledger.close()
+    caught_up_to, last, expected = history_and_its_read_model(ledger, clock)
+    rows_without_tracking(ledger, caught_up_to)
+    # The command line opens the test's own ledger: its SQLite file or PostgreSQL schema.
+    url = ledger.engine.url.render_as_string(hide_password=False)
+    schema_name = ledger.app.env.get("POSTGRES_SCHEMA")
+    monkeypatch.setattr(
+        cli, "open_ledger", lambda _: open_ledger(url, schema=schema_name, clock=clock.now)
+    )
 
-    assert cli.main(["budget", "--year", "2020", "--db", own_database]) == 2
+    assert cli.main(["budget", "--year", "2020"]) == 2
     assert capsys.readouterr().err == (
         "begroting: the read model cannot catch up from log position 1: its rows disagree "
         "with its tracked positions; run `begroting rebuild`\n"
     )
-    assert cli.main(["rebuild", "--db", own_database]) == 0
+    assert cli.main(["rebuild"]) == 0
     assert capsys.readouterr() == (f"read model rebuilt from the log up to position {last}\n", "")
 
-    ledger = open_ledger(own_database, clock=clock.now)
-    try:
-        assert snapshot(ledger.engine) == expected
-        assert ledger.runner.catch_up() == last
-    finally:
-        ledger.close()
+    assert snapshot(ledger.engine) == expected
+    assert ledger.runner.catch_up() == last
