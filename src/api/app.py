@@ -3,6 +3,7 @@ it on shutdown. Nothing is created at import time; tests build their own app."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
@@ -19,6 +20,9 @@ from api.routes import analysis, audit, commands, exports, queries, tokens
 from api.schemas import SINGLE_LINE
 from api.settings import Settings
 from projections.reports import OwnBasisReports
+from projections.runner import ReadModelBrokenError, ReadModelBusyError
+
+log = logging.getLogger("begroting.api")
 
 DESCRIPTION = """
 The memory of a municipality's budget: every change an immutable, attributed event.
@@ -63,7 +67,12 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         opened = ledger or open_ledger(settings.db_url, clock=clock)
         try:
-            opened.runner.catch_up()
+            try:
+                opened.runner.catch_up()
+            except (ReadModelBusyError, ReadModelBrokenError) as error:
+                # A rebuild holds the read model, or it needs one: serve all the same, reads
+                # answer as the read model allows (ADR 0015).
+                log.warning("read model not caught up at start: %s", error)
             app.state.services = Services(
                 ledger=opened,
                 tokens=TokenStore(opened.engine, clock),

@@ -38,6 +38,7 @@ from projections import (
     standalone_verify,
 )
 from projections.database import ConfigurationError, Database, DatabaseUnavailableError
+from projections.runner import ReadModelBrokenError, ReadModelBusyError
 
 
 class CliError(Exception):
@@ -562,7 +563,13 @@ def cmd_serve(args: argparse.Namespace) -> None:
         if args.demo:
             nijmegen.load(ledger.app)
             tokens.ensure_demo_tokens()
-        ledger.runner.catch_up()
+        try:
+            ledger.runner.catch_up()
+        except ReadModelBusyError:
+            pass  # a rebuild holds it: it will be caught up when it commits
+        except ReadModelBrokenError as error:
+            # Writes still work; reads answer 503 read-model-broken until it is rebuilt.
+            print(f"begroting: warning: {error}", file=sys.stderr)
         if tokens.demo_tokens_active() and not _loopback(settings.host):
             raise CliError(
                 f"the demo tokens are public: serve this database on a loopback address, "
@@ -628,7 +635,8 @@ def cmd_token_revoke(args: argparse.Namespace) -> None:
 
 
 def cmd_rebuild(args: argparse.Namespace) -> None:
-    with ledger_for(args) as ledger:
+    # No catch-up first: a rebuild must work when the read model cannot catch up (ADR 0015).
+    with uncaught(args) as ledger:
         position = ledger.runner.rebuild()
     print(f"read model rebuilt from the log up to position {position}")
 
@@ -941,6 +949,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         DatabaseUnavailableError,
         queries.BasisError,
         DomainError,
+        ReadModelBusyError,
+        ReadModelBrokenError,
     ) as error:
         print(f"begroting: {error}", file=sys.stderr)
         return 2

@@ -35,9 +35,13 @@ from domain.values import text_fault
 from projections.backdating import DEFAULT_GRACE
 from projections.queries import Basis, BasisError, parse_moment, resolve_basis
 from projections.reports import OwnBasisReports
+from projections.runner import ReadModelBusyError
 
 log = logging.getLogger("begroting.api")
 READ_YOUR_WRITES_TIMEOUT = 5.0
+# How long a request waits for another runner's hold on the read model before it reads the
+# read model as committed (ADR 0015).
+CATCH_UP_WAIT = 1.0
 MAX_POSITION = 2**63 - 1  # BIGINT
 
 
@@ -68,7 +72,13 @@ class Services:
     backdating_grace: timedelta = DEFAULT_GRACE
 
     def catch_up(self) -> int:
-        return self.ledger.runner.catch_up()
+        """Catch the read model up. While another runner holds it longer than a read waits
+        (a rebuild), the position it has committed: the read model is whole there."""
+        runner = self.ledger.runner
+        try:
+            return runner.catch_up(wait=CATCH_UP_WAIT)
+        except ReadModelBusyError:
+            return runner.position()
 
 
 def services(request: Request) -> Services:

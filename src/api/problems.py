@@ -14,6 +14,7 @@ from http import HTTPStatus
 from types import UnionType
 from typing import Any, Union, get_args, get_origin
 
+from eventsourcing.persistence import OperationalError as RecorderOperationalError
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
@@ -24,8 +25,9 @@ from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from domain.errors import DomainError, InvalidInputError, NotFoundError
-from projections.database import DatabaseUnavailableError
+from projections.database import DatabaseUnavailableError, is_lock_timeout
 from projections.queries import BasisError, UnknownReportError
+from projections.runner import ReadModelBrokenError, ReadModelBusyError
 
 PROBLEM_JSON = "application/problem+json"
 TYPE_BASE = "urn:begroting:problem:"
@@ -320,13 +322,39 @@ def install(app: FastAPI, max_body_bytes: int) -> None:
 
     @app.exception_handler(DatabaseUnavailableError)
     @app.exception_handler(OperationalError)
+    @app.exception_handler(RecorderOperationalError)
+    @app.exception_handler(ReadModelBusyError)
     async def _unavailable(request: Request, error: Exception) -> Response:
+        if is_lock_timeout(error) or isinstance(error, ReadModelBusyError):
+            # A writer waited for SQLite's one write lock, or a PostgreSQL lock, while a
+            # rebuild held it (ADR 0015): the database is fine, a retry will do.
+            log.warning("database busy: %s", error)
+            problem = Problem(
+                503,
+                "database-busy",
+                "the database is busy (a rebuild of the read model holds it); "
+                "retry shortly, with the same Idempotency-Key for a write",
+                headers={"Retry-After": "2"},
+            )
+            return problem.response(request.url.path)
         log.error("database unavailable: %s", error)
         problem = Problem(
             503,
             "database-unavailable",
             "the database cannot be reached; nothing was recorded by this request",
             headers={"Retry-After": "5"},
+        )
+        return problem.response(request.url.path)
+
+    @app.exception_handler(ReadModelBrokenError)
+    async def _broken(request: Request, error: Exception) -> Response:
+        log.error("read model broken: %s", error)
+        problem = Problem(
+            503,
+            "read-model-broken",
+            "the read model cannot catch up with the log (the log itself is intact and "
+            "writes are still recorded); an operator must run `begroting rebuild`",
+            headers={"Retry-After": "60"},
         )
         return problem.response(request.url.path)
 

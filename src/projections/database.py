@@ -7,14 +7,17 @@ and migrates the read-model schema to head.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import psycopg
 from alembic import command
 from alembic.config import Config
+from eventsourcing.persistence import ConnectionUnavailableError
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -29,6 +32,29 @@ class ConfigurationError(Exception):
 
 class DatabaseUnavailableError(Exception):
     """The database could not be reached or opened."""
+
+
+# SQLite's "database is locked" and "database table is locked" (the busy timeout ran out).
+_SQLITE_BUSY = (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+
+
+def is_lock_timeout(error: BaseException) -> bool:
+    """Whether `error`, or an error it wraps (SQLAlchemy's `orig`, the eventsourcing
+    recorders' `__cause__`), is a wait for a lock (or a pooled connection) that ran out:
+    another transaction held it, the database itself is fine. A retry later may succeed."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, psycopg.errors.LockNotAvailable | ConnectionUnavailableError):
+            return True
+        if isinstance(current, sqlite3.OperationalError) and (
+            getattr(current, "sqlite_errorcode", None) in _SQLITE_BUSY or "locked" in str(current)
+        ):
+            return True
+        orig = getattr(current, "orig", None)
+        current = orig if isinstance(orig, BaseException) else current.__cause__
+    return False
 
 
 @dataclass(frozen=True)

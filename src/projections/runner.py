@@ -1,14 +1,19 @@
 """Catch-up and rebuild: one code path. Read the log after the lowest tracked position,
 apply each event to every projection still behind it, and commit the rows together with
 each projection's new position: exactly once, in batches (ADR 0005). The hash chain
-advances in the same transaction, with its own tracked position (ADR 0007)."""
+advances in the same transaction, with its own tracked position (ADR 0007).
+
+Every projection transaction takes the read model's lock before it reads the tracking rows,
+so no other runner, in this process or another, moves them between that read and the update;
+a rebuild holds the lock for the whole of its one transaction (ADR 0015)."""
 
 from __future__ import annotations
 
 import threading
 import time
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from eventsourcing.persistence import Notification
@@ -18,6 +23,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from domain.application import Begroting
 from domain.events import Event
 from projections import chain, schema
+from projections.database import is_lock_timeout
 from projections.projectors import PROJECTIONS, Projection
 from projections.writer import RowWriter
 
@@ -28,6 +34,22 @@ ANALYZE_AFTER_ROWS = 1000
 # A batch that fails this often in a row while no other process moves the tracked positions
 # is not a race we lost but an error that will recur: raise it.
 MAX_STALLED_ATTEMPTS = 3
+# How long a catch-up or a rebuild waits for the read model's lock by default: a rebuild of
+# 10^5 events holds it for about ten seconds (ADR 0015).
+LOCK_TIMEOUT = 30.0
+# SQLite waits this long for its write lock otherwise (projections.database sets it).
+SQLITE_BUSY_TIMEOUT_MS = 30000
+VACUUM_LOCK_TIMEOUT_MS = 1000
+
+
+class ReadModelBusyError(Exception):
+    """Another runner (a rebuild, or a catch-up in another process) held the read model's
+    lock longer than this one would wait. The read model as committed is whole and readable."""
+
+
+class ReadModelBrokenError(Exception):
+    """The read model cannot catch up with the log: the same batch fails every time (rows
+    the tracking does not account for). Only a rebuild mends it."""
 
 
 class ProjectionRunner:
@@ -37,13 +59,16 @@ class ProjectionRunner:
         engine: Engine,
         projections: Sequence[Projection] = PROJECTIONS,
         batch_size: int = BATCH_SIZE,
+        lock_timeout: float = LOCK_TIMEOUT,
     ) -> None:
         self.app = app
         self.engine = engine
         self.projections = tuple(projections)
         self.batch_size = batch_size
-        # Threads of one process take turns; other processes race through the database.
+        self.lock_timeout = lock_timeout
+        # Threads of one process take turns; other processes wait for the database's lock.
         self._lock = threading.Lock()
+        self._wait = lock_timeout  # this turn's wait for the database's lock (under _lock)
         self._by_type: dict[type[Event], tuple[Projection, ...]] = {}
         self._digester = chain.Digester()
         self._written: Counter[str] = Counter()  # rows this runner wrote, per table
@@ -72,10 +97,23 @@ class ProjectionRunner:
         reached = [tracked.get(p.name, 0) for p in self.projections]
         return min([*reached, tracked.get(chain.TRACKING_NAME, 0)])
 
-    def catch_up(self) -> int:
-        """Apply every event recorded since the tracked positions. Returns the position."""
-        with self._lock:
+    def catch_up(self, wait: float | None = None) -> int:
+        """Apply every event recorded since the tracked positions. Returns the position.
+        Waits at most `wait` seconds (default `lock_timeout`) for another runner's
+        transaction, else raises ReadModelBusyError."""
+        # Nothing new: no lock. Positions only grow where others can see them (a rebuild
+        # shows its work only when it commits), so this answer stays true.
+        reached = self.position()
+        if reached >= (self.app.recorder.max_notification_id() or 0):
+            return reached
+        wait = self.lock_timeout if wait is None else wait
+        if not self._lock.acquire(timeout=wait):
+            raise ReadModelBusyError(f"another thread kept the read model for more than {wait:g} s")
+        try:
+            self._wait = wait
             return self._catch_up()
+        finally:
+            self._lock.release()
 
     def _catch_up(self) -> int:
         stalled = 0
@@ -88,57 +126,125 @@ class ProjectionRunner:
                 if reached is not None:
                     return reached
                 stalled = 0
-            except (IntegrityError, OperationalError):
+            except (IntegrityError, OperationalError) as error:
                 # Another process may have applied the same batch first: its commit wins, ours
                 # rolled back whole, and we go on from the positions it reached.
                 if before and self.positions() != before:
                     stalled = 0
                     continue
                 stalled += 1
-                if stalled >= MAX_STALLED_ATTEMPTS:
-                    raise
-                time.sleep(0.05 * stalled)
+                if stalled < MAX_STALLED_ATTEMPTS:
+                    time.sleep(0.05 * stalled)
+                    continue
+                if isinstance(error, IntegrityError):
+                    # Under the lock no other runner wrote these rows: the read model holds
+                    # rows its tracking does not account for.
+                    start = min(before.values(), default=0) + 1
+                    raise ReadModelBrokenError(
+                        f"the read model cannot catch up from log position {start}: its rows "
+                        f"disagree with its tracked positions; run `begroting rebuild`"
+                    ) from error
+                raise
 
     def wait_for(self, position: int, timeout: float = 10.0) -> int:
+        """Catch up until `position` is reached or `timeout` seconds pass; the position
+        reached. While another runner holds the read model, the position it has committed."""
         deadline = time.monotonic() + timeout
-        reached = self.catch_up()
-        while reached < position and time.monotonic() < deadline:
+        while True:
+            try:
+                reached = self.catch_up(wait=max(0.0, deadline - time.monotonic()))
+            except ReadModelBusyError:
+                reached = self.position()
+            if reached >= position or time.monotonic() >= deadline:
+                return reached
             time.sleep(0.05)
-            reached = self.catch_up()
-        return reached
 
-    def rebuild(self, names: Sequence[str] | None = None) -> int:
-        """Truncate the chosen projections (all by default) and their tracking, then catch up."""
+    def rebuild(self, names: Sequence[str] | None = None, wait: float | None = None) -> int:
+        """Empty the chosen projections (all by default) and their tracking and apply the
+        whole log again, in one transaction under the read model's lock: readers see the old
+        read model until it commits, and a failed rebuild leaves it as it was. It does not
+        read the old rows, so it mends any state they are in. Returns the position."""
         chosen = [p for p in self.projections if names is None or p.name in names]
+        wait = self.lock_timeout if wait is None else wait
         with self._lock:
             self._generation += 1
             try:
-                with self.engine.begin() as conn:
-                    tables = [table for projection in chosen for table in projection.tables]
-                    if conn.dialect.name == "postgresql" and tables:
-                        # TRUNCATE is transactional on PostgreSQL, frees the pages at once and
-                        # leaves no dead rows (and bloated indexes) for the refill to wade
-                        # through; DELETE does. SQLite empties a table cheaply on DELETE.
-                        preparer = conn.dialect.identifier_preparer
-                        conn.exec_driver_sql(
-                            "TRUNCATE " + ", ".join(preparer.format_table(t) for t in tables)
-                        )
-                    else:
-                        for table in tables:
-                            conn.execute(delete(table))
+                self._wait = wait
+                with self._transaction(None) as conn:
+                    # DELETE, not TRUNCATE, on PostgreSQL too: TRUNCATE's ACCESS EXCLUSIVE
+                    # lock would block every reader until the rebuild commits (ADR 0015).
+                    for table in (table for projection in chosen for table in projection.tables):
+                        conn.execute(delete(table))
                     conn.execute(
                         delete(schema.tracking).where(
                             schema.tracking.c.projection.in_([p.name for p in chosen])
                         )
                     )
-                return self._catch_up()
+                    while (reached := self._apply_batch({}, conn)) is None:
+                        pass
+                self._vacuum([table for projection in chosen for table in projection.tables])
+                return reached
             finally:
                 self._generation += 1
 
-    def _apply_batch(self, before: dict[str, int]) -> int | None:
-        """Apply one batch and return None, or return the position reached when there is
-        nothing to apply. `before` receives the projections' positions the batch read."""
+    def _vacuum(self, tables: Sequence[Table]) -> None:
+        """PostgreSQL: make the rows a rebuild deleted reusable space at once (autovacuum may
+        be slow or off), so repeated rebuilds do not grow the tables. VACUUM blocks neither
+        readers nor writers; it is skipped if another VACUUM or ANALYZE holds a table."""
+        if self.engine.dialect.name != "postgresql" or not tables:
+            return
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            preparer = conn.dialect.identifier_preparer
+            conn.exec_driver_sql(f"SET lock_timeout = {VACUUM_LOCK_TIMEOUT_MS}")
+            try:
+                conn.exec_driver_sql(
+                    "VACUUM " + ", ".join(preparer.format_table(t) for t in tables)
+                )
+            except OperationalError as error:
+                if not is_lock_timeout(error):
+                    raise
+            finally:
+                conn.exec_driver_sql("RESET lock_timeout")  # the connection returns to the pool
+
+    @contextmanager
+    def _transaction(self, within: Connection | None) -> Iterator[Connection]:
+        """The projection transaction: `within` a rebuild's, or one of its own that first
+        takes the read model's lock, waiting at most `self._wait` seconds. PostgreSQL: a
+        self-conflicting lock on the tracking table, which plain reads do not wait for;
+        SQLite: BEGIN IMMEDIATE, its one write lock (the driver would begin only at the
+        first write, after the tracking read)."""
+        if within is not None:
+            yield within
+            return
         with self.engine.begin() as conn:
+            try:
+                if conn.dialect.name == "postgresql":
+                    table = conn.dialect.identifier_preparer.format_table(schema.tracking)
+                    conn.exec_driver_sql(
+                        f"SET LOCAL lock_timeout = {max(1, int(self._wait * 1000))}"
+                    )
+                    conn.exec_driver_sql(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
+                    conn.exec_driver_sql("SET LOCAL lock_timeout = DEFAULT")
+                else:
+                    conn.exec_driver_sql(f"PRAGMA busy_timeout = {int(self._wait * 1000)}")
+                    try:
+                        conn.exec_driver_sql("BEGIN IMMEDIATE")
+                    finally:
+                        conn.exec_driver_sql(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+            except OperationalError as error:
+                if not is_lock_timeout(error):
+                    raise
+                raise ReadModelBusyError(
+                    f"another runner (a rebuild?) kept the read model for more than "
+                    f"{self._wait:g} s"
+                ) from error
+            yield conn
+
+    def _apply_batch(self, before: dict[str, int], within: Connection | None = None) -> int | None:
+        """Apply one batch and return None, or return the position reached when there is
+        nothing to apply. `before` receives the projections' positions the batch read. The
+        batch is a transaction of its own, or part of `within` (a rebuild's)."""
+        with self._transaction(within) as conn:
             tracked = self._tracked(conn)
             positions = {p.name: tracked.get(p.name, 0) for p in self.projections}
             before.update(positions)

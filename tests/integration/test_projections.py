@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine, select
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import IntegrityError
 
 import projections.runner as runner_module
 from api.demo import nijmegen
@@ -29,7 +29,7 @@ from domain.money import Money
 from domain.realisation import RealisationStatus
 from domain.values import LineKey, Period
 from projections import projectors, schema
-from projections.runner import ProjectionRunner
+from projections.runner import ProjectionRunner, ReadModelBrokenError
 
 Snapshot = dict[str, list[tuple[Any, ...]]]
 
@@ -419,9 +419,14 @@ def test_a_batch_that_can_never_commit_fails_instead_of_retrying_forever(
         runner_module, "time", types.SimpleNamespace(sleep=retries.append, monotonic=lambda: 0.0)
     )
 
-    with pytest.raises(DBAPIError):
+    with pytest.raises(ReadModelBrokenError) as raised:
         demo_ledger.runner.catch_up()
 
+    assert str(raised.value) == (
+        f"the read model cannot catch up from log position {caught_up_to + 1}: its rows "
+        "disagree with its tracked positions; run `begroting rebuild`"
+    )
+    assert isinstance(raised.value.__cause__, IntegrityError)
     assert retries == [0.05, 0.1]  # three attempts, then the error
     assert snapshot(demo_ledger.engine) == before
     assert demo_ledger.runner.position() == caught_up_to
