@@ -254,7 +254,7 @@ def test_a_realisation_recorded_on_a_version_1_ledger_is_version_2_and_chains(
     }
     # The auditor's standalone verifier, which knows no event classes, agrees.
     with v1_ledger.engine.connect() as conn:
-        auditor.export(v1_ledger.app, conn, 142, tmp_path / "kit")
+        auditor.export(v1_ledger.app, conn, 142, tmp_path / "kit", clock.now())
     found = standalone_verify.verify(tmp_path / "kit", head=head)
     assert (found["status"], found["head"], found["count"]) == ("ok", head, 142)
 
