@@ -3,6 +3,7 @@ it on shutdown. Nothing is created at import time; tests build their own app."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
@@ -17,7 +18,11 @@ from api.idempotency import IdempotencyStore
 from api.ledger import Ledger, open_ledger, system_clock
 from api.routes import analysis, audit, commands, exports, queries, tokens
 from api.settings import Settings
+from projections import verification
+from projections.chain import ChainBroken
 from projections.reports import OwnBasisReports
+
+log = logging.getLogger("begroting.api")
 
 DESCRIPTION = """
 The memory of a municipality's budget: every change an immutable, attributed event.
@@ -48,7 +53,12 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         opened = ledger or open_ledger(settings.db_url, clock=clock)
         try:
-            opened.runner.catch_up()
+            try:
+                opened.runner.catch_up()
+            except ChainBroken:  # recorded: figures are refused, health and audit answer
+                log.error("the log does not verify: figures refused until an operator acts")
+            # A full verify at start-up (ADR 0017), in the background for a large log.
+            app.state.verifying = verification.verify_at_start(opened.app, opened.engine)
             app.state.services = Services(
                 ledger=opened,
                 tokens=TokenStore(opened.engine, clock),

@@ -22,7 +22,18 @@ from api.ledger import Ledger, open_ledger, system_clock
 from api.settings import load_settings
 from domain.errors import DomainError
 from domain.values import MAX_FISCAL_YEAR, MAX_INTERVENTIE, MIN_FISCAL_YEAR
-from projections import auditor, authority, cells, chain, diff, exports, lineage, queries, reports
+from projections import (
+    auditor,
+    authority,
+    cells,
+    chain,
+    diff,
+    exports,
+    lineage,
+    queries,
+    reports,
+    verification,
+)
 from projections.database import ConfigurationError, Database, DatabaseUnavailableError
 
 
@@ -71,6 +82,16 @@ def uncaught(args: argparse.Namespace) -> Iterator[Ledger]:
 
 @contextmanager
 def reading(ledger: Ledger) -> Iterator[tuple[Connection, int]]:
+    """The read model's figures, refused while a break in the log is recorded (ADR 0017)."""
+    reached = ledger.runner.position()
+    with ledger.engine.connect() as conn:
+        verification.guard(conn)
+        yield conn, reached
+
+
+@contextmanager
+def unguarded(ledger: Ledger) -> Iterator[tuple[Connection, int]]:
+    """For verification and the auditor's kit, which must also work on a broken log."""
     reached = ledger.runner.position()
     with ledger.engine.connect() as conn:
         yield conn, reached
@@ -542,6 +563,8 @@ def cmd_token_revoke(args: argparse.Namespace) -> None:
 
 def cmd_rebuild(args: argparse.Namespace) -> None:
     with ledger_for(args) as ledger:
+        with ledger.engine.connect() as conn:
+            verification.guard(conn)
         position = ledger.runner.rebuild()
     print(f"read model rebuilt from the log up to position {position}")
 
@@ -557,17 +580,43 @@ def _verdict_line(verdict: chain.Verdict) -> str:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    """Exit 0 when the log verifies, 1 when tampering is found (ADR 0007)."""
-    with uncaught(args) as ledger, reading(ledger) as (conn, _):
-        verdict = chain.verify(ledger.app, conn)
+    """Exit 0 when the log verifies, 1 when tampering is found (ADR 0007); the result is
+    recorded (ADR 0017). With --read-model, the read model is compared with the log too."""
+    with uncaught(args) as ledger:
+        verdict = verification.full_verify(ledger.app, ledger.engine)
+        check = None
+        if verdict.ok and args.read_model:
+            position = ledger.runner.catch_up()
+            check = verification.verify_read_model(ledger.app, ledger.engine, position)
+    if check is not None:
+        answer = {**verdict.to_json(), "read_model": check.to_json()}
+        if args.format == "json":
+            print(_json(answer))
+        else:
+            print(_verdict_line(verdict))
+            print(_read_model_line(check))
+        return 0 if check.ok else 1
     print(_json(verdict.to_json()) if args.format == "json" else _verdict_line(verdict))
     return 0 if verdict.ok else 1
 
 
+def _read_model_line(check: verification.ReadModelCheck) -> str:
+    if check.ok:
+        digests = ", ".join(f"{table} {digest[:12]}" for table, digest in check.tables.items())
+        return (
+            f"the read model matches the log up to position {check.position}: "
+            f"{len(check.tables)} tables ({digests})"
+        )
+    return f"READ MODEL DIFFERS at position {check.position}: {check.detail}"
+
+
 def cmd_verify_report(args: argparse.Namespace) -> int:
-    with uncaught(args) as ledger, reading(ledger) as (conn, _):
-        verdict = chain.verify(ledger.app, conn)
-        check = None if not verdict.ok else chain.verify_report(ledger.app, conn, args.report_id)
+    with uncaught(args) as ledger:
+        verdict = verification.full_verify(ledger.app, ledger.engine)
+        with unguarded(ledger) as (conn, _):
+            check = (
+                None if not verdict.ok else chain.verify_report(ledger.app, conn, args.report_id)
+            )
     if check is None:
         print(_json(verdict.to_json()) if args.format == "json" else _verdict_line(verdict))
         return 1
@@ -588,7 +637,7 @@ def cmd_verify_report(args: argparse.Namespace) -> int:
 
 
 def cmd_export_auditor(args: argparse.Namespace) -> None:
-    with uncaught(args) as ledger, reading(ledger) as (conn, reached):
+    with uncaught(args) as ledger, unguarded(ledger) as (conn, reached):
         summary = auditor.export(ledger.app, conn, reached, Path(args.directory))
     if args.format == "json":
         print(_json(summary))
@@ -715,11 +764,17 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "rebuild", parents=[common], help="rebuild the read model from the log"
     ).set_defaults(func=cmd_rebuild)
-    sub.add_parser(
+    p = sub.add_parser(
         "verify",
         parents=[common],
         help="recompute the hash chain from the log; exit 1 when tampering is found",
-    ).set_defaults(func=cmd_verify)
+    )
+    p.add_argument(
+        "--read-model",
+        action="store_true",
+        help="also rebuild the read model from the log in memory and compare every table",
+    )
+    p.set_defaults(func=cmd_verify)
     p = sub.add_parser(
         "verify-report",
         parents=[common],
@@ -794,6 +849,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         code = args.func(args)
+    except chain.ChainBroken as error:
+        # The figures stand on a log that does not verify: refused, until an operator acts.
+        print(f"begroting: the log does not verify: {error}", file=sys.stderr)
+        return 2
     except (
         CliError,
         ConfigurationError,

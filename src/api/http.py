@@ -27,6 +27,7 @@ from domain.application import Context, Recorded
 from domain.errors import ConcurrentChangeError, DomainError
 from domain.events import BEGROTING_NAMESPACE
 from domain.values import CONTROL
+from projections import verification
 from projections.queries import Basis, BasisError, parse_moment, resolve_basis
 from projections.reports import OwnBasisReports
 
@@ -61,6 +62,11 @@ class Services:
 
     def catch_up(self) -> int:
         return self.ledger.runner.catch_up()
+
+    def guard(self) -> None:
+        """Refuse figures while a break in the log is recorded (ADR 0017): one read."""
+        with self.ledger.engine.connect() as conn:
+            verification.guard(conn)
 
 
 def services(request: Request) -> Services:
@@ -180,7 +186,9 @@ BasisDep = Annotated[BasisRequest, Depends(basis_request)]
 
 
 def reached(found: Services, min_position: int | None) -> int:
-    """Catch the read model up; with `min_position`, wait until it has that write."""
+    """Catch the read model up; with `min_position`, wait until it has that write. Refused
+    with 503 chain-broken while a break in the log is recorded."""
+    found.guard()
     position = found.catch_up()
     if min_position is None or position >= min_position:
         return position

@@ -14,13 +14,14 @@ import hashlib
 import json
 import struct
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import Notification
-from sqlalchemy import Connection, Engine, create_engine, insert, select
+from eventsourcing.utils import TopicError
+from sqlalchemy import Connection, Engine, create_engine, insert, select, text
 from sqlalchemy.pool import StaticPool
 
 from domain.application import Begroting
@@ -65,6 +66,9 @@ class Entry:
     quarter: str
     actor: str
     state: bytes
+    # Why the stored row cannot be what the runner chained (a NULL, text for bytes, a state
+    # that does not decode): None for a sound row. Not framed; `verify` reports it.
+    problem: str | None = None
 
     def frames(self) -> bytes:
         return frames(
@@ -151,13 +155,143 @@ def entry_for(notification: Notification, event: object | None) -> Entry:
     )
 
 
+def _kind_of(value: object) -> str:
+    if value is None:
+        return "NULL"
+    return {str: "text", int: "an integer", float: "a real number"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def row_problem(notification: Notification) -> str | None:
+    """What makes a stored row something the recorder never wrote: a NULL or a value of
+    another type in one of its columns (SQLite keeps whatever it is given). None if sound."""
+    originator_id = notification.originator_id
+    if not isinstance(originator_id, UUID):
+        try:
+            UUID(str(originator_id)) if isinstance(originator_id, str) else None
+        except ValueError:
+            return f"its originator_id {originator_id!r} is not a UUID"
+        if not isinstance(originator_id, str):
+            return f"its originator_id is {_kind_of(originator_id)}, not a UUID"
+    version = notification.originator_version
+    if not isinstance(version, int) or isinstance(version, bool):
+        return f"its originator_version is {_kind_of(version)}, not a whole number"
+    if not isinstance(notification.topic, str):
+        return f"its topic is {_kind_of(notification.topic)}, not text"
+    if not isinstance(notification.state, bytes | bytearray | memoryview):
+        return f"its state is {_kind_of(notification.state)}, not bytes"
+    return None
+
+
+def decode_problem(error: BaseException) -> str:
+    """Why the mapper could not decode a stored event, in a sentence."""
+    cause = error.__cause__ or error
+    if isinstance(error, TopicError) or isinstance(cause, TopicError):
+        return f"its topic names no class ({cause})"
+    if isinstance(cause, UnicodeDecodeError):
+        return f"its state is not UTF-8 text ({cause.reason} at byte {cause.start})"
+    if isinstance(cause, json.JSONDecodeError):
+        return f"its state is not valid JSON ({cause.msg} at character {cause.pos})"
+    return f"its state does not decode ({type(cause).__name__}: {cause})"
+
+
+def _as_bytes(value: object) -> bytes:
+    """The stored state as bytes for framing, whatever the column held."""
+    if isinstance(value, bytes):
+        return value
+    if isinstance(value, bytearray | memoryview):
+        return bytes(value)
+    if value is None:
+        return b""
+    return str(value).encode("utf-8", "surrogatepass")
+
+
 def decoded_entry(app: Begroting, notification: Notification) -> Entry:
-    """Decode with the application's mapper; an undecodable state still gets an entry."""
+    """Decode with the application's mapper. A stored row that cannot be decoded, or holds
+    what the recorder never writes, still gets an entry: its `problem` says why, and its
+    digest (frames 6 to 11 empty) differs from the chained one. Never raises."""
+    problem = row_problem(notification)
+    event: object | None = None
+    if problem is None:
+        try:
+            event = app.mapper.to_domain_event(notification)
+        except Exception as error:  # only tampering produces an undecodable stored event
+            problem = decode_problem(error)
+        else:
+            if not isinstance(event, Event):
+                problem = f"its topic names {type(event).__name__}, not an event of the ledger"
+    originator_id = notification.originator_id
+    version = notification.originator_version
+    sound = Notification(
+        id=notification.id,
+        originator_id=originator_id if isinstance(originator_id, UUID | str) else "",
+        originator_version=version if isinstance(version, int) else -1,
+        topic=notification.topic if isinstance(notification.topic, str) else "",
+        state=_as_bytes(notification.state),
+    )
+    entry = entry_for(sound, event)
+    return entry if problem is None else replace(entry, problem=problem)
+
+
+def decode(app: Begroting, notification: Notification) -> object:
+    """The runner's decoding: the domain event, or `ChainBroken` naming the stored row that
+    the runner cannot read (a NULL, text for bytes, a state or topic that does not decode)."""
+    problem = row_problem(notification)
+    if problem is None:
+        try:
+            return app.mapper.to_domain_event(notification)
+        except Exception as error:
+            problem = decode_problem(error)
+    raise ChainBroken(unreadable(notification.id, problem))
+
+
+def unreadable(position: int, problem: str) -> Verdict:
+    return _failure(
+        "changed", position, f"the event at position {position} cannot be read: {problem}"
+    )
+
+
+class ChainBroken(Exception):
+    """The log does not verify: what serves figures refuses with this finding."""
+
+    def __init__(self, verdict: Verdict) -> None:
+        super().__init__(f"{verdict.kind} at position {verdict.position}: {verdict.detail}")
+        self.verdict = verdict
+
+
+# The recorders' tables, read as they are (ADR 0007 names their columns).
+_RAW_LOG = {
+    True: "SELECT rowid AS id, originator_id, originator_version, topic, state "
+    "FROM stored_events WHERE rowid >= :start ORDER BY rowid LIMIT :limit",
+    False: "SELECT notification_id AS id, originator_id, originator_version, topic, state "
+    "FROM begroting_events WHERE notification_id >= :start ORDER BY notification_id "
+    "LIMIT :limit",
+}
+
+
+def select_notifications(
+    app: Begroting, conn: Connection, start: int, limit: int
+) -> list[Notification]:
+    """The recorder's `select_notifications`, or, where the recorder fails on a tampered row
+    (a NULL originator_id on SQLite), the same rows read as they are, for the caller to
+    judge them one by one."""
     try:
-        event: object | None = app.mapper.to_domain_event(notification)
-    except Exception:  # a tampered state: its digest differs, which `verify` reports
-        event = None
-    return entry_for(notification, event)
+        return list(app.recorder.select_notifications(start=start, limit=limit))
+    except Exception:
+        rows = conn.execute(
+            text(_RAW_LOG[conn.dialect.name == "sqlite"]), {"start": start, "limit": limit}
+        )
+        return [
+            Notification(
+                id=int(row.id),
+                originator_id=row.originator_id,
+                originator_version=row.originator_version,
+                topic=row.topic,
+                state=row.state,
+            )
+            for row in rows
+        ]
 
 
 # -- advancing the chain (called by the runner inside its batch transaction) ------------
@@ -328,11 +462,15 @@ class Verdict:
         }
 
 
-def log_entries(app: Begroting) -> Iterator[Entry]:
-    """Every stored event from the start of the log, in position order."""
+def log_entries(app: Begroting, conn: Connection | None = None) -> Iterator[Entry]:
+    """Every stored event from the start of the log, in position order. With `conn`, rows
+    the recorder cannot read are read as they are (see `select_notifications`)."""
     start = 1
     while True:
-        batch = app.recorder.select_notifications(start=start, limit=READ_BATCH)
+        if conn is None:
+            batch = app.recorder.select_notifications(start=start, limit=READ_BATCH)
+        else:
+            batch = select_notifications(app, conn, start, READ_BATCH)
         if not batch:
             return
         for notification in batch:
@@ -452,13 +590,17 @@ def verify(app: Begroting, conn: Connection) -> Verdict:
     entries: list[Found] = []
     recomputed: dict[int, str] = {}
     previous = GENESIS
-    for entry in log_entries(app):
+    unsound: Verdict | None = None  # the first stored row that is not what was recorded
+    for entry in log_entries(app, conn):
         digest = entry.digest()
         previous = link(previous, digest)
         entries.append(Found(entry.position, entry.identity, digest.hex()))
         recomputed[entry.position] = previous.hex()
+        if entry.problem is not None and unsound is None:
+            unsound = unreadable(entry.position, entry.problem)
     stored = stored_links(conn)
-    failures = [v for v in (_compare_log(entries, stored), _check_links(stored)) if v]
+    # A malformed row comes first among findings at the same position: it says more.
+    failures = [v for v in (unsound, _compare_log(entries, stored), _check_links(stored)) if v]
     seals = conn.execute(select(schema.report_seals).order_by(schema.report_seals.c.position))
     checked = 0
     for seal in seals:

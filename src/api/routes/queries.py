@@ -279,6 +279,7 @@ def list_events(
 
 @router.get("/reports", tags=["reports"])
 def list_reports(found: ServicesDep) -> Any:
+    found.guard()
     found.catch_up()
     with found.ledger.engine.connect() as conn:
         return JSON({"reports": reports.list_reports(conn)})
