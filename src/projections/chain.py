@@ -186,9 +186,9 @@ def row_problem(notification: Notification) -> str | None:
 
 def decode_problem(error: BaseException) -> str:
     """Why the mapper could not decode a stored event, in a sentence."""
+    if isinstance(error, TopicError):
+        return f"its topic names no class ({error})"
     cause = error.__cause__ or error
-    if isinstance(error, TopicError) or isinstance(cause, TopicError):
-        return f"its topic names no class ({cause})"
     if isinstance(cause, UnicodeDecodeError):
         return f"its state is not UTF-8 text ({cause.reason} at byte {cause.start})"
     if isinstance(cause, json.JSONDecodeError):
