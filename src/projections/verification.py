@@ -351,23 +351,24 @@ def _describe(key: dict[str, Any]) -> str:
 
 
 def _row_differs(table: Table, position: int, mine: Any, theirs: Any) -> ReadModelCheck:
-    # Rows in key order: the smaller key is the one the other side lacks.
+    """A key on one side only: `live` and `recomputed` are the rows, None for the absent.
+    Rows come in key order, so the smaller key is the one the other side lacks."""
     if theirs is None or (mine is not None and _sort_key(table, mine) < _sort_key(table, theirs)):
         key = _key(table, mine)
         detail = f"{table.name} {_describe(key)}: a row the log does not give"
-        return ReadModelCheck(False, position, {}, table.name, key, None, "present", None, detail)
+        return ReadModelCheck(False, position, {}, table.name, key, None, _row(mine), None, detail)
     key = _key(table, theirs)
     detail = f"{table.name} {_describe(key)}: a row the log gives is missing from the read model"
-    return ReadModelCheck(False, position, {}, table.name, key, None, None, "present", detail)
+    return ReadModelCheck(False, position, {}, table.name, key, None, None, _row(theirs), detail)
+
+
+def _row(row: Any) -> dict[str, Any]:
+    return {name: _plain(value) for name, value in row._mapping.items()}
 
 
 def _sort_key(table: Table, row: Any) -> tuple[Any, ...]:
-    return tuple(
-        getattr(row, c.name).encode()
-        if isinstance(getattr(row, c.name), str)
-        else getattr(row, c.name)
-        for c in table.primary_key.columns
-    )
+    values = (getattr(row, c.name) for c in table.primary_key.columns)
+    return tuple(v.encode() if isinstance(v, str) else v for v in values)
 
 
 def verify_read_model(app: Begroting, engine: Engine, position: int) -> ReadModelCheck:

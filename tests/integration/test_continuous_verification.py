@@ -336,6 +336,7 @@ def test_a_row_removed_from_the_read_model_is_named(demo_ledger: Ledger) -> None
     check = verification.verify_read_model(demo_ledger.app, demo_ledger.engine, LAST)
 
     assert (check.ok, check.table, check.key) == (False, "audit_log", {"position": 7})
+    assert (check.column, check.live, check.recomputed["position"]) == (None, None, 7)
     assert (
         check.detail == "audit_log position 7: a row the log gives is missing from the read model"
     )
