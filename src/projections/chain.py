@@ -167,13 +167,11 @@ def row_problem(notification: Notification) -> str | None:
     """What makes a stored row something the recorder never wrote: a NULL or a value of
     another type in one of its columns (SQLite keeps whatever it is given). None if sound."""
     originator_id = notification.originator_id
-    if not isinstance(originator_id, UUID):
-        try:
-            UUID(str(originator_id)) if isinstance(originator_id, str) else None
-        except ValueError:
+    if isinstance(originator_id, str):
+        if _uuid(originator_id) is None:
             return f"its originator_id {originator_id!r} is not a UUID"
-        if not isinstance(originator_id, str):
-            return f"its originator_id is {_kind_of(originator_id)}, not a UUID"
+    elif not isinstance(originator_id, UUID):
+        return f"its originator_id is {_kind_of(originator_id)}, not a UUID"
     version = notification.originator_version
     if not isinstance(version, int) or isinstance(version, bool):
         return f"its originator_version is {_kind_of(version)}, not a whole number"
@@ -182,6 +180,13 @@ def row_problem(notification: Notification) -> str | None:
     if not isinstance(notification.state, bytes | bytearray | memoryview):
         return f"its state is {_kind_of(notification.state)}, not bytes"
     return None
+
+
+def _uuid(value: object) -> UUID | None:
+    try:
+        return UUID(str(value))
+    except ValueError:
+        return None
 
 
 def decode_problem(error: BaseException) -> str:
@@ -285,7 +290,8 @@ def select_notifications(
         return [
             Notification(
                 id=int(row.id),
-                originator_id=row.originator_id,
+                # As the recorder gives it (a UUID) where the column holds one.
+                originator_id=_uuid(row.originator_id) or row.originator_id,
                 originator_version=row.originator_version,
                 topic=row.topic,
                 state=row.state,

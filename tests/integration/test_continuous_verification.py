@@ -91,6 +91,10 @@ SQLITE_ONLY = {
         lambda e: tampering.set_column(e, 90, "originator_id", None),
         "its originator_id is NULL, not a UUID",
     ),
+    "originator_id not a UUID": (
+        lambda e: tampering.set_column(e, 90, "originator_id", "forged"),
+        "its originator_id 'forged' is not a UUID",
+    ),
     "originator_version NULL": (
         lambda e: tampering.set_column(e, 90, "originator_version", None),
         "its originator_version is NULL, not a whole number",
