@@ -252,7 +252,7 @@ def decode(app: Begroting, notification: Notification) -> object:
 
 
 def unreadable(position: int, problem: str) -> Verdict:
-    return _failure(
+    return failure(
         "changed", position, f"the event at position {position} cannot be read: {problem}"
     )
 
@@ -508,7 +508,7 @@ def recompute(entries: Iterable[Entry]) -> list[tuple[int, str, str]]:
     return links
 
 
-def _failure(kind: str, position: int, detail: str) -> Verdict:
+def failure(kind: str, position: int, detail: str) -> Verdict:
     return Verdict(False, kind, position, detail, None, 0, 0)
 
 
@@ -521,7 +521,7 @@ class Found:
     digest: str
 
 
-def _compare_log(entries: list[Found], stored: list[StoredLink]) -> Verdict | None:
+def compare_log(entries: list[Found], stored: list[StoredLink]) -> Verdict | None:
     """The first position where the log and the stored links disagree, and how."""
     by_identity = {s.identity: s.position for s in stored}
     at_stored = {s.position: s for s in stored}
@@ -534,41 +534,39 @@ def _compare_log(entries: list[Found], stored: list[StoredLink]) -> Verdict | No
                 continue
             moved = next((e.position for e in entries if e.identity == expected.identity), None)
             if moved is not None:
-                return _failure(
+                return failure(
                     "reordered",
                     position,
                     f"the event chained at position {position} now stands at {moved}",
                 )
-            return _failure(
-                "missing", position, f"the event chained at position {position} is gone"
-            )
+            return failure("missing", position, f"the event chained at position {position} is gone")
         if expected is None:
             elsewhere = by_identity.get(found.identity)
             if elsewhere is not None:
-                return _failure(
+                return failure(
                     "reordered",
                     position,
                     f"position {position} holds the event chained at position {elsewhere}",
                 )
-            return _failure(
+            return failure(
                 "inserted", position, f"position {position} holds an event that was never chained"
             )
         if found.digest == expected.digest:
             continue
         if found.identity == expected.identity:
-            return _failure(
+            return failure(
                 "changed",
                 position,
                 f"the event at position {position} differs from the one chained there",
             )
         elsewhere = by_identity.get(found.identity)
         if elsewhere is not None:
-            return _failure(
+            return failure(
                 "reordered",
                 position,
                 f"position {position} holds the event chained at position {elsewhere}",
             )
-        return _failure(
+        return failure(
             "inserted", position, f"position {position} holds an event that was never chained"
         )
     return None
@@ -580,7 +578,7 @@ def _check_links(stored: list[StoredLink]) -> Verdict | None:
     for entry in stored:
         expected = link(previous, bytes.fromhex(entry.digest))
         if expected.hex() != entry.link:
-            return _failure(
+            return failure(
                 "changed",
                 entry.position,
                 f"the stored link at position {entry.position} does not follow from the one "
@@ -606,14 +604,14 @@ def verify(app: Begroting, conn: Connection) -> Verdict:
             unsound = unreadable(entry.position, entry.problem)
     stored = stored_links(conn)
     # A malformed row comes first among findings at the same position: it says more.
-    failures = [v for v in (unsound, _compare_log(entries, stored), _check_links(stored)) if v]
+    failures = [v for v in (unsound, compare_log(entries, stored), _check_links(stored)) if v]
     seals = conn.execute(select(schema.report_seals).order_by(schema.report_seals.c.position))
     checked = 0
     for seal in seals:
         checked += 1
         if recomputed.get(int(seal.position)) != seal.chain_head:
             failures.append(
-                _failure(
+                failure(
                     "changed",
                     int(seal.position),
                     f"report {seal.report_id!r} was published with chain head "

@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -96,29 +96,21 @@ def latest(conn: Connection) -> State | None:
     )
 
 
-def record(
-    conn: Connection,
-    verdict: chain.Verdict,
-    source: str,
-    *,
-    verified_to: int | None = None,
-    now: Callable[[], datetime] = _now,
-) -> None:
+def record(conn: Connection, verdict: chain.Verdict, source: str) -> None:
     """Append a verification's result. A broken chain is verified up to the position
     before its finding."""
     if verdict.ok:
         row = {"status": OK, "verified_to": verdict.position or 0, "head": verdict.head}
     else:
-        before = max((verdict.position or 1) - 1, 0)
         row = {
             "status": BROKEN,
-            "verified_to": before if verified_to is None else verified_to,
+            "verified_to": max((verdict.position or 1) - 1, 0),
             "head": None,
             "kind": verdict.kind,
             "position": verdict.position,
             "detail": verdict.detail,
         }
-    conn.execute(insert(schema.chain_verifications).values(checked_at=now(), source=source, **row))
+    conn.execute(insert(schema.chain_verifications).values(checked_at=_now(), source=source, **row))
 
 
 def full_verify(app: Begroting, engine: Engine, source: str = "verify") -> chain.Verdict:
@@ -144,8 +136,9 @@ def verify_at_start(app: Begroting, engine: Engine) -> threading.Thread | None:
     return thread
 
 
-_LATEST_STATUS = (
-    "SELECT status, kind, position, detail FROM chain_verifications ORDER BY id DESC LIMIT 1"
+_LATEST = (
+    "SELECT status, kind, position, detail, verified_to, head FROM chain_verifications "
+    "ORDER BY id DESC LIMIT 1"
 )
 
 
@@ -153,7 +146,7 @@ def guard(conn: Connection) -> None:
     """Raise `ChainBroken` with the recorded finding while the latest verification is a
     break. O(1): the latest row by its primary key, four columns, a statement the driver
     takes as it is (this runs on every request that serves figures)."""
-    row = conn.exec_driver_sql(_LATEST_STATUS).first()
+    row = conn.exec_driver_sql(_LATEST).first()
     if row is not None and row[0] == BROKEN:
         verdict = chain.Verdict(False, row[1], int(row[2]), row[3], None, 0, 0)
         raise chain.ChainBroken(verdict)
@@ -184,11 +177,11 @@ def extend(
     verified position moves to the batch's last link."""
     if not chained:
         return
-    state = latest(conn)
+    state = conn.exec_driver_sql(_LATEST).first()  # cheap: this runs with every write
     if state is None:
         if chained_before > 0:
             return  # a chain from before verification was kept: a full verify starts it
-    elif state.broken or state.verified_to != chained_before:
+    elif state.status != OK or int(state.verified_to) != chained_before:
         return
     elif state.head != chain.head_at(conn, chained_before) and chained_before > 0:
         return  # the verified tip's link was rewritten since: only a full verify tells
@@ -246,7 +239,7 @@ def check_replayed(conn: Connection, replayed: Sequence[tuple[Notification, byte
     ]
     start = bytes.fromhex(before) if before else chain.GENESIS
     failures = [
-        v for v in (chain._compare_log(found, stored), _check_range(start, stored)) if v is not None
+        v for v in (chain.compare_log(found, stored), _check_range(start, stored)) if v is not None
     ]
     if failures:
         raise chain.ChainBroken(min(failures, key=lambda v: v.position or 0))
@@ -256,7 +249,7 @@ def _check_range(previous: bytes, stored: Sequence[chain.StoredLink]) -> chain.V
     for entry in stored:
         expected = chain.link(previous, bytes.fromhex(entry.digest))
         if expected.hex() != entry.link:
-            return chain._failure(
+            return chain.failure(
                 "changed",
                 entry.position,
                 f"the stored link at position {entry.position} does not follow from the one "
