@@ -111,3 +111,24 @@ def insert_event(engine: Engine, position: int) -> None:
                 "state": bytes(state),
             },
         )
+
+
+def state_as_text(engine: Engine, position: int) -> None:
+    """Rewrite the stored state through text, `cast(state as text)`. SQLite keeps the text
+    in the BLOB column; on PostgreSQL the bytea's text form (\\x7b22...) is stored as bytes."""
+    value = "cast(state as text)" if _sqlite(engine) else "convert_to(cast(state as text), 'UTF8')"
+    with engine.begin() as conn:
+        conn.execute(
+            text(f"UPDATE {_table(engine)} SET state = {value} WHERE {_position(engine)} = :p"),
+            {"p": position},
+        )
+
+
+def set_column(engine: Engine, position: int, column: str, value: object) -> None:
+    """Store `value` (None: NULL) in one column of the event at `position`."""
+    assert column in ("originator_id", "originator_version", "topic", "state")
+    with engine.begin() as conn:
+        conn.execute(
+            text(f"UPDATE {_table(engine)} SET {column} = :v WHERE {_position(engine)} = :p"),
+            {"v": value, "p": position},
+        )

@@ -19,6 +19,8 @@ from api.ledger import Ledger, open_ledger, system_clock
 from api.routes import analysis, audit, commands, exports, queries, tokens
 from api.schemas import SINGLE_LINE
 from api.settings import Settings
+from projections import verification
+from projections.chain import ChainBroken
 from projections.reports import OwnBasisReports
 from projections.runner import ReadModelBrokenError, ReadModelBusyError
 
@@ -73,6 +75,10 @@ def create_app(
                 # A rebuild holds the read model, or it needs one: serve all the same, reads
                 # answer as the read model allows (ADR 0015).
                 log.warning("read model not caught up at start: %s", error)
+            except ChainBroken:  # recorded: figures are refused, health and audit answer
+                log.error("the log does not verify: figures refused until an operator acts")
+            # A full verify at start-up (ADR 0017), in the background for a large log.
+            app.state.verifying = verification.verify_at_start(opened.app, opened.engine)
             app.state.services = Services(
                 ledger=opened,
                 tokens=TokenStore(opened.engine, clock),

@@ -36,6 +36,7 @@ from projections import (
     queries,
     reports,
     standalone_verify,
+    verification,
 )
 from projections.database import ConfigurationError, Database, DatabaseUnavailableError
 from projections.runner import ReadModelBrokenError, ReadModelBusyError
@@ -98,6 +99,16 @@ def _backdated(row: dict[str, Any]) -> str | None:
 
 @contextmanager
 def reading(ledger: Ledger) -> Iterator[tuple[Connection, int]]:
+    """The read model's figures, refused while a break in the log is recorded (ADR 0017)."""
+    reached = ledger.runner.position()
+    with ledger.engine.connect() as conn:
+        verification.guard(conn)
+        yield conn, reached
+
+
+@contextmanager
+def unguarded(ledger: Ledger) -> Iterator[tuple[Connection, int]]:
+    """For verification and the auditor's kit, which must also work on a broken log."""
     reached = ledger.runner.position()
     with ledger.engine.connect() as conn:
         yield conn, reached
@@ -570,6 +581,9 @@ def cmd_serve(args: argparse.Namespace) -> None:
         except ReadModelBrokenError as error:
             # Writes still work; reads answer 503 read-model-broken until it is rebuilt.
             print(f"begroting: warning: {error}", file=sys.stderr)
+        except chain.ChainBroken as error:
+            # Recorded: the service starts, answers health and audit, and refuses figures.
+            print(f"begroting: the log does not verify: {error}", file=sys.stderr)
         if tokens.demo_tokens_active() and not _loopback(settings.host):
             raise CliError(
                 f"the demo tokens are public: serve this database on a loopback address, "
@@ -635,8 +649,11 @@ def cmd_token_revoke(args: argparse.Namespace) -> None:
 
 
 def cmd_rebuild(args: argparse.Namespace) -> None:
-    # No catch-up first: a rebuild must work when the read model cannot catch up (ADR 0015).
+    # No catch-up first: a rebuild must work when the read model cannot catch up (ADR 0015);
+    # but never from a log with a recorded break (ADR 0017).
     with uncaught(args) as ledger:
+        with ledger.engine.connect() as conn:
+            verification.guard(conn)
         position = ledger.runner.rebuild()
     print(f"read model rebuilt from the log up to position {position}")
 
@@ -652,16 +669,21 @@ def _verdict_line(verdict: chain.Verdict) -> str:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    """Exit 0 when the log verifies, 1 when tampering is found (ADR 0007). With --witness,
-    every head in the auditor's witness file must still be on the chain; on success the
-    head is appended to it."""
+    """Exit 0 when the log verifies, 1 when tampering is found (ADR 0007); the result is
+    recorded (ADR 0017). With --witness, every head in the auditor's witness file must still
+    be on the chain; on success the head is appended to it. With --read-model, the read
+    model is compared with the log too."""
     witness = None if args.witness is None else Path(args.witness)
     try:
         witnessed = [] if witness is None else standalone_verify.read_witness(witness)
     except (OSError, ValueError) as error:
         raise CliError(f"cannot read the witness file {witness}: {error}") from None
-    with uncaught(args) as ledger, reading(ledger) as (conn, _):
-        verdict = chain.verify(ledger.app, conn, witnessed)
+    with uncaught(args) as ledger:
+        verdict = verification.full_verify(ledger.app, ledger.engine, "verify", witnessed)
+        check = None
+        if verdict.ok and args.read_model:
+            position = ledger.runner.catch_up()
+            check = verification.verify_read_model(ledger.app, ledger.engine, position)
     found = verdict.to_json()
     line = _verdict_line(verdict)
     if witness is not None and verdict.ok:
@@ -675,14 +697,32 @@ def cmd_verify(args: argparse.Namespace) -> int:
         line += f"\nwitness {witness}: earlier heads still on the chain: {len(witnessed)}; " + (
             f"head at position {verdict.position} appended" if appended else "head already last"
         )
+    if check is not None:
+        found["read_model"] = check.to_json()
+        line += "\n" + _read_model_line(check)
     print(_json(found) if args.format == "json" else line)
+    if check is not None and not check.ok:
+        return 1
     return 0 if verdict.ok else 1
 
 
+def _read_model_line(check: verification.ReadModelCheck) -> str:
+    if check.ok:
+        digests = ", ".join(f"{table} {digest[:12]}" for table, digest in check.tables.items())
+        return (
+            f"the read model matches the log up to position {check.position}: "
+            f"{len(check.tables)} tables ({digests})"
+        )
+    return f"READ MODEL DIFFERS at position {check.position}: {check.detail}"
+
+
 def cmd_verify_report(args: argparse.Namespace) -> int:
-    with uncaught(args) as ledger, reading(ledger) as (conn, _):
-        verdict = chain.verify(ledger.app, conn)
-        check = None if not verdict.ok else chain.verify_report(ledger.app, conn, args.report_id)
+    with uncaught(args) as ledger:
+        verdict = verification.full_verify(ledger.app, ledger.engine)
+        with unguarded(ledger) as (conn, _):
+            check = (
+                None if not verdict.ok else chain.verify_report(ledger.app, conn, args.report_id)
+            )
     if check is None:
         print(_json(verdict.to_json()) if args.format == "json" else _verdict_line(verdict))
         return 1
@@ -703,7 +743,7 @@ def cmd_verify_report(args: argparse.Namespace) -> int:
 
 
 def cmd_export_auditor(args: argparse.Namespace) -> None:
-    with uncaught(args) as ledger, reading(ledger) as (conn, reached):
+    with uncaught(args) as ledger, unguarded(ledger) as (conn, reached):
         summary = auditor.export(ledger.app, conn, reached, Path(args.directory), system_clock())
     if args.format == "json":
         print(_json(summary))
@@ -860,6 +900,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="your file of heads seen before: each must still be on the chain; the head is "
         "appended when the log verifies (created if missing)",
     )
+    p.add_argument(
+        "--read-model",
+        action="store_true",
+        help="also rebuild the read model from the log in memory and compare every table",
+    )
     p.set_defaults(func=cmd_verify)
     p = sub.add_parser(
         "backup",
@@ -942,6 +987,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         code = args.func(args)
+    except chain.ChainBroken as error:
+        # The figures stand on a log that does not verify: refused, until an operator acts.
+        print(f"begroting: the log does not verify: {error}", file=sys.stderr)
+        return 2
     except (
         CliError,
         backup.BackupError,

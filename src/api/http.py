@@ -32,6 +32,7 @@ from domain.application import Context, Recorded
 from domain.errors import ConcurrentChangeError, DomainError
 from domain.events import BEGROTING_NAMESPACE
 from domain.values import text_fault
+from projections import verification
 from projections.backdating import DEFAULT_GRACE
 from projections.queries import Basis, BasisError, parse_moment, resolve_basis
 from projections.reports import OwnBasisReports
@@ -79,6 +80,11 @@ class Services:
             return runner.catch_up(wait=CATCH_UP_WAIT)
         except ReadModelBusyError:
             return runner.position()
+
+    def guard(self) -> None:
+        """Refuse figures while a break in the log is recorded (ADR 0017): one read."""
+        with self.ledger.engine.connect() as conn:
+            verification.guard(conn)
 
 
 def services(request: Request) -> Services:
@@ -246,7 +252,9 @@ BasisDep = Annotated[BasisRequest, Depends(basis_request)]
 
 
 def reached(found: Services, min_position: int | None) -> int:
-    """Catch the read model up; with `min_position`, wait until it has that write."""
+    """Catch the read model up; with `min_position`, wait until it has that write. Refused
+    with 503 chain-broken while a break in the log is recorded."""
+    found.guard()
     position = found.catch_up()
     if min_position is None or position >= min_position:
         return position

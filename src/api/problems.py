@@ -25,9 +25,11 @@ from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from domain.errors import DomainError, InvalidInputError, NotFoundError
+from projections.chain import ChainBroken
 from projections.database import DatabaseUnavailableError, is_lock_timeout
 from projections.queries import BasisError, UnknownReportError
 from projections.runner import ReadModelBrokenError, ReadModelBusyError
+from projections.verification import RETRY_AFTER_SECONDS
 
 PROBLEM_JSON = "application/problem+json"
 TYPE_BASE = "urn:begroting:problem:"
@@ -51,8 +53,10 @@ class Problem(Exception):
         errors: Sequence[dict[str, Any]] = (),
         headers: dict[str, str] | None = None,
         title: str | None = None,
+        extra: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(detail)
+        self.extra = extra or {}
         self.status = status
         self.code = code
         self.detail = detail
@@ -71,6 +75,7 @@ class Problem(Exception):
         }
         if self.errors:
             body["errors"] = self.errors
+        body.update(self.extra)
         return body
 
     def response(self, instance: str) -> Response:
@@ -85,6 +90,20 @@ def problem_response(
         status_code=status,
         media_type=PROBLEM_JSON,
         headers=headers,
+    )
+
+
+def chain_broken(error: ChainBroken) -> Problem:
+    """Figures refused: the log they stand on does not verify (ADR 0017). Health and
+    /audit/verify still answer; a full verify that passes clears it."""
+    verdict = error.verdict
+    return Problem(
+        503,
+        "chain-broken",
+        f"the log does not verify: {error}; figures are refused until an operator restores "
+        "the log and a full verify passes",
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        extra={"kind": verdict.kind, "position": verdict.position, "finding": verdict.detail},
     )
 
 
@@ -319,6 +338,10 @@ def install(app: FastAPI, max_body_bytes: int) -> None:
     async def _basis(request: Request, error: BasisError) -> Response:
         errors = [field_error("query", "as_of", str(error), "invalid-basis")]
         return Problem(422, "invalid-basis", str(error), errors=errors).response(request.url.path)
+
+    @app.exception_handler(ChainBroken)
+    async def _chain_broken(request: Request, error: ChainBroken) -> Response:
+        return chain_broken(error).response(request.url.path)
 
     @app.exception_handler(DatabaseUnavailableError)
     @app.exception_handler(OperationalError)

@@ -19,7 +19,7 @@ def event_records(app: Begroting, conn: Connection) -> list[dict[str, Any]]:
     """Every stored event in log order, as the chain frames it, with its stored link."""
     stored = {link.position: link for link in chain.stored_links(conn)}
     records = []
-    for entry in chain.log_entries(app):
+    for entry in chain.log_entries(app, conn):
         link = stored.get(entry.position)
         records.append(
             {

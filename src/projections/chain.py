@@ -14,13 +14,14 @@ import hashlib
 import json
 import struct
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import Notification
-from sqlalchemy import Connection, Engine, create_engine, insert, select
+from eventsourcing.utils import TopicError
+from sqlalchemy import Connection, Engine, create_engine, insert, select, text
 from sqlalchemy.pool import StaticPool
 
 from domain.application import Begroting
@@ -65,6 +66,9 @@ class Entry:
     quarter: str
     actor: str
     state: bytes
+    # Why the stored row cannot be what the runner chained (a NULL, text for bytes, a state
+    # that does not decode): None for a sound row. Not framed; `verify` reports it.
+    problem: str | None = None
 
     def frames(self) -> bytes:
         return frames(
@@ -151,13 +155,149 @@ def entry_for(notification: Notification, event: object | None) -> Entry:
     )
 
 
-def decoded_entry(app: Begroting, notification: Notification) -> Entry:
-    """Decode with the application's mapper; an undecodable state still gets an entry."""
+def _kind_of(value: object) -> str:
+    if value is None:
+        return "NULL"
+    return {str: "text", int: "an integer", float: "a real number"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def row_problem(notification: Notification) -> str | None:
+    """What makes a stored row something the recorder never wrote: a NULL or a value of
+    another type in one of its columns (SQLite keeps whatever it is given). None if sound."""
+    originator_id = notification.originator_id
+    if isinstance(originator_id, str):
+        if _uuid(originator_id) is None:
+            return f"its originator_id {originator_id!r} is not a UUID"
+    elif not isinstance(originator_id, UUID):
+        return f"its originator_id is {_kind_of(originator_id)}, not a UUID"
+    version = notification.originator_version
+    if not isinstance(version, int) or isinstance(version, bool):
+        return f"its originator_version is {_kind_of(version)}, not a whole number"
+    if not isinstance(notification.topic, str):
+        return f"its topic is {_kind_of(notification.topic)}, not text"
+    if not isinstance(notification.state, bytes | bytearray | memoryview):
+        return f"its state is {_kind_of(notification.state)}, not bytes"
+    return None
+
+
+def _uuid(value: object) -> UUID | None:
     try:
-        event: object | None = app.mapper.to_domain_event(notification)
-    except Exception:  # a tampered state: its digest differs, which `verify` reports
-        event = None
-    return entry_for(notification, event)
+        return UUID(str(value))
+    except ValueError:
+        return None
+
+
+def decode_problem(error: BaseException) -> str:
+    """Why the mapper could not decode a stored event, in a sentence."""
+    if isinstance(error, TopicError):
+        return f"its topic names no class ({error})"
+    cause = error.__cause__ or error
+    if isinstance(cause, UnicodeDecodeError):
+        return f"its state is not UTF-8 text ({cause.reason} at byte {cause.start})"
+    if isinstance(cause, json.JSONDecodeError):
+        return f"its state is not valid JSON ({cause.msg} at character {cause.pos})"
+    return f"its state does not decode ({type(cause).__name__}: {cause})"
+
+
+def _as_bytes(value: object) -> bytes:
+    """The stored state as bytes for framing, whatever the column held."""
+    if isinstance(value, bytes):
+        return value
+    if isinstance(value, bytearray | memoryview):
+        return bytes(value)
+    if value is None:
+        return b""
+    return str(value).encode("utf-8", "surrogatepass")
+
+
+def decoded_entry(app: Begroting, notification: Notification) -> Entry:
+    """Decode with the application's mapper. A stored row that cannot be decoded, or holds
+    what the recorder never writes, still gets an entry: its `problem` says why, and its
+    digest (frames 6 to 11 empty) differs from the chained one. Never raises."""
+    problem = row_problem(notification)
+    event: object | None = None
+    if problem is None:
+        try:
+            event = app.mapper.to_domain_event(notification)
+        except Exception as error:  # only tampering produces an undecodable stored event
+            problem = decode_problem(error)
+        else:
+            if not isinstance(event, Event):
+                problem = f"its topic names {type(event).__name__}, not an event of the ledger"
+    originator_id = notification.originator_id
+    version = notification.originator_version
+    sound = Notification(
+        id=notification.id,
+        originator_id=originator_id if isinstance(originator_id, UUID | str) else "",
+        originator_version=version if isinstance(version, int) else -1,
+        topic=notification.topic if isinstance(notification.topic, str) else "",
+        state=_as_bytes(notification.state),
+    )
+    entry = entry_for(sound, event)
+    return entry if problem is None else replace(entry, problem=problem)
+
+
+def decode(app: Begroting, notification: Notification) -> object:
+    """The runner's decoding: the domain event, or `ChainBroken` naming the stored row that
+    the runner cannot read (a NULL, text for bytes, a state or topic that does not decode)."""
+    problem = row_problem(notification)
+    if problem is None:
+        try:
+            return app.mapper.to_domain_event(notification)
+        except Exception as error:
+            problem = decode_problem(error)
+    raise ChainBroken(unreadable(notification.id, problem))
+
+
+def unreadable(position: int, problem: str) -> Verdict:
+    return failure(
+        "changed", position, f"the event at position {position} cannot be read: {problem}"
+    )
+
+
+class ChainBroken(Exception):
+    """The log does not verify: what serves figures refuses with this finding."""
+
+    def __init__(self, verdict: Verdict) -> None:
+        super().__init__(f"{verdict.kind} at position {verdict.position}: {verdict.detail}")
+        self.verdict = verdict
+
+
+# The recorders' tables, read as they are (ADR 0007 names their columns).
+_RAW_LOG = {
+    True: "SELECT rowid AS id, originator_id, originator_version, topic, state "
+    "FROM stored_events WHERE rowid >= :start ORDER BY rowid LIMIT :limit",
+    False: "SELECT notification_id AS id, originator_id, originator_version, topic, state "
+    "FROM begroting_events WHERE notification_id >= :start ORDER BY notification_id "
+    "LIMIT :limit",
+}
+
+
+def select_notifications(
+    app: Begroting, conn: Connection, start: int, limit: int
+) -> list[Notification]:
+    """The recorder's `select_notifications`, or, where the recorder fails on a tampered row
+    (a NULL originator_id on SQLite), the same rows read as they are, for the caller to
+    judge them one by one."""
+    try:
+        return list(app.recorder.select_notifications(start=start, limit=limit))
+    except Exception:
+        rows = conn.execute(
+            text(_RAW_LOG[conn.dialect.name == "sqlite"]), {"start": start, "limit": limit}
+        )
+        return [
+            Notification(
+                id=int(row.id),
+                # As the recorder gives it (a UUID) where the column holds one.
+                originator_id=_uuid(row.originator_id) or row.originator_id,
+                originator_version=row.originator_version,
+                topic=row.topic,
+                state=row.state,
+            )
+            for row in rows
+        ]
 
 
 # -- advancing the chain (called by the runner inside its batch transaction) ------------
@@ -328,11 +468,15 @@ class Verdict:
         }
 
 
-def log_entries(app: Begroting) -> Iterator[Entry]:
-    """Every stored event from the start of the log, in position order."""
+def log_entries(app: Begroting, conn: Connection | None = None) -> Iterator[Entry]:
+    """Every stored event from the start of the log, in position order. With `conn`, rows
+    the recorder cannot read are read as they are (see `select_notifications`)."""
     start = 1
     while True:
-        batch = app.recorder.select_notifications(start=start, limit=READ_BATCH)
+        if conn is None:
+            batch = app.recorder.select_notifications(start=start, limit=READ_BATCH)
+        else:
+            batch = select_notifications(app, conn, start, READ_BATCH)
         if not batch:
             return
         for notification in batch:
@@ -364,7 +508,7 @@ def recompute(entries: Iterable[Entry]) -> list[tuple[int, str, str]]:
     return links
 
 
-def _failure(kind: str, position: int, detail: str) -> Verdict:
+def failure(kind: str, position: int, detail: str) -> Verdict:
     return Verdict(False, kind, position, detail, None, 0, 0)
 
 
@@ -377,7 +521,7 @@ class Found:
     digest: str
 
 
-def _compare_log(entries: list[Found], stored: list[StoredLink]) -> Verdict | None:
+def compare_log(entries: list[Found], stored: list[StoredLink]) -> Verdict | None:
     """The first position where the log and the stored links disagree, and how."""
     by_identity = {s.identity: s.position for s in stored}
     at_stored = {s.position: s for s in stored}
@@ -390,41 +534,39 @@ def _compare_log(entries: list[Found], stored: list[StoredLink]) -> Verdict | No
                 continue
             moved = next((e.position for e in entries if e.identity == expected.identity), None)
             if moved is not None:
-                return _failure(
+                return failure(
                     "reordered",
                     position,
                     f"the event chained at position {position} now stands at {moved}",
                 )
-            return _failure(
-                "missing", position, f"the event chained at position {position} is gone"
-            )
+            return failure("missing", position, f"the event chained at position {position} is gone")
         if expected is None:
             elsewhere = by_identity.get(found.identity)
             if elsewhere is not None:
-                return _failure(
+                return failure(
                     "reordered",
                     position,
                     f"position {position} holds the event chained at position {elsewhere}",
                 )
-            return _failure(
+            return failure(
                 "inserted", position, f"position {position} holds an event that was never chained"
             )
         if found.digest == expected.digest:
             continue
         if found.identity == expected.identity:
-            return _failure(
+            return failure(
                 "changed",
                 position,
                 f"the event at position {position} differs from the one chained there",
             )
         elsewhere = by_identity.get(found.identity)
         if elsewhere is not None:
-            return _failure(
+            return failure(
                 "reordered",
                 position,
                 f"position {position} holds the event chained at position {elsewhere}",
             )
-        return _failure(
+        return failure(
             "inserted", position, f"position {position} holds an event that was never chained"
         )
     return None
@@ -436,7 +578,7 @@ def _check_links(stored: list[StoredLink]) -> Verdict | None:
     for entry in stored:
         expected = link(previous, bytes.fromhex(entry.digest))
         if expected.hex() != entry.link:
-            return _failure(
+            return failure(
                 "changed",
                 entry.position,
                 f"the stored link at position {entry.position} does not follow from the one "
@@ -456,20 +598,24 @@ def verify(
     entries: list[Found] = []
     recomputed: dict[int, str] = {}
     previous = GENESIS
-    for entry in log_entries(app):
+    unsound: Verdict | None = None  # the first stored row that is not what was recorded
+    for entry in log_entries(app, conn):
         digest = entry.digest()
         previous = link(previous, digest)
         entries.append(Found(entry.position, entry.identity, digest.hex()))
         recomputed[entry.position] = previous.hex()
+        if entry.problem is not None and unsound is None:
+            unsound = unreadable(entry.position, entry.problem)
     stored = stored_links(conn)
-    failures = [v for v in (_compare_log(entries, stored), _check_links(stored)) if v]
+    # A malformed row comes first among findings at the same position: it says more.
+    failures = [v for v in (unsound, compare_log(entries, stored), _check_links(stored)) if v]
     seals = conn.execute(select(schema.report_seals).order_by(schema.report_seals.c.position))
     checked = 0
     for seal in seals:
         checked += 1
         if recomputed.get(int(seal.position)) != seal.chain_head:
             failures.append(
-                _failure(
+                failure(
                     "changed",
                     int(seal.position),
                     f"report {seal.report_id!r} was published with chain head "
@@ -480,7 +626,7 @@ def verify(
     last_position = entries[-1].position if entries else 0
     lost = standalone_verify.witness_failure(list(witnessed), recomputed, last_position)
     if lost is not None:
-        failures.append(_failure(*lost))
+        failures.append(failure(*lost))
     if failures:
         return min(failures, key=lambda v: v.position or 0)
     head = stored[-1] if stored else None

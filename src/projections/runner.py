@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from domain.application import Begroting
 from domain.events import Event
-from projections import chain, schema
+from projections import chain, schema, verification
 from projections.database import is_lock_timeout
 from projections.projectors import PROJECTIONS, Projection
 from projections.writer import RowWriter
@@ -111,7 +111,8 @@ class ProjectionRunner:
             raise ReadModelBusyError(f"another thread kept the read model for more than {wait:g} s")
         try:
             self._wait = wait
-            return self._catch_up()
+            with verification.recording_breaks(self.engine, "catch-up"):
+                return self._catch_up()
         finally:
             self._lock.release()
 
@@ -166,7 +167,7 @@ class ProjectionRunner:
         read the old rows, so it mends any state they are in. Returns the position."""
         chosen = [p for p in self.projections if names is None or p.name in names]
         wait = self.lock_timeout if wait is None else wait
-        with self._lock:
+        with self._lock, verification.recording_breaks(self.engine, "rebuild"):
             self._generation += 1
             try:
                 self._wait = wait
@@ -250,13 +251,12 @@ class ProjectionRunner:
             before.update(positions)
             chained = tracked.get(chain.TRACKING_NAME, 0)
             reached = min([*positions.values(), chained])
-            notifications = self.app.recorder.select_notifications(
-                start=reached + 1, limit=self.batch_size
-            )
+            notifications = chain.select_notifications(self.app, conn, reached + 1, self.batch_size)
             if not notifications:
                 return reached
             rows: dict[Table, list[dict[str, Any]]] = defaultdict(list)
             chained_now: list[tuple[Notification, bytes]] = []
+            replayed: list[tuple[Notification, bytes]] = []  # chained before: checked again
             published: list[tuple[str, int]] = []
             # Projections behind the whole batch take every event; one whose position falls
             # inside it (the others were rebuilt) takes only the events after its position.
@@ -265,17 +265,19 @@ class ProjectionRunner:
                 for p in self.projections
                 if positions[p.name] >= notifications[0].id
             }
-            to_domain_event = self.app.mapper.to_domain_event
+            app = self.app
             digester = self._digester
             for notification in notifications:
                 position = notification.id
-                domain_event = to_domain_event(notification)
+                domain_event = chain.decode(app, notification)  # ChainBroken if unreadable
                 if position > chained:
                     # The chain covers every stored event, as the mapper stored it.
                     chained_now.append((notification, digester.digest(notification, domain_event)))
                     report_id = chain.published_report(domain_event)
                     if report_id is not None:
                         published.append((report_id, position))
+                else:
+                    replayed.append((notification, digester.digest(notification, domain_event)))
                 if not isinstance(domain_event, Event):
                     continue
                 for projection in self._readers(type(domain_event)):
@@ -289,7 +291,8 @@ class ProjectionRunner:
                 self._written[table.name] += len(table_rows)
             last = notifications[-1].id
             # After the projections' rows, so a newly chained report renders from them.
-            chain.advance(writer, chained_now)
+            head = chain.advance(writer, chained_now)
+            verification.after_advance(conn, chained, chained_now, replayed, head)  # ADR 0017
             if published and conn.dialect.name == "postgresql":
                 self._refresh_statistics(conn, chain.SEAL_READS)
             chain.seal_reports(conn, published)

@@ -295,6 +295,22 @@ report_seals = Table(
     Column("digest", String(64), nullable=False),  # SHA-256 of the rendered tables' JSON
 )
 
+# Each verification's result (migration 0009, ADR 0017): append-only; the latest row is the
+# state of the log that what serves figures reads.
+chain_verifications = Table(
+    "chain_verifications",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("checked_at", UtcDateTime, nullable=False),
+    Column("source", String(16), nullable=False),  # verify, start-up, catch-up, rebuild
+    Column("status", String(8), nullable=False),  # ok, broken
+    Column("verified_to", BigInteger, nullable=False),  # the chain is verified up to here
+    Column("head", String(64)),  # the link at verified_to, for ok
+    Column("kind", String(16)),  # the finding, for broken
+    Column("position", BigInteger),
+    Column("detail", Text),
+)
+
 # The as-of filters (migrations 0001 and 0006, ADR 0013): per figure, rows by (subject,
 # known_at, position), so both halves of a basis filter are conditions on one index, with
 # the delta where a figure sums it; the log by either time axis.

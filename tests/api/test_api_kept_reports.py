@@ -1,18 +1,21 @@
 """GET /api/v1/reports/{id} on the report's own basis answers from what the service kept
 (ADR 0013): byte for byte the rendering of the read model, rendered once, and rendered
-afresh after a rebuild."""
+afresh after a rebuild. A rebuild from a log that does not verify is refused (ADR 0017)."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 
 import tampering
 from api.encoding import to_json
 from api.ledger import Ledger
 from conftest import bearer
+from projections.chain import ChainBroken
 from projections.reports import render_report
 
 REPORT = "interventieplan-fase-4"
@@ -47,19 +50,43 @@ def test_another_basis_is_rendered_and_not_kept(demo_api: TestClient, demo_ledge
     assert len(kept(demo_api)) == 0
 
 
-def test_after_a_rebuild_from_a_changed_log_the_service_renders_the_report_afresh(
+def test_after_a_rebuild_the_service_renders_the_report_afresh(
     demo_api: TestClient, demo_ledger: Ledger
 ) -> None:
-    before = demo_api.get(URL, headers=bearer("auditor")).json()
-    tampering.drop_guards(demo_ledger.engine)
-    tampering.change_amount(demo_ledger.engine, 90, "400000.00", "900000.00")
+    # A forged read model (not append-only) is kept as rendered; the rebuild replaces both.
+    with demo_ledger.engine.begin() as conn:
+        conn.execute(
+            text(
+                "UPDATE budget_mutations SET delta_cents = delta_cents + 100000000 "
+                "WHERE position = 90"
+            )
+        )
+    forged = demo_api.get(URL, headers=bearer("auditor")).json()
     demo_ledger.runner.rebuild()
 
     after = demo_api.get(URL, headers=bearer("auditor"))
 
     assert (after.status_code, after.content) == (200, rendered(demo_ledger))
-    assert after.json() != before
-    assert after.json()["basis"] == before["basis"]
+    assert after.json() != forged
+    assert after.json()["basis"] == forged["basis"]
+
+
+def test_a_rebuild_from_a_changed_log_is_refused_and_the_report_with_it(
+    demo_api: TestClient, demo_ledger: Ledger
+) -> None:
+    demo_api.get(URL, headers=bearer("auditor"))
+    tampering.drop_guards(demo_ledger.engine)
+    tampering.change_amount(demo_ledger.engine, 90, "400000.00", "900000.00")
+    with pytest.raises(ChainBroken):
+        demo_ledger.runner.rebuild()
+
+    after = demo_api.get(URL, headers=bearer("auditor"))
+
+    assert (after.status_code, after.json()["code"], after.json()["position"]) == (
+        503,
+        "chain-broken",
+        90,
+    )
 
 
 def test_an_unknown_report_is_still_a_404(demo_api: TestClient) -> None:

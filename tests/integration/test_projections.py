@@ -34,11 +34,12 @@ from projections.runner import ProjectionRunner, ReadModelBrokenError
 Snapshot = dict[str, list[tuple[Any, ...]]]
 
 
-# The API's own state (tokens, idempotency keys) is not derived from the log.
+# The API's own state (tokens, idempotency keys) is not derived from the log, nor is the
+# record of verifications (when each ran: ADR 0017).
 READ_MODEL = [
     table
     for table in schema.metadata.sorted_tables
-    if table not in (schema.api_tokens, schema.idempotency_keys)
+    if table not in (schema.api_tokens, schema.idempotency_keys, schema.chain_verifications)
 ]
 
 

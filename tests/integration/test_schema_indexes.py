@@ -20,6 +20,7 @@ def migrated(engine: Engine) -> Indexes:
     return {
         (table.name, str(index["name"]), tuple(str(c) for c in index["column_names"]))
         for table in schema.metadata.sorted_tables
+        if inspector.has_table(table.name)  # a downgrade removes the later migrations' tables
         for index in inspector.get_indexes(table.name)
         if not index.get("unique")
     }

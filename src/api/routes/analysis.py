@@ -36,7 +36,8 @@ router = APIRouter(
         _403="the token's role may not read",
         _404="the report named in the URL does not exist",
         _422="an invalid parameter: `errors` names it",
-        _503="the read model has not reached `min_position` yet",
+        _503="the read model has not reached `min_position` yet (`read-model-behind`), or the "
+        "log does not verify (`chain-broken`: `kind`, `position`, `finding`; ADR 0017)",
     ),
     dependencies=[Depends(require(*READERS))],
 )

@@ -1,14 +1,14 @@
-"""Tamper evidence over HTTP, for the auditor role (ADR 0007)."""
+"""Tamper evidence over HTTP, for the auditor role (ADR 0007, ADR 0017)."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query
 
 from api.auth import Identity, Role
 from api.http import JSON, Guarded, ServicesDep, problem_responses, require
-from projections import chain
+from projections import verification
 
 router = APIRouter(
     route_class=Guarded,
@@ -23,14 +23,34 @@ Auditor = Annotated[Identity, Depends(require(Role.AUDITOR))]
 
 
 @router.get("/verify")
-def verify(found: ServicesDep, auditor: Auditor) -> Any:
+def verify(
+    found: ServicesDep,
+    auditor: Auditor,
+    read_model: Annotated[
+        bool,
+        Query(
+            description="also rebuild the read model from the verified log in memory and "
+            "compare every table with the live one, row by row"
+        ),
+    ] = False,
+) -> Any:
     """Recompute the hash chain from the event log and check it against the stored links and
     every report's published chain head. The answer is the finding, 200 either way:
     `{"status": "ok", "head", "position", "count", "reports", "unchained"}`, or
     `{"status": "tampered", "kind": "changed" | "missing" | "reordered" | "inserted",
-    "position", "detail"}` naming the first position that fails."""
+    "position", "detail"}` naming the first position that fails. The result is recorded:
+    a break makes the figures answer 503 until a verify passes again (ADR 0017). With
+    `read_model=true` and a log that verifies, `read_model` is `{"status": "ok", "position",
+    "tables": {table: digest}}` or `{"status": "differs", "position", "table", "key",
+    "column", "live", "recomputed", "detail"}`."""
     # No catch-up first: a tampered log may keep the read model from catching up, and the
     # events after the chain's head are counted as `unchained`, not blessed (ADR 0007).
-    with found.ledger.engine.connect() as conn:
-        verdict = chain.verify(found.ledger.app, conn)
-    return JSON(verdict.to_json())
+    ledger = found.ledger
+    verdict = verification.full_verify(ledger.app, ledger.engine)
+    answer = verdict.to_json()
+    if verdict.ok and read_model:
+        position = found.catch_up()
+        answer["read_model"] = verification.verify_read_model(
+            ledger.app, ledger.engine, position
+        ).to_json()
+    return JSON(answer)

@@ -38,7 +38,8 @@ READ_ERRORS = problem_responses(
     _403="the token's role may not read",
     _404="the record named in the URL does not exist",
     _422="an invalid parameter: `errors` names it",
-    _503="the read model has not reached `min_position` yet",
+    _503="the read model has not reached `min_position` yet (`read-model-behind`), or the "
+    "log does not verify (`chain-broken`: `kind`, `position`, `finding`; ADR 0017)",
 )
 router = APIRouter(
     route_class=Guarded,
@@ -292,6 +293,7 @@ def list_events(
 
 @router.get("/reports", tags=["reports"])
 def list_reports(found: ServicesDep) -> Any:
+    found.guard()
     found.catch_up()
     with found.ledger.engine.connect() as conn:
         return JSON({"reports": reports.list_reports(conn)})

@@ -1,0 +1,409 @@
+"""Verification that advances with the chain (ADR 0017).
+
+`chain_verifications` keeps, append-only, each verification's result: up to which position
+the chain is verified, its head there, when, by what, and the finding if it failed. The
+latest row is the state of the log:
+- a full verify (`begroting verify`, `GET /api/v1/audit/verify`, serve's start-up) appends
+  its result, ok or broken;
+- the runner's catch-up, chaining new events onto a verified prefix, appends the verified
+  position it reached (`extend`, in its batch transaction);
+- a rebuild, re-reading chained events, compares them with their links and, on a break,
+  appends the finding (`check_replayed`, `recording_breaks`).
+
+What serves figures reads the latest row (`guard`: one indexed read, never the history) and
+refuses while it records a break. A later full verify that passes clears it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from eventsourcing.persistence import Notification
+from sqlalchemy import Column, Connection, Engine, Table, insert, select
+
+from domain.application import Begroting
+from projections import chain, schema
+
+# A log this long is verified at serve's start-up in a background thread (about 15 s per
+# 10^6 events, ADR 0007); a shorter one before the service answers.
+BACKGROUND_VERIFY_AFTER = 50_000
+RETRY_AFTER_SECONDS = 300  # a break waits for an operator: ask clients back in minutes
+
+OK, BROKEN = "ok", "broken"
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class State:
+    """The latest verification row."""
+
+    status: str
+    verified_to: int
+    head: str | None
+    checked_at: datetime
+    source: str
+    kind: str | None
+    position: int | None
+    detail: str | None
+
+    @property
+    def broken(self) -> bool:
+        return self.status == BROKEN
+
+    def verdict(self) -> chain.Verdict:
+        return chain.Verdict(
+            False, self.kind or "changed", self.position, self.detail or "", None, 0, 0
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "status": self.status,
+            "verified_to": self.verified_to,
+            "head": self.head,
+            "checked_at": self.checked_at,
+            "source": self.source,
+            "kind": self.kind,
+            "position": self.position,
+            "detail": self.detail,
+        }
+
+
+def latest(conn: Connection) -> State | None:
+    """The latest verification, or None before any: one read on the primary key."""
+    table = schema.chain_verifications
+    row = conn.execute(select(table).order_by(table.c.id.desc()).limit(1)).first()
+    if row is None:
+        return None
+    return State(
+        row.status,
+        int(row.verified_to),
+        row.head,
+        row.checked_at,
+        row.source,
+        row.kind,
+        None if row.position is None else int(row.position),
+        row.detail,
+    )
+
+
+def record(conn: Connection, verdict: chain.Verdict, source: str) -> None:
+    """Append a verification's result. A broken chain is verified up to the position
+    before its finding."""
+    if verdict.ok:
+        row = {"status": OK, "verified_to": verdict.position or 0, "head": verdict.head}
+    else:
+        row = {
+            "status": BROKEN,
+            "verified_to": max((verdict.position or 1) - 1, 0),
+            "head": None,
+            "kind": verdict.kind,
+            "position": verdict.position,
+            "detail": verdict.detail,
+        }
+    conn.execute(insert(schema.chain_verifications).values(checked_at=_now(), source=source, **row))
+
+
+def full_verify(
+    app: Begroting,
+    engine: Engine,
+    source: str = "verify",
+    witnessed: Sequence[tuple[int, str, str]] = (),
+) -> chain.Verdict:
+    """Verify the whole log (ADR 0007), with the heads an auditor witnessed, and record the
+    result."""
+    with engine.connect() as conn:
+        verdict = chain.verify(app, conn, witnessed)
+    with engine.begin() as conn:
+        record(conn, verdict, source)
+    return verdict
+
+
+def verify_at_start(app: Begroting, engine: Engine) -> threading.Thread | None:
+    """Serve's start-up: a full verify, in a background thread for a large log (the
+    thread is returned, for a test to join)."""
+    size = app.recorder.max_notification_id() or 0
+    if size <= BACKGROUND_VERIFY_AFTER:
+        full_verify(app, engine, "start-up")
+        return None
+    thread = threading.Thread(
+        target=full_verify, args=(app, engine, "start-up"), name="begroting-verify", daemon=True
+    )
+    thread.start()
+    return thread
+
+
+_LATEST = (
+    "SELECT status, kind, position, detail, verified_to, head FROM chain_verifications "
+    "ORDER BY id DESC LIMIT 1"
+)
+
+
+def guard(conn: Connection) -> None:
+    """Raise `ChainBroken` with the recorded finding while the latest verification is a
+    break. O(1): the latest row by its primary key, four columns, a statement the driver
+    takes as it is (this runs on every request that serves figures)."""
+    row = conn.exec_driver_sql(_LATEST).first()
+    if row is not None and row[0] == BROKEN:
+        verdict = chain.Verdict(False, row[1], int(row[2]), row[3], None, 0, 0)
+        raise chain.ChainBroken(verdict)
+
+
+# -- in the runner's batch -------------------------------------------------------------
+
+
+def after_advance(
+    conn: Connection,
+    chained_before: int,
+    chained_now: Sequence[tuple[Notification, bytes]],
+    replayed: Sequence[tuple[Notification, bytes]],
+    head: bytes,
+) -> None:
+    """The runner's one call after `chain.advance`: check the events it re-read against
+    their links (a rebuild), then extend the verified position over the links it added."""
+    check_replayed(conn, replayed)
+    extend(conn, chained_before, [n for n, _ in chained_now], head)
+
+
+def extend(
+    conn: Connection, chained_before: int, chained: Sequence[Notification], head: bytes
+) -> None:
+    """After `chain.advance`: the links just added follow from the stored events this batch
+    read; if they extend a verified prefix (the latest verification is ok, reaches the
+    chain's position before the batch and names the link the batch chained from), the
+    verified position moves to the batch's last link."""
+    if not chained:
+        return
+    state = conn.exec_driver_sql(_LATEST).first()  # cheap: this runs with every write
+    if state is None:
+        if chained_before > 0:
+            return  # a chain from before verification was kept: a full verify starts it
+    elif state.status != OK or int(state.verified_to) != chained_before:
+        return
+    elif state.head != chain.head_at(conn, chained_before) and chained_before > 0:
+        return  # the verified tip's link was rewritten since: only a full verify tells
+    conn.execute(
+        insert(schema.chain_verifications).values(
+            checked_at=_now(),
+            source="catch-up",
+            status=OK,
+            verified_to=chained[-1].id,
+            head=head.hex(),
+        )
+    )
+
+
+def check_replayed(conn: Connection, replayed: Sequence[tuple[Notification, bytes]]) -> None:
+    """A rebuild re-reads events the chain holds: each must have the digest chained at its
+    position, every link in the range must follow from the one before, and no chained
+    position in the range may be gone. Raises `ChainBroken` on the first break."""
+    if not replayed:
+        return
+    first, last = replayed[0][0].id, replayed[-1][0].id
+    links = schema.chain_links
+    rows = conn.execute(
+        select(links.c.position, links.c.digest, links.c.link)
+        .where(links.c.position.between(first, last))
+        .order_by(links.c.position)
+    ).all()
+    before = chain.head_at(conn, first - 1)
+    previous = bytes.fromhex(before) if before else chain.GENESIS
+    sha256 = hashlib.sha256
+    if len(rows) == len(replayed):
+        # The usual case, fast: the same positions, each the chained digest, each link
+        # following from the one before. Anything else is judged below, in full.
+        for (notification, digest), (position, stored_digest, stored_link) in zip(
+            replayed, rows, strict=True
+        ):
+            if notification.id != position or digest.hex() != stored_digest:
+                break
+            previous = sha256(previous + digest).digest()
+            if previous.hex() != stored_link:
+                break
+        else:
+            return
+    stored = [
+        chain.StoredLink(
+            int(row.position), row.originator_id, int(row.originator_version), row.digest, row.link
+        )
+        for row in conn.execute(
+            select(links).where(links.c.position.between(first, last)).order_by(links.c.position)
+        )
+    ]
+    found = [
+        chain.Found(n.id, (chain.originator_hex(n.originator_id), n.originator_version), d.hex())
+        for n, d in replayed
+    ]
+    start = bytes.fromhex(before) if before else chain.GENESIS
+    failures = [
+        v for v in (chain.compare_log(found, stored), _check_range(start, stored)) if v is not None
+    ]
+    if failures:
+        raise chain.ChainBroken(min(failures, key=lambda v: v.position or 0))
+
+
+def _check_range(previous: bytes, stored: Sequence[chain.StoredLink]) -> chain.Verdict | None:
+    for entry in stored:
+        expected = chain.link(previous, bytes.fromhex(entry.digest))
+        if expected.hex() != entry.link:
+            return chain.failure(
+                "changed",
+                entry.position,
+                f"the stored link at position {entry.position} does not follow from the one "
+                "before it",
+            )
+        previous = expected
+    return None
+
+
+@contextmanager
+def recording_breaks(engine: Engine, source: str) -> Iterator[None]:
+    """Around a catch-up or a rebuild: a `ChainBroken` it raises (its transaction rolled
+    back) is recorded in a transaction of its own, then raised on."""
+    try:
+        yield
+    except chain.ChainBroken as broken:
+        with engine.begin() as conn:
+            record(conn, broken.verdict, source)
+        raise
+
+
+# -- the read model against the log ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReadModelCheck:
+    ok: bool
+    position: int
+    tables: dict[str, str]  # table: digest of its rows, for ok
+    table: str | None = None
+    key: dict[str, Any] | None = None
+    column: str | None = None
+    live: Any = None
+    recomputed: Any = None
+    detail: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        if self.ok:
+            return {"status": "ok", "position": self.position, "tables": self.tables}
+        return {
+            "status": "differs",
+            "position": self.position,
+            "table": self.table,
+            "key": self.key,
+            "column": self.column,
+            "live": self.live,
+            "recomputed": self.recomputed,
+            "detail": self.detail,
+        }
+
+
+def _ordered(conn: Connection, table: Table, position: int) -> Iterator[Any]:
+    """The table's rows up to `position` in primary-key order; text keys in byte order on
+    both engines (PostgreSQL's default collation would order them otherwise than SQLite)."""
+    keys: list[Any] = []
+    for column in table.primary_key.columns:
+        is_text = column.type.python_type is str
+        keys.append(
+            column.collate("C") if is_text and conn.dialect.name == "postgresql" else column
+        )
+    statement = select(table).where(table.c.position <= position).order_by(*keys)
+    yield from conn.execution_options(yield_per=2000).execute(statement)
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def _key(table: Table, row: Any) -> dict[str, Any]:
+    return {c.name: _plain(getattr(row, c.name)) for c in table.primary_key.columns}
+
+
+def compare_tables(
+    live: Connection, recomputed: Connection, tables: Sequence[Table], position: int
+) -> ReadModelCheck:
+    """Compare each table row by row in primary-key order up to `position`: the first table
+    and key that differ, or a digest per table."""
+    digests: dict[str, str] = {}
+    for table in tables:
+        columns: list[Column[Any]] = list(table.columns)
+        digest = hashlib.sha256()
+        live_rows, derived_rows = (
+            _ordered(live, table, position),
+            _ordered(recomputed, table, position),
+        )
+        while True:
+            mine, theirs = next(live_rows, None), next(derived_rows, None)
+            if mine is None and theirs is None:
+                break
+            if mine is None or theirs is None or _key(table, mine) != _key(table, theirs):
+                return _row_differs(table, position, mine, theirs)
+            for column in columns:
+                a, b = getattr(mine, column.name), getattr(theirs, column.name)
+                if a != b:
+                    key = _key(table, mine)
+                    return ReadModelCheck(
+                        False,
+                        position,
+                        {},
+                        table.name,
+                        key,
+                        column.name,
+                        _plain(a),
+                        _plain(b),
+                        f"{table.name} {_describe(key)}: {column.name} is {_plain(a)!r} in the "
+                        f"read model, {_plain(b)!r} recomputed from the log",
+                    )
+            digest.update(json.dumps([_plain(v) for v in theirs], default=str).encode() + b"\n")
+        digests[table.name] = digest.hexdigest()
+    return ReadModelCheck(True, position, digests)
+
+
+def _describe(key: dict[str, Any]) -> str:
+    return ", ".join(f"{name} {value!r}" for name, value in key.items())
+
+
+def _row_differs(table: Table, position: int, mine: Any, theirs: Any) -> ReadModelCheck:
+    """A key on one side only: `live` and `recomputed` are the rows, None for the absent.
+    Rows come in key order, so the smaller key is the one the other side lacks."""
+    if theirs is None or (mine is not None and _sort_key(table, mine) < _sort_key(table, theirs)):
+        key = _key(table, mine)
+        detail = f"{table.name} {_describe(key)}: a row the log does not give"
+        return ReadModelCheck(False, position, {}, table.name, key, None, _row(mine), None, detail)
+    key = _key(table, theirs)
+    detail = f"{table.name} {_describe(key)}: a row the log gives is missing from the read model"
+    return ReadModelCheck(False, position, {}, table.name, key, None, None, _row(theirs), detail)
+
+
+def _row(row: Any) -> dict[str, Any]:
+    return {name: _plain(value) for name, value in row._mapping.items()}
+
+
+def _sort_key(table: Table, row: Any) -> tuple[Any, ...]:
+    values = (getattr(row, c.name) for c in table.primary_key.columns)
+    return tuple(v.encode() if isinstance(v, str) else v for v in values)
+
+
+def verify_read_model(app: Begroting, engine: Engine, position: int) -> ReadModelCheck:
+    """Project the (verified) log into a scratch read model and compare every projection
+    table with the live one, both up to `position`, the live read model's."""
+    from projections.projectors import PROJECTIONS
+    from projections.runner import ProjectionRunner
+
+    tables = [table for projection in PROJECTIONS for table in projection.tables]
+    scratch = chain.scratch_engine()
+    try:
+        ProjectionRunner(app, scratch).catch_up()
+        with engine.connect() as live, scratch.connect() as derived:
+            return compare_tables(live, derived, tables, position)
+    finally:
+        scratch.dispose()
