@@ -9,20 +9,23 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import Engine, Table, select
 
 from api.app import create_app
 from api.auth import TokenStore
 from api.demo import nijmegen
 from api.ledger import Ledger, open_ledger
 from api.settings import Settings
+from projections import schema
 from projections.projectors import PROJECTIONS
 
 POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
@@ -85,15 +88,19 @@ def _require_postgres() -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture(
-    params=[
-        pytest.param("sqlite", id="sqlite"),
-        pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
-    ]
-)
-def ledger(request: pytest.FixtureRequest, tmp_path: Path, clock: Clock) -> Iterator[Ledger]:
-    if request.param == "sqlite":
-        opened = open_ledger(f"sqlite:///{tmp_path}/ledger.db", clock=clock.now)
+# The two backends a ledger runs on; PostgreSQL's tests carry the `postgres` mark.
+BACKENDS = [
+    pytest.param("sqlite", id="sqlite"),
+    pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
+]
+
+
+@contextmanager
+def ledger_on(backend: str, directory: Path, clock: Clock) -> Iterator[Ledger]:
+    """A ledger of its own: on SQLite the file `directory`/ledger.db, on PostgreSQL a fresh
+    schema, dropped afterwards. Closed afterwards either way."""
+    if backend == "sqlite":
+        opened = open_ledger(f"sqlite:///{directory}/ledger.db", clock=clock.now)
         try:
             yield opened
         finally:
@@ -101,18 +108,42 @@ def ledger(request: pytest.FixtureRequest, tmp_path: Path, clock: Clock) -> Iter
         return
 
     _require_postgres()
-    schema = f"t_{uuid.uuid4().hex}"
+    name = f"t_{uuid.uuid4().hex}"
     with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
-        conn.execute(f"CREATE SCHEMA {schema}")
+        conn.execute(f"CREATE SCHEMA {name}")
     try:
-        opened = open_ledger(POSTGRES_URL, schema=schema, clock=clock.now)
+        opened = open_ledger(POSTGRES_URL, schema=name, clock=clock.now)
         try:
             yield opened
         finally:
             opened.close()
     finally:
         with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
-            conn.execute(f"DROP SCHEMA {schema} CASCADE")
+            conn.execute(f"DROP SCHEMA {name} CASCADE")
+
+
+@pytest.fixture(params=BACKENDS)
+def ledger(request: pytest.FixtureRequest, tmp_path: Path, clock: Clock) -> Iterator[Ledger]:
+    with ledger_on(request.param, tmp_path, clock) as opened:
+        yield opened
+
+
+def load_demo(db: str, clock: Clock | None = None) -> str:
+    """The demo history recorded at `db` in this process, its read model caught up; `db`."""
+    opened = open_ledger(db, clock=(clock or Clock()).now)
+    try:
+        nijmegen.load(opened.app)
+        opened.runner.catch_up()
+    finally:
+        opened.close()
+    return db
+
+
+@pytest.fixture
+def demo_db(tmp_path: Path) -> str:
+    """A SQLite file holding the demo history with its read model caught up, for the tests
+    that run processes on it."""
+    return load_demo(f"sqlite:///{tmp_path}/x.db")
 
 
 @pytest.fixture
@@ -157,13 +188,30 @@ def demo_api(demo_ledger: Ledger, clock: Clock) -> Iterator[TestClient]:
     yield from _client(demo_ledger, clock)
 
 
-def read_model_rows(ledger: Ledger) -> dict[str, list[tuple[object, ...]]]:
-    """Every projection table's rows in primary-key order: what a rebuild must reproduce."""
-    with ledger.engine.connect() as conn:
+Rows = dict[str, list[tuple[Any, ...]]]
+
+# The API's own state (tokens, idempotency keys) is not derived from the log, nor is the
+# record of verifications (when each ran: ADR 0017).
+READ_MODEL = [
+    table
+    for table in schema.metadata.sorted_tables
+    if table not in (schema.api_tokens, schema.idempotency_keys, schema.chain_verifications)
+]
+
+
+def snapshot(engine: Engine, tables: Iterable[Table] = READ_MODEL) -> Rows:
+    """Every row of every table (of the read model), in primary-key order."""
+    with engine.connect() as conn:
         return {
             table.name: [
                 tuple(row) for row in conn.execute(select(table).order_by(*table.primary_key))
             ]
-            for projection in PROJECTIONS
-            for table in projection.tables
+            for table in tables
         }
+
+
+def read_model_rows(ledger: Ledger) -> Rows:
+    """Every projection table's rows in primary-key order: what a rebuild must reproduce."""
+    return snapshot(
+        ledger.engine, [table for projection in PROJECTIONS for table in projection.tables]
+    )

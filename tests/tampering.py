@@ -132,3 +132,15 @@ def set_column(engine: Engine, position: int, column: str, value: object) -> Non
             text(f"UPDATE {_table(engine)} SET {column} = :v WHERE {_position(engine)} = :p"),
             {"v": value, "p": position},
         )
+
+
+def add_a_million(engine: Engine) -> None:
+    """EUR 1,000,000 more on the budget mutation at position 90 in the read model, which
+    is not append-only: no trigger stands in the way."""
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "UPDATE budget_mutations SET delta_cents = delta_cents + 100000000 "
+                "WHERE position = 90"
+            )
+        )

@@ -572,9 +572,9 @@ def compare_log(entries: list[Found], stored: list[StoredLink]) -> Verdict | Non
     return None
 
 
-def _check_links(stored: list[StoredLink]) -> Verdict | None:
-    """The stored links must themselves chain: each follows from the one before."""
-    previous = GENESIS
+def check_links(stored: Sequence[StoredLink], previous: bytes = GENESIS) -> Verdict | None:
+    """The stored links must themselves chain: each follows from the one before, the first
+    from `previous` (the genesis, for links from position 1)."""
     for entry in stored:
         expected = link(previous, bytes.fromhex(entry.digest))
         if expected.hex() != entry.link:
@@ -608,7 +608,7 @@ def verify(
             unsound = unreadable(entry.position, entry.problem)
     stored = stored_links(conn)
     # A malformed row comes first among findings at the same position: it says more.
-    failures = [v for v in (unsound, compare_log(entries, stored), _check_links(stored)) if v]
+    failures = [v for v in (unsound, compare_log(entries, stored), check_links(stored)) if v]
     seals = conn.execute(select(schema.report_seals).order_by(schema.report_seals.c.position))
     checked = 0
     for seal in seals:

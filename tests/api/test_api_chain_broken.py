@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 import tampering
 from api.app import create_app
@@ -184,13 +184,7 @@ def test_a_large_log_is_verified_at_start_up_in_the_background(
 
 @pytest.fixture
 def million_added(demo_ledger: Ledger) -> None:
-    with demo_ledger.engine.begin() as conn:
-        conn.execute(
-            text(
-                "UPDATE budget_mutations SET delta_cents = delta_cents + 100000000 "
-                "WHERE position = 90"
-            )
-        )
+    tampering.add_a_million(demo_ledger.engine)
 
 
 def test_the_read_model_of_an_untouched_history_matches_the_log(demo_api: TestClient) -> None:

@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import text
 
 import tampering
 from api.encoding import to_json
@@ -54,13 +53,7 @@ def test_after_a_rebuild_the_service_renders_the_report_afresh(
     demo_api: TestClient, demo_ledger: Ledger
 ) -> None:
     # A forged read model (not append-only) is kept as rendered; the rebuild replaces both.
-    with demo_ledger.engine.begin() as conn:
-        conn.execute(
-            text(
-                "UPDATE budget_mutations SET delta_cents = delta_cents + 100000000 "
-                "WHERE position = 90"
-            )
-        )
+    tampering.add_a_million(demo_ledger.engine)
     forged = demo_api.get(URL, headers=bearer("auditor")).json()
     demo_ledger.runner.rebuild()
 

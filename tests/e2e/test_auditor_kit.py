@@ -7,7 +7,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -20,9 +19,8 @@ from typing import Any
 import pytest
 
 import tampering
-from api.demo import nijmegen
-from api.ledger import open_ledger
-from conftest import DEMO_HEAD, INTERVENTIEPLAN_HEAD, Clock
+from conftest import DEMO_HEAD, INTERVENTIEPLAN_HEAD
+from processes import begroting, tamper, verifier
 from projections import standalone_verify
 
 pytestmark = pytest.mark.e2e
@@ -39,53 +37,7 @@ OK = {
 
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "BEGROTING_DB_URL"}
-    return subprocess.run(
-        [sys.executable, "-m", "api.cli", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-        check=False,
-    )
-
-
-def verifier(directory: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """The kit's verify.py in isolated mode without site-packages: the standard library only."""
-    return subprocess.run(
-        [sys.executable, "-I", "-S", str(directory / "verify.py"), str(directory), *args],
-        cwd=directory,
-        env={},
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=60,
-        check=False,
-    )
-
-
-@pytest.fixture
-def demo_db(tmp_path: Path) -> str:
-    db = f"sqlite:///{tmp_path}/x.db"
-    ledger = open_ledger(db, clock=Clock().now)
-    try:
-        nijmegen.load(ledger.app)
-        ledger.runner.catch_up()
-    finally:
-        ledger.close()
-    return db
-
-
-def tamper(db: str, *steps: Callable[[Any], None]) -> None:
-    ledger = open_ledger(db, clock=Clock().now)
-    try:
-        tampering.drop_guards(ledger.engine)
-        for step in steps:
-            step(ledger.engine)
-    finally:
-        ledger.close()
+    return begroting(*args, cwd=cwd, module=True)
 
 
 def test_verify_says_the_untouched_demo_history_verifies_and_exits_0(

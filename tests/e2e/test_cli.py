@@ -4,7 +4,6 @@ types, what they read on stdout, and one line on stderr when something is wrong.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -14,31 +13,20 @@ import openpyxl
 import pytest
 
 from api.demo import nijmegen
-from api.ledger import open_ledger
-from conftest import DEMO_HEAD, INTERVENTIEPLAN_HEAD, Clock
+from conftest import DEMO_HEAD, INTERVENTIEPLAN_HEAD
+from processes import BEGROTING, begroting
 
 pytestmark = pytest.mark.e2e
 
-BEGROTING = Path(sys.executable).parent / "begroting"
 LAST_POSITION = 141  # the demo history's last log position
 
 
 def run(
     *args: str, cwd: Path, executable: bool = False, timeout: float = 60
 ) -> subprocess.CompletedProcess[str]:
-    """Run the command line in a fresh process, the way a user would."""
-    command = [str(BEGROTING)] if executable else [sys.executable, "-m", "api.cli"]
-    env = {k: v for k, v in os.environ.items() if k != "BEGROTING_DB_URL"}
-    return subprocess.run(
-        [*command, *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=timeout,
-        check=False,
-    )
+    """Run the command line in a fresh process (`python -m api.cli`, or with `executable`
+    the console script), the way a user would."""
+    return begroting(*args, cwd=cwd, module=not executable, timeout=timeout)
 
 
 def ok(result: subprocess.CompletedProcess[str]) -> str:
@@ -53,18 +41,6 @@ def as_json(result: subprocess.CompletedProcess[str]) -> Any:
 @pytest.fixture
 def db(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path}/x.db"
-
-
-@pytest.fixture
-def demo_db(db: str) -> str:
-    """A SQLite file holding the demo history with its read model caught up."""
-    ledger = open_ledger(db, clock=Clock().now)
-    try:
-        nijmegen.load(ledger.app)
-        ledger.runner.catch_up()
-    finally:
-        ledger.close()
-    return db
 
 
 def test_the_demo_loads_once_and_says_already_loaded_the_second_time(

@@ -6,9 +6,7 @@ malformed one with one line on stderr."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -19,6 +17,7 @@ from api.ledger import open_ledger
 from conftest import Clock
 from domain.application import Context
 from domain.money import Money
+from processes import begroting
 
 pytestmark = pytest.mark.e2e
 
@@ -31,19 +30,8 @@ NOTE = [
 
 
 def run(*args: str, cwd: Path, grace: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("BEGROTING_")}
-    if grace is not None:
-        env["BEGROTING_BACKDATING_GRACE"] = grace
-    return subprocess.run(
-        [sys.executable, "-m", "api.cli", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=60,
-        check=False,
-    )
+    settings = {} if grace is None else {"BEGROTING_BACKDATING_GRACE": grace}
+    return begroting(*args, cwd=cwd, settings=settings, module=True, timeout=60)
 
 
 def ok(result: subprocess.CompletedProcess[str]) -> str:

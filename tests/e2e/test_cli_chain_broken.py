@@ -6,20 +6,16 @@ until a verify passes; `verify --read-model` names a forged read-model row."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, text
 
 import tampering
-from api.demo import nijmegen
-from api.ledger import open_ledger
-from conftest import DEMO_HEAD, Clock
+from conftest import DEMO_HEAD
+from processes import begroting, on_engine, tamper
 
 pytestmark = pytest.mark.e2e
 
@@ -32,53 +28,7 @@ REFUSED = f"begroting: the log does not verify: {CHANGED}\n"
 
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "BEGROTING_DB_URL"}
-    return subprocess.run(
-        [sys.executable, "-m", "api.cli", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-        check=False,
-    )
-
-
-@pytest.fixture
-def demo_db(tmp_path: Path) -> str:
-    db = f"sqlite:///{tmp_path}/x.db"
-    ledger = open_ledger(db, clock=Clock().now)
-    try:
-        nijmegen.load(ledger.app)
-        ledger.runner.catch_up()
-    finally:
-        ledger.close()
-    return db
-
-
-def on(db: str, step: Callable[[Any], None]) -> None:
-    ledger = open_ledger(db, clock=Clock().now)
-    try:
-        step(ledger.engine)
-    finally:
-        ledger.close()
-
-
-def add_a_million(engine: Engine) -> None:
-    """EUR 1,000,000 more on one budget mutation of the read model (not append-only)."""
-    with engine.begin() as conn:
-        conn.execute(
-            text(
-                "UPDATE budget_mutations SET delta_cents = delta_cents + 100000000 "
-                "WHERE position = 90"
-            )
-        )
-
-
-def tamper(db: str, step: Callable[[Any], None]) -> None:
-    on(db, tampering.drop_guards)
-    on(db, step)
+    return begroting(*args, cwd=cwd, module=True)
 
 
 @pytest.mark.parametrize(
@@ -162,14 +112,14 @@ def test_a_break_found_by_verify_refuses_figures_until_a_verify_passes(
     tmp_path: Path, demo_db: str
 ) -> None:
     original: list[bytes] = []
-    on(demo_db, lambda e: original.append(tampering.state_at(e, 90)))
+    on_engine(demo_db, lambda e: original.append(tampering.state_at(e, 90)))
     tamper(demo_db, lambda e: tampering.change_amount(e, 90, "400000.00", "900000.00"))
     assert run("verify", "--db", demo_db, cwd=tmp_path).returncode == 1
     refused = run("reserves", "--db", demo_db, cwd=tmp_path)
     assert (refused.returncode, refused.stdout, refused.stderr) == (2, "", REFUSED)
 
     # The operator restores the log (here: the one event) and verifies.
-    on(demo_db, lambda e: tampering.set_column(e, 90, "state", original[0]))
+    on_engine(demo_db, lambda e: tampering.set_column(e, 90, "state", original[0]))
     verified = run("verify", "--db", demo_db, cwd=tmp_path)
     served = run("reserves", "--db", demo_db, cwd=tmp_path)
 
@@ -181,7 +131,7 @@ def test_verify_read_model_names_a_million_euros_added_to_a_read_model_row(
     tmp_path: Path, demo_db: str
 ) -> None:
     untouched = run("verify", "--read-model", "--format", "json", "--db", demo_db, cwd=tmp_path)
-    on(demo_db, add_a_million)
+    on_engine(demo_db, tampering.add_a_million)
     forged = run("verify", "--read-model", "--db", demo_db, cwd=tmp_path)
 
     assert untouched.returncode == 0

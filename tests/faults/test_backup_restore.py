@@ -9,36 +9,31 @@ from __future__ import annotations
 
 import glob
 import json
-import os
 import shutil
 import sqlite3
 import subprocess
-import sys
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import nullcontext
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
 from api.demo import nijmegen
 from api.ledger import open_ledger
-from conftest import DEMO_HEAD, POSTGRES_URL, Clock, _require_postgres
+from conftest import BACKENDS, DEMO_HEAD, Clock, load_demo
 from domain.application import Context
 from domain.events import Body, DecisionKind
 from domain.money import Money
 from domain.values import Period
+from processes import begroting, fresh_database, fresh_postgres_database, verifier
 from projections import chain, queries, reports, schema
 
 pytestmark = pytest.mark.e2e
 
-BEGROTING = Path(sys.executable).parent / "begroting"
 INTERVENTIEPLAN_DIGEST = "07c982d674b1de177e15153590201d12beb6d9503934f45d6bdbe0eba24ac24a"
 VOORTGANG_DIGEST = "5bf664dcf5006c70ba33d0fdee062ff4c6e4035b5201307203e31173fd8537cd"
 SEALS = [
@@ -50,20 +45,6 @@ VERIFIES = (
     "2 report heads match; 0 events not yet chained"
 )
 LATER = "raad-2020-06-begrotingswijziging-na-de-backup"
-
-
-def begroting(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("BEGROTING_")}
-    return subprocess.run(
-        [str(BEGROTING), *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-        check=False,
-    )
 
 
 def postgres_tool(name: str) -> str:
@@ -78,29 +59,6 @@ def postgres_tool(name: str) -> str:
 def tool(*args: str) -> None:
     result = subprocess.run(args, capture_output=True, text=True, timeout=120, check=False)
     assert (result.returncode, result.stderr) == (0, ""), result.stderr
-
-
-@contextmanager
-def postgres_database() -> Iterator[str]:
-    """A new, empty PostgreSQL database (the CLI takes no schema), dropped afterwards."""
-    _require_postgres()
-    name = f"faults_{uuid.uuid4().hex}"
-    with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name}")
-    try:
-        yield POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-
-
-def load_demo(db: str, clock: Clock) -> None:
-    ledger = open_ledger(db, clock=clock.now)
-    try:
-        nijmegen.load(ledger.app)
-        ledger.runner.catch_up()
-    finally:
-        ledger.close()
 
 
 def write_after_the_backup(db: str, clock: Clock) -> None:
@@ -177,20 +135,14 @@ def guards_hold(db: str) -> list[str]:
     return refusals
 
 
-@pytest.mark.parametrize(
-    "backend", [pytest.param("sqlite"), pytest.param("postgres", marks=pytest.mark.postgres)]
-)
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_a_restored_backup_has_the_same_chain_and_figures_and_the_witness_catches_its_age(
     backend: str, tmp_path: Path
 ) -> None:
     witness = tmp_path / "witness.txt"
     with (
-        (
-            postgres_database()
-            if backend == "postgres"
-            else nullcontext(f"sqlite:///{tmp_path}/x.db")
-        ) as db,
-        postgres_database() if backend == "postgres" else nullcontext(db) as restored,
+        fresh_database(backend, tmp_path) as db,
+        fresh_postgres_database() if backend == "postgres" else nullcontext(db) as restored,
     ):
         clock = Clock()
         load_demo(db, clock)
@@ -255,23 +207,7 @@ def test_a_restored_backup_has_the_same_chain_and_figures_and_the_witness_catche
         caught = begroting("verify", "--db", restored, "--witness", str(witness), cwd=tmp_path)
         kit = begroting("export", "auditor", str(tmp_path / "kit"), "--db", restored, cwd=tmp_path)
         assert kit.returncode == 0, kit.stderr
-        by_the_kit = subprocess.run(
-            [
-                sys.executable,
-                "-I",
-                "-S",
-                "verify.py",
-                str(tmp_path / "kit"),
-                "--witness",
-                str(witness),
-            ],
-            cwd=tmp_path / "kit",
-            env={},
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
+        by_the_kit = verifier(tmp_path / "kit", "--witness", str(witness))
 
     assert position == "144"
     assert (caught.returncode, caught.stderr) == (1, "")

@@ -28,23 +28,30 @@ from __future__ import annotations
 
 import os
 import tempfile
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
-import psycopg
 import pytest
 from hypothesis import HealthCheck, Phase, event, given, note, seed, settings
 from hypothesis import strategies as st
 from sqlalchemy import Connection
 
 from api.demo.nijmegen import FUND, TAAKVELD, WWZ, fund_line
-from api.ledger import Ledger, open_ledger
-from conftest import CLOCK_START, POSTGRES_URL, Clock, _require_postgres, log_size, read_model_rows
+from api.ledger import Ledger
+from conftest import (
+    BACKENDS,
+    CLOCK_START,
+    Clock,
+    _require_postgres,
+    ledger_on,
+    log_size,
+    read_model_rows,
+)
 from domain.application import Context
 from domain.decision import MandateScope
 from domain.errors import ConcurrentChangeError, DomainError
@@ -221,13 +228,18 @@ class Decide(Command):
 
 
 @dataclass(frozen=True)
-class Establish(Command):
+class OnLine(Command):
+    """A command on the budget of one line of a year, under a decision."""
+
     year: int
     interventie: int | None
     cents: int
     decision: str
     known_at: datetime | None
 
+
+@dataclass(frozen=True)
+class Establish(OnLine):
     def run(self, world: World) -> None:
         world.ledger.app.establish_budget(
             world.ctx(self.known_at),
@@ -238,13 +250,7 @@ class Establish(Command):
 
 
 @dataclass(frozen=True)
-class Amend(Command):
-    year: int
-    interventie: int | None
-    cents: int
-    decision: str
-    known_at: datetime | None
-
+class Amend(OnLine):
     def run(self, world: World) -> None:
         world.ledger.app.amend_budget(
             world.ctx(self.known_at),
@@ -432,9 +438,14 @@ class Adjust(Command):
 
 
 @dataclass(frozen=True)
-class CloseYear(Command):
+class OnYear(Command):
+    """A command on fiscal year 2019, under a decision."""
+
     decision: str
 
+
+@dataclass(frozen=True)
+class CloseYear(OnYear):
     def run(self, world: World) -> None:
         world.ledger.app.close_fiscal_year(
             world.ctx(None), fiscal_year=2019, decision=self.decision
@@ -442,9 +453,7 @@ class CloseYear(Command):
 
 
 @dataclass(frozen=True)
-class ReopenYear(Command):
-    decision: str
-
+class ReopenYear(OnYear):
     def run(self, world: World) -> None:
         world.ledger.app.reopen_fiscal_year(
             world.ctx(None), fiscal_year=2019, decision=self.decision
@@ -661,32 +670,14 @@ SEQUENCES = st.lists(COMMANDS, min_size=20, max_size=40)
 @contextmanager
 def fresh_ledger(backend: str, clock: Clock) -> Iterator[Ledger]:
     """A ledger of its own per example (a function-scoped fixture would be shared by all)."""
-    if backend == "sqlite":
-        with tempfile.TemporaryDirectory(prefix="begroting-props-") as directory:
-            opened = open_ledger(f"sqlite:///{directory}/ledger.db", clock=clock.now)
-            try:
-                yield opened
-            finally:
-                opened.close()
-        return
-    name = f"t_{uuid.uuid4().hex}"
-    with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
-        conn.execute(f"CREATE SCHEMA {name}")
-    try:
-        opened = open_ledger(POSTGRES_URL, schema=name, clock=clock.now)
-        try:
-            yield opened
-        finally:
-            opened.close()
-    finally:
-        with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
-            conn.execute(f"DROP SCHEMA {name} CASCADE")
+    with (
+        tempfile.TemporaryDirectory(prefix="begroting-props-") as directory,
+        ledger_on(backend, Path(directory), clock) as opened,
+    ):
+        yield opened
 
 
-@pytest.mark.parametrize(
-    "backend",
-    [pytest.param("sqlite"), pytest.param("postgres", marks=pytest.mark.postgres)],
-)
+@pytest.mark.parametrize("backend", BACKENDS)
 @seed(SEED)
 @PROPERTIES
 @given(commands=SEQUENCES)

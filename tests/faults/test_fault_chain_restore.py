@@ -5,122 +5,29 @@ again. A real `begroting serve` process; SQLite and PostgreSQL (a database of it
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
-import psycopg
 import pytest
 
 import tampering
 from api.ledger import open_ledger
-from conftest import POSTGRES_URL, Clock, _require_postgres
+from conftest import BACKENDS, Clock
+from processes import begroting, fresh_database, on_engine, serving
 from projections import chain
 
-BEGROTING = Path(sys.executable).parent / "begroting"
-STARTUP_TIMEOUT = 60.0
 LINES = "/api/v1/budget/lines?fiscal_year=2019"
 
 
-def environment() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if not k.startswith("BEGROTING_")}
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
-
-
-@contextmanager
-def database(backend: str, directory: Path) -> Iterator[str]:
-    if backend == "sqlite":
-        yield f"sqlite:///{directory}/x.db"
-        return
-    _require_postgres()
-    name = f"fault_{uuid.uuid4().hex}"
-    with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name}")
-    try:
-        yield POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-
-
-@contextmanager
-def serving(db: str, cwd: Path) -> Iterator[str]:
-    """`begroting serve` answering on a free port; SIGTERM (then SIGKILL) afterwards."""
-    port = free_port()
-    log = cwd / "serve.log"
-    with log.open("wb") as sink:
-        process = subprocess.Popen(
-            [str(BEGROTING), "serve", "--db", db, "--port", str(port)],
-            cwd=cwd,
-            env=environment(),
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        while True:
-            assert process.poll() is None, log.read_text(encoding="utf-8", errors="replace")
-            try:
-                if httpx.get(f"{url}/api/v1/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "serve did not answer in time"
-            time.sleep(0.1)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(15)
-
-
-@pytest.mark.parametrize(
-    "backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
-)
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_a_served_log_tampered_then_restored_refuses_figures_until_it_verifies(
     backend: str, tmp_path: Path
 ) -> None:
-    with database(backend, tmp_path) as db:
-        loaded = subprocess.run(
-            [str(BEGROTING), "demo", "--db", db],
-            env=environment(),
-            capture_output=True,
-            check=False,
-        )
+    with fresh_database(backend, tmp_path) as db:
+        loaded = begroting("demo", "--db", db, cwd=tmp_path)
         assert loaded.returncode == 0, loaded.stderr
-        created = subprocess.run(
-            [
-                str(BEGROTING),
-                "token",
-                "create",
-                "--role",
-                "auditor",
-                "--name",
-                "rekenkamer",
-                "--db",
-                db,
-            ],
-            env=environment(),
-            capture_output=True,
-            text=True,
-            check=False,
+        created = begroting(
+            "token", "create", "--role", "auditor", "--name", "rekenkamer", "--db", db, cwd=tmp_path
         )
         assert created.returncode == 0, created.stderr
         token = {"Authorization": f"Bearer {created.stdout.splitlines()[-1]}"}
@@ -134,16 +41,13 @@ def test_a_served_log_tampered_then_restored_refuses_figures_until_it_verifies(
         finally:
             ledger.close()
 
-        with serving(db, tmp_path) as url:
+        with serving(db, cwd=tmp_path) as server:
+            url = server.url
             refused = httpx.get(url + LINES, headers=token, timeout=30)
             health = httpx.get(url + "/api/v1/health", timeout=30)
             audit = httpx.get(url + "/api/v1/audit/verify", headers=token, timeout=60)
 
-            ledger = open_ledger(db, clock=Clock().now)
-            try:
-                tampering.set_column(ledger.engine, 90, "state", backup)  # the restore
-            finally:
-                ledger.close()
+            on_engine(db, lambda engine: tampering.set_column(engine, 90, "state", backup))
             verified = httpx.get(url + "/api/v1/audit/verify", headers=token, timeout=60)
             served = httpx.get(url + LINES, headers=token, timeout=30)
 

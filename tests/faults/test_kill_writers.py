@@ -10,49 +10,47 @@ drawn from a seeded random generator, so a failing run can be repeated.
 
 from __future__ import annotations
 
-import os
 import random
 import signal
-import socket
 import subprocess
-import sys
 import threading
 import time
-import uuid
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid5
 
 import httpx
-import psycopg
 import pytest
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 
 from api.auth import Role, TokenStore
 from api.demo import nijmegen
 from api.ledger import open_ledger, system_clock
-from conftest import POSTGRES_URL, _require_postgres
+from conftest import BACKENDS, snapshot
 from domain.events import BEGROTING_NAMESPACE
+from processes import (
+    BEGROTING,
+    Server,
+    begroting,
+    clean_environment,
+    fresh_database,
+    start_server,
+)
 from projections import schema
 from projections.database import Database
 
-BEGROTING = Path(sys.executable).parent / "begroting"
-STARTUP_TIMEOUT = 60.0
 SERVER_KILLS = 20  # per backend
 DEMO_KILLS = 5  # per backend, each once the log reached a random position
 DEMO_EVENTS = 141
 ZOMERNOTA = nijmegen.ZOMERNOTA_2019
 JEUGD_2019 = {"fiscal_year": 2019, "programma": nijmegen.WWZ, "taakveld": "6.72"}
 WIJKTEAMS_2019 = {"fiscal_year": 2019, "programma": nijmegen.WWZ, "taakveld": "6.71"}
-BACKENDS = [
-    pytest.param("sqlite", id="sqlite"),
-    pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
-]
+# Every table but the API's own state (tokens, idempotency keys): the record of
+# verifications too.
 READ_MODEL = [
     table
     for table in schema.metadata.sorted_tables
@@ -62,99 +60,7 @@ READ_MODEL = [
 Body = dict[str, Any]
 
 
-# -- databases and processes -----------------------------------------------------------
-
-
-@contextmanager
-def fresh_database(backend: str, directory: Path) -> Iterator[str]:
-    """An empty database of its own: a SQLite file, or a PostgreSQL database (the
-    processes under test take no schema setting)."""
-    if backend == "sqlite":
-        yield f"sqlite:///{directory}/ledger.db"
-        return
-    _require_postgres()
-    name = f"kill_{uuid.uuid4().hex}"
-    with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name}")
-    try:
-        yield POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-
-
-def environment() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if not k.startswith("BEGROTING_")}
-
-
-def begroting(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(BEGROTING), *args],
-        cwd=cwd,
-        env=environment(),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
-
-
-@dataclass
-class Server:
-    url: str
-    process: subprocess.Popen[bytes]
-    log: Path
-
-
-def serve(db: str, cwd: Path) -> Server:
-    """`begroting serve` on a free port, answering its health check."""
-    for _ in range(3):  # another process may take the free port before the server binds it
-        port = free_port()
-        log = cwd / f"serve-{port}.log"
-        with log.open("wb") as sink:
-            process = subprocess.Popen(
-                [str(BEGROTING), "serve", "--db", db, "--port", str(port)],
-                cwd=cwd,
-                env=environment(),
-                stdout=sink,
-                stderr=subprocess.STDOUT,
-            )
-        server = Server(f"http://127.0.0.1:{port}", process, log)
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        while time.monotonic() < deadline and process.poll() is None:
-            try:
-                if httpx.get(f"{server.url}/api/v1/health", timeout=2).status_code == 200:
-                    return server
-            except httpx.TransportError:
-                time.sleep(0.05)
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-        if "address already in use" not in log.read_text(errors="replace"):
-            break
-    pytest.fail(f"begroting serve did not start:\n{log.read_text(errors='replace')}")
-
-
 # -- what the log and the read model hold ----------------------------------------------
-
-
-def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every read-model table, in primary-key order."""
-    with engine.connect() as conn:
-        return {
-            table.name: [
-                tuple(row)
-                for row in conn.execute(select(table).order_by(*table.primary_key.columns))
-            ]
-            for table in READ_MODEL
-        }
 
 
 @dataclass(frozen=True)
@@ -196,10 +102,10 @@ def assert_verified_and_rebuilt_alike(db: str, cwd: Path) -> None:
     ledger = open_ledger(db)
     try:
         ledger.runner.catch_up()
-        incremental = snapshot(ledger.engine)
+        incremental = snapshot(ledger.engine, READ_MODEL)
         rebuilt = begroting("rebuild", "--db", db, cwd=cwd)
         assert rebuilt.returncode == 0, rebuilt.stderr
-        assert snapshot(ledger.engine) == incremental
+        assert snapshot(ledger.engine, READ_MODEL) == incremental
         assert sum(len(rows) for rows in incremental.values()) > DEMO_EVENTS  # not vacuous
     finally:
         ledger.close()
@@ -304,7 +210,7 @@ def test_a_server_killed_at_random_moments_answers_every_retry_with_the_first_an
         # when the server is killed at random moments while the client writes, and each
         # unanswered request is retried under its key once the server is back
         while kills < SERVER_KILLS:
-            server = serve(db, tmp_path)
+            server = start_server(db, cwd=tmp_path)
             threading.Timer(chance.uniform(0.0, 0.6), server.process.kill).start()
             while True:
                 write = unanswered[0] if unanswered else next(upcoming)
@@ -322,7 +228,7 @@ def test_a_server_killed_at_random_moments_answers_every_retry_with_the_first_an
             kills += 1
             assert server.process.returncode == -signal.SIGKILL, server.log.read_text()
 
-        server = serve(db, tmp_path)
+        server = start_server(db, cwd=tmp_path)
         try:
             for write in list(unanswered):
                 answer = send(server, write, tokens[write.actor])
@@ -409,7 +315,7 @@ def run_until_killed_at(db: str, cwd: Path, target: int) -> int:
         process = subprocess.Popen(
             [str(BEGROTING), "demo", "--db", db],
             cwd=cwd,
-            env=environment(),
+            env=clean_environment(),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )

@@ -15,22 +15,14 @@ from uuid import UUID, uuid5
 
 import httpx
 import pytest
-from tests.e2e.test_serve import (
-    AUDITOR,
-    BEGROTING,
-    FINANCE,
-    GRIFFIE,
-    clean_environment,
-    fresh_database,
-    fund_line,
-    serving,
-)
-from tests.integration.test_projections import snapshot
+from tests.e2e.test_serve import AUDITOR, FINANCE, GRIFFIE, fund_line
 
 from api.demo import nijmegen
 from api.ledger import open_ledger
+from conftest import BACKENDS, snapshot
 from domain.budget import BudgetLine
 from domain.events import BEGROTING_NAMESPACE
+from processes import BEGROTING, begroting, clean_environment, fresh_database, serving
 
 pytestmark = pytest.mark.e2e
 
@@ -40,12 +32,7 @@ ATTEMPTS = 20  # a write refused with 503 is retried with the same key this ofte
 PROCESS_TIMEOUT = 120.0  # a bound on every process and thread, never a timing assertion
 
 
-@pytest.fixture(
-    params=[
-        pytest.param("sqlite", id="sqlite"),
-        pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
-    ]
-)
+@pytest.fixture(params=BACKENDS)
 def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     with fresh_database(request.param, tmp_path) as url:
         yield url
@@ -203,15 +190,7 @@ def test_rebuilds_during_concurrent_writes_and_reads_break_nothing(
         assert snapshot(ledger.engine) == kept
     finally:
         ledger.close()
-    verified = subprocess.run(
-        [str(BEGROTING), "verify", "--db", database],
-        cwd=tmp_path,
-        env=clean_environment(),
-        capture_output=True,
-        text=True,
-        timeout=PROCESS_TIMEOUT,
-        check=False,
-    )
+    verified = begroting("verify", "--db", database, cwd=tmp_path, timeout=PROCESS_TIMEOUT)
     assert (verified.returncode, verified.stderr) == (0, "")
     assert verified.stdout.startswith("the log verifies: ")
     assert verified.stdout.endswith("; 0 events not yet chained\n")

@@ -21,20 +21,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import pytest
 from eventsourcing.persistence import StoredEvent
 from sqlalchemy import select
 
 from api.demo.nijmegen import fund_line
-from api.ledger import Ledger, open_ledger
-from conftest import (
-    DEMO_HEAD,
-    POSTGRES_URL,
-    Clock,
-    _require_postgres,
-    read_model_rows,
-)
+from api.ledger import Ledger
+from conftest import BACKENDS, DEMO_HEAD, Clock, ledger_on, read_model_rows
 from domain.application import Context
 from domain.money import Money
 from domain.realisation import Realisation, RealisationStatus
@@ -99,32 +92,15 @@ def verify(ledger: Ledger) -> dict[str, Any]:
         return chain.verify(ledger.app, conn).to_json()
 
 
-@pytest.fixture(
-    params=[
-        pytest.param("sqlite", id="sqlite"),
-        pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
-    ]
-)
+@pytest.fixture(params=BACKENDS)
 def v1_ledger(request: pytest.FixtureRequest, tmp_path: Path, clock: Clock) -> Iterator[Ledger]:
     """A ledger over the version-1 database: a copy of the SQLite file (its read model,
     chain and seals as the old code wrote them), or on PostgreSQL a fresh schema holding
     the same stored events, neither caught up nor chained yet."""
     if request.param == "sqlite":
         shutil.copyfile(V1_DATABASE, tmp_path / "ledger.db")
-        opened = open_ledger(f"sqlite:///{tmp_path}/ledger.db", clock=clock.now)
-        try:
-            yield opened
-        finally:
-            opened.close()
-        return
-
-    _require_postgres()
-    name = f"t_{uuid.uuid4().hex}"
-    with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
-        conn.execute(f"CREATE SCHEMA {name}")
-    try:
-        opened = open_ledger(POSTGRES_URL, schema=name, clock=clock.now)
-        try:
+    with ledger_on(request.param, tmp_path, clock) as opened:
+        if request.param == "postgres":
             opened.app.recorder.insert_events(
                 [
                     StoredEvent(
@@ -136,12 +112,7 @@ def v1_ledger(request: pytest.FixtureRequest, tmp_path: Path, clock: Clock) -> I
                     for _, originator_id, version, topic, state in recorded_rows()
                 ]
             )
-            yield opened
-        finally:
-            opened.close()
-    finally:
-        with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
-            conn.execute(f"DROP SCHEMA {name} CASCADE")
+        yield opened
 
 
 def test_the_fixture_was_recorded_before_version_2() -> None:

@@ -310,13 +310,7 @@ def test_an_untouched_read_model_matches_the_log_with_a_digest_per_table(
 def test_a_million_euros_added_to_a_read_model_row_is_named_with_both_values(
     demo_ledger: Ledger,
 ) -> None:
-    with demo_ledger.engine.begin() as conn:
-        conn.execute(
-            text(
-                "UPDATE budget_mutations SET delta_cents = delta_cents + 100000000 "
-                "WHERE position = 90"
-            )
-        )
+    tampering.add_a_million(demo_ledger.engine)
 
     check = verification.verify_read_model(demo_ledger.app, demo_ledger.engine, LAST)
 

@@ -22,7 +22,7 @@ from api.demo.nijmegen import (
     fund_line,
 )
 from api.ledger import Ledger
-from conftest import Clock
+from conftest import READ_MODEL, Clock, Rows, snapshot
 from domain.application import Begroting, Context
 from domain.events import Body, DecisionKind
 from domain.money import Money
@@ -31,28 +31,7 @@ from domain.values import LineKey, Period
 from projections import projectors, schema
 from projections.runner import ProjectionRunner, ReadModelBrokenError
 
-Snapshot = dict[str, list[tuple[Any, ...]]]
-
-
-# The API's own state (tokens, idempotency keys) is not derived from the log, nor is the
-# record of verifications (when each ran: ADR 0017).
-READ_MODEL = [
-    table
-    for table in schema.metadata.sorted_tables
-    if table not in (schema.api_tokens, schema.idempotency_keys, schema.chain_verifications)
-]
-
-
-def snapshot(engine: Engine) -> Snapshot:
-    """Every row of every read-model table, in primary-key order."""
-    with engine.connect() as conn:
-        return {
-            table.name: [
-                tuple(row)
-                for row in conn.execute(select(table).order_by(*table.primary_key.columns))
-            ]
-            for table in READ_MODEL
-        }
+Snapshot = Rows
 
 
 def count(state: Snapshot) -> int:
