@@ -3265,6 +3265,8 @@ def test_a_late_result_of_a_closed_year_is_booked_in_the_next_year_and_the_close
         "authorised": None,
         "problems": [],
         "source": "Eindafrekening wijkaanpak 2019",
+        "backdated": None,
+        "backfill": None,
     }
     exported = demo_api.get(
         "/api/v1/exports/lineage/realisations.csv",
@@ -3281,8 +3283,9 @@ def test_a_late_result_of_a_closed_year_is_booked_in_the_next_year_and_the_close
         lineage[-1]["running_total"],
     ]
     assert last[12:16] == ["2019", corrected, "1", LATE_REASON]
-    # the authority columns come last: no decision, so no mandate and no verdict; the source
-    assert last[-4:] == ["", "", "", "Eindafrekening wijkaanpak 2019"]
+    # then the authority columns: no decision, so no mandate and no verdict; the source; and
+    # last the backdating columns: not backdated, under the default grace, no backfill
+    assert last[-7:] == ["", "", "", "Eindafrekening wijkaanpak 2019", "", "P7D", ""]
 
 
 def test_a_late_result_for_a_year_still_open_is_refused(

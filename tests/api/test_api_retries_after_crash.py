@@ -297,7 +297,7 @@ def test_a_retry_after_a_crash_in_the_catch_up_after_the_write_gets_the_first_an
     demo_api: TestClient, demo_ledger: Ledger, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # given an amendment under a key whose process died in the catch-up after its write
-    def die(self: ProjectionRunner) -> int:
+    def die(self: ProjectionRunner, wait: float | None = None) -> int:
         monkeypatch.undo()
         raise Crash
 

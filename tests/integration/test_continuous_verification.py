@@ -140,7 +140,7 @@ def test_a_null_or_mistyped_originator_on_sqlite_is_a_changed_finding(
 
     assert verdict(demo_ledger) == unreadable(90, expected_problem(demo_ledger, name))
     with demo_ledger.engine.connect() as conn:
-        summary = auditor.export(demo_ledger.app, conn, LAST, tmp_path / "kit")
+        summary = auditor.export(demo_ledger.app, conn, LAST, tmp_path / "kit", CLOCK_START)
     assert (summary["events"], summary["head"]) == (LAST, DEMO_HEAD)
     with pytest.raises(chain.ChainBroken):
         demo_ledger.runner.rebuild()
@@ -152,7 +152,7 @@ def test_the_auditors_kit_is_written_for_a_malformed_stored_event(
 ) -> None:
     tamper(demo_ledger, name)
     with demo_ledger.engine.connect() as conn:
-        summary = auditor.export(demo_ledger.app, conn, LAST, tmp_path / "kit")
+        summary = auditor.export(demo_ledger.app, conn, LAST, tmp_path / "kit", CLOCK_START)
 
     assert (summary["events"], summary["reports"], summary["head"]) == (LAST, 2, DEMO_HEAD)
 

@@ -18,6 +18,7 @@ from domain.events import Body, DecisionKind
 from domain.money import Money
 from domain.values import Period
 from projections import reports, schema
+from projections.chain import ChainBroken
 from projections.database import snapshot
 from projections.queries import UnknownReportError
 from projections.reports import OwnBasisReports
@@ -117,23 +118,37 @@ def test_an_unknown_report_is_refused_and_nothing_is_kept(demo_ledger: Ledger) -
     assert len(kept) == 0
 
 
-def test_after_a_rebuild_from_a_changed_log_the_report_is_rendered_afresh(
+def test_after_a_rebuild_of_a_forged_read_model_the_report_is_rendered_afresh(
     demo_ledger: Ledger, renderings: list[str]
 ) -> None:
     kept = kept_by(demo_ledger)
-    before = kept.render(REPORT)
-    tampering.drop_guards(demo_ledger.engine)
-    # An amount the report shows, rewritten in the log behind the chain: the chain head at
-    # the report's position stays, the figures a rebuild derives do not.
-    tampering.change_amount(demo_ledger.engine, 90, "400000.00", "900000.00")
+    # A forged read model (not append-only) is kept as rendered; the rebuild replaces both.
+    tampering.add_a_million(demo_ledger.engine)
+    forged = kept.render(REPORT)
     demo_ledger.runner.rebuild()
 
     after = kept.render(REPORT)
 
     assert after == fresh(demo_ledger, REPORT)
-    assert after != before
-    assert after["basis"] == before["basis"]
+    assert after != forged
+    assert after["basis"] == forged["basis"]
     assert renderings == [REPORT, REPORT, REPORT]  # kept, after the rebuild, fresh
+
+
+def test_a_rebuild_from_a_changed_log_is_refused_and_keeps_nothing_new(
+    demo_ledger: Ledger, renderings: list[str]
+) -> None:
+    kept = kept_by(demo_ledger)
+    before = kept.render(REPORT)
+    tampering.drop_guards(demo_ledger.engine)
+    # An amount the report shows, rewritten in the log behind the chain (ADR 0017).
+    tampering.change_amount(demo_ledger.engine, 90, "400000.00", "900000.00")
+
+    with pytest.raises(ChainBroken, match="changed at position 90"):
+        demo_ledger.runner.rebuild()
+
+    assert fresh(demo_ledger, REPORT) == before  # the rebuild rolled back whole
+    assert renderings == [REPORT, REPORT]  # kept, fresh
 
 
 def test_nothing_is_kept_or_answered_from_what_was_kept_while_a_rebuild_runs(

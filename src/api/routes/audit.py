@@ -17,6 +17,9 @@ router = APIRouter(
     responses=problem_responses(
         _401="no token, or an unknown or revoked one",
         _403="only the auditor role verifies the log",
+        _422="an invalid parameter (`read_model` is true or false): `errors` names it",
+        _503="the database is busy (`database-busy`, a rebuild holds it); retry after "
+        "`Retry-After` seconds",
     ),
 )
 Auditor = Annotated[Identity, Depends(require(Role.AUDITOR))]
