@@ -243,11 +243,11 @@ def _backdating_note(rows: Sequence[dict[str, Any]], days: timedelta) -> None:
     for row in flagged:
         print(
             f"  position {row['position']}: known_at {row['known_at']}, recorded_at "
-            f"{row['recorded_at']} by {row['actor']}: {row['backdated']['by']} earlier"
+            f"{row['recorded_at']} by {escaped(row['actor'])}: {row['backdated']['by']} earlier"
         )
     backfilled = [row["backfill"] for row in rows if row["backfill"] is not None]
     if backfilled:
-        imports = ", ".join(sorted(set(backfilled)))
+        imports = escaped(", ".join(sorted(set(backfilled))))
         print(
             f"{len(backfilled)} from a backfill ({imports}): recorded later with their "
             "sources' dates, not backdating"
@@ -375,7 +375,7 @@ def cmd_authority(args: argparse.Namespace) -> None:
     unauthorised = [row for row in rows if not row["authorised"]]
     print(f"{len(rows)} mutations, {len(unauthorised)} without valid authority")
     for row in unauthorised:
-        print(f"  position {row['position']}: " + "; ".join(row["problems"]))
+        print(f"  position {row['position']}: " + escaped("; ".join(row["problems"])))
     _backdating_note(rows, days)
 
 

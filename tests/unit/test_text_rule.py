@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import sys
 import unicodedata
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from api import cli
 from api.cli import _print_rows
 from domain.errors import InvalidInputError
 from domain.reserve import Reserve, ReserveKind
@@ -129,3 +130,28 @@ def test_a_value_recorded_before_the_rule_is_still_read_back() -> None:
     assert (key.fiscal_year, key.programma, key.taakveld) == (2019, "Welzijn\tZorg", "6.1")
     with pytest.raises(InvalidInputError):
         LineKey(2019, "Welzijn\tZorg", "6.1")
+
+
+def test_the_notes_below_a_cli_table_show_refused_characters_escaped(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # An actor or an import id stored before the text rule (ADR 0006) may hold a bidi
+    # override: below the authority table it is shown escaped, as in the table itself.
+    row = {
+        "position": 142,
+        "known_at": "2025-10-19T09:01:00+00:00",
+        "recorded_at": "2026-11-23T09:01:00+00:00",
+        "actor": "R. Kamer\u202e",
+        "backdated": {"by": "P400D", "grace": "P7D"},
+        "backfill": None,
+    }
+    backfill = {**row, "backdated": None, "backfill": "import\nv1"}
+
+    cli._backdating_note([row, backfill], timedelta(days=7))
+
+    assert capsys.readouterr().out.splitlines() == [
+        "1 backdated by more than the grace of P7D (known_at that long before recorded_at)",
+        "  position 142: known_at 2025-10-19T09:01:00+00:00, recorded_at "
+        "2026-11-23T09:01:00+00:00 by R. Kamer\\u202e: P400D earlier",
+        "1 from a backfill (import\\nv1): recorded later with their sources' dates, not backdating",
+    ]
