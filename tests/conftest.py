@@ -215,3 +215,24 @@ def read_model_rows(ledger: Ledger) -> Rows:
     return snapshot(
         ledger.engine, [table for projection in PROJECTIONS for table in projection.tables]
     )
+
+
+# -- the fault-injection suite's figures -------------------------------------------------
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """After the run, the figures the fault-injection tests recorded (`record_property(
+    "fault_figures", ...)`: kills, writes, retries, rebuilds), one line each, so that a CI
+    log states what the suite did (README, Reliability). xdist carries them from workers."""
+    lines = sorted(
+        str(value)
+        for outcome in ("passed", "failed")
+        for report in terminalreporter.stats.get(outcome, [])
+        if getattr(report, "when", None) == "call"
+        for name, value in getattr(report, "user_properties", [])
+        if name == "fault_figures"
+    )
+    if lines:
+        terminalreporter.write_sep("-", "fault-injection figures")
+        for line in lines:
+            terminalreporter.write_line(line)
