@@ -594,7 +594,15 @@ def verify(
     """Recompute the chain from the log; check it against the stored links, every
     report's sealed head and the heads an auditor witnessed earlier ((position, head,
     seen), `standalone_verify.read_witness`). The first failing position wins; ok names
-    the head."""
+    the head.
+
+    The stored links and seals are read before the log: a catch-up that chains events
+    meanwhile then only adds events after the last link read (unchained here), never a
+    link or seal whose event this read of the log would lack."""
+    stored = stored_links(conn)
+    seals = list(
+        conn.execute(select(schema.report_seals).order_by(schema.report_seals.c.position))
+    )
     entries: list[Found] = []
     recomputed: dict[int, str] = {}
     previous = GENESIS
@@ -606,10 +614,8 @@ def verify(
         recomputed[entry.position] = previous.hex()
         if entry.problem is not None and unsound is None:
             unsound = unreadable(entry.position, entry.problem)
-    stored = stored_links(conn)
     # A malformed row comes first among findings at the same position: it says more.
     failures = [v for v in (unsound, compare_log(entries, stored), check_links(stored)) if v]
-    seals = conn.execute(select(schema.report_seals).order_by(schema.report_seals.c.position))
     checked = 0
     for seal in seals:
         checked += 1

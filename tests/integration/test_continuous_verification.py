@@ -283,6 +283,37 @@ def test_a_recorded_break_is_kept_by_catch_ups_and_cleared_by_a_verify_that_pass
     assert (state.status, state.verified_to, state.head) == ("ok", LAST, DEMO_HEAD)
 
 
+def propose(ledger: Ledger, reference: str) -> None:
+    ledger.app.propose_decision(
+        Context(actor="griffie", known_at=CLOCK_START, source="raadsvoorstel"),
+        reference=reference,
+        title="Begrotingswijziging",
+        body=Body.RAAD,
+        kind=DecisionKind.BEGROTINGSWIJZIGING,
+        period=Period.year(2019),
+    )
+
+
+def test_an_event_chained_while_a_verify_reads_is_not_a_finding(
+    demo_ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A write and its catch-up land between the verify's reads of the log and the links.
+    read_links = chain.stored_links
+
+    def interleaved(conn: Any) -> list[chain.StoredLink]:
+        monkeypatch.setattr(chain, "stored_links", read_links)
+        propose(demo_ledger, "raad-2026-interleaved")
+        demo_ledger.runner.catch_up()
+        return read_links(conn)
+
+    monkeypatch.setattr(chain, "stored_links", interleaved)
+    verdict = verification.full_verify(demo_ledger.app, demo_ledger.engine)
+
+    assert verdict.ok, verdict
+    with demo_ledger.engine.connect() as conn:
+        verification.guard(conn)
+
+
 def test_the_verification_rows_are_append_only(demo_ledger: Ledger) -> None:
     with pytest.raises(DBAPIError) as raised, demo_ledger.engine.begin() as conn:
         conn.execute(text("DELETE FROM chain_verifications"))
