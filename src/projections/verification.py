@@ -120,11 +120,12 @@ def full_verify(
     witnessed: Sequence[tuple[int, str, str]] = (),
 ) -> chain.Verdict:
     """Verify the whole log (ADR 0007), with the heads an auditor witnessed, and record the
-    result."""
+    log's own verdict. A witnessed head the log lost is the caller's finding, returned but
+    not recorded: one auditor's file does not turn off the figures for everyone."""
     with engine.connect() as conn:
-        verdict = chain.verify(app, conn, witnessed)
+        own, verdict = chain.verify_witnessed(app, conn, witnessed)
     with engine.begin() as conn:
-        record(conn, verdict, source)
+        record(conn, own, source)
     return verdict
 
 
