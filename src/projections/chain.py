@@ -608,9 +608,7 @@ def verify_witnessed(
     meanwhile then only adds events after the last link read (unchained here), never a
     link or seal whose event this read of the log would lack."""
     stored = stored_links(conn)
-    seals = list(
-        conn.execute(select(schema.report_seals).order_by(schema.report_seals.c.position))
-    )
+    seals = list(conn.execute(select(schema.report_seals).order_by(schema.report_seals.c.position)))
     entries: list[Found] = []
     recomputed: dict[int, str] = {}
     previous = GENESIS

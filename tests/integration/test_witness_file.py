@@ -65,16 +65,9 @@ def test_a_lost_witnessed_head_is_the_callers_finding_not_a_recorded_break(
     # The log's own verdict is recorded: the figures are still served.
     with demo_ledger.engine.connect() as conn:
         verification.guard(conn)
-        table = verification.schema.chain_verifications
-        latest = conn.execute(
-            verification.select(table).order_by(table.c.id.desc()).limit(1)
-        ).one()
-    assert (latest.source, latest.status, latest.verified_to, latest.head) == (
-        "verify",
-        "ok",
-        141,
-        DEMO_HEAD,
-    )
+        latest = verification.latest(conn)
+    assert latest is not None
+    assert (latest.status, latest.verified_to, latest.head) == ("ok", 141, DEMO_HEAD)
 
 
 def test_an_empty_ledger_keeps_the_genesis_as_its_witnessed_head(ledger: Ledger) -> None:
