@@ -283,7 +283,10 @@ def select_notifications(
     judge them one by one."""
     try:
         return list(app.recorder.select_notifications(start=start, limit=limit))
-    except Exception:
+    except (TypeError, ValueError):
+        # What the recorder's decoding raises on a malformed row: UUID() of a NULL (TypeError)
+        # or of text that is no UUID (ValueError), bytes() of a NULL state (TypeError). A
+        # database error is not one of these: it is raised, not read around.
         rows = conn.execute(
             text(_RAW_LOG[conn.dialect.name == "sqlite"]), {"start": start, "limit": limit}
         )
