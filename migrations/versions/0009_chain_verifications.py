@@ -6,7 +6,10 @@ what, and the finding if any. Append-only, guarded like the chain's own tables (
 0004): the history of verifications is evidence too. The latest row is the log's state.
 
 Revision ID: 0009
-Revises: 0006
+Revises: 0008
+
+Revision numbers were assigned per branch, as each branch began: there is no 0007, and
+0009 follows 0008 (down_revision), not 0006.
 """
 
 from __future__ import annotations

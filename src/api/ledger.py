@@ -10,10 +10,12 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import Notification
 from sqlalchemy import Engine, text
 
 from domain.application import Begroting
+from domain.events import Event
+from projections import chain
 from projections.database import Database, DatabaseUnavailableError, migrate, open_application
 from projections.runner import ProjectionRunner
 
@@ -29,7 +31,7 @@ class Ledger:
 
     def logged(self, aggregate_id: UUID, version: int) -> tuple[int, Any] | None:
         """The event `aggregate_id` recorded as `version`, and its log position; None if
-        the log has none."""
+        the log has none. Raises `ChainBroken` (the API's 503) for a row it cannot read."""
         sqlite = self.engine.dialect.name == "sqlite"
         position = "rowid" if sqlite else "notification_id"
         table = self.app.recorder.events_table_name  # type: ignore[attr-defined]
@@ -43,8 +45,22 @@ class Ledger:
             ).first()
         if row is None:
             return None
-        stored = StoredEvent(aggregate_id, version, row[1], bytes(row[2]))
-        return int(row[0]), self.app.mapper.to_domain_event(stored)
+        state = row[2]
+        if isinstance(state, bytearray | memoryview):
+            state = bytes(state)
+        stored = Notification(
+            id=int(row[0]),
+            originator_id=aggregate_id,
+            originator_version=version,
+            topic=row[1],
+            state=state,
+        )
+        # A row tampered with so that it cannot be read is a break, never a crash.
+        event = chain.decode(self.app, stored)
+        if not isinstance(event, Event):
+            problem = f"its topic names {type(event).__name__}, not an event of the ledger"
+            raise chain.ChainBroken(chain.unreadable(stored.id, problem))
+        return stored.id, event
 
     def close(self) -> None:
         self.app.close()

@@ -283,7 +283,10 @@ def select_notifications(
     judge them one by one."""
     try:
         return list(app.recorder.select_notifications(start=start, limit=limit))
-    except Exception:
+    except (TypeError, ValueError):
+        # What the recorder's decoding raises on a malformed row: UUID() of a NULL (TypeError)
+        # or of text that is no UUID (ValueError), bytes() of a NULL state (TypeError). A
+        # database error is not one of these: it is raised, not read around.
         rows = conn.execute(
             text(_RAW_LOG[conn.dialect.name == "sqlite"]), {"start": start, "limit": limit}
         )
@@ -591,10 +594,24 @@ def check_links(stored: Sequence[StoredLink], previous: bytes = GENESIS) -> Verd
 def verify(
     app: Begroting, conn: Connection, witnessed: Sequence[tuple[int, str, str]] = ()
 ) -> Verdict:
+    """The log's verdict with the witnessed heads (see `verify_witnessed`)."""
+    return verify_witnessed(app, conn, witnessed)[1]
+
+
+def verify_witnessed(
+    app: Begroting, conn: Connection, witnessed: Sequence[tuple[int, str, str]] = ()
+) -> tuple[Verdict, Verdict]:
     """Recompute the chain from the log; check it against the stored links, every
     report's sealed head and the heads an auditor witnessed earlier ((position, head,
     seen), `standalone_verify.read_witness`). The first failing position wins; ok names
-    the head."""
+    the head. Returns the log's own verdict (links and seals) and the verdict with the
+    witnessed heads as well: one pass over the log for both.
+
+    The stored links and seals are read before the log: a catch-up that chains events
+    meanwhile then only adds events after the last link read (unchained here), never a
+    link or seal whose event this read of the log would lack."""
+    stored = stored_links(conn)
+    seals = list(conn.execute(select(schema.report_seals).order_by(schema.report_seals.c.position)))
     entries: list[Found] = []
     recomputed: dict[int, str] = {}
     previous = GENESIS
@@ -606,10 +623,8 @@ def verify(
         recomputed[entry.position] = previous.hex()
         if entry.problem is not None and unsound is None:
             unsound = unreadable(entry.position, entry.problem)
-    stored = stored_links(conn)
     # A malformed row comes first among findings at the same position: it says more.
     failures = [v for v in (unsound, compare_log(entries, stored), check_links(stored)) if v]
-    seals = conn.execute(select(schema.report_seals).order_by(schema.report_seals.c.position))
     checked = 0
     for seal in seals:
         checked += 1
@@ -625,22 +640,24 @@ def verify(
             )
     last_position = entries[-1].position if entries else 0
     lost = standalone_verify.witness_failure(list(witnessed), recomputed, last_position)
-    if lost is not None:
-        failures.append(failure(*lost))
     if failures:
-        return min(failures, key=lambda v: v.position or 0)
-    head = stored[-1] if stored else None
-    chained_to = head.position if head else 0
-    return Verdict(
-        True,
-        "ok",
-        chained_to,
-        "the log verifies",
-        head.link if head else GENESIS.hex(),
-        len(stored),
-        checked,
-        sum(1 for entry in entries if entry.position > chained_to),
-    )
+        own = min(failures, key=lambda v: v.position or 0)
+    else:
+        head = stored[-1] if stored else None
+        chained_to = head.position if head else 0
+        own = Verdict(
+            True,
+            "ok",
+            chained_to,
+            "the log verifies",
+            head.link if head else GENESIS.hex(),
+            len(stored),
+            checked,
+            sum(1 for entry in entries if entry.position > chained_to),
+        )
+    if lost is None:
+        return own, own
+    return own, min([*failures, failure(*lost)], key=lambda v: v.position or 0)
 
 
 # -- a report re-derived from the log alone --------------------------------------------

@@ -167,26 +167,31 @@ class ProjectionRunner:
         read the old rows, so it mends any state they are in. Returns the position."""
         chosen = [p for p in self.projections if names is None or p.name in names]
         wait = self.lock_timeout if wait is None else wait
-        with self._lock, verification.recording_breaks(self.engine, "rebuild"):
-            self._generation += 1
-            try:
-                self._wait = wait
-                with self._transaction(None) as conn:
-                    # DELETE, not TRUNCATE, on PostgreSQL too: TRUNCATE's ACCESS EXCLUSIVE
-                    # lock would block every reader until the rebuild commits (ADR 0015).
-                    for table in (table for projection in chosen for table in projection.tables):
-                        conn.execute(delete(table))
-                    conn.execute(
-                        delete(schema.tracking).where(
-                            schema.tracking.c.projection.in_([p.name for p in chosen])
-                        )
-                    )
-                    while (reached := self._apply_batch({}, conn)) is None:
-                        pass
-                self._vacuum([table for projection in chosen for table in projection.tables])
-                return reached
-            finally:
+        if not self._lock.acquire(timeout=wait):  # another thread's catch-up or rebuild
+            raise ReadModelBusyError(f"another thread kept the read model for more than {wait:g} s")
+        try:
+            with verification.recording_breaks(self.engine, "rebuild"):
                 self._generation += 1
+                try:
+                    self._wait = wait
+                    with self._transaction(None) as conn:
+                        # DELETE, not TRUNCATE, on PostgreSQL too: TRUNCATE's ACCESS EXCLUSIVE
+                        # lock would block every reader until the rebuild commits (ADR 0015).
+                        for table in (t for projection in chosen for t in projection.tables):
+                            conn.execute(delete(table))
+                        conn.execute(
+                            delete(schema.tracking).where(
+                                schema.tracking.c.projection.in_([p.name for p in chosen])
+                            )
+                        )
+                        while (reached := self._apply_batch({}, conn)) is None:
+                            pass
+                    self._vacuum([t for projection in chosen for t in projection.tables])
+                    return reached
+                finally:
+                    self._generation += 1
+        finally:
+            self._lock.release()
 
     def _vacuum(self, tables: Sequence[Table]) -> None:
         """PostgreSQL: make the rows a rebuild deleted reusable space at once (autovacuum may

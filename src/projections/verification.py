@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -26,7 +27,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from eventsourcing.persistence import Notification
-from sqlalchemy import Column, Connection, Engine, Table, insert, select
+from sqlalchemy import Column, Connection, Engine, Row, Table, insert, select
 
 from domain.application import Begroting
 from projections import chain, schema
@@ -37,70 +38,53 @@ BACKGROUND_VERIFY_AFTER = 50_000
 RETRY_AFTER_SECONDS = 300  # a break waits for an operator: ask clients back in minutes
 
 OK, BROKEN = "ok", "broken"
+log = logging.getLogger(__name__)
 
 
 def _now() -> datetime:
+    """`checked_at`: when the verification ran, a recording time like the log's
+    recorded_at. Read from the wall clock: the catch-up and the rebuild that record it hold
+    no clock (the runner is given none), and a time kept for operators, never compared with
+    the domain's known_at, has no need of the application's."""
     return datetime.now(UTC)
 
 
-@dataclass(frozen=True)
-class State:
-    """The latest verification row."""
-
-    status: str
-    verified_to: int
-    head: str | None
-    checked_at: datetime
-    source: str
-    kind: str | None
-    position: int | None
-    detail: str | None
-
-    @property
-    def broken(self) -> bool:
-        return self.status == BROKEN
-
-    def verdict(self) -> chain.Verdict:
-        return chain.Verdict(
-            False, self.kind or "changed", self.position, self.detail or "", None, 0, 0
-        )
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "status": self.status,
-            "verified_to": self.verified_to,
-            "head": self.head,
-            "checked_at": self.checked_at,
-            "source": self.source,
-            "kind": self.kind,
-            "position": self.position,
-            "detail": self.detail,
-        }
+def _verify_logged(app: Begroting, engine: Engine) -> None:
+    """Serve's background verify: an error (SQLite busy during a rebuild, say) would be
+    lost with the thread, so it is logged."""
+    try:
+        full_verify(app, engine, "start-up")
+    except Exception:
+        log.exception("the start-up verification of the hash chain failed")
 
 
-def latest(conn: Connection) -> State | None:
-    """The latest verification, or None before any: one read on the primary key."""
-    table = schema.chain_verifications
-    row = conn.execute(select(table).order_by(table.c.id.desc()).limit(1)).first()
-    if row is None:
-        return None
-    return State(
-        row.status,
-        int(row.verified_to),
-        row.head,
-        row.checked_at,
-        row.source,
-        row.kind,
-        None if row.position is None else int(row.position),
-        row.detail,
-    )
+_LATEST = (
+    "SELECT status, kind, position, detail, verified_to, head FROM chain_verifications "
+    "ORDER BY id DESC LIMIT 1"
+)
+
+
+def latest(conn: Connection) -> Row[Any] | None:
+    """The latest verification (status, kind, position, detail, verified_to, head), or
+    None before any. O(1): the latest row by its primary key, a statement the driver takes
+    as it is (it runs on every request that serves figures and with every write)."""
+    return conn.exec_driver_sql(_LATEST).first()
 
 
 def record(conn: Connection, verdict: chain.Verdict, source: str) -> None:
     """Append a verification's result. A broken chain is verified up to the position
-    before its finding."""
+    before its finding. A pass never moves the verified position back: a catch-up may have
+    extended it past the head this verify read, from the same link at that head."""
     if verdict.ok:
         row = {"status": OK, "verified_to": verdict.position or 0, "head": verdict.head}
+        last = latest(conn)
+        if (
+            last is not None
+            and last.status == OK
+            and int(last.verified_to) > (verdict.position or 0)
+            and (chain.head_at(conn, verdict.position or 0) or chain.GENESIS.hex()) == verdict.head
+        ):
+            row = {"status": OK, "verified_to": int(last.verified_to), "head": last.head}
     else:
         row = {
             "status": BROKEN,
@@ -120,11 +104,12 @@ def full_verify(
     witnessed: Sequence[tuple[int, str, str]] = (),
 ) -> chain.Verdict:
     """Verify the whole log (ADR 0007), with the heads an auditor witnessed, and record the
-    result."""
+    log's own verdict. A witnessed head the log lost is the caller's finding, returned but
+    not recorded: one auditor's file does not turn off the figures for everyone."""
     with engine.connect() as conn:
-        verdict = chain.verify(app, conn, witnessed)
+        own, verdict = chain.verify_witnessed(app, conn, witnessed)
     with engine.begin() as conn:
-        record(conn, verdict, source)
+        record(conn, own, source)
     return verdict
 
 
@@ -136,26 +121,18 @@ def verify_at_start(app: Begroting, engine: Engine) -> threading.Thread | None:
         full_verify(app, engine, "start-up")
         return None
     thread = threading.Thread(
-        target=full_verify, args=(app, engine, "start-up"), name="begroting-verify", daemon=True
+        target=_verify_logged, args=(app, engine), name="begroting-verify", daemon=True
     )
     thread.start()
     return thread
 
 
-_LATEST = (
-    "SELECT status, kind, position, detail, verified_to, head FROM chain_verifications "
-    "ORDER BY id DESC LIMIT 1"
-)
-
-
 def guard(conn: Connection) -> None:
     """Raise `ChainBroken` with the recorded finding while the latest verification is a
-    break. O(1): the latest row by its primary key, four columns, a statement the driver
-    takes as it is (this runs on every request that serves figures)."""
-    row = conn.exec_driver_sql(_LATEST).first()
-    if row is not None and row[0] == BROKEN:
-        verdict = chain.Verdict(False, row[1], int(row[2]), row[3], None, 0, 0)
-        raise chain.ChainBroken(verdict)
+    break (this runs on every request that serves figures: one read, `latest`)."""
+    row = latest(conn)
+    if row is not None and row.status == BROKEN:
+        raise chain.ChainBroken(chain.failure(row.kind, int(row.position), row.detail))
 
 
 # -- in the runner's batch -------------------------------------------------------------
@@ -183,7 +160,7 @@ def extend(
     verified position moves to the batch's last link."""
     if not chained:
         return
-    state = conn.exec_driver_sql(_LATEST).first()  # cheap: this runs with every write
+    state = latest(conn)
     if state is None:
         if chained_before > 0:
             return  # a chain from before verification was kept: a full verify starts it
@@ -210,27 +187,6 @@ def check_replayed(conn: Connection, replayed: Sequence[tuple[Notification, byte
         return
     first, last = replayed[0][0].id, replayed[-1][0].id
     links = schema.chain_links
-    rows = conn.execute(
-        select(links.c.position, links.c.digest, links.c.link)
-        .where(links.c.position.between(first, last))
-        .order_by(links.c.position)
-    ).all()
-    before = chain.head_at(conn, first - 1)
-    previous = bytes.fromhex(before) if before else chain.GENESIS
-    sha256 = hashlib.sha256
-    if len(rows) == len(replayed):
-        # The usual case, fast: the same positions, each the chained digest, each link
-        # following from the one before. Anything else is judged below, in full.
-        for (notification, digest), (position, stored_digest, stored_link) in zip(
-            replayed, rows, strict=True
-        ):
-            if notification.id != position or digest.hex() != stored_digest:
-                break
-            previous = sha256(previous + digest).digest()
-            if previous.hex() != stored_link:
-                break
-        else:
-            return
     stored = [
         chain.StoredLink(
             int(row.position), row.originator_id, int(row.originator_version), row.digest, row.link
@@ -239,6 +195,20 @@ def check_replayed(conn: Connection, replayed: Sequence[tuple[Notification, byte
             select(links).where(links.c.position.between(first, last)).order_by(links.c.position)
         )
     ]
+    before = chain.head_at(conn, first - 1)
+    previous = bytes.fromhex(before) if before else chain.GENESIS
+    sha256 = hashlib.sha256
+    if len(stored) == len(replayed):
+        # The usual case, fast: the same positions, each the chained digest, each link
+        # following from the one before. Anything else is judged below, in full.
+        for (notification, digest), entry in zip(replayed, stored, strict=True):
+            if notification.id != entry.position or digest.hex() != entry.digest:
+                break
+            previous = sha256(previous + digest).digest()
+            if previous.hex() != entry.link:
+                break
+        else:
+            return
     found = [
         chain.Found(n.id, (chain.originator_hex(n.originator_id), n.originator_version), d.hex())
         for n, d in replayed
@@ -256,12 +226,20 @@ def check_replayed(conn: Connection, replayed: Sequence[tuple[Notification, byte
 @contextmanager
 def recording_breaks(engine: Engine, source: str) -> Iterator[None]:
     """Around a catch-up or a rebuild: a `ChainBroken` it raises (its transaction rolled
-    back) is recorded in a transaction of its own, then raised on."""
+    back) is recorded in a transaction of its own, unless the latest row records it
+    already, then raised on."""
     try:
         yield
     except chain.ChainBroken as broken:
         with engine.begin() as conn:
-            record(conn, broken.verdict, source)
+            last = latest(conn)
+            found = broken.verdict
+            if last is None or (last.status, last.kind, last.position) != (
+                BROKEN,
+                found.kind,
+                found.position,
+            ):  # while a break stands, each write's catch-up finds it again: kept once
+                record(conn, found, source)
         raise
 
 

@@ -16,6 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 from httpx2 import Response
 
+import tampering
 from api.demo import nijmegen
 from api.idempotency import IdempotencyStore, StoredResponse
 from api.ledger import Ledger
@@ -401,3 +402,34 @@ def test_a_final_refusal_stays_the_keys_answer_after_a_crash_before_it_was_store
     assert (replay.status_code, replay.json()) == (409, first.body)
     assert replay.headers["Idempotent-Replayed"] == "true"
     assert log_size(demo_ledger) == DEMO_EVENTS
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [("state", b'{"timestamp": '), ("topic", "domain.nowhere:Nothing")],
+    ids=["state not JSON", "topic names no class"],
+)
+def test_a_retry_whose_logged_event_was_tampered_with_is_refused_not_a_crash(
+    demo_api: TestClient,
+    demo_ledger: Ledger,
+    monkeypatch: pytest.MonkeyPatch,
+    column: str,
+    value: object,
+) -> None:
+    # given a keyed write whose answer was lost, then its event tampered with in the log
+    write = EVERY_WRITE["decisions"]
+    lost = crash_on_finish(monkeypatch)
+    crashed(demo_api, write.path, write.body, write.role)
+    [first] = lost
+    position = first.body["position"]
+    tampering.drop_guards(demo_ledger.engine)
+    tampering.set_column(demo_ledger.engine, position, column, value)
+
+    # when it is retried under its key
+    retry = post(demo_api, write.path, write.body, write.role, KEY)
+
+    # then the retry is refused as a break at that event, and nothing is written
+    assert retry.status_code == 503, retry.text
+    assert retry.json()["type"].endswith("chain-broken")
+    assert retry.json()["position"] == position
+    assert log_size(demo_ledger) == position

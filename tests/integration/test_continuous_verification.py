@@ -283,6 +283,76 @@ def test_a_recorded_break_is_kept_by_catch_ups_and_cleared_by_a_verify_that_pass
     assert (state.status, state.verified_to, state.head) == ("ok", LAST, DEMO_HEAD)
 
 
+def propose(ledger: Ledger, reference: str) -> None:
+    ledger.app.propose_decision(
+        Context(actor="griffie", known_at=CLOCK_START, source="raadsvoorstel"),
+        reference=reference,
+        title="Begrotingswijziging",
+        body=Body.RAAD,
+        kind=DecisionKind.BEGROTINGSWIJZIGING,
+        period=Period.year(2019),
+    )
+
+
+def test_an_event_chained_while_a_verify_reads_is_not_a_finding(
+    demo_ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A write and its catch-up land between the verify's reads of the log and the links.
+    read_links = chain.stored_links
+
+    def interleaved(conn: Any) -> list[chain.StoredLink]:
+        monkeypatch.setattr(chain, "stored_links", read_links)
+        propose(demo_ledger, "raad-2026-interleaved")
+        demo_ledger.runner.catch_up()
+        return read_links(conn)
+
+    monkeypatch.setattr(chain, "stored_links", interleaved)
+    verdict = verification.full_verify(demo_ledger.app, demo_ledger.engine)
+
+    assert verdict.ok, verdict
+    with demo_ledger.engine.connect() as conn:
+        verification.guard(conn)
+
+
+def test_a_verify_recorded_behind_a_catch_up_keeps_the_verified_position_moving(
+    demo_ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A write and its catch-up land between the verify's read and its record.
+    read = chain.verify_witnessed
+
+    def then_a_write(*args: Any) -> tuple[chain.Verdict, chain.Verdict]:
+        found = read(*args)
+        propose(demo_ledger, "raad-2026-meanwhile")
+        demo_ledger.runner.catch_up()
+        return found
+
+    monkeypatch.setattr(chain, "verify_witnessed", then_a_write)
+    assert verification.full_verify(demo_ledger.app, demo_ledger.engine).position == LAST
+    monkeypatch.undo()
+    propose(demo_ledger, "raad-2026-after")
+    demo_ledger.runner.catch_up()
+
+    with demo_ledger.engine.connect() as conn:
+        state = verification.latest(conn)
+        head = chain.head_at(conn, LAST + 2)
+    assert state is not None
+    assert (state.status, state.verified_to, state.head) == ("ok", LAST + 2, head)
+
+
+def test_a_standing_break_found_again_by_each_catch_up_is_recorded_once(
+    demo_ledger: Ledger,
+) -> None:
+    propose(demo_ledger, "raad-2026-unreadable")  # in the log, not yet caught up
+    tampering.drop_guards(demo_ledger.engine)
+    tampering.set_column(demo_ledger.engine, LAST + 1, "state", b'{"timestamp": ')
+    for _ in range(3):
+        with pytest.raises(chain.ChainBroken):
+            demo_ledger.runner.catch_up()
+
+    broken = [row for row in rows(demo_ledger) if row[1] == "broken"]
+    assert [(r[0], r[4], r[5]) for r in broken] == [("catch-up", "changed", LAST + 1)]
+
+
 def test_the_verification_rows_are_append_only(demo_ledger: Ledger) -> None:
     with pytest.raises(DBAPIError) as raised, demo_ledger.engine.begin() as conn:
         conn.execute(text("DELETE FROM chain_verifications"))

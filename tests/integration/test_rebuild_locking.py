@@ -24,7 +24,7 @@ from api.demo import nijmegen
 from api.ledger import Ledger, open_ledger
 from conftest import Clock
 from projections import schema
-from projections.runner import ProjectionRunner, ReadModelBrokenError
+from projections.runner import ProjectionRunner, ReadModelBrokenError, ReadModelBusyError
 
 # How long the batch gives the rebuild to get between its tracking read and its update.
 # Under the lock the rebuild never gets there, and the batch goes on after this wait.
@@ -218,3 +218,11 @@ def test_begroting_rebuild_mends_the_broken_state_of_the_issue_without_catching_
 
     assert snapshot(ledger.engine) == expected
     assert ledger.runner.catch_up() == last
+
+
+def test_a_rebuild_waits_for_another_threads_lock_only_so_long(demo_ledger: Ledger) -> None:
+    # ADR 0015: a rebuild waits `lock_timeout` (here `wait`) for the lock, then gives up.
+    with demo_ledger.runner._lock, pytest.raises(ReadModelBusyError):
+        demo_ledger.runner.rebuild(wait=0.1)
+
+    assert demo_ledger.runner.rebuild() == 141

@@ -12,7 +12,7 @@ import pytest
 
 from api.ledger import Ledger
 from conftest import DEMO_HEAD, INTERVENTIEPLAN_HEAD
-from projections import chain, standalone_verify
+from projections import chain, standalone_verify, verification
 
 SEEN = "2026-12-01T10:00:00Z"
 
@@ -52,6 +52,22 @@ def test_the_first_line_of_the_file_whose_head_the_chain_lost_is_named(
         "detail": f"the witness saw chain head {'cd' * 32} at position 141 on {SEEN}; "
         f"the chain has {DEMO_HEAD} there",
     }
+
+
+def test_a_lost_witnessed_head_is_the_callers_finding_not_a_recorded_break(
+    demo_ledger: Ledger,
+) -> None:
+    found = verification.full_verify(
+        demo_ledger.app, demo_ledger.engine, "verify", [(141, "cd" * 32, SEEN)]
+    )
+
+    assert (found.ok, found.kind, found.position) == (False, "changed", 141)
+    # The log's own verdict is recorded: the figures are still served.
+    with demo_ledger.engine.connect() as conn:
+        verification.guard(conn)
+        latest = verification.latest(conn)
+    assert latest is not None
+    assert (latest.status, latest.verified_to, latest.head) == ("ok", 141, DEMO_HEAD)
 
 
 def test_an_empty_ledger_keeps_the_genesis_as_its_witnessed_head(ledger: Ledger) -> None:
