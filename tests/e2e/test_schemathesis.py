@@ -1,14 +1,15 @@
 """Property-based tests against the live OpenAPI document of a served process.
 
-Schemathesis reads `/openapi.json` from `begroting serve --demo` (a fresh SQLite file for
-this module), generates requests for every operation (the schema's examples, its boundary
-values, random valid and invalid data), sends them over HTTP with each role's demo token and
-runs every check it has: no server error; the status, content type, headers and body of every
-answer conform to the document; valid data is accepted and invalid data refused; a missing
-token is a 401; an undocumented method is a 405 with `Allow`. Ours on top: after a refusal
-(4xx) or any read, the event log is exactly as long as before. Every role tries every
-operation, so the roles that may not write meet their 403 on each command. The run is
-derandomized with a fixed seed: CI sends the same requests every time."""
+Schemathesis reads `/openapi.json` from `begroting serve --demo` (a fresh SQLite file, then
+a PostgreSQL database of its own), generates requests for every operation (the schema's
+examples, its boundary values, random valid and invalid data), sends them over HTTP with
+each role's demo token and runs every check it has: no server error; the status, content
+type, headers and body of every answer conform to the document; valid data is accepted and
+invalid data refused; a missing token is a 401; an undocumented method is a 405 with
+`Allow`. Ours on top: after a refusal (4xx) or any read, the event log is exactly as long as
+before. Every role tries every operation, so the roles that may not write meet their 403 on
+each command. The run is derandomized with a fixed seed: CI sends the same requests every
+time."""
 
 from __future__ import annotations
 
@@ -18,7 +19,9 @@ from pathlib import Path
 import httpx
 import pytest
 import schemathesis
-from test_serve import Server, serving
+
+from conftest import BACKENDS
+from processes import Server, fresh_database, serving
 
 pytestmark = pytest.mark.e2e
 
@@ -26,10 +29,17 @@ SEED = 20261123
 MAX_EXAMPLES = 3  # per operation and role, for the random (fuzzing) phase
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+@pytest.fixture(scope="module", params=BACKENDS)
+def server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
+    # On both backends: the HTTP layer is one code, but what the database refuses, and how
+    # its errors reach the client, is not.
     directory: Path = tmp_path_factory.mktemp("schemathesis")
-    with serving(f"sqlite:///{directory}/x.db", "--demo", cwd=directory) as served:
+    with (
+        fresh_database(request.param, directory) as db,
+        serving(db, "--demo", cwd=directory) as served,
+    ):
         yield served
 
 
