@@ -16,7 +16,13 @@ from sqlalchemy import Engine, text
 from domain.application import Begroting
 from domain.events import Event
 from projections import chain
-from projections.database import Database, DatabaseUnavailableError, migrate, open_application
+from projections.database import (
+    Database,
+    DatabaseUnavailableError,
+    migrate,
+    open_application,
+    stored_events,
+)
 from projections.runner import ProjectionRunner
 
 
@@ -33,8 +39,7 @@ class Ledger:
         """The event `aggregate_id` recorded as `version`, and its log position; None if
         the log has none. Raises `ChainBroken` (the API's 503) for a row it cannot read."""
         sqlite = self.engine.dialect.name == "sqlite"
-        position = "rowid" if sqlite else "notification_id"
-        table = self.app.recorder.events_table_name  # type: ignore[attr-defined]
+        table, position = stored_events(self.engine.dialect.name)
         with self.engine.connect() as conn:
             row = conn.execute(
                 text(

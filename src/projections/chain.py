@@ -28,6 +28,7 @@ from domain.application import Begroting
 from domain.events import Event
 from domain.report import Report
 from projections import schema, standalone_verify
+from projections.database import stored_events
 from projections.writer import RowWriter
 
 FORMAT = b"begroting-chain-v1"
@@ -265,16 +266,6 @@ class ChainBroken(Exception):
         self.verdict = verdict
 
 
-# The recorders' tables, read as they are (ADR 0007 names their columns).
-_RAW_LOG = {
-    True: "SELECT rowid AS id, originator_id, originator_version, topic, state "
-    "FROM stored_events WHERE rowid >= :start ORDER BY rowid LIMIT :limit",
-    False: "SELECT notification_id AS id, originator_id, originator_version, topic, state "
-    "FROM begroting_events WHERE notification_id >= :start ORDER BY notification_id "
-    "LIMIT :limit",
-}
-
-
 def select_notifications(
     app: Begroting, conn: Connection, start: int, limit: int
 ) -> list[Notification]:
@@ -287,8 +278,13 @@ def select_notifications(
         # What the recorder's decoding raises on a malformed row: UUID() of a NULL (TypeError)
         # or of text that is no UUID (ValueError), bytes() of a NULL state (TypeError). A
         # database error is not one of these: it is raised, not read around.
+        table, position = stored_events(conn.dialect.name)
         rows = conn.execute(
-            text(_RAW_LOG[conn.dialect.name == "sqlite"]), {"start": start, "limit": limit}
+            text(
+                f"SELECT {position} AS id, originator_id, originator_version, topic, state "  # noqa: S608 - our names
+                f"FROM {table} WHERE {position} >= :start ORDER BY {position} LIMIT :limit"
+            ),
+            {"start": start, "limit": limit},
         )
         return [
             Notification(

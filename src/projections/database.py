@@ -25,6 +25,18 @@ from sqlalchemy.exc import ArgumentError
 import migrations
 from domain.application import Begroting, Clock
 
+# How long a writer waits for a lock another holds (SQLite's one write lock, the read
+# model's lock during a rebuild) before it gives up with a busy error (ADR 0015).
+LOCK_WAIT_SECONDS = 30
+
+
+def stored_events(dialect: str) -> tuple[str, str]:
+    """The event recorder's table and its log-position column, for reading rows as they are
+    stored (the chain's read around a malformed row, a retry's look-up; ADR 0007)."""
+    if dialect == "sqlite":
+        return "stored_events", "rowid"
+    return "begroting_events", "notification_id"
+
 
 class ConfigurationError(Exception):
     """The database setting is missing, malformed or unsafe."""
@@ -88,17 +100,13 @@ class Database:
     def is_sqlite(self) -> bool:
         return make_url(self.url).get_backend_name() == "sqlite"
 
-    @property
-    def events_table(self) -> str:
-        return "stored_events" if self.is_sqlite else "begroting_events"
-
     def eventsourcing_env(self) -> dict[str, str]:
         url = make_url(self.url)
         if self.is_sqlite:
             return {
                 "PERSISTENCE_MODULE": "eventsourcing.sqlite",
                 "SQLITE_DBNAME": url.database or "",
-                "SQLITE_LOCK_TIMEOUT": "30",
+                "SQLITE_LOCK_TIMEOUT": str(LOCK_WAIT_SECONDS),
             }
         env = {
             "PERSISTENCE_MODULE": "eventsourcing.postgres",
@@ -125,7 +133,7 @@ class Database:
             @event.listens_for(engine, "connect")
             def _pragmas(dbapi_connection: Any, _: Any) -> None:
                 cursor = dbapi_connection.cursor()
-                cursor.execute("PRAGMA busy_timeout = 30000")
+                cursor.execute(f"PRAGMA busy_timeout = {LOCK_WAIT_SECONDS * 1000}")
                 cursor.execute("PRAGMA journal_mode = WAL")
                 cursor.close()
 

@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from domain.application import Begroting
 from domain.events import Event
 from projections import chain, schema, verification
-from projections.database import is_lock_timeout
+from projections.database import LOCK_WAIT_SECONDS, is_lock_timeout
 from projections.projectors import PROJECTIONS, Projection
 from projections.writer import RowWriter
 
@@ -36,9 +36,7 @@ ANALYZE_AFTER_ROWS = 1000
 MAX_STALLED_ATTEMPTS = 3
 # How long a catch-up or a rebuild waits for the read model's lock by default: a rebuild of
 # 10^5 events holds it for about ten seconds (ADR 0015).
-LOCK_TIMEOUT = 30.0
-# SQLite waits this long for its write lock otherwise (projections.database sets it).
-SQLITE_BUSY_TIMEOUT_MS = 30000
+LOCK_TIMEOUT = float(LOCK_WAIT_SECONDS)
 VACUUM_LOCK_TIMEOUT_MS = 1000
 
 
@@ -236,7 +234,7 @@ class ProjectionRunner:
                     try:
                         conn.exec_driver_sql("BEGIN IMMEDIATE")
                     finally:
-                        conn.exec_driver_sql(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+                        conn.exec_driver_sql(f"PRAGMA busy_timeout = {LOCK_WAIT_SECONDS * 1000}")
             except OperationalError as error:
                 if not is_lock_timeout(error):
                     raise
