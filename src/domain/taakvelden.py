@@ -2,7 +2,7 @@
 
 Codes are valid only for the years of their catalogue version: 6.71 exists in 2019 and is
 gone in 2023, when it was split into 6.71a-d. A line or taakstelling is checked against the
-catalogue of its own fiscal year. Sources: shared/docs/domain.md section (d).
+catalogue of its own fiscal year. Sources and versions: docs/domain.md, "Taakvelden".
 """
 
 from __future__ import annotations
