@@ -9,7 +9,11 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from test_api_commands import (
+
+from api.ledger import Ledger
+from domain.budget import line_id
+from domain.errors import ConcurrentChangeError
+from support.commands import (
     CLOSED_2019,
     FUND,
     INTERVENTIEPLAN,
@@ -20,16 +24,11 @@ from test_api_commands import (
     assert_refused,
     fund_line,
     given_closed,
-    in_body,
     key_of,
     post,
-    problem,
 )
-
-from api.ledger import Ledger
-from conftest import bearer, log_size
-from domain.budget import line_id
-from domain.errors import ConcurrentChangeError
+from support.http import bearer, in_body, problem
+from support.ledgers import log_size
 
 ALLOCATIONS = f"/api/v1/reserves/{SALDIRESERVE}/allocations"
 

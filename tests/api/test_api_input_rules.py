@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from test_api_commands import assert_refused, in_body, post, problem, proposal
 
 from api.ledger import Ledger
-from conftest import bearer
+from support.commands import assert_refused, post, proposal
+from support.http import bearer, in_body, problem
 
 RESERVE = {
     "code": "R-1",
