@@ -36,13 +36,6 @@ def ledger(request: pytest.FixtureRequest, tmp_path: Path, clock: Clock) -> Iter
 
 
 @pytest.fixture
-def sqlite_ledger(tmp_path: Path, clock: Clock) -> Iterator[Ledger]:
-    """A ledger on SQLite only, for tests of HTTP translation that no database affects."""
-    with ledger_on("sqlite", tmp_path, clock) as opened:
-        yield opened
-
-
-@pytest.fixture
 def demo_db(tmp_path: Path) -> str:
     """A SQLite file holding the demo history with its read model caught up, for the tests
     that run processes on it."""
@@ -55,14 +48,6 @@ def demo_ledger(ledger: Ledger) -> Ledger:
     nijmegen.load(ledger.app)
     ledger.runner.catch_up()
     return ledger
-
-
-@pytest.fixture
-def demo_sqlite_ledger(sqlite_ledger: Ledger) -> Ledger:
-    """As `demo_ledger`, on SQLite only."""
-    nijmegen.load(sqlite_ledger.app)
-    sqlite_ledger.runner.catch_up()
-    return sqlite_ledger
 
 
 # -- the HTTP service (tokens: support.http.bearer) ---------------------------------------
@@ -85,19 +70,6 @@ def api(ledger: Ledger, clock: Clock) -> Iterator[TestClient]:
 def demo_api(demo_ledger: Ledger, clock: Clock) -> Iterator[TestClient]:
     """The HTTP service over the Nijmegen demo history, with the four demo tokens."""
     yield from _client(demo_ledger, clock)
-
-
-@pytest.fixture
-def api_sqlite(sqlite_ledger: Ledger, clock: Clock) -> Iterator[TestClient]:
-    """As `api`, on SQLite only: for tests of HTTP translation alone (problem bodies of bad
-    input, 401/403 order, methods, routes), which no database affects."""
-    yield from _client(sqlite_ledger, clock)
-
-
-@pytest.fixture
-def demo_api_sqlite(demo_sqlite_ledger: Ledger, clock: Clock) -> Iterator[TestClient]:
-    """As `demo_api`, on SQLite only (see `api_sqlite`)."""
-    yield from _client(demo_sqlite_ledger, clock)
 
 
 # -- the fault-injection suite's figures -------------------------------------------------

@@ -40,7 +40,7 @@ from support.commands import (
 )
 from support.demo import DEMO_LAST_POSITION
 from support.http import in_body, in_header, problem
-from support.ledgers import log_size
+from support.ledgers import SQLITE_ONLY, log_size
 
 # -- budget: establish ----------------------------------------------------------------
 
@@ -162,6 +162,7 @@ def test_a_negative_budget_is_refused(demo_api: TestClient, demo_ledger: Ledger)
     )
 
 
+@SQLITE_ONLY
 @pytest.mark.parametrize(
     ("amount", "detail"),
     [

@@ -13,7 +13,7 @@ from httpx2 import Response
 from api.ledger import Ledger
 from support.commands import WWZ, assert_refused, given_proposed, line, post, proposal, reserve
 from support.http import PROBLEM_JSON, Body, bearer, in_body, problem
-from support.ledgers import log_size
+from support.ledgers import SQLITE_ONLY, log_size
 
 # -- who may: every command needs a token, and the right role --------------------------
 
@@ -156,6 +156,7 @@ EVERY_COMMAND = pytest.mark.parametrize(
 )
 
 
+@SQLITE_ONLY
 @EVERY_COMMAND
 def test_every_command_without_a_token_is_refused_with_a_bearer_challenge(
     api: TestClient, ledger: Ledger, path: str, body: Body
@@ -176,6 +177,7 @@ def test_every_command_without_a_token_is_refused_with_a_bearer_challenge(
     assert response.headers["WWW-Authenticate"] == 'Bearer realm="begroting"'
 
 
+@SQLITE_ONLY
 @EVERY_COMMAND
 def test_every_command_with_an_unknown_token_is_refused(
     api: TestClient, ledger: Ledger, path: str, body: Body
@@ -216,6 +218,7 @@ def test_a_revoked_token_may_no_longer_write(api: TestClient, ledger: Ledger) ->
     )
 
 
+@SQLITE_ONLY
 @pytest.mark.parametrize(
     ("path", "body", "allowed", "role"),
     [
@@ -303,6 +306,7 @@ def test_a_college_proposal_is_not_the_griffies_to_make(api: TestClient, ledger:
     )
 
 
+@SQLITE_ONLY
 def test_the_token_is_checked_before_the_body(api: TestClient, ledger: Ledger) -> None:
     before = log_size(ledger)
 
@@ -326,6 +330,7 @@ def test_the_token_is_checked_before_the_body(api: TestClient, ledger: Ledger) -
 TOO_LARGE = "the request body is larger than 1048576 bytes"
 
 
+@SQLITE_ONLY
 def test_a_body_declared_larger_than_the_limit_is_refused_before_it_is_read(
     api: TestClient, ledger: Ledger
 ) -> None:
@@ -340,6 +345,7 @@ def test_a_body_declared_larger_than_the_limit_is_refused_before_it_is_read(
     assert response.headers["Connection"] == "close"
 
 
+@SQLITE_ONLY
 def test_a_streamed_body_is_refused_as_soon_as_it_passes_the_limit(
     api: TestClient, ledger: Ledger
 ) -> None:
@@ -361,6 +367,7 @@ def test_a_streamed_body_is_refused_as_soon_as_it_passes_the_limit(
     )
 
 
+@SQLITE_ONLY
 def test_an_actor_in_the_body_is_refused_as_an_unknown_field(
     api: TestClient, ledger: Ledger
 ) -> None:
@@ -385,6 +392,7 @@ def test_an_actor_in_the_body_is_refused_as_an_unknown_field(
     )
 
 
+@SQLITE_ONLY
 def test_every_invalid_field_is_named_at_once(api: TestClient, ledger: Ledger) -> None:
     before = log_size(ledger)
 
@@ -414,6 +422,7 @@ def _post_broken_json(api: TestClient) -> Response:
     return api.post("/api/v1/budget/amendments", content=b'{"delta": "1.00",', headers=headers)
 
 
+@SQLITE_ONLY
 def test_a_body_that_is_not_json_is_refused(demo_api: TestClient, demo_ledger: Ledger) -> None:
     before = log_size(demo_ledger)
 
@@ -425,6 +434,7 @@ def test_a_body_that_is_not_json_is_refused(demo_api: TestClient, demo_ledger: L
     assert log_size(demo_ledger) == before
 
 
+@SQLITE_ONLY
 def test_a_body_that_is_not_json_points_at_the_whole_body(demo_api: TestClient) -> None:
     response = _post_broken_json(demo_api)
 
@@ -438,6 +448,7 @@ def test_a_body_that_is_not_json_points_at_the_whole_body(demo_api: TestClient) 
     )
 
 
+@SQLITE_ONLY
 def test_a_body_that_is_not_utf8_is_refused_as_malformed(
     demo_api: TestClient, demo_ledger: Ledger
 ) -> None:
@@ -463,6 +474,7 @@ def test_a_body_that_is_not_utf8_is_refused_as_malformed(
     )
 
 
+@SQLITE_ONLY
 @pytest.mark.parametrize("body", [[], None, "amendment"], ids=["array", "null", "string"])
 def test_a_body_that_is_no_object_is_refused(
     demo_api: TestClient, demo_ledger: Ledger, body: object

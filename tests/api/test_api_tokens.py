@@ -17,7 +17,7 @@ from api.ledger import Ledger
 from projections.schema import api_tokens
 from support.clock import Clock
 from support.http import ROLES, bearer, problem
-from support.ledgers import log_size
+from support.ledgers import SQLITE_ONLY, log_size
 
 ADMIN = bearer("admin")
 TOKEN_ID = re.compile(r"^[0-9a-f]{32}$")
@@ -254,6 +254,7 @@ def test_revoking_an_unknown_token_is_a_404(api: TestClient, ledger: Ledger) -> 
     assert stored_tokens(ledger) == before
 
 
+@SQLITE_ONLY
 def test_a_token_id_that_is_not_32_hex_digits_is_a_422(api: TestClient) -> None:
     response = api.delete("/api/v1/tokens/demo-admin", headers=ADMIN)
 
@@ -350,6 +351,7 @@ def body_error(field: str, detail: str, code: str) -> dict[str, Any]:
     return {"in": "body", "field": field, "detail": detail, "code": code, "pointer": f"#/{field}"}
 
 
+@SQLITE_ONLY
 @pytest.mark.parametrize(
     ("payload", "errors"),
     [

@@ -56,6 +56,11 @@ BACKENDS = [
     pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
 ]
 
+# For a test of HTTP translation alone (the problem body of bad input, 401 before 403 before
+# the body, methods, routes), which no database affects: it runs on SQLite only, overriding
+# the `ledger` fixture's backends. Whatever reads or writes the database runs on both.
+SQLITE_ONLY = pytest.mark.parametrize("ledger", ["sqlite"], indirect=True)
+
 
 @contextmanager
 def ledger_on(backend: str, directory: Path, clock: Clock) -> Iterator[Ledger]:
