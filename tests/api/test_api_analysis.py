@@ -5,13 +5,12 @@ every wrong question a problem document naming the parameter at fault."""
 
 from __future__ import annotations
 
-from http import HTTPStatus
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
-from conftest import bearer
+from support.http import bearer, problem, query_error
 
 AUDITOR = bearer("auditor")
 WWZ = "Welzijn, Wijkontwikkeling en Zorg"
@@ -48,26 +47,6 @@ SLOT_DECISION = {
     "adopted_known_at": "2019-12-18T11:00:00+00:00",
 }
 TAAKVELD = {1: "6.1", 2: "6.71", 4: "6.1", 5: "6.72", 8: "6.82", 9: "6.71", 10: "6.71"}
-
-
-def problem(
-    status: int, code: str, detail: str, instance: str, errors: list[dict[str, Any]] | None = None
-) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "type": f"urn:begroting:problem:{code}",
-        "title": HTTPStatus(status).phrase,
-        "status": status,
-        "detail": detail,
-        "instance": instance,
-        "code": code,
-    }
-    if errors is not None:
-        body["errors"] = errors
-    return body
-
-
-def query_error(field: str, detail: str, code: str) -> dict[str, Any]:
-    return {"in": "query", "field": field, "detail": detail, "code": code}
 
 
 def read(client: TestClient, url: str, **params: Any) -> dict[str, Any]:
@@ -409,7 +388,7 @@ CELL = {"table": "tabel-7.2", "row": "2", "column": "2020"}
 
 
 def unknown_cell(field: str, detail: str) -> dict[str, Any]:
-    return problem(422, "unknown-cell", detail, CELLS, [query_error(field, detail, "unknown-cell")])
+    return problem(422, "unknown-cell", detail, CELLS, query_error(field, detail, "unknown-cell"))
 
 
 @pytest.mark.parametrize(
@@ -423,11 +402,7 @@ def unknown_cell(field: str, detail: str) -> dict[str, Any]:
                 "invalid-basis",
                 f"malformed moment '2019-13-01': {MALFORMED}",
                 DIFF,
-                [
-                    query_error(
-                        "from", f"malformed moment '2019-13-01': {MALFORMED}", "invalid-basis"
-                    )
-                ],
+                query_error("from", f"malformed moment '2019-13-01': {MALFORMED}", "invalid-basis"),
             ),
             id="diff-from-malformed",
         ),
@@ -439,7 +414,7 @@ def unknown_cell(field: str, detail: str) -> dict[str, Any]:
                 "unknown-report",
                 "unknown report 'begroting-2030'",
                 DIFF,
-                [query_error("to", "unknown report 'begroting-2030'", "unknown-report")],
+                query_error("to", "unknown report 'begroting-2030'", "unknown-report"),
             ),
             id="diff-to-unknown-report",
         ),
@@ -451,7 +426,7 @@ def unknown_cell(field: str, detail: str) -> dict[str, Any]:
                 "unknown-report",
                 "unknown report 'gisteren'",
                 "/api/v1/audit/authority",
-                [query_error("as_of", "unknown report 'gisteren'", "unknown-report")],
+                query_error("as_of", "unknown report 'gisteren'", "unknown-report"),
             ),
             id="authority-as_of-unknown-report",
         ),
@@ -463,11 +438,9 @@ def unknown_cell(field: str, detail: str) -> dict[str, Any]:
                 "invalid-basis",
                 f"malformed moment '2019-02-30': {MALFORMED}",
                 "/api/v1/audit/onrechtmatigheid",
-                [
-                    query_error(
-                        "as_of", f"malformed moment '2019-02-30': {MALFORMED}", "invalid-basis"
-                    )
-                ],
+                query_error(
+                    "as_of", f"malformed moment '2019-02-30': {MALFORMED}", "invalid-basis"
+                ),
             ),
             id="onrechtmatigheid-as_of-malformed",
         ),
@@ -479,11 +452,9 @@ def unknown_cell(field: str, detail: str) -> dict[str, Any]:
                 "invalid-basis",
                 f"malformed moment '2019-02-30': {MALFORMED}",
                 CELLS,
-                [
-                    query_error(
-                        "as_of", f"malformed moment '2019-02-30': {MALFORMED}", "invalid-basis"
-                    )
-                ],
+                query_error(
+                    "as_of", f"malformed moment '2019-02-30': {MALFORMED}", "invalid-basis"
+                ),
             ),
             id="cells-as_of-malformed",
         ),

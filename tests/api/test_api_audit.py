@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-import tampering
 from api.ledger import Ledger
-from conftest import DEMO_HEAD, bearer
+from support import tampering
+from support.demo import DEMO_HEAD
+from support.http import bearer
 
 
 def test_the_auditor_verifies_the_untouched_demo_history(demo_api: TestClient) -> None:

@@ -10,7 +10,6 @@ import os
 import subprocess
 import sys
 from dataclasses import dataclass
-from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +22,9 @@ from sqlalchemy import func, select
 
 from api.app import create_app
 from api.ledger import Ledger
-from conftest import ROLES, bearer, log_size
 from projections.schema import api_tokens
+from support.http import ROLES, bearer, problem
+from support.ledgers import log_size
 
 READERS = frozenset({"griffie", "finance", "auditor"})
 WRITERS = frozenset({"griffie", "finance"})
@@ -425,17 +425,6 @@ def forbidden_detail(endpoint: Endpoint, role: str) -> str:
     else:
         (needed,) = endpoint.allowed
     return f"this needs the role {needed}; you are {role}"
-
-
-def problem(status: int, code: str, detail: str, instance: str) -> dict[str, Any]:
-    return {
-        "type": f"urn:begroting:problem:{code}",
-        "title": HTTPStatus(status).phrase,
-        "status": status,
-        "detail": detail,
-        "instance": instance,
-        "code": code,
-    }
 
 
 # The matrix runs on SQLite only. Over both backends its 552 cases took 190 s here (each

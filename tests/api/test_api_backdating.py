@@ -16,7 +16,8 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.ledger import Ledger
 from api.settings import Settings
-from conftest import Clock, bearer
+from support.clock import Clock
+from support.http import bearer
 
 AUDITOR = bearer("auditor")
 WWZ = "Welzijn, Wijkontwikkeling en Zorg"

@@ -9,14 +9,16 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-import tampering
 from api.app import create_app
 from api.auth import TokenStore
 from api.ledger import Ledger
 from api.settings import Settings
-from conftest import DEMO_HEAD, Clock, bearer
 from projections import schema, verification
 from projections.chain import ChainBroken
+from support import tampering
+from support.clock import Clock
+from support.demo import DEMO_HEAD
+from support.http import bearer
 
 CHANGED = "the event at position 90 differs from the one chained there"
 FIGURES = [

@@ -9,7 +9,11 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from test_api_commands import (
+
+from api.ledger import Ledger
+from domain.budget import line_id
+from domain.errors import ConcurrentChangeError
+from support.commands import (
     CLOSED_2019,
     FUND,
     INTERVENTIEPLAN,
@@ -20,16 +24,11 @@ from test_api_commands import (
     assert_refused,
     fund_line,
     given_closed,
-    in_body,
     key_of,
     post,
-    problem,
 )
-
-from api.ledger import Ledger
-from conftest import bearer, log_size
-from domain.budget import line_id
-from domain.errors import ConcurrentChangeError
+from support.http import bearer, in_body, problem
+from support.ledgers import SQLITE_ONLY, log_size
 
 ALLOCATIONS = f"/api/v1/reserves/{SALDIRESERVE}/allocations"
 
@@ -119,6 +118,7 @@ def test_a_carry_over_into_a_closed_year_points_at_the_target_year(
     )
 
 
+@SQLITE_ONLY
 def test_a_year_key_at_fault_is_pointed_at_by_the_key_itself(demo_api: TestClient) -> None:
     body = {
         "reference": "ca-sleutel",
@@ -151,6 +151,7 @@ def test_a_line_reads_by_the_id_a_command_answered_with(demo_api: TestClient) ->
     assert [row["line_id"] for row in dashed.json()["rows"]] == [line.hex]
 
 
+@SQLITE_ONLY
 @pytest.mark.parametrize("role", ["auditor", "griffie", "admin"])
 def test_a_role_that_may_not_write_gets_403_even_for_an_invalid_body(
     demo_api: TestClient, demo_ledger: Ledger, role: str
@@ -200,6 +201,7 @@ def test_a_write_that_lost_a_race_can_be_retried_with_the_same_key(
     assert log_size(demo_ledger) == before + 1
 
 
+@SQLITE_ONLY
 @pytest.mark.parametrize("name", ["import:nijmegen-demo", "cli:root", "demo finance", " R. Kamer"])
 def test_a_token_may_not_pass_for_an_actor_of_the_system(api: TestClient, name: str) -> None:
     response = api.post(

@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 from decimal import Decimal
-from http import HTTPStatus
 from typing import Any
 
 import openpyxl
@@ -14,7 +13,8 @@ import pytest
 from fastapi.testclient import TestClient
 from httpx2 import Response
 
-from conftest import DEMO_HEAD, INTERVENTIEPLAN_HEAD, bearer
+from support.demo import DEMO_HEAD, INTERVENTIEPLAN_HEAD
+from support.http import bearer, problem
 
 CSV = "text/csv; charset=utf-8"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -30,20 +30,6 @@ def get(api: TestClient, url: str, role: str = "auditor", **params: Any) -> Resp
 
 def rows_of(response: Response) -> list[list[str]]:
     return list(csv.reader(io.StringIO(response.text, newline="")))
-
-
-def problem(status: int, code: str, detail: str, instance: str, *errors: Any) -> Any:
-    body = {
-        "type": f"urn:begroting:problem:{code}",
-        "title": HTTPStatus(status).phrase,
-        "status": status,
-        "detail": detail,
-        "instance": instance,
-        "code": code,
-    }
-    if errors:
-        body["errors"] = list(errors)
-    return body
 
 
 def test_a_report_table_exports_as_csv_with_its_basis(demo_api: TestClient) -> None:

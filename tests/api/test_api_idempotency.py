@@ -7,7 +7,6 @@ refused; keys belong to the actor that sent them; a refusal is replayed like a s
 
 from __future__ import annotations
 
-from http import HTTPStatus
 from typing import Any
 
 import pytest
@@ -19,35 +18,23 @@ from api import schemas
 from api.demo import nijmegen
 from api.idempotency import IdempotencyStore, Reservation, StoredResponse, fingerprint
 from api.ledger import Ledger
-from conftest import Clock, bearer, log_size
 from domain.budget import line_id
 from domain.decision import Decision
 from domain.values import LineKey
 from projections.schema import idempotency_keys
+from support.clock import Clock
+from support.demo import DEMO_LAST_POSITION
+from support.http import bearer, problem
+from support.ledgers import log_size
 
 Body = dict[str, Any]
 
 PROBLEM_JSON = "application/problem+json"
-DEMO_EVENTS = 141
 ZOMERNOTA = nijmegen.ZOMERNOTA_2019
 JEUGD_2019 = {"fiscal_year": 2019, "programma": nijmegen.WWZ, "taakveld": "6.72"}  # 2,300,000
 JEUGD_LINE = line_id(LineKey(2019, nijmegen.WWZ, "6.72"))
 AMENDMENTS = "/api/v1/budget/amendments"
 DECISIONS = "/api/v1/decisions"
-
-
-def problem(status: int, code: str, detail: str, instance: str, *errors: Body) -> Body:
-    body: Body = {
-        "type": f"urn:begroting:problem:{code}",
-        "title": HTTPStatus(status).phrase,
-        "status": status,
-        "detail": detail,
-        "instance": instance,
-        "code": code,
-    }
-    if errors:
-        body["errors"] = list(errors)
-    return body
 
 
 def key_error(detail: str, code: str) -> Body:
@@ -114,11 +101,13 @@ def test_a_retried_amendment_answers_the_first_answer_and_records_nothing_new(
     assert replay.json() == {
         "ids": {"line": str(JEUGD_LINE)},
         "versions": {"line": 3},
-        "position": DEMO_EVENTS + 1,
+        "position": DEMO_LAST_POSITION + 1,
     }
     assert replay.headers["ETag"] == '"3"'
-    assert log_size(demo_ledger) == after_first == DEMO_EVENTS + 1
-    assert event_types_after(demo_api, DEMO_EVENTS) == [("BudgetLine.Amended", "demo finance")]
+    assert log_size(demo_ledger) == after_first == DEMO_LAST_POSITION + 1
+    assert event_types_after(demo_api, DEMO_LAST_POSITION) == [
+        ("BudgetLine.Amended", "demo finance")
+    ]
 
 
 def test_a_retried_proposal_answers_its_201_and_location_again(
@@ -311,7 +300,7 @@ def test_another_actors_identical_request_under_the_same_key_is_not_a_replay(
     assert response.status_code == 200
     assert "Idempotent-Replayed" not in response.headers
     assert response.json()["versions"] == {"line": 4}
-    assert event_types_after(demo_api, DEMO_EVENTS) == [
+    assert event_types_after(demo_api, DEMO_LAST_POSITION) == [
         ("BudgetLine.Amended", "demo finance"),
         ("BudgetLine.Amended", "controller"),
     ]
@@ -366,7 +355,7 @@ def test_an_invalid_body_does_not_use_up_its_key(demo_api: TestClient, demo_ledg
     # then it runs: the key was never taken
     assert response.status_code == 200
     assert "Idempotent-Replayed" not in response.headers
-    assert log_size(demo_ledger) == DEMO_EVENTS + 1
+    assert log_size(demo_ledger) == DEMO_LAST_POSITION + 1
 
 
 # -- without a key ---------------------------------------------------------------------
@@ -409,7 +398,7 @@ def test_a_retry_without_a_key_of_a_change_is_a_second_change(
 
     assert response.status_code == 200
     assert response.json()["versions"] == {"line": 4}
-    assert log_size(demo_ledger) == DEMO_EVENTS + 2
+    assert log_size(demo_ledger) == DEMO_LAST_POSITION + 2
 
 
 # -- the key's own bookkeeping ---------------------------------------------------------
@@ -526,4 +515,4 @@ def test_a_key_of_200_characters_is_accepted(demo_api: TestClient, demo_ledger: 
 
     assert first.status_code == 200
     assert_replayed(replay, first)
-    assert log_size(demo_ledger) == DEMO_EVENTS + 1
+    assert log_size(demo_ledger) == DEMO_LAST_POSITION + 1

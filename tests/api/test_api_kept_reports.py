@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-import tampering
 from api.encoding import to_json
 from api.ledger import Ledger
-from conftest import bearer
 from projections.chain import ChainBroken
 from projections.reports import render_report
+from support import tampering
+from support.http import bearer
 
 REPORT = "interventieplan-fase-4"
 URL = f"/api/v1/reports/{REPORT}"

@@ -11,19 +11,19 @@ import pytest
 from eventsourcing.persistence import OperationalError as RecorderOperationalError
 from fastapi.testclient import TestClient
 from sqlalchemy import delete
-from test_api_commands import problem
 
 import api.http
 from api.ledger import Ledger
-from conftest import bearer, log_size
 from domain.application import Context
 from domain.events import Body, DecisionKind
 from domain.values import Period
 from projections import schema
 from projections.runner import ProjectionRunner
+from support.demo import DEMO_LAST_POSITION
+from support.http import bearer, problem
+from support.ledgers import log_size
 
 LINES = "/api/v1/budget/lines"
-LAST_DEMO_POSITION = 141
 DECISION = {
     "reference": "raad-2020-03-11-begrotingswijziging",
     "title": "Begrotingswijziging 2020",
@@ -54,22 +54,22 @@ def test_reads_answer_from_the_committed_read_model_while_another_runner_holds_i
 
     with rebuilding._transaction(None):  # the lock a rebuild holds until it commits
         read = read_lines(demo_api)
-        behind = read_lines(demo_api, min_position=LAST_DEMO_POSITION + 1)
+        behind = read_lines(demo_api, min_position=DEMO_LAST_POSITION + 1)
 
-    assert (read.status_code, read.json()["basis"]["log_position"]) == (200, LAST_DEMO_POSITION)
+    assert (read.status_code, read.json()["basis"]["log_position"]) == (200, DEMO_LAST_POSITION)
     assert len(read.json()["rows"]) == 7
     assert (behind.status_code, behind.headers["retry-after"]) == (503, "1")
     assert behind.json() == problem(
         503,
         "read-model-behind",
-        f"the read model is at {LAST_DEMO_POSITION}, not yet at {LAST_DEMO_POSITION + 1}; "
+        f"the read model is at {DEMO_LAST_POSITION}, not yet at {DEMO_LAST_POSITION + 1}; "
         "retry shortly",
         LINES,
     )
     after = read_lines(demo_api)
     assert (after.status_code, after.json()["basis"]["log_position"]) == (
         200,
-        LAST_DEMO_POSITION + 1,
+        DEMO_LAST_POSITION + 1,
     )
 
 
@@ -99,7 +99,7 @@ def test_a_write_that_waited_too_long_for_a_lock_answers_503_with_retry_after(
         "the same Idempotency-Key for a write",
         "/api/v1/decisions",
     )
-    assert log_size(demo_ledger) == LAST_DEMO_POSITION
+    assert log_size(demo_ledger) == DEMO_LAST_POSITION
 
 
 def test_a_read_model_that_cannot_catch_up_answers_503_and_says_to_rebuild(
@@ -121,5 +121,5 @@ def test_a_read_model_that_cannot_catch_up_answers_503_and_says_to_rebuild(
         LINES,
     )
     assert written.status_code == 201
-    assert demo_ledger.runner.rebuild() == LAST_DEMO_POSITION + 1
-    assert read_lines(demo_api).json()["basis"]["log_position"] == LAST_DEMO_POSITION + 1
+    assert demo_ledger.runner.rebuild() == DEMO_LAST_POSITION + 1
+    assert read_lines(demo_api).json()["basis"]["log_position"] == DEMO_LAST_POSITION + 1

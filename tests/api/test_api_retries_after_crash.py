@@ -16,19 +16,20 @@ import pytest
 from fastapi.testclient import TestClient
 from httpx2 import Response
 
-import tampering
 from api.demo import nijmegen
 from api.idempotency import IdempotencyStore, StoredResponse
 from api.ledger import Ledger
-from conftest import bearer, log_size
 from domain.application import Begroting
 from domain.budget import line_id
 from domain.values import LineKey
 from projections.runner import ProjectionRunner
+from support import tampering
+from support.demo import DEMO_LAST_POSITION
+from support.http import bearer
+from support.ledgers import log_size
 
 Body = dict[str, Any]
 
-DEMO_EVENTS = 141
 WWZ = nijmegen.WWZ
 FUND = nijmegen.FUND
 ZOMERNOTA = nijmegen.ZOMERNOTA_2019
@@ -305,7 +306,7 @@ def test_a_retry_after_a_crash_in_the_catch_up_after_the_write_gets_the_first_an
     monkeypatch.setattr(ProjectionRunner, "catch_up", die)
     body = {"key": JEUGD_2019, "delta": "500.00", "decision": ZOMERNOTA}
     crashed(demo_api, AMENDMENTS, body, "finance")
-    assert log_size(demo_ledger) == DEMO_EVENTS + 1
+    assert log_size(demo_ledger) == DEMO_LAST_POSITION + 1
 
     # when it is retried
     retry = post(demo_api, AMENDMENTS, body, "finance", KEY)
@@ -315,11 +316,11 @@ def test_a_retry_after_a_crash_in_the_catch_up_after_the_write_gets_the_first_an
     assert retry.json() == {
         "ids": {"line": str(JEUGD_LINE)},
         "versions": {"line": 3},
-        "position": DEMO_EVENTS + 1,
+        "position": DEMO_LAST_POSITION + 1,
     }
     assert retry.headers["ETag"] == '"3"'
     assert retry.headers["Idempotent-Replayed"] == "true"
-    assert log_size(demo_ledger) == DEMO_EVENTS + 1
+    assert log_size(demo_ledger) == DEMO_LAST_POSITION + 1
 
 
 def test_a_retry_after_a_crash_before_the_events_were_written_records_them_once(
@@ -335,7 +336,7 @@ def test_a_retry_after_a_crash_before_the_events_were_written_records_them_once(
     }
     monkeypatch.setattr(Begroting, "save", die)
     crashed(demo_api, "/api/v1/budget/transfers", body, "finance")
-    assert log_size(demo_ledger) == DEMO_EVENTS
+    assert log_size(demo_ledger) == DEMO_LAST_POSITION
 
     # when it is retried, twice
     retry = post(demo_api, "/api/v1/budget/transfers", body, "finance", KEY)
@@ -348,10 +349,10 @@ def test_a_retry_after_a_crash_before_the_events_were_written_records_them_once(
     assert retry.json() == {
         "ids": {"source": str(JEUGD_LINE), "target": str(taker)},
         "versions": {"source": 3, "target": 2},
-        "position": DEMO_EVENTS + 3,
+        "position": DEMO_LAST_POSITION + 3,
     }
     assert (again.status_code, again.json()) == (200, retry.json())
-    assert log_size(demo_ledger) == DEMO_EVENTS + 3
+    assert log_size(demo_ledger) == DEMO_LAST_POSITION + 3
 
 
 def test_a_noted_version_another_writer_took_meanwhile_is_not_mistaken_for_the_keys(
@@ -378,9 +379,9 @@ def test_a_noted_version_another_writer_took_meanwhile_is_not_mistaken_for_the_k
     assert retry.json() == {
         "ids": {"line": str(JEUGD_LINE)},
         "versions": {"line": 4},
-        "position": DEMO_EVENTS + 2,
+        "position": DEMO_LAST_POSITION + 2,
     }
-    assert log_size(demo_ledger) == DEMO_EVENTS + 2
+    assert log_size(demo_ledger) == DEMO_LAST_POSITION + 2
 
 
 def test_a_final_refusal_stays_the_keys_answer_after_a_crash_before_it_was_stored(
@@ -401,7 +402,7 @@ def test_a_final_refusal_stays_the_keys_answer_after_a_crash_before_it_was_store
     replay = post(demo_api, AMENDMENTS, body, "finance", KEY)
     assert (replay.status_code, replay.json()) == (409, first.body)
     assert replay.headers["Idempotent-Replayed"] == "true"
-    assert log_size(demo_ledger) == DEMO_EVENTS
+    assert log_size(demo_ledger) == DEMO_LAST_POSITION
 
 
 @pytest.mark.parametrize(

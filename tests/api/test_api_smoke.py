@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from conftest import INTERVENTIEPLAN_HEAD, bearer
+from support.demo import INTERVENTIEPLAN_HEAD
+from support.http import bearer
 
 
 def test_health_needs_no_token_and_names_both_positions(demo_api: TestClient) -> None:

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
-from test_api_commands import assert_refused, in_body, post, problem
 
 from api.ledger import Ledger
-from conftest import bearer, log_size
 from domain.application import Context
 from domain.errors import InvalidInputError
 from domain.reserve import ReserveKind
+from support.commands import assert_refused, post
+from support.http import bearer, in_body, problem
+from support.ledgers import log_size
 
 RESERVE = {
     "code": "R-1",

@@ -18,10 +18,10 @@ from typing import Any
 
 import pytest
 
-import tampering
-from conftest import DEMO_HEAD, INTERVENTIEPLAN_HEAD
-from processes import begroting, tamper, verifier
 from projections import standalone_verify
+from support import tampering
+from support.demo import DEMO_HEAD, INTERVENTIEPLAN_HEAD
+from support.processes import begroting, tamper, verifier
 
 pytestmark = pytest.mark.e2e
 

@@ -13,12 +13,10 @@ import openpyxl
 import pytest
 
 from api.demo import nijmegen
-from conftest import DEMO_HEAD, INTERVENTIEPLAN_HEAD
-from processes import BEGROTING, begroting
+from support.demo import DEMO_HEAD, DEMO_LAST_POSITION, INTERVENTIEPLAN_HEAD
+from support.processes import BEGROTING, begroting
 
 pytestmark = pytest.mark.e2e
-
-LAST_POSITION = 141  # the demo history's last log position
 
 
 def run(
@@ -53,11 +51,11 @@ def test_the_demo_loads_once_and_says_already_loaded_the_second_time(
 
     assert first == (
         "Nijmegen demo history loaded: 90 commands recorded, 0 already present; "
-        f"read model at log position {LAST_POSITION}.\n"
+        f"read model at log position {DEMO_LAST_POSITION}.\n"
     )
     assert second == (
         "Nijmegen demo history already loaded: 0 commands recorded, 90 already present; "
-        f"read model at log position {LAST_POSITION}.\n"
+        f"read model at log position {DEMO_LAST_POSITION}.\n"
     )
     assert not (tmp_path / "begroting.sqlite3").exists()
 
@@ -120,7 +118,7 @@ def test_a_report_as_of_now_shows_what_is_known_today(tmp_path: Path, demo_db: s
         "as_of": "now",
         "report": None,
         "knowledge_cutoff": None,
-        "log_position": LAST_POSITION,
+        "log_position": DEMO_LAST_POSITION,
         "chain_head": DEMO_HEAD,
     }
     (figuur,) = report["tables"]
@@ -257,7 +255,7 @@ def test_history_explains_a_figure_by_the_two_events_behind_it(
         )
     ).splitlines()
 
-    assert lines[0] == f"as of now: everything known, log position {LAST_POSITION}"
+    assert lines[0] == f"as of now: everything known, log position {DEMO_LAST_POSITION}"
     assert lines[1].split() == [
         "position",
         "event",
@@ -428,7 +426,7 @@ def test_rebuild_replays_the_whole_log(tmp_path: Path, demo_db: str) -> None:
 
     rebuilt = ok(run("rebuild", "--db", demo_db, cwd=tmp_path))
 
-    assert rebuilt == f"read model rebuilt from the log up to position {LAST_POSITION}\n"
+    assert rebuilt == f"read model rebuilt from the log up to position {DEMO_LAST_POSITION}\n"
     after = as_json(
         run("budget", "--year", "2020", "--format", "json", "--db", demo_db, cwd=tmp_path)
     )
@@ -487,7 +485,7 @@ def test_authority_lists_every_mutation_and_counts_those_without(
 ) -> None:
     lines = ok(run("authority", "--year", "2021", "--db", demo_db, cwd=tmp_path)).splitlines()
 
-    assert lines[0] == f"as of now: everything known, log position {LAST_POSITION}"
+    assert lines[0] == f"as of now: everything known, log position {DEMO_LAST_POSITION}"
     assert [line.split() for line in lines[2:4]] == [
         [
             position,

@@ -14,10 +14,10 @@ import pytest
 
 from api.demo import nijmegen
 from api.ledger import open_ledger
-from conftest import Clock
 from domain.application import Context
 from domain.money import Money
-from processes import begroting
+from support.clock import Clock
+from support.processes import begroting
 
 pytestmark = pytest.mark.e2e
 

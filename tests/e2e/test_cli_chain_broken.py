@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-import tampering
-from conftest import DEMO_HEAD
-from processes import begroting, on_engine, tamper
+from support import tampering
+from support.demo import DEMO_HEAD
+from support.processes import begroting, on_engine, tamper
 
 pytestmark = pytest.mark.e2e
 

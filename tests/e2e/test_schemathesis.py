@@ -20,8 +20,8 @@ import httpx
 import pytest
 import schemathesis
 
-from conftest import BACKENDS
-from processes import Server, fresh_database, serving
+from support.ledgers import BACKENDS
+from support.processes import Server, fresh_database, serving
 
 pytestmark = pytest.mark.e2e
 

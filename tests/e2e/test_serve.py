@@ -19,16 +19,15 @@ import httpx
 import pytest
 
 from api.demo import nijmegen
-from conftest import BACKENDS
 from domain.budget import line_id
 from domain.decision import Decision
 from domain.realisation import realisation_id
 from domain.report import Report
-from processes import STOP_TIMEOUT, Server, begroting, free_port, fresh_database, serving
+from support.demo import DEMO_LAST_POSITION
+from support.ledgers import BACKENDS
+from support.processes import STOP_TIMEOUT, Server, begroting, free_port, fresh_database, serving
 
 pytestmark = pytest.mark.e2e
-
-LAST_DEMO_POSITION = 141  # the demo history's last log position
 
 
 # -- a served process ------------------------------------------------------------------
@@ -191,8 +190,8 @@ def test_the_griffie_decides_finance_transfers_and_publishes_and_the_report_read
     with httpx.Client(base_url=demo_server.url, timeout=30) as http:
         assert http.get("/api/v1/health").json() == {
             "status": "ok",
-            "log_position": LAST_DEMO_POSITION,
-            "read_model_position": LAST_DEMO_POSITION,
+            "log_position": DEMO_LAST_POSITION,
+            "read_model_position": DEMO_LAST_POSITION,
         }
         decision_id = str(Decision.id_for(DECISION))
 
@@ -660,7 +659,7 @@ def test_a_realisation_for_an_interventie_beyond_the_read_model_is_refused_or_re
     )
 
     if response.status_code != 201:
-        _assert_refused_and_not_recorded(response, "key.interventie", LAST_DEMO_POSITION)
+        _assert_refused_and_not_recorded(response, "key.interventie", DEMO_LAST_POSITION)
         return
     health = httpx.get(f"{demo_server.url}/api/v1/health", timeout=30).json()
     assert health["read_model_position"] == health["log_position"] == 142
@@ -697,7 +696,7 @@ def test_a_taakstelling_for_an_interventie_beyond_the_read_model_is_refused_or_r
     )
 
     if response.status_code != 201:
-        _assert_refused_and_not_recorded(response, "interventie", LAST_DEMO_POSITION)
+        _assert_refused_and_not_recorded(response, "interventie", DEMO_LAST_POSITION)
         return
     read = httpx.get(
         f"{demo_server.url}/api/v1/taakstellingen/ca-grote-interventie",

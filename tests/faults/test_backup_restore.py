@@ -24,13 +24,15 @@ from sqlalchemy.exc import DBAPIError
 
 from api.demo import nijmegen
 from api.ledger import open_ledger
-from conftest import BACKENDS, DEMO_HEAD, Clock, load_demo
 from domain.application import Context
 from domain.events import Body, DecisionKind
 from domain.money import Money
 from domain.values import Period
-from processes import begroting, fresh_database, fresh_postgres_database, verifier
 from projections import chain, queries, reports, schema
+from support.clock import Clock
+from support.demo import DEMO_HEAD, load_demo
+from support.ledgers import BACKENDS
+from support.processes import begroting, fresh_database, fresh_postgres_database, verifier
 
 pytestmark = pytest.mark.e2e
 

@@ -43,15 +43,6 @@ from sqlalchemy import Connection
 
 from api.demo.nijmegen import FUND, TAAKVELD, WWZ, fund_line
 from api.ledger import Ledger
-from conftest import (
-    BACKENDS,
-    CLOCK_START,
-    Clock,
-    _require_postgres,
-    ledger_on,
-    log_size,
-    read_model_rows,
-)
 from domain.application import Context
 from domain.decision import MandateScope
 from domain.errors import ConcurrentChangeError, DomainError
@@ -64,6 +55,8 @@ from domain.taakstelling import TaakstellingKind
 from domain.values import LineKey, Period, YearAmounts
 from projections import lineage, queries
 from projections.reports import render_report
+from support.clock import CLOCK_START, Clock
+from support.ledgers import BACKENDS, ledger_on, log_size, read_model_rows, require_postgres
 
 SEED = int(os.environ.get("BEGROTING_PROPERTY_SEED", "20261204"))
 EXAMPLES = int(os.environ.get("BEGROTING_PROPERTY_EXAMPLES", "12"))
@@ -685,7 +678,7 @@ def test_random_command_sequences_keep_the_ledgers_properties(
     backend: str, commands: list[Command]
 ) -> None:
     if backend == "postgres":
-        _require_postgres()  # a skip (or in CI a failure) ends the test, not an example
+        require_postgres()  # a skip (or in CI a failure) ends the test, not an example
     note(f"seed {SEED} (BEGROTING_PROPERTY_SEED={SEED} reruns it), backend {backend}")
     note("commands after the prelude:\n" + "\n".join(f"  {c!r}" for c in commands))
     clock = Clock(CLOCK_START)

@@ -10,11 +10,12 @@ from pathlib import Path
 import httpx
 import pytest
 
-import tampering
 from api.ledger import open_ledger
-from conftest import BACKENDS, Clock
-from processes import begroting, fresh_database, on_engine, serving
 from projections import chain
+from support import tampering
+from support.clock import Clock
+from support.ledgers import BACKENDS
+from support.processes import begroting, fresh_database, on_engine, serving
 
 LINES = "/api/v1/budget/lines?fiscal_year=2019"
 

@@ -30,9 +30,12 @@ from sqlalchemy.exc import DBAPIError
 from api.auth import Role, TokenStore
 from api.demo import nijmegen
 from api.ledger import open_ledger, system_clock
-from conftest import BACKENDS, snapshot
 from domain.events import BEGROTING_NAMESPACE
-from processes import (
+from projections import schema
+from projections.database import Database
+from support.demo import DEMO_LAST_POSITION
+from support.ledgers import BACKENDS, snapshot
+from support.processes import (
     BEGROTING,
     Server,
     begroting,
@@ -40,12 +43,9 @@ from processes import (
     fresh_database,
     start_server,
 )
-from projections import schema
-from projections.database import Database
 
 SERVER_KILLS = 20  # per backend
 DEMO_KILLS = 5  # per backend, each once the log reached a random position
-DEMO_EVENTS = 141
 ZOMERNOTA = nijmegen.ZOMERNOTA_2019
 JEUGD_2019 = {"fiscal_year": 2019, "programma": nijmegen.WWZ, "taakveld": "6.72"}
 WIJKTEAMS_2019 = {"fiscal_year": 2019, "programma": nijmegen.WWZ, "taakveld": "6.71"}
@@ -106,7 +106,7 @@ def assert_verified_and_rebuilt_alike(db: str, cwd: Path) -> None:
         rebuilt = begroting("rebuild", "--db", db, cwd=cwd)
         assert rebuilt.returncode == 0, rebuilt.stderr
         assert snapshot(ledger.engine, READ_MODEL) == incremental
-        assert sum(len(rows) for rows in incremental.values()) > DEMO_EVENTS  # not vacuous
+        assert sum(len(rows) for rows in incremental.values()) > DEMO_LAST_POSITION  # not vacuous
     finally:
         ledger.close()
 
@@ -250,7 +250,7 @@ def test_a_server_killed_at_random_moments_answers_every_retry_with_the_first_an
 
         # and every acknowledged write is in the log exactly once, as its answer says
         log = read_log(db)
-        assert len(log) > DEMO_EVENTS + len(sent)
+        assert len(log) > DEMO_LAST_POSITION + len(sent)
         by_mutation: dict[UUID | None, list[Logged]] = {}
         for logged in log:
             by_mutation.setdefault(logged.mutation_id, []).append(logged)
@@ -277,7 +277,7 @@ def test_a_server_killed_at_random_moments_answers_every_retry_with_the_first_an
         assert opened_target
         # nothing else was recorded: every event after the demo's carries an answered key's id
         assert set(by_mutation) == {None} | {write.mutation_id for write in sent.values()}
-        assert len(by_mutation[None]) == DEMO_EVENTS
+        assert len(by_mutation[None]) == DEMO_LAST_POSITION
 
         assert_verified_and_rebuilt_alike(db, tmp_path)
     record_property(
@@ -341,19 +341,19 @@ def test_a_demo_load_killed_at_random_moments_and_run_again_records_the_history_
     backend: str, tmp_path: Path, record_property: Callable[[str, object], None]
 ) -> None:
     chance = random.Random(f"kill-demo-{backend}")
-    targets = sorted(chance.sample(range(1, DEMO_EVENTS - 20), DEMO_KILLS))
+    targets = sorted(chance.sample(range(1, DEMO_LAST_POSITION - 20), DEMO_KILLS))
     with fresh_database(backend, tmp_path) as db:
         # given `begroting demo` killed as the log reaches random positions, run again
         # each time, and at last run to the end
         reached = [run_until_killed_at(db, tmp_path, target) for target in targets]
-        assert all(size < DEMO_EVENTS for size in reached), reached
+        assert all(size < DEMO_LAST_POSITION for size in reached), reached
         finished = begroting("demo", "--db", db, cwd=tmp_path)
         assert finished.returncode == 0, finished.stderr
 
         # then the log holds the whole demo history once, in the order of an uninterrupted
         # load (the moments recorded differ: the command line reads the clock)
         logged = [(e.aggregate, e.version, e.event_type) for e in read_log(db)]
-        assert len(logged) == DEMO_EVENTS
+        assert len(logged) == DEMO_LAST_POSITION
         assert logged == reference_log(tmp_path)
         again = begroting("demo", "--db", db, cwd=tmp_path)
         assert "already loaded: 0 commands recorded, 90 already present" in again.stdout
@@ -361,5 +361,5 @@ def test_a_demo_load_killed_at_random_moments_and_run_again_records_the_history_
     record_property(
         "fault_figures",
         f"kill -9 of a CLI writer ({backend}): {len(targets)} kills of `begroting demo`, "
-        f"{DEMO_EVENTS} events once each, 0 failures",
+        f"{DEMO_LAST_POSITION} events once each, 0 failures",
     )

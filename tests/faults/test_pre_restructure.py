@@ -15,8 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from api.ledger import Ledger, open_ledger
-from conftest import DEMO_HEAD, Clock, read_model_rows
 from projections import chain, reports, verification
+from support.clock import Clock
+from support.demo import DEMO_HEAD
+from support.ledgers import read_model_rows
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 DATABASE = FIXTURES / "ledger-pre-restructure.sqlite3"

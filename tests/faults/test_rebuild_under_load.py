@@ -19,10 +19,10 @@ from tests.e2e.test_serve import AUDITOR, FINANCE, GRIFFIE, fund_line
 
 from api.demo import nijmegen
 from api.ledger import open_ledger
-from conftest import BACKENDS, snapshot
 from domain.budget import BudgetLine
 from domain.events import BEGROTING_NAMESPACE
-from processes import BEGROTING, begroting, clean_environment, fresh_database, serving
+from support.ledgers import BACKENDS, snapshot
+from support.processes import BEGROTING, begroting, clean_environment, fresh_database, serving
 
 pytestmark = pytest.mark.e2e
 

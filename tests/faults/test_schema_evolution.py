@@ -27,12 +27,14 @@ from sqlalchemy import select
 
 from api.demo.nijmegen import fund_line
 from api.ledger import Ledger
-from conftest import BACKENDS, DEMO_HEAD, Clock, ledger_on, read_model_rows
 from domain.application import Context
 from domain.money import Money
 from domain.realisation import Realisation, RealisationStatus
 from projections import auditor, chain, queries, schema, standalone_verify
 from projections.reports import render_report
+from support.clock import Clock
+from support.demo import DEMO_HEAD
+from support.ledgers import BACKENDS, ledger_on, read_model_rows
 
 V1_DATABASE = Path(__file__).resolve().parents[1] / "fixtures" / "ledger-v1.sqlite3"
 REPORTED = "domain.realisation:Realisation.Reported"

@@ -12,13 +12,14 @@ from sqlalchemy import select
 
 from api.demo.nijmegen import ACTOR, FUND, IMPORT_ID, WWZ, day, fund_line
 from api.ledger import Ledger
-from conftest import DEMO_HEAD, Clock
 from domain.application import Context
 from domain.events import Body, DecisionKind
 from domain.money import Money
 from domain.values import Period
 from projections import lineage, queries, schema
 from projections.reports import render_report
+from support.clock import Clock
+from support.demo import DEMO_HEAD
 
 INTERVENTIEPLAN = "interventieplan-fase-4"
 VOORTGANG = "voortgangsrapportage-2019-q4"

@@ -13,7 +13,6 @@ import pytest
 
 from api.demo.nijmegen import ACTOR, FUND, IMPORT_ID, MANDAAT, WWZ, day, fund_line
 from api.ledger import Ledger
-from conftest import Clock
 from domain.application import Context
 from domain.budget import BudgetLine, line_id
 from domain.decision import MandateScope
@@ -24,6 +23,7 @@ from domain.realisation import RealisationStatus
 from domain.values import Meta, Period
 from projections import authority, cells, diff, lineage, queries
 from projections.reports import render_report
+from support.clock import Clock
 
 INTERVENTIEPLAN = "interventieplan-fase-4"
 VOORTGANG = "voortgangsrapportage-2019-q4"

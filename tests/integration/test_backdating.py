@@ -13,11 +13,11 @@ import pytest
 
 from api.demo.nijmegen import FUND, IMPORT_ID, INTERVENTIEPLAN_4, WWZ, fund_line
 from api.ledger import Ledger
-from conftest import Clock
 from domain.application import Context
 from domain.money import Money
 from domain.realisation import RealisationStatus
 from projections import authority, backdating, diff, exports, lineage, queries
+from support.clock import Clock
 
 FINANCE = "concern control"
 INTERVENTIEPLAN = "interventieplan-fase-4"

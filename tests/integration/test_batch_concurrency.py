@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
-from tests.conftest import Clock, log_size
 from tests.unit.support import given_decision, given_line
 
 from api.ledger import Ledger
@@ -18,6 +17,8 @@ from domain.decision import Decision
 from domain.errors import ConcurrentChangeError
 from domain.money import Money
 from domain.values import LineKey
+from support.clock import Clock
+from support.ledgers import log_size
 
 KEY = LineKey(2024, "Zorg", "6.1", interventie=1, fund="transformatie")
 ACTOR = "concern control"

@@ -11,15 +11,15 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
-import tampering
 from api.ledger import Ledger
-from conftest import CLOCK_START, DEMO_HEAD
 from domain.application import Context
 from domain.events import Body, DecisionKind
 from domain.values import Period
 from projections import auditor, chain, schema, verification
+from support import tampering
+from support.clock import CLOCK_START
+from support.demo import DEMO_HEAD, DEMO_LAST_POSITION
 
-LAST = 141
 NOT_JSON = "its state is not valid JSON (Expecting value at character 0)"
 
 
@@ -140,8 +140,10 @@ def test_a_null_or_mistyped_originator_on_sqlite_is_a_changed_finding(
 
     assert verdict(demo_ledger) == unreadable(90, expected_problem(demo_ledger, name))
     with demo_ledger.engine.connect() as conn:
-        summary = auditor.export(demo_ledger.app, conn, LAST, tmp_path / "kit", CLOCK_START)
-    assert (summary["events"], summary["head"]) == (LAST, DEMO_HEAD)
+        summary = auditor.export(
+            demo_ledger.app, conn, DEMO_LAST_POSITION, tmp_path / "kit", CLOCK_START
+        )
+    assert (summary["events"], summary["head"]) == (DEMO_LAST_POSITION, DEMO_HEAD)
     with pytest.raises(chain.ChainBroken):
         demo_ledger.runner.rebuild()
 
@@ -152,9 +154,15 @@ def test_the_auditors_kit_is_written_for_a_malformed_stored_event(
 ) -> None:
     tamper(demo_ledger, name)
     with demo_ledger.engine.connect() as conn:
-        summary = auditor.export(demo_ledger.app, conn, LAST, tmp_path / "kit", CLOCK_START)
+        summary = auditor.export(
+            demo_ledger.app, conn, DEMO_LAST_POSITION, tmp_path / "kit", CLOCK_START
+        )
 
-    assert (summary["events"], summary["reports"], summary["head"]) == (LAST, 2, DEMO_HEAD)
+    assert (summary["events"], summary["reports"], summary["head"]) == (
+        DEMO_LAST_POSITION,
+        2,
+        DEMO_HEAD,
+    )
 
 
 @pytest.mark.parametrize("name", ["state as text", "topic names no class", "state NULL"])
@@ -225,7 +233,7 @@ def test_a_rebuild_over_a_forged_link_refuses_where_the_chain_stops_following(
 
 
 def test_a_rebuild_of_an_untouched_log_passes_the_check(demo_ledger: Ledger) -> None:
-    assert demo_ledger.runner.rebuild() == LAST
+    assert demo_ledger.runner.rebuild() == DEMO_LAST_POSITION
     assert verdict(demo_ledger)["status"] == "ok"
 
 
@@ -236,7 +244,9 @@ def test_the_first_catch_up_verifies_the_chain_it_starts_and_later_ones_extend_i
     demo_ledger: Ledger,
 ) -> None:
     # demo_ledger's catch-up chained the whole history from the genesis.
-    assert rows(demo_ledger) == [("catch-up", "ok", LAST, DEMO_HEAD, None, None, None)]
+    assert rows(demo_ledger) == [
+        ("catch-up", "ok", DEMO_LAST_POSITION, DEMO_HEAD, None, None, None)
+    ]
 
 
 def test_a_full_verify_records_its_result_and_a_catch_up_extends_it(
@@ -254,10 +264,10 @@ def test_a_full_verify_records_its_result_and_a_catch_up_extends_it(
     demo_ledger.runner.catch_up()
 
     with demo_ledger.engine.connect() as conn:
-        head = chain.head_at(conn, LAST + 1)
+        head = chain.head_at(conn, DEMO_LAST_POSITION + 1)
     assert rows(demo_ledger)[1:] == [
-        ("verify", "ok", LAST, DEMO_HEAD, None, None, None),
-        ("catch-up", "ok", LAST + 1, head, None, None, None),
+        ("verify", "ok", DEMO_LAST_POSITION, DEMO_HEAD, None, None, None),
+        ("catch-up", "ok", DEMO_LAST_POSITION + 1, head, None, None, None),
     ]
 
 
@@ -280,7 +290,7 @@ def test_a_recorded_break_is_kept_by_catch_ups_and_cleared_by_a_verify_that_pass
         verification.guard(conn)
         state = verification.latest(conn)
     assert state is not None
-    assert (state.status, state.verified_to, state.head) == ("ok", LAST, DEMO_HEAD)
+    assert (state.status, state.verified_to, state.head) == ("ok", DEMO_LAST_POSITION, DEMO_HEAD)
 
 
 def propose(ledger: Ledger, reference: str) -> None:
@@ -327,16 +337,18 @@ def test_a_verify_recorded_behind_a_catch_up_keeps_the_verified_position_moving(
         return found
 
     monkeypatch.setattr(chain, "verify_witnessed", then_a_write)
-    assert verification.full_verify(demo_ledger.app, demo_ledger.engine).position == LAST
+    assert (
+        verification.full_verify(demo_ledger.app, demo_ledger.engine).position == DEMO_LAST_POSITION
+    )
     monkeypatch.undo()
     propose(demo_ledger, "raad-2026-after")
     demo_ledger.runner.catch_up()
 
     with demo_ledger.engine.connect() as conn:
         state = verification.latest(conn)
-        head = chain.head_at(conn, LAST + 2)
+        head = chain.head_at(conn, DEMO_LAST_POSITION + 2)
     assert state is not None
-    assert (state.status, state.verified_to, state.head) == ("ok", LAST + 2, head)
+    assert (state.status, state.verified_to, state.head) == ("ok", DEMO_LAST_POSITION + 2, head)
 
 
 def test_a_standing_break_found_again_by_each_catch_up_is_recorded_once(
@@ -344,13 +356,13 @@ def test_a_standing_break_found_again_by_each_catch_up_is_recorded_once(
 ) -> None:
     propose(demo_ledger, "raad-2026-unreadable")  # in the log, not yet caught up
     tampering.drop_guards(demo_ledger.engine)
-    tampering.set_column(demo_ledger.engine, LAST + 1, "state", b'{"timestamp": ')
+    tampering.set_column(demo_ledger.engine, DEMO_LAST_POSITION + 1, "state", b'{"timestamp": ')
     for _ in range(3):
         with pytest.raises(chain.ChainBroken):
             demo_ledger.runner.catch_up()
 
     broken = [row for row in rows(demo_ledger) if row[1] == "broken"]
-    assert [(r[0], r[4], r[5]) for r in broken] == [("catch-up", "changed", LAST + 1)]
+    assert [(r[0], r[4], r[5]) for r in broken] == [("catch-up", "changed", DEMO_LAST_POSITION + 1)]
 
 
 def test_the_verification_rows_are_append_only(demo_ledger: Ledger) -> None:
@@ -366,10 +378,10 @@ def test_the_verification_rows_are_append_only(demo_ledger: Ledger) -> None:
 def test_an_untouched_read_model_matches_the_log_with_a_digest_per_table(
     demo_ledger: Ledger,
 ) -> None:
-    check = verification.verify_read_model(demo_ledger.app, demo_ledger.engine, LAST)
+    check = verification.verify_read_model(demo_ledger.app, demo_ledger.engine, DEMO_LAST_POSITION)
 
     assert check.ok
-    assert check.position == LAST
+    assert check.position == DEMO_LAST_POSITION
     assert sorted(check.tables) == sorted(
         t.name
         for p in __import__("projections.projectors").projectors.PROJECTIONS
@@ -382,11 +394,11 @@ def test_a_million_euros_added_to_a_read_model_row_is_named_with_both_values(
 ) -> None:
     tampering.add_a_million(demo_ledger.engine)
 
-    check = verification.verify_read_model(demo_ledger.app, demo_ledger.engine, LAST)
+    check = verification.verify_read_model(demo_ledger.app, demo_ledger.engine, DEMO_LAST_POSITION)
 
     assert check.to_json() == {
         "status": "differs",
-        "position": LAST,
+        "position": DEMO_LAST_POSITION,
         "table": "budget_mutations",
         "key": {"position": 90},
         "column": "delta_cents",
@@ -401,7 +413,7 @@ def test_a_row_removed_from_the_read_model_is_named(demo_ledger: Ledger) -> None
     with demo_ledger.engine.begin() as conn:
         conn.execute(text("DELETE FROM audit_log WHERE position = 7"))
 
-    check = verification.verify_read_model(demo_ledger.app, demo_ledger.engine, LAST)
+    check = verification.verify_read_model(demo_ledger.app, demo_ledger.engine, DEMO_LAST_POSITION)
 
     assert (check.ok, check.table, check.key) == (False, "audit_log", {"position": 7})
     assert (check.column, check.live, check.recomputed["position"]) == (None, None, 7)

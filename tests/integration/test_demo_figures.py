@@ -12,9 +12,9 @@ import pytest
 
 from api.demo import nijmegen
 from api.ledger import Ledger
-from conftest import DEMO_HEAD, INTERVENTIEPLAN_HEAD
 from projections import queries
 from projections.reports import render_report
+from support.demo import DEMO_HEAD, INTERVENTIEPLAN_HEAD
 
 Figure = str | None
 

@@ -13,9 +13,9 @@ import openpyxl
 
 from api import exports as writers
 from api.ledger import Ledger
-from conftest import DEMO_HEAD, INTERVENTIEPLAN_HEAD
 from projections import exports, queries
 from projections.exports import Column, Export, Kind
+from support.demo import DEMO_HEAD, INTERVENTIEPLAN_HEAD
 
 FUND = "transformatiebudget"
 RECORDED = "2026-11-23T09:00:00+00:00"

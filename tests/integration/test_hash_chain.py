@@ -15,15 +15,14 @@ from sqlalchemy import delete, select, text
 from sqlalchemy.exc import DBAPIError
 
 import migrations
-import tampering
 from api.demo import nijmegen
 from api.ledger import Ledger
-from conftest import DEMO_HEAD, INTERVENTIEPLAN_HEAD
 from projections import chain, schema
 from projections.database import migrate
 from projections.runner import ProjectionRunner
+from support import tampering
+from support.demo import DEMO_HEAD, DEMO_LAST_POSITION, INTERVENTIEPLAN_HEAD
 
-LAST_POSITION = 141
 INTERVENTIEPLAN_DIGEST = "07c982d674b1de177e15153590201d12beb6d9503934f45d6bdbe0eba24ac24a"
 VOORTGANG_DIGEST = "5bf664dcf5006c70ba33d0fdee062ff4c6e4035b5201307203e31173fd8537cd"
 
@@ -54,8 +53,8 @@ def test_the_untouched_demo_history_verifies_with_its_head_and_count(demo_ledger
     assert verdict(demo_ledger) == {
         "status": "ok",
         "head": DEMO_HEAD,
-        "position": LAST_POSITION,
-        "count": LAST_POSITION,
+        "position": DEMO_LAST_POSITION,
+        "count": DEMO_LAST_POSITION,
         "reports": 2,
         "unchained": 0,
     }
@@ -114,7 +113,7 @@ def test_the_chain_kept_in_batches_of_seven_equals_the_chain_recomputed_from_zer
     from_zero = chain.recompute(chain.log_entries(ledger.app))
 
     assert links(ledger) == from_zero
-    assert len(from_zero) == LAST_POSITION
+    assert len(from_zero) == DEMO_LAST_POSITION
     assert from_zero[-1][2] == DEMO_HEAD
 
 
@@ -123,7 +122,7 @@ def test_a_rebuild_of_the_read_model_leaves_the_chain_as_it_was_and_it_still_ver
 ) -> None:
     before = links(demo_ledger)
 
-    assert demo_ledger.runner.rebuild() == LAST_POSITION
+    assert demo_ledger.runner.rebuild() == DEMO_LAST_POSITION
 
     assert links(demo_ledger) == before
     assert verdict(demo_ledger)["status"] == "ok"
@@ -135,8 +134,8 @@ def test_the_chain_tracks_its_position_beside_the_projections(demo_ledger: Ledge
             select(schema.tracking.c.position).where(schema.tracking.c.projection == "chain")
         ).scalar_one()
 
-    assert position == LAST_POSITION
-    assert demo_ledger.runner.position() == LAST_POSITION
+    assert position == DEMO_LAST_POSITION
+    assert demo_ledger.runner.position() == DEMO_LAST_POSITION
 
 
 def test_every_published_report_carries_the_chain_head_at_its_log_position(
@@ -318,7 +317,7 @@ def test_events_recorded_after_the_chain_head_are_counted_as_unchained_until_cau
     demo_ledger: Ledger,
 ) -> None:
     tampering.drop_guards(demo_ledger.engine)
-    tampering.insert_event(demo_ledger.engine, LAST_POSITION + 1)
+    tampering.insert_event(demo_ledger.engine, DEMO_LAST_POSITION + 1)
 
     assert verdict(demo_ledger)["unchained"] == 1
     assert verdict(demo_ledger)["status"] == "ok"
@@ -337,13 +336,13 @@ def test_a_database_migrated_to_the_chain_after_its_history_chains_it_on_the_nex
     migrate(demo_ledger.engine)
     assert links(demo_ledger) == []
 
-    assert demo_ledger.runner.catch_up() == LAST_POSITION
+    assert demo_ledger.runner.catch_up() == DEMO_LAST_POSITION
 
     assert verdict(demo_ledger) == {
         "status": "ok",
         "head": DEMO_HEAD,
-        "position": LAST_POSITION,
-        "count": LAST_POSITION,
+        "position": DEMO_LAST_POSITION,
+        "count": DEMO_LAST_POSITION,
         "reports": 2,
         "unchained": 0,
     }

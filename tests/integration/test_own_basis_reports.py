@@ -9,10 +9,8 @@ from typing import Any
 import pytest
 from sqlalchemy import Connection, func, select, text
 
-import tampering
 from api.demo.nijmegen import day, fund_line
 from api.ledger import Ledger
-from conftest import INTERVENTIEPLAN_HEAD, Clock
 from domain.application import Context
 from domain.events import Body, DecisionKind
 from domain.money import Money
@@ -23,6 +21,9 @@ from projections.database import snapshot
 from projections.queries import UnknownReportError
 from projections.reports import OwnBasisReports
 from projections.runner import ProjectionRunner
+from support import tampering
+from support.clock import Clock
+from support.demo import INTERVENTIEPLAN_HEAD
 
 REPORT = "interventieplan-fase-4"
 REPORTS = (REPORT, "voortgangsrapportage-2019-q4")

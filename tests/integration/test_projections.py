@@ -22,7 +22,6 @@ from api.demo.nijmegen import (
     fund_line,
 )
 from api.ledger import Ledger
-from conftest import READ_MODEL, Clock, Rows, snapshot
 from domain.application import Begroting, Context
 from domain.events import Body, DecisionKind
 from domain.money import Money
@@ -30,6 +29,8 @@ from domain.realisation import RealisationStatus
 from domain.values import LineKey, Period
 from projections import projectors, schema
 from projections.runner import ProjectionRunner, ReadModelBrokenError
+from support.clock import Clock
+from support.ledgers import READ_MODEL, Rows, snapshot
 
 Snapshot = Rows
 

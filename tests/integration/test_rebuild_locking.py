@@ -22,9 +22,9 @@ from test_projections import (
 from api import cli
 from api.demo import nijmegen
 from api.ledger import Ledger, open_ledger
-from conftest import Clock
 from projections import schema
 from projections.runner import ProjectionRunner, ReadModelBrokenError, ReadModelBusyError
+from support.clock import Clock
 
 # How long the batch gives the rebuild to get between its tracking read and its update.
 # Under the lock the rebuild never gets there, and the batch goes on after this wait.

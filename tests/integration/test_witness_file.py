@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from api.ledger import Ledger
-from conftest import DEMO_HEAD, INTERVENTIEPLAN_HEAD
 from projections import chain, standalone_verify, verification
+from support.demo import DEMO_HEAD, INTERVENTIEPLAN_HEAD
 
 SEEN = "2026-12-01T10:00:00Z"
 

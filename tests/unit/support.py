@@ -18,6 +18,7 @@ from domain.events import Authority, Body, DecisionKind
 from domain.money import Money
 from domain.reserve import Reserve, ReserveKind
 from domain.values import LineKey, Period
+from support.clock import Clock
 
 # The clock of every application under test: a real, tz-aware UTC datetime.
 CLOCK_NOW = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
@@ -31,17 +32,7 @@ FINANCE = "concern control"
 SOURCE = "Interventieplan fase 4"
 
 
-class FixedClock:
-    """A clock that says `now` until a test moves it."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-def new_application(clock: FixedClock) -> Begroting:
+def new_application(clock: Clock) -> Begroting:
     return Begroting({"PERSISTENCE_MODULE": "eventsourcing.popo"}, clock=clock)
 
 

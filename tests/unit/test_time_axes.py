@@ -15,11 +15,11 @@ from domain.errors import InvalidInputError, InvalidTimeError
 from domain.realisation import Realisation, RealisationStatus, realisation_id
 from domain.reserve import ReserveKind
 from domain.values import LineKey, Meta, Period
+from support.clock import Clock
 
 from .support import (
     CLOCK_NOW,
     FINANCE,
-    FixedClock,
     authority_of,
     events_since,
     given_decision,
@@ -205,9 +205,9 @@ def test_known_at_in_another_time_zone_is_kept_as_that_moment(budget: Begroting)
     assert event.meta.known_at == datetime(2024, 3, 1, 10, 0, tzinfo=UTC)
 
 
-def test_a_naive_clock_is_refused(budget: Begroting, clock: FixedClock) -> None:
+def test_a_naive_clock_is_refused(budget: Begroting, clock: Clock) -> None:
     before = position(budget)
-    clock.now = datetime(2024, 6, 2, 12, 0)
+    clock.set(datetime(2024, 6, 2, 12, 0))
 
     with pytest.raises(InvalidTimeError) as caught:
         amend(budget, Context(actor=FINANCE))
@@ -217,9 +217,9 @@ def test_a_naive_clock_is_refused(budget: Begroting, clock: FixedClock) -> None:
     assert position(budget) == before
 
 
-def test_an_events_timestamp_is_the_clocks_value(budget: Begroting, clock: FixedClock) -> None:
+def test_an_events_timestamp_is_the_clocks_value(budget: Begroting, clock: Clock) -> None:
     later = datetime(2024, 6, 2, 8, 30, 15, 123456, tzinfo=UTC)
-    clock.now = later
+    clock.set(later)
     before = position(budget)
 
     amend(budget, Context(actor=FINANCE))
@@ -230,10 +230,8 @@ def test_an_events_timestamp_is_the_clocks_value(budget: Begroting, clock: Fixed
     assert event.meta.known_at == later
 
 
-def test_a_clock_in_another_time_zone_is_recorded_in_utc(
-    budget: Begroting, clock: FixedClock
-) -> None:
-    clock.now = datetime(2024, 6, 2, 14, 0, tzinfo=timezone(timedelta(hours=2)))
+def test_a_clock_in_another_time_zone_is_recorded_in_utc(budget: Begroting, clock: Clock) -> None:
+    clock.set(datetime(2024, 6, 2, 14, 0, tzinfo=timezone(timedelta(hours=2))))
     before = position(budget)
 
     amend(budget, Context(actor=FINANCE))
@@ -244,9 +242,9 @@ def test_a_clock_in_another_time_zone_is_recorded_in_utc(
 
 
 def test_recorded_at_never_runs_backwards_when_the_clock_does(
-    budget: Begroting, clock: FixedClock
+    budget: Begroting, clock: Clock
 ) -> None:
-    clock.now = CLOCK_NOW - timedelta(hours=1)
+    clock.set(CLOCK_NOW - timedelta(hours=1))
     before = position(budget)
 
     amend(budget, Context(actor=FINANCE))

@@ -21,9 +21,10 @@ import httpx
 import psycopg
 import pytest
 
-import tampering
 from api.ledger import open_ledger
-from conftest import POSTGRES_URL, Clock, _require_postgres
+from support import tampering
+from support.clock import Clock
+from support.ledgers import POSTGRES_URL, require_postgres
 
 BEGROTING = Path(sys.executable).parent / "begroting"
 STARTUP_TIMEOUT = 60.0
@@ -174,7 +175,7 @@ def serving(db: str, *flags: str, cwd: Path) -> Iterator[Server]:
 def fresh_postgres_database() -> Iterator[str]:
     """The URL of a new, empty PostgreSQL database, dropped afterwards. (The processes take
     no schema, so a database of its own is what isolates them.)"""
-    _require_postgres()
+    require_postgres()
     name = f"e2e_{uuid.uuid4().hex}"
     with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
         conn.execute(f"CREATE DATABASE {name}")

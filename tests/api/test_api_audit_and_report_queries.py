@@ -1,0 +1,323 @@
+"""Reads of the audit log and reports over HTTP, on the Nijmegen demo history: the audit log
+pages in log order; a report reads exactly as the CLI prints it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+from unittest.mock import ANY
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine
+
+from api.ledger import Ledger
+from projections.chain import head_at
+from projections.reports import render_report
+from support.demo import (
+    DEMO_HEAD,
+    DEMO_LAST_POSITION,
+    INTERVENTIEPLAN_HEAD,
+)
+from support.http import problem, query_error
+from support.queries import AS_OF_INTERVENTIEPLAN, AUDITOR, NOW, RECORDED, as_json, read
+
+# -- the audit log ---------------------------------------------------------------------
+
+
+def test_one_page_of_the_log_is_the_event_after_the_given_position(demo_api: TestClient) -> None:
+    body = read(demo_api, "/api/v1/events", after=1, limit=1)
+
+    source = "Interventieplan fase 4 – Opgave Sociale Stad (Nijmegen, 2019), §4.3"
+    payload = {
+        "timestamp": {"_type_": "datetime_iso", "_data_": RECORDED},
+        "meta": {
+            "_type_": "Meta",
+            "_data_": {
+                "actor": "import:nijmegen-demo",
+                "known_at": {"_type_": "datetime_iso", "_data_": "2018-03-07T12:00:00+01:00"},
+                "period": {
+                    "_type_": "Period",
+                    "_data_": {"first_year": 2018, "last_year": 2022, "quarter": None},
+                },
+                "decision_id": {"_type_": "uuid_hex", "_data_": "2c84715709e753a488cc23f23bff58c1"},
+                "source": source,
+                "import_id": "nijmegen-demo-v1",
+            },
+        },
+    }
+    assert body == {
+        "log_position": DEMO_LAST_POSITION,
+        "after": 1,
+        "next_after": 2,
+        "more": True,
+        "events": [
+            {
+                "position": 2,
+                "event_type": "Decision.Adopted",
+                "aggregate_id": "2c84715709e753a488cc23f23bff58c1",
+                "version": 2,
+                "period": "2018..2022",
+                "known_at": "2018-03-07T11:00:00+00:00",
+                "recorded_at": RECORDED,
+                "actor": "import:nijmegen-demo",
+                "decision": None,
+                "source": source,
+                "import_id": "nijmegen-demo-v1",
+                "payload": json.dumps(payload, ensure_ascii=False, separators=(",", ":")),
+            }
+        ],
+    }
+
+
+def test_walking_every_page_of_the_log_yields_each_position_once_in_order(
+    demo_api: TestClient,
+) -> None:
+    positions: list[int] = []
+    pages: list[tuple[int, int, bool]] = []
+    after, more = 0, True
+    while more:
+        body = read(demo_api, "/api/v1/events", after=after, limit=40)
+        assert body["after"] == after
+        assert body["log_position"] == DEMO_LAST_POSITION
+        positions += [event["position"] for event in body["events"]]
+        pages.append((len(body["events"]), body["next_after"], body["more"]))
+        after, more = body["next_after"], body["more"]
+
+    assert positions == list(range(1, DEMO_LAST_POSITION + 1))
+    assert pages == [(40, 40, True), (40, 80, True), (40, 120, True), (21, 141, False)]
+
+
+def test_the_log_pages_the_same_on_a_second_walk(demo_api: TestClient) -> None:
+    first = read(demo_api, "/api/v1/events", after=60, limit=7)
+    second = read(demo_api, "/api/v1/events", after=60, limit=7)
+
+    assert first == second
+    assert [event["position"] for event in first["events"]] == list(range(61, 68))
+
+
+def test_past_the_end_of_the_log_a_page_is_empty_and_says_there_is_no_more(
+    demo_api: TestClient,
+) -> None:
+    body = read(demo_api, "/api/v1/events", after=DEMO_LAST_POSITION)
+
+    assert body == {
+        "log_position": DEMO_LAST_POSITION,
+        "after": DEMO_LAST_POSITION,
+        "next_after": DEMO_LAST_POSITION,
+        "more": False,
+        "events": [],
+    }
+
+
+@pytest.mark.parametrize(
+    ("params", "field", "detail", "code"),
+    [
+        ({"limit": 0}, "limit", "Input should be greater than or equal to 1", "greater_than_equal"),
+        ({"limit": 1001}, "limit", "Input should be less than or equal to 1000", "less_than_equal"),
+        (
+            {"after": -1},
+            "after",
+            "Input should be greater than or equal to 0",
+            "greater_than_equal",
+        ),
+    ],
+    ids=["limit-0", "limit-1001", "after-negative"],
+)
+def test_a_page_outside_the_limits_names_the_parameter(
+    demo_api: TestClient, params: dict[str, int], field: str, detail: str, code: str
+) -> None:
+    response = demo_api.get("/api/v1/events", params=params, headers=AUDITOR)
+
+    assert response.status_code == 422
+    assert response.json() == problem(
+        422,
+        "invalid-input",
+        f"the request has invalid fields: {field}",
+        "/api/v1/events",
+        query_error(field, detail, code),
+    )
+
+
+# -- reports ---------------------------------------------------------------------------
+
+
+def test_reports_list_both_published_reports_in_publication_order(demo_api: TestClient) -> None:
+    body = read(demo_api, "/api/v1/reports")
+
+    assert body == {
+        "reports": [
+            {
+                "report": "interventieplan-fase-4",
+                "title": "Interventieplan fase 4 – Opgave Sociale Stad",
+                "published_at": "2019-05-08T10:00:00+00:00",
+                "knowledge_cutoff": "2019-05-08T10:00:00+00:00",
+                "log_position": 140,
+                "decision": "raad-2019-05-08-interventieplan-fase-4",
+                "source": "Interventieplan fase 4 – Opgave Sociale Stad (Nijmegen, 2019)",
+            },
+            {
+                "report": "voortgangsrapportage-2019-q4",
+                "title": "Voortgangsrapportage Interventieplan 2019 Q4",
+                "published_at": "2020-06-03T10:00:00+00:00",
+                "knowledge_cutoff": "2020-06-03T10:00:00+00:00",
+                "log_position": 141,
+                "decision": None,
+                "source": "Voortgangsrapportage Interventieplan, vierde rapportage 2019 (Q4)",
+            },
+        ]
+    }
+
+
+FIGUUR_1_LABELS = [
+    "1. Welzijn, vrijwilligers, leefbare wijken gericht versterken",
+    "2. Wijkaanpak sociaal domein",
+    "3. Inkomen, werk, schulden",
+    "4. Sterke basis kinderen en jongeren",
+    "5. Verminderen gebruik ambulante Jeugdzorg",
+    "6. Jeugdzorg met verblijf*",
+    "7. Ombouw Beschermd Wonen en maatschappelijke opvang",
+    "8. Doorbraakaanpak",
+    "9. Stelselwijziging",
+    "10. Datagestuurd werken i/h sociaal domein",
+]
+FIGUUR_1_COLUMNS = ["uitgaven-2019", "beschikbaar-2020", "beschikbaar-2021"]
+
+
+def figuur_1(cells: list[list[str | None]], total: list[str | None]) -> dict[str, Any]:
+    """Figuur 1 with these published cells, row by row in column order."""
+    return {
+        "id": "figuur-1",
+        "title": "Transformatiebudget",
+        "unit": "EUR_1000",
+        "columns": FIGUUR_1_COLUMNS,
+        "rows": [
+            {
+                "interventie": number,
+                "label": label,
+                "values": dict(zip(FIGUUR_1_COLUMNS, values, strict=True)),
+            }
+            for number, (label, values) in enumerate(zip(FIGUUR_1_LABELS, cells, strict=True), 1)
+        ],
+        "totals": [{"label": "Totaal", "values": dict(zip(FIGUUR_1_COLUMNS, total, strict=True))}],
+    }
+
+
+def test_a_report_reads_with_its_own_basis_and_the_published_figures(
+    demo_api: TestClient,
+) -> None:
+    body = read(demo_api, "/api/v1/reports/voortgangsrapportage-2019-q4")
+
+    assert body == {
+        "report": "voortgangsrapportage-2019-q4",
+        "title": "Voortgangsrapportage Interventieplan 2019 Q4",
+        "basis": {
+            "as_of": "report:voortgangsrapportage-2019-q4",
+            "report": "voortgangsrapportage-2019-q4",
+            "knowledge_cutoff": "2020-06-03T10:00:00+00:00",
+            "log_position": 141,
+            "chain_head": DEMO_HEAD,
+        },
+        "tables": [
+            figuur_1(
+                [
+                    [None, "50", None],
+                    ["290", "119", None],
+                    [None, None, None],
+                    ["70", "80", None],
+                    ["123", "242", None],
+                    [None, None, None],
+                    [None, None, None],
+                    ["334", "206", None],
+                    ["25", "70", "40"],
+                    ["125", "125", "100"],
+                ],
+                ["967", "892", "140"],
+            )
+        ],
+    }
+
+
+def test_a_report_as_of_an_earlier_report_shows_what_was_known_then(
+    demo_api: TestClient,
+) -> None:
+    body = read(
+        demo_api, "/api/v1/reports/voortgangsrapportage-2019-q4", as_of="interventieplan-fase-4"
+    )
+
+    assert body == {
+        "report": "voortgangsrapportage-2019-q4",
+        "title": "Voortgangsrapportage Interventieplan 2019 Q4",
+        "basis": {**AS_OF_INTERVENTIEPLAN, "chain_head": INTERVENTIEPLAN_HEAD},
+        "tables": [
+            figuur_1(
+                [
+                    [None, "25", None],
+                    [None, "101", None],
+                    [None, None, None],
+                    [None, None, None],
+                    [None, "175", None],
+                    [None, None, None],
+                    [None, None, None],
+                    [None, "140", None],
+                    [None, "70", "40"],
+                    [None, "125", "100"],
+                ],
+                [None, "636", "140"],
+            )
+        ],
+    }
+
+
+def cli(*args: str, cwd: Path) -> str:
+    """Run `begroting` in a fresh process, as a user would; its stdout."""
+    env = {k: v for k, v in os.environ.items() if k != "BEGROTING_DB_URL"}
+    result = subprocess.run(
+        [sys.executable, "-m", "api.cli", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+        check=False,
+    )
+    assert (result.returncode, result.stderr) == (0, ""), result.stderr
+    return result.stdout
+
+
+@pytest.mark.e2e
+def test_a_report_over_http_is_exactly_what_the_cli_prints_and_the_projection_renders(
+    demo_api: TestClient, demo_ledger: Ledger, tmp_path: Path
+) -> None:
+    db = f"sqlite:///{tmp_path}/cli.db"
+    cli("demo", "--db", db, cwd=tmp_path)
+    # The CLI's own database recorded the demo at its own moment, and the chain covers the
+    # recorded times: its chain heads are its own, read from its links (ADR 0007).
+    cli_engine = create_engine(db)
+    cases = [
+        ("interventieplan-fase-4", None),
+        ("voortgangsrapportage-2019-q4", "2019-06-01"),
+        ("voortgangsrapportage-2019-q4", "now"),
+    ]
+
+    for report_id, as_of in cases:
+        as_of_args = [] if as_of is None else ["--as-of", as_of]
+        printed = json.loads(
+            cli("report", report_id, *as_of_args, "--format", "json", "--db", db, cwd=tmp_path)
+        )
+        params = {} if as_of is None else {"as_of": as_of}
+        served = read(demo_api, f"/api/v1/reports/{report_id}", **params)
+        with demo_ledger.engine.connect() as conn:
+            rendered = as_json(render_report(conn, report_id, as_of, DEMO_LAST_POSITION))
+        with cli_engine.connect() as conn:
+            assert printed["basis"]["chain_head"] == head_at(conn, printed["basis"]["log_position"])
+
+        assert served == rendered, (report_id, as_of)
+        assert printed == {**served, "basis": {**served["basis"], "chain_head": ANY}}
+    cli_engine.dispose()
+    assert served["basis"] == {**NOW, "chain_head": DEMO_HEAD}
