@@ -25,8 +25,8 @@ from api.auth import TokenStore
 from api.demo import nijmegen
 from api.ledger import Ledger, open_ledger
 from api.settings import Settings
-from projections import schema
-from projections.projectors import PROJECTIONS
+from projections.readmodel.projectors import PROJECTIONS
+from projections.store import schema
 
 POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
 

@@ -24,7 +24,7 @@ from sqlalchemy import func, select
 from api.app import create_app
 from api.ledger import Ledger
 from conftest import ROLES, bearer, log_size
-from projections.schema import api_tokens
+from projections.store.schema import api_tokens
 
 READERS = frozenset({"griffie", "finance", "auditor"})
 WRITERS = frozenset({"griffie", "finance"})

@@ -15,8 +15,9 @@ from api.auth import TokenStore
 from api.ledger import Ledger
 from api.settings import Settings
 from conftest import DEMO_HEAD, Clock, bearer
-from projections import schema, verification
-from projections.chain import ChainBroken
+from projections.audit import verification
+from projections.audit.chain import ChainBroken
+from projections.store import schema
 
 CHANGED = "the event at position 90 differs from the one chained there"
 FIGURES = [

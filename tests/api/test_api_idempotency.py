@@ -23,7 +23,7 @@ from conftest import Clock, bearer, log_size
 from domain.budget import line_id
 from domain.decision import Decision
 from domain.values import LineKey
-from projections.schema import idempotency_keys
+from projections.store.schema import idempotency_keys
 
 Body = dict[str, Any]
 

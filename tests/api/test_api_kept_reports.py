@@ -14,8 +14,8 @@ import tampering
 from api.encoding import to_json
 from api.ledger import Ledger
 from conftest import bearer
-from projections.chain import ChainBroken
-from projections.reports import render_report
+from projections.audit.chain import ChainBroken
+from projections.queries.reports import render_report
 
 REPORT = "interventieplan-fase-4"
 URL = f"/api/v1/reports/{REPORT}"

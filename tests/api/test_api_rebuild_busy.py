@@ -19,8 +19,8 @@ from conftest import bearer, log_size
 from domain.application import Context
 from domain.events import Body, DecisionKind
 from domain.values import Period
-from projections import schema
-from projections.runner import ProjectionRunner
+from projections.readmodel.runner import ProjectionRunner
+from projections.store import schema
 
 LINES = "/api/v1/budget/lines"
 LAST_DEMO_POSITION = 141

@@ -24,7 +24,7 @@ from conftest import bearer, log_size
 from domain.application import Begroting
 from domain.budget import line_id
 from domain.values import LineKey
-from projections.runner import ProjectionRunner
+from projections.readmodel.runner import ProjectionRunner
 
 Body = dict[str, Any]
 

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from api.ledger import Ledger
 from conftest import ROLES, Clock, bearer, log_size
-from projections.schema import api_tokens
+from projections.store.schema import api_tokens
 
 ADMIN = bearer("admin")
 TOKEN_ID = re.compile(r"^[0-9a-f]{32}$")

@@ -21,7 +21,7 @@ import pytest
 import tampering
 from conftest import DEMO_HEAD, INTERVENTIEPLAN_HEAD
 from processes import begroting, tamper, verifier
-from projections import standalone_verify
+from projections.audit import standalone_verify
 
 pytestmark = pytest.mark.e2e
 

@@ -40,8 +40,8 @@ from processes import (
     fresh_database,
     start_server,
 )
-from projections import schema
-from projections.database import Database
+from projections.store import schema
+from projections.store.database import Database
 
 SERVER_KILLS = 20  # per backend
 DEMO_KILLS = 5  # per backend, each once the log reached a random position

@@ -16,7 +16,8 @@ from typing import Any
 
 from api.ledger import Ledger, open_ledger
 from conftest import DEMO_HEAD, Clock, read_model_rows
-from projections import chain, reports, verification
+from projections.audit import verification
+from projections.queries import basis, reports
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 DATABASE = FIXTURES / "ledger-pre-restructure.sqlite3"
@@ -49,7 +50,7 @@ def test_it_opens_and_verifies_with_the_head_it_had(tmp_path: Path) -> None:
         verdict = verification.full_verify(ledger.app, ledger.engine)
         assert verdict.ok
         with ledger.engine.connect() as conn:
-            assert chain.head_at(conn, 141) == DEMO_HEAD
+            assert basis.head_at(conn, 141) == DEMO_HEAD
     finally:
         ledger.close()
 

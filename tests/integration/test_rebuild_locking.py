@@ -23,8 +23,8 @@ from api import cli
 from api.demo import nijmegen
 from api.ledger import Ledger, open_ledger
 from conftest import Clock
-from projections import schema
-from projections.runner import ProjectionRunner, ReadModelBrokenError, ReadModelBusyError
+from projections.readmodel.runner import ProjectionRunner, ReadModelBrokenError, ReadModelBusyError
+from projections.store import schema
 
 # How long the batch gives the rebuild to get between its tracking read and its update.
 # Under the lock the rebuild never gets there, and the batch goes on after this wait.
