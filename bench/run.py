@@ -47,7 +47,9 @@ from api.auth import Role, TokenStore
 from api.demo import nijmegen
 from api.ledger import Ledger, open_ledger, system_clock
 from bench.synthetic import FIRST_YEAR, Generator, Shape, SyntheticClock
-from projections import lineage, queries, reports
+from projections.queries import lineage, reports
+from projections.queries.basis import resolve_basis
+from projections.queries.figures import budget_rollup
 
 POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
 RESULTS = Path(__file__).parent / "results"
@@ -240,15 +242,15 @@ def query_latencies(ledger: Ledger, result: Result) -> None:
             )
         ).one()
         bases = {
-            "now": queries.resolve_basis(conn, None, end),
-            "old report": queries.resolve_basis(conn, first_report, end),
-            "a moment": queries.resolve_basis(conn, f"{line.fiscal_year}-06-30", end),
+            "now": resolve_basis(conn, None, end),
+            "old report": resolve_basis(conn, first_report, end),
+            "a moment": resolve_basis(conn, f"{line.fiscal_year}-06-30", end),
         }
         for label, basis in bases.items():
             as_of = None if label == "old report" else basis.as_of  # a report's own basis
             cases: dict[str, Callable[[], Any]] = {
                 "budget overview": partial(
-                    queries.budget_rollup, conn, basis, "programma", fiscal_year=line.fiscal_year
+                    budget_rollup, conn, basis, "programma", fiscal_year=line.fiscal_year
                 ),
                 "lineage": partial(
                     lineage.budget_lineage,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection, create_engine
 
-from projections.schema import metadata
+from projections.store.schema import metadata
 
 config = context.config
 

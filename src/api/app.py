@@ -16,13 +16,13 @@ from api.auth import TokenStore
 from api.http import JSON, Services, printable_parameters
 from api.idempotency import IdempotencyStore
 from api.ledger import Ledger, open_ledger, system_clock
-from api.routes import analysis, audit, commands, exports, queries, tokens
+from api.routes import analysis, audit, commands, export_files, reads, tokens
 from api.schemas import SINGLE_LINE
 from api.settings import Settings
-from projections import verification
-from projections.chain import ChainBroken
-from projections.reports import OwnBasisReports
-from projections.runner import ReadModelBrokenError, ReadModelBusyError
+from projections.audit import verification
+from projections.audit.chain import ChainBroken
+from projections.queries.reports import OwnBasisReports
+from projections.readmodel.runner import ReadModelBrokenError, ReadModelBusyError
 
 log = logging.getLogger("begroting.api")
 
@@ -102,9 +102,9 @@ def create_app(
     problems.install(app, settings.max_body_bytes)
     app.include_router(commands.router)
     app.include_router(commands.finance)
-    app.include_router(queries.router)
+    app.include_router(reads.router)
     app.include_router(analysis.router)
-    app.include_router(exports.router)
+    app.include_router(export_files.router)
     app.include_router(tokens.router)
     app.include_router(audit.router)
 

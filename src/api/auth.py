@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from domain.errors import DuplicateError, InvalidInputError, NotFoundError
 from domain.values import check_text
-from projections.schema import api_tokens
+from projections.store.schema import api_tokens
 
 TOKEN_PREFIX = "bgt_"  # noqa: S105 (a prefix that marks a secret, not a secret)
 

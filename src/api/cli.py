@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from api import exports as writers
+from api import spreadsheets as writers
 from api.auth import DEMO_TOKENS, Role, TokenStore
 from api.demo import nijmegen
 from api.encoding import to_json
@@ -23,23 +23,21 @@ from api.ledger import Ledger, open_ledger, system_clock
 from api.settings import load_settings
 from domain.errors import DomainError
 from domain.values import MAX_FISCAL_YEAR, MAX_INTERVENTIE, MIN_FISCAL_YEAR, escaped
-from projections import (
-    auditor,
+from projections.audit import auditor, chain, standalone_verify, verification
+from projections.queries import (
     authority,
     backdating,
-    backup,
     cells,
-    chain,
     diff,
-    exports,
+    figures,
     lineage,
-    queries,
     reports,
-    standalone_verify,
-    verification,
+    row_exports,
 )
-from projections.database import ConfigurationError, Database, DatabaseUnavailableError
-from projections.runner import ReadModelBrokenError, ReadModelBusyError
+from projections.queries.basis import Basis, BasisError, report_basis, resolve_basis
+from projections.readmodel import backup, rederive
+from projections.readmodel.runner import ReadModelBrokenError, ReadModelBusyError
+from projections.store.database import ConfigurationError, Database, DatabaseUnavailableError
 
 
 class CliError(Exception):
@@ -185,7 +183,7 @@ def cmd_history(args: argparse.Namespace) -> None:
         raise CliError("--year is required (or --report with --table, --row and --column)")
     days = grace()
     with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
-        basis = queries.resolve_basis(conn, args.as_of, reached)
+        basis = resolve_basis(conn, args.as_of, reached)
         if args.taakstelling:
             entries = lineage.taakstelling_lineage(
                 conn, basis, reference=args.taakstelling, fiscal_year=args.year, grace=days
@@ -262,9 +260,9 @@ def cmd_cell_history(args: argparse.Namespace) -> None:
     days = grace()
     with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
         basis = (
-            queries.report_basis(conn, args.report)
+            report_basis(conn, args.report)
             if args.as_of is None
-            else queries.resolve_basis(conn, args.as_of, reached)
+            else resolve_basis(conn, args.as_of, reached)
         )
         try:
             found = lineage.cell_lineage(
@@ -338,7 +336,7 @@ AUTHORITY_COLUMNS = (
 def cmd_authority(args: argparse.Namespace) -> None:
     days = grace()
     with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
-        basis = queries.resolve_basis(conn, args.as_of, reached)
+        basis = resolve_basis(conn, args.as_of, reached)
         rows = authority.authority_report(
             conn,
             basis,
@@ -381,7 +379,7 @@ def cmd_authority(args: argparse.Namespace) -> None:
 
 def cmd_onrechtmatigheid(args: argparse.Namespace) -> None:
     with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
-        basis = queries.resolve_basis(conn, args.as_of, reached)
+        basis = resolve_basis(conn, args.as_of, reached)
         rows = authority.onrechtmatigheid(conn, basis, fiscal_year=args.year)
     _emit(
         args,
@@ -393,17 +391,17 @@ def cmd_onrechtmatigheid(args: argparse.Namespace) -> None:
         print("no realised lasten above the authorised budget")
 
 
-def _named_basis(conn: Connection, option: str, text: str, reached: int) -> queries.Basis:
+def _named_basis(conn: Connection, option: str, text: str, reached: int) -> Basis:
     try:
-        return queries.resolve_basis(conn, text, reached)
-    except queries.BasisError as error:
+        return resolve_basis(conn, text, reached)
+    except BasisError as error:
         raise CliError(f"{option}: {error}") from None
 
 
 def cmd_diff(args: argparse.Namespace) -> None:
     days = grace()
     with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
-        queries.report_basis(conn, args.report_id)
+        report_basis(conn, args.report_id)
         old = _named_basis(conn, "--from", args.from_ or f"report:{args.report_id}", reached)
         new = _named_basis(conn, "--to", args.to, reached)
         found = diff.report_diff(conn, args.report_id, old, new, grace=days)
@@ -412,12 +410,12 @@ def cmd_diff(args: argparse.Namespace) -> None:
 
 def cmd_budget(args: argparse.Namespace) -> None:
     with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
-        basis = queries.resolve_basis(conn, args.as_of, reached)
+        basis = resolve_basis(conn, args.as_of, reached)
         if args.by:
-            rows = queries.budget_rollup(conn, basis, args.by, fiscal_year=args.year)
+            rows = figures.budget_rollup(conn, basis, args.by, fiscal_year=args.year)
             columns = ["fiscal_year", "side", args.by, "amount"]
         else:
-            rows = queries.budget_lines(conn, basis, fiscal_year=args.year, fund=args.fund)
+            rows = figures.budget_lines(conn, basis, fiscal_year=args.year, fund=args.fund)
             columns = [
                 "fiscal_year",
                 "programma",
@@ -433,8 +431,8 @@ def cmd_budget(args: argparse.Namespace) -> None:
 
 def cmd_taakstellingen(args: argparse.Namespace) -> None:
     with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
-        basis = queries.resolve_basis(conn, args.as_of, reached)
-        rows = queries.taakstelling_overview(conn, basis, args.base_year)
+        basis = resolve_basis(conn, args.as_of, reached)
+        rows = figures.taakstelling_overview(conn, basis, args.base_year)
     years = sorted({y for r in rows for y in r["amounts"]})
     flat = []
     for row in rows:
@@ -460,8 +458,8 @@ def cmd_taakstellingen(args: argparse.Namespace) -> None:
 
 def cmd_realisations(args: argparse.Namespace) -> None:
     with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
-        basis = queries.resolve_basis(conn, args.as_of, reached)
-        rows = queries.realisation_amounts(conn, basis, fiscal_year=args.year, fund=args.fund)
+        basis = resolve_basis(conn, args.as_of, reached)
+        rows = figures.realisation_amounts(conn, basis, fiscal_year=args.year, fund=args.fund)
     for row in rows:
         row["name"] = nijmegen.DEELPRODUCT_NAMES.get(row["deelproduct"] or "")
     _emit(
@@ -485,15 +483,15 @@ def cmd_realisations(args: argparse.Namespace) -> None:
 
 def cmd_reserves(args: argparse.Namespace) -> None:
     with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
-        basis = queries.resolve_basis(conn, args.as_of, reached)
-        rows = queries.reserve_balances(conn, basis)
+        basis = resolve_basis(conn, args.as_of, reached)
+        rows = figures.reserve_balances(conn, basis)
     _emit(args, basis, rows, ["code", "name", "earmark", "fiscal_year", "mutation"])
 
 
 def cmd_slotwijzigingen(args: argparse.Namespace) -> None:
     with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
-        basis = queries.resolve_basis(conn, args.as_of, reached)
-        rows = queries.slotwijzigingen(conn, basis, fiscal_year=args.year)
+        basis = resolve_basis(conn, args.as_of, reached)
+        rows = figures.slotwijzigingen(conn, basis, fiscal_year=args.year)
     _emit(
         args,
         basis,
@@ -514,7 +512,7 @@ def cmd_slotwijzigingen(args: argparse.Namespace) -> None:
 
 def cmd_log(args: argparse.Namespace) -> None:
     with ledger_for(args) as ledger, reading(ledger) as (conn, _):
-        rows = queries.audit_log(conn, after=args.after, limit=args.limit)
+        rows = figures.audit_log(conn, after=args.after, limit=args.limit)
     if args.format == "json":
         print(_json(rows))
         return
@@ -538,19 +536,19 @@ def cmd_export(args: argparse.Namespace) -> None:
     days = grace() if args.what == "lineage" else backdating.DEFAULT_GRACE
     with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
         if args.what == "report":
-            export = exports.report_export(
+            export = row_exports.report_export(
                 conn, args.report_id, args.as_of, reached, table=args.table
             )
         elif args.what == "log":
-            export = exports.log_export(conn, reached)
+            export = row_exports.log_export(conn, reached)
         else:
-            basis = queries.resolve_basis(conn, args.as_of, reached)
+            basis = resolve_basis(conn, args.as_of, reached)
             if args.realisation:
-                export = exports.realisation_lineage_export(
+                export = row_exports.realisation_lineage_export(
                     conn, basis, **_realised_figure(args), grace=days
                 )
             else:
-                export = exports.budget_lineage_export(
+                export = row_exports.budget_lineage_export(
                     conn, basis, **_budget_figure(args), grace=days
                 )
     content = writers.render(export, args.export_format)
@@ -683,7 +681,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
         check = None
         if verdict.ok and args.read_model:
             position = ledger.runner.catch_up()
-            check = verification.verify_read_model(ledger.app, ledger.engine, position)
+            check = rederive.verify_read_model(ledger.app, ledger.engine, position)
     found = verdict.to_json()
     line = _verdict_line(verdict)
     if witness is not None and verdict.ok:
@@ -706,7 +704,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return 0 if verdict.ok else 1
 
 
-def _read_model_line(check: verification.ReadModelCheck) -> str:
+def _read_model_line(check: rederive.ReadModelCheck) -> str:
     if check.ok:
         digests = ", ".join(f"{table} {digest[:12]}" for table, digest in check.tables.items())
         return (
@@ -721,7 +719,7 @@ def cmd_verify_report(args: argparse.Namespace) -> int:
         verdict = verification.full_verify(ledger.app, ledger.engine)
         with unguarded(ledger) as (conn, _):
             check = (
-                None if not verdict.ok else chain.verify_report(ledger.app, conn, args.report_id)
+                None if not verdict.ok else rederive.verify_report(ledger.app, conn, args.report_id)
             )
     if check is None:
         print(_json(verdict.to_json()) if args.format == "json" else _verdict_line(verdict))
@@ -777,7 +775,7 @@ def cmd_backup(args: argparse.Namespace) -> None:
 
 def _emit(
     args: argparse.Namespace,
-    basis: queries.Basis,
+    basis: Basis,
     rows: list[dict[str, Any]],
     columns: Sequence[str],
 ) -> None:
@@ -861,7 +859,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("budget", parents=[common, as_of], help="current budget per line")
     p.add_argument("--year", type=YEAR)
     p.add_argument("--fund")
-    p.add_argument("--by", choices=queries.ROLLUPS, help="roll up by a dimension")
+    p.add_argument("--by", choices=figures.ROLLUPS, help="roll up by a dimension")
     p.set_defaults(func=cmd_budget)
     p = sub.add_parser(
         "taakstellingen",
@@ -996,7 +994,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         backup.BackupError,
         ConfigurationError,
         DatabaseUnavailableError,
-        queries.BasisError,
+        BasisError,
         DomainError,
         ReadModelBusyError,
         ReadModelBrokenError,

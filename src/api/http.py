@@ -32,11 +32,11 @@ from domain.application import Context, Recorded
 from domain.errors import ConcurrentChangeError, DomainError
 from domain.events import BEGROTING_NAMESPACE
 from domain.values import text_fault
-from projections import verification
-from projections.backdating import DEFAULT_GRACE
-from projections.queries import Basis, BasisError, parse_moment, resolve_basis
-from projections.reports import OwnBasisReports
-from projections.runner import ReadModelBusyError
+from projections.audit import verification
+from projections.queries.backdating import DEFAULT_GRACE
+from projections.queries.basis import Basis, BasisError, parse_moment, resolve_basis
+from projections.queries.reports import OwnBasisReports
+from projections.readmodel.runner import ReadModelBusyError
 
 log = logging.getLogger("begroting.api")
 READ_YOUR_WRITES_TIMEOUT = 5.0

@@ -25,7 +25,7 @@ from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from api.problems import Problem, field_error
-from projections.schema import idempotency_keys
+from projections.store.schema import idempotency_keys
 
 MAX_KEY_LENGTH = 200
 

@@ -15,15 +15,15 @@ from sqlalchemy import Engine, text
 
 from domain.application import Begroting
 from domain.events import Event
-from projections import chain
-from projections.database import (
+from projections.audit import chain
+from projections.readmodel.runner import ProjectionRunner
+from projections.store.database import (
     Database,
     DatabaseUnavailableError,
     migrate,
     open_application,
     stored_events,
 )
-from projections.runner import ProjectionRunner
 
 
 @dataclass

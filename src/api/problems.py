@@ -25,11 +25,11 @@ from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from domain.errors import DomainError, InvalidInputError, NotFoundError
-from projections.chain import ChainBroken
-from projections.database import DatabaseUnavailableError, is_lock_timeout
-from projections.queries import BasisError, UnknownReportError
-from projections.runner import ReadModelBrokenError, ReadModelBusyError
-from projections.verification import RETRY_AFTER_SECONDS
+from projections.audit.chain import ChainBroken
+from projections.audit.verification import RETRY_AFTER_SECONDS
+from projections.queries.basis import BasisError, UnknownReportError
+from projections.readmodel.runner import ReadModelBrokenError, ReadModelBusyError
+from projections.store.database import DatabaseUnavailableError, is_lock_timeout
 
 PROBLEM_JSON = "application/problem+json"
 TYPE_BASE = "urn:begroting:problem:"

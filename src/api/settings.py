@@ -17,7 +17,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-from projections.database import ConfigurationError, Database
+from projections.store.database import ConfigurationError, Database
 
 DEFAULT_DB_URL = "sqlite:///begroting.sqlite3"
 CONFIG_ENV = "BEGROTING_CONFIG"

@@ -16,8 +16,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine
 
 from api.ledger import Ledger
-from projections.chain import head_at
-from projections.reports import render_report
+from projections.queries.basis import head_at
+from projections.queries.reports import render_report
 from support.demo import (
     DEMO_HEAD,
     DEMO_LAST_POSITION,

@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 
 from api.app import create_app
 from api.ledger import Ledger
-from projections.schema import api_tokens
+from projections.store.schema import api_tokens
 from support.http import ROLES, bearer, problem
 from support.ledgers import log_size
 

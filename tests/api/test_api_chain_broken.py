@@ -13,8 +13,9 @@ from api.app import create_app
 from api.auth import TokenStore
 from api.ledger import Ledger
 from api.settings import Settings
-from projections import schema, verification
-from projections.chain import ChainBroken
+from projections.audit import verification
+from projections.audit.chain import ChainBroken
+from projections.store import schema
 from support import tampering
 from support.clock import Clock
 from support.demo import DEMO_HEAD

@@ -21,7 +21,7 @@ from api.ledger import Ledger
 from domain.budget import line_id
 from domain.decision import Decision
 from domain.values import LineKey
-from projections.schema import idempotency_keys
+from projections.store.schema import idempotency_keys
 from support.clock import Clock
 from support.demo import DEMO_LAST_POSITION
 from support.http import bearer, problem

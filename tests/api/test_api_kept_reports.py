@@ -12,8 +12,8 @@ from fastapi.testclient import TestClient
 
 from api.encoding import to_json
 from api.ledger import Ledger
-from projections.chain import ChainBroken
-from projections.reports import render_report
+from projections.audit.chain import ChainBroken
+from projections.queries.reports import render_report
 from support import tampering
 from support.http import bearer
 

@@ -17,8 +17,8 @@ from api.ledger import Ledger
 from domain.application import Context
 from domain.events import Body, DecisionKind
 from domain.values import Period
-from projections import schema
-from projections.runner import ProjectionRunner
+from projections.readmodel.runner import ProjectionRunner
+from projections.store import schema
 from support.demo import DEMO_LAST_POSITION
 from support.http import bearer, problem
 from support.ledgers import log_size

@@ -12,7 +12,8 @@ from fastapi.testclient import TestClient
 
 from api.demo import nijmegen
 from api.ledger import Ledger
-from projections import queries
+from projections.queries import figures
+from projections.queries.basis import resolve_basis
 from support.clock import Clock
 from support.demo import (
     DEMO_LAST_POSITION,
@@ -230,8 +231,8 @@ def test_budget_lines_filtered_by_year_and_fund_are_the_projections_rows(
     body = read(demo_api, "/api/v1/budget/lines", fiscal_year=2020, fund=FUND)
 
     with demo_ledger.engine.connect() as conn:
-        basis = queries.resolve_basis(conn, None, DEMO_LAST_POSITION)
-        expected = queries.budget_lines(conn, basis, fiscal_year=2020, fund=FUND)
+        basis = resolve_basis(conn, None, DEMO_LAST_POSITION)
+        expected = figures.budget_lines(conn, basis, fiscal_year=2020, fund=FUND)
     assert body == {"basis": NOW, "rows": as_json(expected)}
     assert [(row["interventie"], row["amount"]) for row in body["rows"]] == [
         (1, "50000.00"),
@@ -250,8 +251,8 @@ def test_every_budget_line_is_listed_once_without_filters(
     body = read(demo_api, "/api/v1/budget/lines")
 
     with demo_ledger.engine.connect() as conn:
-        basis = queries.resolve_basis(conn, None, DEMO_LAST_POSITION)
-        expected = as_json(queries.budget_lines(conn, basis))
+        basis = resolve_basis(conn, None, DEMO_LAST_POSITION)
+        expected = as_json(figures.budget_lines(conn, basis))
     assert body == {"basis": NOW, "rows": expected}
     assert len({row["line_id"] for row in body["rows"]}) == len(body["rows"]) == 17
 
@@ -304,8 +305,8 @@ def test_the_budget_rolls_up_by_each_dimension_as_the_projection_does(
     body = read(demo_api, "/api/v1/budget/rollup", by=by, fiscal_year=2019)
 
     with demo_ledger.engine.connect() as conn:
-        basis = queries.resolve_basis(conn, None, DEMO_LAST_POSITION)
-        expected = as_json(queries.budget_rollup(conn, basis, by, fiscal_year=2019))
+        basis = resolve_basis(conn, None, DEMO_LAST_POSITION)
+        expected = as_json(figures.budget_rollup(conn, basis, by, fiscal_year=2019))
     assert body == {"basis": NOW, "rows": expected}
     assert sum(Decimal(row["amount"]) for row in body["rows"]) == Decimal("3268000.00")
 
@@ -355,8 +356,8 @@ def test_slotwijzigingen_of_every_year_are_the_projections_rows(
     body = read(demo_api, "/api/v1/budget/slotwijzigingen")
 
     with demo_ledger.engine.connect() as conn:
-        basis = queries.resolve_basis(conn, None, DEMO_LAST_POSITION)
-        expected = as_json(queries.slotwijzigingen(conn, basis))
+        basis = resolve_basis(conn, None, DEMO_LAST_POSITION)
+        expected = as_json(figures.slotwijzigingen(conn, basis))
     assert body == {"basis": NOW, "rows": expected}
     assert [row["fiscal_year"] for row in body["rows"]] == [2019] * 5 + [2020] * 5
 
@@ -438,8 +439,8 @@ def test_taakstellingen_list_all_21_as_the_projection_weighs_them(
     body = read(demo_api, "/api/v1/taakstellingen")
 
     with demo_ledger.engine.connect() as conn:
-        basis = queries.resolve_basis(conn, None, DEMO_LAST_POSITION)
-        expected = as_json(queries.taakstelling_overview(conn, basis, 2017))
+        basis = resolve_basis(conn, None, DEMO_LAST_POSITION)
+        expected = as_json(figures.taakstelling_overview(conn, basis, 2017))
     assert body == {"basis": NOW, "rows": expected}
     rows = {row["reference"]: row for row in body["rows"]}
     assert len(rows) == 21
@@ -480,8 +481,8 @@ def test_every_realisation_is_listed_as_the_projection_lists_it(
     body = read(demo_api, "/api/v1/realisations")
 
     with demo_ledger.engine.connect() as conn:
-        basis = queries.resolve_basis(conn, None, DEMO_LAST_POSITION)
-        expected = as_json(queries.realisation_amounts(conn, basis))
+        basis = resolve_basis(conn, None, DEMO_LAST_POSITION)
+        expected = as_json(figures.realisation_amounts(conn, basis))
     assert body == {"basis": NOW, "rows": expected}
     assert len(body["rows"]) == 17 + 17 + 6
     assert body["rows"][0] == {

@@ -22,7 +22,7 @@ from api.ledger import Ledger
 from domain.application import Begroting
 from domain.budget import line_id
 from domain.values import LineKey
-from projections.runner import ProjectionRunner
+from projections.readmodel.runner import ProjectionRunner
 from support import tampering
 from support.demo import DEMO_LAST_POSITION
 from support.http import bearer

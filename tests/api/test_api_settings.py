@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from api.settings import Settings, load_settings
-from projections.database import ConfigurationError
+from projections.store.database import ConfigurationError
 
 
 @pytest.fixture(autouse=True)

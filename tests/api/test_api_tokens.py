@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from api.ledger import Ledger
-from projections.schema import api_tokens
+from projections.store.schema import api_tokens
 from support.clock import Clock
 from support.http import ROLES, bearer, problem
 from support.ledgers import SQLITE_ONLY, log_size

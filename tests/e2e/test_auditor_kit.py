@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from projections import standalone_verify
+from projections.audit import standalone_verify
 from support import tampering
 from support.demo import DEMO_HEAD, INTERVENTIEPLAN_HEAD
 from support.processes import begroting, tamper, verifier

@@ -14,7 +14,8 @@ from api.ledger import open_ledger
 from bench import run
 from bench.synthetic import Generator, Shape, SyntheticClock
 from domain.fiscal_year import FiscalYear
-from projections import queries
+from projections.queries import figures
+from projections.queries.basis import resolve_basis
 
 pytestmark = pytest.mark.e2e
 
@@ -83,9 +84,9 @@ def _history(
             generator.run()
         ledger.runner.catch_up()
         with ledger.engine.connect() as conn:
-            log = queries.audit_log(conn, limit=10_000)
-            basis = queries.resolve_basis(conn, None, ledger.runner.position())
-            budget = queries.budget_lines(conn, basis)
+            log = figures.audit_log(conn, limit=10_000)
+            basis = resolve_basis(conn, None, ledger.runner.position())
+            budget = figures.budget_lines(conn, basis)
     finally:
         ledger.close()
     return [(e["event_type"], e["aggregate_id"], e["version"]) for e in log], budget

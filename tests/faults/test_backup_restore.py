@@ -28,7 +28,9 @@ from domain.application import Context
 from domain.events import Body, DecisionKind
 from domain.money import Money
 from domain.values import Period
-from projections import chain, queries, reports, schema
+from projections.audit import chain_verify
+from projections.queries import basis, figures, reports
+from projections.store import schema
 from support.clock import Clock
 from support.demo import DEMO_HEAD, load_demo
 from support.ledgers import BACKENDS
@@ -98,15 +100,15 @@ def ledger_state(db: str) -> dict[str, Any]:
                 select(schema.report_seals).order_by(schema.report_seals.c.position)
             )
             return {
-                "verdict": chain.verify(ledger.app, conn).to_json(),
+                "verdict": chain_verify.verify(ledger.app, conn).to_json(),
                 "seals": [(row.report_id, int(row.position), row.digest) for row in rows],
                 "reports": [
                     reports.render_report(conn, report_id, None, reached)
                     for report_id, _, _ in SEALS
                 ],
-                "budget": queries.budget_lines(
+                "budget": figures.budget_lines(
                     conn,
-                    queries.resolve_basis(conn, None, reached),
+                    basis.resolve_basis(conn, None, reached),
                     fiscal_year=2020,
                     fund=nijmegen.FUND,
                 ),

@@ -53,8 +53,9 @@ from domain.report import ColumnSpec, Measure, RowSpec, TableSpec, TotalSpec
 from domain.reserve import ReserveKind
 from domain.taakstelling import TaakstellingKind
 from domain.values import LineKey, Period, YearAmounts
-from projections import lineage, queries
-from projections.reports import render_report
+from projections.queries import figures, lineage
+from projections.queries.basis import Basis, resolve_basis
+from projections.queries.reports import render_report
 from support.clock import CLOCK_START, Clock
 from support.ledgers import BACKENDS, ledger_on, log_size, read_model_rows, require_postgres
 
@@ -166,8 +167,8 @@ class World:
         caught up first."""
         self.ledger.runner.catch_up()
         with self.ledger.engine.connect() as conn:
-            now = queries.resolve_basis(conn, None, self.ledger.runner.position())
-            rows = queries.budget_lines(conn, now, fiscal_year=year)
+            now = resolve_basis(conn, None, self.ledger.runner.position())
+            rows = figures.budget_lines(conn, now, fiscal_year=year)
         return {(row["interventie"], row["fund"]): Decimal(row["amount"]) for row in rows}
 
 
@@ -525,21 +526,21 @@ class Observe(Command):
 def questions(as_of: str | None, as_recorded_at: str | None) -> Iterator[tuple[str, Query]]:
     """The read functions of the projections, each on the basis given by the parameters."""
 
-    def on_basis(read: Callable[[Connection, queries.Basis], Any]) -> Query:
+    def on_basis(read: Callable[[Connection, Basis], Any]) -> Query:
         def ask(conn: Connection, reached: int) -> Any:
-            basis = queries.resolve_basis(conn, as_of, reached, as_recorded_at=as_recorded_at)
+            basis = resolve_basis(conn, as_of, reached, as_recorded_at=as_recorded_at)
             return basis.to_json(), read(conn, basis)
 
         return ask
 
-    yield "budget overview", on_basis(queries.budget_lines)
-    yield "rollup", on_basis(lambda c, b: queries.budget_rollup(c, b, "interventie"))
-    yield "slotwijzigingen", on_basis(queries.slotwijzigingen)
-    yield "taakstellingen", on_basis(queries.taakstelling_amounts)
-    yield "realisations", on_basis(queries.realisation_amounts)
-    yield "reserves", on_basis(queries.reserve_balances)
-    yield "decisions", on_basis(queries.decisions)
-    yield "fiscal years", on_basis(queries.fiscal_years)
+    yield "budget overview", on_basis(figures.budget_lines)
+    yield "rollup", on_basis(lambda c, b: figures.budget_rollup(c, b, "interventie"))
+    yield "slotwijzigingen", on_basis(figures.slotwijzigingen)
+    yield "taakstellingen", on_basis(figures.taakstelling_amounts)
+    yield "realisations", on_basis(figures.realisation_amounts)
+    yield "reserves", on_basis(figures.reserve_balances)
+    yield "decisions", on_basis(figures.decisions)
+    yield "fiscal years", on_basis(figures.fiscal_years)
     for year in YEARS:
         yield (
             f"budget lineage {year}",

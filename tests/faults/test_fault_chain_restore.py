@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from api.ledger import open_ledger
-from projections import chain
+from projections.audit import chain_verify
 from support import tampering
 from support.clock import Clock
 from support.ledgers import BACKENDS
@@ -36,7 +36,7 @@ def test_a_served_log_tampered_then_restored_refuses_figures_until_it_verifies(
         try:
             backup = tampering.state_at(ledger.engine, 90)  # the operator's backup of it
             with ledger.engine.connect() as conn:
-                head = chain.verify(ledger.app, conn).head
+                head = chain_verify.verify(ledger.app, conn).head
             tampering.drop_guards(ledger.engine)
             tampering.change_amount(ledger.engine, 90, "400000.00", "900000.00")
         finally:

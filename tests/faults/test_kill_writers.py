@@ -31,8 +31,8 @@ from api.auth import Role, TokenStore
 from api.demo import nijmegen
 from api.ledger import open_ledger, system_clock
 from domain.events import BEGROTING_NAMESPACE
-from projections import schema
-from projections.database import Database
+from projections.store import schema
+from projections.store.database import Database
 from support.demo import DEMO_LAST_POSITION
 from support.ledgers import BACKENDS, snapshot
 from support.processes import (

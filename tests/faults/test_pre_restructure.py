@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from api.ledger import Ledger, open_ledger
-from projections import chain, reports, verification
+from projections.audit import verification
+from projections.queries import basis, reports
 from support.clock import Clock
 from support.demo import DEMO_HEAD
 from support.ledgers import read_model_rows
@@ -51,7 +52,7 @@ def test_it_opens_and_verifies_with_the_head_it_had(tmp_path: Path) -> None:
         verdict = verification.full_verify(ledger.app, ledger.engine)
         assert verdict.ok
         with ledger.engine.connect() as conn:
-            assert chain.head_at(conn, 141) == DEMO_HEAD
+            assert basis.head_at(conn, 141) == DEMO_HEAD
     finally:
         ledger.close()
 

@@ -30,8 +30,13 @@ from api.ledger import Ledger
 from domain.application import Context
 from domain.money import Money
 from domain.realisation import Realisation, RealisationStatus
-from projections import auditor, chain, queries, schema, standalone_verify
-from projections.reports import render_report
+from projections.audit import auditor, chain, chain_verify, standalone_verify
+from projections.audit.seals import tables_digest
+from projections.queries import basis
+from projections.queries.figures import budget_lines, realisation_amounts
+from projections.queries.reports import render_report
+from projections.readmodel import rederive
+from projections.store import schema
 from support.clock import Clock
 from support.demo import DEMO_HEAD
 from support.ledgers import BACKENDS, ledger_on, read_model_rows
@@ -91,7 +96,7 @@ def seals(ledger: Ledger) -> list[tuple[str, int, str, str]]:
 
 def verify(ledger: Ledger) -> dict[str, Any]:
     with ledger.engine.connect() as conn:
-        return chain.verify(ledger.app, conn).to_json()
+        return chain_verify.verify(ledger.app, conn).to_json()
 
 
 @pytest.fixture(params=BACKENDS)
@@ -159,14 +164,14 @@ def figures(ledger: Ledger) -> dict[str, Any]:
     realisations as of now."""
     with ledger.engine.connect() as conn:
         reached = ledger.runner.position()
-        now = queries.resolve_basis(conn, None, reached)
+        now = basis.resolve_basis(conn, None, reached)
         return {
             "reports": {
                 report_id: render_report(conn, report_id, None, reached)
                 for report_id, *_ in V1_SEALS
             },
-            "budget": queries.budget_lines(conn, now),
-            "realisations": queries.realisation_amounts(conn, now),
+            "budget": budget_lines(conn, now),
+            "realisations": realisation_amounts(conn, now),
         }
 
 
@@ -185,13 +190,13 @@ def test_the_read_model_of_a_version_1_ledger_rebuilds_to_the_same_figures(
     for report_id, position, head, digest in V1_SEALS:
         report = after["reports"][report_id]
         assert (report["basis"]["log_position"], report["basis"]["chain_head"]) == (position, head)
-        assert chain.tables_digest(report["tables"]) == digest
+        assert tables_digest(report["tables"]) == digest
     realised = after["realisations"]
     # The demo's 40 figures, as a fresh load with today's code gives them.
     assert (len(realised), sum(row["amount"] for row in realised)) == (40, Decimal("536421000.00"))
     with v1_ledger.engine.connect() as conn:
         for report_id, *_ in V1_SEALS:
-            assert chain.verify_report(v1_ledger.app, conn, report_id).ok
+            assert rederive.verify_report(v1_ledger.app, conn, report_id).ok
 
 
 def test_a_realisation_recorded_on_a_version_1_ledger_is_version_2_and_chains(

@@ -16,8 +16,11 @@ from domain.application import Context
 from domain.events import Body, DecisionKind
 from domain.money import Money
 from domain.values import Period
-from projections import lineage, queries, schema
-from projections.reports import render_report
+from projections.queries import lineage
+from projections.queries.basis import Basis, BasisError, UnknownReportError, resolve_basis
+from projections.queries.figures import budget_lines, budget_rollup
+from projections.queries.reports import render_report
+from projections.store import schema
 from support.clock import Clock
 from support.demo import DEMO_HEAD
 
@@ -40,16 +43,16 @@ def figures(report: dict[str, Any], table_id: str) -> dict[str, list[str | None]
     }
 
 
-def basis(ledger: Ledger, as_of: str | None) -> queries.Basis:
+def basis(ledger: Ledger, as_of: str | None) -> Basis:
     with ledger.engine.connect() as conn:
-        return queries.resolve_basis(conn, as_of, ledger.runner.position())
+        return resolve_basis(conn, as_of, ledger.runner.position())
 
 
 def fund_budget(ledger: Ledger, fiscal_year: int, as_of: str | None = None) -> dict[int, str]:
     """interventie -> amount of the transformatiebudget lines valid in `fiscal_year`."""
     with ledger.engine.connect() as conn:
-        seen = queries.resolve_basis(conn, as_of, ledger.runner.position())
-        rows = queries.budget_lines(conn, seen, fiscal_year=fiscal_year, fund=FUND)
+        seen = resolve_basis(conn, as_of, ledger.runner.position())
+        rows = budget_lines(conn, seen, fiscal_year=fiscal_year, fund=FUND)
     assert {row["fiscal_year"] for row in rows} <= {fiscal_year}
     return {row["interventie"]: str(row["amount"]) for row in rows}
 
@@ -92,8 +95,8 @@ def test_the_budget_of_each_fiscal_year_holds_only_that_years_lines(demo_ledger:
 
 def test_a_budget_line_lists_its_dimensions_and_counts_its_mutations(demo_ledger: Ledger) -> None:
     with demo_ledger.engine.connect() as conn:
-        now = queries.resolve_basis(conn, "now", demo_ledger.runner.position())
-        rows = queries.budget_lines(conn, now, fiscal_year=2019, fund=FUND)
+        now = resolve_basis(conn, "now", demo_ledger.runner.position())
+        rows = budget_lines(conn, now, fiscal_year=2019, fund=FUND)
     line = next(row for row in rows if row["interventie"] == 2)
 
     assert {k: v for k, v in line.items() if k != "line_id"} == {
@@ -127,9 +130,9 @@ def test_the_valid_period_and_the_knowledge_cutoff_combine(demo_ledger: Ledger) 
 
 def test_budget_lines_come_in_the_same_order_on_every_backend(demo_ledger: Ledger) -> None:
     with demo_ledger.engine.connect() as conn:
-        now = queries.resolve_basis(conn, None, demo_ledger.runner.position())
-        lines = queries.budget_lines(conn, now, fiscal_year=2019)
-        rollup = queries.budget_rollup(conn, now, "interventie", fiscal_year=2019)
+        now = resolve_basis(conn, None, demo_ledger.runner.position())
+        lines = budget_lines(conn, now, fiscal_year=2019)
+        rollup = budget_rollup(conn, now, "interventie", fiscal_year=2019)
 
     assert [(row["taakveld"], row["interventie"]) for row in lines] == [
         ("6.1", 1),
@@ -314,18 +317,18 @@ def test_as_of_now_sees_everything_recorded(demo_ledger: Ledger) -> None:
 
 
 def test_a_malformed_moment_is_refused(demo_ledger: Ledger) -> None:
-    with pytest.raises(queries.BasisError, match=r"malformed moment '2019-13-45'") as raised:
+    with pytest.raises(BasisError, match=r"malformed moment '2019-13-45'") as raised:
         render(demo_ledger, INTERVENTIEPLAN, as_of="2019-13-45")
-    assert not isinstance(raised.value, queries.UnknownReportError)
+    assert not isinstance(raised.value, UnknownReportError)
 
-    with pytest.raises(queries.BasisError, match=r"malformed moment '2019-05-08T25:00'"):
+    with pytest.raises(BasisError, match=r"malformed moment '2019-05-08T25:00'"):
         basis(demo_ledger, "2019-05-08T25:00")
 
 
 def test_an_unknown_report_is_refused(demo_ledger: Ledger) -> None:
-    with pytest.raises(queries.UnknownReportError, match=r"unknown report 'begroting-2030'"):
+    with pytest.raises(UnknownReportError, match=r"unknown report 'begroting-2030'"):
         render(demo_ledger, "begroting-2030")
-    with pytest.raises(queries.UnknownReportError, match=r"unknown report 'begroting-2030'"):
+    with pytest.raises(UnknownReportError, match=r"unknown report 'begroting-2030'"):
         render(demo_ledger, INTERVENTIEPLAN, as_of="begroting-2030")
 
 
@@ -336,7 +339,7 @@ def test_the_lineage_of_a_2020_figure_lists_its_events_in_order_with_running_tot
     demo_ledger: Ledger,
 ) -> None:
     with demo_ledger.engine.connect() as conn:
-        now = queries.resolve_basis(conn, None, demo_ledger.runner.position())
+        now = resolve_basis(conn, None, demo_ledger.runner.position())
         entries = lineage.budget_lineage(
             conn, now, fiscal_year=2020, fund="transformatiebudget", interventie=2
         )
@@ -399,7 +402,7 @@ def test_the_lineage_as_of_the_interventieplan_stops_before_the_carry_over(
     demo_ledger: Ledger,
 ) -> None:
     with demo_ledger.engine.connect() as conn:
-        report = queries.resolve_basis(conn, INTERVENTIEPLAN, demo_ledger.runner.position())
+        report = resolve_basis(conn, INTERVENTIEPLAN, demo_ledger.runner.position())
         entries = lineage.budget_lineage(
             conn, report, fiscal_year=2020, fund="transformatiebudget", interventie=2
         )
@@ -421,7 +424,7 @@ def test_the_lineage_orders_a_late_recorded_fact_by_when_it_became_known(
         thousands=40,
     )
     with demo_ledger.engine.connect() as conn:
-        now = queries.resolve_basis(conn, None, demo_ledger.runner.position())
+        now = resolve_basis(conn, None, demo_ledger.runner.position())
         entries = lineage.budget_lineage(conn, now, fiscal_year=2019, fund=FUND, interventie=2)
 
     assert [

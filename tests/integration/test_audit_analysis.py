@@ -21,8 +21,9 @@ from domain.events import Body, DecisionKind, MutationKind
 from domain.money import Money
 from domain.realisation import RealisationStatus
 from domain.values import Meta, Period
-from projections import authority, cells, diff, lineage, queries
-from projections.reports import render_report
+from projections.queries import authority, cells, diff, lineage
+from projections.queries.basis import Basis, UnknownReportError, report_basis, resolve_basis
+from projections.queries.reports import render_report
 from support.clock import Clock
 
 INTERVENTIEPLAN = "interventieplan-fase-4"
@@ -33,9 +34,9 @@ TOTAL_7_2 = "Totaal beroep op transformatiebudget"
 FINANCE = Context(actor="concern control", source="Memo")
 
 
-def basis(ledger: Ledger, as_of: str | None) -> queries.Basis:
+def basis(ledger: Ledger, as_of: str | None) -> Basis:
     with ledger.engine.connect() as conn:
-        return queries.resolve_basis(conn, as_of, ledger.runner.position())
+        return resolve_basis(conn, as_of, ledger.runner.position())
 
 
 def report_diff(ledger: Ledger, report_id: str, old: str, new: str) -> dict[str, Any]:
@@ -701,7 +702,7 @@ def test_every_cell_of_a_report_is_the_sum_of_its_lineage(
     demo_ledger: Ledger, report_id: str
 ) -> None:
     with demo_ledger.engine.connect() as conn:
-        own = queries.report_basis(conn, report_id)
+        own = report_basis(conn, report_id)
         rendered = published(render_report(conn, report_id, None, demo_ledger.runner.position()))
         _, specs = cells.report_specs(conn, report_id)
         for spec in specs:
@@ -720,7 +721,7 @@ def test_a_cell_names_its_table_row_and_column_or_says_which_is_wrong(
     demo_ledger: Ledger,
 ) -> None:
     with demo_ledger.engine.connect() as conn:
-        own = queries.report_basis(conn, VOORTGANG)
+        own = report_basis(conn, VOORTGANG)
         by_number = lineage.cell_lineage(
             conn, VOORTGANG, own, table="figuur-1", row="8", column="uitgaven-2019"
         )
@@ -739,5 +740,5 @@ def test_a_cell_names_its_table_row_and_column_or_says_which_is_wrong(
             with pytest.raises(cells.CellError) as raised:
                 lineage.cell_lineage(conn, VOORTGANG, own, table=table, row=row, column=column)
             assert raised.value.field == field
-        with pytest.raises(queries.UnknownReportError):
+        with pytest.raises(UnknownReportError):
             lineage.cell_lineage(conn, "begroting-2030", own, table="t", row="r", column="c")

@@ -16,7 +16,7 @@ from api.ledger import Ledger
 from domain.application import Context
 from domain.money import Money
 from domain.realisation import RealisationStatus
-from projections import authority, backdating, diff, exports, lineage, queries
+from projections.queries import authority, backdating, basis, diff, lineage, row_exports
 from support.clock import Clock
 
 FINANCE = "concern control"
@@ -60,14 +60,14 @@ def backdated(demo_ledger: Ledger, clock: Clock) -> Ledger:
     return demo_ledger
 
 
-def now(ledger: Ledger) -> queries.Basis:
+def now(ledger: Ledger) -> basis.Basis:
     with ledger.engine.connect() as conn:
-        return queries.resolve_basis(conn, "now", ledger.runner.position())
+        return basis.resolve_basis(conn, "now", ledger.runner.position())
 
 
-def own(ledger: Ledger) -> queries.Basis:
+def own(ledger: Ledger) -> basis.Basis:
     with ledger.engine.connect() as conn:
-        return queries.report_basis(conn, INTERVENTIEPLAN)
+        return basis.report_basis(conn, INTERVENTIEPLAN)
 
 
 def authority_rows(ledger: Ledger, grace: timedelta | None = None) -> list[dict[str, Any]]:
@@ -315,10 +315,10 @@ def test_the_lineage_export_carries_the_flag_the_grace_and_the_backfill(
     backdated: Ledger,
 ) -> None:
     with backdated.engine.connect() as conn:
-        export = exports.budget_lineage_export(
+        export = row_exports.budget_lineage_export(
             conn, now(backdated), fiscal_year=2020, fund=FUND, interventie=2
         )
-        strict = exports.budget_lineage_export(
+        strict = row_exports.budget_lineage_export(
             conn, now(backdated), fiscal_year=2020, fund=FUND, interventie=2, grace=timedelta(0)
         )
 

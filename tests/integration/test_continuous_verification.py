@@ -15,7 +15,10 @@ from api.ledger import Ledger
 from domain.application import Context
 from domain.events import Body, DecisionKind
 from domain.values import Period
-from projections import auditor, chain, schema, verification
+from projections.audit import auditor, chain, chain_verify, verification
+from projections.queries import basis
+from projections.readmodel import rederive
+from projections.store import schema
 from support import tampering
 from support.clock import CLOCK_START
 from support.demo import DEMO_HEAD, DEMO_LAST_POSITION
@@ -25,7 +28,7 @@ NOT_JSON = "its state is not valid JSON (Expecting value at character 0)"
 
 def verdict(ledger: Ledger) -> dict[str, Any]:
     with ledger.engine.connect() as conn:
-        return chain.verify(ledger.app, conn).to_json()
+        return chain_verify.verify(ledger.app, conn).to_json()
 
 
 def unreadable(position: int, problem: str) -> dict[str, Any]:
@@ -264,7 +267,7 @@ def test_a_full_verify_records_its_result_and_a_catch_up_extends_it(
     demo_ledger.runner.catch_up()
 
     with demo_ledger.engine.connect() as conn:
-        head = chain.head_at(conn, DEMO_LAST_POSITION + 1)
+        head = basis.head_at(conn, DEMO_LAST_POSITION + 1)
     assert rows(demo_ledger)[1:] == [
         ("verify", "ok", DEMO_LAST_POSITION, DEMO_HEAD, None, None, None),
         ("catch-up", "ok", DEMO_LAST_POSITION + 1, head, None, None, None),
@@ -308,15 +311,15 @@ def test_an_event_chained_while_a_verify_reads_is_not_a_finding(
     demo_ledger: Ledger, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # A write and its catch-up land between the verify's reads of the log and the links.
-    read_links = chain.stored_links
+    read_links = chain_verify.stored_links
 
-    def interleaved(conn: Any) -> list[chain.StoredLink]:
-        monkeypatch.setattr(chain, "stored_links", read_links)
+    def interleaved(conn: Any) -> list[chain_verify.StoredLink]:
+        monkeypatch.setattr(chain_verify, "stored_links", read_links)
         propose(demo_ledger, "raad-2026-interleaved")
         demo_ledger.runner.catch_up()
         return read_links(conn)
 
-    monkeypatch.setattr(chain, "stored_links", interleaved)
+    monkeypatch.setattr(chain_verify, "stored_links", interleaved)
     verdict = verification.full_verify(demo_ledger.app, demo_ledger.engine)
 
     assert verdict.ok, verdict
@@ -328,7 +331,7 @@ def test_a_verify_recorded_behind_a_catch_up_keeps_the_verified_position_moving(
     demo_ledger: Ledger, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # A write and its catch-up land between the verify's read and its record.
-    read = chain.verify_witnessed
+    read = chain_verify.verify_witnessed
 
     def then_a_write(*args: Any) -> tuple[chain.Verdict, chain.Verdict]:
         found = read(*args)
@@ -336,7 +339,7 @@ def test_a_verify_recorded_behind_a_catch_up_keeps_the_verified_position_moving(
         demo_ledger.runner.catch_up()
         return found
 
-    monkeypatch.setattr(chain, "verify_witnessed", then_a_write)
+    monkeypatch.setattr(chain_verify, "verify_witnessed", then_a_write)
     assert (
         verification.full_verify(demo_ledger.app, demo_ledger.engine).position == DEMO_LAST_POSITION
     )
@@ -346,7 +349,7 @@ def test_a_verify_recorded_behind_a_catch_up_keeps_the_verified_position_moving(
 
     with demo_ledger.engine.connect() as conn:
         state = verification.latest(conn)
-        head = chain.head_at(conn, DEMO_LAST_POSITION + 2)
+        head = basis.head_at(conn, DEMO_LAST_POSITION + 2)
     assert state is not None
     assert (state.status, state.verified_to, state.head) == ("ok", DEMO_LAST_POSITION + 2, head)
 
@@ -378,13 +381,13 @@ def test_the_verification_rows_are_append_only(demo_ledger: Ledger) -> None:
 def test_an_untouched_read_model_matches_the_log_with_a_digest_per_table(
     demo_ledger: Ledger,
 ) -> None:
-    check = verification.verify_read_model(demo_ledger.app, demo_ledger.engine, DEMO_LAST_POSITION)
+    check = rederive.verify_read_model(demo_ledger.app, demo_ledger.engine, DEMO_LAST_POSITION)
 
     assert check.ok
     assert check.position == DEMO_LAST_POSITION
     assert sorted(check.tables) == sorted(
         t.name
-        for p in __import__("projections.projectors").projectors.PROJECTIONS
+        for p in __import__("projections.readmodel.projectors", fromlist=["_"]).PROJECTIONS
         for t in p.tables
     )
 
@@ -394,7 +397,7 @@ def test_a_million_euros_added_to_a_read_model_row_is_named_with_both_values(
 ) -> None:
     tampering.add_a_million(demo_ledger.engine)
 
-    check = verification.verify_read_model(demo_ledger.app, demo_ledger.engine, DEMO_LAST_POSITION)
+    check = rederive.verify_read_model(demo_ledger.app, demo_ledger.engine, DEMO_LAST_POSITION)
 
     assert check.to_json() == {
         "status": "differs",
@@ -413,7 +416,7 @@ def test_a_row_removed_from_the_read_model_is_named(demo_ledger: Ledger) -> None
     with demo_ledger.engine.begin() as conn:
         conn.execute(text("DELETE FROM audit_log WHERE position = 7"))
 
-    check = verification.verify_read_model(demo_ledger.app, demo_ledger.engine, DEMO_LAST_POSITION)
+    check = rederive.verify_read_model(demo_ledger.app, demo_ledger.engine, DEMO_LAST_POSITION)
 
     assert (check.ok, check.table, check.key) == (False, "audit_log", {"position": 7})
     assert (check.column, check.live, check.recomputed["position"]) == (None, None, 7)

@@ -12,8 +12,9 @@ import pytest
 
 from api.demo import nijmegen
 from api.ledger import Ledger
-from projections import queries
-from projections.reports import render_report
+from projections.queries import figures
+from projections.queries.basis import resolve_basis
+from projections.queries.reports import render_report
 from support.demo import DEMO_HEAD, INTERVENTIEPLAN_HEAD
 
 Figure = str | None
@@ -244,9 +245,9 @@ PUBLISHED_WEIGHTS = [
 def weights(ledger: Ledger) -> dict[tuple[str, int], tuple[Decimal, Decimal]]:
     """(reference, year) -> (amount in thousands, base in thousands) as of now."""
     with ledger.engine.connect() as conn:
-        basis = queries.resolve_basis(conn, None, ledger.runner.position())
-        amounts = queries.taakstelling_amounts(conn, basis)
-        realised = queries.realisation_amounts(conn, basis, fiscal_year=2017)
+        basis = resolve_basis(conn, None, ledger.runner.position())
+        amounts = figures.taakstelling_amounts(conn, basis)
+        realised = figures.realisation_amounts(conn, basis, fiscal_year=2017)
     by_deelproduct = {row["deelproduct"]: row["amount"] for row in realised}
     result = {}
     for row in amounts:
@@ -276,10 +277,10 @@ def test_every_base_deelproduct_of_a_taakstelling_has_a_2017_realisation(
     demo_ledger: Ledger,
 ) -> None:
     with demo_ledger.engine.connect() as conn:
-        basis = queries.resolve_basis(conn, None, demo_ledger.runner.position())
-        amounts = queries.taakstelling_amounts(conn, basis)
+        basis = resolve_basis(conn, None, demo_ledger.runner.position())
+        amounts = figures.taakstelling_amounts(conn, basis)
         realised = {
-            row["deelproduct"] for row in queries.realisation_amounts(conn, basis, fiscal_year=2017)
+            row["deelproduct"] for row in figures.realisation_amounts(conn, basis, fiscal_year=2017)
         }
     bases = {row["reference"]: json.loads(row["base_deelproducten"]) for row in amounts}
 

@@ -11,10 +11,11 @@ from typing import Any
 
 import openpyxl
 
-from api import exports as writers
+from api import spreadsheets as writers
 from api.ledger import Ledger
-from projections import exports, queries
-from projections.exports import Column, Export, Kind
+from projections.queries import figures, row_exports
+from projections.queries.basis import resolve_basis
+from projections.queries.row_exports import Column, Export, Kind
 from support.demo import DEMO_HEAD, INTERVENTIEPLAN_HEAD
 
 FUND = "transformatiebudget"
@@ -58,8 +59,8 @@ def lineage_on_q4(ledger: Ledger) -> Export:
     """The lineage of the 2020 transformatiebudget for interventie 2 (the €119k) as the
     voortgangsrapportage 2019-Q4 saw it."""
     with ledger.engine.connect() as conn:
-        basis = queries.resolve_basis(conn, "voortgangsrapportage-2019-q4", 141)
-        return exports.budget_lineage_export(
+        basis = resolve_basis(conn, "voortgangsrapportage-2019-q4", 141)
+        return row_exports.budget_lineage_export(
             conn, basis, fiscal_year=2020, fund=FUND, interventie=2
         )
 
@@ -195,7 +196,9 @@ def test_a_report_table_exports_its_published_figures_with_the_report_and_its_ba
     demo_ledger: Ledger,
 ) -> None:
     with demo_ledger.engine.connect() as conn:
-        export = exports.report_export(conn, "interventieplan-fase-4", None, 141, table="tabel-7.2")
+        export = row_exports.report_export(
+            conn, "interventieplan-fase-4", None, 141, table="tabel-7.2"
+        )
 
     rows = read_csv(writers.to_csv(export))
     provenance = [
@@ -253,8 +256,8 @@ def test_the_log_exports_every_event_in_log_order_with_its_position(
     demo_ledger: Ledger,
 ) -> None:
     with demo_ledger.engine.connect() as conn:
-        export = exports.log_export(conn, 141)
-        expected = queries.audit_log(conn, after=0, limit=1000)
+        export = row_exports.log_export(conn, 141)
+        expected = figures.audit_log(conn, after=0, limit=1000)
 
     rows, _ = read_xlsx(writers.to_xlsx(export))
 

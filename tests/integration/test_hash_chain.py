@@ -17,9 +17,11 @@ from sqlalchemy.exc import DBAPIError
 import migrations
 from api.demo import nijmegen
 from api.ledger import Ledger
-from projections import chain, schema
-from projections.database import migrate
-from projections.runner import ProjectionRunner
+from projections.audit import chain, chain_verify
+from projections.readmodel import rederive
+from projections.readmodel.runner import ProjectionRunner
+from projections.store import schema
+from projections.store.database import migrate
 from support import tampering
 from support.demo import DEMO_HEAD, DEMO_LAST_POSITION, INTERVENTIEPLAN_HEAD
 
@@ -29,7 +31,7 @@ VOORTGANG_DIGEST = "5bf664dcf5006c70ba33d0fdee062ff4c6e4035b5201307203e31173fd85
 
 def verdict(ledger: Ledger) -> dict[str, Any]:
     with ledger.engine.connect() as conn:
-        return chain.verify(ledger.app, conn).to_json()
+        return chain_verify.verify(ledger.app, conn).to_json()
 
 
 def tampered(kind: str, position: int, detail: str) -> dict[str, Any]:
@@ -110,7 +112,7 @@ def test_the_chain_kept_in_batches_of_seven_equals_the_chain_recomputed_from_zer
     nijmegen.load(ledger.app)
     ProjectionRunner(ledger.app, ledger.engine, batch_size=7).catch_up()
 
-    from_zero = chain.recompute(chain.log_entries(ledger.app))
+    from_zero = chain_verify.recompute(chain_verify.log_entries(ledger.app))
 
     assert links(ledger) == from_zero
     assert len(from_zero) == DEMO_LAST_POSITION
@@ -166,7 +168,7 @@ def test_a_demo_report_re_derived_from_the_log_matches_its_seal(
     demo_ledger: Ledger, report_id: str, position: int, head: str, digest: str
 ) -> None:
     with demo_ledger.engine.connect() as conn:
-        check = chain.verify_report(demo_ledger.app, conn, report_id)
+        check = rederive.verify_report(demo_ledger.app, conn, report_id)
 
     assert check.to_json() == {
         "report": report_id,
@@ -184,7 +186,7 @@ def test_a_report_re_derived_from_the_log_ignores_a_forged_read_model(
     with demo_ledger.engine.begin() as conn:
         conn.execute(text("UPDATE budget_mutations SET delta_cents = delta_cents + 100000000"))
     with demo_ledger.engine.connect() as conn:
-        check = chain.verify_report(demo_ledger.app, conn, "interventieplan-fase-4")
+        check = rederive.verify_report(demo_ledger.app, conn, "interventieplan-fase-4")
 
     assert (check.ok, check.derived_digest) == (True, INTERVENTIEPLAN_DIGEST)
 
@@ -197,7 +199,7 @@ def test_a_forged_seal_makes_the_report_differ_from_the_log(demo_ledger: Ledger)
             {"d": "ab" * 32},
         )
     with demo_ledger.engine.connect() as conn:
-        check = chain.verify_report(demo_ledger.app, conn, "interventieplan-fase-4")
+        check = rederive.verify_report(demo_ledger.app, conn, "interventieplan-fase-4")
 
     assert check.to_json() == {
         "report": "interventieplan-fase-4",
@@ -285,7 +287,7 @@ def test_an_attacker_who_also_rewrites_the_links_is_caught_by_the_published_head
     tampering.drop_chain_guards(demo_ledger.engine)
     tampering.change_amount(demo_ledger.engine, 90, "400000.00", "900000.00")
     # Recompute every link from the forged log and replace the stored chain with it.
-    forged = chain.recompute(chain.log_entries(demo_ledger.app))
+    forged = chain_verify.recompute(chain_verify.log_entries(demo_ledger.app))
     with demo_ledger.engine.begin() as conn:
         for position, digest, link in forged:
             conn.execute(

@@ -15,12 +15,13 @@ from domain.application import Context
 from domain.events import Body, DecisionKind
 from domain.money import Money
 from domain.values import Period
-from projections import reports, schema
-from projections.chain import ChainBroken
-from projections.database import snapshot
-from projections.queries import UnknownReportError
-from projections.reports import OwnBasisReports
-from projections.runner import ProjectionRunner
+from projections.audit.chain import ChainBroken
+from projections.queries import reports
+from projections.queries.basis import UnknownReportError
+from projections.queries.reports import OwnBasisReports
+from projections.readmodel.runner import ProjectionRunner
+from projections.store import schema
+from projections.store.database import snapshot
 from support import tampering
 from support.clock import Clock
 from support.demo import INTERVENTIEPLAN_HEAD

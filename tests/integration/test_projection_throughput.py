@@ -12,13 +12,16 @@ import pytest
 from sqlalchemy import Connection, Engine, Table, delete, event, insert, select, text
 from sqlalchemy.exc import IntegrityError
 
-import projections.runner as runner_module
+import projections.readmodel.runner as runner_module
 from api.demo import nijmegen
 from api.ledger import Ledger
 from domain.events import Event
-from projections import chain, projectors, schema
-from projections.reports import render_report
-from projections.writer import RowWriter
+from projections.audit import chain
+from projections.audit.seals import SEAL_READS
+from projections.queries.reports import render_report
+from projections.readmodel import projectors
+from projections.store import schema
+from projections.store.writer import RowWriter
 
 
 def demo_events(ledger: Ledger) -> list[tuple[Any, Any]]:
@@ -139,7 +142,7 @@ def test_sealing_a_report_reads_only_the_tables_the_runner_refreshes_statistics_
             event.remove(engine, "before_cursor_execute", collect)
 
     read = read_model_tables_named_in(statements)
-    assert read <= {t.name for t in chain.SEAL_READS} | {schema.chain_links.name}
+    assert read <= {t.name for t in SEAL_READS} | {schema.chain_links.name}
     assert {schema.reports.name, schema.budget_mutations.name} <= read
 
 
@@ -164,7 +167,7 @@ def test_on_postgresql_a_first_catch_up_analyses_the_tables_before_sealing_from_
         event.remove(ledger.engine, "before_cursor_execute", collect)
 
     # The demo is one batch: one ANALYZE of every table a seal reads, before the seals.
-    assert statements == ["ANALYZE " + ", ".join(t.name for t in chain.SEAL_READS)]
+    assert statements == ["ANALYZE " + ", ".join(t.name for t in SEAL_READS)]
     with ledger.engine.connect() as conn:
         analysed = conn.execute(
             text("SELECT reltuples FROM pg_class WHERE oid = to_regclass('budget_mutations')")

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
 
-import projections.runner as runner_module
+import projections.readmodel.runner as runner_module
 from api.demo import nijmegen
 from api.demo.nijmegen import (
     FUND,
@@ -27,8 +27,9 @@ from domain.events import Body, DecisionKind
 from domain.money import Money
 from domain.realisation import RealisationStatus
 from domain.values import LineKey, Period
-from projections import projectors, schema
-from projections.runner import ProjectionRunner, ReadModelBrokenError
+from projections.readmodel import projectors
+from projections.readmodel.runner import ProjectionRunner, ReadModelBrokenError
+from projections.store import schema
 from support.clock import Clock
 from support.ledgers import READ_MODEL, Rows, snapshot
 

@@ -22,8 +22,8 @@ from test_projections import (
 from api import cli
 from api.demo import nijmegen
 from api.ledger import Ledger, open_ledger
-from projections import schema
-from projections.runner import ProjectionRunner, ReadModelBrokenError, ReadModelBusyError
+from projections.readmodel.runner import ProjectionRunner, ReadModelBrokenError, ReadModelBusyError
+from projections.store import schema
 from support.clock import Clock
 
 # How long the batch gives the rebuild to get between its tracking read and its update.

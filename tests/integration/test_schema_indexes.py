@@ -1,4 +1,4 @@
-"""The read model's indexes, as the migrations create them, are the ones `projections.schema`
+"""The read model's indexes, as the migrations create them, are the ones `projections.store.schema`
 declares (ADR 0013): a query planned against the declared schema meets the same indexes on
 SQLite and PostgreSQL, and a downgrade restores the indexes it replaced."""
 
@@ -10,7 +10,7 @@ from sqlalchemy import Engine, inspect
 
 import migrations
 from api.ledger import Ledger
-from projections import schema
+from projections.store import schema
 
 Indexes = set[tuple[str, str, tuple[str, ...]]]
 

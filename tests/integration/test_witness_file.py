@@ -1,4 +1,4 @@
-"""The auditor's witness file against a live ledger (ADR 0007): `chain.verify` with the heads
+"""The auditor's witness file against a live ledger (ADR 0007): `chain_verify.verify` with the heads
 an auditor saw earlier, on SQLite and PostgreSQL, and the file format's reader and checker
 that verify.py shares."""
 
@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from api.ledger import Ledger
-from projections import chain, standalone_verify, verification
+from projections.audit import chain_verify, standalone_verify, verification
 from support.demo import DEMO_HEAD, INTERVENTIEPLAN_HEAD
 
 SEEN = "2026-12-01T10:00:00Z"
@@ -19,7 +19,7 @@ SEEN = "2026-12-01T10:00:00Z"
 
 def verdict(ledger: Ledger, witnessed: list[tuple[int, str, str]]) -> dict[str, Any]:
     with ledger.engine.connect() as conn:
-        return chain.verify(ledger.app, conn, witnessed).to_json()
+        return chain_verify.verify(ledger.app, conn, witnessed).to_json()
 
 
 def test_heads_still_on_the_chain_verify(demo_ledger: Ledger) -> None:

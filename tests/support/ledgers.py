@@ -15,8 +15,8 @@ import pytest
 from sqlalchemy import Engine, Table, select
 
 from api.ledger import Ledger, open_ledger
-from projections import schema
-from projections.projectors import PROJECTIONS
+from projections.readmodel.projectors import PROJECTIONS
+from projections.store import schema
 from support.clock import Clock
 
 POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"

@@ -24,9 +24,15 @@ from api.http import (
 )
 from api.problems import Problem, field_error
 from api.schemas import QueryResult
-from projections import authority, diff, lineage
-from projections.cells import CellError
-from projections.queries import Basis, BasisError, UnknownReportError, report_basis, resolve_basis
+from projections.queries import authority, diff, lineage
+from projections.queries.basis import (
+    Basis,
+    BasisError,
+    UnknownReportError,
+    report_basis,
+    resolve_basis,
+)
+from projections.queries.cells import CellError
 
 router = APIRouter(
     route_class=Guarded,

@@ -8,7 +8,8 @@ from fastapi import APIRouter, Depends, Query
 
 from api.auth import Identity, Role
 from api.http import JSON, Guarded, ServicesDep, problem_responses, require
-from projections import verification
+from projections.audit import verification
+from projections.readmodel import rederive
 
 router = APIRouter(
     route_class=Guarded,
@@ -53,7 +54,7 @@ def verify(
     answer = verdict.to_json()
     if verdict.ok and read_model:
         position = found.catch_up()
-        answer["read_model"] = verification.verify_read_model(
+        answer["read_model"] = rederive.verify_read_model(
             ledger.app, ledger.engine, position
         ).to_json()
     return JSON(answer)

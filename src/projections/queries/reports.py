@@ -15,10 +15,11 @@ from typing import Any
 from sqlalchemy import Connection, Engine, func, select
 
 from domain.money import in_thousands
-from projections import chain, queries, schema
-from projections.cells import members as row_members_of
-from projections.database import snapshot
-from projections.queries import Basis, euros, report_basis, resolve_basis
+from projections.queries import figures
+from projections.queries.basis import Basis, euros, head_at, report_basis, resolve_basis
+from projections.queries.cells import members as row_members_of
+from projections.store import schema
+from projections.store.database import snapshot
 
 Cells = dict[tuple[int | None, int], Decimal]  # (interventie, fiscal year) -> euros
 ZERO = Decimal("0.00")
@@ -57,7 +58,7 @@ def render_report(
             conn, as_of or f"report:{report_id}", reached, as_recorded_at=as_recorded_at
         )
     )
-    return _render(conn, report_id, basis, chain.head_at(conn, basis.position))
+    return _render(conn, report_id, basis, head_at(conn, basis.position))
 
 
 def _render(conn: Connection, report_id: str, basis: Basis, head: str | None) -> dict[str, Any]:
@@ -115,7 +116,7 @@ class OwnBasisReports:
                 self._kept_generation = generation
         with snapshot(self._engine) as conn:
             own = report_basis(conn, report_id)
-            head = chain.head_at(conn, own.position)
+            head = head_at(conn, own.position)
             key: _Key = (report_id, own.position, own.known_at, head, generation)
             if stable:
                 with self._lock:
@@ -148,7 +149,7 @@ def _table(conn: Connection, spec: dict[str, Any], basis: Basis) -> dict[str, An
     cells: dict[str, Cells] = {}
     taakstellingen: dict[str, dict[str, Any]] = {}
     if "taakstelling" in measures:
-        taakstellingen = {t["reference"]: t for t in queries.taakstelling_amounts(conn, basis)}
+        taakstellingen = {t["reference"]: t for t in figures.taakstelling_amounts(conn, basis)}
     if "budget" in measures:
         cells["budget"] = _budget(conn, basis, spec["fund"], _years(columns, "budget"))
     if "realisation" in measures:

@@ -30,8 +30,8 @@ from domain.decision import Decision
 from domain.reserve import Reserve
 from domain.taakstelling import Taakstelling
 from domain.values import MAX_INTERVENTIE
-from projections import lineage, queries, reports
-from projections.queries import Basis
+from projections.queries import figures, lineage, reports
+from projections.queries.basis import Basis
 
 READ_ERRORS = problem_responses(
     _401="no token, or an unknown or revoked one",
@@ -66,7 +66,7 @@ def _one(basis: Basis, version: int | None, found: list[dict[str, Any]], what: s
 @router.get("/decisions", response_model=QueryResult, tags=["decisions"])
 def list_decisions(found: ServicesDep, wanted: BasisDep) -> Any:
     with reading(found, wanted) as (conn, basis):
-        return rows(basis, queries.decisions(conn, basis))
+        return rows(basis, figures.decisions(conn, basis))
 
 
 @router.get("/decisions/{decision}", tags=["decisions"])
@@ -74,8 +74,8 @@ def get_decision(
     decision: Annotated[str, Path(max_length=200)], found: ServicesDep, wanted: BasisDep
 ) -> Any:
     with reading(found, wanted) as (conn, basis):
-        version = queries.version_of(conn, Decision.id_for(decision), basis)
-        records = queries.decisions(conn, basis, reference=decision)
+        version = figures.version_of(conn, Decision.id_for(decision), basis)
+        records = figures.decisions(conn, basis, reference=decision)
     return _one(basis, version, records, f"decision {decision!r}")
 
 
@@ -87,7 +87,7 @@ def list_budget_lines(
     fund: Dimension = None,
 ) -> Any:
     with reading(found, wanted) as (conn, basis):
-        return rows(basis, queries.budget_lines(conn, basis, fiscal_year=fiscal_year, fund=fund))
+        return rows(basis, figures.budget_lines(conn, basis, fiscal_year=fiscal_year, fund=fund))
 
 
 @router.get("/budget/lines/{line_id}", tags=["budget"])
@@ -104,8 +104,8 @@ def get_budget_line(
 ) -> Any:
     line = UUID(line_id)
     with reading(found, wanted) as (conn, basis):
-        version = queries.version_of(conn, line, basis)
-        records = queries.budget_lines(conn, basis, line_id=line.hex)
+        version = figures.version_of(conn, line, basis)
+        records = figures.budget_lines(conn, basis, line_id=line.hex)
     return _one(basis, version, records, f"budget line {line_id}")
 
 
@@ -117,13 +117,13 @@ def budget_rollup(
     fiscal_year: FiscalYearQ = None,
 ) -> Any:
     with reading(found, wanted) as (conn, basis):
-        return rows(basis, queries.budget_rollup(conn, basis, by, fiscal_year=fiscal_year))
+        return rows(basis, figures.budget_rollup(conn, basis, by, fiscal_year=fiscal_year))
 
 
 @router.get("/budget/slotwijzigingen", response_model=QueryResult, tags=["budget"])
 def slotwijzigingen(found: ServicesDep, wanted: BasisDep, fiscal_year: FiscalYearQ = None) -> Any:
     with reading(found, wanted) as (conn, basis):
-        return rows(basis, queries.slotwijzigingen(conn, basis, fiscal_year=fiscal_year))
+        return rows(basis, figures.slotwijzigingen(conn, basis, fiscal_year=fiscal_year))
 
 
 @router.get("/taakstellingen", response_model=QueryResult, tags=["taakstellingen"])
@@ -133,7 +133,7 @@ def list_taakstellingen(
     base_year: Annotated[int, Query(ge=2000, le=2100)] = 2017,
 ) -> Any:
     with reading(found, wanted) as (conn, basis):
-        return rows(basis, queries.taakstelling_overview(conn, basis, base_year))
+        return rows(basis, figures.taakstelling_overview(conn, basis, base_year))
 
 
 @router.get("/taakstellingen/{reference}", tags=["taakstellingen"])
@@ -144,10 +144,10 @@ def get_taakstelling(
     base_year: Annotated[int, Query(ge=2000, le=2100)] = 2017,
 ) -> Any:
     with reading(found, wanted) as (conn, basis):
-        version = queries.version_of(conn, Taakstelling.id_for(reference), basis)
+        version = figures.version_of(conn, Taakstelling.id_for(reference), basis)
         records = [
             row
-            for row in queries.taakstelling_overview(conn, basis, base_year)
+            for row in figures.taakstelling_overview(conn, basis, base_year)
             if row["reference"] == reference
         ]
     return _one(basis, version, records, f"taakstelling {reference!r}")
@@ -159,14 +159,14 @@ def list_realisations(
 ) -> Any:
     with reading(found, wanted) as (conn, basis):
         return rows(
-            basis, queries.realisation_amounts(conn, basis, fiscal_year=fiscal_year, fund=fund)
+            basis, figures.realisation_amounts(conn, basis, fiscal_year=fiscal_year, fund=fund)
         )
 
 
 @router.get("/reserves", response_model=QueryResult, tags=["reserves"])
 def list_reserves(found: ServicesDep, wanted: BasisDep) -> Any:
     with reading(found, wanted) as (conn, basis):
-        return rows(basis, queries.reserve_balances(conn, basis))
+        return rows(basis, figures.reserve_balances(conn, basis))
 
 
 @router.get("/reserves/{code}", tags=["reserves"])
@@ -174,15 +174,15 @@ def get_reserve(
     code: Annotated[str, Path(max_length=200)], found: ServicesDep, wanted: BasisDep
 ) -> Any:
     with reading(found, wanted) as (conn, basis):
-        version = queries.version_of(conn, Reserve.id_for(code), basis)
-        records = [row for row in queries.reserve_balances(conn, basis) if row["code"] == code]
+        version = figures.version_of(conn, Reserve.id_for(code), basis)
+        records = [row for row in figures.reserve_balances(conn, basis) if row["code"] == code]
     return _one(basis, version, records, f"reserve {code!r}")
 
 
 @router.get("/fiscal-years", response_model=QueryResult, tags=["fiscal years"])
 def list_fiscal_years(found: ServicesDep, wanted: BasisDep) -> Any:
     with reading(found, wanted) as (conn, basis):
-        return rows(basis, queries.fiscal_years(conn, basis))
+        return rows(basis, figures.fiscal_years(conn, basis))
 
 
 # -- lineage ---------------------------------------------------------------------------
@@ -225,7 +225,7 @@ def taakstelling_lineage(
     fiscal_year: Annotated[int, Query(ge=2000, le=2100)],
 ) -> Any:
     with reading(found, wanted) as (conn, basis):
-        if queries.version_of(conn, Taakstelling.id_for(reference), basis) is None:
+        if figures.version_of(conn, Taakstelling.id_for(reference), basis) is None:
             raise Problem(
                 404, "not-found", f"taakstelling {reference!r} does not exist as of this basis"
             )
@@ -278,7 +278,7 @@ def list_events(
     """The audit log, one row per event, in log order; page with `after` = `next_after`."""
     position = reached(found, min_position)
     with found.ledger.engine.connect() as conn:
-        events = queries.audit_log(conn, after=after, limit=limit)
+        events = figures.audit_log(conn, after=after, limit=limit)
     next_after = events[-1]["position"] if events else after
     return JSON(
         {

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import ScalarSelect, select
 
-from projections import schema
+from projections.store import schema
 
 DEFAULT_GRACE = timedelta(days=7)
 

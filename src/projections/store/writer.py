@@ -28,7 +28,7 @@ from sqlalchemy import Connection, Dialect, Table
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.types import TypeEngine
 
-from projections.schema import UtcDateTime
+from projections.store.schema import UtcDateTime
 
 Processor = Callable[[Any], Any]
 

@@ -10,9 +10,10 @@ from typing import Any
 from sqlalchemy import Connection, Row, Select, String, select
 
 from domain.events import MutationKind
-from projections import authority, backdating, cells, schema
-from projections.queries import Basis, euros, report_basis
-from projections.reports import published_figure
+from projections.queries import authority, backdating, cells
+from projections.queries.basis import Basis, euros, report_basis
+from projections.queries.reports import published_figure
+from projections.store import schema
 
 # The authority chain of one row: its links (decision, mandate) and what is wrong with it.
 Chain = Callable[[Row[Any]], tuple[dict[str, Any], list[str]]]

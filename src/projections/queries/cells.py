@@ -3,9 +3,9 @@
 A published cell is the exact sum of read-model fact rows: budget mutations, realisation
 entries or taakstelling mutations, chosen by the table's spec (ADR 0003). This module names
 the cells, fetches the fact rows a table draws on (with any SQL condition, usually a Basis
-filter) and tells which cells each row counts towards. The diff (`projections.diff`) and the
-lineage of one cell (`projections.lineage.cell_lineage`) are both built on it, so they add
-up to the same figures the report renders (`projections.reports`).
+filter) and tells which cells each row counts towards. The diff (`projections.queries.diff`) and the
+lineage of one cell (`projections.queries.lineage.cell_lineage`) are both built on it, so they add
+up to the same figures the report renders (`projections.queries.reports`).
 """
 
 from __future__ import annotations
@@ -19,8 +19,9 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, select
 
-from projections import backdating, schema
-from projections.queries import euros
+from projections.queries import backdating
+from projections.queries.basis import euros
+from projections.store import schema
 
 ZERO = Decimal("0.00")
 # A condition over a fact table (a Basis filter is one), and labelled expressions over it.
@@ -110,7 +111,7 @@ def members(
     row_spec: dict[str, Any], taakstellingen: dict[str, dict[str, Any]], claimed: set[str]
 ) -> frozenset[str]:
     """The taakstellingen a row counts: those it names, or else every taakstelling of its
-    interventie that no row of the table names (the rule `projections.reports` renders by)."""
+    interventie that no row of the table names (the rule `reports` renders by)."""
     wanted = set(row_spec["taakstellingen"])
     if wanted:
         return frozenset(wanted & taakstellingen.keys())

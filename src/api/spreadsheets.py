@@ -1,4 +1,4 @@
-"""CSV and XLSX writers for the exports of `projections.exports` (ADR 0009).
+"""CSV and XLSX writers for the exports of `projections.queries.row_exports` (ADR 0009).
 
 CSV (RFC 4180, UTF-8, comma-separated, CRLF line ends): every value as text; an amount is
 its exact decimal string ("1234.50"), an empty cell is None. A text cell that starts with
@@ -25,7 +25,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, MergedCell
 from openpyxl.utils import get_column_letter
 
-from projections.exports import Column, Export, Kind
+from projections.queries.row_exports import Column, Export, Kind
 
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -15,8 +15,8 @@ from typing import Any
 
 from sqlalchemy.engine import make_url
 
-from projections import chain
-from projections.database import Database
+from projections.audit import chain
+from projections.store.database import Database
 
 
 class BackupError(Exception):

@@ -1,7 +1,7 @@
 """Why did it change: a report's tables on two bases, every differing figure split into its
 causes, each cause with its events and delta (ADR 0008).
 
-A cell is the exact sum of its fact rows (`projections.cells`). Between a basis `from` and a
+A cell is the exact sum of its fact rows (`projections.queries.cells`). Between a basis `from` and a
 basis `to`, the rows visible on exactly one of them are the whole difference: a row visible
 only on `to` adds its delta, a row visible only on `from` takes it away. Grouping those rows
 by cause therefore adds up to the difference exactly, in cents, by construction.
@@ -17,11 +17,11 @@ from typing import Any
 from sqlalchemy import Connection, case, or_
 
 from domain.money import in_thousands
-from projections import backdating
-from projections.authority import DecisionState, decisions_as_of
-from projections.cells import ZERO, Cell, Fact, facts, report_specs, table_cells
-from projections.queries import Basis, report_basis
-from projections.reports import published_figure
+from projections.queries import backdating
+from projections.queries.authority import DecisionState, decisions_as_of
+from projections.queries.basis import Basis, report_basis
+from projections.queries.cells import ZERO, Cell, Fact, facts, report_specs, table_cells
+from projections.queries.reports import published_figure
 
 # The cause of a fact row, by its measure and event (ADR 0008).
 CAUSES = {

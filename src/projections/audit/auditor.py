@@ -12,14 +12,16 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from domain.application import Begroting
-from projections import chain, reports, schema, standalone_verify
+from projections.audit import chain, chain_verify, standalone_verify
+from projections.queries import reports
+from projections.store import schema
 
 
 def event_records(app: Begroting, conn: Connection) -> list[dict[str, Any]]:
     """Every stored event in log order, as the chain frames it, with its stored link."""
-    stored = {link.position: link for link in chain.stored_links(conn)}
+    stored = {link.position: link for link in chain_verify.stored_links(conn)}
     records = []
-    for entry in chain.log_entries(app, conn):
+    for entry in chain_verify.log_entries(app, conn):
         link = stored.get(entry.position)
         records.append(
             {

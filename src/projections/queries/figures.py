@@ -4,146 +4,23 @@ known_at axis and a log position on the recorded axis; both are indexed filters 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Connection, FromClause, and_, func, select
+from sqlalchemy import ColumnElement, Connection, and_, func, select
 
-from projections import schema
-
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-_MOMENT = re.compile(r"^\d{4}-")
-
-
-class BasisError(Exception):
-    """The requested "as of" is neither a moment nor a known report."""
-
-
-class UnknownReportError(BasisError):
-    def __init__(self, report_id: str) -> None:
-        super().__init__(f"unknown report {report_id!r}")
-        self.report_id = report_id
-
-
-@dataclass(frozen=True)
-class Basis:
-    """What a query may see: facts known by `known_at` (None: everything) and recorded at
-    or before log `position`."""
-
-    as_of: str
-    known_at: datetime | None
-    position: int
-    report_id: str | None = None
-    recorded_at: datetime | None = None  # as_recorded_at: the log as it stood then
-
-    def to_json(self) -> dict[str, Any]:
-        basis = {
-            "as_of": self.as_of,
-            "report": self.report_id,
-            "knowledge_cutoff": None if self.known_at is None else self.known_at.isoformat(),
-            "log_position": self.position,
-        }
-        if self.recorded_at is not None:
-            basis["as_recorded_at"] = self.recorded_at.isoformat()
-        return basis
-
-    def describe(self) -> str:
-        cutoff = (
-            "everything known"
-            if self.known_at is None
-            else (f"known by {self.known_at.astimezone(AMSTERDAM).isoformat()}")
-        )
-        origin = f"report {self.report_id}" if self.report_id else self.as_of
-        return f"as of {origin}: {cutoff}, log position {self.position}"
-
-    def filter(self, table: FromClause) -> ColumnElement[bool]:
-        clauses = [table.c.position <= self.position]
-        if self.known_at is not None:
-            clauses.append(table.c.known_at <= self.known_at)
-        return and_(*clauses)
-
-
-def parse_moment(text: str) -> datetime:
-    """A date means the end of that day in Amsterdam; a time without offset is Amsterdam's."""
-    try:
-        if len(text) == 10:
-            day = date.fromisoformat(text)
-            return datetime.combine(day + timedelta(days=1), time(), AMSTERDAM) - timedelta(
-                microseconds=1
-            )
-        moment = datetime.fromisoformat(text)
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=AMSTERDAM)
-        return moment.astimezone(UTC)
-    except ValueError:
-        raise BasisError(
-            f"malformed moment {text!r}: use YYYY-MM-DD or ISO 8601 (2019-05-08T17:00+02:00)"
-        ) from None
-    except OverflowError:
-        # The end of 9999-12-31 or the start of year 1 in UTC falls outside the calendar.
-        raise BasisError(f"moment {text!r} is outside the calendar") from None
-
-
-def report_basis(conn: Connection, report_id: str) -> Basis:
-    row = conn.execute(
-        select(schema.reports.c.knowledge_cutoff, schema.reports.c.position).where(
-            schema.reports.c.report_id == report_id
-        )
-    ).first()
-    if row is None:
-        raise UnknownReportError(report_id)
-    return Basis(
-        as_of=f"report:{report_id}",
-        known_at=row.knowledge_cutoff,
-        position=int(row.position),
-        report_id=report_id,
-    )
-
-
-def resolve_basis(
-    conn: Connection, as_of: str | None, reached: int, *, as_recorded_at: str | None = None
-) -> Basis:
-    """`as_of`: None or "now", an ISO moment or date, or a report id (its cutoff).
-    `as_recorded_at`: the log as it stood at that moment, for an auditor asking what the
-    system held then, late knowledge and corrections recorded since left out."""
-    if as_of is None or as_of == "now":
-        basis = Basis(as_of="now", known_at=None, position=reached)
-    elif _MOMENT.match(as_of):
-        moment = parse_moment(as_of)
-        basis = Basis(as_of=moment.isoformat(), known_at=moment, position=reached)
-    else:
-        basis = report_basis(conn, as_of.removeprefix("report:"))
-    if as_recorded_at is None:
-        return basis
-    recorded = parse_moment(as_recorded_at)
-    last = conn.execute(
-        select(func.max(schema.audit_log.c.position)).where(
-            schema.audit_log.c.recorded_at <= recorded, schema.audit_log.c.position <= reached
-        )
-    ).scalar()
-    return replace(
-        basis,
-        position=min(basis.position, int(last or 0)),
-        recorded_at=recorded,
-    )
+from projections.queries.basis import (
+    Basis,
+    euros,
+)
+from projections.store import schema
 
 
 def _nulls_last(*columns: ColumnElement[Any]) -> list[ColumnElement[Any]]:
     # SQLite sorts NULL first and PostgreSQL last: say it, so both list rows alike.
     return [column.nulls_last() for column in columns]
-
-
-def euros(total_cents: int | None) -> Decimal:
-    return (Decimal(total_cents or 0) / 100).quantize(Decimal("0.01"))
-
-
-# -- budget ----------------------------------------------------------------------------
 
 
 def budget_lines(

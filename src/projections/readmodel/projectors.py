@@ -22,7 +22,7 @@ from domain.realisation import Realisation
 from domain.report import Report, TableSpec
 from domain.reserve import Reserve
 from domain.taakstelling import Taakstelling
-from projections import schema
+from projections.store import schema
 
 Row = tuple[Table, dict[str, Any]]
 

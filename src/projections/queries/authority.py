@@ -23,8 +23,9 @@ from sqlalchemy import Connection, Row, Select, case, func, select, type_coerce
 from domain.decision import MandateScope
 from domain.events import MutationKind
 from domain.values import Period
-from projections import backdating, schema
-from projections.queries import Basis, euros
+from projections.queries import backdating
+from projections.queries.basis import Basis, euros
+from projections.store import schema
 
 # Which kind of change each budget mutation event is, for a mandate's scope.
 MUTATION_KINDS = {

@@ -17,20 +17,20 @@ refuses while it records a break. A later full verify that passes clears it.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from eventsourcing.persistence import Notification
-from sqlalchemy import Column, Connection, Engine, Row, Table, insert, select
+from sqlalchemy import Connection, Engine, Row, insert, select
 
 from domain.application import Begroting
-from projections import chain, schema
+from projections.audit import chain, chain_verify
+from projections.queries import basis
+from projections.store import schema
 
 # A log this long is verified at serve's start-up in a background thread (about 15 s per
 # 10^6 events, ADR 0007); a shorter one before the service answers.
@@ -82,7 +82,7 @@ def record(conn: Connection, verdict: chain.Verdict, source: str) -> None:
             last is not None
             and last.status == OK
             and int(last.verified_to) > (verdict.position or 0)
-            and (chain.head_at(conn, verdict.position or 0) or chain.GENESIS.hex()) == verdict.head
+            and (basis.head_at(conn, verdict.position or 0) or chain.GENESIS.hex()) == verdict.head
         ):
             row = {"status": OK, "verified_to": int(last.verified_to), "head": last.head}
     else:
@@ -107,7 +107,7 @@ def full_verify(
     log's own verdict. A witnessed head the log lost is the caller's finding, returned but
     not recorded: one auditor's file does not turn off the figures for everyone."""
     with engine.connect() as conn:
-        own, verdict = chain.verify_witnessed(app, conn, witnessed)
+        own, verdict = chain_verify.verify_witnessed(app, conn, witnessed)
     with engine.begin() as conn:
         record(conn, own, source)
     return verdict
@@ -166,7 +166,7 @@ def extend(
             return  # a chain from before verification was kept: a full verify starts it
     elif state.status != OK or int(state.verified_to) != chained_before:
         return
-    elif state.head != chain.head_at(conn, chained_before) and chained_before > 0:
+    elif state.head != basis.head_at(conn, chained_before) and chained_before > 0:
         return  # the verified tip's link was rewritten since: only a full verify tells
     conn.execute(
         insert(schema.chain_verifications).values(
@@ -188,14 +188,14 @@ def check_replayed(conn: Connection, replayed: Sequence[tuple[Notification, byte
     first, last = replayed[0][0].id, replayed[-1][0].id
     links = schema.chain_links
     stored = [
-        chain.StoredLink(
+        chain_verify.StoredLink(
             int(row.position), row.originator_id, int(row.originator_version), row.digest, row.link
         )
         for row in conn.execute(
             select(links).where(links.c.position.between(first, last)).order_by(links.c.position)
         )
     ]
-    before = chain.head_at(conn, first - 1)
+    before = basis.head_at(conn, first - 1)
     previous = bytes.fromhex(before) if before else chain.GENESIS
     sha256 = hashlib.sha256
     if len(stored) == len(replayed):
@@ -210,13 +210,15 @@ def check_replayed(conn: Connection, replayed: Sequence[tuple[Notification, byte
         else:
             return
     found = [
-        chain.Found(n.id, (chain.originator_hex(n.originator_id), n.originator_version), d.hex())
+        chain_verify.Found(
+            n.id, (chain.originator_hex(n.originator_id), n.originator_version), d.hex()
+        )
         for n, d in replayed
     ]
     start = bytes.fromhex(before) if before else chain.GENESIS
     failures = [
         v
-        for v in (chain.compare_log(found, stored), chain.check_links(stored, start))
+        for v in (chain_verify.compare_log(found, stored), chain_verify.check_links(stored, start))
         if v is not None
     ]
     if failures:
@@ -241,135 +243,3 @@ def recording_breaks(engine: Engine, source: str) -> Iterator[None]:
             ):  # while a break stands, each write's catch-up finds it again: kept once
                 record(conn, found, source)
         raise
-
-
-# -- the read model against the log ----------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ReadModelCheck:
-    ok: bool
-    position: int
-    tables: dict[str, str]  # table: digest of its rows, for ok
-    table: str | None = None
-    key: dict[str, Any] | None = None
-    column: str | None = None
-    live: Any = None
-    recomputed: Any = None
-    detail: str = ""
-
-    def to_json(self) -> dict[str, Any]:
-        if self.ok:
-            return {"status": "ok", "position": self.position, "tables": self.tables}
-        return {
-            "status": "differs",
-            "position": self.position,
-            "table": self.table,
-            "key": self.key,
-            "column": self.column,
-            "live": self.live,
-            "recomputed": self.recomputed,
-            "detail": self.detail,
-        }
-
-
-def _ordered(conn: Connection, table: Table, position: int) -> Iterator[Any]:
-    """The table's rows up to `position` in primary-key order; text keys in byte order on
-    both engines (PostgreSQL's default collation would order them otherwise than SQLite)."""
-    keys: list[Any] = []
-    for column in table.primary_key.columns:
-        is_text = column.type.python_type is str
-        keys.append(
-            column.collate("C") if is_text and conn.dialect.name == "postgresql" else column
-        )
-    statement = select(table).where(table.c.position <= position).order_by(*keys)
-    yield from conn.execution_options(yield_per=2000).execute(statement)
-
-
-def _plain(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, datetime) else value
-
-
-def _key(table: Table, row: Any) -> dict[str, Any]:
-    return {c.name: _plain(getattr(row, c.name)) for c in table.primary_key.columns}
-
-
-def compare_tables(
-    live: Connection, recomputed: Connection, tables: Sequence[Table], position: int
-) -> ReadModelCheck:
-    """Compare each table row by row in primary-key order up to `position`: the first table
-    and key that differ, or a digest per table."""
-    digests: dict[str, str] = {}
-    for table in tables:
-        columns: list[Column[Any]] = list(table.columns)
-        digest = hashlib.sha256()
-        live_rows, derived_rows = (
-            _ordered(live, table, position),
-            _ordered(recomputed, table, position),
-        )
-        while True:
-            mine, theirs = next(live_rows, None), next(derived_rows, None)
-            if mine is None and theirs is None:
-                break
-            if mine is None or theirs is None or _key(table, mine) != _key(table, theirs):
-                return _row_differs(table, position, mine, theirs)
-            for column in columns:
-                a, b = getattr(mine, column.name), getattr(theirs, column.name)
-                if a != b:
-                    key = _key(table, mine)
-                    return ReadModelCheck(
-                        False,
-                        position,
-                        {},
-                        table.name,
-                        key,
-                        column.name,
-                        _plain(a),
-                        _plain(b),
-                        f"{table.name} {_describe(key)}: {column.name} is {_plain(a)!r} in the "
-                        f"read model, {_plain(b)!r} recomputed from the log",
-                    )
-            digest.update(json.dumps([_plain(v) for v in theirs], default=str).encode() + b"\n")
-        digests[table.name] = digest.hexdigest()
-    return ReadModelCheck(True, position, digests)
-
-
-def _describe(key: dict[str, Any]) -> str:
-    return ", ".join(f"{name} {value!r}" for name, value in key.items())
-
-
-def _row_differs(table: Table, position: int, mine: Any, theirs: Any) -> ReadModelCheck:
-    """A key on one side only: `live` and `recomputed` are the rows, None for the absent.
-    Rows come in key order, so the smaller key is the one the other side lacks."""
-    if theirs is None or (mine is not None and _sort_key(table, mine) < _sort_key(table, theirs)):
-        key = _key(table, mine)
-        detail = f"{table.name} {_describe(key)}: a row the log does not give"
-        return ReadModelCheck(False, position, {}, table.name, key, None, _row(mine), None, detail)
-    key = _key(table, theirs)
-    detail = f"{table.name} {_describe(key)}: a row the log gives is missing from the read model"
-    return ReadModelCheck(False, position, {}, table.name, key, None, None, _row(theirs), detail)
-
-
-def _row(row: Any) -> dict[str, Any]:
-    return {name: _plain(value) for name, value in row._mapping.items()}
-
-
-def _sort_key(table: Table, row: Any) -> tuple[Any, ...]:
-    values = (getattr(row, c.name) for c in table.primary_key.columns)
-    return tuple(v.encode() if isinstance(v, str) else v for v in values)
-
-
-def verify_read_model(app: Begroting, engine: Engine, position: int) -> ReadModelCheck:
-    """Project the (verified) log into a scratch read model and compare every projection
-    table with the live one, both up to `position`, the live read model's."""
-    from projections.projectors import PROJECTIONS
-    from projections.runner import ProjectionRunner
-
-    tables = [table for projection in PROJECTIONS for table in projection.tables]
-    scratch = chain.scratch_engine()
-    try:
-        ProjectionRunner(app, scratch).catch_up()
-        with engine.connect() as live, scratch.connect() as derived:
-            return compare_tables(live, derived, tables, position)
-    finally:
-        scratch.dispose()

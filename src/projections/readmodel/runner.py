@@ -22,10 +22,11 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from domain.application import Begroting
 from domain.events import Event
-from projections import chain, schema, verification
-from projections.database import LOCK_WAIT_SECONDS, is_lock_timeout
-from projections.projectors import PROJECTIONS, Projection
-from projections.writer import RowWriter
+from projections.audit import chain, seals, verification
+from projections.readmodel.projectors import PROJECTIONS, Projection
+from projections.store import schema
+from projections.store.database import LOCK_WAIT_SECONDS, is_lock_timeout
+from projections.store.writer import RowWriter
 
 BATCH_SIZE = 5000
 # On PostgreSQL, a table this runner has written this many rows to, and at least as many
@@ -276,7 +277,7 @@ class ProjectionRunner:
                 if position > chained:
                     # The chain covers every stored event, as the mapper stored it.
                     chained_now.append((notification, digester.digest(notification, domain_event)))
-                    report_id = chain.published_report(domain_event)
+                    report_id = seals.published_report(domain_event)
                     if report_id is not None:
                         published.append((report_id, position))
                 else:
@@ -297,8 +298,8 @@ class ProjectionRunner:
             head = chain.advance(writer, chained_now)
             verification.after_advance(conn, chained, chained_now, replayed, head)  # ADR 0017
             if published and conn.dialect.name == "postgresql":
-                self._refresh_statistics(conn, chain.SEAL_READS)
-            chain.seal_reports(conn, published)
+                self._refresh_statistics(conn, seals.SEAL_READS)
+            seals.seal_reports(conn, published)
             names = [*(p.name for p in self.projections), chain.TRACKING_NAME]
             new = [{"projection": n, "position": last} for n in names if n not in tracked]
             if new:

@@ -4,7 +4,7 @@ traced back to the log: the log position of the event behind it, its decision, a
 basis it was computed on (as_of, knowledge cutoff, log position).
 
 Pure functions over the projections' answers; the CSV and XLSX writers live in
-`api/exports.py`. Amounts stay `Decimal`; moments stay ISO 8601 strings with their offset.
+`api/spreadsheets.py`. Amounts stay `Decimal`; moments stay ISO 8601 strings with their offset.
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from projections import backdating, lineage, queries, reports
-from projections.chain import head_at
-from projections.queries import Basis
+from projections.queries import backdating, lineage, reports
+from projections.queries.basis import Basis, BasisError, head_at
+from projections.queries.figures import audit_log
 
 
 class Kind(Enum):
@@ -156,7 +156,7 @@ def report_export(
     )
 
 
-class UnknownTableError(queries.BasisError):
+class UnknownTableError(BasisError):
     def __init__(self, report_id: str, table: str, known: str) -> None:
         super().__init__(f"report {report_id!r} has no table {table!r}; it has: {known}")
         self.report_id = report_id
@@ -367,7 +367,7 @@ def log_export(conn: Connection, reached: int) -> Export:
     while True:
         page = [
             row
-            for row in queries.audit_log(conn, after=after, limit=LOG_PAGE)
+            for row in audit_log(conn, after=after, limit=LOG_PAGE)
             if row["position"] <= reached
         ]
         rows += [(*(row[c.key] for c in LOG_COLUMNS), reached, head) for row in page]

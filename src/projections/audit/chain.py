@@ -4,8 +4,9 @@ Each stored event gets an entry digest over its framed fields (position, identit
 the three times, actor and the stored state bytes exactly as the mapper stored them) and a
 link, SHA-256(previous link || entry digest), starting from 32 zero bytes. The runner
 advances the chain in the same transaction as the projections and its tracking position;
-the links and the report seals are append-only, like the log. `verify` recomputes the chain
-from the log and names the first position that fails and how.
+the links and the report seals are append-only, like the log. `chain_verify` recomputes
+the chain from the log and names the first position that fails and how; `seals` seals the
+reports.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import struct
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -21,20 +22,17 @@ from uuid import UUID
 
 from eventsourcing.persistence import Notification
 from eventsourcing.utils import TopicError
-from sqlalchemy import Connection, Engine, create_engine, insert, select, text
-from sqlalchemy.pool import StaticPool
+from sqlalchemy import Connection, select, text
 
 from domain.application import Begroting
 from domain.events import Event
-from domain.report import Report
-from projections import schema, standalone_verify
-from projections.database import stored_events
-from projections.writer import RowWriter
+from projections.store import schema
+from projections.store.database import stored_events
+from projections.store.writer import RowWriter
 
 FORMAT = b"begroting-chain-v1"
 GENESIS = bytes(32)
 TRACKING_NAME = "chain"  # the chain's row in projection_tracking
-READ_BATCH = 2000
 _LENGTH = struct.Struct(">I").pack  # a frame's 4-byte unsigned big-endian length
 _FORMAT_FRAME = _LENGTH(len(FORMAT)) + FORMAT
 
@@ -363,79 +361,7 @@ def advance(writer: RowWriter, chained: Sequence[tuple[Notification, bytes]]) ->
     return previous
 
 
-def head_at(conn: Connection, position: int) -> str | None:
-    """The link of the last chained event at or before `position` (None before any)."""
-    row = conn.execute(
-        select(schema.chain_links.c.link)
-        .where(schema.chain_links.c.position <= position)
-        .order_by(schema.chain_links.c.position.desc())
-        .limit(1)
-    ).first()
-    return None if row is None else str(row.link)
-
-
-def tables_digest(tables: Any) -> str:
-    """SHA-256 of the canonical JSON of a report's rendered tables (ADR 0007)."""
-    canonical = json.dumps(tables, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-
-
-# The read-model tables `render_report` reads to seal a report (chain_links aside: its
-# primary key serves `head_at`). The runner refreshes their planner statistics before
-# sealing on PostgreSQL (ADR 0014); a table missing here costs speed, never correctness.
-SEAL_READS = (
-    schema.reports,
-    schema.budget_lines,
-    schema.budget_mutations,
-    schema.realisations,
-    schema.realisation_entries,
-    schema.taakstellingen,
-    schema.taakstelling_mutations,
-)
-
-
-def seal_reports(conn: Connection, published: Iterable[tuple[str, int]]) -> None:
-    """Seal each newly chained report: its chain head and the digest of its figures as
-    rendered at its own basis. A report sealed before (a rebuild) keeps its first seal."""
-    from projections.reports import render_report  # reports -> queries; no cycle at import
-
-    for report_id, position in published:
-        exists = conn.execute(
-            select(schema.report_seals.c.report_id).where(
-                schema.report_seals.c.report_id == report_id
-            )
-        ).first()
-        if exists is not None:
-            continue
-        rendered = render_report(conn, report_id, None, position)
-        conn.execute(
-            insert(schema.report_seals).values(
-                report_id=report_id,
-                position=position,
-                chain_head=head_at(conn, position),
-                digest=tables_digest(rendered["tables"]),
-            )
-        )
-
-
-def published_report(event: object) -> str | None:
-    return event.report_id if isinstance(event, Report.Published) else None
-
-
-# -- verifying -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class StoredLink:
-    position: int
-    originator_id: str
-    originator_version: int
-    digest: str
-    link: str
-
-    @property
-    def identity(self) -> tuple[str, int]:
-        return self.originator_id, self.originator_version
+# -- verdicts --------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -467,255 +393,5 @@ class Verdict:
         }
 
 
-def log_entries(app: Begroting, conn: Connection | None = None) -> Iterator[Entry]:
-    """Every stored event from the start of the log, in position order. With `conn`, rows
-    the recorder cannot read are read as they are (see `select_notifications`)."""
-    start = 1
-    while True:
-        if conn is None:
-            batch = app.recorder.select_notifications(start=start, limit=READ_BATCH)
-        else:
-            batch = select_notifications(app, conn, start, READ_BATCH)
-        if not batch:
-            return
-        for notification in batch:
-            yield decoded_entry(app, notification)
-        start = batch[-1].id + 1
-
-
-def stored_links(conn: Connection) -> list[StoredLink]:
-    rows = conn.execute(select(schema.chain_links).order_by(schema.chain_links.c.position))
-    return [
-        StoredLink(
-            int(row.position),
-            row.originator_id,
-            int(row.originator_version),
-            row.digest,
-            row.link,
-        )
-        for row in rows
-    ]
-
-
-def recompute(entries: Iterable[Entry]) -> list[tuple[int, str, str]]:
-    """(position, digest, link) for each entry from the genesis: the chain from zero."""
-    previous, links = GENESIS, []
-    for entry in entries:
-        digest = entry.digest()
-        previous = link(previous, digest)
-        links.append((entry.position, digest.hex(), previous.hex()))
-    return links
-
-
 def failure(kind: str, position: int, detail: str) -> Verdict:
     return Verdict(False, kind, position, detail, None, 0, 0)
-
-
-@dataclass(frozen=True)
-class Found:
-    """What verification keeps of each stored event: not its state, only its digest."""
-
-    position: int
-    identity: tuple[str, int]
-    digest: str
-
-
-def compare_log(entries: list[Found], stored: list[StoredLink]) -> Verdict | None:
-    """The first position where the log and the stored links disagree, and how."""
-    by_identity = {s.identity: s.position for s in stored}
-    at_stored = {s.position: s for s in stored}
-    actual = {e.position: e for e in entries}
-    chained_to = stored[-1].position if stored else 0
-    for position in sorted(set(at_stored) | {p for p in actual if p <= chained_to}):
-        expected, found = at_stored.get(position), actual.get(position)
-        if found is None:
-            if expected is None:  # not reached: each position iterated is stored or found
-                continue
-            moved = next((e.position for e in entries if e.identity == expected.identity), None)
-            if moved is not None:
-                return failure(
-                    "reordered",
-                    position,
-                    f"the event chained at position {position} now stands at {moved}",
-                )
-            return failure("missing", position, f"the event chained at position {position} is gone")
-        if expected is None:
-            elsewhere = by_identity.get(found.identity)
-            if elsewhere is not None:
-                return failure(
-                    "reordered",
-                    position,
-                    f"position {position} holds the event chained at position {elsewhere}",
-                )
-            return failure(
-                "inserted", position, f"position {position} holds an event that was never chained"
-            )
-        if found.digest == expected.digest:
-            continue
-        if found.identity == expected.identity:
-            return failure(
-                "changed",
-                position,
-                f"the event at position {position} differs from the one chained there",
-            )
-        elsewhere = by_identity.get(found.identity)
-        if elsewhere is not None:
-            return failure(
-                "reordered",
-                position,
-                f"position {position} holds the event chained at position {elsewhere}",
-            )
-        return failure(
-            "inserted", position, f"position {position} holds an event that was never chained"
-        )
-    return None
-
-
-def check_links(stored: Sequence[StoredLink], previous: bytes = GENESIS) -> Verdict | None:
-    """The stored links must themselves chain: each follows from the one before, the first
-    from `previous` (the genesis, for links from position 1)."""
-    for entry in stored:
-        expected = link(previous, bytes.fromhex(entry.digest))
-        if expected.hex() != entry.link:
-            return failure(
-                "changed",
-                entry.position,
-                f"the stored link at position {entry.position} does not follow from the one "
-                "before it",
-            )
-        previous = expected
-    return None
-
-
-def verify(
-    app: Begroting, conn: Connection, witnessed: Sequence[tuple[int, str, str]] = ()
-) -> Verdict:
-    """The log's verdict with the witnessed heads (see `verify_witnessed`)."""
-    return verify_witnessed(app, conn, witnessed)[1]
-
-
-def verify_witnessed(
-    app: Begroting, conn: Connection, witnessed: Sequence[tuple[int, str, str]] = ()
-) -> tuple[Verdict, Verdict]:
-    """Recompute the chain from the log; check it against the stored links, every
-    report's sealed head and the heads an auditor witnessed earlier ((position, head,
-    seen), `standalone_verify.read_witness`). The first failing position wins; ok names
-    the head. Returns the log's own verdict (links and seals) and the verdict with the
-    witnessed heads as well: one pass over the log for both.
-
-    The stored links and seals are read before the log: a catch-up that chains events
-    meanwhile then only adds events after the last link read (unchained here), never a
-    link or seal whose event this read of the log would lack."""
-    stored = stored_links(conn)
-    seals = list(conn.execute(select(schema.report_seals).order_by(schema.report_seals.c.position)))
-    entries: list[Found] = []
-    recomputed: dict[int, str] = {}
-    previous = GENESIS
-    unsound: Verdict | None = None  # the first stored row that is not what was recorded
-    for entry in log_entries(app, conn):
-        digest = entry.digest()
-        previous = link(previous, digest)
-        entries.append(Found(entry.position, entry.identity, digest.hex()))
-        recomputed[entry.position] = previous.hex()
-        if entry.problem is not None and unsound is None:
-            unsound = unreadable(entry.position, entry.problem)
-    # A malformed row comes first among findings at the same position: it says more.
-    failures = [v for v in (unsound, compare_log(entries, stored), check_links(stored)) if v]
-    checked = 0
-    for seal in seals:
-        checked += 1
-        if recomputed.get(int(seal.position)) != seal.chain_head:
-            failures.append(
-                failure(
-                    "changed",
-                    int(seal.position),
-                    f"report {seal.report_id!r} was published with chain head "
-                    f"{seal.chain_head}, which the log does not give at position "
-                    f"{seal.position}",
-                )
-            )
-    last_position = entries[-1].position if entries else 0
-    lost = standalone_verify.witness_failure(list(witnessed), recomputed, last_position)
-    if failures:
-        own = min(failures, key=lambda v: v.position or 0)
-    else:
-        head = stored[-1] if stored else None
-        chained_to = head.position if head else 0
-        own = Verdict(
-            True,
-            "ok",
-            chained_to,
-            "the log verifies",
-            head.link if head else GENESIS.hex(),
-            len(stored),
-            checked,
-            sum(1 for entry in entries if entry.position > chained_to),
-        )
-    if lost is None:
-        return own, own
-    return own, min([*failures, failure(*lost)], key=lambda v: v.position or 0)
-
-
-# -- a report re-derived from the log alone --------------------------------------------
-
-
-@dataclass(frozen=True)
-class ReportCheck:
-    report_id: str
-    ok: bool
-    sealed_digest: str
-    derived_digest: str | None  # None: the log no longer publishes the report
-    position: int
-    chain_head: str | None
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "report": self.report_id,
-            "status": "ok" if self.ok else "differs",
-            "position": self.position,
-            "chain_head": self.chain_head,
-            "sealed_digest": self.sealed_digest,
-            "derived_digest": self.derived_digest,
-        }
-
-
-def scratch_engine() -> Engine:
-    """An empty in-memory read model, for re-deriving figures without trusting ours."""
-    engine = create_engine(
-        "sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False}
-    )
-    schema.metadata.create_all(engine)
-    return engine
-
-
-def verify_report(app: Begroting, conn: Connection, report_id: str) -> ReportCheck:
-    """Project the log afresh into a scratch read model, render the report at its own
-    basis there and compare the digest with the seal stored at its first projection."""
-    from projections.queries import UnknownReportError
-    from projections.runner import ProjectionRunner
-
-    seal = conn.execute(
-        select(schema.report_seals).where(schema.report_seals.c.report_id == report_id)
-    ).first()
-    if seal is None:
-        raise UnknownReportError(f"unknown report {report_id!r}")
-    engine = scratch_engine()
-    try:
-        ProjectionRunner(app, engine).catch_up()
-        with engine.connect() as scratch:
-            derived = scratch.execute(
-                select(schema.report_seals).where(schema.report_seals.c.report_id == report_id)
-            ).first()
-    finally:
-        engine.dispose()
-    derived_digest = None if derived is None else str(derived.digest)
-    return ReportCheck(
-        report_id=report_id,
-        ok=derived is not None
-        and derived.digest == seal.digest
-        and derived.chain_head == seal.chain_head,
-        sealed_digest=seal.digest,
-        derived_digest=derived_digest,
-        position=int(seal.position),
-        chain_head=seal.chain_head,
-    )

@@ -9,13 +9,13 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response
 
-from api import exports as writers
+from api import spreadsheets as writers
 from api.auth import READERS
 from api.http import MAX_POSITION, BasisDep, Guarded, ServicesDep, reached, reading, require
 from api.problems import Problem, field_error
-from api.routes.queries import READ_ERRORS, Dimension, Interventie
-from projections import exports
-from projections.exports import Export, UnknownTableError
+from api.routes.reads import READ_ERRORS, Dimension, Interventie
+from projections.queries import row_exports
+from projections.queries.row_exports import Export, UnknownTableError
 
 router = APIRouter(
     route_class=Guarded,
@@ -58,7 +58,7 @@ def export_report(
     position = reached(found, wanted.min_position)
     with found.ledger.engine.connect() as conn:
         try:
-            export = exports.report_export(
+            export = row_exports.report_export(
                 conn,
                 report_id,
                 wanted.as_of,
@@ -89,7 +89,7 @@ def export_budget_lineage(
 ) -> Any:
     """The events behind a budget figure, as `GET /lineage/budget` lists them."""
     with reading(found, wanted) as (conn, basis):
-        export = exports.budget_lineage_export(
+        export = row_exports.budget_lineage_export(
             conn,
             basis,
             fiscal_year=fiscal_year,
@@ -114,7 +114,7 @@ def export_realisation_lineage(
 ) -> Any:
     """The events behind a realised figure, as `GET /lineage/realisations` lists them."""
     with reading(found, wanted) as (conn, basis):
-        export = exports.realisation_lineage_export(
+        export = row_exports.realisation_lineage_export(
             conn,
             basis,
             fiscal_year=fiscal_year,
@@ -135,5 +135,5 @@ def export_log(
     """The whole audit log up to the position the read model has reached, in log order."""
     position = reached(found, min_position)
     with found.ledger.engine.connect() as conn:
-        export = exports.log_export(conn, position)
+        export = row_exports.log_export(conn, position)
     return _file(export, fmt)

@@ -1,0 +1,10 @@
+"""Keeping the read model in step with the log (ADRs 0005, 0014, 0015).
+
+`projectors` (each projection: the rows an event gives), `runner` (catch-up and rebuild, one
+code path: rows, chain links, verification and report seals in one transaction per batch),
+`rederive` (the log projected afresh into a scratch read model, to check a report's seal or
+every table against ours), `backup` (SQLite's online backup of the whole database).
+
+Imports: anything below it in `projections` (`store`, `queries`, `audit`) and the domain.
+Direction inside `projections`: store <- queries <- audit <- readmodel.
+"""
