@@ -7,7 +7,7 @@ import argparse
 import getpass
 import ipaddress
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
@@ -116,7 +116,7 @@ def _json(value: Any) -> str:
     return to_json(value, indent=2)
 
 
-def _print_rows(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> None:
+def _print_rows(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> None:
     widths = {c: max([len(c)] + [len(_cell(r.get(c))) for r in rows]) for c in columns}
     print("  ".join(c.ljust(widths[c]) for c in columns))
     for row in rows:
@@ -411,6 +411,7 @@ def cmd_diff(args: argparse.Namespace) -> None:
 def cmd_budget(args: argparse.Namespace) -> None:
     with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
         basis = resolve_basis(conn, args.as_of, reached)
+        rows: Sequence[Mapping[str, Any]]
         if args.by:
             rows = figures.budget_rollup(conn, basis, args.by, fiscal_year=args.year)
             columns = ["fiscal_year", "side", args.by, "amount"]
@@ -776,7 +777,7 @@ def cmd_backup(args: argparse.Namespace) -> None:
 def _emit(
     args: argparse.Namespace,
     basis: Basis,
-    rows: list[dict[str, Any]],
+    rows: Sequence[Mapping[str, Any]],
     columns: Sequence[str],
 ) -> None:
     if args.format == "json":

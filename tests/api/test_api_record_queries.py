@@ -18,7 +18,7 @@ from support.clock import Clock
 from support.demo import (
     DEMO_LAST_POSITION,
 )
-from support.http import bearer, problem, query_error
+from support.http import bearer, paging, problem, query_error
 from support.queries import (
     AUDITOR,
     FUND,
@@ -222,7 +222,22 @@ def test_budget_lines_of_a_year_list_each_line_with_its_amount(demo_api: TestCli
                 "mutations": 1,
             },
         ],
+        "paging": paging(2),
     }
+
+
+def test_budget_lines_page_by_offset_and_limit(demo_api: TestClient) -> None:
+    whole = read(demo_api, "/api/v1/budget/lines")
+    first = read(demo_api, "/api/v1/budget/lines", limit=2)
+    second = read(demo_api, "/api/v1/budget/lines", offset=2, limit=2)
+    total = len(whole["rows"])
+
+    assert (whole["paging"], first["paging"], second["paging"]) == (
+        paging(total),
+        paging(total, limit=2),
+        paging(total, offset=2, limit=2),
+    )
+    assert first["rows"] + second["rows"] == whole["rows"][:4]
 
 
 def test_budget_lines_filtered_by_year_and_fund_are_the_projections_rows(
@@ -233,7 +248,7 @@ def test_budget_lines_filtered_by_year_and_fund_are_the_projections_rows(
     with demo_ledger.engine.connect() as conn:
         basis = resolve_basis(conn, None, DEMO_LAST_POSITION)
         expected = figures.budget_lines(conn, basis, fiscal_year=2020, fund=FUND)
-    assert body == {"basis": NOW, "rows": as_json(expected)}
+    assert body == {"basis": NOW, "rows": as_json(expected), "paging": paging(7)}
     assert [(row["interventie"], row["amount"]) for row in body["rows"]] == [
         (1, "50000.00"),
         (4, "80000.00"),
@@ -253,7 +268,7 @@ def test_every_budget_line_is_listed_once_without_filters(
     with demo_ledger.engine.connect() as conn:
         basis = resolve_basis(conn, None, DEMO_LAST_POSITION)
         expected = as_json(figures.budget_lines(conn, basis))
-    assert body == {"basis": NOW, "rows": expected}
+    assert body == {"basis": NOW, "rows": expected, "paging": paging(17)}
     assert len({row["line_id"] for row in body["rows"]}) == len(body["rows"]) == 17
 
 

@@ -48,3 +48,14 @@ def in_path(field: str, detail: str, code: str) -> Body:
 
 def query_error(field: str, detail: str, code: str) -> Body:
     return {"in": "query", "field": field, "detail": detail, "code": code}
+
+
+def paging(total: int, *, offset: int = 0, limit: int = 1000) -> dict[str, Any]:
+    """The `paging` member of a list's envelope (api.pages): one page unless told."""
+    end = offset + limit
+    return {
+        "offset": offset,
+        "limit": limit,
+        "total": total,
+        "next_offset": end if end < total else None,
+    }

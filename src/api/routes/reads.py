@@ -4,6 +4,7 @@ it. Single records carry their version as an ETag, for `If-Match` on the next wr
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -24,6 +25,7 @@ from api.http import (
     require,
     rows,
 )
+from api.pages import Page, PageDep, paged
 from api.problems import Problem
 from api.schemas import QueryResult
 from domain.decision import Decision
@@ -32,6 +34,7 @@ from domain.taakstelling import Taakstelling
 from domain.values import MAX_INTERVENTIE
 from projections.queries import figures, lineage, reports
 from projections.queries.basis import Basis
+from projections.queries.figures import BudgetLineRow
 
 READ_ERRORS = problem_responses(
     _401="no token, or an unknown or revoked one",
@@ -54,7 +57,7 @@ Interventie = Annotated[int | None, Query(ge=1, le=MAX_INTERVENTIE)]
 Position = Annotated[int, Query(ge=0, le=MAX_POSITION, description="the last position you have")]
 
 
-def _one(basis: Basis, version: int | None, found: list[dict[str, Any]], what: str) -> Response:
+def _one(basis: Basis, version: int | None, found: Sequence[Any], what: str) -> Response:
     if version is None or not found:
         raise Problem(404, "not-found", f"{what} does not exist as of this basis")
     return JSON(
@@ -79,15 +82,17 @@ def get_decision(
     return _one(basis, version, records, f"decision {decision!r}")
 
 
-@router.get("/budget/lines", response_model=QueryResult, tags=["budget"])
+@router.get("/budget/lines", response_model=Page[BudgetLineRow], tags=["budget"])
 def list_budget_lines(
     found: ServicesDep,
     wanted: BasisDep,
+    page: PageDep,
     fiscal_year: FiscalYearQ = None,
     fund: Dimension = None,
-) -> Any:
+) -> Response:
     with reading(found, wanted) as (conn, basis):
-        return rows(basis, figures.budget_lines(conn, basis, fiscal_year=fiscal_year, fund=fund))
+        found_lines = figures.budget_lines(conn, basis, fiscal_year=fiscal_year, fund=fund)
+    return paged(basis, found_lines, page)
 
 
 @router.get("/budget/lines/{line_id}", tags=["budget"])

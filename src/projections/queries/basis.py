@@ -8,11 +8,11 @@ import re
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Connection, FromClause, and_, func, select
 
+from projections.queries.rows import BasisRow
 from projections.store import schema
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -40,8 +40,8 @@ class Basis:
     report_id: str | None = None
     recorded_at: datetime | None = None  # as_recorded_at: the log as it stood then
 
-    def to_json(self) -> dict[str, Any]:
-        basis = {
+    def to_json(self) -> BasisRow:
+        basis: BasisRow = {
             "as_of": self.as_of,
             "report": self.report_id,
             "knowledge_cutoff": None if self.known_at is None else self.known_at.isoformat(),

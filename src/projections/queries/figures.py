@@ -10,17 +10,34 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import ColumnElement, Connection, and_, func, select
+from typing_extensions import TypedDict
 
 from projections.queries.basis import (
     Basis,
     euros,
 )
+from projections.queries.rows import Euros
 from projections.store import schema
 
 
 def _nulls_last(*columns: ColumnElement[Any]) -> list[ColumnElement[Any]]:
     # SQLite sorts NULL first and PostgreSQL last: say it, so both list rows alike.
     return [column.nulls_last() for column in columns]
+
+
+class BudgetLineRow(TypedDict):
+    """A budget line's amount as of the basis: the sum of its mutations then."""
+
+    line_id: str
+    fiscal_year: int
+    programma: str
+    taakveld: str
+    side: str
+    deelproduct: str | None
+    interventie: int | None
+    fund: str | None
+    amount: Euros
+    mutations: int
 
 
 def budget_lines(
@@ -30,7 +47,7 @@ def budget_lines(
     fiscal_year: int | None = None,
     fund: str | None = None,
     line_id: str | None = None,
-) -> list[dict[str, Any]]:
+) -> list[BudgetLineRow]:
     lines, mutations = schema.budget_lines, schema.budget_mutations
     query = (
         select(
