@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from api.cli.rendering import format_diff
 from api.demo.nijmegen import FUND, IMPORT_ID, INTERVENTIEPLAN_4, WWZ, fund_line
 from api.ledger import Ledger
 from domain.application import Context
@@ -233,7 +234,7 @@ def test_the_history_of_a_report_cell_flags_the_backdated_row(backdated: Ledger)
 def test_the_report_diff_flags_the_backdated_event_among_the_causes(backdated: Ledger) -> None:
     with backdated.engine.connect() as conn:
         found = diff.report_diff(conn, INTERVENTIEPLAN, own(backdated), now(backdated))
-        text = diff.format_diff(found)
+        text = format_diff(found)
 
     (cell,) = [
         c

@@ -290,3 +290,17 @@ def test_every_base_deelproduct_of_a_taakstelling_has_a_2017_realisation(
     ]
     assert {d for deelproducten in bases.values() for d in deelproducten} <= realised
     assert len(realised) == 17
+
+
+def test_the_deelproducten_are_named_as_the_stadsrekening_names_them_in_the_ledger(
+    demo_ledger: Ledger,
+) -> None:
+    with demo_ledger.engine.connect() as conn:
+        basis = resolve_basis(conn, None, demo_ledger.runner.position())
+        names = figures.deelproduct_names(conn, basis, ["61307", "99999"])
+        every = figures.deelproduct_names(conn, basis, [c for c, *_ in nijmegen.DEELPRODUCTEN])
+
+    # A name with parentheses of its own keeps them; only the citation is dropped; a code no
+    # realisation cites has no name.
+    assert names == {"61307": "Sociale wijkteams (product Welzijn)"}
+    assert every == {code: name for code, name, *_ in nijmegen.DEELPRODUCTEN}

@@ -10,8 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from api import cli
-from api.cli import _print_rows
+from api.cli.rendering import backdating_note, print_rows
 from domain.errors import InvalidInputError
 from domain.reserve import Reserve, ReserveKind
 from domain.transcodings import DataclassAsDict
@@ -105,7 +104,7 @@ def test_a_table_shows_refused_characters_escaped() -> None:
 
 
 def test_a_cli_table_keeps_one_row_per_line(capsys: pytest.CaptureFixture[str]) -> None:
-    _print_rows([{"code": "R-1", "purpose": "Egalisatie\nvan lasten"}], ["code", "purpose"])
+    print_rows([{"code": "R-1", "purpose": "Egalisatie\nvan lasten"}], ["code", "purpose"])
 
     assert capsys.readouterr().out.splitlines() == [
         "code  " + "purpose".ljust(len("Egalisatie\\nvan lasten")),
@@ -147,7 +146,7 @@ def test_the_notes_below_a_cli_table_show_refused_characters_escaped(
     }
     backfill = {**row, "backdated": None, "backfill": "import\nv1"}
 
-    cli._backdating_note([row, backfill], timedelta(days=7))
+    backdating_note([row, backfill], timedelta(days=7))
 
     assert capsys.readouterr().out.splitlines() == [
         "1 backdated by more than the grace of P7D (known_at that long before recorded_at)",

@@ -1,15 +1,18 @@
 """The events behind the Nijmegen seeds, recorded through the application's own commands.
 
-[S1] Interventieplan fase 4 (raad, 8 May 2019); [S2] Voortgangsrapportage Q4 2019.
-Amounts are exact euros: the seeds' "x € 1.000" figures times 1,000 (README.md, A1).
-Every command has a deterministic id, so loading twice records nothing new.
+The history is data, `nijmegen.toml` beside this module (README.md gives every assumption);
+this module reads it and records it step by step in the file's order. Every step has a
+deterministic mutation id from its name, so loading twice records nothing new.
 """
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from importlib import resources
 from types import TracebackType
+from typing import Any
 from uuid import UUID, uuid5
 from zoneinfo import ZoneInfo
 
@@ -24,16 +27,40 @@ from domain.reserve import ReserveKind
 from domain.taakstelling import TaakstellingKind
 from domain.values import LineKey, Period, YearAmounts
 
-IMPORT_ID = "nijmegen-demo-v1"
-ACTOR = "import:nijmegen-demo"
+HISTORY: dict[str, Any] = tomllib.loads(
+    resources.files(__package__).joinpath("nijmegen.toml").read_text(encoding="utf-8")
+)
+
+IMPORT_ID: str = HISTORY["import_id"]
+ACTOR: str = HISTORY["actor"]
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-S1 = "Interventieplan fase 4 – Opgave Sociale Stad (Nijmegen, 2019)"
-S2 = "Voortgangsrapportage Interventieplan, vierde rapportage 2019 (Q4)"
-WWZ = "Welzijn, Wijkontwikkeling en Zorg"
-SOCIALE_STAD = "Opgave Sociale Stad"  # A4: the seeds name no programma per deelproduct
-FUND = "transformatiebudget"
-SALDIRESERVE = "F022"
-RESERVE_WMO_JEUGD = "F058"
+S1: str = HISTORY["sources"]["s1"]
+S2: str = HISTORY["sources"]["s2"]
+WWZ: str = HISTORY["names"]["programma"]
+SOCIALE_STAD: str = HISTORY["names"]["sociale_stad"]
+FUND: str = HISTORY["names"]["fund"]
+SALDIRESERVE: str = HISTORY["reserves"]["saldireserve"]["code"]
+RESERVE_WMO_JEUGD: str = HISTORY["reserves"]["wmo_jeugd"]["code"]
+
+_DECISIONS: dict[str, dict[str, Any]] = HISTORY["decisions"]
+IVP2: str = _DECISIONS["ivp2"]["reference"]
+STADSBEGROTING_2019: str = _DECISIONS["stadsbegroting_2019"]["reference"]
+AMENDEMENT_CAZ: str = _DECISIONS["amendement_caz"]["reference"]
+INTERVENTIEPLAN_4: str = _DECISIONS["interventieplan_4"]["reference"]
+MANDAAT: str = _DECISIONS["mandaat"]["reference"]
+ZOMERNOTA_2019: str = _DECISIONS["zomernota_2019"]["reference"]
+SLOTWIJZIGING_2019: str = _DECISIONS["slotwijziging_2019"]["reference"]
+
+# Realisatie stadsrekening per deelproduct, in thousands: code, name, 2017, 2018.
+DEELPRODUCTEN: list[tuple[str, str, int, int]] = [
+    (entry["code"], entry["name"], entry["realised"]["2017"], entry["realised"]["2018"])
+    for entry in HISTORY["deelproducten"]
+]
+# Tabel 7.2: the taakveld of each interventie's line in the fund (None: it has no line).
+TAAKVELD: dict[int, str | None] = {
+    entry["interventie"]: entry.get("taakveld")
+    for entry in HISTORY["transformatiebudget"]["interventies"]
+}
 
 
 def day(text: str) -> datetime:
@@ -45,409 +72,47 @@ def k(thousands: int) -> Money:
     return Money.thousands(thousands)
 
 
-# Decisions: reference, title, body, kind, adopted on, period (README.md, A3 for dates).
-IVP2 = "raad-2018-03-interventieplan-fase-2"
-STADSBEGROTING_2019 = "raad-2018-11-stadsbegroting-2019-2022"
-AMENDEMENT_CAZ = "raad-2018-11-amendement-caz-2019"
-INTERVENTIEPLAN_4 = "raad-2019-05-08-interventieplan-fase-4"
-MANDAAT = "raad-2019-05-08-mandaat-transformatiebudget"
-ZOMERNOTA_2019 = "raad-2019-07-zomernota-2019"
-SLOTWIJZIGING_2019 = "raad-2019-12-nota-slotwijzigingen-2019"
-
-DECISIONS: list[tuple[str, str, DecisionKind, str, Period, str]] = [
-    (
-        IVP2,
-        "Interventieplan fase 2 (maatregelen 2018)",
-        DecisionKind.BELEIDSNOTA,
-        "2018-03-07",
-        Period(2018, 2022),
-        f"{S1}, §4.3",
-    ),
-    (
-        STADSBEGROTING_2019,
-        "Stadsbegroting 2019-2022 (coalitieakkoord Samen Vooruit)",
-        DecisionKind.BEGROTING,
-        "2018-11-07",
-        Period(2019, 2022),
-        f"{S1}, §5.3 and §6.2",
-    ),
-    (
-        AMENDEMENT_CAZ,
-        "Taakstelling CAZ-premie 2019 ongedaan, gedekt uit BUIG-meevallers",
-        DecisionKind.AMENDEMENT,
-        "2018-11-07",
-        Period.year(2019),
-        f"{S1}, §5.3",
-    ),
-    (
-        INTERVENTIEPLAN_4,
-        "Interventieplan fase 4 – Opgave Sociale Stad",
-        DecisionKind.BELEIDSNOTA,
-        "2019-05-08",
-        Period(2019, 2022),
-        f"{S2}, inleiding",
-    ),
-    (
-        ZOMERNOTA_2019,
-        "Zomernota 2019",
-        DecisionKind.ZOMERNOTA,
-        "2019-07-10",
-        Period.year(2019),
-        f"{S2}, financieel beeld Jeugd",
-    ),
-    (
-        SLOTWIJZIGING_2019,
-        "Nota Slotwijzigingen 2019",
-        DecisionKind.SLOTWIJZIGING,
-        "2019-12-18",
-        Period(2019, 2020),
-        f"{S2}, uitputting transformatiebudget",
-    ),
-]
-
-# Taakstellingen of tables 5.1-5.11: reference, label, interventie, taakveld, origin,
-# base deelproducten (the "relatief t.o.v. realisatie 2017" base), amounts in thousands.
-IVP2_TAAKSTELLINGEN: list[tuple[str, str, int, str, str, tuple[str, ...], dict[int, int]]] = [
-    (
-        "ivp2-2.1-collectieve-voorzieningen",
-        "Beschikbaarheid van en toeleiding naar collectieve voorzieningen (IVP-2: 2.1)",
-        1,
-        "6.71",
-        "IVP-2 2.1",
-        ("61296",),
-        {2018: 20, 2019: 40, 2020: 40, 2021: 40, 2022: 40},
-    ),
-    (
-        "ivp2-kwartaalgesprekken-wijkteams-wmo",
-        "Kwartaalgesprekken wijkteams (IVP-2: 2.4)",
-        2,
-        "6.71",
-        "IVP-2 2.4 (tabel 5.2; 2.5 in tabel 6.1)",
-        ("61296",),
-        dict.fromkeys(range(2018, 2023), 2800),
-    ),
-    (
-        "ivp2-kantelgesprekken-pgb-hbh",
-        "Kantelgesprekken PGB Hulp bij Huishouden (IVP-2: 2.1)",
-        2,
-        "6.71",
-        "IVP-2 2.1 (2.5 in tabel 4.1)",
-        ("61301",),
-        dict.fromkeys(range(2018, 2023), 100),
-    ),
-    (
-        "ivp2-1.5-tweedelijns-jeugdhulp-onderwijs",
-        "Inzet tweedelijns jeugdhulp in primair en speciaal onderwijs (IVP-2)",
-        4,
-        "6.72",
-        "IVP-2 1.5",
-        ("61290",),
-        dict.fromkeys(range(2018, 2023), 250),
-    ),
-    (
-        "ivp2-1.6-kwartaalgesprekken-wijkteams-jeugd",
-        "Kwartaalgesprekken wijkteams (IVP-2 - 1.6)",
-        5,
-        "6.72",
-        "IVP-2 1.6",
-        ("61290",),
-        dict.fromkeys(range(2018, 2023), 650),
-    ),
-    (
-        "ivp2-1.3-transformatie-jeugd-lvb",
-        "Transformatie Jeugd-LVB (IVP-2 - 1.3)",
-        5,
-        "6.72",
-        "IVP-2 1.3",
-        ("61290",),
-        dict.fromkeys(range(2018, 2023), 250),
-    ),
-    (
-        "ivp2-1.4-poortwachter-dyslexie",
-        "Poortwachtersfunctie Dyslexie (IVP-2 - 1.4)",
-        5,
-        "6.72",
-        "IVP-2 1.4",
-        ("61290",),
-        dict.fromkeys(range(2018, 2023), 100),
-    ),
-    (
-        "ivp2-1.1-jeugd-ggz",
-        "Jeugd GGZ (IVP-2; als vroeginterventie huis- en jeugdarts 1.1)",
-        5,
-        "6.72",
-        "IVP-2 1.1",
-        ("61290",),
-        dict.fromkeys(range(2018, 2023), 280),
-    ),
-    (
-        "ivp2-1.2-casusoverleg-jeugdzorg-verblijf",
-        "Casusoverleg Jeugdzorg met verblijf (IVP-2 - 1.2)",
-        6,
-        "6.82",
-        "IVP-2 1.2 (2.2 in tabel 6.1)",
-        ("61295",),
-        dict.fromkeys(range(2018, 2023), 400),
-    ),
-]
-
-CA_TAAKSTELLINGEN: list[tuple[str, str, int, str, str, tuple[str, ...], dict[int, int]]] = [
-    (
-        "ca-aanvullende-efficiencyslag",
-        "Aanvullende efficiëncyslag keten zorg en welzijn (CA)",
-        2,
-        "6.2",
-        "CA",
-        ("61307",),
-        dict.fromkeys(range(2019, 2023), 300),
-    ),
-    (
-        "ca-premie-caz",
-        "Premiebijdrage Collectieve Aanvullende Ziektekostenverzekeringen (CA)",
-        3,
-        "6.3",
-        "CA",
-        ("60132",),
-        dict.fromkeys(range(2019, 2023), 790),
-    ),
-    (
-        "ca-bijzondere-bijstand-tweedehands",
-        "Vergoeding Bijzondere Bijstand obv tweedehandsgoederen (CA)",
-        3,
-        "6.3",
-        "CA",
-        ("60132",),
-        dict.fromkeys(range(2020, 2023), 500),
-    ),
-    (
-        "ca-meerwerk-werkbedrijf",
-        "Bezuiniging op Meerwerk (o.a. Werkbedrijf) (CA)",
-        3,
-        "6.5",
-        "CA",
-        ("61096",),
-        {2020: 750, 2021: 1200, 2022: 1200},
-    ),
-    (
-        "ca-preventie-kinderen-jongeren",
-        "Preventie kinderen en jongeren (CA)",
-        4,
-        "6.72",
-        "CA",
-        ("61287", "61288", "60595", "61117", "60594"),
-        {2021: 400, 2022: 400},
-    ),
-    (
-        "ca-transformatie-jeugdhulp-verblijf",
-        "Transformatie Jeugdhulp met verblijf (CA)",
-        6,
-        "6.82",
-        "CA",
-        ("61295",),
-        {2019: 500, 2020: 1000, 2021: 1500, 2022: 2000},
-    ),
-    (
-        "ca-medische-heroine",
-        "Medische Heroïne Behandeling afbouwen (CA)",
-        7,
-        "6.81",
-        "CA",
-        ("61220",),
-        dict.fromkeys(range(2020, 2023), 232),
-    ),
-    (
-        "ca-rente-voorschotten",
-        "Rente over voorschotten (CA)",
-        7,
-        "6.81",
-        "CA",
-        ("61310",),
-        dict.fromkeys(range(2019, 2023), 100),
-    ),
-    (
-        "ca-doorbraakaanpak",
-        "Doorbraakaanpak (CA)",
-        8,
-        "6.72",
-        "CA",
-        ("61099", "61296", "61290"),
-        {2019: 300, 2020: 500, 2021: 750, 2022: 1000},
-    ),
-    (
-        "ca-hervormen-keten",
-        "Hervormen Keten Zorg & Welzijn (CA)",
-        9,
-        "6.71",
-        "CA",
-        ("61296", "61290", "61307", "61292", "61287"),
-        {2021: 1000, 2022: 2000},
-    ),
-    (
-        "ca-taakstellende-besparing-zorg-welzijn",
-        "Taakstellende besparing Zorg en Welzijn",
-        11,
-        "6.71",
-        "CA",
-        (),
-        {2020: 1000, 2021: 1500, 2022: 2000},
-    ),
-]
-
-RISK = (
-    "risico-verdeelmodel-beschermd-wonen",
-    "Voorzien effect objectief verdeelmodel beschermd wonen, maatschappelijke opvang en "
-    "Wmo 2015 begeleiding",
-    7,
-    "6.81",
-    "BZK voorlopige verdeling",
-    ("61310",),
-    {2021: 13639, 2022: 13639},
-)
-
-# Realisatie stadsrekening per deelproduct, in thousands: code, name, 2017, 2018.
-DEELPRODUCTEN: list[tuple[str, str, int, int]] = [
-    ("61296", "Ambulante trajecten volwassenen", 16664, 11561),
-    ("61301", "PGB Maatwerkvoorzieningen", 3749, 3072),
-    ("61307", "Sociale wijkteams (product Welzijn)", 6923, 7724),
-    ("61292", "Sociale wijkteams (product Jeugd)", 703, 774),
-    ("60132", "Bijzondere Bijstand", 17853, 17276),
-    ("60131", "Wet Werk en Bijstand", 111747, 110638),
-    ("61096", "Participatie", 11979, 12954),
-    ("61287", "Preventief jeugdbeleid", 2956, 4621),
-    ("61288", "Zorgstructuur Onderwijs en voorschool", 2388, 2366),
-    ("60595", "Onderwijs Achterstandenbeleid", 4262, 4234),
-    ("61117", "Kinderopvang", 666, 346),
-    ("60594", "Bestrijden voortijdig schoolverlaten", 3619, 3609),
-    ("61290", "Dagbesteding en ambulante trajecten Jeugd", 18928, 23582),
-    ("61295", "Verblijf Jeugd", 16802, 12161),
-    ("61310", "Beschermd Wonen GGZ", 43725, 48347),
-    ("61220", "Verslavingsbeleid", 1506, 1519),
-    ("61099", "Schuldhulp en preventie", 3168, 3032),
-]
-DEELPRODUCT_NAMES = {code: name for code, name, _, _ in DEELPRODUCTEN}
-
-# Tabel 7.2: interventie, label, taakveld, thousands per year 2019, 2020, 2021.
-TRANSFORMATIEBUDGET: list[tuple[int, str, str | None, tuple[int, int, int]]] = [
-    (1, "Welzijn, vrijwilligers, leefbare wijken gericht versterken", "6.1", (25, 25, 0)),
-    (2, "Wijkaanpak sociaal domein", "6.71", (309, 101, 0)),
-    (3, "Inkomen, werk, schulden", None, (0, 0, 0)),
-    (4, "Sterke basis kinderen en jongeren", "6.1", (150, 0, 0)),
-    (5, "Verminderen gebruik ambulante Jeugdzorg", "6.72", (190, 175, 0)),
-    (6, "Jeugdzorg met verblijf", "6.82", (0, 0, 0)),
-    (7, "Ombouw Beschermd Wonen en maatschappelijke opvang", "6.81", (0, 0, 0)),
-    (
-        8,
-        "Doorbraakaanpak",
-        "6.82",
-        (400, 140, 0),
-    ),  # A6: tabel 7.2 gives Geëscaleerde zorg 18- (6.82); tabel 6.1 gives 6.72
-    (9, "Stelselwijziging", "6.71", (25, 70, 40)),
-    (10, "Datagestuurd werken in het sociaal domein", "6.71", (125, 125, 100)),
-]
-TAAKVELD = {interventie: taakveld for interventie, _, taakveld, _ in TRANSFORMATIEBUDGET}
-
-# Figuur 1 of [S2]: spending 2019 and the carry-over to 2020 (thousands).
-SPENDING_2019 = {2: 290, 4: 70, 5: 123, 8: 334, 9: 25, 10: 125}
-CARRY_OVER_2019 = {1: 25, 2: 18, 4: 80, 5: 67, 8: 66}  # A5: interventie 2 carries 18, not 19
-
-FIGUUR_1_LABELS = {
-    1: "Welzijn, vrijwilligers, leefbare wijken gericht versterken",
-    2: "Wijkaanpak sociaal domein",
-    3: "Inkomen, werk, schulden",
-    4: "Sterke basis kinderen en jongeren",
-    5: "Verminderen gebruik ambulante Jeugdzorg",
-    6: "Jeugdzorg met verblijf*",
-    7: "Ombouw Beschermd Wonen en maatschappelijke opvang",
-    8: "Doorbraakaanpak",
-    9: "Stelselwijziging",
-    10: "Datagestuurd werken i/h sociaal domein",
-}
-
-
 def fund_line(year: int, interventie: int) -> LineKey:
     return LineKey(year, WWZ, TAAKVELD[interventie], interventie=interventie, fund=FUND)
 
 
-def tabel_6_1() -> TableSpec:
-    years = (2019, 2020, 2021, 2022)
-    rows = (
-        RowSpec(
-            1,
-            "Welzijn, vrijwilligers, leefbare wijken gericht versterken (IVP-2)",
-            ("ivp2-2.1-collectieve-voorzieningen",),
-        ),
-        RowSpec(2, "Kwartaalgesprekken (IVP-2 - 2.5)", ("ivp2-kwartaalgesprekken-wijkteams-wmo",)),
-        RowSpec(
-            2,
-            "Kantelgesprekken PGB Hulp bij Huishouden (IVP-2: 2.1)",
-            ("ivp2-kantelgesprekken-pgb-hbh",),
-        ),
-        RowSpec(
-            2,
-            "Aanvullende efficiëncyslag keten zorg en welzijn (CA)",
-            ("ca-aanvullende-efficiencyslag",),
-        ),
-        RowSpec(
-            3,
-            "Premiebijdrage Collectieve Aanvullende Ziektekostenverzekeringen (CA)",
-            ("ca-premie-caz",),
-        ),
-        RowSpec(
-            3,
-            "Vergoeding Bijzondere Bijstand obv tweedehandsgoederen (CA)",
-            ("ca-bijzondere-bijstand-tweedehands",),
-        ),
-        RowSpec(3, "Bezuiniging op Meerwerk (o.a. WerkBedrijf) (CA)", ("ca-meerwerk-werkbedrijf",)),
-        RowSpec(4, "Sterke basis kinderen en jongeren"),
-        RowSpec(5, "Verminderen gebruik ambulante Jeugdzorg (IVP-2)"),
-        RowSpec(6, "Jeugdzorg met verblijf (IVP-2: 2.2 en CA)"),
-        RowSpec(7, "Risico nieuw verdeelmodel", ("risico-verdeelmodel-beschermd-wonen",)),
-        RowSpec(7, "Medische Heroïne afbouwen (CA)", ("ca-medische-heroine",)),
-        RowSpec(7, "Rente over voorschotten", ("ca-rente-voorschotten",)),
-        RowSpec(8, "Doorbraakaanpak (CA)"),
-        RowSpec(9, "Stelselwijziging (CA)"),
-        RowSpec(10, "Datagestuurd werken in het sociaal domein"),
-        RowSpec(11, "Taakstellende besparing Zorg en Welzijn"),
-    )
+def _period(years: list[int]) -> Period:
+    first, last = years
+    return Period(first, last)
+
+
+def _amounts(thousands: dict[str, int]) -> YearAmounts:
+    return YearAmounts.of({int(year): k(amount) for year, amount in thousands.items()})
+
+
+def _source(template: str, **names: object) -> str:
+    return template.format(s1=S1, s2=S2, **names)
+
+
+def ctx(known: str, source: str) -> Context:
+    return Context(actor=ACTOR, known_at=day(known), source=source, import_id=IMPORT_ID)
+
+
+def _context(step: dict[str, Any], **names: object) -> Context:
+    """A step's context: the day it was known and its source, with the names filled in."""
+    return ctx(step["known"], _source(step["source"], **names))
+
+
+def _table(spec: dict[str, Any]) -> TableSpec:
     return TableSpec(
-        id="tabel-6.1",
-        title="Overzicht taakstellingen/opgaven",
-        unit="EUR_1000",
-        fund=None,
-        columns=tuple(ColumnSpec(str(y), Measure.TAAKSTELLING, y) for y in years),
-        rows=rows,
-        totals=(
-            TotalSpec("Totaal besparingsopgave (exclusief risico nieuw verdeelmodel)", False),
-            TotalSpec("Totaal besparingsopgave (inclusief risico nieuw verdeelmodel)", True),
+        id=spec["id"],
+        title=spec["title"],
+        unit=spec["unit"],
+        fund=spec.get("fund"),
+        columns=tuple(
+            ColumnSpec(column["key"], Measure(column["measure"]), column["fiscal_year"])
+            for column in spec["columns"]
         ),
-    )
-
-
-def tabel_7_2() -> TableSpec:
-    return TableSpec(
-        id="tabel-7.2",
-        title="Beroep op het transformatiebudget",
-        unit="EUR_1000",
-        fund=FUND,
-        columns=tuple(ColumnSpec(str(y), Measure.BUDGET, y) for y in (2019, 2020, 2021)),
-        rows=tuple(RowSpec(i, f"{i}. {label}") for i, label, _, _ in TRANSFORMATIEBUDGET),
-        totals=(TotalSpec("Totaal beroep op transformatiebudget"),),
-    )
-
-
-def figuur_1() -> TableSpec:
-    return TableSpec(
-        id="figuur-1",
-        title="Transformatiebudget",
-        unit="EUR_1000",
-        fund=FUND,
-        columns=(
-            ColumnSpec("uitgaven-2019", Measure.REALISATION, 2019),
-            ColumnSpec("beschikbaar-2020", Measure.BUDGET, 2020),
-            ColumnSpec("beschikbaar-2021", Measure.BUDGET, 2021),
+        rows=tuple(
+            RowSpec(row["interventie"], row["label"], tuple(row.get("taakstellingen", ())))
+            for row in spec["rows"]
         ),
-        rows=tuple(RowSpec(i, f"{i}. {label}") for i, label in FIGUUR_1_LABELS.items()),
-        totals=(TotalSpec("Totaal"),),
+        totals=tuple(TotalSpec(total["label"], total["include_risks"]) for total in spec["totals"]),
     )
 
 
@@ -483,216 +148,186 @@ class _Step:
         return False
 
 
-def ctx(known: str, source: str) -> Context:
-    return Context(actor=ACTOR, known_at=day(known), source=source, import_id=IMPORT_ID)
-
-
 def load(app: Begroting) -> LoadResult:
     result = LoadResult()
 
     def step(name: str) -> _Step:
         return _Step(result, name)
 
-    for reference, title, kind, adopted, period, source in DECISIONS:
+    for decision in _DECISIONS.values():
+        reference, context = decision["reference"], _context(decision)
+        scope = decision.get("scope")
         with step(f"propose:{reference}"):
             app.propose_decision(
-                ctx(adopted, source),
+                context,
                 reference=reference,
-                title=title,
+                title=decision["title"],
                 body=Body.RAAD,
-                kind=kind,
-                period=period,
+                kind=DecisionKind(decision["kind"]),
+                period=_period(decision["period"]),
+                mandate_scope=None
+                if scope is None
+                else MandateScope(
+                    tuple(MutationKind(kind) for kind in scope["kinds"]),
+                    scope["fund"],
+                    _period(scope["period"]),
+                ),
             )
         with step(f"adopt:{reference}"):
-            _adopt_once(app, ctx(adopted, source), reference)
-    with step(f"propose:{MANDAAT}"):
-        app.propose_decision(
-            ctx("2019-05-08", f"{S1}, §6.2"),
-            reference=MANDAAT,
-            body=Body.RAAD,
-            title="College mag transformatiebudget tussen interventies schuiven en onbenut "
-            "budget via de bestemmingsreserve Wmo-Jeugd naar een volgend jaar overhevelen",
-            kind=DecisionKind.MANDATE,
-            period=Period(2019, 2021),
-            mandate_scope=MandateScope(
-                (MutationKind.TRANSFER, MutationKind.CARRY_OVER), FUND, Period(2019, 2021)
-            ),
-        )
-    with step(f"adopt:{MANDAAT}"):
-        _adopt_once(app, ctx("2019-05-08", f"{S1}, §6.2"), MANDAAT)
+            _adopt_once(app, context, reference)
 
-    # Reserves: the saldireserve holds the €2m earmark; Wmo-Jeugd carries unspent budget.
-    with step("reserve:F022"):
-        app.establish_reserve(
-            ctx("2018-11-07", "Stadsrekening 2018, toelichting passiva (F022 Saldireserve)"),
-            code=SALDIRESERVE,
-            name="Saldireserve",
-            kind=ReserveKind.ALGEMEEN,
-            purpose="Algemene reserve, bedoeld om risico's op te vangen",
-            fiscal_year=2018,
-        )
-    with step("reserve:F058"):
-        app.establish_reserve(
-            ctx("2018-11-07", "Stadsrekening 2018, toelichting passiva (F058)"),
-            code=RESERVE_WMO_JEUGD,
-            name="Bestemmingsreserve Wmo-Jeugd",
-            kind=ReserveKind.BESTEMMING,
-            purpose="Transformatie Wmo en Jeugd",
-            fiscal_year=2018,
-        )
-    with step("earmark:transformatiebudget") as mutation:
+    for reserve in HISTORY["reserves"].values():
+        with step(f"reserve:{reserve['code']}"):
+            app.establish_reserve(
+                _context(reserve),
+                code=reserve["code"],
+                name=reserve["name"],
+                kind=ReserveKind(reserve["kind"]),
+                purpose=reserve["purpose"],
+                fiscal_year=reserve["fiscal_year"],
+            )
+    earmark = HISTORY["earmark"]
+    with step(earmark["step"]) as mutation:
         app.deposit_to_reserve(
-            ctx("2018-11-07", f"{S1}, §6.2: € 2 miljoen geoormerkt in de Saldireserve"),
-            code=SALDIRESERVE,
-            fiscal_year=2019,
-            amount=k(2000),
+            _context(earmark),
+            code=earmark["reserve"],
+            fiscal_year=earmark["fiscal_year"],
+            amount=k(earmark["amount"]),
             earmark=FUND,
-            decision=STADSBEGROTING_2019,
+            decision=earmark["decision"],
             mutation_id=mutation,
         )
 
-    # Realisations per deelproduct, stadsrekening 2017 and 2018 (README.md A3 for the dates).
-    for code, name, r2017, r2018 in DEELPRODUCTEN:
-        for year, amount, known in ((2017, r2017, "2018-04-17"), (2018, r2018, "2019-04-16")):
+    stadsrekening = HISTORY["stadsrekening"]
+    for code, name, *realised in DEELPRODUCTEN:
+        for year, amount in zip((2017, 2018), realised, strict=True):
             with step(f"realisatie:{code}:{year}"):
                 app.report_realisation(
                     ctx(
-                        known,
-                        f"Stadsrekening {year}, deelproduct {code} {name} ({S1}, tabellen 5.x)",
+                        stadsrekening["known"][str(year)],
+                        _source(stadsrekening["source"], year=year, code=code, name=name),
                     ),
                     key=LineKey(year, SOCIALE_STAD, None, deelproduct=code),
                     amount=k(amount),
                     status=RealisationStatus.DEFINITIEF,
                 )
 
-    # Taakstellingen: IVP-2 (March 2018), coalitieakkoord via the stadsbegroting (Nov 2018).
-    for specs, decision, known, origin_document in (
-        (IVP2_TAAKSTELLINGEN, IVP2, "2018-03-07", "Interventieplan fase 2"),
-        (CA_TAAKSTELLINGEN, STADSBEGROTING_2019, "2018-11-07", "Coalitieakkoord 2018-2022"),
-    ):
-        for ref, label, interventie, taakveld, origin, base, amounts in specs:
-            with step(f"taakstelling:{ref}"):
-                app.impose_taakstelling(
-                    ctx(known, f"{origin_document}; {S1}, tabel 5.{interventie} en 6.1"),
-                    reference=ref,
-                    label=label,
-                    interventie=interventie,
-                    programma="Werk en Inkomen" if interventie == 3 else WWZ,
-                    taakveld=taakveld,
-                    kind=TaakstellingKind.TARGET,
-                    origin=origin,
-                    amounts=YearAmounts.of({y: k(v) for y, v in amounts.items()}),
-                    base_deelproducten=base,
-                    decision=decision,
-                )
-    ref, label, interventie, taakveld, origin, base, amounts = RISK
-    with step(f"taakstelling:{ref}"):
-        app.impose_taakstelling(
-            ctx(
-                "2019-03-06",
-                f"BZK, voorlopige verdeling beschermd wonen (6 maart 2019); "
-                f"{S1}, tabel 5.7 en 6.1, voetnoot 9: geen taakstelling",
-            ),
-            reference=ref,
-            label=label,
-            interventie=interventie,
-            programma=WWZ,
-            taakveld=taakveld,
-            kind=TaakstellingKind.RISK,
-            origin=origin,
-            amounts=YearAmounts.of({y: k(v) for y, v in amounts.items()}),
-            base_deelproducten=base,
-        )
-    with step("cancel:ca-premie-caz:2019") as mutation:
-        app.cancel_taakstelling_year(
-            ctx("2018-11-07", f"{S1}, §5.3"),
-            reference="ca-premie-caz",
-            fiscal_year=2019,
-            coverage="Meevallende ontvangsten BUIG",
-            decision=AMENDEMENT_CAZ,
-            mutation_id=mutation,
-        )
-    for year in (2019, 2020):
-        with step(f"verleggen:efficiencyslag:{year}") as mutation:
+    for group in HISTORY["taakstellingen"]:
+        for imposed in group["imposed"]:
+            with step(f"taakstelling:{imposed['reference']}"):
+                context = _context(group, interventie=imposed["interventie"])
+                _impose(app, imposed, context, decision=group["decision"])
+    risk = HISTORY["risk"]
+    with step(f"taakstelling:{risk['reference']}"):
+        _impose(app, risk, _context(risk), kind=TaakstellingKind.RISK)
+    for cancellation in HISTORY["cancellations"]:
+        with step(cancellation["step"]) as mutation:
+            app.cancel_taakstelling_year(
+                _context(cancellation),
+                reference=cancellation["reference"],
+                fiscal_year=cancellation["fiscal_year"],
+                coverage=cancellation["coverage"],
+                decision=cancellation["decision"],
+                mutation_id=mutation,
+            )
+    for shift in HISTORY["shifts"]:
+        with step(shift["step"]) as mutation:
             app.shift_taakstelling(
-                ctx("2019-05-08", f"{S1}, §5.2"),
-                source="ca-aanvullende-efficiencyslag",
-                target="ivp2-kwartaalgesprekken-wijkteams-wmo",
-                fiscal_year=year,
-                amount=k(300),
-                decision=INTERVENTIEPLAN_4,
+                _context(shift),
+                source=shift["source_taakstelling"],
+                target=shift["target_taakstelling"],
+                fiscal_year=shift["fiscal_year"],
+                amount=k(shift["amount"]),
+                decision=shift["decision"],
                 mutation_id=mutation,
             )
 
-    # Tabel 7.2: the earmark comes out of the saldireserve onto the interventies' lines.
+    budget = HISTORY["transformatiebudget"]
     allocations = {
-        fund_line(year, interventie): k(amount)
-        for interventie, _, _, amounts_per_year in TRANSFORMATIEBUDGET
-        for year, amount in zip((2019, 2020, 2021), amounts_per_year, strict=True)
+        fund_line(int(year), entry["interventie"]): k(amount)
+        for entry in budget["interventies"]
+        for year, amount in entry["budget"].items()
         if amount
     }
-    with step("allocate:transformatiebudget") as mutation:
+    with step(budget["step"]) as mutation:
         app.allocate_from_reserve(
-            ctx("2019-05-08", f"{S1}, §6.2 en tabel 7.2"),
-            code=SALDIRESERVE,
+            _context(budget),
+            code=budget["reserve"],
             earmark=FUND,
             allocations=allocations,
-            decision=INTERVENTIEPLAN_4,
+            decision=budget["decision"],
             mutation_id=mutation,
         )
 
-    with step("zomernota-2019:jeugd") as mutation:
+    zomernota = HISTORY["zomernota"]
+    with step(zomernota["step"]) as mutation:
         app.amend_budget(
-            ctx("2019-07-10", f"{S2}, financieel beeld Jeugd: € 2,3 miljoen extra Rijksmiddelen"),
-            key=LineKey(2019, WWZ, "6.72"),
-            delta=k(2300),
-            decision=ZOMERNOTA_2019,
+            _context(zomernota),
+            key=LineKey(zomernota["fiscal_year"], WWZ, zomernota["taakveld"]),
+            delta=k(zomernota["delta"]),
+            decision=zomernota["decision"],
             mutation_id=mutation,
         )
 
-    for interventie, amount in CARRY_OVER_2019.items():
-        with step(f"overheveling:2019:{interventie}") as mutation:
+    carry = HISTORY["carry_over"]
+    for interventie, amount in carry["amounts"].items():
+        with step(carry["step"].format(interventie=interventie)) as mutation:
             app.carry_over_budget(
-                ctx("2019-12-18", f"{S2}, uitputting transformatiebudget (Figuur 1)"),
-                source=fund_line(2019, interventie),
-                target=fund_line(2020, interventie),
+                _context(carry),
+                source=fund_line(carry["from_year"], int(interventie)),
+                target=fund_line(carry["to_year"], int(interventie)),
                 amount=k(amount),
-                reserve=RESERVE_WMO_JEUGD,
-                decision=SLOTWIJZIGING_2019,
+                reserve=carry["reserve"],
+                decision=carry["decision"],
                 mutation_id=mutation,
             )
 
-    for interventie, amount in SPENDING_2019.items():
-        with step(f"uitgaven:2019:{interventie}"):
+    spending = HISTORY["spending"]
+    for interventie, amount in spending["amounts"].items():
+        with step(spending["step"].format(interventie=interventie)):
             app.report_realisation(
-                ctx("2020-06-03", f"{S2}, Figuur 1 (uitgaven 2019)"),
-                key=fund_line(2019, interventie),
+                _context(spending),
+                key=fund_line(spending["fiscal_year"], int(interventie)),
                 amount=k(amount),
-                status=RealisationStatus.VOORLOPIG,
+                status=RealisationStatus(spending["status"]),
             )
 
-    with step("report:interventieplan-fase-4"):
-        app.publish_report(
-            ctx("2019-05-08", S1),
-            report_id="interventieplan-fase-4",
-            title="Interventieplan fase 4 – Opgave Sociale Stad",
-            published_at=day("2019-05-08"),
-            knowledge_cutoff=day("2019-05-08"),
-            tables=(tabel_6_1(), tabel_7_2()),
-            period=Period(2019, 2022),
-            decision=INTERVENTIEPLAN_4,
-        )
-    with step("report:voortgangsrapportage-2019-q4"):
-        app.publish_report(
-            ctx("2020-06-03", S2),
-            report_id="voortgangsrapportage-2019-q4",
-            title="Voortgangsrapportage Interventieplan 2019 Q4",
-            published_at=day("2020-06-03"),
-            knowledge_cutoff=day("2020-06-03"),
-            tables=(figuur_1(),),
-            period=Period(2019, 2021),
-        )
+    for report in HISTORY["reports"]:
+        with step(f"report:{report['report_id']}"):
+            app.publish_report(
+                _context(report),
+                report_id=report["report_id"],
+                title=report["title"],
+                published_at=day(report["known"]),
+                knowledge_cutoff=day(report["known"]),
+                tables=tuple(_table(table) for table in report["tables"]),
+                period=_period(report["period"]),
+                decision=report.get("decision"),
+            )
     return result
+
+
+def _impose(
+    app: Begroting,
+    imposed: dict[str, Any],
+    context: Context,
+    *,
+    decision: str | None = None,
+    kind: TaakstellingKind = TaakstellingKind.TARGET,
+) -> Recorded:
+    return app.impose_taakstelling(
+        context,
+        reference=imposed["reference"],
+        label=imposed["label"],
+        interventie=imposed["interventie"],
+        programma=imposed.get("programma", WWZ),
+        taakveld=imposed["taakveld"],
+        kind=kind,
+        origin=imposed["origin"],
+        amounts=_amounts(imposed["amounts"]),
+        base_deelproducten=tuple(imposed["base_deelproducten"]),
+        decision=decision,
+    )
 
 
 def _adopt_once(app: Begroting, context: Context, reference: str) -> Recorded:

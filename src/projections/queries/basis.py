@@ -51,15 +51,6 @@ class Basis:
             basis["as_recorded_at"] = self.recorded_at.isoformat()
         return basis
 
-    def describe(self) -> str:
-        cutoff = (
-            "everything known"
-            if self.known_at is None
-            else (f"known by {self.known_at.astimezone(AMSTERDAM).isoformat()}")
-        )
-        origin = f"report {self.report_id}" if self.report_id else self.as_of
-        return f"as of {origin}: {cutoff}, log position {self.position}"
-
     def filter(self, table: FromClause) -> ColumnElement[bool]:
         clauses = [table.c.position <= self.position]
         if self.known_at is not None:

@@ -4,7 +4,7 @@ known_at axis and a log position on the recorded axis; both are indexed filters 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -265,6 +265,50 @@ def realisation_amounts(
         }
         for row in conn.execute(query)
     ]
+
+
+# -- reserves --------------------------------------------------------------------------
+
+
+def deelproduct_names(conn: Connection, basis: Basis, codes: Iterable[str]) -> dict[str, str]:
+    """The names the ledger gives deelproducten: a realisation of a deelproduct cites it in
+    its source as the stadsrekening lists it, "deelproduct CODE NAME (citation)". The latest
+    such source visible on the basis names it; a code no source names is left out."""
+    subjects, entries = schema.realisations, schema.realisation_entries
+    query = (
+        select(subjects.c.deelproduct, entries.c.source)
+        .join(subjects, subjects.c.id == entries.c.realisation_id)
+        .where(
+            basis.filter(entries),
+            subjects.c.deelproduct.in_(sorted(set(codes))),
+            entries.c.source.is_not(None),
+        )
+        .order_by(entries.c.position)
+    )
+    names: dict[str, str] = {}
+    for row in conn.execute(query):
+        name = _cited_name(row.source, row.deelproduct)
+        if name:
+            names[row.deelproduct] = name
+    return names
+
+
+def _cited_name(source: str, code: str) -> str | None:
+    """The NAME in "... deelproduct CODE NAME (citation)"; a name may hold parentheses of its
+    own, so only the last balanced group, the citation, is dropped."""
+    marker = f"deelproduct {code} "
+    start = source.find(marker)
+    if start < 0:
+        return None
+    name = source[start + len(marker) :].rstrip()
+    if name.endswith(")"):
+        depth = 0
+        for index in range(len(name) - 1, -1, -1):
+            depth += {")": 1, "(": -1}.get(name[index], 0)
+            if depth == 0:
+                name = name[:index].rstrip()
+                break
+    return name or None
 
 
 # -- reserves --------------------------------------------------------------------------

@@ -252,34 +252,3 @@ def _realisations(conn: Connection, basis: Basis, fund: str, years: list[int]) -
         .group_by(subjects.c.interventie, subjects.c.fiscal_year)
     )
     return {(row.interventie, row.fiscal_year): euros(row.total) for row in conn.execute(query)}
-
-
-def format_table(report: dict[str, Any]) -> str:
-    """Plain-text rendering of a report's tables for the terminal."""
-    lines = [f"{report['title']} ({report['report']})", _basis_line(report["basis"])]
-    for table in report["tables"]:
-        columns = table["columns"]
-        label_width = max([len(r["label"]) + 4 for r in table["rows"] + table["totals"]] + [20])
-        width = max(12, *(len(c) + 2 for c in columns))
-        lines += [
-            "",
-            f"{table['id']}: {table['title']} ({table['unit']})",
-            " " * label_width + "".join(c.rjust(width) for c in columns),
-        ]
-        for row in table["rows"] + [dict(t, interventie=None) for t in table["totals"]]:
-            number = row["interventie"]
-            prefix = (
-                "" if number is None or row["label"].startswith(f"{number}.") else f"{number:>2}  "
-            )
-            label = (prefix + row["label"]).ljust(label_width)[:label_width]
-            cells = "".join((row["values"][c] or "").rjust(width) for c in columns)
-            lines.append(label + cells)
-    return "\n".join(lines)
-
-
-def _basis_line(basis: dict[str, Any]) -> str:
-    cutoff = basis["knowledge_cutoff"] or "everything known"
-    return (
-        f"basis: {basis['as_of']} (knowledge cutoff {cutoff}, log position {basis['log_position']}"
-        f", chain head {basis['chain_head'] or 'none'})"
-    )

@@ -1,0 +1,83 @@
+"""The ledger and the read model as a command opens them, and the figure a command names."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import Connection
+
+from api.ledger import Ledger, open_ledger
+from api.settings import load_settings
+from projections.audit import verification
+
+
+class CliError(Exception):
+    """A usage or input error a command found: one line, exit 2."""
+
+
+@contextmanager
+def ledger_for(args: argparse.Namespace) -> Iterator[Ledger]:
+    ledger = open_ledger(args.db or load_settings().db_url)
+    try:
+        ledger.runner.catch_up()
+        yield ledger
+    finally:
+        ledger.close()
+
+
+@contextmanager
+def uncaught(args: argparse.Namespace) -> Iterator[Ledger]:
+    """The ledger as it stands, no catch-up first: verification must also work on a log
+    whose tampering keeps the read model from catching up (ADR 0007)."""
+    ledger = open_ledger(args.db or load_settings().db_url)
+    try:
+        yield ledger
+    finally:
+        ledger.close()
+
+
+def grace() -> timedelta:
+    """The backdating grace of the settings (BEGROTING_BACKDATING_GRACE or the config file),
+    as the service reads it (ADR 0018)."""
+    return load_settings().grace
+
+
+@contextmanager
+def reading(ledger: Ledger) -> Iterator[tuple[Connection, int]]:
+    """The read model's figures, refused while a break in the log is recorded (ADR 0017)."""
+    reached = ledger.runner.position()
+    with ledger.engine.connect() as conn:
+        verification.guard(conn)
+        yield conn, reached
+
+
+@contextmanager
+def unguarded(ledger: Ledger) -> Iterator[tuple[Connection, int]]:
+    """For verification and the auditor's kit, which must also work on a broken log."""
+    reached = ledger.runner.position()
+    with ledger.engine.connect() as conn:
+        yield conn, reached
+
+
+def budget_figure(args: argparse.Namespace) -> dict[str, Any]:
+    """The dimensions naming a budget figure, as `history` and `export lineage` take them."""
+    return {
+        "fiscal_year": args.year,
+        "fund": args.fund,
+        "interventie": args.interventie,
+        "taakveld": args.taakveld,
+        "programma": args.programma,
+    }
+
+
+def realised_figure(args: argparse.Namespace) -> dict[str, Any]:
+    return {
+        "fiscal_year": args.year,
+        "deelproduct": args.deelproduct,
+        "fund": args.fund,
+        "interventie": args.interventie,
+    }

@@ -1,0 +1,212 @@
+"""Explaining figures: the events behind a figure or a report's cell, every mutation's
+authority, and onrechtmatigheid."""
+
+from __future__ import annotations
+
+import argparse
+
+from api.cli.common import CliError, budget_figure, grace, ledger_for, reading, realised_figure
+from api.cli.rendering import (
+    as_json,
+    backdated_by,
+    backdating_note,
+    describe_basis,
+    emit,
+    print_rows,
+)
+from domain.values import escaped
+from projections.queries import authority, cells, lineage
+from projections.queries.basis import report_basis, resolve_basis
+
+
+def cmd_history(args: argparse.Namespace) -> None:
+    if args.report is not None:
+        cmd_cell_history(args)
+        return
+    if args.year is None:
+        raise CliError("--year is required (or --report with --table, --row and --column)")
+    days = grace()
+    with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
+        basis = resolve_basis(conn, args.as_of, reached)
+        if args.taakstelling:
+            entries = lineage.taakstelling_lineage(
+                conn, basis, reference=args.taakstelling, fiscal_year=args.year, grace=days
+            )
+        elif args.realisation:
+            entries = lineage.realisation_lineage(conn, basis, **realised_figure(args), grace=days)
+        else:
+            entries = lineage.budget_lineage(conn, basis, **budget_figure(args), grace=days)
+    if args.format == "json":
+        print(as_json({"basis": basis.to_json(), "entries": entries}))
+        return
+    print(describe_basis(basis))
+    if not entries:
+        print("no events behind this figure")
+        return
+    # The table names the decision and mandate by reference; the JSON carries their chain.
+    shown = [
+        {
+            **entry,
+            "decision": (entry["decision"] or {}).get("reference"),
+            "mandate": (entry["mandate"] or {}).get("reference"),
+            "backdated": backdated_by(entry),
+        }
+        for entry in entries
+    ]
+    print_rows(
+        shown,
+        [
+            "position",
+            "event",
+            "delta",
+            "running_total",
+            "decision",
+            "mandate",
+            "authorised",
+            "actor",
+            "known_at",
+            "recorded_at",
+            "import_id",
+            "backdated",
+        ],
+    )
+    backdating_note(entries, days)
+
+
+def cmd_cell_history(args: argparse.Namespace) -> None:
+    """The events that add up to one cell of a report, as of its basis or --as-of."""
+    missing = [f"--{name}" for name in ("table", "row", "column") if getattr(args, name) is None]
+    if missing:
+        raise CliError(f"--report needs {', '.join(missing)}")
+    days = grace()
+    with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
+        basis = (
+            report_basis(conn, args.report)
+            if args.as_of is None
+            else resolve_basis(conn, args.as_of, reached)
+        )
+        try:
+            found = lineage.cell_lineage(
+                conn,
+                args.report,
+                basis,
+                table=args.table,
+                row=args.row,
+                column=args.column,
+                grace=days,
+            )
+        except cells.CellError as error:
+            raise CliError(str(error)) from None
+    if args.format == "json":
+        print(as_json(found))
+        return
+    cell = found["cell"]
+    print(describe_basis(basis))
+    print(
+        f"{found['report']} | {cell['table']} | {cell['row']} | {cell['column']}: "
+        f"{found['amount']} (x 1.000: {found['published'] or ''})"
+    )
+    shown = [
+        {
+            **entry,
+            "decision_ref": (entry["decision"] or {}).get("reference"),
+            "mandate_ref": (entry["mandate"] or {}).get("reference"),
+            "backdated": backdated_by(entry),
+        }
+        for entry in found["rows"]
+    ]
+    print_rows(
+        shown,
+        [
+            "position",
+            "event",
+            "delta",
+            "running_total",
+            "decision_ref",
+            "mandate_ref",
+            "authorised",
+            "actor",
+            "period",
+            "known_at",
+            "recorded_at",
+            "backdated",
+            "backfill",
+        ],
+    )
+    backdating_note(found["rows"], days)
+
+
+AUTHORITY_COLUMNS = (
+    "position",
+    "year",
+    "interventie",
+    "fund",
+    "event",
+    "delta",
+    "decision",
+    "body",
+    "status",
+    "mandate",
+    "mandate_status",
+    "authorised",
+    "backdated",
+    "backfill",
+)
+
+
+def cmd_authority(args: argparse.Namespace) -> None:
+    days = grace()
+    with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
+        basis = resolve_basis(conn, args.as_of, reached)
+        rows = authority.authority_report(
+            conn,
+            basis,
+            fiscal_year=args.year,
+            without_authority=args.without_authority,
+            grace=days,
+        )
+    if args.format == "json":
+        print(as_json({"basis": basis.to_json(), "rows": rows}))
+        return
+    flat = []
+    for row in rows:
+        decision, mandate = row["decision"] or {}, row["mandate"] or {}
+        flat.append(
+            {
+                "position": row["position"],
+                "year": row["line"]["fiscal_year"],
+                "interventie": row["line"]["interventie"],
+                "fund": row["line"]["fund"],
+                "event": row["event"],
+                "delta": row["delta"],
+                "decision": decision.get("reference"),
+                "body": decision.get("body"),
+                "status": decision.get("status"),
+                "mandate": mandate.get("reference"),
+                "mandate_status": mandate.get("status"),
+                "authorised": "yes" if row["authorised"] else "NO",
+                "backdated": backdated_by(row),
+                "backfill": row["backfill"],
+            }
+        )
+    print(describe_basis(basis))
+    print_rows(flat, AUTHORITY_COLUMNS)
+    unauthorised = [row for row in rows if not row["authorised"]]
+    print(f"{len(rows)} mutations, {len(unauthorised)} without valid authority")
+    for row in unauthorised:
+        print(f"  position {row['position']}: " + escaped("; ".join(row["problems"])))
+    backdating_note(rows, days)
+
+
+def cmd_onrechtmatigheid(args: argparse.Namespace) -> None:
+    with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
+        basis = resolve_basis(conn, args.as_of, reached)
+        rows = authority.onrechtmatigheid(conn, basis, fiscal_year=args.year)
+    emit(
+        args,
+        basis,
+        rows,
+        ["fiscal_year", "programma", "budget", "realised", "excess", "budget_lines", "finding"],
+    )
+    if args.format != "json" and not rows:
+        print("no realised lasten above the authorised budget")

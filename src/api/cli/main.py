@@ -1,0 +1,44 @@
+"""Runs the command the arguments name and turns its errors into one line on stderr."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+from api.cli.parser import build_parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    # Imported once a command runs, not for a usage error or --help: they bring the read
+    # model (SQLAlchemy) and the event store with them.
+    from api.cli.common import CliError
+    from domain.errors import DomainError
+    from projections.audit import chain
+    from projections.queries import basis
+    from projections.readmodel import backup
+    from projections.readmodel.runner import ReadModelBrokenError, ReadModelBusyError
+    from projections.store.database import ConfigurationError, DatabaseUnavailableError
+
+    try:
+        code = args.func(args)
+    except chain.ChainBroken as error:
+        # The figures stand on a log that does not verify: refused, until an operator acts.
+        print(f"begroting: the log does not verify: {error}", file=sys.stderr)
+        return 2
+    except (
+        CliError,
+        backup.BackupError,
+        ConfigurationError,
+        DatabaseUnavailableError,
+        basis.BasisError,
+        DomainError,
+        ReadModelBusyError,
+        ReadModelBrokenError,
+    ) as error:
+        print(f"begroting: {error}", file=sys.stderr)
+        return 2
+    except ValueError as error:  # e.g. a malformed setting
+        print(f"begroting: {error}", file=sys.stderr)
+        return 2
+    return code if isinstance(code, int) else 0

@@ -1,0 +1,246 @@
+"""The arguments of `begroting`: every subcommand and option. A command is named by its
+module and imported only when it runs, so `begroting --help` and a usage error do not load
+the ledger, the read model's queries or the exports."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+from collections.abc import Callable
+
+from api.auth import Role
+from domain.values import MAX_FISCAL_YEAR, MAX_INTERVENTIE, MIN_FISCAL_YEAR
+from projections.queries.figures import ROLLUPS
+
+DESCRIPTION = (
+    "The `begroting` command line. It only translates: parse, call a use case or a query,\n"
+    "print. Errors print one line and exit non-zero; nothing is half-written."
+)
+
+# The year `taakstellingen` weighs taakstellingen against by default (tabel 6.1's "relatief
+# t.o.v. realisatie 2017"); to be the domain's base year once it names one.
+BASE_YEAR = 2017
+
+Command = Callable[[argparse.Namespace], int | None]
+
+
+def command(module: str, name: str) -> Command:
+    """The command `name` of `api.cli.<module>`, imported when it runs."""
+
+    def run(args: argparse.Namespace) -> int | None:
+        handler: Command = getattr(importlib.import_module(f"api.cli.{module}"), name)
+        return handler(args)
+
+    return run
+
+
+def bounded(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: a whole number the read model can hold, else a usage error."""
+
+    def parse(text: str) -> int:
+        try:
+            number = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        if not low <= number <= high:
+            raise argparse.ArgumentTypeError(f"{number} is not from {low} to {high}")
+        return number
+
+    return parse
+
+
+YEAR = bounded(MIN_FISCAL_YEAR, MAX_FISCAL_YEAR)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="begroting", description=DESCRIPTION)
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--db", help="database URL (default: $BEGROTING_DB_URL or sqlite:///begroting.sqlite3)"
+    )
+    common.add_argument("--format", choices=("table", "text", "json"), default="table")
+    as_of = argparse.ArgumentParser(add_help=False)
+    as_of.add_argument("--as-of", help="now, a moment (YYYY-MM-DD or ISO 8601) or a report id")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    sub.add_parser("demo", parents=[common], help="load the Nijmegen demo history").set_defaults(
+        func=command("admin", "cmd_demo")
+    )
+    p = sub.add_parser("report", parents=[common], help="print a report's tables")
+    p.add_argument("report_id")
+    p.add_argument("--as-of", help="another basis: now, a moment or a report id")
+    p.set_defaults(func=command("figures", "cmd_report"))
+    sub.add_parser("reports", parents=[common], help="list published reports").set_defaults(
+        func=command("figures", "cmd_reports")
+    )
+
+    p = sub.add_parser(
+        "history", parents=[common, as_of], help="explain one figure: the events behind it"
+    )
+    p.add_argument("--year", type=YEAR, help="the fiscal year (required but with --report)")
+    p.add_argument("--fund")
+    p.add_argument("--interventie", type=bounded(1, MAX_INTERVENTIE))
+    p.add_argument("--taakveld")
+    p.add_argument("--programma")
+    p.add_argument("--deelproduct")
+    p.add_argument("--taakstelling", help="a taakstelling reference")
+    p.add_argument("--realisation", action="store_true", help="explain a realisation")
+    p.add_argument("--report", help="explain one cell of this report (with --table/--row/--column)")
+    p.add_argument("--table", help="with --report: the table id, e.g. tabel-7.2")
+    p.add_argument("--row", help="with --report: a row's or total's label, or its interventie")
+    p.add_argument("--column", help="with --report: the column key, e.g. 2020")
+    p.set_defaults(func=command("explain", "cmd_history"))
+
+    p = sub.add_parser(
+        "authority",
+        parents=[common, as_of],
+        help="every budget mutation with its chain of authority; those without are listed",
+    )
+    p.add_argument("--year", type=YEAR)
+    p.add_argument("--without-authority", action="store_true", help="only those without")
+    p.set_defaults(func=command("explain", "cmd_authority"))
+    p = sub.add_parser(
+        "onrechtmatigheid",
+        parents=[common, as_of],
+        help="realised lasten above the authorised budget per programma and year",
+    )
+    p.add_argument("--year", type=YEAR)
+    p.set_defaults(func=command("explain", "cmd_onrechtmatigheid"))
+    p = sub.add_parser(
+        "diff", parents=[common], help="why a report's figures differ between two bases"
+    )
+    p.add_argument("report_id")
+    p.add_argument(
+        "--from",
+        dest="from_",
+        metavar="BASIS",
+        help="the earlier basis: a report id, now or a moment (default: the report's own)",
+    )
+    p.add_argument("--to", metavar="BASIS", default="now", help="the later basis (default now)")
+    p.set_defaults(func=command("figures", "cmd_diff"))
+
+    p = sub.add_parser("budget", parents=[common, as_of], help="current budget per line")
+    p.add_argument("--year", type=YEAR)
+    p.add_argument("--fund")
+    p.add_argument("--by", choices=ROLLUPS, help="roll up by a dimension")
+    p.set_defaults(func=command("figures", "cmd_budget"))
+    p = sub.add_parser(
+        "taakstellingen",
+        parents=[common, as_of],
+        help="taakstellingen per measure and year, with relative weight",
+    )
+    p.add_argument("--base-year", type=YEAR, default=BASE_YEAR)
+    p.set_defaults(func=command("figures", "cmd_taakstellingen"))
+    p = sub.add_parser("realisations", parents=[common, as_of], help="realisations")
+    p.add_argument("--year", type=YEAR)
+    p.add_argument("--fund")
+    p.set_defaults(func=command("figures", "cmd_realisations"))
+    sub.add_parser(
+        "reserves", parents=[common, as_of], help="reserve mutations per year"
+    ).set_defaults(func=command("figures", "cmd_reserves"))
+    p = sub.add_parser(
+        "slotwijzigingen", parents=[common, as_of], help="slotwijzigingen per fiscal year"
+    )
+    p.add_argument("--year", type=YEAR)
+    p.set_defaults(func=command("figures", "cmd_slotwijzigingen"))
+    p = sub.add_parser("log", parents=[common], help="the audit log, one row per event")
+    p.add_argument("--after", type=bounded(0, 2**63 - 1), default=0)
+    p.add_argument("--limit", type=bounded(1, 10_000), default=100)
+    p.set_defaults(func=command("audit", "cmd_log"))
+    sub.add_parser(
+        "rebuild", parents=[common], help="rebuild the read model from the log"
+    ).set_defaults(func=command("admin", "cmd_rebuild"))
+    p = sub.add_parser(
+        "verify",
+        parents=[common],
+        help="recompute the hash chain from the log; exit 1 when tampering is found",
+    )
+    p.add_argument(
+        "--witness",
+        metavar="FILE",
+        help="your file of heads seen before: each must still be on the chain; the head is "
+        "appended when the log verifies (created if missing)",
+    )
+    p.add_argument(
+        "--read-model",
+        action="store_true",
+        help="also rebuild the read model from the log in memory and compare every table",
+    )
+    p.set_defaults(func=command("audit", "cmd_verify"))
+    p = sub.add_parser(
+        "backup",
+        parents=[common],
+        help="copy the embedded SQLite database to FILE, consistently, also while serving",
+    )
+    p.add_argument("file", metavar="FILE")
+    p.set_defaults(func=command("audit", "cmd_backup"))
+    p = sub.add_parser(
+        "verify-report",
+        parents=[common],
+        help="re-derive a report from the verified log and compare it with its seal",
+    )
+    p.add_argument("report_id")
+    p.set_defaults(func=command("audit", "cmd_verify_report"))
+    export = sub.add_parser(
+        "export", help="the auditor's kit, or a report, a lineage or the log as CSV or XLSX"
+    ).add_subparsers(dest="export_command", required=True)
+    p = export.add_parser(
+        "auditor",
+        parents=[common],
+        help="write events.jsonl, reports.json, manifest.json and a standalone verify.py into DIR",
+    )
+    p.add_argument("directory", metavar="DIR")
+    p.set_defaults(func=command("audit", "cmd_export_auditor"))
+    target = argparse.ArgumentParser(add_help=False)
+    target.add_argument(
+        "--db", help="database URL (default: $BEGROTING_DB_URL or sqlite:///begroting.sqlite3)"
+    )
+    target.add_argument("-o", "--output", required=True, help="the file to write")
+    for export_format in ("csv", "xlsx"):
+        what = export.add_parser(
+            export_format, help=f"a report, a lineage or the log as {export_format.upper()}"
+        ).add_subparsers(dest="what", required=True)
+        p = what.add_parser("report", parents=[target], help="a report's tables (or one)")
+        p.add_argument("report_id")
+        p.add_argument("--table", help="one table's id")
+        p.add_argument("--as-of", help="another basis: now, a moment or a report id")
+        p.set_defaults(func=command("figures", "cmd_export"), export_format=export_format)
+        p = what.add_parser("lineage", parents=[target, as_of], help="the events behind a figure")
+        p.add_argument("--year", type=YEAR, required=True)
+        p.add_argument("--fund")
+        p.add_argument("--interventie", type=bounded(1, MAX_INTERVENTIE))
+        p.add_argument("--taakveld")
+        p.add_argument("--programma")
+        p.add_argument("--deelproduct")
+        p.add_argument("--realisation", action="store_true", help="a realised figure")
+        p.set_defaults(func=command("figures", "cmd_export"), export_format=export_format)
+        what.add_parser("log", parents=[target], help="the whole audit log").set_defaults(
+            func=command("figures", "cmd_export"), export_format=export_format
+        )
+
+    p = sub.add_parser("serve", help="serve the HTTP API (docs at /docs)")
+    p.add_argument(
+        "--db", help="database URL (default: settings, then sqlite:///begroting.sqlite3)"
+    )
+    p.add_argument("--host", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=bounded(1, 65535), help="port (default 8000)")
+    p.add_argument("--config", help="a TOML settings file (default: $BEGROTING_CONFIG)")
+    p.add_argument(
+        "--demo", action="store_true", help="load the demo history and its public demo tokens"
+    )
+    p.set_defaults(func=command("admin", "cmd_serve"))
+
+    token = sub.add_parser("token", help="API tokens").add_subparsers(
+        dest="token_command", required=True
+    )
+    p = token.add_parser("create", parents=[common], help="create a token; prints it once")
+    p.add_argument("--role", required=True, choices=[role.value for role in Role])
+    p.add_argument("--name", required=True, help="who holds it: the actor on their events")
+    p.set_defaults(func=command("admin", "cmd_token_create"))
+    token.add_parser("list", parents=[common], help="list tokens").set_defaults(
+        func=command("admin", "cmd_token_list")
+    )
+    p = token.add_parser("revoke", parents=[common], help="revoke a token at once")
+    p.add_argument("token_id")
+    p.set_defaults(func=command("admin", "cmd_token_revoke"))
+    return parser

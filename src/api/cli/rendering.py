@@ -1,0 +1,185 @@
+"""The command line's text: tables of rows, a report's tables, a diff's causes, a basis, a
+verdict. JSON goes through the API's encoding, so both say the same."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Mapping, Sequence
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from api.encoding import to_json
+from domain.values import escaped
+from projections.audit import chain
+from projections.queries import backdating
+from projections.queries.basis import AMSTERDAM, Basis
+from projections.readmodel import rederive
+
+
+def as_json(value: Any) -> str:
+    return to_json(value, indent=2)
+
+
+def print_rows(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> None:
+    widths = {c: max([len(c)] + [len(_cell(r.get(c))) for r in rows]) for c in columns}
+    print("  ".join(c.ljust(widths[c]) for c in columns))
+    for row in rows:
+        print("  ".join(_cell(row.get(c)).ljust(widths[c]) for c in columns))
+
+
+def _cell(value: Any) -> str:
+    # One row per line: a line break (free text may hold one) or any other character the
+    # text rule refuses is shown escaped, as \n, \t or \uXXXX.
+    return "" if value is None else escaped(str(value))
+
+
+def backdated_by(row: dict[str, Any]) -> str | None:
+    """A row's backdating for a table: by how much it was known before it was recorded."""
+    flagged = row.get("backdated")
+    return None if flagged is None else str(flagged["by"])
+
+
+def backdating_note(rows: Sequence[dict[str, Any]], days: timedelta) -> None:
+    """Below a table: the rows a person recorded more than the grace after they were known,
+    and how many rows are a backfill (an import, recorded with its sources' dates)."""
+    flagged = [row for row in rows if row["backdated"] is not None]
+    if flagged:
+        print(
+            f"{len(flagged)} backdated by more than the grace of "
+            f"{backdating.iso_duration(days)} (known_at that long before recorded_at)"
+        )
+    for row in flagged:
+        print(
+            f"  position {row['position']}: known_at {row['known_at']}, recorded_at "
+            f"{row['recorded_at']} by {escaped(row['actor'])}: {row['backdated']['by']} earlier"
+        )
+    backfilled = [row["backfill"] for row in rows if row["backfill"] is not None]
+    if backfilled:
+        imports = escaped(", ".join(sorted(set(backfilled))))
+        print(
+            f"{len(backfilled)} from a backfill ({imports}): recorded later with their "
+            "sources' dates, not backdating"
+        )
+
+
+def emit(
+    args: argparse.Namespace,
+    basis: Basis,
+    rows: Sequence[Mapping[str, Any]],
+    columns: Sequence[str],
+) -> None:
+    if args.format == "json":
+        print(as_json({"basis": basis.to_json(), "rows": rows}))
+        return
+    print(describe_basis(basis))
+    print_rows(rows, columns)
+
+
+def verdict_line(verdict: chain.Verdict) -> str:
+    if verdict.ok:
+        return (
+            f"the log verifies: {verdict.count} events chained, head {verdict.head} at "
+            f"position {verdict.position}; {verdict.reports} report heads match; "
+            f"{verdict.unchained} events not yet chained"
+        )
+    return f"TAMPERED: {verdict.kind} at position {verdict.position}: {verdict.detail}"
+
+
+def read_model_line(check: rederive.ReadModelCheck) -> str:
+    if check.ok:
+        digests = ", ".join(f"{table} {digest[:12]}" for table, digest in check.tables.items())
+        return (
+            f"the read model matches the log up to position {check.position}: "
+            f"{len(check.tables)} tables ({digests})"
+        )
+    return f"READ MODEL DIFFERS at position {check.position}: {check.detail}"
+
+
+def describe_basis(basis: Basis) -> str:
+    """The line above a table: which basis its figures stand on."""
+    cutoff = (
+        "everything known"
+        if basis.known_at is None
+        else (f"known by {basis.known_at.astimezone(AMSTERDAM).isoformat()}")
+    )
+    origin = f"report {basis.report_id}" if basis.report_id else basis.as_of
+    return f"as of {origin}: {cutoff}, log position {basis.position}"
+
+
+def format_report(report: dict[str, Any]) -> str:
+    """Plain-text rendering of a report's tables for the terminal."""
+    lines = [f"{report['title']} ({report['report']})", _basis_line(report["basis"])]
+    for table in report["tables"]:
+        columns = table["columns"]
+        label_width = max([len(r["label"]) + 4 for r in table["rows"] + table["totals"]] + [20])
+        width = max(12, *(len(c) + 2 for c in columns))
+        lines += [
+            "",
+            f"{table['id']}: {table['title']} ({table['unit']})",
+            " " * label_width + "".join(c.rjust(width) for c in columns),
+        ]
+        for row in table["rows"] + [dict(t, interventie=None) for t in table["totals"]]:
+            number = row["interventie"]
+            prefix = (
+                "" if number is None or row["label"].startswith(f"{number}.") else f"{number:>2}  "
+            )
+            label = (prefix + row["label"]).ljust(label_width)[:label_width]
+            cells = "".join((row["values"][c] or "").rjust(width) for c in columns)
+            lines.append(label + cells)
+    return "\n".join(lines)
+
+
+def _basis_line(basis: dict[str, Any]) -> str:
+    cutoff = basis["knowledge_cutoff"] or "everything known"
+    return (
+        f"basis: {basis['as_of']} (knowledge cutoff {cutoff}, log position {basis['log_position']}"
+        f", chain head {basis['chain_head'] or 'none'})"
+    )
+
+
+def format_diff(diff: dict[str, Any]) -> str:
+    """Plain text: each differing figure, then its causes with their events."""
+    lines = [
+        f"{diff['title']} ({diff['report']})",
+        f"from {_basis(diff['from'])}",
+        f"to   {_basis(diff['to'])}",
+    ]
+    if not diff["cells"]:
+        lines.append("no figure differs")
+    for cell in diff["cells"]:
+        published = cell["published"]
+        lines += [
+            "",
+            f"{cell['table']} | {cell['row']} | {cell['column']}: "
+            f"{cell['from']} -> {cell['to']} ({_signed(cell['difference'])}); "
+            f"x 1.000: {published['from'] or ''} -> {published['to'] or ''}",
+        ]
+        for cause in cell["causes"]:
+            decision = cause["decision"]
+            by = ""
+            if decision is not None:
+                by = f" by {decision['reference']}" + (" (new)" if decision["new"] else "")
+            late = " (late)" if cause["late"] else ""
+            removed = " (no longer visible)" if cause["direction"] == "removed" else ""
+            positions = ", ".join(str(e["position"]) for e in cause["events"])
+            backdated = [
+                f"{e['position']} by {e['backdated']['by']} (grace {e['backdated']['grace']})"
+                for e in cause["events"]
+                if e["backdated"] is not None
+            ]
+            lines.append(
+                f"  {_signed(cause['delta']):>16}  {cause['cause']}{late}{removed}{by}; "
+                f"positions {positions}"
+                + (f"; BACKDATED: {', '.join(backdated)}" if backdated else "")
+            )
+    return "\n".join(lines)
+
+
+def _signed(amount: Decimal) -> str:
+    return f"+{amount}" if amount > 0 else str(amount)
+
+
+def _basis(basis: dict[str, Any]) -> str:
+    cutoff = basis["knowledge_cutoff"] or "everything known"
+    return f"{basis['as_of']} (knowledge cutoff {cutoff}, log position {basis['log_position']})"
