@@ -26,7 +26,7 @@ from api.demo import nijmegen
 from api.ledger import open_ledger
 from conftest import BACKENDS, DEMO_HEAD, Clock, load_demo
 from domain.application import Context
-from domain.events import Body, DecisionKind
+from domain.events import Bestuursorgaan, DecisionKind
 from domain.money import Money
 from domain.values import Period
 from processes import begroting, fresh_database, fresh_postgres_database, verifier
@@ -71,7 +71,7 @@ def write_after_the_backup(db: str, clock: Clock) -> None:
             ctx,
             reference=LATER,
             title=LATER,
-            body=Body.RAAD,
+            body=Bestuursorgaan.RAAD,
             kind=DecisionKind.BEGROTINGSWIJZIGING,
             period=Period.year(2020),
         )

@@ -15,7 +15,7 @@ import tampering
 from api.ledger import Ledger
 from conftest import CLOCK_START, DEMO_HEAD
 from domain.application import Context
-from domain.events import Body, DecisionKind
+from domain.events import Bestuursorgaan, DecisionKind
 from domain.values import Period
 from projections import auditor, chain, schema, verification
 
@@ -247,7 +247,7 @@ def test_a_full_verify_records_its_result_and_a_catch_up_extends_it(
         Context(actor="griffie", known_at=CLOCK_START, source="raadsvoorstel"),
         reference="raad-2026-verify",
         title="Begrotingswijziging",
-        body=Body.RAAD,
+        body=Bestuursorgaan.RAAD,
         kind=DecisionKind.BEGROTINGSWIJZIGING,
         period=Period.year(2019),
     )
@@ -288,7 +288,7 @@ def propose(ledger: Ledger, reference: str) -> None:
         Context(actor="griffie", known_at=CLOCK_START, source="raadsvoorstel"),
         reference=reference,
         title="Begrotingswijziging",
-        body=Body.RAAD,
+        body=Bestuursorgaan.RAAD,
         kind=DecisionKind.BEGROTINGSWIJZIGING,
         period=Period.year(2019),
     )

@@ -13,6 +13,7 @@ import pytest
 from api import cli
 from api.cli import _print_rows
 from domain.errors import InvalidInputError
+from domain.events import Stamp
 from domain.reserve import Reserve, ReserveKind
 from domain.transcodings import DataclassAsDict
 from domain.values import (
@@ -92,8 +93,7 @@ def test_the_domain_refuses_a_bidi_override_in_an_actor_whatever_the_interface()
             name="Reserve\u202e",
             kind=ReserveKind.BESTEMMING,
             purpose="p",
-            meta=meta,
-            recorded_at=meta.known_at,
+            stamp=Stamp(meta=meta, recorded_at=meta.known_at),
         )
 
     assert (caught.value.field, caught.value.message) == ("name", f"name {CONTROL}")

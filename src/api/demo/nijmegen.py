@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from domain.application import Begroting, Context, Recorded
 from domain.decision import DecisionStatus, MandateScope
 from domain.errors import DuplicateError
-from domain.events import BEGROTING_NAMESPACE, Body, DecisionKind, MutationKind
+from domain.events import BEGROTING_NAMESPACE, Bestuursorgaan, DecisionKind, MutationKind
 from domain.money import Money
 from domain.realisation import RealisationStatus
 from domain.report import ColumnSpec, Measure, RowSpec, TableSpec, TotalSpec
@@ -499,7 +499,7 @@ def load(app: Begroting) -> LoadResult:
                 ctx(adopted, source),
                 reference=reference,
                 title=title,
-                body=Body.RAAD,
+                body=Bestuursorgaan.RAAD,
                 kind=kind,
                 period=period,
             )
@@ -509,7 +509,7 @@ def load(app: Begroting) -> LoadResult:
         app.propose_decision(
             ctx("2019-05-08", f"{S1}, §6.2"),
             reference=MANDAAT,
-            body=Body.RAAD,
+            body=Bestuursorgaan.RAAD,
             title="College mag transformatiebudget tussen interventies schuiven en onbenut "
             "budget via de bestemmingsreserve Wmo-Jeugd naar een volgend jaar overhevelen",
             kind=DecisionKind.MANDATE,
