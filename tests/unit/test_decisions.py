@@ -6,7 +6,9 @@ from datetime import datetime
 from uuid import UUID
 
 import pytest
+from eventsourcing.persistence import JSONTranscoder
 
+from domain import transcodings
 from domain.application import Begroting, Context
 from domain.decision import Decision, MandateScope
 from domain.errors import DecisionStateError, DuplicateError, InvalidInputError, NotFoundError
@@ -46,6 +48,16 @@ def griffie_meta(known_at: datetime, decision_id: UUID, period: Period = PERIOD)
 
 def test_decision_ids_derive_from_the_reference_and_are_stable() -> None:
     assert Decision.id_for(REFERENCE) == UUID("5c470510-c69b-585c-a5d1-55101ead4c09")
+
+
+def test_a_governing_body_is_stored_under_the_tag_it_had_before_the_rename() -> None:
+    transcoder = JSONTranscoder()
+    transcodings.register(transcoder)
+
+    stored = transcoder.encode({"body": Bestuursorgaan.RAAD})
+
+    assert stored == b'{"body":{"_type_":"Body","_data_":"raad"}}'
+    assert transcoder.decode(stored) == {"body": Bestuursorgaan.RAAD}
 
 
 def test_proposing_a_decision_records_it_as_proposed(app: Begroting) -> None:
