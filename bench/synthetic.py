@@ -30,7 +30,7 @@ from zoneinfo import ZoneInfo
 
 from domain.application import Begroting, Context
 from domain.decision import MandateScope
-from domain.events import Body, DecisionKind, MutationKind
+from domain.events import Bestuursorgaan, DecisionKind, MutationKind
 from domain.money import Money
 from domain.realisation import RealisationStatus
 from domain.report import ColumnSpec, Measure, RowSpec, TableSpec, TotalSpec
@@ -155,7 +155,7 @@ class Generator:
         year: int,
         known: datetime,
         *,
-        body: Body = Body.RAAD,
+        body: Bestuursorgaan = Bestuursorgaan.RAAD,
         scope: MandateScope | None = None,
         mandate: str | None = None,
         last_year: int | None = None,
@@ -240,7 +240,7 @@ class Generator:
             DecisionKind.BEGROTINGSWIJZIGING,
             year,
             moment(end - timedelta(days=20)),
-            body=Body.COLLEGE,
+            body=Bestuursorgaan.COLLEGE,
             mandate=mandate,
         )
         for _ in range(max(1, len(keys) // 25)):

@@ -2,7 +2,8 @@
 
 Each problem has a stable `code`; a 422 lists every field at fault in `errors`, each with
 where it is (`in`: body, query, path or header), its dotted `field` and, for the body, a
-JSON `pointer`.
+JSON `pointer`. A domain error names its field in the domain's terms (and the member of a
+list input it is in); where that is in the request is decided here.
 """
 
 from __future__ import annotations
@@ -145,7 +146,23 @@ def _located(
         return field_error("header", HEADER_FIELDS[field], error.message, error.code)
     if field in path_params:
         return field_error("path", field, error.message, error.code)
+    if error.item is not None:
+        # A member of a list input: its index in the body's list, then the field inside it.
+        items, index = error.item
+        inner = body_path(field, _member_model(body_model, items))
+        return field_error("body", f"{items}.{index}.{inner}", error.message, error.code)
     return field_error("body", body_path(field, body_model), error.message, error.code)
+
+
+def _member_model(model: type[BaseModel] | None, items: str) -> type[BaseModel] | None:
+    """The model of the members of the body's list `items` (None if the body has none)."""
+    info = None if model is None else model.model_fields.get(items)
+    if info is None:
+        return None
+    for member in get_args(info.annotation):
+        if isinstance(member, type) and issubclass(member, BaseModel):
+            return member
+    return None
 
 
 def body_path(field: str, model: type[BaseModel] | None) -> str:

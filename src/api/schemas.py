@@ -28,7 +28,7 @@ from pydantic_core import PydanticCustomError
 
 from domain.decision import MandateScope
 from domain.errors import UnknownTaakveldError, relocated
-from domain.events import Body, DecisionKind, MutationKind
+from domain.events import Bestuursorgaan, DecisionKind, MutationKind
 from domain.money import Money
 from domain.realisation import RealisationStatus
 from domain.report import ColumnSpec, Measure, RowSpec, TableSpec, TotalSpec
@@ -239,7 +239,7 @@ class MandateScopeIn(Input):
 class ProposeDecision(Provenance):
     reference: Reference
     title: Text
-    body: Body
+    body: Bestuursorgaan
     kind: DecisionKind
     period: PeriodIn
     mandate_scope: MandateScopeIn | None = None

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, cast
 from uuid import UUID
 
 from domain.aggregate import LedgerAggregate
 from domain.errors import DuplicateError, InsufficientBudgetError, InvalidInputError
-from domain.events import Authority, Created, Event, natural_id
+from domain.events import Authority, Created, Event, Stamp, natural_id
 from domain.money import Money
 from domain.taakvelden import check_taakveld
-from domain.values import LineKey, Meta
+from domain.values import LineKey
 
 
 def line_id(key: LineKey) -> UUID:
@@ -38,11 +37,13 @@ class BudgetLine(LedgerAggregate):
         self.mutation_ids: set[UUID] = set()
 
     @classmethod
-    def open(cls, *, key: LineKey, meta: Meta, recorded_at: datetime) -> BudgetLine:
+    def open(cls, *, key: LineKey, stamp: Stamp) -> BudgetLine:
         if key.taakveld is None:
             raise InvalidInputError("a budget line needs a taakveld", field="taakveld")
         check_taakveld(key.taakveld, key.fiscal_year)
-        return cls._create(cls.Opened, id=line_id(key), timestamp=recorded_at, meta=meta, key=key)
+        return cls._create(
+            cls.Opened, id=line_id(key), timestamp=stamp.recorded_at, meta=stamp.meta, key=key
+        )
 
     class Opened(Created):
         key: LineKey
@@ -137,12 +138,9 @@ class BudgetLine(LedgerAggregate):
         self,
         *,
         amount: Money,
-        authority: Authority,
-        mutation_id: UUID,
-        meta: Meta,
-        recorded_at: datetime,
+        stamp: Stamp,
     ) -> None:
-        self._check_new(mutation_id)
+        self._check_new(stamp.mutation)
         if self.established or self.mutation_ids:
             raise DuplicateError(
                 f"line {self.key.label()} already has a budget; amend it instead",
@@ -152,10 +150,10 @@ class BudgetLine(LedgerAggregate):
             raise InvalidInputError("a budget cannot be negative", field="amount")
         self.trigger_event(
             self.Established,
-            timestamp=recorded_at,
-            meta=meta,
-            mutation_id=mutation_id,
-            authority=authority,
+            timestamp=stamp.recorded_at,
+            meta=stamp.meta,
+            mutation_id=stamp.mutation,
+            authority=stamp.authorised_by,
             amount=amount,
         )
 
@@ -163,22 +161,19 @@ class BudgetLine(LedgerAggregate):
         self,
         *,
         delta: Money,
-        authority: Authority,
-        mutation_id: UUID,
-        meta: Meta,
-        recorded_at: datetime,
+        stamp: Stamp,
     ) -> None:
-        self._check_new(mutation_id)
+        self._check_new(stamp.mutation)
         if delta.is_zero():
             raise InvalidInputError("an amendment changes the amount", field="amount")
         if delta.is_negative():
             self._check_covers(-delta)
         self.trigger_event(
             self.Amended,
-            timestamp=recorded_at,
-            meta=meta,
-            mutation_id=mutation_id,
-            authority=authority,
+            timestamp=stamp.recorded_at,
+            meta=stamp.meta,
+            mutation_id=stamp.mutation,
+            authority=stamp.authorised_by,
             amount=delta,
         )
 
@@ -187,20 +182,17 @@ class BudgetLine(LedgerAggregate):
         *,
         amount: Money,
         to_line: UUID,
-        authority: Authority,
-        mutation_id: UUID,
-        meta: Meta,
-        recorded_at: datetime,
+        stamp: Stamp,
     ) -> None:
-        self._check_new(mutation_id)
+        self._check_new(stamp.mutation)
         self._check_positive(amount)
         self._check_covers(amount)
         self.trigger_event(
             self.TransferredOut,
-            timestamp=recorded_at,
-            meta=meta,
-            mutation_id=mutation_id,
-            authority=authority,
+            timestamp=stamp.recorded_at,
+            meta=stamp.meta,
+            mutation_id=stamp.mutation,
+            authority=stamp.authorised_by,
             amount=amount,
             to_line=to_line,
         )
@@ -210,19 +202,16 @@ class BudgetLine(LedgerAggregate):
         *,
         amount: Money,
         from_line: UUID,
-        authority: Authority,
-        mutation_id: UUID,
-        meta: Meta,
-        recorded_at: datetime,
+        stamp: Stamp,
     ) -> None:
-        self._check_new(mutation_id)
+        self._check_new(stamp.mutation)
         self._check_positive(amount)
         self.trigger_event(
             self.TransferredIn,
-            timestamp=recorded_at,
-            meta=meta,
-            mutation_id=mutation_id,
-            authority=authority,
+            timestamp=stamp.recorded_at,
+            meta=stamp.meta,
+            mutation_id=stamp.mutation,
+            authority=stamp.authorised_by,
             amount=amount,
             from_line=from_line,
         )
@@ -233,20 +222,17 @@ class BudgetLine(LedgerAggregate):
         amount: Money,
         to_line: UUID,
         reserve_id: UUID,
-        authority: Authority,
-        mutation_id: UUID,
-        meta: Meta,
-        recorded_at: datetime,
+        stamp: Stamp,
     ) -> None:
-        self._check_new(mutation_id)
+        self._check_new(stamp.mutation)
         self._check_positive(amount)
         self._check_covers(amount)
         self.trigger_event(
             self.CarriedOver,
-            timestamp=recorded_at,
-            meta=meta,
-            mutation_id=mutation_id,
-            authority=authority,
+            timestamp=stamp.recorded_at,
+            meta=stamp.meta,
+            mutation_id=stamp.mutation,
+            authority=stamp.authorised_by,
             amount=amount,
             to_line=to_line,
             reserve_id=reserve_id,
@@ -258,19 +244,16 @@ class BudgetLine(LedgerAggregate):
         amount: Money,
         from_line: UUID,
         reserve_id: UUID,
-        authority: Authority,
-        mutation_id: UUID,
-        meta: Meta,
-        recorded_at: datetime,
+        stamp: Stamp,
     ) -> None:
-        self._check_new(mutation_id)
+        self._check_new(stamp.mutation)
         self._check_positive(amount)
         self.trigger_event(
             self.CarriedIn,
-            timestamp=recorded_at,
-            meta=meta,
-            mutation_id=mutation_id,
-            authority=authority,
+            timestamp=stamp.recorded_at,
+            meta=stamp.meta,
+            mutation_id=stamp.mutation,
+            authority=stamp.authorised_by,
             amount=amount,
             from_line=from_line,
             reserve_id=reserve_id,

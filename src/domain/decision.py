@@ -10,8 +10,17 @@ from uuid import UUID
 
 from domain.aggregate import LedgerAggregate
 from domain.errors import DecisionStateError, InvalidInputError, UnauthorisedMutationError
-from domain.events import Authority, Body, Created, DecisionKind, Event, MutationKind, natural_id
-from domain.values import MIN_FISCAL_YEAR, NAME_LENGTH, Meta, Period, check_text
+from domain.events import (
+    Authority,
+    Bestuursorgaan,
+    Created,
+    DecisionKind,
+    Event,
+    MutationKind,
+    Stamp,
+    natural_id,
+)
+from domain.values import MIN_FISCAL_YEAR, NAME_LENGTH, Period, check_text
 
 
 class DecisionStatus(Enum):
@@ -47,7 +56,7 @@ class Decision(LedgerAggregate):
         self,
         reference: str,
         title: str,
-        body: Body,
+        body: Bestuursorgaan,
         kind: DecisionKind,
         mandate_scope: MandateScope | None,
         mandate_id: UUID | None,
@@ -70,11 +79,10 @@ class Decision(LedgerAggregate):
     def propose(
         cls,
         *,
-        meta: Meta,
-        recorded_at: datetime,
+        stamp: Stamp,
         reference: str,
         title: str,
-        body: Body,
+        body: Bestuursorgaan,
         kind: DecisionKind,
         mandate_scope: MandateScope | None = None,
         mandate: Decision | None = None,
@@ -86,7 +94,7 @@ class Decision(LedgerAggregate):
         check_text(reference, "reference", max_length=NAME_LENGTH)
         check_text(title, "title")
         if kind is DecisionKind.MANDATE:
-            if body is not Body.RAAD:
+            if body is not Bestuursorgaan.RAAD:
                 raise InvalidInputError("only the raad grants a mandate", field="body")
             if mandate_scope is None:
                 raise InvalidInputError("a mandate needs a scope", field="mandate_scope")
@@ -94,7 +102,7 @@ class Decision(LedgerAggregate):
         elif mandate_scope is not None:
             raise InvalidInputError("only a mandate has a scope", field="mandate_scope")
         if mandate is not None:
-            if body is not Body.COLLEGE:
+            if body is not Bestuursorgaan.COLLEGE:
                 raise InvalidInputError("only the college acts under a mandate", field="mandate")
             if mandate.kind is not DecisionKind.MANDATE:
                 raise InvalidInputError(
@@ -103,8 +111,8 @@ class Decision(LedgerAggregate):
         return cls._create(
             cls.Proposed,
             id=cls.id_for(reference),
-            timestamp=recorded_at,
-            meta=meta,
+            timestamp=stamp.recorded_at,
+            meta=stamp.meta,
             reference=reference,
             title=title,
             body=body,
@@ -116,7 +124,7 @@ class Decision(LedgerAggregate):
     class Proposed(Created):
         reference: str
         title: str
-        body: Body
+        body: Bestuursorgaan
         kind: DecisionKind
         mandate_scope: MandateScope | None
         mandate_id: UUID | None
@@ -125,17 +133,17 @@ class Decision(LedgerAggregate):
             # The fiscal years the decision concerns; its lifecycle events share them.
             cast(Decision, aggregate).period = self.meta.period
 
-    def adopt(self, *, meta: Meta, recorded_at: datetime) -> None:
+    def adopt(self, *, stamp: Stamp) -> None:
         self._check_proposed("adopt")
-        self.trigger_event(self.Adopted, timestamp=recorded_at, meta=meta)
+        self.trigger_event(self.Adopted, timestamp=stamp.recorded_at, meta=stamp.meta)
 
-    def reject(self, *, meta: Meta, recorded_at: datetime) -> None:
+    def reject(self, *, stamp: Stamp) -> None:
         self._check_proposed("reject")
-        self.trigger_event(self.Rejected, timestamp=recorded_at, meta=meta)
+        self.trigger_event(self.Rejected, timestamp=stamp.recorded_at, meta=stamp.meta)
 
-    def withdraw(self, *, meta: Meta, recorded_at: datetime) -> None:
+    def withdraw(self, *, stamp: Stamp) -> None:
         self._check_proposed("withdraw")
-        self.trigger_event(self.Withdrawn, timestamp=recorded_at, meta=meta)
+        self.trigger_event(self.Withdrawn, timestamp=stamp.recorded_at, meta=stamp.meta)
 
     def _check_proposed(self, action: str) -> None:
         if self.status is not DecisionStatus.PROPOSED:
@@ -208,7 +216,7 @@ def authorise(
             field="decision",
             decision=reference,
         )
-    if decision.body is Body.RAAD:
+    if decision.body is Bestuursorgaan.RAAD:
         return decision.authority()
     if mandate is None or decision.mandate_id != mandate.id:
         raise UnauthorisedMutationError(

@@ -1,6 +1,8 @@
 """Typed domain errors. Each carries the data a caller needs to say what is wrong.
 
-`field` names the input at fault where there is one, so an interface can point at it.
+`field` names the input at fault where there is one, in the domain's terms, so an interface
+can point at it; `item` names the member of a list input it is in, if it is in one. Where
+that is in a request (a body path, a header, a command-line option) the interface decides.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ class DomainError(Exception):
         self.message = message
         self.field = field
         self.data = data
+        # The member of a list input that `field` is in: (the input, its index).
+        self.item: tuple[str, int] | None = None
 
 
 @contextmanager

@@ -34,7 +34,10 @@ class Created(AggregateCreated, Event):
     """The first event of an aggregate."""
 
 
-class Body(Enum):
+class Bestuursorgaan(Enum):
+    """The governing body of the gemeente that takes a decision. Stored under its former
+    name `Body` (transcodings.STORED_TAGS); the events' attribute stays `body`."""
+
     RAAD = "raad"
     COLLEGE = "college"
 
@@ -75,6 +78,37 @@ class Authority:
 
     decision_id: UUID
     reference: str
-    body: Body
+    body: Bestuursorgaan
     kind: DecisionKind
     mandate_id: UUID | None
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """What the application stamps on the events of one change: its envelope (`meta`), the
+    moment it is recorded and, for a change of figures, the decision that authorises it and
+    the change's mutation id.
+
+    An argument of the aggregates' methods, never stored itself: each event stores `meta`,
+    `timestamp` (recorded_at) and, where its class has them, `authority` and `mutation_id`,
+    exactly as before there was a Stamp (the hash chain covers those bytes).
+    """
+
+    meta: Meta
+    recorded_at: datetime
+    authority: Authority | None = None
+    mutation_id: UUID | None = None
+
+    @property
+    def authorised_by(self) -> Authority:
+        """The authority of a change that needs one (the application always gives it)."""
+        if self.authority is None:
+            raise TypeError("this change needs the authority of a decision on its stamp")
+        return self.authority
+
+    @property
+    def mutation(self) -> UUID:
+        """The mutation id of a change that is applied once (the application gives it)."""
+        if self.mutation_id is None:
+            raise TypeError("this change needs a mutation id on its stamp")
+        return self.mutation_id

@@ -13,8 +13,8 @@ from domain.errors import (
     InvalidTimeError,
     OpenFiscalYearError,
 )
-from domain.events import Authority, Body, Created, DecisionKind, Event, natural_id
-from domain.values import Meta, check_fiscal_year
+from domain.events import Authority, Bestuursorgaan, Created, DecisionKind, Event, Stamp, natural_id
+from domain.values import check_fiscal_year
 
 # The raad's decisions that may reopen a closed year: a revised jaarrekening (herziene
 # vaststelling, e.g. after the accountant's finding) or a begrotingswijziging for that year.
@@ -41,23 +41,33 @@ class FiscalYear(LedgerAggregate):
         return natural_id("fiscal-year", str(year))
 
     @classmethod
-    def begin(cls, *, year: int, meta: Meta, recorded_at: datetime) -> FiscalYear:
+    def begin(cls, *, year: int, stamp: Stamp) -> FiscalYear:
         check_fiscal_year(year)
         return cls._create(
-            cls.Registered, id=cls.id_for(year), timestamp=recorded_at, meta=meta, year=year
+            cls.Registered,
+            id=cls.id_for(year),
+            timestamp=stamp.recorded_at,
+            meta=stamp.meta,
+            year=year,
         )
 
     class Registered(Created):
         year: int
 
-    def close(self, *, authority: Authority, meta: Meta, recorded_at: datetime) -> None:
+    def close(self, *, stamp: Stamp) -> None:
+        authority = stamp.authorised_by
         if self.closed:
             raise ClosedFiscalYearError(self.year)
-        if authority.kind is not DecisionKind.JAARREKENING or authority.body is not Body.RAAD:
+        if (
+            authority.kind is not DecisionKind.JAARREKENING
+            or authority.body is not Bestuursorgaan.RAAD
+        ):
             raise InvalidInputError(
                 "a fiscal year is closed by the jaarrekening the raad adopted", field="decision"
             )
-        self.trigger_event(self.Closed, timestamp=recorded_at, meta=meta, authority=authority)
+        self.trigger_event(
+            self.Closed, timestamp=stamp.recorded_at, meta=stamp.meta, authority=authority
+        )
 
     class Closed(Event):
         authority: Authority
@@ -68,10 +78,11 @@ class FiscalYear(LedgerAggregate):
             year.closed_by = self.authority
             year.closed_known_at = self.meta.known_at
 
-    def reopen(self, *, authority: Authority, meta: Meta, recorded_at: datetime) -> None:
+    def reopen(self, *, stamp: Stamp) -> None:
+        authority = stamp.authorised_by
         if not self.closed:
             raise OpenFiscalYearError(self.year)
-        if authority.body is not Body.RAAD or authority.kind not in REOPENING_KINDS:
+        if authority.body is not Bestuursorgaan.RAAD or authority.kind not in REOPENING_KINDS:
             raise InvalidInputError(
                 "a fiscal year is reopened by a decision of the raad: "
                 "a jaarrekening or a begrotingswijziging",
@@ -81,11 +92,13 @@ class FiscalYear(LedgerAggregate):
             raise InvalidInputError(
                 "the decision that closed the year cannot reopen it", field="decision"
             )
-        if self.closed_known_at is not None and meta.known_at < self.closed_known_at:
+        if self.closed_known_at is not None and stamp.meta.known_at < self.closed_known_at:
             raise InvalidTimeError(
                 "a reopening cannot be known before the closing it undoes", field="known_at"
             )
-        self.trigger_event(self.Reopened, timestamp=recorded_at, meta=meta, authority=authority)
+        self.trigger_event(
+            self.Reopened, timestamp=stamp.recorded_at, meta=stamp.meta, authority=authority
+        )
 
     class Reopened(Event):
         """The raad's decision `authority` reopened the year: it is open again."""

@@ -10,10 +10,10 @@ from uuid import UUID
 
 from domain.aggregate import LedgerAggregate
 from domain.errors import InvalidInputError, RealisationError
-from domain.events import Created, Event, natural_id
+from domain.events import Created, Event, Stamp, natural_id
 from domain.money import Money
 from domain.taakvelden import check_taakveld
-from domain.values import LineKey, Meta, check_text
+from domain.values import LineKey, check_text
 
 MONTH = re.compile(r"(\d{4})-(\d{2})")
 
@@ -86,8 +86,7 @@ class Realisation(LedgerAggregate):
         quarter: int | None,
         amount: Money,
         status: RealisationStatus,
-        meta: Meta,
-        recorded_at: datetime,
+        stamp: Stamp,
         month: str | None = None,
     ) -> Realisation:
         if quarter is not None and quarter not in (1, 2, 3, 4):
@@ -102,8 +101,8 @@ class Realisation(LedgerAggregate):
         return cls._create(
             cls.Reported,
             id=realisation_id(key, quarter),
-            timestamp=recorded_at,
-            meta=meta,
+            timestamp=stamp.recorded_at,
+            meta=stamp.meta,
             key=key,
             quarter=quarter,
             amount=amount,
@@ -142,8 +141,7 @@ class Realisation(LedgerAggregate):
         status: RealisationStatus,
         reason: str,
         corrects: Realisation | None,
-        meta: Meta,
-        recorded_at: datetime,
+        stamp: Stamp,
     ) -> Realisation:
         """Resultaat voorgaand jaar: a result of the closed `origin_year` that came in late,
         booked on the same line dimensions in the open year `key.fiscal_year`. `corrects` is
@@ -166,7 +164,7 @@ class Realisation(LedgerAggregate):
         if (
             corrects is not None
             and corrects.figure_known_at is not None
-            and meta.known_at < corrects.figure_known_at
+            and stamp.meta.known_at < corrects.figure_known_at
         ):
             raise RealisationError(
                 "a correction cannot be known before the figure it corrects", field="known_at"
@@ -174,8 +172,8 @@ class Realisation(LedgerAggregate):
         return cls._create(
             cls.LateResultReported,
             id=realisation_id,
-            timestamp=recorded_at,
-            meta=meta,
+            timestamp=stamp.recorded_at,
+            meta=stamp.meta,
             key=key,
             quarter=None,
             amount=amount,
@@ -224,8 +222,7 @@ class Realisation(LedgerAggregate):
         amount: Money,
         status: RealisationStatus,
         reason: str,
-        meta: Meta,
-        recorded_at: datetime,
+        stamp: Stamp,
     ) -> None:
         if corrects_version != self.version:
             raise RealisationError(
@@ -241,7 +238,7 @@ class Realisation(LedgerAggregate):
             raise RealisationError(
                 "a definitive figure cannot become provisional again", field="status"
             )
-        if self.figure_known_at is not None and meta.known_at < self.figure_known_at:
+        if self.figure_known_at is not None and stamp.meta.known_at < self.figure_known_at:
             raise RealisationError(
                 "a correction cannot be known before the figure it corrects", field="known_at"
             )
@@ -249,8 +246,8 @@ class Realisation(LedgerAggregate):
             raise RealisationError("the correction changes nothing", field="amount")
         self.trigger_event(
             self.Corrected,
-            timestamp=recorded_at,
-            meta=meta,
+            timestamp=stamp.recorded_at,
+            meta=stamp.meta,
             corrects_version=corrects_version,
             previous_amount=self.amount,
             amount=amount,

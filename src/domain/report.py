@@ -14,8 +14,8 @@ from uuid import UUID
 
 from domain.aggregate import LedgerAggregate
 from domain.errors import InvalidInputError, InvalidTimeError
-from domain.events import Authority, Created, natural_id
-from domain.values import Meta, check_fiscal_year, check_text
+from domain.events import Authority, Created, Stamp, natural_id
+from domain.values import check_fiscal_year, check_text
 
 REPORT_ID = re.compile(r"^[a-z0-9][a-z0-9.-]{1,62}$")
 
@@ -110,9 +110,7 @@ class Report(LedgerAggregate):
         published_at: datetime,
         knowledge_cutoff: datetime,
         tables: tuple[TableSpec, ...],
-        authority: Authority | None,
-        meta: Meta,
-        recorded_at: datetime,
+        stamp: Stamp,
     ) -> Report:
         if not REPORT_ID.match(report_id):
             raise InvalidInputError(
@@ -125,26 +123,26 @@ class Report(LedgerAggregate):
             raise InvalidTimeError(
                 "a report cannot know more than it had at publication", field="knowledge_cutoff"
             )
-        if published_at > recorded_at:
+        if published_at > stamp.recorded_at:
             raise InvalidTimeError(
                 "a report cannot be published in the future", field="published_at"
             )
         table_ids = [table.id for table in tables]
         if len(set(table_ids)) != len(table_ids):
             raise InvalidInputError("table ids repeat", field="tables")
-        if authority is None and not meta.source:
+        if stamp.authority is None and not stamp.meta.source:
             raise InvalidInputError("a report names its decision or source", field="source")
         return cls._create(
             cls.Published,
             id=cls.id_for(report_id),
-            timestamp=recorded_at,
-            meta=meta,
+            timestamp=stamp.recorded_at,
+            meta=stamp.meta,
             report_id=report_id,
             title=title,
             published_at=published_at,
             knowledge_cutoff=knowledge_cutoff,
             tables=tuple(tables),
-            authority=authority,
+            authority=stamp.authority,
         )
 
     class Published(Created):

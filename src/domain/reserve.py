@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from enum import Enum
 from typing import Any, cast
 from uuid import UUID
 
 from domain.aggregate import LedgerAggregate
 from domain.errors import DuplicateError, InvalidInputError, ReserveBalanceError
-from domain.events import Authority, Created, Event, natural_id
+from domain.events import Authority, Created, Event, Stamp, natural_id
 from domain.money import Money
-from domain.values import CODE_LENGTH, NAME_LENGTH, SHORT_LENGTH, Meta, check_text
+from domain.values import CODE_LENGTH, NAME_LENGTH, SHORT_LENGTH, check_text
 
 FREE = ""  # the part of a reserve without an earmark
 
@@ -45,8 +44,7 @@ class Reserve(LedgerAggregate):
         name: str,
         kind: ReserveKind,
         purpose: str,
-        meta: Meta,
-        recorded_at: datetime,
+        stamp: Stamp,
     ) -> Reserve:
         if not code.strip():
             raise InvalidInputError("a reserve needs a code", field="code")
@@ -58,8 +56,8 @@ class Reserve(LedgerAggregate):
         return cls._create(
             cls.Established,
             id=cls.id_for(code),
-            timestamp=recorded_at,
-            meta=meta,
+            timestamp=stamp.recorded_at,
+            meta=stamp.meta,
             code=code,
             name=name,
             kind=kind,
@@ -118,21 +116,18 @@ class Reserve(LedgerAggregate):
         fiscal_year: int,
         amount: Money,
         earmark: str,
-        authority: Authority,
-        mutation_id: UUID,
-        meta: Meta,
-        recorded_at: datetime,
+        stamp: Stamp,
     ) -> None:
-        self._check(mutation_id, amount, earmark)
+        self._check(stamp.mutation, amount, earmark)
         self.trigger_event(
             self.Deposited,
-            timestamp=recorded_at,
-            meta=meta,
-            mutation_id=mutation_id,
+            timestamp=stamp.recorded_at,
+            meta=stamp.meta,
+            mutation_id=stamp.mutation,
             fiscal_year=fiscal_year,
             amount=amount,
             earmark=earmark,
-            authority=authority,
+            authority=stamp.authorised_by,
         )
 
     def withdraw(
@@ -141,12 +136,9 @@ class Reserve(LedgerAggregate):
         fiscal_year: int,
         amount: Money,
         earmark: str,
-        authority: Authority,
-        mutation_id: UUID,
-        meta: Meta,
-        recorded_at: datetime,
+        stamp: Stamp,
     ) -> None:
-        self._check(mutation_id, amount, earmark)
+        self._check(stamp.mutation, amount, earmark)
         available = self.balance(earmark)
         if amount > available:
             where = f"earmark {earmark!r} of " if earmark else ""
@@ -159,11 +151,11 @@ class Reserve(LedgerAggregate):
             )
         self.trigger_event(
             self.Withdrawn,
-            timestamp=recorded_at,
-            meta=meta,
-            mutation_id=mutation_id,
+            timestamp=stamp.recorded_at,
+            meta=stamp.meta,
+            mutation_id=stamp.mutation,
             fiscal_year=fiscal_year,
             amount=amount,
             earmark=earmark,
-            authority=authority,
+            authority=stamp.authorised_by,
         )

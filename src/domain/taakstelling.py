@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from enum import Enum
 from typing import Any, cast
 from uuid import UUID
 
 from domain.aggregate import LedgerAggregate
 from domain.errors import DuplicateError, InvalidInputError, TaakstellingError, relocated
-from domain.events import Authority, Created, Event, natural_id
+from domain.events import Authority, Created, Event, Stamp, natural_id
 from domain.money import Money
 from domain.taakvelden import check_taakveld
 from domain.values import (
@@ -17,11 +16,14 @@ from domain.values import (
     NAME_LENGTH,
     SHORT_LENGTH,
     TAAKVELD_LENGTH,
-    Meta,
     YearAmounts,
     check_interventie,
     check_text,
 )
+
+# The fiscal year whose realisation on a taakstelling's base deelproducten its relative weight
+# is measured against (tabel 6.1's "relatief" columns), unless a reader names another.
+BASE_YEAR = 2017
 
 
 class TaakstellingKind(Enum):
@@ -63,8 +65,7 @@ class Taakstelling(LedgerAggregate):
     def impose(
         cls,
         *,
-        meta: Meta,
-        recorded_at: datetime,
+        stamp: Stamp,
         reference: str,
         label: str,
         interventie: int | None,
@@ -74,7 +75,6 @@ class Taakstelling(LedgerAggregate):
         origin: str,
         base_deelproducten: tuple[str, ...],
         amounts: YearAmounts,
-        authority: Authority | None,
     ) -> Taakstelling:
         if not reference.strip():
             raise InvalidInputError("a taakstelling needs a reference", field="reference")
@@ -96,17 +96,18 @@ class Taakstelling(LedgerAggregate):
                 raise InvalidInputError(
                     "a taakstelling is a positive saving", field=f"amounts.{year}"
                 )
+        authority = stamp.authority
         if kind is TaakstellingKind.TARGET and authority is None:
             raise TaakstellingError(
                 "a taakstelling is imposed by an adopted decision", field="decision"
             )
-        if kind is TaakstellingKind.RISK and authority is None and not meta.source:
+        if kind is TaakstellingKind.RISK and authority is None and not stamp.meta.source:
             raise TaakstellingError("a risk names its source document", field="source")
         return cls._create(
             cls.Imposed,
             id=cls.id_for(reference),
-            timestamp=recorded_at,
-            meta=meta,
+            timestamp=stamp.recorded_at,
+            meta=stamp.meta,
             reference=reference,
             label=label,
             interventie=interventie,
@@ -195,12 +196,9 @@ class Taakstelling(LedgerAggregate):
         *,
         fiscal_year: int,
         delta: Money,
-        authority: Authority,
-        mutation_id: UUID,
-        meta: Meta,
-        recorded_at: datetime,
+        stamp: Stamp,
     ) -> None:
-        self._check_new(mutation_id)
+        self._check_new(stamp.mutation)
         self._check_year(fiscal_year)
         if delta.is_zero():
             raise InvalidInputError("an adjustment changes the amount", field="amount")
@@ -212,11 +210,11 @@ class Taakstelling(LedgerAggregate):
             )
         self.trigger_event(
             self.Adjusted,
-            timestamp=recorded_at,
-            meta=meta,
-            mutation_id=mutation_id,
+            timestamp=stamp.recorded_at,
+            meta=stamp.meta,
+            mutation_id=stamp.mutation,
             fiscal_year=fiscal_year,
-            authority=authority,
+            authority=stamp.authorised_by,
             amount=delta,
         )
 
@@ -226,12 +224,9 @@ class Taakstelling(LedgerAggregate):
         fiscal_year: int,
         amount: Money,
         to: Taakstelling,
-        authority: Authority,
-        mutation_id: UUID,
-        meta: Meta,
-        recorded_at: datetime,
+        stamp: Stamp,
     ) -> None:
-        self._check_new(mutation_id)
+        self._check_new(stamp.mutation)
         if to.id == self.id:
             raise TaakstellingError("a taakstelling cannot shift to itself", field="to")
         if not amount.is_positive():
@@ -244,11 +239,11 @@ class Taakstelling(LedgerAggregate):
             )
         self.trigger_event(
             self.ShiftedOut,
-            timestamp=recorded_at,
-            meta=meta,
-            mutation_id=mutation_id,
+            timestamp=stamp.recorded_at,
+            meta=stamp.meta,
+            mutation_id=stamp.mutation,
             fiscal_year=fiscal_year,
-            authority=authority,
+            authority=stamp.authorised_by,
             amount=amount,
             to_taakstelling=to.id,
         )
@@ -259,20 +254,17 @@ class Taakstelling(LedgerAggregate):
         fiscal_year: int,
         amount: Money,
         source: Taakstelling,
-        authority: Authority,
-        mutation_id: UUID,
-        meta: Meta,
-        recorded_at: datetime,
+        stamp: Stamp,
     ) -> None:
-        self._check_new(mutation_id)
+        self._check_new(stamp.mutation)
         self._check_year(fiscal_year)
         self.trigger_event(
             self.ShiftedIn,
-            timestamp=recorded_at,
-            meta=meta,
-            mutation_id=mutation_id,
+            timestamp=stamp.recorded_at,
+            meta=stamp.meta,
+            mutation_id=stamp.mutation,
             fiscal_year=fiscal_year,
-            authority=authority,
+            authority=stamp.authorised_by,
             amount=amount,
             from_taakstelling=source.id,
         )
@@ -282,12 +274,9 @@ class Taakstelling(LedgerAggregate):
         *,
         fiscal_year: int,
         coverage: str,
-        authority: Authority,
-        mutation_id: UUID,
-        meta: Meta,
-        recorded_at: datetime,
+        stamp: Stamp,
     ) -> None:
-        self._check_new(mutation_id)
+        self._check_new(stamp.mutation)
         check_text(coverage, "coverage", required=False)
         if not coverage.strip():
             raise TaakstellingError(
@@ -300,11 +289,11 @@ class Taakstelling(LedgerAggregate):
             )
         self.trigger_event(
             self.YearCancelled,
-            timestamp=recorded_at,
-            meta=meta,
-            mutation_id=mutation_id,
+            timestamp=stamp.recorded_at,
+            meta=stamp.meta,
+            mutation_id=stamp.mutation,
             fiscal_year=fiscal_year,
-            authority=authority,
+            authority=stamp.authorised_by,
             amount=amount,
             coverage=coverage,
         )

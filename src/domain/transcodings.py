@@ -9,7 +9,7 @@ from typing import Any
 from eventsourcing.persistence import JSONTranscoder, Transcoding
 
 from domain.decision import MandateScope
-from domain.events import Authority, Body, DecisionKind, MutationKind
+from domain.events import Authority, Bestuursorgaan, DecisionKind, MutationKind
 from domain.money import Money
 from domain.realisation import RealisationStatus
 from domain.report import ColumnSpec, Measure, RowSpec, TableSpec, TotalSpec
@@ -29,10 +29,14 @@ class MoneyAsStr(Transcoding):
         return Money.parse(data)
 
 
+# A class renamed after its values were stored keeps the tag they were stored under.
+STORED_TAGS: dict[type[Any], str] = {Bestuursorgaan: "Body"}
+
+
 class EnumAsValue(Transcoding):
     def __init__(self, enum: type[Enum]) -> None:
         self.type = enum
-        self.name = enum.__name__
+        self.name = STORED_TAGS.get(enum, enum.__name__)
 
     def encode(self, obj: Enum) -> Any:
         return obj.value
@@ -53,7 +57,7 @@ def _tuples(value: Any) -> Any:
 class DataclassAsDict(Transcoding):
     def __init__(self, cls: type[Any]) -> None:
         self.type = cls
-        self.name = cls.__name__
+        self.name = STORED_TAGS.get(cls, cls.__name__)
 
     def encode(self, obj: Any) -> dict[str, Any]:
         # A field added later (with a default) is left out while unset, so an event
@@ -81,7 +85,7 @@ class DataclassAsDict(Transcoding):
 
 
 ENUMS: tuple[type[Enum], ...] = (
-    Body,
+    Bestuursorgaan,
     DecisionKind,
     MutationKind,
     Side,

@@ -13,6 +13,7 @@ from uuid import UUID
 from domain.errors import InvalidInputError, InvalidTimeError
 from domain.money import Money
 
+# The fiscal years the domain accepts (check_fiscal_year); interfaces validate against these.
 MIN_FISCAL_YEAR = 2000
 MAX_FISCAL_YEAR = 2100
 # One text rule for the whole product (ADR 0006). Names, codes, references, titles, labels,

@@ -15,7 +15,7 @@ from sqlalchemy import delete
 import api.http
 from api.ledger import Ledger
 from domain.application import Context
-from domain.events import Body, DecisionKind
+from domain.events import Bestuursorgaan, DecisionKind
 from domain.values import Period
 from projections.readmodel.runner import ProjectionRunner
 from projections.store import schema
@@ -46,7 +46,7 @@ def test_reads_answer_from_the_committed_read_model_while_another_runner_holds_i
         Context(actor="test:griffie"),
         reference="raad-2020-03-11-begrotingswijziging",
         title="Begrotingswijziging 2020",
-        body=Body.RAAD,
+        body=Bestuursorgaan.RAAD,
         kind=DecisionKind.BEGROTINGSWIJZIGING,
         period=Period.year(2020),
     )

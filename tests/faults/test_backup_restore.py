@@ -25,7 +25,7 @@ from sqlalchemy.exc import DBAPIError
 from api.demo import nijmegen
 from api.ledger import open_ledger
 from domain.application import Context
-from domain.events import Body, DecisionKind
+from domain.events import Bestuursorgaan, DecisionKind
 from domain.money import Money
 from domain.values import Period
 from projections.audit import chain_verify
@@ -75,7 +75,7 @@ def write_after_the_backup(db: str, clock: Clock) -> None:
             ctx,
             reference=LATER,
             title=LATER,
-            body=Body.RAAD,
+            body=Bestuursorgaan.RAAD,
             kind=DecisionKind.BEGROTINGSWIJZIGING,
             period=Period.year(2020),
         )

@@ -46,7 +46,7 @@ from api.ledger import Ledger
 from domain.application import Context
 from domain.decision import MandateScope
 from domain.errors import ConcurrentChangeError, DomainError
-from domain.events import Body, DecisionKind, MutationKind
+from domain.events import Bestuursorgaan, DecisionKind, MutationKind
 from domain.money import Money
 from domain.realisation import RealisationStatus
 from domain.report import ColumnSpec, Measure, RowSpec, TableSpec, TotalSpec
@@ -92,12 +92,22 @@ ADOPTED_EARLY = datetime(2018, 11, 7, 20, 0, tzinfo=UTC)
 
 # The decisions a sequence may act on: (reference, body, kind, period, mandate).
 DECISIONS = {
-    "raad-begroting": (Body.RAAD, DecisionKind.BEGROTING, Period(2019, 2020), None),
-    "raad-wijziging": (Body.RAAD, DecisionKind.BEGROTINGSWIJZIGING, Period(2019, 2020), None),
-    "raad-jaarrekening-2019": (Body.RAAD, DecisionKind.JAARREKENING, Period.year(2019), None),
-    "raad-mandaat": (Body.RAAD, DecisionKind.MANDATE, Period(2019, 2020), None),
+    "raad-begroting": (Bestuursorgaan.RAAD, DecisionKind.BEGROTING, Period(2019, 2020), None),
+    "raad-wijziging": (
+        Bestuursorgaan.RAAD,
+        DecisionKind.BEGROTINGSWIJZIGING,
+        Period(2019, 2020),
+        None,
+    ),
+    "raad-jaarrekening-2019": (
+        Bestuursorgaan.RAAD,
+        DecisionKind.JAARREKENING,
+        Period.year(2019),
+        None,
+    ),
+    "raad-mandaat": (Bestuursorgaan.RAAD, DecisionKind.MANDATE, Period(2019, 2020), None),
     "college-verschuiving": (
-        Body.COLLEGE,
+        Bestuursorgaan.COLLEGE,
         DecisionKind.BEGROTINGSWIJZIGING,
         Period(2019, 2020),
         "raad-mandaat",

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from api.demo.nijmegen import ACTOR, FUND, IMPORT_ID, WWZ, day, fund_line
 from api.ledger import Ledger
 from domain.application import Context
-from domain.events import Body, DecisionKind
+from domain.events import Bestuursorgaan, DecisionKind
 from domain.money import Money
 from domain.values import Period
 from projections.queries import lineage
@@ -238,7 +238,7 @@ def record_late_amendment(
         Context(actor="griffie", known_at=day(adopted) - timedelta(days=5), source="raadsvoorstel"),
         reference=reference,
         title="Begrotingswijziging wijkaanpak",
-        body=Body.RAAD,
+        body=Bestuursorgaan.RAAD,
         kind=DecisionKind.BEGROTINGSWIJZIGING,
         period=Period.year(2019),
     )

@@ -17,7 +17,7 @@ from domain.application import Context
 from domain.budget import BudgetLine, line_id
 from domain.decision import MandateScope
 from domain.errors import UnauthorisedMutationError
-from domain.events import Body, DecisionKind, MutationKind
+from domain.events import Bestuursorgaan, DecisionKind, MutationKind, Stamp
 from domain.money import Money
 from domain.realisation import RealisationStatus
 from domain.values import Meta, Period
@@ -241,8 +241,8 @@ def test_facts_recorded_after_a_report_are_classified_by_their_cause(
     )
     # A new raad decision amends the 2020 budget; the college shifts under the mandate.
     for reference, body, mandate in (
-        ("raad-2020-wijziging", Body.RAAD, None),
-        ("college-2020-verschuiving", Body.COLLEGE, MANDAAT),
+        ("raad-2020-wijziging", Bestuursorgaan.RAAD, None),
+        ("college-2020-verschuiving", Bestuursorgaan.COLLEGE, MANDAAT),
     ):
         app.propose_decision(
             memo,
@@ -429,7 +429,7 @@ def test_a_college_decision_under_the_mandate_shows_its_chain_and_one_without_is
     _propose_and_adopt(
         demo_ledger,
         "college-2020-verschuiving",
-        body=Body.COLLEGE,
+        body=Bestuursorgaan.COLLEGE,
         kind=DecisionKind.BEGROTINGSWIJZIGING,
         period=Period.year(2020),
         mandate_reference=MANDAAT,
@@ -446,7 +446,7 @@ def test_a_college_decision_under_the_mandate_shows_its_chain_and_one_without_is
         FINANCE,
         reference="raad-2020-mandaat-concept",
         title="Concept-mandaat",
-        body=Body.RAAD,
+        body=Bestuursorgaan.RAAD,
         kind=DecisionKind.MANDATE,
         period=Period.year(2020),
         mandate_scope=MandateScope(
@@ -456,7 +456,7 @@ def test_a_college_decision_under_the_mandate_shows_its_chain_and_one_without_is
     _propose_and_adopt(
         demo_ledger,
         "college-2020-ophoging",
-        body=Body.COLLEGE,
+        body=Bestuursorgaan.COLLEGE,
         kind=DecisionKind.BEGROTINGSWIJZIGING,
         period=Period.year(2020),
         mandate_reference="raad-2020-mandaat-concept",
@@ -475,17 +475,19 @@ def test_a_college_decision_under_the_mandate_shows_its_chain_and_one_without_is
     now = clock.now()
     line.amend(
         delta=Money(Decimal("500.00")),
-        authority=decision.authority(),
-        mutation_id=uuid4(),
-        meta=Meta(
-            actor="migratie",
-            known_at=now,
-            period=Period.year(2020),
-            decision_id=decision.id,
-            source=None,
-            import_id=None,
+        stamp=Stamp(
+            meta=Meta(
+                actor="migratie",
+                known_at=now,
+                period=Period.year(2020),
+                decision_id=decision.id,
+                source=None,
+                import_id=None,
+            ),
+            recorded_at=now,
+            authority=decision.authority(),
+            mutation_id=uuid4(),
         ),
-        recorded_at=now,
     )
     app.save(line)
     demo_ledger.runner.catch_up()
@@ -542,7 +544,7 @@ def test_a_mutation_known_before_its_decision_was_adopted_is_listed_on_every_bas
     _propose_and_adopt(
         demo_ledger,
         "raad-2020-laat",
-        body=Body.RAAD,
+        body=Bestuursorgaan.RAAD,
         kind=DecisionKind.BEGROTINGSWIJZIGING,
         period=Period.year(2020),
     )
@@ -555,17 +557,19 @@ def test_a_mutation_known_before_its_decision_was_adopted_is_listed_on_every_bas
     # Recorded past the commands, back-dated two days before the raad decided.
     line.amend(
         delta=Money(Decimal("750.00")),
-        authority=decision.authority(),
-        mutation_id=uuid4(),
-        meta=Meta(
-            actor="migratie",
-            known_at=now - timedelta(days=2),
-            period=Period.year(2020),
-            decision_id=decision.id,
-            source=None,
-            import_id=None,
+        stamp=Stamp(
+            meta=Meta(
+                actor="migratie",
+                known_at=now - timedelta(days=2),
+                period=Period.year(2020),
+                decision_id=decision.id,
+                source=None,
+                import_id=None,
+            ),
+            recorded_at=now,
+            authority=decision.authority(),
+            mutation_id=uuid4(),
         ),
-        recorded_at=now,
     )
     app.save(line)
     demo_ledger.runner.catch_up()

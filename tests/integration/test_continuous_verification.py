@@ -13,7 +13,7 @@ from sqlalchemy.exc import DBAPIError
 
 from api.ledger import Ledger
 from domain.application import Context
-from domain.events import Body, DecisionKind
+from domain.events import Bestuursorgaan, DecisionKind
 from domain.values import Period
 from projections.audit import auditor, chain, chain_verify, verification
 from projections.queries import basis
@@ -260,7 +260,7 @@ def test_a_full_verify_records_its_result_and_a_catch_up_extends_it(
         Context(actor="griffie", known_at=CLOCK_START, source="raadsvoorstel"),
         reference="raad-2026-verify",
         title="Begrotingswijziging",
-        body=Body.RAAD,
+        body=Bestuursorgaan.RAAD,
         kind=DecisionKind.BEGROTINGSWIJZIGING,
         period=Period.year(2019),
     )
@@ -301,7 +301,7 @@ def propose(ledger: Ledger, reference: str) -> None:
         Context(actor="griffie", known_at=CLOCK_START, source="raadsvoorstel"),
         reference=reference,
         title="Begrotingswijziging",
-        body=Body.RAAD,
+        body=Bestuursorgaan.RAAD,
         kind=DecisionKind.BEGROTINGSWIJZIGING,
         period=Period.year(2019),
     )

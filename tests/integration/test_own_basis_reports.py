@@ -12,7 +12,7 @@ from sqlalchemy import Connection, func, select, text
 from api.demo.nijmegen import day, fund_line
 from api.ledger import Ledger
 from domain.application import Context
-from domain.events import Body, DecisionKind
+from domain.events import Bestuursorgaan, DecisionKind
 from domain.money import Money
 from domain.values import Period
 from projections.audit.chain import ChainBroken
@@ -95,7 +95,7 @@ def test_a_change_recorded_after_the_report_leaves_its_own_basis_as_it_was(
         ctx,
         reference="raad-2019-05-late",
         title="Late",
-        body=Body.RAAD,
+        body=Bestuursorgaan.RAAD,
         kind=DecisionKind.ZOMERNOTA,
         period=Period(2020, 2021),
     )

@@ -23,7 +23,7 @@ from api.demo.nijmegen import (
 )
 from api.ledger import Ledger
 from domain.application import Begroting, Context
-from domain.events import Body, DecisionKind
+from domain.events import Bestuursorgaan, DecisionKind
 from domain.money import Money
 from domain.realisation import RealisationStatus
 from domain.values import LineKey, Period
@@ -79,7 +79,7 @@ def record_extra_history(app: Begroting, clock: Clock, part: int) -> None:
             Context(actor=actor, known_at=day("2020-06-24"), source="Zomernota 2020"),
             reference=reference,
             title="Zomernota 2020",
-            body=Body.RAAD,
+            body=Bestuursorgaan.RAAD,
             kind=DecisionKind.ZOMERNOTA,
             period=Period(2020, 2021),
         )
@@ -112,7 +112,7 @@ def record_extra_history(app: Begroting, clock: Clock, part: int) -> None:
         Context(actor=actor, known_at=day("2020-12-02"), source="Nota Slotwijzigingen 2020"),
         reference=reference,
         title="Nota Slotwijzigingen 2020",
-        body=Body.RAAD,
+        body=Bestuursorgaan.RAAD,
         kind=DecisionKind.SLOTWIJZIGING,
         period=Period(2020, 2021),
     )
@@ -163,7 +163,7 @@ def record_extra_history(app: Begroting, clock: Clock, part: int) -> None:
         Context(actor=actor, known_at=day("2020-06-10"), source="Jaarstukken 2019"),
         reference=jaarrekening,
         title="Jaarstukken 2019",
-        body=Body.RAAD,
+        body=Bestuursorgaan.RAAD,
         kind=DecisionKind.JAARREKENING,
         period=Period.year(2019),
     )

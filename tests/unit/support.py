@@ -14,7 +14,7 @@ from uuid import UUID
 from domain.application import Begroting, Context
 from domain.budget import line_id
 from domain.decision import Decision, MandateScope
-from domain.events import Authority, Body, DecisionKind
+from domain.events import Authority, Bestuursorgaan, DecisionKind
 from domain.money import Money
 from domain.reserve import Reserve, ReserveKind
 from domain.values import LineKey, Period
@@ -56,7 +56,7 @@ def given_decision(
     app: Begroting,
     reference: str,
     *,
-    body: Body = Body.RAAD,
+    body: Bestuursorgaan = Bestuursorgaan.RAAD,
     kind: DecisionKind = DecisionKind.BEGROTINGSWIJZIGING,
     period: Period | None = None,
     adopted_at: datetime | None = ADOPTED_AT,
@@ -82,7 +82,7 @@ def given_decision(
 def authority_of(
     reference: str,
     *,
-    body: Body = Body.RAAD,
+    body: Bestuursorgaan = Bestuursorgaan.RAAD,
     kind: DecisionKind = DecisionKind.BEGROTINGSWIJZIGING,
     mandate_reference: str | None = None,
 ) -> Authority:

@@ -12,7 +12,7 @@ from domain.application import Begroting, Context
 from domain.budget import BudgetLine, line_id
 from domain.decision import Decision, MandateScope
 from domain.errors import NotFoundError, UnauthorisedMutationError
-from domain.events import Body, DecisionKind, MutationKind
+from domain.events import Bestuursorgaan, DecisionKind, MutationKind
 from domain.values import LineKey, Meta, Period
 
 from .support import (
@@ -74,7 +74,7 @@ def given_mandate(
 
 
 def given_college_decision(app: Begroting) -> None:
-    given_decision(app, COLLEGE, body=Body.COLLEGE, mandate_reference=MANDATE)
+    given_decision(app, COLLEGE, body=Bestuursorgaan.COLLEGE, mandate_reference=MANDATE)
 
 
 def amend(app: Begroting, key: LineKey, decision: str, known_at: datetime = KNOWN_AT) -> None:
@@ -225,7 +225,7 @@ def test_a_college_decision_within_its_mandate_authorises_and_names_the_mandate(
             mutation_id=MUTATION,
             authority=authority_of(
                 COLLEGE,
-                body=Body.COLLEGE,
+                body=Bestuursorgaan.COLLEGE,
                 kind=DecisionKind.BEGROTINGSWIJZIGING,
                 mandate_reference=MANDATE,
             ),
@@ -299,7 +299,7 @@ def test_a_college_decision_for_a_kind_of_change_outside_its_mandate_is_refused(
 
 
 def test_a_college_decision_without_a_mandate_is_refused(budget: Begroting) -> None:
-    given_decision(budget, COLLEGE, body=Body.COLLEGE)
+    given_decision(budget, COLLEGE, body=Bestuursorgaan.COLLEGE)
     before = position(budget)
 
     with pytest.raises(UnauthorisedMutationError) as caught:
@@ -386,7 +386,7 @@ def test_a_carry_over_within_a_college_mandate_for_both_years_is_authorised(
     events = events_since(budget, before)
     assert len(events) == 4
     assert {event.authority for event in events} == {
-        authority_of(COLLEGE, body=Body.COLLEGE, mandate_reference=MANDATE)
+        authority_of(COLLEGE, body=Bestuursorgaan.COLLEGE, mandate_reference=MANDATE)
     }
 
 

@@ -14,7 +14,7 @@ from domain.errors import (
     InsufficientBudgetError,
     StaleVersionError,
 )
-from domain.events import Body, DecisionKind
+from domain.events import Bestuursorgaan, DecisionKind
 from domain.fiscal_year import FiscalYear
 from domain.values import LineKey, Period
 
@@ -43,7 +43,7 @@ def propose(app: Begroting, reference: str) -> None:
         Context(actor=GRIFFIE, known_at=ADOPTED_AT),
         reference=reference,
         title=f"Besluit {reference}",
-        body=Body.RAAD,
+        body=Bestuursorgaan.RAAD,
         kind=DecisionKind.BEGROTINGSWIJZIGING,
         period=Period.year(2024),
     )

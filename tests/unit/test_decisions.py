@@ -6,11 +6,13 @@ from datetime import datetime
 from uuid import UUID
 
 import pytest
+from eventsourcing.persistence import JSONTranscoder
 
+from domain import transcodings
 from domain.application import Begroting, Context
 from domain.decision import Decision, MandateScope
 from domain.errors import DecisionStateError, DuplicateError, InvalidInputError, NotFoundError
-from domain.events import Body, DecisionKind, MutationKind
+from domain.events import Bestuursorgaan, DecisionKind, MutationKind
 from domain.values import Meta, Period
 
 from .support import (
@@ -48,6 +50,16 @@ def test_decision_ids_derive_from_the_reference_and_are_stable() -> None:
     assert Decision.id_for(REFERENCE) == UUID("5c470510-c69b-585c-a5d1-55101ead4c09")
 
 
+def test_a_governing_body_is_stored_under_the_tag_it_had_before_the_rename() -> None:
+    transcoder = JSONTranscoder()
+    transcodings.register(transcoder)
+
+    stored = transcoder.encode({"body": Bestuursorgaan.RAAD})
+
+    assert stored == b'{"body":{"_type_":"Body","_data_":"raad"}}'
+    assert transcoder.decode(stored) == {"body": Bestuursorgaan.RAAD}
+
+
 def test_proposing_a_decision_records_it_as_proposed(app: Begroting) -> None:
     before = position(app)
 
@@ -55,7 +67,7 @@ def test_proposing_a_decision_records_it_as_proposed(app: Begroting) -> None:
         Context(actor=GRIFFIE, known_at=PROPOSED_AT),
         reference=REFERENCE,
         title="Zomernota 2024",
-        body=Body.RAAD,
+        body=Bestuursorgaan.RAAD,
         kind=DecisionKind.ZOMERNOTA,
         period=PERIOD,
     )
@@ -69,7 +81,7 @@ def test_proposing_a_decision_records_it_as_proposed(app: Begroting) -> None:
             meta=griffie_meta(PROPOSED_AT, DECISION_ID),
             reference=REFERENCE,
             title="Zomernota 2024",
-            body=Body.RAAD,
+            body=Bestuursorgaan.RAAD,
             kind=DecisionKind.ZOMERNOTA,
             mandate_scope=None,
             mandate_id=None,
@@ -192,7 +204,7 @@ def test_proposing_the_same_reference_twice_is_refused(app: Begroting) -> None:
             Context(actor=GRIFFIE),
             reference=REFERENCE,
             title="Another title",
-            body=Body.RAAD,
+            body=Bestuursorgaan.RAAD,
             kind=DecisionKind.BEGROTINGSWIJZIGING,
             period=PERIOD,
         )
@@ -217,7 +229,7 @@ def test_a_decision_without_a_reference_or_title_is_refused(
             Context(actor=GRIFFIE),
             reference=reference,
             title=title,
-            body=Body.RAAD,
+            body=Bestuursorgaan.RAAD,
             kind=DecisionKind.ZOMERNOTA,
             period=PERIOD,
         )
@@ -234,7 +246,7 @@ def test_the_raad_grants_a_mandate_with_its_scope(app: Begroting) -> None:
         Context(actor=GRIFFIE, known_at=PROPOSED_AT),
         reference="2019-M-1",
         title="Mandaat transformatiebudget",
-        body=Body.RAAD,
+        body=Bestuursorgaan.RAAD,
         kind=DecisionKind.MANDATE,
         period=Period(2024, 2025),
         mandate_scope=SCOPE,
@@ -249,7 +261,7 @@ def test_the_raad_grants_a_mandate_with_its_scope(app: Begroting) -> None:
             meta=griffie_meta(PROPOSED_AT, mandate_id, Period(2024, 2025)),
             reference="2019-M-1",
             title="Mandaat transformatiebudget",
-            body=Body.RAAD,
+            body=Bestuursorgaan.RAAD,
             kind=DecisionKind.MANDATE,
             mandate_scope=MandateScope(
                 kinds=(MutationKind.AMEND, MutationKind.TRANSFER),
@@ -267,7 +279,7 @@ def test_a_mandate_granted_by_the_college_is_refused(app: Begroting) -> None:
             Context(actor=GRIFFIE),
             reference="2024-M-1",
             title="Mandaat",
-            body=Body.COLLEGE,
+            body=Bestuursorgaan.COLLEGE,
             kind=DecisionKind.MANDATE,
             period=PERIOD,
             mandate_scope=SCOPE,
@@ -284,7 +296,7 @@ def test_a_mandate_without_a_scope_is_refused(app: Begroting) -> None:
             Context(actor=GRIFFIE),
             reference="2024-M-1",
             title="Mandaat",
-            body=Body.RAAD,
+            body=Bestuursorgaan.RAAD,
             kind=DecisionKind.MANDATE,
             period=PERIOD,
         )
@@ -300,7 +312,7 @@ def test_a_scope_on_a_decision_that_is_not_a_mandate_is_refused(app: Begroting) 
             Context(actor=GRIFFIE),
             reference=REFERENCE,
             title="Zomernota",
-            body=Body.RAAD,
+            body=Bestuursorgaan.RAAD,
             kind=DecisionKind.ZOMERNOTA,
             period=PERIOD,
             mandate_scope=SCOPE,
@@ -320,7 +332,7 @@ def test_a_college_decision_can_name_the_mandate_it_acts_under(app: Begroting) -
         Context(actor=GRIFFIE, known_at=PROPOSED_AT),
         reference="2024-C-12",
         title="Verschuiving tussen interventies",
-        body=Body.COLLEGE,
+        body=Bestuursorgaan.COLLEGE,
         kind=DecisionKind.BEGROTINGSWIJZIGING,
         period=PERIOD,
         mandate_reference="2024-M-1",
@@ -335,7 +347,7 @@ def test_a_college_decision_can_name_the_mandate_it_acts_under(app: Begroting) -
             meta=griffie_meta(PROPOSED_AT, college_id),
             reference="2024-C-12",
             title="Verschuiving tussen interventies",
-            body=Body.COLLEGE,
+            body=Bestuursorgaan.COLLEGE,
             kind=DecisionKind.BEGROTINGSWIJZIGING,
             mandate_scope=None,
             mandate_id=Decision.id_for("2024-M-1"),
@@ -352,7 +364,7 @@ def test_a_raad_decision_cannot_act_under_a_mandate(app: Begroting) -> None:
             Context(actor=GRIFFIE),
             reference=REFERENCE,
             title="Zomernota",
-            body=Body.RAAD,
+            body=Bestuursorgaan.RAAD,
             kind=DecisionKind.ZOMERNOTA,
             period=PERIOD,
             mandate_reference="2024-M-1",
@@ -374,7 +386,7 @@ def test_a_college_decision_cannot_name_a_decision_that_is_not_a_mandate(
             Context(actor=GRIFFIE),
             reference="2024-C-12",
             title="Verschuiving",
-            body=Body.COLLEGE,
+            body=Bestuursorgaan.COLLEGE,
             kind=DecisionKind.BEGROTINGSWIJZIGING,
             period=PERIOD,
             mandate_reference=REFERENCE,
@@ -391,7 +403,7 @@ def test_a_college_decision_naming_an_unknown_mandate_is_refused(app: Begroting)
             Context(actor=GRIFFIE),
             reference="2024-C-12",
             title="Verschuiving",
-            body=Body.COLLEGE,
+            body=Bestuursorgaan.COLLEGE,
             kind=DecisionKind.BEGROTINGSWIJZIGING,
             period=PERIOD,
             mandate_reference="2024-M-404",

@@ -22,7 +22,7 @@ from domain.errors import (
     UnauthorisedMutationError,
     UnknownTaakveldError,
 )
-from domain.events import Body, DecisionKind, MutationKind
+from domain.events import Bestuursorgaan, DecisionKind, MutationKind
 from domain.fiscal_year import FiscalYear
 from domain.realisation import (
     Realisation,
@@ -182,7 +182,7 @@ def test_the_college_cannot_close_a_year_even_under_a_mandate(app: Begroting) ->
     given_decision(
         app,
         "2023-C-9",
-        body=Body.COLLEGE,
+        body=Bestuursorgaan.COLLEGE,
         kind=DecisionKind.JAARREKENING,
         mandate_reference="2023-M-1",
     )
@@ -335,8 +335,10 @@ COMMANDS_ON_2023: list[object] = [
 ]
 
 
-# A command about several years names the input holding the closed one (ADR 0006).
-FIELD_AT_FAULT = {"carry-over": "source.fiscal_year", "allocate": "allocations.0.key.fiscal_year"}
+# A command about several years names the input holding the closed one (ADR 0006): an
+# allocation by its index (the API makes that `allocations.0.key.fiscal_year`).
+FIELD_AT_FAULT = {"carry-over": "source.fiscal_year"}
+ITEM_AT_FAULT = {"allocate": ("allocations", 0)}
 
 
 @pytest.mark.parametrize("command", COMMANDS_ON_2023)
@@ -349,6 +351,7 @@ def test_a_change_to_a_closed_year_is_refused(
         command(closed)
 
     assert caught.value.field == FIELD_AT_FAULT.get(request.node.callspec.id, "fiscal_year")
+    assert caught.value.item == ITEM_AT_FAULT.get(request.node.callspec.id)
     assert caught.value.message == CLOSED_MESSAGE
     assert caught.value.data == {"fiscal_year": 2023}
     assert position(closed) == before
@@ -562,7 +565,7 @@ def test_the_college_cannot_reopen_a_year_even_under_a_mandate(reopenable: Begro
     given_decision(
         reopenable,
         "2023-C-10",
-        body=Body.COLLEGE,
+        body=Bestuursorgaan.COLLEGE,
         kind=DecisionKind.BEGROTINGSWIJZIGING,
         mandate_reference="2023-M-2",
     )

@@ -9,7 +9,7 @@ from domain.application import Begroting, Context
 from domain.budget import line_id
 from domain.decision import Decision
 from domain.errors import StaleVersionError
-from domain.events import Body, DecisionKind
+from domain.events import Bestuursorgaan, DecisionKind
 from domain.values import LineKey, Period
 
 from .support import FINANCE, GRIFFIE, events_since, given_decision, given_line, money, position
@@ -63,7 +63,7 @@ def test_a_decision_is_adopted_only_on_the_version_its_reader_saw(app: Begroting
         Context(actor=GRIFFIE, source="agenda"),
         reference="2024-BW-2",
         title="Begrotingswijziging",
-        body=Body.RAAD,
+        body=Bestuursorgaan.RAAD,
         kind=DecisionKind.BEGROTINGSWIJZIGING,
         period=Period.year(2024),
     )

@@ -12,6 +12,7 @@ import pytest
 
 from api.cli.rendering import backdating_note, print_rows
 from domain.errors import InvalidInputError
+from domain.events import Stamp
 from domain.reserve import Reserve, ReserveKind
 from domain.transcodings import DataclassAsDict
 from domain.values import (
@@ -91,8 +92,7 @@ def test_the_domain_refuses_a_bidi_override_in_an_actor_whatever_the_interface()
             name="Reserve\u202e",
             kind=ReserveKind.BESTEMMING,
             purpose="p",
-            meta=meta,
-            recorded_at=meta.known_at,
+            stamp=Stamp(meta=meta, recorded_at=meta.known_at),
         )
 
     assert (caught.value.field, caught.value.message) == ("name", f"name {CONTROL}")

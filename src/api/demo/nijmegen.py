@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from domain.application import Begroting, Context, Recorded
 from domain.decision import DecisionStatus, MandateScope
 from domain.errors import DuplicateError
-from domain.events import BEGROTING_NAMESPACE, Body, DecisionKind, MutationKind
+from domain.events import BEGROTING_NAMESPACE, Bestuursorgaan, DecisionKind, MutationKind
 from domain.money import Money
 from domain.realisation import RealisationStatus
 from domain.report import ColumnSpec, Measure, RowSpec, TableSpec, TotalSpec
@@ -162,7 +162,7 @@ def load(app: Begroting) -> LoadResult:
                 context,
                 reference=reference,
                 title=decision["title"],
-                body=Body.RAAD,
+                body=Bestuursorgaan.RAAD,
                 kind=DecisionKind(decision["kind"]),
                 period=_period(decision["period"]),
                 mandate_scope=None

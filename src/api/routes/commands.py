@@ -13,7 +13,7 @@ from api.http import Guarded, Writer, WriterDep, permit, problem_responses, requ
 from api.schemas import CommandResult
 from domain.application import Context, Recorded
 from domain.errors import NotFoundError, relocated
-from domain.events import Body as DecisionBody
+from domain.events import Bestuursorgaan
 from domain.money import Money
 
 WRITE_ERRORS = problem_responses(
@@ -47,9 +47,9 @@ TaakstellingRef = Annotated[str, Path(description="the taakstelling's reference"
 ReserveCode = Annotated[str, Path(description="the reserve's code", max_length=200)]
 
 
-def _body_role(body: DecisionBody) -> Role:
+def _body_role(body: Bestuursorgaan) -> Role:
     # The raad's decisions go through the griffie; the college's through finance.
-    return Role.GRIFFIE if body is DecisionBody.RAAD else Role.FINANCE
+    return Role.GRIFFIE if body is Bestuursorgaan.RAAD else Role.FINANCE
 
 
 # -- decisions -------------------------------------------------------------------------
