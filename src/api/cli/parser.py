@@ -64,14 +64,14 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     sub.add_parser("demo", parents=[common], help="load the Nijmegen demo history").set_defaults(
-        func=command("admin", "cmd_demo")
+        func=command("admin_commands", "cmd_demo")
     )
     p = sub.add_parser("report", parents=[common], help="print a report's tables")
     p.add_argument("report_id")
     p.add_argument("--as-of", help="another basis: now, a moment or a report id")
-    p.set_defaults(func=command("figures", "cmd_report"))
+    p.set_defaults(func=command("figure_commands", "cmd_report"))
     sub.add_parser("reports", parents=[common], help="list published reports").set_defaults(
-        func=command("figures", "cmd_reports")
+        func=command("figure_commands", "cmd_reports")
     )
 
     p = sub.add_parser(
@@ -89,7 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--table", help="with --report: the table id, e.g. tabel-7.2")
     p.add_argument("--row", help="with --report: a row's or total's label, or its interventie")
     p.add_argument("--column", help="with --report: the column key, e.g. 2020")
-    p.set_defaults(func=command("explain", "cmd_history"))
+    p.set_defaults(func=command("explain_commands", "cmd_history"))
 
     p = sub.add_parser(
         "authority",
@@ -98,14 +98,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--year", type=YEAR)
     p.add_argument("--without-authority", action="store_true", help="only those without")
-    p.set_defaults(func=command("explain", "cmd_authority"))
+    p.set_defaults(func=command("explain_commands", "cmd_authority"))
     p = sub.add_parser(
         "onrechtmatigheid",
         parents=[common, as_of],
         help="realised lasten above the authorised budget per programma and year",
     )
     p.add_argument("--year", type=YEAR)
-    p.set_defaults(func=command("explain", "cmd_onrechtmatigheid"))
+    p.set_defaults(func=command("explain_commands", "cmd_onrechtmatigheid"))
     p = sub.add_parser(
         "diff", parents=[common], help="why a report's figures differ between two bases"
     )
@@ -117,39 +117,39 @@ def build_parser() -> argparse.ArgumentParser:
         help="the earlier basis: a report id, now or a moment (default: the report's own)",
     )
     p.add_argument("--to", metavar="BASIS", default="now", help="the later basis (default now)")
-    p.set_defaults(func=command("figures", "cmd_diff"))
+    p.set_defaults(func=command("figure_commands", "cmd_diff"))
 
     p = sub.add_parser("budget", parents=[common, as_of], help="current budget per line")
     p.add_argument("--year", type=YEAR)
     p.add_argument("--fund")
     p.add_argument("--by", choices=ROLLUPS, help="roll up by a dimension")
-    p.set_defaults(func=command("figures", "cmd_budget"))
+    p.set_defaults(func=command("figure_commands", "cmd_budget"))
     p = sub.add_parser(
         "taakstellingen",
         parents=[common, as_of],
         help="taakstellingen per measure and year, with relative weight",
     )
     p.add_argument("--base-year", type=YEAR, default=BASE_YEAR)
-    p.set_defaults(func=command("figures", "cmd_taakstellingen"))
+    p.set_defaults(func=command("figure_commands", "cmd_taakstellingen"))
     p = sub.add_parser("realisations", parents=[common, as_of], help="realisations")
     p.add_argument("--year", type=YEAR)
     p.add_argument("--fund")
-    p.set_defaults(func=command("figures", "cmd_realisations"))
+    p.set_defaults(func=command("figure_commands", "cmd_realisations"))
     sub.add_parser(
         "reserves", parents=[common, as_of], help="reserve mutations per year"
-    ).set_defaults(func=command("figures", "cmd_reserves"))
+    ).set_defaults(func=command("figure_commands", "cmd_reserves"))
     p = sub.add_parser(
         "slotwijzigingen", parents=[common, as_of], help="slotwijzigingen per fiscal year"
     )
     p.add_argument("--year", type=YEAR)
-    p.set_defaults(func=command("figures", "cmd_slotwijzigingen"))
+    p.set_defaults(func=command("figure_commands", "cmd_slotwijzigingen"))
     p = sub.add_parser("log", parents=[common], help="the audit log, one row per event")
     p.add_argument("--after", type=bounded(0, 2**63 - 1), default=0)
     p.add_argument("--limit", type=bounded(1, 10_000), default=100)
-    p.set_defaults(func=command("audit", "cmd_log"))
+    p.set_defaults(func=command("audit_commands", "cmd_log"))
     sub.add_parser(
         "rebuild", parents=[common], help="rebuild the read model from the log"
-    ).set_defaults(func=command("admin", "cmd_rebuild"))
+    ).set_defaults(func=command("admin_commands", "cmd_rebuild"))
     p = sub.add_parser(
         "verify",
         parents=[common],
@@ -166,21 +166,21 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also rebuild the read model from the log in memory and compare every table",
     )
-    p.set_defaults(func=command("audit", "cmd_verify"))
+    p.set_defaults(func=command("audit_commands", "cmd_verify"))
     p = sub.add_parser(
         "backup",
         parents=[common],
         help="copy the embedded SQLite database to FILE, consistently, also while serving",
     )
     p.add_argument("file", metavar="FILE")
-    p.set_defaults(func=command("audit", "cmd_backup"))
+    p.set_defaults(func=command("audit_commands", "cmd_backup"))
     p = sub.add_parser(
         "verify-report",
         parents=[common],
         help="re-derive a report from the verified log and compare it with its seal",
     )
     p.add_argument("report_id")
-    p.set_defaults(func=command("audit", "cmd_verify_report"))
+    p.set_defaults(func=command("audit_commands", "cmd_verify_report"))
     export = sub.add_parser(
         "export", help="the auditor's kit, or a report, a lineage or the log as CSV or XLSX"
     ).add_subparsers(dest="export_command", required=True)
@@ -190,7 +190,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="write events.jsonl, reports.json, manifest.json and a standalone verify.py into DIR",
     )
     p.add_argument("directory", metavar="DIR")
-    p.set_defaults(func=command("audit", "cmd_export_auditor"))
+    p.set_defaults(func=command("audit_commands", "cmd_export_auditor"))
     target = argparse.ArgumentParser(add_help=False)
     target.add_argument(
         "--db", help="database URL (default: $BEGROTING_DB_URL or sqlite:///begroting.sqlite3)"
@@ -204,7 +204,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("report_id")
         p.add_argument("--table", help="one table's id")
         p.add_argument("--as-of", help="another basis: now, a moment or a report id")
-        p.set_defaults(func=command("figures", "cmd_export"), export_format=export_format)
+        p.set_defaults(func=command("figure_commands", "cmd_export"), export_format=export_format)
         p = what.add_parser("lineage", parents=[target, as_of], help="the events behind a figure")
         p.add_argument("--year", type=YEAR, required=True)
         p.add_argument("--fund")
@@ -213,9 +213,9 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--programma")
         p.add_argument("--deelproduct")
         p.add_argument("--realisation", action="store_true", help="a realised figure")
-        p.set_defaults(func=command("figures", "cmd_export"), export_format=export_format)
+        p.set_defaults(func=command("figure_commands", "cmd_export"), export_format=export_format)
         what.add_parser("log", parents=[target], help="the whole audit log").set_defaults(
-            func=command("figures", "cmd_export"), export_format=export_format
+            func=command("figure_commands", "cmd_export"), export_format=export_format
         )
 
     p = sub.add_parser("serve", help="serve the HTTP API (docs at /docs)")
@@ -228,7 +228,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--demo", action="store_true", help="load the demo history and its public demo tokens"
     )
-    p.set_defaults(func=command("admin", "cmd_serve"))
+    p.set_defaults(func=command("admin_commands", "cmd_serve"))
 
     token = sub.add_parser("token", help="API tokens").add_subparsers(
         dest="token_command", required=True
@@ -236,11 +236,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = token.add_parser("create", parents=[common], help="create a token; prints it once")
     p.add_argument("--role", required=True, choices=[role.value for role in Role])
     p.add_argument("--name", required=True, help="who holds it: the actor on their events")
-    p.set_defaults(func=command("admin", "cmd_token_create"))
+    p.set_defaults(func=command("admin_commands", "cmd_token_create"))
     token.add_parser("list", parents=[common], help="list tokens").set_defaults(
-        func=command("admin", "cmd_token_list")
+        func=command("admin_commands", "cmd_token_list")
     )
     p = token.add_parser("revoke", parents=[common], help="revoke a token at once")
     p.add_argument("token_id")
-    p.set_defaults(func=command("admin", "cmd_token_revoke"))
+    p.set_defaults(func=command("admin_commands", "cmd_token_revoke"))
     return parser

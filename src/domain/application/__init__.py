@@ -15,8 +15,8 @@ from domain.application.budget_lines import BudgetLineUseCases
 from domain.application.context import Context, Recorded
 from domain.application.decisions import DecisionUseCases
 from domain.application.fiscal_years import FiscalYearUseCases
+from domain.application.publishing import ReportUseCases
 from domain.application.realisations import RealisationUseCases
-from domain.application.reports import ReportUseCases
 from domain.application.reserves import ReserveUseCases
 from domain.application.taakstellingen import TaakstellingUseCases
 from domain.application.unit_of_work import Batch, Clock
