@@ -21,10 +21,6 @@ from domain.values import (
     check_text,
 )
 
-# The fiscal year whose realisation on a taakstelling's base deelproducten its relative weight
-# is measured against (tabel 6.1's "relatief" columns), unless a reader names another.
-BASE_YEAR = 2017
-
 
 class TaakstellingKind(Enum):
     TARGET = "taakstelling"

@@ -16,6 +16,9 @@ from domain.money import Money
 # The fiscal years the domain accepts (check_fiscal_year); interfaces validate against these.
 MIN_FISCAL_YEAR = 2000
 MAX_FISCAL_YEAR = 2100
+# The fiscal year whose realisation on a taakstelling's base deelproducten its relative weight
+# is measured against (tabel 6.1's "relatief" columns), unless a reader names another.
+BASE_YEAR = 2017
 # One text rule for the whole product (ADR 0006). Names, codes, references, titles, labels,
 # actors and token names are single-line printable text: no character of the Unicode
 # categories Cc (C0, DEL and the C1 range U+0080-U+009F), Cf (bidi overrides such as U+202E,

@@ -9,17 +9,13 @@ import importlib
 from collections.abc import Callable
 
 from api.auth import Role
-from domain.values import MAX_FISCAL_YEAR, MAX_INTERVENTIE, MIN_FISCAL_YEAR
+from domain.values import BASE_YEAR, MAX_FISCAL_YEAR, MAX_INTERVENTIE, MIN_FISCAL_YEAR
 from projections.queries.figures import ROLLUPS
 
 DESCRIPTION = (
     "The `begroting` command line. It only translates: parse, call a use case or a query,\n"
     "print. Errors print one line and exit non-zero; nothing is half-written."
 )
-
-# The year `taakstellingen` weighs taakstellingen against by default (tabel 6.1's "relatief
-# t.o.v. realisatie 2017"); to be the domain's base year once it names one.
-BASE_YEAR = 2017
 
 Command = Callable[[argparse.Namespace], int | None]
 
