@@ -16,8 +16,20 @@ from api.auth import TokenStore
 from api.http import JSON, Services, printable_parameters
 from api.idempotency import IdempotencyStore
 from api.ledger import Ledger, open_ledger, system_clock
-from api.routes import analysis, audit, commands, export_files, reads, tokens
-from api.schemas import SINGLE_LINE
+from api.requests.members import SINGLE_LINE
+from api.routes import (
+    analysis,
+    audit,
+    budget_commands,
+    decision_commands,
+    export_files,
+    fiscal_year_commands,
+    reads,
+    realisation_commands,
+    reserve_commands,
+    taakstelling_commands,
+    tokens,
+)
 from api.settings import Settings
 from projections.audit import verification
 from projections.audit.chain import ChainBroken
@@ -100,8 +112,12 @@ def create_app(
         dependencies=[Depends(printable_parameters)],
     )
     problems.install(app, settings.max_body_bytes)
-    app.include_router(commands.router)
-    app.include_router(commands.finance)
+    app.include_router(decision_commands.router)
+    app.include_router(budget_commands.router)
+    app.include_router(taakstelling_commands.router)
+    app.include_router(realisation_commands.router)
+    app.include_router(reserve_commands.router)
+    app.include_router(fiscal_year_commands.router)
     app.include_router(reads.router)
     app.include_router(analysis.router)
     app.include_router(export_files.router)

@@ -14,10 +14,10 @@ from fastapi.testclient import TestClient
 from httpx2 import Response
 from sqlalchemy import delete
 
-from api import schemas
 from api.demo import nijmegen
 from api.idempotency import IdempotencyStore, Reservation, StoredResponse, fingerprint
 from api.ledger import Ledger
+from api.requests import budget_requests
 from domain.budget import line_id
 from domain.decision import Decision
 from domain.values import LineKey
@@ -437,7 +437,10 @@ def reserve_as_a_first_request(ledger: Ledger, clock: Clock) -> None:
     print_ = fingerprint(
         "POST",
         AMENDMENTS,
-        [schemas.AmendBudget.model_validate(amendment("500.00")).model_dump(mode="json"), None],
+        [
+            budget_requests.AmendBudget.model_validate(amendment("500.00")).model_dump(mode="json"),
+            None,
+        ],
     )
     store = IdempotencyStore(ledger.engine, clock.now)
     assert store.begin("demo finance", "wijziging-0042", print_) == Reservation(None)

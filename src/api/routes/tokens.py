@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Path
 
 from api.auth import Identity, Role
 from api.http import JSON, Guarded, ServicesDep, problem_responses, require
-from api.schemas import CreateToken
+from api.requests.token_requests import CreateToken
 
 router = APIRouter(
     route_class=Guarded,
