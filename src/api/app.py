@@ -11,9 +11,9 @@ from typing import Any
 
 from fastapi import Depends, FastAPI
 
-from api import problems
+from api import conditional, problems
 from api.auth import TokenStore
-from api.http import JSON, Services, printable_parameters
+from api.http import JSON, Guarded, Services, printable_parameters
 from api.idempotency import IdempotencyStore
 from api.ledger import Ledger, open_ledger, system_clock
 from api.requests.members import SINGLE_LINE
@@ -128,10 +128,15 @@ def create_app(
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            text_rule_in_parameters(generate())
+            document = generate()
+            for operations in document.get("paths", {}).values():
+                conditional.document(operations)
+            text_rule_in_parameters(document)
         return app.openapi_schema or {}
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+    app.router.route_class = Guarded  # health too: ETag, and no unknown parameters
 
     @app.get("/api/v1/health", tags=["service"])
     def health() -> Any:

@@ -18,6 +18,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.security.utils import get_authorization_scheme_param
 
 from api.auth import Identity, Role, TokenStore
+from api.conditional import conditional
 from api.encoding import to_json
 from api.idempotency import IdempotencyStore
 from api.ledger import Ledger
@@ -145,6 +146,31 @@ def _calls(dependant: Dependant) -> Iterator[Any]:
         yield from _calls(sub)
 
 
+def _query_names(dependant: Dependant) -> set[str]:
+    names = {param.alias for param in dependant.query_params}
+    for sub in dependant.dependencies:
+        names |= _query_names(sub)
+    return names
+
+
+def refuse_unknown_query(request: Request, known: set[str]) -> None:
+    """A query parameter the route does not take is refused, not ignored (ADR 0006): a
+    misspelt `as_of` or `fiscal_year` would otherwise answer other figures than asked."""
+    unknown = sorted({name for name in request.query_params if name not in known})
+    if unknown:
+        raise Problem(
+            422,
+            "unknown-parameter",
+            f"the request has unknown query parameters: {', '.join(unknown)}",
+            errors=[
+                field_error(
+                    "query", name, "this route takes no such parameter", "unknown-parameter"
+                )
+                for name in unknown
+            ],
+        )
+
+
 class Guarded(APIRoute):
     """Authentication, then the role, then anything about the request (ADR 0006).
 
@@ -152,20 +178,28 @@ class Guarded(APIRoute):
     with no token and a broken body would get 400 or 422 instead of 401, and an auditor's
     write with a broken body would learn what is wrong with it instead of 403. A guarded
     route authenticates the caller and checks every `require(...)` among its dependencies
-    first; the dependencies then find the identity already known."""
+    first; the dependencies then find the identity already known. Then it refuses a query
+    parameter it does not take; and a GET's answer carries an ETag, or is 304 to a client
+    that holds it (conditional.py)."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
         calls = list(_calls(self.dependant))
         requirements = [call.roles for call in calls if isinstance(call, Require)]
-        if not requirements and identity not in calls:
-            return handler
+        authenticates = bool(requirements) or identity in calls
+        known = _query_names(self.dependant)
+        reads = "GET" in (self.methods or ())
 
         async def guarded(request: Request) -> Response:
-            who = await run_in_threadpool(_authenticate, request)
-            for roles in requirements:
-                permit(who, *roles)
-            return await handler(request)
+            if authenticates:
+                who = await run_in_threadpool(_authenticate, request)
+                for roles in requirements:
+                    permit(who, *roles)
+            refuse_unknown_query(request, known)
+            response = await handler(request)
+            if reads:
+                return conditional(request.headers.get("If-None-Match"), response)
+            return response
 
         return guarded
 

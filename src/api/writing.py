@@ -7,7 +7,7 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID, uuid5
 
 from fastapi import APIRouter, Depends, Header, Request
@@ -232,6 +232,15 @@ def writer(
 
 WriterDep = Annotated[Writer, Depends(writer)]
 
+
+# One status per kind of write (ADR 0006): 201 with a Location for a write that creates a
+# record (a decision, a budget line's budget, a taakstelling, a reserve, a report, a token),
+# 200 for every write that changes or adds to one that exists.
+CREATES: dict[str, Any] = {
+    "status_code": 201,
+    "response_description": "recorded; it created the record at `Location`",
+}
+CHANGES: dict[str, Any] = {"status_code": 200, "response_description": "recorded"}
 
 WRITE_ERRORS = problem_responses(
     _400="the body is not JSON, or not UTF-8",

@@ -12,13 +12,13 @@ from api.requests.members import (
 
 
 class EstablishBudget(Provenance):
-    key: LineKeyIn
+    line: LineKeyIn
     amount: Amount
     decision: Reference
 
 
 class AmendBudget(Provenance):
-    key: LineKeyIn
+    line: LineKeyIn
     delta: Amount
     decision: Reference
 

@@ -49,6 +49,8 @@ AMOUNT_FORMAT = (
     'decimals after a point, below 10^15 euros, such as "1234.56" or "-150000"'
 )
 _AMOUNT = re.compile(AMOUNT_PATTERN)
+# How the OpenAPI document publishes an amount, in requests and answers alike.
+AMOUNT_SCHEMA = {"type": "string", "pattern": AMOUNT_PATTERN, "example": "119000.00"}
 
 
 def _amount(value: Any) -> Decimal:
@@ -80,14 +82,7 @@ Amount = Annotated[
     Decimal,
     PlainValidator(_amount),
     PlainSerializer(lambda amount: format(amount, "f"), return_type=str),
-    WithJsonSchema(
-        {
-            "type": "string",
-            "pattern": AMOUNT_PATTERN,
-            "description": AMOUNT_FORMAT,
-            "examples": ["1234.56"],
-        }
-    ),
+    WithJsonSchema(AMOUNT_SCHEMA),
 ]
 FiscalYearNumber = Annotated[int, Strict(), Field(ge=MIN_FISCAL_YEAR, le=MAX_FISCAL_YEAR)]
 InterventieNumber = Annotated[int, Strict(), Field(ge=1, le=MAX_INTERVENTIE)]

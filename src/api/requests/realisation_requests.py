@@ -20,14 +20,14 @@ from domain.realisation import RealisationStatus
 
 
 class ReportRealisation(Provenance):
-    key: LineKeyIn
+    line: LineKeyIn
     amount: Amount
     status: RealisationStatus
     quarter: Quarter | None = None
 
 
 class CorrectRealisation(Provenance):
-    key: LineKeyIn
+    line: LineKeyIn
     corrects_version: Annotated[int, Strict(), Field(ge=1)]
     amount: Amount
     status: RealisationStatus
@@ -36,11 +36,11 @@ class CorrectRealisation(Provenance):
 
 
 class ReportLateResult(Provenance):
-    """Resultaat voorgaand jaar: `key` names the closed year's line; the result is booked
+    """Resultaat voorgaand jaar: `line` names the closed year's line; the result is booked
     on the same dimensions in the next open year. `corrects_version` (with `quarter`, if the
     figure is a quarter's) names the closed year's figure it corrects."""
 
-    key: LineKeyIn
+    line: LineKeyIn
     amount: Amount
     status: RealisationStatus
     reason: FreeText

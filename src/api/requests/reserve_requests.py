@@ -45,7 +45,7 @@ class ReserveMutation(Provenance):
 
 
 class Allocation(Input):
-    key: LineKeyIn
+    line: LineKeyIn
     amount: Amount
 
 
@@ -59,13 +59,13 @@ class AllocateFromReserve(Provenance):
     def _each_line_once(cls, allocations: list[Allocation]) -> list[Allocation]:
         seen: dict[LineKeyIn, int] = {}
         for index, item in enumerate(allocations):
-            if item.key in seen:
+            if item.line in seen:
                 raise ValueError(
-                    f"allocations {seen[item.key]} and {index} name the same line; "
+                    f"allocations {seen[item.line]} and {index} name the same line; "
                     "give each line one amount"
                 )
-            seen[item.key] = index
+            seen[item.line] = index
         return allocations
 
     def line_amounts(self) -> dict[LineKey, Money]:
-        return {item.key.to_domain(): Money(item.amount) for item in self.allocations}
+        return {item.line.to_domain(): Money(item.amount) for item in self.allocations}

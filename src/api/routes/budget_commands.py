@@ -12,7 +12,7 @@ from api.requests.budget_requests import (
     TransferBudget,
 )
 from api.responses import CommandResult
-from api.writing import WriterDep, command_router
+from api.writing import CHANGES, CREATES, WriterDep, command_router
 from domain.money import Money
 
 router = command_router(Role.FINANCE)
@@ -20,6 +20,7 @@ router = command_router(Role.FINANCE)
 
 @router.post(
     "/budget/establishments",
+    **CREATES,
     response_model=CommandResult,
     tags=["budget"],
     summary="Establish a budget line's amount (primitieve begroting)",
@@ -29,16 +30,18 @@ def establish_budget(body: EstablishBudget, write: WriterDep) -> Any:
         body,
         lambda ctx: write.services.ledger.app.establish_budget(
             ctx,
-            key=body.key.to_domain(),
+            key=body.line.to_domain(),
             amount=Money(body.amount),
             decision=body.decision,
             mutation_id=write.mutation_id,
         ),
+        created=lambda recorded: f"/api/v1/budget/lines/{recorded.ids['line']}",
     )
 
 
 @router.post(
     "/budget/amendments",
+    **CHANGES,
     response_model=CommandResult,
     tags=["budget"],
     summary="Amend a budget line by a delta (begrotingswijziging); If-Match: the line's version",
@@ -48,7 +51,7 @@ def amend_budget(body: AmendBudget, write: WriterDep) -> Any:
         body,
         lambda ctx: write.services.ledger.app.amend_budget(
             ctx,
-            key=body.key.to_domain(),
+            key=body.line.to_domain(),
             delta=Money(body.delta),
             decision=body.decision,
             mutation_id=write.mutation_id,
@@ -58,6 +61,7 @@ def amend_budget(body: AmendBudget, write: WriterDep) -> Any:
 
 @router.post(
     "/budget/transfers",
+    **CHANGES,
     response_model=CommandResult,
     tags=["budget"],
     summary="Transfer budget between two lines of one year; If-Match: the source's version",
@@ -78,6 +82,7 @@ def transfer_budget(body: TransferBudget, write: WriterDep) -> Any:
 
 @router.post(
     "/budget/carry-overs",
+    **CHANGES,
     response_model=CommandResult,
     tags=["budget"],
     summary="Carry unspent budget over to a later year through a reserve (overheveling)",

@@ -11,7 +11,7 @@ from api.auth import Role
 from api.http import permit
 from api.requests.decision_requests import DecideDecision, ProposeDecision
 from api.responses import CommandResult
-from api.writing import Writer, WriterDep, command_router
+from api.writing import CHANGES, CREATES, Writer, WriterDep, command_router
 from domain.application import Context, Recorded
 from domain.errors import NotFoundError, relocated
 from domain.events import Body as DecisionBody
@@ -28,7 +28,7 @@ def _body_role(body: DecisionBody) -> Role:
 
 @router.post(
     "/decisions",
-    status_code=201,
+    **CREATES,
     response_model=CommandResult,
     tags=["decisions"],
     summary="Propose a decision (a raad mandate has a mandate_scope; a college decision "
@@ -71,6 +71,7 @@ def _decide(write: Writer, decision: str, body: DecideDecision | None, action: s
 
 @router.post(
     "/decisions/{decision}/adopt",
+    **CHANGES,
     response_model=CommandResult,
     tags=["decisions"],
     summary="Adopt a proposed decision (If-Match: its version)",
@@ -85,6 +86,7 @@ def adopt_decision(
 
 @router.post(
     "/decisions/{decision}/reject",
+    **CHANGES,
     response_model=CommandResult,
     tags=["decisions"],
     summary="Reject a proposed decision",
@@ -99,6 +101,7 @@ def reject_decision(
 
 @router.post(
     "/decisions/{decision}/withdraw",
+    **CHANGES,
     response_model=CommandResult,
     tags=["decisions"],
     summary="Withdraw a proposed decision",

@@ -8,13 +8,14 @@ from api.auth import Role
 from api.parameters import FiscalYearPath
 from api.requests.fiscal_year_requests import CloseFiscalYear, PublishReport, ReopenFiscalYear
 from api.responses import CommandResult
-from api.writing import WriterDep, command_router
+from api.writing import CHANGES, CREATES, WriterDep, command_router
 
 router = command_router(Role.FINANCE)
 
 
 @router.post(
     "/fiscal-years/{fiscal_year}/close",
+    **CHANGES,
     response_model=CommandResult,
     tags=["fiscal years"],
     summary="Close a fiscal year on the raad's decision (the jaarrekening)",
@@ -34,6 +35,7 @@ def close_fiscal_year(
 
 @router.post(
     "/fiscal-years/{fiscal_year}/reopen",
+    **CHANGES,
     response_model=CommandResult,
     tags=["fiscal years"],
     summary="Reopen a closed fiscal year on an adopted raad decision (a jaarrekening or a "
@@ -54,7 +56,7 @@ def reopen_fiscal_year(
 
 @router.post(
     "/reports",
-    status_code=201,
+    **CREATES,
     response_model=CommandResult,
     tags=["reports"],
     summary="Publish a report: its tables are rendered as of its knowledge cutoff",

@@ -11,7 +11,7 @@ from api.requests.realisation_requests import (
     ReportRealisation,
 )
 from api.responses import CommandResult
-from api.writing import WriterDep, command_router
+from api.writing import CHANGES, WriterDep, command_router
 from domain.money import Money
 
 router = command_router(Role.FINANCE)
@@ -19,7 +19,7 @@ router = command_router(Role.FINANCE)
 
 @router.post(
     "/realisations",
-    status_code=201,
+    **CHANGES,
     response_model=CommandResult,
     tags=["realisations"],
     summary="Report a realised figure (voorlopig or definitief)",
@@ -29,17 +29,17 @@ def report_realisation(body: ReportRealisation, write: WriterDep) -> Any:
         body,
         lambda ctx: write.services.ledger.app.report_realisation(
             ctx,
-            key=body.key.to_domain(),
+            key=body.line.to_domain(),
             amount=Money(body.amount),
             status=body.status,
             quarter=body.quarter,
         ),
-        created=lambda recorded: f"/api/v1/realisations?fiscal_year={body.key.fiscal_year}",
     )
 
 
 @router.post(
     "/realisations/corrections",
+    **CHANGES,
     response_model=CommandResult,
     tags=["realisations"],
     summary="Correct a realisation: names the version it corrects and why",
@@ -49,7 +49,7 @@ def correct_realisation(body: CorrectRealisation, write: WriterDep) -> Any:
         body,
         lambda ctx: write.services.ledger.app.correct_realisation(
             ctx,
-            key=body.key.to_domain(),
+            key=body.line.to_domain(),
             corrects_version=body.corrects_version,
             amount=Money(body.amount),
             status=body.status,
@@ -61,7 +61,7 @@ def correct_realisation(body: CorrectRealisation, write: WriterDep) -> Any:
 
 @router.post(
     "/realisations/late-results",
-    status_code=201,
+    **CHANGES,
     response_model=CommandResult,
     tags=["realisations"],
     summary="Book a late result of a closed year in the next open year (resultaat voorgaand "
@@ -73,15 +73,12 @@ def report_late_result(body: ReportLateResult, write: WriterDep) -> Any:
         body,
         lambda ctx: app.report_late_result(
             ctx,
-            key=body.key.to_domain(),
+            key=body.line.to_domain(),
             amount=Money(body.amount),
             status=body.status,
             reason=body.reason,
             corrects_version=body.corrects_version,
             quarter=body.quarter,
             mutation_id=write.mutation_id,
-        ),
-        created=lambda _: (
-            f"/api/v1/realisations?fiscal_year={app.next_open_year(body.key.fiscal_year)}"
         ),
     )

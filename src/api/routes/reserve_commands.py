@@ -9,7 +9,7 @@ from fastapi import Path
 from api.auth import Role
 from api.requests.reserve_requests import AllocateFromReserve, EstablishReserve, ReserveMutation
 from api.responses import CommandResult
-from api.writing import Writer, WriterDep, command_router
+from api.writing import CHANGES, CREATES, Writer, WriterDep, command_router
 from domain.application import Context, Recorded
 from domain.money import Money
 
@@ -20,7 +20,7 @@ router = command_router(Role.FINANCE)
 
 @router.post(
     "/reserves",
-    status_code=201,
+    **CREATES,
     response_model=CommandResult,
     tags=["reserves"],
     summary="Establish a reserve",
@@ -60,6 +60,7 @@ def _reserve_mutation(write: Writer, code: str, body: ReserveMutation, action: s
 
 @router.post(
     "/reserves/{code}/deposits",
+    **CHANGES,
     response_model=CommandResult,
     tags=["reserves"],
     summary="Deposit into a reserve (storting)",
@@ -70,6 +71,7 @@ def deposit_to_reserve(code: ReserveCode, body: ReserveMutation, write: WriterDe
 
 @router.post(
     "/reserves/{code}/withdrawals",
+    **CHANGES,
     response_model=CommandResult,
     tags=["reserves"],
     summary="Withdraw from a reserve (onttrekking)",
@@ -80,6 +82,7 @@ def withdraw_from_reserve(code: ReserveCode, body: ReserveMutation, write: Write
 
 @router.post(
     "/reserves/{code}/allocations",
+    **CHANGES,
     response_model=CommandResult,
     tags=["reserves"],
     summary="Bring reserve money into budget lines, euro for euro",

@@ -14,7 +14,7 @@ from api.requests.taakstelling_requests import (
     ShiftTaakstelling,
 )
 from api.responses import CommandResult
-from api.writing import WriterDep, command_router
+from api.writing import CHANGES, CREATES, WriterDep, command_router
 from domain.money import Money
 
 TaakstellingRef = Annotated[str, Path(description="the taakstelling's reference", max_length=200)]
@@ -24,7 +24,7 @@ router = command_router(Role.FINANCE)
 
 @router.post(
     "/taakstellingen",
-    status_code=201,
+    **CREATES,
     response_model=CommandResult,
     tags=["taakstellingen"],
     summary="Impose a taakstelling (a savings target, or a risk) with amounts per year",
@@ -51,6 +51,7 @@ def impose_taakstelling(body: ImposeTaakstelling, write: WriterDep) -> Any:
 
 @router.post(
     "/taakstellingen/{reference}/adjustments",
+    **CHANGES,
     response_model=CommandResult,
     tags=["taakstellingen"],
     summary="Adjust a taakstelling's amount for one year",
@@ -73,6 +74,7 @@ def adjust_taakstelling(
 
 @router.post(
     "/taakstellingen/shifts",
+    **CHANGES,
     response_model=CommandResult,
     tags=["taakstellingen"],
     summary="Shift part of one taakstelling to another (verleggen); the total is kept",
@@ -94,6 +96,7 @@ def shift_taakstelling(body: ShiftTaakstelling, write: WriterDep) -> Any:
 
 @router.post(
     "/taakstellingen/{reference}/cancellations",
+    **CHANGES,
     response_model=CommandResult,
     tags=["taakstellingen"],
     summary="Cancel a taakstelling for one year, naming its coverage",
