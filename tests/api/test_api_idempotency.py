@@ -42,7 +42,7 @@ def key_error(detail: str, code: str) -> Body:
 
 
 def amendment(delta: str) -> Body:
-    return {"key": JEUGD_2019, "delta": delta, "decision": ZOMERNOTA}
+    return {"line": JEUGD_2019, "delta": delta, "decision": ZOMERNOTA}
 
 
 def proposal(reference: str, body: str = "raad") -> Body:
@@ -234,7 +234,7 @@ def test_the_same_body_spelled_otherwise_is_the_same_request(
         "source_document": None,
         "delta": "500.00",
         "known_at": None,
-        "key": {**JEUGD_2019, "side": "lasten", "fund": None},
+        "line": {**JEUGD_2019, "side": "lasten", "fund": None},
     }
     replay = post(demo_api, AMENDMENTS, retry, "finance", "k")
 
@@ -332,7 +332,7 @@ def test_a_refusal_is_replayed_for_the_same_key_even_once_the_change_would_succe
 def test_a_refused_reference_to_an_unknown_decision_is_replayed(
     demo_api: TestClient, demo_ledger: Ledger
 ) -> None:
-    body = {"key": JEUGD_2019, "delta": "1.00", "decision": "raad-nog-niet-genomen"}
+    body = {"line": JEUGD_2019, "delta": "1.00", "decision": "raad-nog-niet-genomen"}
     first = post(demo_api, AMENDMENTS, body, "finance", "k")
     assert first.status_code == 422
     before = log_size(demo_ledger)

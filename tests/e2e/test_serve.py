@@ -303,7 +303,7 @@ def test_the_griffie_decides_finance_transfers_and_publishes_and_the_report_read
             "/api/v1/realisations",
             headers=FINANCE,
             json={
-                "key": fund_line(DATAGESTUURD),
+                "line": fund_line(DATAGESTUURD),
                 "amount": "30400.00",
                 "status": "voorlopig",
                 "known_at": REALISED_AT,
@@ -650,7 +650,7 @@ def test_a_realisation_for_an_interventie_beyond_the_read_model_is_refused_or_re
         f"{demo_server.url}/api/v1/realisations",
         headers=FINANCE,
         json={
-            "key": key,
+            "line": key,
             "amount": "1.00",
             "status": "voorlopig",
             "source_document": "Kwartaalrapportage Q1 2020",
