@@ -13,7 +13,7 @@ from fastapi import Depends, FastAPI
 
 from api import conditional, problems
 from api.auth import TokenStore
-from api.http import JSON, Guarded, Services, printable_parameters
+from api.http import JSON, Guarded, Services, printable_parameters, problem_responses
 from api.idempotency import IdempotencyStore
 from api.ledger import Ledger, open_ledger, system_clock
 from api.requests.members import SINGLE_LINE
@@ -138,7 +138,11 @@ def create_app(
 
     app.router.route_class = Guarded  # health too: ETag, and no unknown parameters
 
-    @app.get("/api/v1/health", tags=["service"])
+    @app.get(
+        "/api/v1/health",
+        tags=["service"],
+        responses=problem_responses(_422="a query parameter: it takes none"),
+    )
     def health() -> Any:
         """Alive, and how far the log and the read model have come. No token needed."""
         services: Services = app.state.services
