@@ -12,15 +12,10 @@ from typing import Any
 from fastapi.responses import Response
 
 NOT_MODIFIED: dict[int | str, dict[str, Any]] = {
-    304: {"description": "Not Modified: `If-None-Match` names the answer's current ETag"}
-}
-IF_NONE_MATCH: dict[str, Any] = {
-    "name": "If-None-Match",
-    "in": "header",
-    "required": False,
-    "description": "the ETags of answers you hold, or `*`: answered 304 without a body if "
-    "the answer's ETag is among them",
-    "schema": {"type": "string"},
+    304: {
+        "description": "Not Modified: the request's `If-None-Match` names the answer's "
+        "current ETag, or is `*`"
+    }
 }
 
 
@@ -53,13 +48,11 @@ def conditional(if_none_match: str | None, response: Response) -> Response:
 
 
 def document(operations: dict[str, Any]) -> None:
-    """The OpenAPI entries of conditional GET on one path's operations."""
+    """The OpenAPI entries of conditional GET on one path's operations: the ETag and the 304.
+    `If-None-Match` is a standard header (RFC 9110), not listed as a parameter of each GET."""
     get = operations.get("get")
     if get is None:
         return
-    parameters = get.setdefault("parameters", [])
-    if not any(parameter.get("name") == "If-None-Match" for parameter in parameters):
-        parameters.append(dict(IF_NONE_MATCH))
     responses = get.setdefault("responses", {})
     ok = responses.get("200")
     if ok is not None:
