@@ -11,13 +11,25 @@ from typing import Any
 
 from fastapi import Depends, FastAPI
 
-from api import problems
+from api import conditional, problems
 from api.auth import TokenStore
-from api.http import JSON, Services, printable_parameters
+from api.http import JSON, Guarded, Services, printable_parameters, problem_responses
 from api.idempotency import IdempotencyStore
 from api.ledger import Ledger, open_ledger, system_clock
-from api.routes import analysis, audit, commands, export_files, reads, tokens
-from api.schemas import SINGLE_LINE
+from api.requests.members import SINGLE_LINE
+from api.routes import (
+    analysis,
+    audit,
+    budget_commands,
+    decision_commands,
+    export_files,
+    fiscal_year_commands,
+    reads,
+    realisation_commands,
+    reserve_commands,
+    taakstelling_commands,
+    tokens,
+)
 from api.settings import Settings
 from projections.audit import verification
 from projections.audit.chain import ChainBroken
@@ -100,8 +112,12 @@ def create_app(
         dependencies=[Depends(printable_parameters)],
     )
     problems.install(app, settings.max_body_bytes)
-    app.include_router(commands.router)
-    app.include_router(commands.finance)
+    app.include_router(decision_commands.router)
+    app.include_router(budget_commands.router)
+    app.include_router(taakstelling_commands.router)
+    app.include_router(realisation_commands.router)
+    app.include_router(reserve_commands.router)
+    app.include_router(fiscal_year_commands.router)
     app.include_router(reads.router)
     app.include_router(analysis.router)
     app.include_router(export_files.router)
@@ -112,12 +128,21 @@ def create_app(
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            text_rule_in_parameters(generate())
+            document = generate()
+            for operations in document.get("paths", {}).values():
+                conditional.document(operations)
+            text_rule_in_parameters(document)
         return app.openapi_schema or {}
 
     app.openapi = openapi  # type: ignore[method-assign]
 
-    @app.get("/api/v1/health", tags=["service"])
+    app.router.route_class = Guarded  # health too: ETag, and no unknown parameters
+
+    @app.get(
+        "/api/v1/health",
+        tags=["service"],
+        responses=problem_responses(_422="a query parameter: it takes none"),
+    )
     def health() -> Any:
         """Alive, and how far the log and the read model have come. No token needed."""
         services: Services = app.state.services

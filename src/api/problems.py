@@ -42,6 +42,9 @@ HEADER_FIELDS = {"expected_version": "If-Match", "mutation_id": "Idempotency-Key
 # The Context's `source` is `source_document`, unless the command has a `source` of its own
 # (where a transfer or shift starts from); an aggregate's `amount` is the command's `delta`.
 BODY_ALIASES = {"source": "source_document", "years": "amounts", "amount": "delta"}
+# A part of a field's path the body names otherwise: a budget line is the domain's `key` and
+# the body's `line` (`source` and `target` in a transfer, which the domain names so too).
+MEMBER_ALIASES = {"key": "line"}
 
 
 class Problem(Exception):
@@ -167,9 +170,14 @@ def _member_model(model: type[BaseModel] | None, items: str) -> type[BaseModel] 
 
 def body_path(field: str, model: type[BaseModel] | None) -> str:
     """Where a domain field lives in a body: itself if the body has it; else its alias; else
-    inside the first nested object that has it (a line key's `taakveld` is `key.taakveld`)."""
+    inside the first nested object that has it (a line key's `taakveld` is `line.taakveld`);
+    each part in the body's own words (the domain's `key` of a line is the body's `line`)."""
     if model is None:
         return field
+    return ".".join(_in_body_words(_body_field(field, model).split("."), model))
+
+
+def _body_field(field: str, model: type[BaseModel]) -> str:
     members = model.model_fields
     top = field.split(".")[0]
     if top in members:
@@ -179,8 +187,7 @@ def body_path(field: str, model: type[BaseModel] | None) -> str:
         return alias
     for name, info in members.items():
         # An object or an optional one; a list's members would need an index to point at.
-        optional = get_origin(info.annotation) in (Union, UnionType)
-        for nested in (info.annotation, *(get_args(info.annotation) if optional else ())):
+        for nested in _alternatives(info.annotation):
             if (
                 isinstance(nested, type)
                 and issubclass(nested, BaseModel)
@@ -188,6 +195,43 @@ def body_path(field: str, model: type[BaseModel] | None) -> str:
             ):
                 return f"{name}.{field}"
     return field
+
+
+def _in_body_words(parts: list[str], model: Any) -> list[str]:
+    """`parts` with each domain name the body spells otherwise (MEMBER_ALIASES) renamed,
+    following the body's models down through objects and lists."""
+    named = []
+    current = model
+    for part in parts:
+        members = _members(current)
+        alias = MEMBER_ALIASES.get(part)
+        if members is not None and part not in members and alias in members:
+            part = alias
+        named.append(part)
+        current = _member_type(current, part)
+    return named
+
+
+def _alternatives(annotation: Any) -> tuple[Any, ...]:
+    optional = get_origin(annotation) in (Union, UnionType)
+    return (annotation, *(get_args(annotation) if optional else ()))
+
+
+def _members(annotation: Any) -> dict[str, Any] | None:
+    for option in _alternatives(annotation):
+        if isinstance(option, type) and issubclass(option, BaseModel):
+            return dict(option.model_fields)
+    return None
+
+
+def _member_type(annotation: Any, part: str) -> Any:
+    members = _members(annotation)
+    if members is not None:
+        return members[part].annotation if part in members else None
+    for option in _alternatives(annotation):
+        if get_origin(option) is list and part.isdigit():
+            return get_args(option)[0]
+    return None
 
 
 def validation_problem(error: RequestValidationError) -> Problem:

@@ -209,13 +209,13 @@ MATRIX = [
         "POST",
         "/api/v1/budget/establishments",
         FINANCE,
-        body={"key": LINE, "amount": "1000.00", "decision": RAAD},
+        body={"line": LINE, "amount": "1000.00", "decision": RAAD},
     ),
     Endpoint(
         "POST",
         "/api/v1/budget/amendments",
         FINANCE,
-        body={"key": LINE, "delta": "100.00", "decision": RAAD},
+        body={"line": LINE, "delta": "100.00", "decision": RAAD},
     ),
     Endpoint(
         "POST",
@@ -279,14 +279,14 @@ MATRIX = [
         "POST",
         "/api/v1/realisations",
         FINANCE,
-        body={"key": LINE, "amount": "10.00", "status": "voorlopig", **MEMO},
+        body={"line": LINE, "amount": "10.00", "status": "voorlopig", **MEMO},
     ),
     Endpoint(
         "POST",
         "/api/v1/realisations/corrections",
         FINANCE,
         body={
-            "key": LINE,
+            "line": LINE,
             "corrects_version": 1,
             "amount": "20.00",
             "status": "definitief",
@@ -299,7 +299,7 @@ MATRIX = [
         "/api/v1/realisations/late-results",
         FINANCE,
         body={
-            "key": LINE,
+            "line": LINE,
             "amount": "20.00",
             "status": "definitief",
             "reason": "Nagekomen factuur",
@@ -334,7 +334,7 @@ MATRIX = [
         "/api/v1/reserves/{code}/allocations",
         FINANCE,
         "/api/v1/reserves/R1/allocations",
-        body={"earmark": "", "allocations": [{"key": LINE, "amount": "10.00"}], "decision": RAAD},
+        body={"earmark": "", "allocations": [{"line": LINE, "amount": "10.00"}], "decision": RAAD},
     ),
     Endpoint(
         "POST",

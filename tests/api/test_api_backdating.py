@@ -46,7 +46,7 @@ def backdated(demo_api: TestClient, clock: Clock) -> TestClient:
         "/api/v1/budget/amendments",
         headers=bearer("finance"),
         json={
-            "key": LINE,
+            "line": LINE,
             "delta": "1000.00",
             "decision": IVP4,
             "known_at": KNOWN,

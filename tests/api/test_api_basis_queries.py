@@ -113,13 +113,13 @@ def report_realisation(client: TestClient, interventie: int, amount: str) -> dic
         "/api/v1/realisations",
         headers=bearer("finance"),
         json={
-            "key": fund_line(2019, "6.1", interventie),
+            "line": fund_line(2019, "6.1", interventie),
             "amount": amount,
             "status": "voorlopig",
             "source_document": "Kwartaalrapportage Q4 2019, aanvulling",
         },
     )
-    assert response.status_code == 201, response.text
+    assert response.status_code == 200, response.text
     body: dict[str, Any] = response.json()
     return body
 

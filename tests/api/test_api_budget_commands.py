@@ -51,12 +51,13 @@ def test_finance_establishes_a_new_lines_budget(demo_api: TestClient, demo_ledge
     response = post(
         demo_api,
         "/api/v1/budget/establishments",
-        {"key": key, "amount": "125000.50", "decision": ZOMERNOTA},
+        {"line": key, "amount": "125000.50", "decision": ZOMERNOTA},
         "finance",
     )
 
     budget_line = line_id(key_of(key))
-    assert response.status_code == 200
+    assert response.status_code == 201
+    assert response.headers["Location"] == f"/api/v1/budget/lines/{budget_line}"
     assert response.headers["ETag"] == '"2"'
     assert response.json() == result({"line": budget_line}, {"line": 2}, DEMO_LAST_POSITION + 2)
     assert events_after(demo_api, DEMO_LAST_POSITION) == [
@@ -84,14 +85,14 @@ def test_a_line_that_has_a_budget_is_amended_not_established_again(
     response = post(
         demo_api,
         "/api/v1/budget/establishments",
-        {"key": JEUGD_2019, "amount": "1.00", "decision": ZOMERNOTA},
+        {"line": JEUGD_2019, "amount": "1.00", "decision": ZOMERNOTA},
         "finance",
     )
 
     detail = f"line {label(JEUGD_2019)} already has a budget; amend it instead"
     assert_refused(
         response,
-        rule_broken(409, "duplicate", detail, "/api/v1/budget/establishments", "key"),
+        rule_broken(409, "duplicate", detail, "/api/v1/budget/establishments", "line"),
         demo_ledger,
         before,
     )
@@ -105,7 +106,7 @@ def test_a_budget_naming_an_unknown_decision_is_refused(
     response = post(
         demo_api,
         "/api/v1/budget/establishments",
-        {"key": line(2019, "6.1"), "amount": "1.00", "decision": "raad-nooit-genomen"},
+        {"line": line(2019, "6.1"), "amount": "1.00", "decision": "raad-nooit-genomen"},
         "finance",
     )
 
@@ -127,7 +128,7 @@ def test_a_budget_on_a_decision_not_yet_adopted_is_refused(
     response = post(
         demo_api,
         "/api/v1/budget/establishments",
-        {"key": line(2019, "6.1"), "amount": "1.00", "decision": "raad-2026-11-voorstel"},
+        {"line": line(2019, "6.1"), "amount": "1.00", "decision": "raad-2026-11-voorstel"},
         "finance",
     )
 
@@ -149,7 +150,7 @@ def test_a_negative_budget_is_refused(demo_api: TestClient, demo_ledger: Ledger)
     response = post(
         demo_api,
         "/api/v1/budget/establishments",
-        {"key": line(2019, "6.1"), "amount": "-1.00", "decision": ZOMERNOTA},
+        {"line": line(2019, "6.1"), "amount": "-1.00", "decision": ZOMERNOTA},
         "finance",
     )
 
@@ -204,7 +205,7 @@ def test_an_amount_that_is_not_exact_euros_and_cents_is_refused(
     response = post(
         demo_api,
         "/api/v1/budget/establishments",
-        {"key": line(2019, "6.1"), "amount": amount, "decision": ZOMERNOTA},
+        {"line": line(2019, "6.1"), "amount": amount, "decision": ZOMERNOTA},
         "finance",
     )
 
@@ -231,7 +232,7 @@ def test_a_taakveld_unknown_in_the_lines_year_is_refused(
     response = post(
         demo_api,
         "/api/v1/budget/establishments",
-        {"key": line(year, taakveld), "amount": "1.00", "decision": INTERVENTIEPLAN},
+        {"line": line(year, taakveld), "amount": "1.00", "decision": INTERVENTIEPLAN},
         "finance",
     )
 
@@ -241,9 +242,9 @@ def test_a_taakveld_unknown_in_the_lines_year_is_refused(
         problem(
             422,
             "invalid-input",
-            "the request has invalid fields: key.taakveld",
+            "the request has invalid fields: line.taakveld",
             "/api/v1/budget/establishments",
-            in_body("key.taakveld", detail, "value_error"),
+            in_body("line.taakveld", detail, "value_error"),
         ),
         demo_ledger,
         before,
@@ -254,7 +255,7 @@ NO_TAAKVELD = "a budget line needs a taakveld"
 
 
 def _establish_without_taakveld(api: TestClient) -> Response:
-    body = {"key": line(2019, None), "amount": "1.00", "decision": ZOMERNOTA}
+    body = {"line": line(2019, None), "amount": "1.00", "decision": ZOMERNOTA}
     return post(api, "/api/v1/budget/establishments", body, "finance")
 
 
@@ -276,13 +277,13 @@ def test_a_budget_line_without_a_taakveld_is_refused(
 def test_a_missing_taakveld_points_into_the_key(demo_api: TestClient) -> None:
     response = _establish_without_taakveld(demo_api)
 
-    assert response.json()["errors"] == [in_body("key.taakveld", NO_TAAKVELD, "invalid-input")]
+    assert response.json()["errors"] == [in_body("line.taakveld", NO_TAAKVELD, "invalid-input")]
 
 
 def test_a_malformed_known_at_is_refused(demo_api: TestClient, demo_ledger: Ledger) -> None:
     before = log_size(demo_ledger)
     body = {
-        "key": line(2019, "6.1"),
+        "line": line(2019, "6.1"),
         "amount": "1.00",
         "decision": ZOMERNOTA,
         "known_at": "2019-13-01",
@@ -314,7 +315,7 @@ def test_a_known_at_without_a_time_zone_is_refused(
 ) -> None:
     before = log_size(demo_ledger)
     body = {
-        "key": line(2019, "6.1"),
+        "line": line(2019, "6.1"),
         "amount": "1.00",
         "decision": ZOMERNOTA,
         "known_at": "2019-08-01T12:00:00",
@@ -343,7 +344,7 @@ def test_finance_amends_a_line(demo_api: TestClient, demo_ledger: Ledger) -> Non
     response = post(
         demo_api,
         "/api/v1/budget/amendments",
-        {"key": JEUGD_2019, "delta": "-300000.00", "decision": ZOMERNOTA},
+        {"line": JEUGD_2019, "delta": "-300000.00", "decision": ZOMERNOTA},
         "finance",
     )
 
@@ -368,7 +369,7 @@ def test_amending_with_the_lines_current_version_succeeds(
     response = post(
         demo_api,
         "/api/v1/budget/amendments",
-        {"key": JEUGD_2019, "delta": "1.00", "decision": ZOMERNOTA},
+        {"line": JEUGD_2019, "delta": "1.00", "decision": ZOMERNOTA},
         "finance",
         **{"If-Match": '"2"'},
     )
@@ -381,7 +382,7 @@ CUT_TOO_DEEP = f"line {label(JEUGD_2019)} holds 2300000.00; it cannot give 23000
 
 
 def _cut_too_deep(api: TestClient) -> Response:
-    body = {"key": JEUGD_2019, "delta": "-2300000.01", "decision": ZOMERNOTA}
+    body = {"line": JEUGD_2019, "delta": "-2300000.01", "decision": ZOMERNOTA}
     return post(api, "/api/v1/budget/amendments", body, "finance")
 
 
@@ -412,7 +413,7 @@ def test_an_amendment_of_nothing_is_refused(demo_api: TestClient, demo_ledger: L
     response = post(
         demo_api,
         "/api/v1/budget/amendments",
-        {"key": JEUGD_2019, "delta": "0.00", "decision": ZOMERNOTA},
+        {"line": JEUGD_2019, "delta": "0.00", "decision": ZOMERNOTA},
         "finance",
     )
 
@@ -438,7 +439,7 @@ def test_a_mandate_that_covers_no_amendments_authorises_none(
     response = post(
         demo_api,
         "/api/v1/budget/amendments",
-        {"key": fund_line(2020, 2), "delta": "1000.00", "decision": "college-x"},
+        {"line": fund_line(2020, 2), "delta": "1000.00", "decision": "college-x"},
         "finance",
     )
 
@@ -474,7 +475,7 @@ def test_a_closed_year_points_at_the_lines_fiscal_year(demo_api: TestClient) -> 
     response = amend_in_2019(demo_api)
 
     assert response.json()["errors"] == [
-        in_body("key.fiscal_year", CLOSED_2019, "fiscal-year-closed")
+        in_body("line.fiscal_year", CLOSED_2019, "fiscal-year-closed")
     ]
 
 

@@ -23,12 +23,12 @@ COMMANDS: list[tuple[str, Body, str]] = [
     ("/api/v1/decisions", proposal("raad-2026-11-auth"), "griffie"),
     (
         "/api/v1/budget/establishments",
-        {"key": line(2026, "0.1"), "amount": "10.00", "decision": "d"},
+        {"line": line(2026, "0.1"), "amount": "10.00", "decision": "d"},
         "finance",
     ),
     (
         "/api/v1/budget/amendments",
-        {"key": line(2026, "0.1"), "delta": "10.00", "decision": "d"},
+        {"line": line(2026, "0.1"), "delta": "10.00", "decision": "d"},
         "finance",
     ),
     (
@@ -77,13 +77,13 @@ COMMANDS: list[tuple[str, Body, str]] = [
     ),
     (
         "/api/v1/realisations",
-        {"key": line(2026, "0.1"), "amount": "1.00", "status": "voorlopig"},
+        {"line": line(2026, "0.1"), "amount": "1.00", "status": "voorlopig"},
         "finance",
     ),
     (
         "/api/v1/realisations/corrections",
         {
-            "key": line(2026, "0.1"),
+            "line": line(2026, "0.1"),
             "corrects_version": 1,
             "amount": "2.00",
             "status": "voorlopig",
@@ -110,7 +110,7 @@ COMMANDS: list[tuple[str, Body, str]] = [
         "/api/v1/reserves/F1/allocations",
         {
             "earmark": "",
-            "allocations": [{"key": line(2026, "0.1"), "amount": "1"}],
+            "allocations": [{"line": line(2026, "0.1"), "amount": "1"}],
             "decision": "d",
         },
         "finance",

@@ -261,7 +261,7 @@ def test_amending_a_line_that_moved_on_since_it_was_read_is_refused(
     line_path = f"/api/v1/budget/lines/{line_id(key_of(JEUGD_2019)).hex}"
     read = demo_api.get(line_path, headers=bearer("auditor"))
     assert read.headers["ETag"] == '"2"'
-    amendment = {"key": JEUGD_2019, "delta": "1000.00", "decision": ZOMERNOTA}
+    amendment = {"line": JEUGD_2019, "delta": "1000.00", "decision": ZOMERNOTA}
     given(demo_api, "/api/v1/budget/amendments", amendment)
     before = log_size(demo_ledger)
 

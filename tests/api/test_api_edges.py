@@ -37,7 +37,7 @@ def test_an_allocation_that_names_one_line_twice_is_refused(
     demo_api: TestClient, demo_ledger: Ledger
 ) -> None:
     before = log_size(demo_ledger)
-    twice = {"key": fund_line(2020, 2), "amount": "100.00"}
+    twice = {"line": fund_line(2020, 2), "amount": "100.00"}
     body = {
         "earmark": FUND,
         "allocations": [twice, {**twice, "amount": "50.00"}],
@@ -68,7 +68,7 @@ def test_an_allocation_in_a_closed_year_points_at_the_allocation_of_that_year(
     before = log_size(demo_ledger)
     body = {
         "earmark": FUND,
-        "allocations": [{"key": fund_line(2019, 2), "amount": "5.00"}],
+        "allocations": [{"line": fund_line(2019, 2), "amount": "5.00"}],
         "decision": INTERVENTIEPLAN,
     }
 
@@ -81,7 +81,7 @@ def test_an_allocation_in_a_closed_year_points_at_the_allocation_of_that_year(
             "fiscal-year-closed",
             CLOSED_2019,
             ALLOCATIONS,
-            in_body("allocations.0.key.fiscal_year", CLOSED_2019, "fiscal-year-closed"),
+            in_body("allocations.0.line.fiscal_year", CLOSED_2019, "fiscal-year-closed"),
         ),
         demo_ledger,
         before,
@@ -187,7 +187,7 @@ def test_a_write_that_lost_a_race_can_be_retried_with_the_same_key(
         return amend(*args, **kwargs)
 
     monkeypatch.setattr(app, "amend_budget", racing)
-    body = {"key": fund_line(2020, 2), "delta": "1.00", "decision": INTERVENTIEPLAN}
+    body = {"line": fund_line(2020, 2), "delta": "1.00", "decision": INTERVENTIEPLAN}
     before = log_size(demo_ledger)
 
     first = post(demo_api, "/api/v1/budget/amendments", body, "finance", **{"Idempotency-Key": "k"})

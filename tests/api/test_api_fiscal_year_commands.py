@@ -300,7 +300,7 @@ LATE_REASON = "nagekomen declaraties wijkaanpak 2019"
 
 def late_body(**more: Any) -> Body:
     return {
-        "key": WIJKAANPAK_2019,
+        "line": WIJKAANPAK_2019,
         "amount": "18000.00",
         "status": "definitief",
         "reason": LATE_REASON,
@@ -341,8 +341,8 @@ def test_a_late_result_of_a_closed_year_is_booked_in_the_next_year_and_the_close
         **{"Idempotency-Key": LATE_KEY},
     )
 
-    assert response.status_code == 201, response.text
-    assert response.headers["Location"] == "/api/v1/realisations?fiscal_year=2020"
+    assert response.status_code == 200, response.text
+    assert "Location" not in response.headers
     assert response.json() == result({"realisation": late_id()}, {"realisation": 1}, before + 1)
     assert events_after(demo_api, before) == [
         event(
@@ -431,7 +431,7 @@ def test_a_late_result_for_a_year_still_open_is_refused(
     detail = "fiscal year 2019 is open: report or correct its realisation itself"
     assert_refused(
         response,
-        rule_broken(409, "realisation", detail, path, "key.fiscal_year"),
+        rule_broken(409, "realisation", detail, path, "line.fiscal_year"),
         demo_ledger,
         before,
     )

@@ -14,10 +14,10 @@ from fastapi.testclient import TestClient
 from httpx2 import Response
 from sqlalchemy import delete
 
-from api import schemas
 from api.demo import nijmegen
 from api.idempotency import IdempotencyStore, Reservation, StoredResponse, fingerprint
 from api.ledger import Ledger
+from api.requests import budget_requests
 from domain.budget import line_id
 from domain.decision import Decision
 from domain.values import LineKey
@@ -42,7 +42,7 @@ def key_error(detail: str, code: str) -> Body:
 
 
 def amendment(delta: str) -> Body:
-    return {"key": JEUGD_2019, "delta": delta, "decision": ZOMERNOTA}
+    return {"line": JEUGD_2019, "delta": delta, "decision": ZOMERNOTA}
 
 
 def proposal(reference: str, body: str = "raad") -> Body:
@@ -234,7 +234,7 @@ def test_the_same_body_spelled_otherwise_is_the_same_request(
         "source_document": None,
         "delta": "500.00",
         "known_at": None,
-        "key": {**JEUGD_2019, "side": "lasten", "fund": None},
+        "line": {**JEUGD_2019, "side": "lasten", "fund": None},
     }
     replay = post(demo_api, AMENDMENTS, retry, "finance", "k")
 
@@ -332,7 +332,7 @@ def test_a_refusal_is_replayed_for_the_same_key_even_once_the_change_would_succe
 def test_a_refused_reference_to_an_unknown_decision_is_replayed(
     demo_api: TestClient, demo_ledger: Ledger
 ) -> None:
-    body = {"key": JEUGD_2019, "delta": "1.00", "decision": "raad-nog-niet-genomen"}
+    body = {"line": JEUGD_2019, "delta": "1.00", "decision": "raad-nog-niet-genomen"}
     first = post(demo_api, AMENDMENTS, body, "finance", "k")
     assert first.status_code == 422
     before = log_size(demo_ledger)
@@ -437,7 +437,10 @@ def reserve_as_a_first_request(ledger: Ledger, clock: Clock) -> None:
     print_ = fingerprint(
         "POST",
         AMENDMENTS,
-        [schemas.AmendBudget.model_validate(amendment("500.00")).model_dump(mode="json"), None],
+        [
+            budget_requests.AmendBudget.model_validate(amendment("500.00")).model_dump(mode="json"),
+            None,
+        ],
     )
     store = IdempotencyStore(ledger.engine, clock.now)
     assert store.begin("demo finance", "wijziging-0042", print_) == Reservation(None)

@@ -84,7 +84,7 @@ def test_free_text_keeps_its_line_breaks(api: TestClient) -> None:
 @SQLITE_ONLY
 def test_a_line_in_a_programma_is_single_line(api: TestClient, ledger: Ledger) -> None:
     key = {"fiscal_year": 2019, "programma": "a\nb", "taakveld": "6.1"}
-    body = {"key": key, "amount": "1.00", "decision": "raad-x"}
+    body = {"line": key, "amount": "1.00", "decision": "raad-x"}
 
     response = post(api, "/api/v1/budget/establishments", body, "finance")
 
@@ -93,9 +93,9 @@ def test_a_line_in_a_programma_is_single_line(api: TestClient, ledger: Ledger) -
         problem(
             422,
             "invalid-input",
-            "the request has invalid fields: key.programma",
+            "the request has invalid fields: line.programma",
             "/api/v1/budget/establishments",
-            in_body("key.programma", LINE_BREAK, "value_error"),
+            in_body("line.programma", LINE_BREAK, "value_error"),
         ),
         ledger,
         0,

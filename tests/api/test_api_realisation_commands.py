@@ -34,7 +34,7 @@ from support.ledgers import log_size
 
 def test_finance_reports_a_quarters_realisation(demo_api: TestClient, demo_ledger: Ledger) -> None:
     body = {
-        "key": JEUGD_2019,
+        "line": JEUGD_2019,
         "amount": "1234.56",
         "status": "voorlopig",
         "quarter": 2,
@@ -44,8 +44,8 @@ def test_finance_reports_a_quarters_realisation(demo_api: TestClient, demo_ledge
     response = post(demo_api, "/api/v1/realisations", body, "finance")
 
     reported = realisation_id(key_of(JEUGD_2019), 2)
-    assert response.status_code == 201
-    assert response.headers["Location"] == "/api/v1/realisations?fiscal_year=2019"
+    assert response.status_code == 200
+    assert "Location" not in response.headers
     assert response.json() == result({"realisation": reported}, {"realisation": 1}, 142)
     assert events_after(demo_api, DEMO_LAST_POSITION) == [
         event(
@@ -65,14 +65,14 @@ def test_a_second_report_of_the_same_figure_is_refused(
     # the demo holds the stadsrekening 2018 figure of deelproduct 61296
     before = log_size(demo_ledger)
     key = {"fiscal_year": 2018, "programma": nijmegen.SOCIALE_STAD, "deelproduct": "61296"}
-    body = {"key": key, "amount": "1.00", "status": "definitief", "source_document": "x"}
+    body = {"line": key, "amount": "1.00", "status": "definitief", "source_document": "x"}
 
     response = post(demo_api, "/api/v1/realisations", body, "finance")
 
     detail = f"a realisation for {label(key)} in that period exists; correct it instead"
     assert_refused(
         response,
-        rule_broken(409, "duplicate", detail, "/api/v1/realisations", "key"),
+        rule_broken(409, "duplicate", detail, "/api/v1/realisations", "line"),
         demo_ledger,
         before,
     )
@@ -84,7 +84,7 @@ def test_a_realisation_names_its_source_document(demo_api: TestClient, demo_ledg
     response = post(
         demo_api,
         "/api/v1/realisations",
-        {"key": JEUGD_2019, "amount": "1.00", "status": "voorlopig"},
+        {"line": JEUGD_2019, "amount": "1.00", "status": "voorlopig"},
         "finance",
     )
 
@@ -109,7 +109,7 @@ def test_a_quarter_is_a_whole_number_from_1_to_4(
 ) -> None:
     before = log_size(demo_ledger)
     body = {
-        "key": JEUGD_2019,
+        "line": JEUGD_2019,
         "amount": "1.00",
         "status": "voorlopig",
         "quarter": quarter,
@@ -137,7 +137,7 @@ def test_a_realisation_in_a_closed_year_is_refused(
 ) -> None:
     given_closed(demo_api, 2019)
     before = log_size(demo_ledger)
-    body = {"key": JEUGD_2019, "amount": "1.00", "status": "voorlopig", "source_document": "x"}
+    body = {"line": JEUGD_2019, "amount": "1.00", "status": "voorlopig", "source_document": "x"}
 
     response = post(demo_api, "/api/v1/realisations", body, "finance")
 
@@ -154,7 +154,7 @@ def test_a_realisation_with_an_interventie_beyond_any_integer_column_is_refused(
 ) -> None:
     before = log_size(demo_ledger)
     body = {
-        "key": {**JEUGD_2019, "interventie": 2**70},
+        "line": {**JEUGD_2019, "interventie": 2**70},
         "amount": "1.00",
         "status": "voorlopig",
         "source_document": "x",
@@ -165,7 +165,7 @@ def test_a_realisation_with_an_interventie_beyond_any_integer_column_is_refused(
     assert response.status_code == 422
     assert response.headers["content-type"] == PROBLEM_JSON
     assert response.json()["code"] == "invalid-input"
-    assert [error["pointer"] for error in response.json()["errors"]] == ["#/key/interventie"]
+    assert [error["pointer"] for error in response.json()["errors"]] == ["#/line/interventie"]
     assert log_size(demo_ledger) == before
 
 
@@ -178,7 +178,7 @@ STADSREKENING_61296 = {
 
 def correction(**more: Any) -> Body:
     return {
-        "key": STADSREKENING_61296,
+        "line": STADSREKENING_61296,
         "corrects_version": 1,
         "amount": "11562000.00",
         "status": "definitief",
@@ -260,7 +260,7 @@ def test_a_correction_of_a_figure_never_reported_is_refused(
     detail = f"realisation for {label(STADSREKENING_61296)} does not exist"
     assert_refused(
         response,
-        rule_broken(422, "not-found", detail, "/api/v1/realisations/corrections", "key"),
+        rule_broken(422, "not-found", detail, "/api/v1/realisations/corrections", "line"),
         demo_ledger,
         before,
     )

@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import delete
 
 import api.http
+import api.reading
 from api.ledger import Ledger
 from domain.application import Context
 from domain.events import Bestuursorgaan, DecisionKind
@@ -41,7 +42,7 @@ def test_reads_answer_from_the_committed_read_model_while_another_runner_holds_i
     demo_api: TestClient, demo_ledger: Ledger, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(api.http, "CATCH_UP_WAIT", 0.2)
-    monkeypatch.setattr(api.http, "READ_YOUR_WRITES_TIMEOUT", 0.5)
+    monkeypatch.setattr(api.reading, "READ_YOUR_WRITES_TIMEOUT", 0.5)
     demo_ledger.app.propose_decision(  # in the log, not yet in the read model
         Context(actor="test:griffie"),
         reference="raad-2020-03-11-begrotingswijziging",

@@ -215,7 +215,7 @@ def test_finance_allocates_reserve_money_to_a_line(
     response = post(
         demo_api,
         f"/api/v1/reserves/{WMO_JEUGD}/allocations",
-        {"earmark": "", "allocations": [{"key": key, "amount": "100.00"}], "decision": ZOMERNOTA},
+        {"earmark": "", "allocations": [{"line": key, "amount": "100.00"}], "decision": ZOMERNOTA},
         "finance",
     )
 
@@ -238,7 +238,7 @@ def test_an_allocation_from_an_unknown_reserve_is_not_found(
     path = "/api/v1/reserves/F999/allocations"
     body = {
         "earmark": "",
-        "allocations": [{"key": line(2019, "6.1"), "amount": "1.00"}],
+        "allocations": [{"line": line(2019, "6.1"), "amount": "1.00"}],
         "decision": ZOMERNOTA,
     }
 
@@ -261,7 +261,7 @@ EARMARK_SPENT = (
 def _allocate_a_spent_earmark(api: TestClient) -> Response:
     body = {
         "earmark": FUND,
-        "allocations": [{"key": fund_line(2019, 2), "amount": "5.00"}],
+        "allocations": [{"line": fund_line(2019, 2), "amount": "5.00"}],
         "decision": INTERVENTIEPLAN,
     }
     return post(api, f"/api/v1/reserves/{SALDIRESERVE}/allocations", body, "finance")

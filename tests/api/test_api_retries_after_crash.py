@@ -108,10 +108,10 @@ EVERY_WRITE = {
     "withdraw": Write("/api/v1/decisions/raad-2019-crash/withdraw", None, "griffie", PROPOSED),
     "establishments": Write(
         "/api/v1/budget/establishments",
-        {"key": line(2019, "6.1"), "amount": "125000.50", "decision": ZOMERNOTA},
+        {"line": line(2019, "6.1"), "amount": "125000.50", "decision": ZOMERNOTA},
     ),
     "amendments": Write(
-        AMENDMENTS, {"key": JEUGD_2019, "delta": "-300000.00", "decision": ZOMERNOTA}
+        AMENDMENTS, {"line": JEUGD_2019, "delta": "-300000.00", "decision": ZOMERNOTA}
     ),
     "transfers": Write(
         "/api/v1/budget/transfers",
@@ -152,13 +152,13 @@ EVERY_WRITE = {
     ),
     "realisations": Write(
         "/api/v1/realisations",
-        {"key": JEUGD_2019, "amount": "1234.56", "status": "voorlopig", "quarter": 2}
+        {"line": JEUGD_2019, "amount": "1234.56", "status": "voorlopig", "quarter": 2}
         | {"source_document": "Kwartaalrapportage 2019-Q2"},
     ),
     "corrections": Write(
         "/api/v1/realisations/corrections",
         {
-            "key": {
+            "line": {
                 "fiscal_year": 2018,
                 "programma": nijmegen.SOCIALE_STAD,
                 "deelproduct": "61296",
@@ -173,7 +173,7 @@ EVERY_WRITE = {
     "late-results": Write(
         "/api/v1/realisations/late-results",
         {
-            "key": fund_line(2019, 2),
+            "line": fund_line(2019, 2),
             "amount": "18000.00",
             "status": "definitief",
             "reason": "nagekomen declaraties wijkaanpak 2019",
@@ -195,7 +195,7 @@ EVERY_WRITE = {
     ),
     "allocations": Write(
         f"/api/v1/reserves/{WMO_JEUGD}/allocations",
-        {"earmark": "", "allocations": [{"key": line(2019, "6.1"), "amount": "100.00"}]}
+        {"earmark": "", "allocations": [{"line": line(2019, "6.1"), "amount": "100.00"}]}
         | {"decision": ZOMERNOTA},
         given=(DEPOSIT,),
     ),
@@ -304,7 +304,7 @@ def test_a_retry_after_a_crash_in_the_catch_up_after_the_write_gets_the_first_an
         raise Crash
 
     monkeypatch.setattr(ProjectionRunner, "catch_up", die)
-    body = {"key": JEUGD_2019, "delta": "500.00", "decision": ZOMERNOTA}
+    body = {"line": JEUGD_2019, "delta": "500.00", "decision": ZOMERNOTA}
     crashed(demo_api, AMENDMENTS, body, "finance")
     assert log_size(demo_ledger) == DEMO_LAST_POSITION + 1
 
@@ -363,7 +363,7 @@ def test_a_noted_version_another_writer_took_meanwhile_is_not_mistaken_for_the_k
         monkeypatch.undo()
         raise Crash
 
-    body = {"key": JEUGD_2019, "delta": "500.00", "decision": ZOMERNOTA}
+    body = {"line": JEUGD_2019, "delta": "500.00", "decision": ZOMERNOTA}
     monkeypatch.setattr(Begroting, "save", die)
     crashed(demo_api, AMENDMENTS, body, "finance")
     # and then another amendment, without a key, became the line's version 3
@@ -388,7 +388,7 @@ def test_a_final_refusal_stays_the_keys_answer_after_a_crash_before_it_was_store
     demo_api: TestClient, demo_ledger: Ledger, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # given a cut deeper than the line, refused under a key, the refusal not stored
-    body = {"key": JEUGD_2019, "delta": "-2300000.01", "decision": ZOMERNOTA}
+    body = {"line": JEUGD_2019, "delta": "-2300000.01", "decision": ZOMERNOTA}
     lost = crash_on_finish(monkeypatch)
     crashed(demo_api, AMENDMENTS, body, "finance")
     [first] = lost

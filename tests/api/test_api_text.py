@@ -12,7 +12,7 @@ from domain.application import Context
 from domain.errors import InvalidInputError
 from domain.reserve import ReserveKind
 from support.commands import assert_refused, post
-from support.http import bearer, in_body, problem
+from support.http import bearer, in_body, problem, query_error
 from support.ledgers import log_size
 
 RESERVE = {
@@ -91,7 +91,7 @@ def test_an_origin_beyond_its_column_is_refused(demo_api: TestClient, demo_ledge
     [
         pytest.param("/api/v1/budget/lines?fund=%00", "query", "fund", id="query"),
         pytest.param("/api/v1/decisions/raad%00", "path", "decision", id="path"),
-        pytest.param("/api/v1/reports?as_of=a%00", "query", "as_of", id="unknown-parameter"),
+        pytest.param("/api/v1/budget/lines?as_of=a%00", "query", "as_of", id="basis"),
     ],
 )
 def test_a_parameter_with_a_control_character_is_refused(
@@ -106,6 +106,21 @@ def test_a_parameter_with_a_control_character_is_refused(
         f"the request has invalid fields: {field}",
         url.split("?")[0].replace("%00", "\u0000"),
         {"in": where, "field": field, "detail": CONTROL, "code": "invalid-input"},
+    )
+
+
+def test_a_parameter_the_route_does_not_take_is_refused_as_unknown_whatever_it_holds(
+    api: TestClient,
+) -> None:
+    response = api.get("/api/v1/reports?as_of=a%00", headers=bearer("auditor"))
+
+    assert response.status_code == 422
+    assert response.json() == problem(
+        422,
+        "unknown-parameter",
+        "the request has unknown query parameters: as_of",
+        "/api/v1/reports",
+        query_error("as_of", "this route takes no such parameter", "unknown-parameter"),
     )
 
 

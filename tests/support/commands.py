@@ -199,7 +199,7 @@ CLOSED_2019 = "fiscal year 2019 is closed; a late result goes to the next open y
 
 
 def amend_in_2019(api: TestClient) -> Response:
-    body = {"key": JEUGD_2019, "delta": "1.00", "decision": ZOMERNOTA}
+    body = {"line": JEUGD_2019, "delta": "1.00", "decision": ZOMERNOTA}
     return post(api, "/api/v1/budget/amendments", body, "finance")
 
 

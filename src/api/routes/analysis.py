@@ -10,20 +10,14 @@ from fastapi import APIRouter, Depends, Path, Query
 from sqlalchemy import Connection
 
 from api.auth import READERS
-from api.http import (
-    JSON,
-    MAX_POSITION,
-    BasisDep,
-    Guarded,
-    ServicesDep,
-    problem_responses,
-    reached,
-    reading,
-    require,
-    rows,
+from api.http import JSON, Guarded, ServicesDep, problem_responses, require
+from api.parameters import (
+    FiscalYearQ,
+    MinPosition,
 )
 from api.problems import Problem, field_error
-from api.schemas import QueryResult
+from api.reading import BasisDep, reached, reading, rows
+from api.responses import QueryResult
 from projections.queries import authority, diff, lineage
 from projections.queries.basis import (
     Basis,
@@ -47,7 +41,6 @@ router = APIRouter(
     ),
     dependencies=[Depends(require(*READERS))],
 )
-FiscalYearQ = Annotated[int | None, Query(ge=2000, le=2100)]
 ReportId = Annotated[str, Path(max_length=64)]
 BasisText = Annotated[str | None, Query(max_length=100)]
 CellPart = Annotated[str, Query(min_length=1, max_length=200)]
@@ -112,7 +105,7 @@ def report_diff(
         str | None,
         Query(max_length=100, description="the later basis: a report id, now or a moment"),
     ] = "now",
-    min_position: Annotated[int | None, Query(ge=0, le=MAX_POSITION)] = None,
+    min_position: MinPosition = None,
 ) -> Any:
     """Every figure of the report's tables that differs between two bases, split into its
     causes, each with its events and delta; the causes of a figure add up to its difference

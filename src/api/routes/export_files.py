@@ -11,9 +11,16 @@ from fastapi.responses import Response
 
 from api import spreadsheets as writers
 from api.auth import READERS
-from api.http import MAX_POSITION, BasisDep, Guarded, ServicesDep, reached, reading, require
+from api.http import Guarded, ServicesDep, require
+from api.parameters import (
+    Dimension,
+    Interventie,
+    MinPosition,
+    RequiredYear,
+)
 from api.problems import Problem, field_error
-from api.routes.reads import READ_ERRORS, Dimension, Interventie
+from api.reading import BasisDep, reached, reading
+from api.routes.reads import READ_ERRORS
 from projections.queries import row_exports
 from projections.queries.row_exports import Export, UnknownTableError
 
@@ -34,7 +41,6 @@ FILE: dict[int | str, dict[str, Any]] = {
         },
     }
 }
-RequiredYear = Annotated[int, Query(ge=2000, le=2100)]
 
 
 def _file(export: Export, fmt: str) -> Response:
@@ -130,7 +136,7 @@ def export_realisation_lineage(
 def export_log(
     fmt: Format,
     found: ServicesDep,
-    min_position: Annotated[int | None, Query(ge=0, le=MAX_POSITION)] = None,
+    min_position: MinPosition = None,
 ) -> Any:
     """The whole audit log up to the position the read model has reached, in log order."""
     position = reached(found, min_position)

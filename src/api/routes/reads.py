@@ -12,26 +12,24 @@ from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response
 
 from api.auth import READERS
-from api.http import (
-    JSON,
-    MAX_POSITION,
-    BasisDep,
-    Guarded,
-    ServicesDep,
-    etag,
-    problem_responses,
-    reached,
-    reading,
-    require,
-    rows,
-)
+from api.http import JSON, Guarded, ServicesDep, problem_responses, require
 from api.pages import Page, PageDep, paged
+from api.parameters import (
+    BaseYear,
+    Dimension,
+    FiscalYearQ,
+    Interventie,
+    MinPosition,
+    Position,
+    RequiredYear,
+)
 from api.problems import Problem
-from api.schemas import QueryResult
+from api.reading import BasisDep, etag, reached, reading, rows
+from api.responses import QueryResult
 from domain.decision import Decision
 from domain.reserve import Reserve
 from domain.taakstelling import Taakstelling
-from domain.values import MAX_INTERVENTIE
+from domain.values import BASE_YEAR
 from projections.queries import figures, lineage, reports
 from projections.queries.basis import Basis
 from projections.queries.figures import BudgetLineRow
@@ -50,11 +48,6 @@ router = APIRouter(
     responses=READ_ERRORS,
     dependencies=[Depends(require(*READERS))],
 )
-FiscalYearQ = Annotated[int | None, Query(ge=2000, le=2100)]
-Dimension = Annotated[str | None, Query(max_length=200)]
-Interventie = Annotated[int | None, Query(ge=1, le=MAX_INTERVENTIE)]
-# Log positions are BIGINT on both databases.
-Position = Annotated[int, Query(ge=0, le=MAX_POSITION, description="the last position you have")]
 
 
 def _one(basis: Basis, version: int | None, found: Sequence[Any], what: str) -> Response:
@@ -135,7 +128,7 @@ def slotwijzigingen(found: ServicesDep, wanted: BasisDep, fiscal_year: FiscalYea
 def list_taakstellingen(
     found: ServicesDep,
     wanted: BasisDep,
-    base_year: Annotated[int, Query(ge=2000, le=2100)] = 2017,
+    base_year: BaseYear = BASE_YEAR,
 ) -> Any:
     with reading(found, wanted) as (conn, basis):
         return rows(basis, figures.taakstelling_overview(conn, basis, base_year))
@@ -146,7 +139,7 @@ def get_taakstelling(
     reference: Annotated[str, Path(max_length=200)],
     found: ServicesDep,
     wanted: BasisDep,
-    base_year: Annotated[int, Query(ge=2000, le=2100)] = 2017,
+    base_year: BaseYear = BASE_YEAR,
 ) -> Any:
     with reading(found, wanted) as (conn, basis):
         version = figures.version_of(conn, Taakstelling.id_for(reference), basis)
@@ -197,7 +190,7 @@ def list_fiscal_years(found: ServicesDep, wanted: BasisDep) -> Any:
 def budget_lineage(
     found: ServicesDep,
     wanted: BasisDep,
-    fiscal_year: Annotated[int, Query(ge=2000, le=2100)],
+    fiscal_year: RequiredYear,
     fund: Dimension = None,
     interventie: Interventie = None,
     taakveld: Dimension = None,
@@ -227,7 +220,7 @@ def taakstelling_lineage(
     reference: Annotated[str, Path(max_length=200)],
     found: ServicesDep,
     wanted: BasisDep,
-    fiscal_year: Annotated[int, Query(ge=2000, le=2100)],
+    fiscal_year: RequiredYear,
 ) -> Any:
     with reading(found, wanted) as (conn, basis):
         if figures.version_of(conn, Taakstelling.id_for(reference), basis) is None:
@@ -250,7 +243,7 @@ def taakstelling_lineage(
 def realisation_lineage(
     found: ServicesDep,
     wanted: BasisDep,
-    fiscal_year: Annotated[int, Query(ge=2000, le=2100)],
+    fiscal_year: RequiredYear,
     deelproduct: Dimension = None,
     fund: Dimension = None,
     interventie: Interventie = None,
@@ -278,7 +271,7 @@ def list_events(
     found: ServicesDep,
     after: Position = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    min_position: Annotated[int | None, Query(ge=0, le=MAX_POSITION)] = None,
+    min_position: MinPosition = None,
 ) -> Any:
     """The audit log, one row per event, in log order; page with `after` = `next_after`."""
     position = reached(found, min_position)

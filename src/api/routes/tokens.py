@@ -8,7 +8,8 @@ from fastapi import APIRouter, Depends, Path
 
 from api.auth import Identity, Role
 from api.http import JSON, Guarded, ServicesDep, problem_responses, require
-from api.schemas import CreateToken
+from api.requests.token_requests import CreateToken
+from api.writing import CREATES
 
 router = APIRouter(
     route_class=Guarded,
@@ -25,9 +26,7 @@ router = APIRouter(
 Admin = Annotated[Identity, Depends(require(Role.ADMIN))]
 
 
-@router.post(
-    "", status_code=201, responses=problem_responses(_400="the body is not JSON, or not UTF-8")
-)
+@router.post("", **CREATES, responses=problem_responses(_400="the body is not JSON, or not UTF-8"))
 def create_token(body: CreateToken, found: ServicesDep, admin: Admin) -> Any:
     """A new token for a person or system; its `name` becomes the actor on their events."""
     record, secret = found.tokens.create(
