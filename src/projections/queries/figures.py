@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, NotRequired
 from uuid import UUID
 
 from sqlalchemy import ColumnElement, Connection, and_, func, select
@@ -16,7 +16,7 @@ from projections.queries.basis import (
     Basis,
     euros,
 )
-from projections.queries.rows import Euros
+from projections.queries.rows import Euros, MandateScopeRow
 from projections.store import schema
 
 
@@ -40,13 +40,22 @@ class BudgetLineRow(TypedDict):
     mutations: int
 
 
+def dashed(hex_id: str) -> str:
+    """The read model keeps ids as hex; rows answer them as the commands do, dashed."""
+    return str(UUID(hex_id))
+
+
+def _dashed_or_none(hex_id: str | None) -> str | None:
+    return None if hex_id is None else dashed(hex_id)
+
+
 def budget_lines(
     conn: Connection,
     basis: Basis,
     *,
     fiscal_year: int | None = None,
     fund: str | None = None,
-    line_id: str | None = None,
+    line_id: UUID | None = None,
 ) -> list[BudgetLineRow]:
     lines, mutations = schema.budget_lines, schema.budget_mutations
     query = (
@@ -72,10 +81,10 @@ def budget_lines(
     if fund is not None:
         query = query.where(lines.c.fund == fund)
     if line_id is not None:
-        query = query.where(lines.c.id == line_id)
+        query = query.where(lines.c.id == line_id.hex)
     return [
         {
-            "line_id": row.id,
+            "line_id": dashed(row.id),
             "fiscal_year": row.fiscal_year,
             "programma": row.programma,
             "taakveld": row.taakveld,
@@ -93,9 +102,35 @@ def budget_lines(
 ROLLUPS = ("programma", "taakveld", "interventie", "fund")
 
 
+class BudgetRollupRow(TypedDict):
+    """The budget of a year and side per value of one dimension: the row carries only the
+    dimension it was rolled up by."""
+
+    fiscal_year: int
+    side: str
+    amount: Euros
+    programma: NotRequired[str]
+    taakveld: NotRequired[str]
+    interventie: NotRequired[int | None]
+    fund: NotRequired[str | None]
+
+
+def _rolled_up(by: str, fiscal_year: int, side: str, value: Any, total: int) -> BudgetRollupRow:
+    found: BudgetRollupRow = {"fiscal_year": fiscal_year, "side": side, "amount": euros(total)}
+    if by == "programma":
+        found["programma"] = value
+    elif by == "taakveld":
+        found["taakveld"] = value
+    elif by == "interventie":
+        found["interventie"] = value
+    else:
+        found["fund"] = value
+    return found
+
+
 def budget_rollup(
     conn: Connection, basis: Basis, by: str, *, fiscal_year: int | None = None
-) -> list[dict[str, Any]]:
+) -> list[BudgetRollupRow]:
     if by not in ROLLUPS:
         raise ValueError(f"roll up by one of {', '.join(ROLLUPS)}")
     lines, mutations = schema.budget_lines, schema.budget_mutations
@@ -115,14 +150,29 @@ def budget_rollup(
     if fiscal_year is not None:
         query = query.where(lines.c.fiscal_year == fiscal_year)
     return [
-        {"fiscal_year": row.fiscal_year, "side": row.side, by: row[2], "amount": euros(row.total)}
-        for row in conn.execute(query)
+        _rolled_up(by, row.fiscal_year, row.side, row[2], row.total) for row in conn.execute(query)
     ]
+
+
+class SlotwijzigingRow(TypedDict):
+    """A change decided at the year's closing (the slotwijziging), in log order."""
+
+    position: int
+    fiscal_year: int
+    decision: str
+    kind: str
+    programma: str
+    taakveld: str
+    interventie: int | None
+    fund: str | None
+    delta: Euros
+    known_at: str
+    recorded_at: str
 
 
 def slotwijzigingen(
     conn: Connection, basis: Basis, *, fiscal_year: int | None = None
-) -> list[dict[str, Any]]:
+) -> list[SlotwijzigingRow]:
     slot, lines = schema.slotwijzigingen, schema.budget_lines
     query = (
         select(slot, lines.c.programma, lines.c.taakveld, lines.c.interventie, lines.c.fund)
@@ -153,7 +203,20 @@ def slotwijzigingen(
 # -- taakstellingen --------------------------------------------------------------------
 
 
-def taakstelling_amounts(conn: Connection, basis: Basis) -> list[dict[str, Any]]:
+class TaakstellingAmountRow(TypedDict):
+    """A taakstelling's amount per fiscal year as of the basis (what reports add up)."""
+
+    reference: str
+    label: str
+    interventie: int | None
+    taakveld: str
+    kind: str
+    origin: str
+    base_deelproducten: str  # a JSON list of deelproduct codes
+    amounts: dict[int, Euros]
+
+
+def taakstelling_amounts(conn: Connection, basis: Basis) -> list[TaakstellingAmountRow]:
     """Per taakstelling, its amount per fiscal year as of the basis."""
     ts, mutations = schema.taakstellingen, schema.taakstelling_mutations
     query = (
@@ -184,7 +247,7 @@ def taakstelling_amounts(conn: Connection, basis: Basis) -> list[dict[str, Any]]
         )
         .order_by(*_nulls_last(ts.c.interventie, ts.c.position, mutations.c.fiscal_year))
     )
-    result: dict[str, dict[str, Any]] = {}
+    result: dict[str, TaakstellingAmountRow] = {}
     for row in conn.execute(query):
         entry = result.setdefault(
             row.reference,
@@ -206,6 +269,25 @@ def taakstelling_amounts(conn: Connection, basis: Basis) -> list[dict[str, Any]]
 # -- realisations ----------------------------------------------------------------------
 
 
+class RealisationRow(TypedDict):
+    """A realised amount of a subject (year, quarter, deelproduct, ...) as of the basis,
+    with the status and version of its latest entry."""
+
+    fiscal_year: int
+    quarter: int | None
+    programma: str
+    taakveld: str | None
+    deelproduct: str | None
+    interventie: int | None
+    fund: str | None
+    side: str
+    amount: Euros
+    status: str
+    version: int
+    origin_year: int | None
+    corrects_realisation: str | None
+
+
 def realisation_amounts(
     conn: Connection,
     basis: Basis,
@@ -213,7 +295,7 @@ def realisation_amounts(
     fiscal_year: int | None = None,
     deelproducten: Sequence[str] | None = None,
     fund: str | None = None,
-) -> list[dict[str, Any]]:
+) -> list[RealisationRow]:
     subjects, entries = schema.realisations, schema.realisation_entries
     wanted: list[ColumnElement[bool]] = []
     if fiscal_year is not None:
@@ -261,7 +343,7 @@ def realisation_amounts(
             "version": row.version,
             # A late result booked in this year: the closed year it belongs to (ADR 0010).
             "origin_year": row.origin_year,
-            "corrects_realisation": row.corrects_realisation_id,
+            "corrects_realisation": _dashed_or_none(row.corrects_realisation_id),
         }
         for row in conn.execute(query)
     ]
@@ -314,7 +396,18 @@ def _cited_name(source: str, code: str) -> str | None:
 # -- reserves --------------------------------------------------------------------------
 
 
-def reserve_balances(conn: Connection, basis: Basis) -> list[dict[str, Any]]:
+class ReserveRow(TypedDict):
+    """A reserve's mutations summed per earmark and year."""
+
+    code: str
+    name: str
+    kind: str
+    earmark: str | None
+    fiscal_year: int | None
+    mutation: Euros
+
+
+def reserve_balances(conn: Connection, basis: Basis) -> list[ReserveRow]:
     """Per reserve, earmark and year; a reserve known without mutations has one row with no
     earmark and no year."""
     reserves, mutations, established = (
@@ -361,14 +454,53 @@ def reserve_balances(conn: Connection, basis: Basis) -> list[dict[str, Any]]:
 # -- audit log -------------------------------------------------------------------------
 
 
-def audit_log(conn: Connection, *, after: int = 0, limit: int = 100) -> list[dict[str, Any]]:
+class EventRow(TypedDict):
+    """One event of the log as the audit log shows it; `payload` is the event's JSON."""
+
+    position: int
+    event_type: str
+    aggregate_id: str
+    version: int
+    period: str
+    known_at: str
+    recorded_at: str
+    actor: str
+    decision: str | None
+    source: str | None
+    import_id: str | None
+    payload: str
+
+
+def _events(after: int, until: int | None) -> list[ColumnElement[bool]]:
     log = schema.audit_log
-    query = select(log).where(log.c.position > after).order_by(log.c.position).limit(limit)
+    wanted = [log.c.position > after]
+    if until is not None:
+        wanted.append(log.c.position <= until)
+    return wanted
+
+
+def audit_log(
+    conn: Connection,
+    *,
+    after: int = 0,
+    until: int | None = None,
+    offset: int = 0,
+    limit: int = 100,
+) -> list[EventRow]:
+    """The events after log position `after` (and up to `until`), in log order."""
+    log = schema.audit_log
+    query = (
+        select(log)
+        .where(*_events(after, until))
+        .order_by(log.c.position)
+        .offset(offset)
+        .limit(limit)
+    )
     return [
         {
             "position": row.position,
             "event_type": row.event_type,
-            "aggregate_id": row.originator_id,
+            "aggregate_id": dashed(row.originator_id),
             "version": row.originator_version,
             "period": row.period,
             "known_at": row.known_at.isoformat(),
@@ -381,6 +513,13 @@ def audit_log(conn: Connection, *, after: int = 0, limit: int = 100) -> list[dic
         }
         for row in conn.execute(query)
     ]
+
+
+def audit_log_count(conn: Connection, *, after: int = 0, until: int | None = None) -> int:
+    found = conn.execute(
+        select(func.count()).select_from(schema.audit_log).where(*_events(after, until))
+    ).scalar()
+    return int(found or 0)
 
 
 def version_of(conn: Connection, aggregate_id: UUID, basis: Basis) -> int | None:
@@ -397,9 +536,21 @@ def version_of(conn: Connection, aggregate_id: UUID, basis: Basis) -> int | None
 # -- decisions and fiscal years ----------------------------------------------------------
 
 
-def decisions(
-    conn: Connection, basis: Basis, *, reference: str | None = None
-) -> list[dict[str, Any]]:
+class DecisionRow(TypedDict):
+    """A decision with its status as of the basis; a raad mandate with its scope."""
+
+    reference: str
+    title: str
+    body: str
+    kind: str
+    status: str
+    status_known_at: str
+    mandate: str | None
+    mandate_scope: MandateScopeRow | None
+    proposed_at_position: int
+
+
+def decisions(conn: Connection, basis: Basis, *, reference: str | None = None) -> list[DecisionRow]:
     """Each decision known by the basis with its status as of the basis."""
     table, events = schema.decisions, schema.decision_events
     latest = (
@@ -440,34 +591,77 @@ def decisions(
     ]
 
 
-def fiscal_years(conn: Connection, basis: Basis) -> list[dict[str, Any]]:
+class FiscalYearStepRow(TypedDict):
+    """One closing or reopening of a fiscal year."""
+
+    status: str
+    decision: str | None
+    known_at: str
+    recorded_at: str
+    position: int
+
+
+class FiscalYearRow(TypedDict):
+    """A fiscal year's status (its last step) and its trail of steps."""
+
+    fiscal_year: int
+    status: str
+    decision: str | None
+    known_at: str
+    recorded_at: str
+    position: int
+    trail: list[FiscalYearStepRow]
+
+
+def fiscal_years(conn: Connection, basis: Basis) -> list[FiscalYearRow]:
     """Each fiscal year with a recorded status as of the basis (closed, or reopened), and
     its trail: every closing and reopening visible on the basis, in log order (ADR 0010)."""
     events = schema.fiscal_year_events
     query = (
         select(events).where(basis.filter(events)).order_by(events.c.fiscal_year, events.c.position)
     )
-    years: dict[int, dict[str, Any]] = {}
+    trails: dict[int, list[FiscalYearStepRow]] = {}
     for row in conn.execute(query):
-        step = {
-            "status": row.status,
-            "decision": row.decision_reference,
-            "known_at": row.known_at.isoformat(),
-            "recorded_at": row.recorded_at.isoformat(),
-            "position": row.position,
-        }
-        entry = years.setdefault(row.fiscal_year, {"fiscal_year": row.fiscal_year, "trail": []})
-        entry["trail"].append(step)
-        entry.update(step)
+        trails.setdefault(row.fiscal_year, []).append(
+            {
+                "status": row.status,
+                "decision": row.decision_reference,
+                "known_at": row.known_at.isoformat(),
+                "recorded_at": row.recorded_at.isoformat(),
+                "position": row.position,
+            }
+        )
     return [
-        {key: entry[key] for key in (*FISCAL_YEAR_COLUMNS, "trail")} for entry in years.values()
+        {
+            "fiscal_year": year,
+            "status": trail[-1]["status"],
+            "decision": trail[-1]["decision"],
+            "known_at": trail[-1]["known_at"],
+            "recorded_at": trail[-1]["recorded_at"],
+            "position": trail[-1]["position"],
+            "trail": trail,
+        }
+        for year, trail in trails.items()
     ]
 
 
-FISCAL_YEAR_COLUMNS = ("fiscal_year", "status", "decision", "known_at", "recorded_at", "position")
+class TaakstellingRow(TypedDict):
+    """A taakstelling per year, weighed against the realised base of its deelproducten in
+    `base_year`: `relative` is each year's amount as a percentage of `base`."""
+
+    reference: str
+    label: str
+    interventie: int | None
+    taakveld: str
+    kind: str
+    amounts: dict[str, Euros]
+    base_deelproducten: list[str]
+    base_year: int
+    base: Euros | None
+    relative: dict[str, str]
 
 
-def taakstelling_overview(conn: Connection, basis: Basis, base_year: int) -> list[dict[str, Any]]:
+def taakstelling_overview(conn: Connection, basis: Basis, base_year: int) -> list[TaakstellingRow]:
     """Taakstellingen per year with their weight relative to the realised base of their
     deelproducten in `base_year` (tabel 6.1's "relatief" columns)."""
     rows = taakstelling_amounts(conn, basis)
@@ -481,13 +675,17 @@ def taakstelling_overview(conn: Connection, basis: Basis, base_year: int) -> lis
         if based
         else {}
     )
-    overview = []
+    overview: list[TaakstellingRow] = []
     for row in rows:
         deelproducten: list[str] = json.loads(row["base_deelproducten"])
         base = sum((bases.get(d, Decimal(0)) for d in deelproducten), Decimal(0))
         overview.append(
             {
-                **{k: row[k] for k in ("reference", "label", "interventie", "taakveld", "kind")},
+                "reference": row["reference"],
+                "label": row["label"],
+                "interventie": row["interventie"],
+                "taakveld": row["taakveld"],
+                "kind": row["kind"],
                 "amounts": {str(year): amount for year, amount in row["amounts"].items()},
                 "base_deelproducten": deelproducten,
                 "base_year": base_year,
