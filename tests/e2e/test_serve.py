@@ -405,7 +405,7 @@ def test_the_griffie_decides_finance_transfers_and_publishes_and_the_report_read
             total=("892", "30"),
         )
 
-        listed = http.get("/api/v1/reports", headers=AUDITOR).json()["reports"]
+        listed = http.get("/api/v1/reports", headers=AUDITOR).json()["rows"]
         assert [entry["report"] for entry in listed] == [  # in order of publication
             "interventieplan-fase-4",
             REPORT,
