@@ -32,9 +32,9 @@ from domain.decision import Decision
 from domain.reserve import Reserve
 from domain.taakstelling import Taakstelling
 from domain.values import MAX_INTERVENTIE
-from projections.queries import figures, lineage, reports
+from projections.queries import event_log, figures, lineage, reports
 from projections.queries.basis import Basis, resolve_basis
-from projections.queries.figures import (
+from projections.queries.figure_rows import (
     BudgetLineRow,
     BudgetRollupRow,
     DecisionRow,
@@ -314,8 +314,8 @@ def list_events(
     position = reached(found, min_position)
     with found.ledger.engine.connect() as conn:
         basis = resolve_basis(conn, None, position)
-        total = figures.audit_log_count(conn, after=after, until=position)
-        events = figures.audit_log(
+        total = event_log.audit_log_count(conn, after=after, until=position)
+        events = event_log.audit_log(
             conn, after=after, until=position, offset=page.offset, limit=page.limit
         )
     return page_of(basis, events, total, page)

@@ -6,38 +6,33 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import Any, NotRequired
+from typing import Any
 from uuid import UUID
 
 from sqlalchemy import ColumnElement, Connection, and_, func, select
-from typing_extensions import TypedDict
 
 from projections.queries.basis import (
     Basis,
     euros,
 )
-from projections.queries.rows import Euros, MandateScopeRow
+from projections.queries.figure_rows import (
+    BudgetLineRow,
+    BudgetRollupRow,
+    DecisionRow,
+    FiscalYearRow,
+    FiscalYearStepRow,
+    RealisationRow,
+    ReserveRow,
+    SlotwijzigingRow,
+    TaakstellingAmountRow,
+    TaakstellingRow,
+)
 from projections.store import schema
 
 
 def _nulls_last(*columns: ColumnElement[Any]) -> list[ColumnElement[Any]]:
     # SQLite sorts NULL first and PostgreSQL last: say it, so both list rows alike.
     return [column.nulls_last() for column in columns]
-
-
-class BudgetLineRow(TypedDict):
-    """A budget line's amount as of the basis: the sum of its mutations then."""
-
-    line_id: str
-    fiscal_year: int
-    programma: str
-    taakveld: str
-    side: str
-    deelproduct: str | None
-    interventie: int | None
-    fund: str | None
-    amount: Euros
-    mutations: int
 
 
 def dashed(hex_id: str) -> str:
@@ -102,19 +97,6 @@ def budget_lines(
 ROLLUPS = ("programma", "taakveld", "interventie", "fund")
 
 
-class BudgetRollupRow(TypedDict):
-    """The budget of a year and side per value of one dimension: the row carries only the
-    dimension it was rolled up by."""
-
-    fiscal_year: int
-    side: str
-    amount: Euros
-    programma: NotRequired[str]
-    taakveld: NotRequired[str]
-    interventie: NotRequired[int | None]
-    fund: NotRequired[str | None]
-
-
 def _rolled_up(by: str, fiscal_year: int, side: str, value: Any, total: int) -> BudgetRollupRow:
     found: BudgetRollupRow = {"fiscal_year": fiscal_year, "side": side, "amount": euros(total)}
     if by == "programma":
@@ -154,22 +136,6 @@ def budget_rollup(
     ]
 
 
-class SlotwijzigingRow(TypedDict):
-    """A change decided at the year's closing (the slotwijziging), in log order."""
-
-    position: int
-    fiscal_year: int
-    decision: str
-    kind: str
-    programma: str
-    taakveld: str
-    interventie: int | None
-    fund: str | None
-    delta: Euros
-    known_at: str
-    recorded_at: str
-
-
 def slotwijzigingen(
     conn: Connection, basis: Basis, *, fiscal_year: int | None = None
 ) -> list[SlotwijzigingRow]:
@@ -201,19 +167,6 @@ def slotwijzigingen(
 
 
 # -- taakstellingen --------------------------------------------------------------------
-
-
-class TaakstellingAmountRow(TypedDict):
-    """A taakstelling's amount per fiscal year as of the basis (what reports add up)."""
-
-    reference: str
-    label: str
-    interventie: int | None
-    taakveld: str
-    kind: str
-    origin: str
-    base_deelproducten: str  # a JSON list of deelproduct codes
-    amounts: dict[int, Euros]
 
 
 def taakstelling_amounts(conn: Connection, basis: Basis) -> list[TaakstellingAmountRow]:
@@ -267,25 +220,6 @@ def taakstelling_amounts(conn: Connection, basis: Basis) -> list[TaakstellingAmo
 
 
 # -- realisations ----------------------------------------------------------------------
-
-
-class RealisationRow(TypedDict):
-    """A realised amount of a subject (year, quarter, deelproduct, ...) as of the basis,
-    with the status and version of its latest entry."""
-
-    fiscal_year: int
-    quarter: int | None
-    programma: str
-    taakveld: str | None
-    deelproduct: str | None
-    interventie: int | None
-    fund: str | None
-    side: str
-    amount: Euros
-    status: str
-    version: int
-    origin_year: int | None
-    corrects_realisation: str | None
 
 
 def realisation_amounts(
@@ -349,9 +283,6 @@ def realisation_amounts(
     ]
 
 
-# -- reserves --------------------------------------------------------------------------
-
-
 def deelproduct_names(conn: Connection, basis: Basis, codes: Iterable[str]) -> dict[str, str]:
     """The names the ledger gives deelproducten: a realisation of a deelproduct cites it in
     its source as the stadsrekening lists it, "deelproduct CODE NAME (citation)". The latest
@@ -394,17 +325,6 @@ def _cited_name(source: str, code: str) -> str | None:
 
 
 # -- reserves --------------------------------------------------------------------------
-
-
-class ReserveRow(TypedDict):
-    """A reserve's mutations summed per earmark and year."""
-
-    code: str
-    name: str
-    kind: str
-    earmark: str | None
-    fiscal_year: int | None
-    mutation: Euros
 
 
 def reserve_balances(conn: Connection, basis: Basis) -> list[ReserveRow]:
@@ -451,77 +371,6 @@ def reserve_balances(conn: Connection, basis: Basis) -> list[ReserveRow]:
     ]
 
 
-# -- audit log -------------------------------------------------------------------------
-
-
-class EventRow(TypedDict):
-    """One event of the log as the audit log shows it; `payload` is the event's JSON."""
-
-    position: int
-    event_type: str
-    aggregate_id: str
-    version: int
-    period: str
-    known_at: str
-    recorded_at: str
-    actor: str
-    decision: str | None
-    source: str | None
-    import_id: str | None
-    payload: str
-
-
-def _events(after: int, until: int | None) -> list[ColumnElement[bool]]:
-    log = schema.audit_log
-    wanted = [log.c.position > after]
-    if until is not None:
-        wanted.append(log.c.position <= until)
-    return wanted
-
-
-def audit_log(
-    conn: Connection,
-    *,
-    after: int = 0,
-    until: int | None = None,
-    offset: int = 0,
-    limit: int = 100,
-) -> list[EventRow]:
-    """The events after log position `after` (and up to `until`), in log order."""
-    log = schema.audit_log
-    query = (
-        select(log)
-        .where(*_events(after, until))
-        .order_by(log.c.position)
-        .offset(offset)
-        .limit(limit)
-    )
-    return [
-        {
-            "position": row.position,
-            "event_type": row.event_type,
-            "aggregate_id": dashed(row.originator_id),
-            "version": row.originator_version,
-            "period": row.period,
-            "known_at": row.known_at.isoformat(),
-            "recorded_at": row.recorded_at.isoformat(),
-            "actor": row.actor,
-            "decision": row.decision_reference,
-            "source": row.source,
-            "import_id": row.import_id,
-            "payload": row.payload,
-        }
-        for row in conn.execute(query)
-    ]
-
-
-def audit_log_count(conn: Connection, *, after: int = 0, until: int | None = None) -> int:
-    found = conn.execute(
-        select(func.count()).select_from(schema.audit_log).where(*_events(after, until))
-    ).scalar()
-    return int(found or 0)
-
-
 def version_of(conn: Connection, aggregate_id: UUID, basis: Basis) -> int | None:
     """The aggregate's version as of the basis (what `If-Match` compares), None if unknown."""
     log = schema.audit_log
@@ -534,20 +383,6 @@ def version_of(conn: Connection, aggregate_id: UUID, basis: Basis) -> int | None
 
 
 # -- decisions and fiscal years ----------------------------------------------------------
-
-
-class DecisionRow(TypedDict):
-    """A decision with its status as of the basis; a raad mandate with its scope."""
-
-    reference: str
-    title: str
-    body: str
-    kind: str
-    status: str
-    status_known_at: str
-    mandate: str | None
-    mandate_scope: MandateScopeRow | None
-    proposed_at_position: int
 
 
 def decisions(conn: Connection, basis: Basis, *, reference: str | None = None) -> list[DecisionRow]:
@@ -591,28 +426,6 @@ def decisions(conn: Connection, basis: Basis, *, reference: str | None = None) -
     ]
 
 
-class FiscalYearStepRow(TypedDict):
-    """One closing or reopening of a fiscal year."""
-
-    status: str
-    decision: str | None
-    known_at: str
-    recorded_at: str
-    position: int
-
-
-class FiscalYearRow(TypedDict):
-    """A fiscal year's status (its last step) and its trail of steps."""
-
-    fiscal_year: int
-    status: str
-    decision: str | None
-    known_at: str
-    recorded_at: str
-    position: int
-    trail: list[FiscalYearStepRow]
-
-
 def fiscal_years(conn: Connection, basis: Basis) -> list[FiscalYearRow]:
     """Each fiscal year with a recorded status as of the basis (closed, or reopened), and
     its trail: every closing and reopening visible on the basis, in log order (ADR 0010)."""
@@ -643,22 +456,6 @@ def fiscal_years(conn: Connection, basis: Basis) -> list[FiscalYearRow]:
         }
         for year, trail in trails.items()
     ]
-
-
-class TaakstellingRow(TypedDict):
-    """A taakstelling per year, weighed against the realised base of its deelproducten in
-    `base_year`: `relative` is each year's amount as a percentage of `base`."""
-
-    reference: str
-    label: str
-    interventie: int | None
-    taakveld: str
-    kind: str
-    amounts: dict[str, Euros]
-    base_deelproducten: list[str]
-    base_year: int
-    base: Euros | None
-    relative: dict[str, str]
 
 
 def taakstelling_overview(conn: Connection, basis: Basis, base_year: int) -> list[TaakstellingRow]:

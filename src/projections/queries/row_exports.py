@@ -20,7 +20,7 @@ from sqlalchemy import Connection
 
 from projections.queries import backdating, lineage, reports
 from projections.queries.basis import Basis, BasisError, head_at
-from projections.queries.figures import audit_log
+from projections.queries.event_log import audit_log
 
 
 class Kind(Enum):
