@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Generic, TypeVar
 
 from fastapi import Depends, Query
 from fastapi.responses import Response
@@ -65,14 +65,22 @@ def page_request(
 PageDep = Annotated[PageRequest, Depends(page_request)]
 
 
-def paged(basis: Basis | BasisRow, found: Sequence[Any], wanted: PageRequest) -> Response:
+def paged(basis: Basis | BasisRow, found: Sequence[object], wanted: PageRequest) -> Response:
     """The page `wanted` of `found`, in the one envelope."""
-    total = len(found)
+    end = wanted.offset + wanted.limit
+    return page_of(basis, found[wanted.offset : end], len(found), wanted)
+
+
+def page_of(
+    basis: Basis | BasisRow, rows: Sequence[object], total: int, wanted: PageRequest
+) -> Response:
+    """The envelope of a page the query cut itself (a list too long to fetch whole, the
+    log): `rows` is page `wanted` of a list of `total` rows."""
     end = wanted.offset + wanted.limit
     return JSON(
         {
             "basis": basis.to_json() if isinstance(basis, Basis) else basis,
-            "rows": list(found[wanted.offset : end]),
+            "rows": list(rows),
             "paging": {
                 "offset": wanted.offset,
                 "limit": wanted.limit,

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 from unittest.mock import ANY
+from uuid import UUID
 
 import pytest
 from fastapi.testclient import TestClient
@@ -23,7 +24,7 @@ from support.demo import (
     DEMO_LAST_POSITION,
     INTERVENTIEPLAN_HEAD,
 )
-from support.http import problem, query_error
+from support.http import paging, problem, query_error
 from support.queries import AS_OF_INTERVENTIEPLAN, AUDITOR, NOW, RECORDED, as_json, read
 
 # -- the audit log ---------------------------------------------------------------------
@@ -51,15 +52,12 @@ def test_one_page_of_the_log_is_the_event_after_the_given_position(demo_api: Tes
         },
     }
     assert body == {
-        "log_position": DEMO_LAST_POSITION,
-        "after": 1,
-        "next_after": 2,
-        "more": True,
-        "events": [
+        "basis": NOW,
+        "rows": [
             {
                 "position": 2,
                 "event_type": "Decision.Adopted",
-                "aggregate_id": "2c84715709e753a488cc23f23bff58c1",
+                "aggregate_id": "2c847157-09e7-53a4-88cc-23f23bff58c1",
                 "version": 2,
                 "period": "2018..2022",
                 "known_at": "2018-03-07T11:00:00+00:00",
@@ -71,6 +69,7 @@ def test_one_page_of_the_log_is_the_event_after_the_given_position(demo_api: Tes
                 "payload": json.dumps(payload, ensure_ascii=False, separators=(",", ":")),
             }
         ],
+        "paging": paging(DEMO_LAST_POSITION - 1, limit=1),
     }
 
 
@@ -78,18 +77,18 @@ def test_walking_every_page_of_the_log_yields_each_position_once_in_order(
     demo_api: TestClient,
 ) -> None:
     positions: list[int] = []
-    pages: list[tuple[int, int, bool]] = []
-    after, more = 0, True
-    while more:
-        body = read(demo_api, "/api/v1/events", after=after, limit=40)
-        assert body["after"] == after
-        assert body["log_position"] == DEMO_LAST_POSITION
-        positions += [event["position"] for event in body["events"]]
-        pages.append((len(body["events"]), body["next_after"], body["more"]))
-        after, more = body["next_after"], body["more"]
+    pages: list[tuple[int, int | None]] = []
+    offset: int | None = 0
+    while offset is not None:
+        body = read(demo_api, "/api/v1/events", offset=offset, limit=40)
+        assert body["basis"] == NOW
+        assert body["paging"] == paging(DEMO_LAST_POSITION, offset=offset, limit=40)
+        positions += [event["position"] for event in body["rows"]]
+        pages.append((len(body["rows"]), body["paging"]["next_offset"]))
+        offset = body["paging"]["next_offset"]
 
     assert positions == list(range(1, DEMO_LAST_POSITION + 1))
-    assert pages == [(40, 40, True), (40, 80, True), (40, 120, True), (21, 141, False)]
+    assert pages == [(40, 40), (40, 80), (40, 120), (21, None)]
 
 
 def test_the_log_pages_the_same_on_a_second_walk(demo_api: TestClient) -> None:
@@ -97,7 +96,7 @@ def test_the_log_pages_the_same_on_a_second_walk(demo_api: TestClient) -> None:
     second = read(demo_api, "/api/v1/events", after=60, limit=7)
 
     assert first == second
-    assert [event["position"] for event in first["events"]] == list(range(61, 68))
+    assert [event["position"] for event in first["rows"]] == list(range(61, 68))
 
 
 def test_past_the_end_of_the_log_a_page_is_empty_and_says_there_is_no_more(
@@ -105,20 +104,60 @@ def test_past_the_end_of_the_log_a_page_is_empty_and_says_there_is_no_more(
 ) -> None:
     body = read(demo_api, "/api/v1/events", after=DEMO_LAST_POSITION)
 
+    assert body == {"basis": NOW, "rows": [], "paging": paging(0)}
+
+
+def test_the_log_pages_by_offset_and_limit_after_a_position(demo_api: TestClient) -> None:
+    whole = read(demo_api, "/api/v1/events", after=100)
+    first = read(demo_api, "/api/v1/events", after=100, limit=30)
+    second = read(demo_api, "/api/v1/events", after=100, offset=30, limit=30)
+    total = DEMO_LAST_POSITION - 100
+
+    assert (whole["paging"], first["paging"], second["paging"]) == (
+        paging(total),
+        paging(total, limit=30),
+        paging(total, offset=30, limit=30),
+    )
+    assert [event["position"] for event in first["rows"] + second["rows"]] == list(
+        range(101, DEMO_LAST_POSITION + 1)
+    )
+    assert first["rows"] + second["rows"] == whole["rows"]
+
+
+def test_an_offset_past_the_end_of_the_log_is_an_empty_page_with_the_whole_total(
+    demo_api: TestClient,
+) -> None:
+    body = read(demo_api, "/api/v1/events", offset=500, limit=10)
+
     assert body == {
-        "log_position": DEMO_LAST_POSITION,
-        "after": DEMO_LAST_POSITION,
-        "next_after": DEMO_LAST_POSITION,
-        "more": False,
-        "events": [],
+        "basis": NOW,
+        "rows": [],
+        "paging": {"offset": 500, "limit": 10, "total": DEMO_LAST_POSITION, "next_offset": None},
     }
+
+
+def test_the_log_rows_name_aggregates_by_dashed_uuid(demo_api: TestClient) -> None:
+    rows = read(demo_api, "/api/v1/events")["rows"]
+
+    assert all(str(UUID(row["aggregate_id"])) == row["aggregate_id"] for row in rows)
 
 
 @pytest.mark.parametrize(
     ("params", "field", "detail", "code"),
     [
         ({"limit": 0}, "limit", "Input should be greater than or equal to 1", "greater_than_equal"),
-        ({"limit": 1001}, "limit", "Input should be less than or equal to 1000", "less_than_equal"),
+        (
+            {"limit": 10_001},
+            "limit",
+            "Input should be less than or equal to 10000",
+            "less_than_equal",
+        ),
+        (
+            {"offset": -1},
+            "offset",
+            "Input should be greater than or equal to 0",
+            "greater_than_equal",
+        ),
         (
             {"after": -1},
             "after",
@@ -126,7 +165,7 @@ def test_past_the_end_of_the_log_a_page_is_empty_and_says_there_is_no_more(
             "greater_than_equal",
         ),
     ],
-    ids=["limit-0", "limit-1001", "after-negative"],
+    ids=["limit-0", "limit-10001", "offset-negative", "after-negative"],
 )
 def test_a_page_outside_the_limits_names_the_parameter(
     demo_api: TestClient, params: dict[str, int], field: str, detail: str, code: str
@@ -150,7 +189,8 @@ def test_reports_list_both_published_reports_in_publication_order(demo_api: Test
     body = read(demo_api, "/api/v1/reports")
 
     assert body == {
-        "reports": [
+        "basis": NOW,
+        "rows": [
             {
                 "report": "interventieplan-fase-4",
                 "title": "Interventieplan fase 4 – Opgave Sociale Stad",
@@ -169,7 +209,8 @@ def test_reports_list_both_published_reports_in_publication_order(demo_api: Test
                 "decision": None,
                 "source": "Voortgangsrapportage Interventieplan, vierde rapportage 2019 (Q4)",
             },
-        ]
+        ],
+        "paging": paging(2),
     }
 
 

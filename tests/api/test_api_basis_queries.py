@@ -15,7 +15,7 @@ from support.clock import Clock
 from support.demo import (
     DEMO_LAST_POSITION,
 )
-from support.http import bearer, problem, query_error
+from support.http import bearer, paging, problem, query_error
 from support.ledgers import log_size
 from support.queries import (
     AS_OF_INTERVENTIEPLAN,
@@ -105,7 +105,7 @@ def test_as_of_chooses_the_knowledge_the_figures_are_computed_on(
 ) -> None:
     body = read(demo_api, "/api/v1/budget/rollup", by="interventie", fiscal_year=2020, as_of=as_of)
 
-    assert body == {"basis": basis, "rows": rows}
+    assert body == {"basis": basis, "rows": rows, "paging": paging(len(rows))}
 
 
 def report_realisation(client: TestClient, interventie: int, amount: str) -> dict[str, Any]:
@@ -149,10 +149,12 @@ def test_as_recorded_at_leaves_out_what_was_recorded_later(
     assert before == {
         "basis": {**NOW, "as_recorded_at": "2026-11-23T09:30:00+00:00"},
         "rows": REALISATIONS_2019,
+        "paging": paging(len(REALISATIONS_2019)),
     }
     assert since == {
         "basis": {**NOW, "log_position": 142, "as_recorded_at": "2026-11-23T10:00:00+00:00"},
         "rows": [realisation("6.1", 1, "5000.00"), *REALISATIONS_2019],
+        "paging": paging(1 + len(REALISATIONS_2019)),
     }
 
 
@@ -171,6 +173,7 @@ def test_as_recorded_at_a_date_is_the_end_of_that_day_in_amsterdam(
             "as_recorded_at": "2026-11-22T23:59:59.999999+01:00",
         },
         "rows": [],
+        "paging": paging(0),
     }
 
 
@@ -243,7 +246,7 @@ def test_min_position_at_a_writes_position_sees_that_write(
 def test_min_position_already_reached_answers_at_once(demo_api: TestClient) -> None:
     body = read(demo_api, "/api/v1/events", min_position=DEMO_LAST_POSITION, after=140)
 
-    assert [event["position"] for event in body["events"]] == [141]
+    assert [event["position"] for event in body["rows"]] == [141]
 
 
 def unknown_position(instance: str) -> dict[str, Any]:

@@ -148,7 +148,7 @@ def test_a_line_reads_by_the_id_a_command_answered_with(demo_api: TestClient) ->
 
     assert dashed.status_code == 200
     assert dashed.json() == plain.json()
-    assert [row["line_id"] for row in dashed.json()["rows"]] == [line.hex]
+    assert [row["line_id"] for row in dashed.json()["rows"]] == [str(line)]
 
 
 @SQLITE_ONLY

@@ -257,7 +257,7 @@ def test_the_audit_log_exports_every_event(demo_api: TestClient, fmt: str) -> No
         assert rows[1][:12] == [
             "1",
             "Decision.Proposed",
-            "2c84715709e753a488cc23f23bff58c1",
+            "2c847157-09e7-53a4-88cc-23f23bff58c1",
             "1",
             "2018..2022",
             "2018-03-07T11:00:00+00:00",

@@ -369,7 +369,7 @@ def test_a_late_result_of_a_closed_year_is_booked_in_the_next_year_and_the_close
         "status": "definitief",
         "version": 1,
         "origin_year": 2019,
-        "corrects_realisation": corrected,
+        "corrects_realisation": str(realisation_id(key_of(WIJKAANPAK_2019), None)),
     }
     assert [row for row in realisations(demo_api, 2020) if row["origin_year"]] == [late_row]
     lineage = demo_api.get(

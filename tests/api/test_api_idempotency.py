@@ -78,7 +78,7 @@ def assert_replayed(replay: Response, first: Response) -> None:
 
 def event_types_after(api: TestClient, position: int) -> list[tuple[str, str]]:
     response = api.get("/api/v1/events", params={"after": position}, headers=bearer("auditor"))
-    return [(row["event_type"], row["actor"]) for row in response.json()["events"]]
+    return [(row["event_type"], row["actor"]) for row in response.json()["rows"]]
 
 
 # -- the same key, the same request ----------------------------------------------------

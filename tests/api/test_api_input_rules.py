@@ -77,7 +77,7 @@ def test_free_text_keeps_its_line_breaks(api: TestClient) -> None:
     response = post(api, "/api/v1/reserves", {**RESERVE, "purpose": purpose}, "finance")
 
     assert response.status_code == 201, response.text
-    payload = api.get("/api/v1/events", headers=bearer("auditor")).json()["events"][0]["payload"]
+    payload = api.get("/api/v1/events", headers=bearer("auditor")).json()["rows"][0]["payload"]
     assert '"purpose":"Egalisatie van lasten.\\nZie raadsvoorstel 2026."' in payload
 
 

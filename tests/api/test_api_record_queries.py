@@ -6,14 +6,17 @@ from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
+from uuid import UUID
 
 import pytest
 from fastapi.testclient import TestClient
 
+from api.app import create_app
 from api.demo import nijmegen
 from api.ledger import Ledger
 from projections.queries import figures
 from projections.queries.basis import resolve_basis
+from projections.queries.rows import AMOUNT_PATTERN
 from support.clock import Clock
 from support.demo import (
     DEMO_LAST_POSITION,
@@ -129,6 +132,7 @@ def test_decisions_list_every_demo_decision_with_its_status_in_proposal_order(
             ),
             MANDAAT_ROW,
         ],
+        "paging": paging(7),
     }
 
 
@@ -198,7 +202,7 @@ def test_budget_lines_of_a_year_list_each_line_with_its_amount(demo_api: TestCli
         "basis": NOW,
         "rows": [
             {
-                "line_id": "e06957dec107556d8127d2f67bd17559",
+                "line_id": "e06957de-c107-556d-8127-d2f67bd17559",
                 "fiscal_year": 2021,
                 "programma": WWZ,
                 "taakveld": "6.71",
@@ -210,7 +214,7 @@ def test_budget_lines_of_a_year_list_each_line_with_its_amount(demo_api: TestCli
                 "mutations": 1,
             },
             {
-                "line_id": "aa7661d879c054c082f5c01cce5b12c1",
+                "line_id": "aa7661d8-79c0-54c0-82f5-c01cce5b12c1",
                 "fiscal_year": 2021,
                 "programma": WWZ,
                 "taakveld": "6.71",
@@ -238,6 +242,73 @@ def test_budget_lines_page_by_offset_and_limit(demo_api: TestClient) -> None:
         paging(total, offset=2, limit=2),
     )
     assert first["rows"] + second["rows"] == whole["rows"][:4]
+
+
+def test_an_offset_past_the_end_of_the_realisations_is_an_empty_page_with_their_total(
+    demo_api: TestClient,
+) -> None:
+    whole = read(demo_api, "/api/v1/realisations")
+    first = read(demo_api, "/api/v1/realisations", limit=3)
+    beyond = read(demo_api, "/api/v1/realisations", offset=1000, limit=3)
+    total = len(whole["rows"])
+
+    assert first == {"basis": NOW, "rows": whole["rows"][:3], "paging": paging(total, limit=3)}
+    assert beyond == {
+        "basis": NOW,
+        "rows": [],
+        "paging": {"offset": 1000, "limit": 3, "total": total, "next_offset": None},
+    }
+
+
+def test_budget_line_ids_in_rows_are_dashed_as_the_commands_answer_them(
+    demo_api: TestClient,
+) -> None:
+    rows = read(demo_api, "/api/v1/budget/lines")["rows"]
+    line = read(demo_api, f"/api/v1/budget/lines/{rows[0]['line_id']}")
+
+    assert all(str(UUID(row["line_id"])) == row["line_id"] for row in rows)
+    assert line["rows"] == [rows[0]]
+
+
+def test_every_list_and_record_publishes_its_row_type_and_amounts_as_decimal_strings() -> None:
+    document = create_app().openapi()
+    schemas = document["components"]["schemas"]
+    answers = {
+        path: document["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]
+        for path in TYPED_READS
+    }
+
+    assert {path: answer["schema"]["$ref"].split("/")[-1] for path, answer in answers.items()} == (
+        TYPED_READS
+    )
+    for envelope in TYPED_READS.values():
+        row = schemas[schemas[envelope]["properties"]["rows"]["items"]["$ref"].split("/")[-1]]
+        assert row["type"] == "object", envelope
+        assert row["properties"], envelope
+        assert "additionalProperties" not in row, envelope
+    amount = schemas["BudgetLineRow"]["properties"]["amount"]
+    assert (amount["type"], amount["pattern"]) == ("string", AMOUNT_PATTERN)
+    assert schemas["TaakstellingRow"]["properties"]["amounts"]["additionalProperties"]["type"] == (
+        "string"
+    )
+
+
+TYPED_READS = {
+    "/api/v1/decisions": "Page_DecisionRow_",
+    "/api/v1/decisions/{decision}": "Record_DecisionRow_",
+    "/api/v1/budget/lines": "Page_BudgetLineRow_",
+    "/api/v1/budget/lines/{line_id}": "Record_BudgetLineRow_",
+    "/api/v1/budget/rollup": "Page_BudgetRollupRow_",
+    "/api/v1/budget/slotwijzigingen": "Page_SlotwijzigingRow_",
+    "/api/v1/taakstellingen": "Page_TaakstellingRow_",
+    "/api/v1/taakstellingen/{reference}": "Record_TaakstellingRow_",
+    "/api/v1/realisations": "Page_RealisationRow_",
+    "/api/v1/reserves": "Page_ReserveRow_",
+    "/api/v1/reserves/{code}": "Record_ReserveRow_",
+    "/api/v1/fiscal-years": "Page_FiscalYearRow_",
+    "/api/v1/events": "Page_EventRow_",
+    "/api/v1/reports": "Page_ReportListRow_",
+}
 
 
 def test_budget_lines_filtered_by_year_and_fund_are_the_projections_rows(
@@ -284,7 +355,7 @@ def test_a_budget_line_reads_alone_with_its_version_as_etag(demo_api: TestClient
         "version": 3,
         "rows": [
             {
-                "line_id": "05d186d5cd955d33b9da3668a58ae774",
+                "line_id": "05d186d5-cd95-5d33-b9da-3668a58ae774",
                 "fiscal_year": 2020,
                 "programma": WWZ,
                 "taakveld": "6.71",
@@ -310,6 +381,7 @@ def test_the_budget_rolls_up_by_fund_with_the_unfunded_line_last(demo_api: TestC
             {"fiscal_year": 2020, "side": "lasten", "fund": FUND, "amount": "892000.00"},
             {"fiscal_year": 2021, "side": "lasten", "fund": FUND, "amount": "140000.00"},
         ],
+        "paging": paging(4),
     }
 
 
@@ -322,7 +394,7 @@ def test_the_budget_rolls_up_by_each_dimension_as_the_projection_does(
     with demo_ledger.engine.connect() as conn:
         basis = resolve_basis(conn, None, DEMO_LAST_POSITION)
         expected = as_json(figures.budget_rollup(conn, basis, by, fiscal_year=2019))
-    assert body == {"basis": NOW, "rows": expected}
+    assert body == {"basis": NOW, "rows": expected, "paging": paging(len(expected))}
     assert sum(Decimal(row["amount"]) for row in body["rows"]) == Decimal("3268000.00")
 
 
@@ -332,6 +404,7 @@ def test_the_budget_rolls_up_by_programma_by_default(demo_api: TestClient) -> No
     assert body == {
         "basis": NOW,
         "rows": [{"fiscal_year": 2019, "side": "lasten", "programma": WWZ, "amount": "3268000.00"}],
+        "paging": paging(1),
     }
 
 
@@ -362,6 +435,7 @@ def test_slotwijzigingen_of_2019_are_the_five_carry_overs(demo_api: TestClient) 
             carried(126, "6.72", 5, "-67000.00"),
             carried(130, "6.82", 8, "-66000.00"),
         ],
+        "paging": paging(5),
     }
 
 
@@ -373,7 +447,7 @@ def test_slotwijzigingen_of_every_year_are_the_projections_rows(
     with demo_ledger.engine.connect() as conn:
         basis = resolve_basis(conn, None, DEMO_LAST_POSITION)
         expected = as_json(figures.slotwijzigingen(conn, basis))
-    assert body == {"basis": NOW, "rows": expected}
+    assert body == {"basis": NOW, "rows": expected, "paging": paging(len(expected))}
     assert [row["fiscal_year"] for row in body["rows"]] == [2019] * 5 + [2020] * 5
 
 
@@ -456,7 +530,7 @@ def test_taakstellingen_list_all_21_as_the_projection_weighs_them(
     with demo_ledger.engine.connect() as conn:
         basis = resolve_basis(conn, None, DEMO_LAST_POSITION)
         expected = as_json(figures.taakstelling_overview(conn, basis, 2017))
-    assert body == {"basis": NOW, "rows": expected}
+    assert body == {"basis": NOW, "rows": expected, "paging": paging(len(expected))}
     rows = {row["reference"]: row for row in body["rows"]}
     assert len(rows) == 21
     assert rows["ca-taakstellende-besparing-zorg-welzijn"] == {
@@ -487,7 +561,11 @@ def test_realisations_of_2019_in_the_fund_are_the_voorlopige_uitgaven(
 ) -> None:
     body = read(demo_api, "/api/v1/realisations", fiscal_year=2019, fund=FUND)
 
-    assert body == {"basis": NOW, "rows": REALISATIONS_2019}
+    assert body == {
+        "basis": NOW,
+        "rows": REALISATIONS_2019,
+        "paging": paging(len(REALISATIONS_2019)),
+    }
 
 
 def test_every_realisation_is_listed_as_the_projection_lists_it(
@@ -498,7 +576,7 @@ def test_every_realisation_is_listed_as_the_projection_lists_it(
     with demo_ledger.engine.connect() as conn:
         basis = resolve_basis(conn, None, DEMO_LAST_POSITION)
         expected = as_json(figures.realisation_amounts(conn, basis))
-    assert body == {"basis": NOW, "rows": expected}
+    assert body == {"basis": NOW, "rows": expected, "paging": paging(len(expected))}
     assert len(body["rows"]) == 17 + 17 + 6
     assert body["rows"][0] == {
         "fiscal_year": 2017,
@@ -535,6 +613,7 @@ def test_reserves_list_their_mutation_per_earmark_and_year(demo_api: TestClient)
             {**F058, "fiscal_year": 2019, "mutation": "256000.00"},
             {**F058, "fiscal_year": 2020, "mutation": "-256000.00"},
         ],
+        "paging": paging(5),
     }
 
 
@@ -580,7 +659,7 @@ def test_a_newly_established_reserve_reads_at_its_location(demo_api: TestClient)
 
 
 def test_fiscal_years_are_empty_while_no_year_has_a_status(demo_api: TestClient) -> None:
-    assert read(demo_api, "/api/v1/fiscal-years") == {"basis": NOW, "rows": []}
+    assert read(demo_api, "/api/v1/fiscal-years") == {"basis": NOW, "rows": [], "paging": paging(0)}
 
 
 def test_a_closed_fiscal_year_is_listed_from_when_its_closing_was_known(
@@ -636,6 +715,7 @@ def test_a_closed_fiscal_year_is_listed_from_when_its_closing_was_known(
                 ],
             }
         ],
+        "paging": paging(1),
     }
     assert before == {
         "basis": {
@@ -645,6 +725,7 @@ def test_a_closed_fiscal_year_is_listed_from_when_its_closing_was_known(
             "log_position": 145,
         },
         "rows": [],
+        "paging": paging(0),
     }
 
 

@@ -150,7 +150,7 @@ def test_a_new_tokens_name_is_the_actor_on_the_events_its_holder_records(
 
     assert proposed.status_code == 201
     assert log_size(ledger) == 1
-    events = api.get("/api/v1/events", headers=bearer("auditor")).json()["events"]
+    events = api.get("/api/v1/events", headers=bearer("auditor")).json()["rows"]
     assert [(event["event_type"], event["actor"]) for event in events] == [
         ("Decision.Proposed", "M. de Vries")
     ]

@@ -14,7 +14,7 @@ from api.ledger import open_ledger
 from bench import run
 from bench.synthetic import Generator, Shape, SyntheticClock
 from domain.fiscal_year import FiscalYear
-from projections.queries import figures
+from projections.queries import event_log, figures
 from projections.queries.basis import resolve_basis
 
 pytestmark = pytest.mark.e2e
@@ -84,7 +84,7 @@ def _history(
             generator.run()
         ledger.runner.catch_up()
         with ledger.engine.connect() as conn:
-            log = figures.audit_log(conn, limit=10_000)
+            log = event_log.audit_log(conn, limit=10_000)
             basis = resolve_basis(conn, None, ledger.runner.position())
             budget = figures.budget_lines(conn, basis)
     finally:

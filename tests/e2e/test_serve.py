@@ -24,6 +24,7 @@ from domain.decision import Decision
 from domain.realisation import realisation_id
 from domain.report import Report
 from support.demo import DEMO_LAST_POSITION
+from support.http import paging
 from support.ledgers import BACKENDS
 from support.processes import STOP_TIMEOUT, Server, begroting, free_port, fresh_database, serving
 
@@ -405,7 +406,7 @@ def test_the_griffie_decides_finance_transfers_and_publishes_and_the_report_read
             total=("892", "30"),
         )
 
-        listed = http.get("/api/v1/reports", headers=AUDITOR).json()["reports"]
+        listed = http.get("/api/v1/reports", headers=AUDITOR).json()["rows"]
         assert [entry["report"] for entry in listed] == [  # in order of publication
             "interventieplan-fase-4",
             REPORT,
@@ -538,6 +539,7 @@ def test_a_token_created_on_the_command_line_opens_the_service_until_it_is_revok
                     "log_position": 0,
                 },
                 "rows": [],
+                "paging": paging(0),
             },
         )
         written = http.post(

@@ -13,7 +13,7 @@ import openpyxl
 
 from api import spreadsheets as writers
 from api.ledger import Ledger
-from projections.queries import figures, row_exports
+from projections.queries import event_log, row_exports
 from projections.queries.basis import resolve_basis
 from projections.queries.row_exports import Column, Export, Kind
 from support.demo import DEMO_HEAD, INTERVENTIEPLAN_HEAD
@@ -257,7 +257,7 @@ def test_the_log_exports_every_event_in_log_order_with_its_position(
 ) -> None:
     with demo_ledger.engine.connect() as conn:
         export = row_exports.log_export(conn, 141)
-        expected = figures.audit_log(conn, after=0, limit=1000)
+        expected = event_log.audit_log(conn, after=0, limit=1000)
 
     rows, _ = read_xlsx(writers.to_xlsx(export))
 

@@ -76,12 +76,12 @@ def events_after(api: TestClient, position: int) -> list[Body]:
     """The audit rows after `position`, as an auditor reads them (payload aside)."""
     response = api.get("/api/v1/events", params={"after": position}, headers=bearer("auditor"))
     assert response.status_code == 200
-    return [{k: v for k, v in row.items() if k != "payload"} for row in response.json()["events"]]
+    return [{k: v for k, v in row.items() if k != "payload"} for row in response.json()["rows"]]
 
 
 def payloads_after(api: TestClient, position: int) -> list[Body]:
     response = api.get("/api/v1/events", params={"after": position}, headers=bearer("auditor"))
-    return [json.loads(row["payload"]) for row in response.json()["events"]]
+    return [json.loads(row["payload"]) for row in response.json()["rows"]]
 
 
 def event(
@@ -98,7 +98,7 @@ def event(
     return {
         "position": position,
         "event_type": event_type,
-        "aggregate_id": aggregate.hex,
+        "aggregate_id": str(aggregate),
         "version": version,
         "period": period,
         "known_at": NOW,

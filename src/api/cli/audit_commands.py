@@ -11,14 +11,14 @@ from api.cli.rendering import as_json, print_rows, read_model_line, verdict_line
 from api.ledger import system_clock
 from api.settings import load_settings
 from projections.audit import auditor, chain, standalone_verify, verification
-from projections.queries import figures
+from projections.queries import event_log
 from projections.readmodel import backup, rederive
 from projections.store.database import Database
 
 
 def cmd_log(args: argparse.Namespace) -> None:
     with ledger_for(args) as ledger, reading(ledger) as (conn, _):
-        rows = figures.audit_log(conn, after=args.after, limit=args.limit)
+        rows = event_log.audit_log(conn, after=args.after, limit=args.limit)
     if args.format == "json":
         print(as_json(rows))
         return

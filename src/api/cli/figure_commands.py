@@ -74,7 +74,9 @@ def cmd_taakstellingen(args: argparse.Namespace) -> None:
     years = sorted({y for r in rows for y in r["amounts"]})
     flat = []
     for row in rows:
-        entry = {k: row[k] for k in ("reference", "interventie", "taakveld", "kind", "label")}
+        entry: dict[str, object] = {
+            k: row[k] for k in ("reference", "interventie", "taakveld", "kind", "label")
+        }
         entry["base"] = "+".join(row["base_deelproducten"]) or None
         entry[f"realisatie-{args.base_year}"] = row["base"]
         for year in years:
@@ -101,12 +103,11 @@ def cmd_realisations(args: argparse.Namespace) -> None:
         names = figures.deelproduct_names(
             conn, basis, (row["deelproduct"] for row in rows if row["deelproduct"])
         )
-    for row in rows:
-        row["name"] = names.get(row["deelproduct"] or "")
+    named = [{**row, "name": names.get(row["deelproduct"] or "")} for row in rows]
     emit(
         args,
         basis,
-        rows,
+        named,
         [
             "fiscal_year",
             "quarter",

@@ -4,7 +4,7 @@ it. Single records carry their version as an ETag, for `If-Match` on the next wr
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -13,7 +13,7 @@ from fastapi.responses import Response
 
 from api.auth import READERS
 from api.http import JSON, Guarded, ServicesDep, problem_responses, require
-from api.pages import Page, PageDep, paged
+from api.pages import Page, PageDep, Record, page_of, paged
 from api.parameters import (
     BaseYear,
     Dimension,
@@ -30,9 +30,20 @@ from domain.decision import Decision
 from domain.reserve import Reserve
 from domain.taakstelling import Taakstelling
 from domain.values import BASE_YEAR
-from projections.queries import figures, lineage, reports
-from projections.queries.basis import Basis
-from projections.queries.figures import BudgetLineRow
+from projections.queries import event_log, figures, lineage, reports
+from projections.queries.basis import Basis, resolve_basis
+from projections.queries.figure_rows import (
+    BudgetLineRow,
+    BudgetRollupRow,
+    DecisionRow,
+    EventRow,
+    FiscalYearRow,
+    RealisationRow,
+    ReserveRow,
+    SlotwijzigingRow,
+    TaakstellingRow,
+)
+from projections.queries.reports import ReportListRow
 
 READ_ERRORS = problem_responses(
     _401="no token, or an unknown or revoked one",
@@ -50,7 +61,9 @@ router = APIRouter(
 )
 
 
-def _one(basis: Basis, version: int | None, found: Sequence[Any], what: str) -> Response:
+def _one(
+    basis: Basis, version: int | None, found: Sequence[Mapping[str, object]], what: str
+) -> Response:
     if version is None or not found:
         raise Problem(404, "not-found", f"{what} does not exist as of this basis")
     return JSON(
@@ -59,16 +72,16 @@ def _one(basis: Basis, version: int | None, found: Sequence[Any], what: str) -> 
     )
 
 
-@router.get("/decisions", response_model=QueryResult, tags=["decisions"])
-def list_decisions(found: ServicesDep, wanted: BasisDep) -> Any:
+@router.get("/decisions", response_model=Page[DecisionRow], tags=["decisions"])
+def list_decisions(found: ServicesDep, wanted: BasisDep, page: PageDep) -> Response:
     with reading(found, wanted) as (conn, basis):
-        return rows(basis, figures.decisions(conn, basis))
+        return paged(basis, figures.decisions(conn, basis), page)
 
 
-@router.get("/decisions/{decision}", tags=["decisions"])
+@router.get("/decisions/{decision}", response_model=Record[DecisionRow], tags=["decisions"])
 def get_decision(
     decision: Annotated[str, Path(max_length=200)], found: ServicesDep, wanted: BasisDep
-) -> Any:
+) -> Response:
     with reading(found, wanted) as (conn, basis):
         version = figures.version_of(conn, Decision.id_for(decision), basis)
         records = figures.decisions(conn, basis, reference=decision)
@@ -88,59 +101,68 @@ def list_budget_lines(
     return paged(basis, found_lines, page)
 
 
-@router.get("/budget/lines/{line_id}", tags=["budget"])
+@router.get("/budget/lines/{line_id}", response_model=Record[BudgetLineRow], tags=["budget"])
 def get_budget_line(
     line_id: Annotated[
         str,
         Path(
             pattern=r"^(?:[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$",
-            description="the line's id, as a command answered it (with dashes) or a row shows it",
+            description="the line's id as rows and commands answer it (dashed); plain hex too",
         ),
     ],
     found: ServicesDep,
     wanted: BasisDep,
-) -> Any:
+) -> Response:
     line = UUID(line_id)
     with reading(found, wanted) as (conn, basis):
         version = figures.version_of(conn, line, basis)
-        records = figures.budget_lines(conn, basis, line_id=line.hex)
+        records = figures.budget_lines(conn, basis, line_id=line)
     return _one(basis, version, records, f"budget line {line_id}")
 
 
-@router.get("/budget/rollup", response_model=QueryResult, tags=["budget"])
+@router.get("/budget/rollup", response_model=Page[BudgetRollupRow], tags=["budget"])
 def budget_rollup(
     found: ServicesDep,
     wanted: BasisDep,
+    page: PageDep,
     by: Annotated[str, Query(pattern="^(programma|taakveld|interventie|fund)$")] = "programma",
     fiscal_year: FiscalYearQ = None,
-) -> Any:
+) -> Response:
+    """The budget per year and side, summed per value of `by`: each row carries `by`."""
     with reading(found, wanted) as (conn, basis):
-        return rows(basis, figures.budget_rollup(conn, basis, by, fiscal_year=fiscal_year))
+        return paged(basis, figures.budget_rollup(conn, basis, by, fiscal_year=fiscal_year), page)
 
 
-@router.get("/budget/slotwijzigingen", response_model=QueryResult, tags=["budget"])
-def slotwijzigingen(found: ServicesDep, wanted: BasisDep, fiscal_year: FiscalYearQ = None) -> Any:
+@router.get("/budget/slotwijzigingen", response_model=Page[SlotwijzigingRow], tags=["budget"])
+def slotwijzigingen(
+    found: ServicesDep, wanted: BasisDep, page: PageDep, fiscal_year: FiscalYearQ = None
+) -> Response:
     with reading(found, wanted) as (conn, basis):
-        return rows(basis, figures.slotwijzigingen(conn, basis, fiscal_year=fiscal_year))
+        return paged(basis, figures.slotwijzigingen(conn, basis, fiscal_year=fiscal_year), page)
 
 
-@router.get("/taakstellingen", response_model=QueryResult, tags=["taakstellingen"])
+@router.get("/taakstellingen", response_model=Page[TaakstellingRow], tags=["taakstellingen"])
 def list_taakstellingen(
     found: ServicesDep,
     wanted: BasisDep,
+    page: PageDep,
     base_year: BaseYear = BASE_YEAR,
-) -> Any:
+) -> Response:
     with reading(found, wanted) as (conn, basis):
-        return rows(basis, figures.taakstelling_overview(conn, basis, base_year))
+        return paged(basis, figures.taakstelling_overview(conn, basis, base_year), page)
 
 
-@router.get("/taakstellingen/{reference}", tags=["taakstellingen"])
+@router.get(
+    "/taakstellingen/{reference}",
+    response_model=Record[TaakstellingRow],
+    tags=["taakstellingen"],
+)
 def get_taakstelling(
     reference: Annotated[str, Path(max_length=200)],
     found: ServicesDep,
     wanted: BasisDep,
     base_year: BaseYear = BASE_YEAR,
-) -> Any:
+) -> Response:
     with reading(found, wanted) as (conn, basis):
         version = figures.version_of(conn, Taakstelling.id_for(reference), basis)
         records = [
@@ -151,36 +173,42 @@ def get_taakstelling(
     return _one(basis, version, records, f"taakstelling {reference!r}")
 
 
-@router.get("/realisations", response_model=QueryResult, tags=["realisations"])
+@router.get("/realisations", response_model=Page[RealisationRow], tags=["realisations"])
 def list_realisations(
-    found: ServicesDep, wanted: BasisDep, fiscal_year: FiscalYearQ = None, fund: Dimension = None
-) -> Any:
+    found: ServicesDep,
+    wanted: BasisDep,
+    page: PageDep,
+    fiscal_year: FiscalYearQ = None,
+    fund: Dimension = None,
+) -> Response:
     with reading(found, wanted) as (conn, basis):
-        return rows(
-            basis, figures.realisation_amounts(conn, basis, fiscal_year=fiscal_year, fund=fund)
+        return paged(
+            basis,
+            figures.realisation_amounts(conn, basis, fiscal_year=fiscal_year, fund=fund),
+            page,
         )
 
 
-@router.get("/reserves", response_model=QueryResult, tags=["reserves"])
-def list_reserves(found: ServicesDep, wanted: BasisDep) -> Any:
+@router.get("/reserves", response_model=Page[ReserveRow], tags=["reserves"])
+def list_reserves(found: ServicesDep, wanted: BasisDep, page: PageDep) -> Response:
     with reading(found, wanted) as (conn, basis):
-        return rows(basis, figures.reserve_balances(conn, basis))
+        return paged(basis, figures.reserve_balances(conn, basis), page)
 
 
-@router.get("/reserves/{code}", tags=["reserves"])
+@router.get("/reserves/{code}", response_model=Record[ReserveRow], tags=["reserves"])
 def get_reserve(
     code: Annotated[str, Path(max_length=200)], found: ServicesDep, wanted: BasisDep
-) -> Any:
+) -> Response:
     with reading(found, wanted) as (conn, basis):
         version = figures.version_of(conn, Reserve.id_for(code), basis)
         records = [row for row in figures.reserve_balances(conn, basis) if row["code"] == code]
     return _one(basis, version, records, f"reserve {code!r}")
 
 
-@router.get("/fiscal-years", response_model=QueryResult, tags=["fiscal years"])
-def list_fiscal_years(found: ServicesDep, wanted: BasisDep) -> Any:
+@router.get("/fiscal-years", response_model=Page[FiscalYearRow], tags=["fiscal years"])
+def list_fiscal_years(found: ServicesDep, wanted: BasisDep, page: PageDep) -> Response:
     with reading(found, wanted) as (conn, basis):
-        return rows(basis, figures.fiscal_years(conn, basis))
+        return paged(basis, figures.fiscal_years(conn, basis), page)
 
 
 # -- lineage ---------------------------------------------------------------------------
@@ -266,35 +294,33 @@ def realisation_lineage(
 # -- the log and reports ---------------------------------------------------------------
 
 
-@router.get("/events", tags=["audit"])
+@router.get("/events", response_model=Page[EventRow], tags=["audit"])
 def list_events(
     found: ServicesDep,
+    page: PageDep,
     after: Position = 0,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     min_position: MinPosition = None,
-) -> Any:
-    """The audit log, one row per event, in log order; page with `after` = `next_after`."""
+) -> Response:
+    """The audit log, one row per event, in log order, up to the log position the read
+    model has reached (the basis). `after` keeps only the events after that log position,
+    for a client that follows the log: ask again with the last position you have."""
     position = reached(found, min_position)
     with found.ledger.engine.connect() as conn:
-        events = figures.audit_log(conn, after=after, limit=limit)
-    next_after = events[-1]["position"] if events else after
-    return JSON(
-        {
-            "log_position": position,
-            "after": after,
-            "next_after": next_after,
-            "more": bool(events) and next_after < position,
-            "events": events,
-        }
-    )
+        basis = resolve_basis(conn, None, position)
+        total = event_log.audit_log_count(conn, after=after, until=position)
+        events = event_log.audit_log(
+            conn, after=after, until=position, offset=page.offset, limit=page.limit
+        )
+    return page_of(basis, events, total, page)
 
 
-@router.get("/reports", tags=["reports"])
-def list_reports(found: ServicesDep) -> Any:
-    found.guard()
-    found.catch_up()
+@router.get("/reports", response_model=Page[ReportListRow], tags=["reports"])
+def list_reports(found: ServicesDep, page: PageDep) -> Response:
+    """The published reports, oldest first, as the log stands now."""
+    position = reached(found, None)
     with found.ledger.engine.connect() as conn:
-        return JSON({"reports": reports.list_reports(conn)})
+        basis = resolve_basis(conn, None, position)
+        return paged(basis, reports.list_reports(conn), page)
 
 
 @router.get("/reports/{report_id}", tags=["reports"])

@@ -10,13 +10,23 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import ColumnElement, Connection, and_, func, select
-from typing_extensions import TypedDict
 
 from projections.queries.basis import (
     Basis,
     euros,
 )
-from projections.queries.rows import Euros
+from projections.queries.figure_rows import (
+    BudgetLineRow,
+    BudgetRollupRow,
+    DecisionRow,
+    FiscalYearRow,
+    FiscalYearStepRow,
+    RealisationRow,
+    ReserveRow,
+    SlotwijzigingRow,
+    TaakstellingAmountRow,
+    TaakstellingRow,
+)
 from projections.store import schema
 
 
@@ -25,19 +35,13 @@ def _nulls_last(*columns: ColumnElement[Any]) -> list[ColumnElement[Any]]:
     return [column.nulls_last() for column in columns]
 
 
-class BudgetLineRow(TypedDict):
-    """A budget line's amount as of the basis: the sum of its mutations then."""
+def dashed(hex_id: str) -> str:
+    """The read model keeps ids as hex; rows answer them as the commands do, dashed."""
+    return str(UUID(hex_id))
 
-    line_id: str
-    fiscal_year: int
-    programma: str
-    taakveld: str
-    side: str
-    deelproduct: str | None
-    interventie: int | None
-    fund: str | None
-    amount: Euros
-    mutations: int
+
+def _dashed_or_none(hex_id: str | None) -> str | None:
+    return None if hex_id is None else dashed(hex_id)
 
 
 def budget_lines(
@@ -46,7 +50,7 @@ def budget_lines(
     *,
     fiscal_year: int | None = None,
     fund: str | None = None,
-    line_id: str | None = None,
+    line_id: UUID | None = None,
 ) -> list[BudgetLineRow]:
     lines, mutations = schema.budget_lines, schema.budget_mutations
     query = (
@@ -72,10 +76,10 @@ def budget_lines(
     if fund is not None:
         query = query.where(lines.c.fund == fund)
     if line_id is not None:
-        query = query.where(lines.c.id == line_id)
+        query = query.where(lines.c.id == line_id.hex)
     return [
         {
-            "line_id": row.id,
+            "line_id": dashed(row.id),
             "fiscal_year": row.fiscal_year,
             "programma": row.programma,
             "taakveld": row.taakveld,
@@ -93,9 +97,22 @@ def budget_lines(
 ROLLUPS = ("programma", "taakveld", "interventie", "fund")
 
 
+def _rolled_up(by: str, fiscal_year: int, side: str, value: Any, total: int) -> BudgetRollupRow:
+    found: BudgetRollupRow = {"fiscal_year": fiscal_year, "side": side, "amount": euros(total)}
+    if by == "programma":
+        found["programma"] = value
+    elif by == "taakveld":
+        found["taakveld"] = value
+    elif by == "interventie":
+        found["interventie"] = value
+    else:
+        found["fund"] = value
+    return found
+
+
 def budget_rollup(
     conn: Connection, basis: Basis, by: str, *, fiscal_year: int | None = None
-) -> list[dict[str, Any]]:
+) -> list[BudgetRollupRow]:
     if by not in ROLLUPS:
         raise ValueError(f"roll up by one of {', '.join(ROLLUPS)}")
     lines, mutations = schema.budget_lines, schema.budget_mutations
@@ -115,14 +132,13 @@ def budget_rollup(
     if fiscal_year is not None:
         query = query.where(lines.c.fiscal_year == fiscal_year)
     return [
-        {"fiscal_year": row.fiscal_year, "side": row.side, by: row[2], "amount": euros(row.total)}
-        for row in conn.execute(query)
+        _rolled_up(by, row.fiscal_year, row.side, row[2], row.total) for row in conn.execute(query)
     ]
 
 
 def slotwijzigingen(
     conn: Connection, basis: Basis, *, fiscal_year: int | None = None
-) -> list[dict[str, Any]]:
+) -> list[SlotwijzigingRow]:
     slot, lines = schema.slotwijzigingen, schema.budget_lines
     query = (
         select(slot, lines.c.programma, lines.c.taakveld, lines.c.interventie, lines.c.fund)
@@ -153,7 +169,7 @@ def slotwijzigingen(
 # -- taakstellingen --------------------------------------------------------------------
 
 
-def taakstelling_amounts(conn: Connection, basis: Basis) -> list[dict[str, Any]]:
+def taakstelling_amounts(conn: Connection, basis: Basis) -> list[TaakstellingAmountRow]:
     """Per taakstelling, its amount per fiscal year as of the basis."""
     ts, mutations = schema.taakstellingen, schema.taakstelling_mutations
     query = (
@@ -184,7 +200,7 @@ def taakstelling_amounts(conn: Connection, basis: Basis) -> list[dict[str, Any]]
         )
         .order_by(*_nulls_last(ts.c.interventie, ts.c.position, mutations.c.fiscal_year))
     )
-    result: dict[str, dict[str, Any]] = {}
+    result: dict[str, TaakstellingAmountRow] = {}
     for row in conn.execute(query):
         entry = result.setdefault(
             row.reference,
@@ -213,7 +229,7 @@ def realisation_amounts(
     fiscal_year: int | None = None,
     deelproducten: Sequence[str] | None = None,
     fund: str | None = None,
-) -> list[dict[str, Any]]:
+) -> list[RealisationRow]:
     subjects, entries = schema.realisations, schema.realisation_entries
     wanted: list[ColumnElement[bool]] = []
     if fiscal_year is not None:
@@ -261,13 +277,10 @@ def realisation_amounts(
             "version": row.version,
             # A late result booked in this year: the closed year it belongs to (ADR 0010).
             "origin_year": row.origin_year,
-            "corrects_realisation": row.corrects_realisation_id,
+            "corrects_realisation": _dashed_or_none(row.corrects_realisation_id),
         }
         for row in conn.execute(query)
     ]
-
-
-# -- reserves --------------------------------------------------------------------------
 
 
 def deelproduct_names(conn: Connection, basis: Basis, codes: Iterable[str]) -> dict[str, str]:
@@ -314,7 +327,7 @@ def _cited_name(source: str, code: str) -> str | None:
 # -- reserves --------------------------------------------------------------------------
 
 
-def reserve_balances(conn: Connection, basis: Basis) -> list[dict[str, Any]]:
+def reserve_balances(conn: Connection, basis: Basis) -> list[ReserveRow]:
     """Per reserve, earmark and year; a reserve known without mutations has one row with no
     earmark and no year."""
     reserves, mutations, established = (
@@ -358,31 +371,6 @@ def reserve_balances(conn: Connection, basis: Basis) -> list[dict[str, Any]]:
     ]
 
 
-# -- audit log -------------------------------------------------------------------------
-
-
-def audit_log(conn: Connection, *, after: int = 0, limit: int = 100) -> list[dict[str, Any]]:
-    log = schema.audit_log
-    query = select(log).where(log.c.position > after).order_by(log.c.position).limit(limit)
-    return [
-        {
-            "position": row.position,
-            "event_type": row.event_type,
-            "aggregate_id": row.originator_id,
-            "version": row.originator_version,
-            "period": row.period,
-            "known_at": row.known_at.isoformat(),
-            "recorded_at": row.recorded_at.isoformat(),
-            "actor": row.actor,
-            "decision": row.decision_reference,
-            "source": row.source,
-            "import_id": row.import_id,
-            "payload": row.payload,
-        }
-        for row in conn.execute(query)
-    ]
-
-
 def version_of(conn: Connection, aggregate_id: UUID, basis: Basis) -> int | None:
     """The aggregate's version as of the basis (what `If-Match` compares), None if unknown."""
     log = schema.audit_log
@@ -397,9 +385,7 @@ def version_of(conn: Connection, aggregate_id: UUID, basis: Basis) -> int | None
 # -- decisions and fiscal years ----------------------------------------------------------
 
 
-def decisions(
-    conn: Connection, basis: Basis, *, reference: str | None = None
-) -> list[dict[str, Any]]:
+def decisions(conn: Connection, basis: Basis, *, reference: str | None = None) -> list[DecisionRow]:
     """Each decision known by the basis with its status as of the basis."""
     table, events = schema.decisions, schema.decision_events
     latest = (
@@ -440,34 +426,39 @@ def decisions(
     ]
 
 
-def fiscal_years(conn: Connection, basis: Basis) -> list[dict[str, Any]]:
+def fiscal_years(conn: Connection, basis: Basis) -> list[FiscalYearRow]:
     """Each fiscal year with a recorded status as of the basis (closed, or reopened), and
     its trail: every closing and reopening visible on the basis, in log order (ADR 0010)."""
     events = schema.fiscal_year_events
     query = (
         select(events).where(basis.filter(events)).order_by(events.c.fiscal_year, events.c.position)
     )
-    years: dict[int, dict[str, Any]] = {}
+    trails: dict[int, list[FiscalYearStepRow]] = {}
     for row in conn.execute(query):
-        step = {
-            "status": row.status,
-            "decision": row.decision_reference,
-            "known_at": row.known_at.isoformat(),
-            "recorded_at": row.recorded_at.isoformat(),
-            "position": row.position,
-        }
-        entry = years.setdefault(row.fiscal_year, {"fiscal_year": row.fiscal_year, "trail": []})
-        entry["trail"].append(step)
-        entry.update(step)
+        trails.setdefault(row.fiscal_year, []).append(
+            {
+                "status": row.status,
+                "decision": row.decision_reference,
+                "known_at": row.known_at.isoformat(),
+                "recorded_at": row.recorded_at.isoformat(),
+                "position": row.position,
+            }
+        )
     return [
-        {key: entry[key] for key in (*FISCAL_YEAR_COLUMNS, "trail")} for entry in years.values()
+        {
+            "fiscal_year": year,
+            "status": trail[-1]["status"],
+            "decision": trail[-1]["decision"],
+            "known_at": trail[-1]["known_at"],
+            "recorded_at": trail[-1]["recorded_at"],
+            "position": trail[-1]["position"],
+            "trail": trail,
+        }
+        for year, trail in trails.items()
     ]
 
 
-FISCAL_YEAR_COLUMNS = ("fiscal_year", "status", "decision", "known_at", "recorded_at", "position")
-
-
-def taakstelling_overview(conn: Connection, basis: Basis, base_year: int) -> list[dict[str, Any]]:
+def taakstelling_overview(conn: Connection, basis: Basis, base_year: int) -> list[TaakstellingRow]:
     """Taakstellingen per year with their weight relative to the realised base of their
     deelproducten in `base_year` (tabel 6.1's "relatief" columns)."""
     rows = taakstelling_amounts(conn, basis)
@@ -481,13 +472,17 @@ def taakstelling_overview(conn: Connection, basis: Basis, base_year: int) -> lis
         if based
         else {}
     )
-    overview = []
+    overview: list[TaakstellingRow] = []
     for row in rows:
         deelproducten: list[str] = json.loads(row["base_deelproducten"])
         base = sum((bases.get(d, Decimal(0)) for d in deelproducten), Decimal(0))
         overview.append(
             {
-                **{k: row[k] for k in ("reference", "label", "interventie", "taakveld", "kind")},
+                "reference": row["reference"],
+                "label": row["label"],
+                "interventie": row["interventie"],
+                "taakveld": row["taakveld"],
+                "kind": row["kind"],
                 "amounts": {str(year): amount for year, amount in row["amounts"].items()},
                 "base_deelproducten": deelproducten,
                 "base_year": base_year,

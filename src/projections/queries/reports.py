@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection, Engine, func, select
+from typing_extensions import TypedDict
 
 from domain.money import in_thousands
 from projections.queries import figures
@@ -25,7 +26,19 @@ Cells = dict[tuple[int | None, int], Decimal]  # (interventie, fiscal year) -> e
 ZERO = Decimal("0.00")
 
 
-def list_reports(conn: Connection) -> list[dict[str, Any]]:
+class ReportListRow(TypedDict):
+    """A published report: its basis (knowledge cutoff and log position) and decision."""
+
+    report: str
+    title: str
+    published_at: str
+    knowledge_cutoff: str
+    log_position: int
+    decision: str | None
+    source: str | None
+
+
+def list_reports(conn: Connection) -> list[ReportListRow]:
     rows = conn.execute(select(schema.reports).order_by(schema.reports.c.published_at))
     return [
         {
@@ -149,7 +162,7 @@ def _table(conn: Connection, spec: dict[str, Any], basis: Basis) -> dict[str, An
     cells: dict[str, Cells] = {}
     taakstellingen: dict[str, dict[str, Any]] = {}
     if "taakstelling" in measures:
-        taakstellingen = {t["reference"]: t for t in figures.taakstelling_amounts(conn, basis)}
+        taakstellingen = {t["reference"]: {**t} for t in figures.taakstelling_amounts(conn, basis)}
     if "budget" in measures:
         cells["budget"] = _budget(conn, basis, spec["fund"], _years(columns, "budget"))
     if "realisation" in measures:

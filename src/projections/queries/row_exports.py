@@ -9,7 +9,7 @@ Pure functions over the projections' answers; the CSV and XLSX writers live in
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -20,7 +20,7 @@ from sqlalchemy import Connection
 
 from projections.queries import backdating, lineage, reports
 from projections.queries.basis import Basis, BasisError, head_at
-from projections.queries.figures import audit_log
+from projections.queries.event_log import audit_log
 
 
 class Kind(Enum):
@@ -359,18 +359,18 @@ LOG_COLUMNS = (
 LOG_PAGE = 1000
 
 
+def _values(row: Mapping[str, object], columns: Sequence[Column]) -> tuple[object, ...]:
+    return tuple(row[c.key] for c in columns)
+
+
 def log_export(conn: Connection, reached: int) -> Export:
     """Every event of the log up to `reached`, in log order, with its payload."""
     rows: list[tuple[Any, ...]] = []
     after = 0
     head = head_at(conn, reached)
     while True:
-        page = [
-            row
-            for row in audit_log(conn, after=after, limit=LOG_PAGE)
-            if row["position"] <= reached
-        ]
-        rows += [(*(row[c.key] for c in LOG_COLUMNS), reached, head) for row in page]
+        page = audit_log(conn, after=after, until=reached, limit=LOG_PAGE)
+        rows += [(*_values(row, LOG_COLUMNS), reached, head) for row in page]
         if len(page) < LOG_PAGE:
             break
         after = page[-1]["position"]

@@ -37,3 +37,17 @@ class BasisRow(TypedDict):
     knowledge_cutoff: str | None
     log_position: int
     as_recorded_at: NotRequired[str]
+
+
+class PeriodRow(TypedDict):
+    first_year: int
+    last_year: int
+    quarter: int | None
+
+
+class MandateScopeRow(TypedDict):
+    """What a raad mandate lets the college decide: kinds of change, a fund, a period."""
+
+    kinds: list[str]
+    fund: str | None
+    period: PeriodRow
