@@ -16,7 +16,7 @@ from api.auth import TokenStore
 from api.http import JSON, Services, printable_parameters
 from api.idempotency import IdempotencyStore
 from api.ledger import Ledger, open_ledger, system_clock
-from api.routes import analysis, audit, commands, export_files, reads, tokens
+from api.routes import analysis, audit, commands, export_files, lineage_reads, reads, tokens
 from api.schemas import SINGLE_LINE
 from api.settings import Settings
 from projections.audit import verification
@@ -103,6 +103,7 @@ def create_app(
     app.include_router(commands.router)
     app.include_router(commands.finance)
     app.include_router(reads.router)
+    app.include_router(lineage_reads.router)
     app.include_router(analysis.router)
     app.include_router(export_files.router)
     app.include_router(tokens.router)

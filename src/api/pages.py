@@ -65,8 +65,9 @@ def page_request(
 PageDep = Annotated[PageRequest, Depends(page_request)]
 
 
-def paged(basis: Basis | BasisRow, found: Sequence[Any], wanted: PageRequest) -> Response:
-    """The page `wanted` of `found`, in the one envelope."""
+def paged(basis: Basis | BasisRow | None, found: Sequence[Any], wanted: PageRequest) -> Response:
+    """The page `wanted` of `found`, in the one envelope; `basis` None (null) for a list
+    that is not computed from the log (the API's tokens)."""
     total = len(found)
     end = wanted.offset + wanted.limit
     return JSON(

@@ -32,7 +32,7 @@ from domain.decision import Decision
 from domain.reserve import Reserve
 from domain.taakstelling import Taakstelling
 from domain.values import MAX_INTERVENTIE
-from projections.queries import figures, lineage, reports
+from projections.queries import figures, reports
 from projections.queries.basis import Basis
 from projections.queries.figures import BudgetLineRow
 
@@ -190,86 +190,6 @@ def list_fiscal_years(found: ServicesDep, wanted: BasisDep) -> Any:
         return rows(basis, figures.fiscal_years(conn, basis))
 
 
-# -- lineage ---------------------------------------------------------------------------
-
-
-@router.get("/lineage/budget", response_model=QueryResult, tags=["lineage"])
-def budget_lineage(
-    found: ServicesDep,
-    wanted: BasisDep,
-    fiscal_year: Annotated[int, Query(ge=2000, le=2100)],
-    fund: Dimension = None,
-    interventie: Interventie = None,
-    taakveld: Dimension = None,
-    programma: Dimension = None,
-) -> Any:
-    """The events behind a budget figure, in order, with delta and running total; each with
-    its authority (decision, mandate, `authorised`, `problems`) as a report cell's lineage,
-    and `backdated` (known more than the grace before recorded) or `backfill` (an import)."""
-    with reading(found, wanted) as (conn, basis):
-        return rows(
-            basis,
-            lineage.budget_lineage(
-                conn,
-                basis,
-                fiscal_year=fiscal_year,
-                fund=fund,
-                interventie=interventie,
-                taakveld=taakveld,
-                programma=programma,
-                grace=found.backdating_grace,
-            ),
-        )
-
-
-@router.get("/lineage/taakstellingen/{reference}", response_model=QueryResult, tags=["lineage"])
-def taakstelling_lineage(
-    reference: Annotated[str, Path(max_length=200)],
-    found: ServicesDep,
-    wanted: BasisDep,
-    fiscal_year: Annotated[int, Query(ge=2000, le=2100)],
-) -> Any:
-    with reading(found, wanted) as (conn, basis):
-        if figures.version_of(conn, Taakstelling.id_for(reference), basis) is None:
-            raise Problem(
-                404, "not-found", f"taakstelling {reference!r} does not exist as of this basis"
-            )
-        return rows(
-            basis,
-            lineage.taakstelling_lineage(
-                conn,
-                basis,
-                reference=reference,
-                fiscal_year=fiscal_year,
-                grace=found.backdating_grace,
-            ),
-        )
-
-
-@router.get("/lineage/realisations", response_model=QueryResult, tags=["lineage"])
-def realisation_lineage(
-    found: ServicesDep,
-    wanted: BasisDep,
-    fiscal_year: Annotated[int, Query(ge=2000, le=2100)],
-    deelproduct: Dimension = None,
-    fund: Dimension = None,
-    interventie: Interventie = None,
-) -> Any:
-    with reading(found, wanted) as (conn, basis):
-        return rows(
-            basis,
-            lineage.realisation_lineage(
-                conn,
-                basis,
-                fiscal_year=fiscal_year,
-                deelproduct=deelproduct,
-                fund=fund,
-                interventie=interventie,
-                grace=found.backdating_grace,
-            ),
-        )
-
-
 # -- the log and reports ---------------------------------------------------------------
 
 
@@ -302,23 +222,3 @@ def list_reports(found: ServicesDep) -> Any:
     found.catch_up()
     with found.ledger.engine.connect() as conn:
         return JSON({"reports": reports.list_reports(conn)})
-
-
-@router.get("/reports/{report_id}", tags=["reports"])
-def get_report(
-    report_id: Annotated[str, Path(max_length=64)],
-    found: ServicesDep,
-    wanted: BasisDep,
-) -> Any:
-    """Exactly what `begroting report ID --format json` prints: the report's tables as of its
-    own basis, or of `as_of`."""
-    position = reached(found, wanted.min_position)
-    if wanted.as_of is None and wanted.as_recorded_at is None:
-        # Its own basis never changes: rendered once, kept (ADR 0013).
-        return JSON(found.reports.render(report_id))
-    with found.ledger.engine.connect() as conn:
-        return JSON(
-            reports.render_report(
-                conn, report_id, wanted.as_of, position, as_recorded_at=wanted.as_recorded_at
-            )
-        )
