@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from support.http import bearer, problem, query_error
+from support.http import bearer, paging, problem, query_error
 
 AUDITOR = bearer("auditor")
 WWZ = "Welzijn, Wijkontwikkeling en Zorg"
@@ -92,6 +92,7 @@ def test_the_authority_report_lists_each_mutation_with_its_chain(demo_api: TestC
 
     assert body == {
         "basis": NOW,
+        "paging": paging(2),
         "rows": [
             mutation(108, 2021, 9, "40000.00"),
             mutation(110, 2021, 10, "100000.00"),
@@ -107,7 +108,7 @@ def test_the_authority_report_as_of_a_report_lists_what_was_known_then(
 
     assert body["basis"] == INTERVENTIEPLAN
     assert [row["position"] for row in body["rows"]] == list(range(82, 111, 2))
-    assert unauthorised == {"basis": NOW, "rows": []}
+    assert unauthorised == {"basis": NOW, "rows": [], "paging": paging(0)}
 
 
 # -- begrotingsonrechtmatigheid --------------------------------------------------------
@@ -121,6 +122,7 @@ def test_onrechtmatigheid_on_the_demo_is_only_the_years_without_a_budget(
 
     assert body == {
         "basis": NOW,
+        "paging": paging(2),
         "rows": [
             {
                 "programma": "Opgave Sociale Stad",
@@ -135,7 +137,7 @@ def test_onrechtmatigheid_on_the_demo_is_only_the_years_without_a_budget(
             for year, realised in ((2017, "267638000.00"), (2018, "267816000.00"))
         ],
     }
-    assert in_2019 == {"basis": NOW, "rows": []}
+    assert in_2019 == {"basis": NOW, "rows": [], "paging": paging(0)}
 
 
 # -- why did it change -----------------------------------------------------------------

@@ -15,7 +15,7 @@ from support.clock import Clock
 from support.demo import (
     DEMO_LAST_POSITION,
 )
-from support.http import bearer, problem, query_error
+from support.http import bearer, paging, problem, query_error
 from support.ledgers import log_size
 from support.queries import (
     AS_OF_INTERVENTIEPLAN,
@@ -212,11 +212,12 @@ def test_min_position_at_a_writes_position_sees_that_write(
 
     assert body == {
         "basis": {**NOW, "log_position": recorded["position"]},
+        "paging": paging(1),
         "rows": [
             {
                 "position": recorded["position"],
                 "event": "voorlopig v1",
-                "subject": recorded["ids"]["realisation"].replace("-", ""),
+                "subject": recorded["ids"]["realisation"],
                 "delta": "7500.00",
                 "running_total": "7500.00",
                 "decision": None,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Path
@@ -43,7 +43,7 @@ class TokenPage(BaseModel):
 @router.post(
     "", status_code=201, responses=problem_responses(_400="the body is not JSON, or not UTF-8")
 )
-def create_token(body: CreateToken, found: ServicesDep, admin: Admin) -> Any:
+def create_token(body: CreateToken, found: ServicesDep, admin: Admin) -> Response:
     """A new token for a person or system; its `name` becomes the actor on their events."""
     record, secret = found.tokens.create(
         name=body.name, role=Role(body.role), created_by=admin.name
@@ -60,7 +60,7 @@ def list_tokens(found: ServicesDep, admin: Admin, page: PageDep) -> Response:
 @router.delete("/{token_id}")
 def revoke_token(
     token_id: Annotated[str, Path(pattern=ID_PATTERN)], found: ServicesDep, admin: Admin
-) -> Any:
+) -> Response:
     """Revoke a token at once; its name stays taken, so the trail stays unambiguous."""
     stored = UUID(token_id).hex
     found.tokens.get(stored)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, NotRequired
+from typing import NotRequired
 
 from sqlalchemy import Connection, Row, Select, case, func, select, type_coerce
 from typing_extensions import TypedDict
@@ -40,6 +40,8 @@ MUTATION_KINDS = {
     "CarriedIn": MutationKind.CARRY_OVER,
 }
 _NOT_AUTHORISING = {"motie", "mandate"}
+# A budget mutation's row with its line's columns: read by name, typed by the table.
+Columns = tuple[object, ...]
 
 
 class DecisionLink(TypedDict):
@@ -264,7 +266,7 @@ def chain(
     return links, problems
 
 
-def budget_mutations(basis: Basis) -> Select[Any]:
+def budget_mutations(basis: Basis) -> Select[Columns]:
     """Every budget mutation known as of the basis with what its authority chain needs: its
     line's year, dimensions and fund, the counterpart's fund, and whether it is part of an
     allocation from a reserve (unordered)."""
@@ -303,7 +305,7 @@ def budget_mutations(basis: Basis) -> Select[Any]:
     )
 
 
-def budget_chain(decisions: dict[str, DecisionState], row: Row[Any]) -> tuple[Links, list[str]]:
+def budget_chain(decisions: dict[str, DecisionState], row: Row[Columns]) -> tuple[Links, list[str]]:
     """The authority chain of one row of `budget_mutations` and what is wrong with it."""
     kind = MUTATION_KINDS.get(row.kind)
     kinds: tuple[MutationKind, ...] | None = None if kind is None else (kind,)
