@@ -414,7 +414,7 @@ def test_a_late_result_of_a_closed_year_is_booked_in_the_next_year_and_the_close
         "18000.00",
         lineage[-1]["running_total"],
     ]
-    assert last[12:16] == ["2019", corrected, "1", LATE_REASON]
+    assert last[12:16] == ["2019", str(UUID(corrected)), "1", LATE_REASON]
     # then the authority columns: no decision, so no mandate and no verdict; the source; and
     # last the backdating columns: not backdated, under the default grace, no backfill
     assert last[-7:] == ["", "", "", "Eindafrekening wijkaanpak 2019", "", "P7D", ""]
