@@ -8,15 +8,11 @@ import ast
 from collections import defaultdict
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parent.parent
 SRC = ROOT / "src"
 TESTS = ROOT / "tests"
 SRC_LIMIT = 500
 TEST_LIMIT = 1500
-
-pytestmark = pytest.mark.xfail(strict=False, reason="issue #15 in progress")
 
 
 def src_modules() -> dict[str, Path]:
@@ -176,3 +172,130 @@ def test_no_two_modules_in_src_share_a_file_name() -> None:
     assert not shared, "modules in src/ sharing a file name:\n" + "\n".join(
         f"  {name} ({len(paths)}): {', '.join(paths)}" for name, paths in sorted(shared.items())
     )
+
+
+# -- the read side's types -------------------------------------------------------------
+
+QUERIES = SRC / "projections" / "queries"
+ROUTES = SRC / "api" / "routes"
+HTTP_METHODS = {"get", "post", "put", "patch", "delete", "head", "options"}
+
+
+def names_any(annotation: ast.expr | None) -> bool:
+    """Whether an annotation says `Any` anywhere in it (`Any`, `typing.Any`, "Any")."""
+    if annotation is None:
+        return False
+    for node in ast.walk(annotation):
+        if isinstance(node, ast.Name) and node.id == "Any":
+            return True
+        if isinstance(node, ast.Attribute) and node.attr == "Any":
+            return True
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            try:
+                parsed = ast.parse(node.value, mode="eval").body
+            except SyntaxError:
+                continue
+            if names_any(parsed):
+                return True
+    return False
+
+
+def signature_says_any(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    arguments = function.args
+    every = [
+        *arguments.posonlyargs,
+        *arguments.args,
+        *arguments.kwonlyargs,
+        *([arguments.vararg] if arguments.vararg else []),
+        *([arguments.kwarg] if arguments.kwarg else []),
+    ]
+    return names_any(function.returns) or any(names_any(a.annotation) for a in every)
+
+
+def public_functions(tree: ast.Module) -> list[tuple[str, ast.FunctionDef | ast.AsyncFunctionDef]]:
+    """Module-level functions and the methods of module-level classes, not starting with _."""
+    found: list[tuple[str, ast.FunctionDef | ast.AsyncFunctionDef]] = []
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            if not node.name.startswith("_"):
+                found.append((node.name, node))
+        elif isinstance(node, ast.ClassDef) and not node.name.startswith("_"):
+            found += [
+                (f"{node.name}.{method.name}", method)
+                for method in node.body
+                if isinstance(method, ast.FunctionDef | ast.AsyncFunctionDef)
+                and not method.name.startswith("_")
+            ]
+    return found
+
+
+def is_route(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    return any(
+        isinstance(decorator, ast.Call)
+        and isinstance(decorator.func, ast.Attribute)
+        and decorator.func.attr in HTTP_METHODS
+        for decorator in function.decorator_list
+    )
+
+
+def typed_dicts_with_any(tree: ast.Module) -> list[str]:
+    """The TypedDicts of a module (by base, also through another of its TypedDicts, or the
+    functional form) with a field that says `Any`."""
+    typed = {"TypedDict"}
+    found: list[str] = []
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef) and any(
+            isinstance(base, ast.Name) and base.id in typed for base in node.bases
+        ):
+            typed.add(node.name)
+            found += [
+                f"{node.name}.{field.target.id}"
+                for field in node.body
+                if isinstance(field, ast.AnnAssign)
+                and isinstance(field.target, ast.Name)
+                and names_any(field.annotation)
+            ]
+        value = node.value if isinstance(node, ast.Assign | ast.AnnAssign) else None
+        if (
+            isinstance(value, ast.Call)
+            and isinstance(value.func, ast.Name)
+            and value.func.id == "TypedDict"
+            and len(value.args) == 2
+            and isinstance(value.args[1], ast.Dict)
+        ):
+            name = ast.literal_eval(value.args[0])
+            typed.add(name)
+            found += [
+                f"{name}.{ast.literal_eval(key) if key else '**'}"
+                for key, field in zip(value.args[1].keys, value.args[1].values, strict=True)
+                if names_any(field)
+            ]
+    return found
+
+
+def module_of(path: Path) -> str:
+    return ".".join(path.relative_to(SRC).with_suffix("").parts)
+
+
+def test_the_read_side_says_any_in_no_public_signature_and_no_row_type() -> None:
+    offenders = []
+    for path in sorted(QUERIES.glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        offenders += [
+            f"{module_of(path)}:{name}"
+            for name, function in public_functions(tree)
+            if signature_says_any(function)
+        ]
+        offenders += [
+            f"{module_of(path)}:{field} (row type)" for field in typed_dicts_with_any(tree)
+        ]
+    for path in sorted(ROUTES.glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        offenders += [
+            f"{module_of(path)}:{node.name} (route)"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+            and is_route(node)
+            and signature_says_any(node)
+        ]
+    assert offenders == [], "`Any` in the read side's types:\n" + "\n".join(offenders)

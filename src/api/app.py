@@ -24,6 +24,7 @@ from api.routes import (
     decision_commands,
     export_files,
     fiscal_year_commands,
+    lineage_reads,
     reads,
     realisation_commands,
     reserve_commands,
@@ -119,6 +120,7 @@ def create_app(
     app.include_router(reserve_commands.router)
     app.include_router(fiscal_year_commands.router)
     app.include_router(reads.router)
+    app.include_router(lineage_reads.router)
     app.include_router(analysis.router)
     app.include_router(export_files.router)
     app.include_router(tokens.router)

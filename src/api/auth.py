@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 from typing import Any
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 from sqlalchemy import Engine, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
+from typing_extensions import TypedDict
 
 from domain.errors import DuplicateError, InvalidInputError, NotFoundError
 from domain.values import check_text
@@ -62,7 +63,7 @@ class TokenStore:
 
     def create(
         self, *, name: str, role: Role, created_by: str, secret: str | None = None
-    ) -> tuple[dict[str, Any], str]:
+    ) -> tuple[TokenRecord, str]:
         """A new token; returns its public record and the secret, which is not kept."""
         check_token_name(name, demo=created_by == "demo")
         secret = secret or TOKEN_PREFIX + secrets.token_urlsafe(32)
@@ -95,19 +96,19 @@ class TokenStore:
             ).first()
         return None if row is None else Identity(row.id, row.name, Role(row.role))
 
-    def get(self, token_id: str) -> dict[str, Any]:
+    def get(self, token_id: str) -> TokenRecord:
         with self.engine.connect() as conn:
             row = conn.execute(select(api_tokens).where(api_tokens.c.id == token_id)).first()
         if row is None:
             raise NotFoundError(f"token {token_id!r} does not exist", field="token_id")
         return _public(row._mapping)
 
-    def list(self) -> list[dict[str, Any]]:
+    def list(self) -> list[TokenRecord]:
         with self.engine.connect() as conn:
             rows = conn.execute(select(api_tokens).order_by(api_tokens.c.created_at))
             return [_public(row._mapping) for row in rows]
 
-    def revoke(self, token_id: str, *, by: str) -> dict[str, Any]:
+    def revoke(self, token_id: str, *, by: str) -> TokenRecord:
         with self.engine.begin() as conn:
             conn.execute(
                 update(api_tokens)
@@ -161,9 +162,21 @@ def check_token_name(name: str, *, demo: bool = False) -> None:
         )
 
 
-def _public(row: Any) -> dict[str, Any]:
+class TokenRecord(TypedDict):
+    """A token's public record: never its secret. `id` is a dashed UUID, as every id."""
+
+    id: str
+    name: str
+    role: str
+    created_at: str
+    created_by: str
+    revoked_at: str | None
+    revoked_by: str | None
+
+
+def _public(row: Any) -> TokenRecord:
     return {
-        "id": row["id"],
+        "id": str(UUID(row["id"])),
         "name": row["name"],
         "role": row["role"],
         "created_at": row["created_at"].isoformat(),

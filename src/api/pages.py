@@ -65,14 +65,15 @@ def page_request(
 PageDep = Annotated[PageRequest, Depends(page_request)]
 
 
-def paged(basis: Basis | BasisRow, found: Sequence[object], wanted: PageRequest) -> Response:
-    """The page `wanted` of `found`, in the one envelope."""
+def paged(basis: Basis | BasisRow | None, found: Sequence[object], wanted: PageRequest) -> Response:
+    """The page `wanted` of `found`, in the one envelope; `basis` None (null) for a list
+    that is not computed from the log (the API's tokens)."""
     end = wanted.offset + wanted.limit
     return page_of(basis, found[wanted.offset : end], len(found), wanted)
 
 
 def page_of(
-    basis: Basis | BasisRow, rows: Sequence[object], total: int, wanted: PageRequest
+    basis: Basis | BasisRow | None, rows: Sequence[object], total: int, wanted: PageRequest
 ) -> Response:
     """The envelope of a page the query cut itself (a list too long to fetch whole, the
     log): `rows` is page `wanted` of a list of `total` rows."""

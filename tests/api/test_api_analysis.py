@@ -6,11 +6,12 @@ every wrong question a problem document naming the parameter at fault."""
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 import pytest
 from fastapi.testclient import TestClient
 
-from support.http import bearer, problem, query_error
+from support.http import bearer, paging, problem, query_error
 
 AUDITOR = bearer("auditor")
 WWZ = "Welzijn, Wijkontwikkeling en Zorg"
@@ -92,6 +93,7 @@ def test_the_authority_report_lists_each_mutation_with_its_chain(demo_api: TestC
 
     assert body == {
         "basis": NOW,
+        "paging": paging(2),
         "rows": [
             mutation(108, 2021, 9, "40000.00"),
             mutation(110, 2021, 10, "100000.00"),
@@ -107,7 +109,36 @@ def test_the_authority_report_as_of_a_report_lists_what_was_known_then(
 
     assert body["basis"] == INTERVENTIEPLAN
     assert [row["position"] for row in body["rows"]] == list(range(82, 111, 2))
-    assert unauthorised == {"basis": NOW, "rows": []}
+    assert unauthorised == {"basis": NOW, "rows": [], "paging": paging(0)}
+
+
+def test_the_authority_report_pages_by_offset_and_limit(demo_api: TestClient) -> None:
+    whole = read(demo_api, "/api/v1/audit/authority")
+    first = read(demo_api, "/api/v1/audit/authority", limit=2)
+    second = read(demo_api, "/api/v1/audit/authority", offset=2, limit=2)
+    past_the_end = read(demo_api, "/api/v1/audit/authority", offset=10_000)
+    total = len(whole["rows"])
+
+    assert total > 4
+    assert (whole["paging"], first["paging"], second["paging"], past_the_end["paging"]) == (
+        paging(total),
+        paging(total, limit=2),
+        paging(total, offset=2, limit=2),
+        paging(total, offset=10_000),
+    )
+    assert first["rows"] + second["rows"] == whole["rows"][:4]
+    assert past_the_end["rows"] == []
+    assert first["basis"] == second["basis"] == whole["basis"]
+
+
+def test_the_lineage_of_a_realised_figure_names_realisations_by_dashed_uuid(
+    demo_api: TestClient,
+) -> None:
+    body = read(demo_api, "/api/v1/lineage/realisations", fiscal_year=2017)
+
+    subjects = [row["subject"] for row in body["rows"]]
+    assert subjects
+    assert all(str(UUID(subject)) == subject for subject in subjects)
 
 
 # -- begrotingsonrechtmatigheid --------------------------------------------------------
@@ -121,6 +152,7 @@ def test_onrechtmatigheid_on_the_demo_is_only_the_years_without_a_budget(
 
     assert body == {
         "basis": NOW,
+        "paging": paging(2),
         "rows": [
             {
                 "programma": "Opgave Sociale Stad",
@@ -135,7 +167,7 @@ def test_onrechtmatigheid_on_the_demo_is_only_the_years_without_a_budget(
             for year, realised in ((2017, "267638000.00"), (2018, "267816000.00"))
         ],
     }
-    assert in_2019 == {"basis": NOW, "rows": []}
+    assert in_2019 == {"basis": NOW, "rows": [], "paging": paging(0)}
 
 
 # -- why did it change -----------------------------------------------------------------

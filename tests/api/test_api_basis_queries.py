@@ -215,11 +215,12 @@ def test_min_position_at_a_writes_position_sees_that_write(
 
     assert body == {
         "basis": {**NOW, "log_position": recorded["position"]},
+        "paging": paging(1),
         "rows": [
             {
                 "position": recorded["position"],
                 "event": "voorlopig v1",
-                "subject": recorded["ids"]["realisation"].replace("-", ""),
+                "subject": recorded["ids"]["realisation"],
                 "delta": "7500.00",
                 "running_total": "7500.00",
                 "decision": None,

@@ -220,7 +220,7 @@ def test_the_lineage_of_a_realised_figure_exports_as_csv(demo_api: TestClient) -
         "realisation 2017 deelproduct=61296",
         "18",
         "definitief v1",
-        "b304f2cf43375b4ba064ab3fa027f642",
+        "b304f2cf-4337-5b4b-a064-ab3fa027f642",
         "16664000.00",
         "16664000.00",
         "",

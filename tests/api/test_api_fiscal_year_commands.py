@@ -380,7 +380,7 @@ def test_a_late_result_of_a_closed_year_is_booked_in_the_next_year_and_the_close
     assert lineage[-1] == {
         "position": before + 1,
         "event": "definitief v1",
-        "subject": late_id().hex,
+        "subject": str(late_id()),
         "delta": "18000.00",
         "running_total": lineage[-1]["running_total"],
         "decision": None,
@@ -390,7 +390,7 @@ def test_a_late_result_of_a_closed_year_is_booked_in_the_next_year_and_the_close
         "recorded_at": NOW,
         "import_id": None,
         "origin_year": 2019,
-        "corrects_realisation": corrected,
+        "corrects_realisation": str(UUID(corrected)),
         "corrects_version": 1,
         "reason": LATE_REASON,
         "mandate": None,
@@ -410,11 +410,11 @@ def test_a_late_result_of_a_closed_year_is_booked_in_the_next_year_and_the_close
         "realisation 2020 fund=transformatiebudget interventie=2",
         str(before + 1),
         "definitief v1",
-        late_id().hex,
+        str(late_id()),
         "18000.00",
         lineage[-1]["running_total"],
     ]
-    assert last[12:16] == ["2019", corrected, "1", LATE_REASON]
+    assert last[12:16] == ["2019", str(UUID(corrected)), "1", LATE_REASON]
     # then the authority columns: no decision, so no mandate and no verdict; the source; and
     # last the backdating columns: not backdated, under the default grace, no backfill
     assert last[-7:] == ["", "", "", "Eindafrekening wijkaanpak 2019", "", "P7D", ""]

@@ -114,7 +114,7 @@ def test_a_token_name_with_a_bidi_override_is_refused(api: TestClient) -> None:
         "/api/v1/tokens",
         in_body("name", CONTROL, "value_error"),
     )
-    names = [t["name"] for t in api.get("/api/v1/tokens", headers=bearer("admin")).json()["tokens"]]
+    names = [t["name"] for t in api.get("/api/v1/tokens", headers=bearer("admin")).json()["rows"]]
     assert names == ["demo griffie", "demo finance", "demo auditor", "demo admin"]
 
 

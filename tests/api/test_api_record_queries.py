@@ -791,6 +791,7 @@ def test_budget_lineage_explains_a_figure_by_the_two_events_behind_it(
 
     assert body == {
         "basis": NOW,
+        "paging": paging(2),
         "rows": [
             entry(
                 98,
@@ -905,6 +906,7 @@ def test_taakstelling_lineage_shows_the_imposition_and_the_shift_into_it(
     reference = "ivp2-kwartaalgesprekken-wijkteams-wmo"
     assert body == {
         "basis": NOW,
+        "paging": paging(2),
         "rows": [
             entry(
                 53,
@@ -941,12 +943,13 @@ def test_realisation_lineage_shows_the_stadsrekening_figure(demo_api: TestClient
 
     assert body == {
         "basis": NOW,
+        "paging": paging(1),
         "rows": [
             {
                 **entry(
                     18,
                     "definitief v1",
-                    "b304f2cf43375b4ba064ab3fa027f642",
+                    "b304f2cf-4337-5b4b-a064-ab3fa027f642",
                     "16664000.00",
                     "16664000.00",
                     None,

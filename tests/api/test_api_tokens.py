@@ -8,6 +8,7 @@ import hashlib
 import re
 from datetime import timedelta
 from typing import Any
+from uuid import UUID
 
 import pytest
 from fastapi.testclient import TestClient
@@ -20,7 +21,7 @@ from support.http import ROLES, bearer, problem
 from support.ledgers import SQLITE_ONLY, log_size
 
 ADMIN = bearer("admin")
-TOKEN_ID = re.compile(r"^[0-9a-f]{32}$")
+TOKEN_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 SECRET = re.compile(r"^bgt_[A-Za-z0-9_-]{43}$")  # 32 random bytes, url-safe base64
 CREATED = "2026-11-23T09:05:00+00:00"  # the test clock, advanced five minutes
 DEMO = [
@@ -59,7 +60,7 @@ def stored_tokens(ledger: Ledger) -> list[dict[str, Any]]:
 
 
 def token_id_of(client: TestClient, name: str) -> str:
-    listed = client.get("/api/v1/tokens", headers=ADMIN).json()["tokens"]
+    listed = client.get("/api/v1/tokens", headers=ADMIN).json()["rows"]
     found: str = next(token["id"] for token in listed if token["name"] == name)
     return found
 
@@ -165,7 +166,7 @@ def test_the_admin_lists_every_token_without_its_secret(api: TestClient, clock: 
     response = api.get("/api/v1/tokens", headers=ADMIN)
 
     assert response.status_code == 200
-    tokens = response.json()["tokens"]
+    tokens = response.json()["rows"]
     assert all(TOKEN_ID.match(token["id"]) for token in tokens)
     assert len({token["id"] for token in tokens}) == 5
     # The four demo tokens were made at the same moment: their order among them is not fixed.
@@ -210,7 +211,7 @@ def test_a_revoked_token_is_refused_at_once(api: TestClient, clock: Clock) -> No
     assert refused.json() == problem(
         401, "unauthenticated", "the token is unknown or revoked", "/api/v1/decisions"
     )
-    listed = api.get("/api/v1/tokens", headers=ADMIN).json()["tokens"]
+    listed = api.get("/api/v1/tokens", headers=ADMIN).json()["rows"]
     assert [token for token in listed if token["id"] == created["id"]] == [revoked.json()]
 
 
@@ -267,7 +268,8 @@ def test_a_token_id_that_is_not_32_hex_digits_is_a_422(api: TestClient) -> None:
         {
             "in": "path",
             "field": "token_id",
-            "detail": "String should match pattern '^[0-9a-f]{32}$'",
+            "detail": "String should match pattern "
+            "'^(?:[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$'",
             "code": "string_pattern_mismatch",
         },
     )
@@ -480,7 +482,7 @@ def test_the_secret_is_stored_only_as_its_sha256(
 
     stored = stored_tokens(ledger)
 
-    (row,) = [row for row in stored if row["id"] == created["id"]]
+    (row,) = [row for row in stored if row["id"] == UUID(created["id"]).hex]  # kept as hex
     assert row["token_hash"] == hashlib.sha256(created["token"].encode()).hexdigest()
     secret_part = created["token"].removeprefix("bgt_")
     assert not [

@@ -53,7 +53,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
         if verdict.ok and args.read_model:
             position = ledger.runner.catch_up()
             check = rederive.verify_read_model(ledger.app, ledger.engine, position)
-    found = verdict.to_json()
+    # The verdict with what this command adds: the witness file, the read model's check.
+    found: dict[str, object] = dict(verdict.to_json())
     line = verdict_line(verdict)
     if witness is not None and verdict.ok:
         try:

@@ -4,6 +4,7 @@ authority, and onrechtmatigheid."""
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 
 from api.cli.common import CliError, budget_figure, grace, ledger_for, reading, realised_figure
 from api.cli.rendering import (
@@ -16,7 +17,13 @@ from api.cli.rendering import (
 )
 from domain.values import escaped
 from projections.queries import authority, cells, lineage
+from projections.queries.authority import DecisionLink
 from projections.queries.basis import report_basis, resolve_basis
+from projections.queries.lineage import LineageRow, RealisationLineageRow
+
+
+def _reference(link: DecisionLink | None) -> str | None:
+    return None if link is None else link["reference"]
 
 
 def cmd_history(args: argparse.Namespace) -> None:
@@ -28,6 +35,7 @@ def cmd_history(args: argparse.Namespace) -> None:
     days = grace()
     with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
         basis = resolve_basis(conn, args.as_of, reached)
+        entries: Sequence[LineageRow] | Sequence[RealisationLineageRow]
         if args.taakstelling:
             entries = lineage.taakstelling_lineage(
                 conn, basis, reference=args.taakstelling, fiscal_year=args.year, grace=days
@@ -47,8 +55,8 @@ def cmd_history(args: argparse.Namespace) -> None:
     shown = [
         {
             **entry,
-            "decision": (entry["decision"] or {}).get("reference"),
-            "mandate": (entry["mandate"] or {}).get("reference"),
+            "decision": _reference(entry["decision"]),
+            "mandate": _reference(entry["mandate"]),
             "backdated": backdated_by(entry),
         }
         for entry in entries
@@ -109,8 +117,8 @@ def cmd_cell_history(args: argparse.Namespace) -> None:
     shown = [
         {
             **entry,
-            "decision_ref": (entry["decision"] or {}).get("reference"),
-            "mandate_ref": (entry["mandate"] or {}).get("reference"),
+            "decision_ref": _reference(entry["decision"]),
+            "mandate_ref": _reference(entry["mandate"]),
             "backdated": backdated_by(entry),
         }
         for entry in found["rows"]
@@ -170,7 +178,7 @@ def cmd_authority(args: argparse.Namespace) -> None:
         return
     flat = []
     for row in rows:
-        decision, mandate = row["decision"] or {}, row["mandate"] or {}
+        decision, mandate = row["decision"], row["mandate"]
         flat.append(
             {
                 "position": row["position"],
@@ -179,11 +187,11 @@ def cmd_authority(args: argparse.Namespace) -> None:
                 "fund": row["line"]["fund"],
                 "event": row["event"],
                 "delta": row["delta"],
-                "decision": decision.get("reference"),
-                "body": decision.get("body"),
-                "status": decision.get("status"),
-                "mandate": mandate.get("reference"),
-                "mandate_status": mandate.get("status"),
+                "decision": _reference(decision),
+                "body": None if decision is None else decision["body"],
+                "status": None if decision is None else decision["status"],
+                "mandate": _reference(mandate),
+                "mandate_status": None if mandate is None else mandate["status"],
                 "authorised": "yes" if row["authorised"] else "NO",
                 "backdated": backdated_by(row),
                 "backfill": row["backfill"],

@@ -13,7 +13,11 @@ from api.encoding import to_json
 from domain.values import escaped
 from projections.audit import chain
 from projections.queries import backdating
+from projections.queries.backdating import Flagged
 from projections.queries.basis import AMSTERDAM, Basis
+from projections.queries.diff import ReportDiff
+from projections.queries.reports import ReportBasis, ReportDocument, ReportRow
+from projections.queries.rows import BasisRow
 from projections.readmodel import rederive
 
 
@@ -34,13 +38,13 @@ def _cell(value: Any) -> str:
     return "" if value is None else escaped(str(value))
 
 
-def backdated_by(row: dict[str, Any]) -> str | None:
+def backdated_by(row: Flagged) -> str | None:
     """A row's backdating for a table: by how much it was known before it was recorded."""
-    flagged = row.get("backdated")
-    return None if flagged is None else str(flagged["by"])
+    flagged = row["backdated"]
+    return None if flagged is None else flagged["by"]
 
 
-def backdating_note(rows: Sequence[dict[str, Any]], days: timedelta) -> None:
+def backdating_note(rows: Sequence[Flagged], days: timedelta) -> None:
     """Below a table: the rows a person recorded more than the grace after they were known,
     and how many rows are a backfill (an import, recorded with its sources' dates)."""
     flagged = [row for row in rows if row["backdated"] is not None]
@@ -50,9 +54,10 @@ def backdating_note(rows: Sequence[dict[str, Any]], days: timedelta) -> None:
             f"{backdating.iso_duration(days)} (known_at that long before recorded_at)"
         )
     for row in flagged:
+        by = row["backdated"]["by"] if row["backdated"] is not None else ""
         print(
             f"  position {row['position']}: known_at {row['known_at']}, recorded_at "
-            f"{row['recorded_at']} by {escaped(row['actor'])}: {row['backdated']['by']} earlier"
+            f"{row['recorded_at']} by {escaped(row['actor'])}: {by} earlier"
         )
     backfilled = [row["backfill"] for row in rows if row["backfill"] is not None]
     if backfilled:
@@ -107,7 +112,7 @@ def describe_basis(basis: Basis) -> str:
     return f"as of {origin}: {cutoff}, log position {basis.position}"
 
 
-def format_report(report: dict[str, Any]) -> str:
+def format_report(report: ReportDocument) -> str:
     """Plain-text rendering of a report's tables for the terminal."""
     lines = [f"{report['title']} ({report['report']})", _basis_line(report["basis"])]
     for table in report["tables"]:
@@ -119,7 +124,12 @@ def format_report(report: dict[str, Any]) -> str:
             f"{table['id']}: {table['title']} ({table['unit']})",
             " " * label_width + "".join(c.rjust(width) for c in columns),
         ]
-        for row in table["rows"] + [dict(t, interventie=None) for t in table["totals"]]:
+        shown = list(table["rows"])
+        shown += [
+            ReportRow(interventie=None, label=t["label"], values=t["values"])
+            for t in table["totals"]
+        ]
+        for row in shown:
             number = row["interventie"]
             prefix = (
                 "" if number is None or row["label"].startswith(f"{number}.") else f"{number:>2}  "
@@ -130,7 +140,7 @@ def format_report(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _basis_line(basis: dict[str, Any]) -> str:
+def _basis_line(basis: ReportBasis) -> str:
     cutoff = basis["knowledge_cutoff"] or "everything known"
     return (
         f"basis: {basis['as_of']} (knowledge cutoff {cutoff}, log position {basis['log_position']}"
@@ -138,7 +148,7 @@ def _basis_line(basis: dict[str, Any]) -> str:
     )
 
 
-def format_diff(diff: dict[str, Any]) -> str:
+def format_diff(diff: ReportDiff) -> str:
     """Plain text: each differing figure, then its causes with their events."""
     lines = [
         f"{diff['title']} ({diff['report']})",
@@ -164,9 +174,9 @@ def format_diff(diff: dict[str, Any]) -> str:
             removed = " (no longer visible)" if cause["direction"] == "removed" else ""
             positions = ", ".join(str(e["position"]) for e in cause["events"])
             backdated = [
-                f"{e['position']} by {e['backdated']['by']} (grace {e['backdated']['grace']})"
+                f"{e['position']} by {flag['by']} (grace {flag['grace']})"
                 for e in cause["events"]
-                if e["backdated"] is not None
+                if (flag := e["backdated"]) is not None
             ]
             lines.append(
                 f"  {_signed(cause['delta']):>16}  {cause['cause']}{late}{removed}{by}; "
@@ -180,6 +190,6 @@ def _signed(amount: Decimal) -> str:
     return f"+{amount}" if amount > 0 else str(amount)
 
 
-def _basis(basis: dict[str, Any]) -> str:
+def _basis(basis: BasisRow) -> str:
     cutoff = basis["knowledge_cutoff"] or "everything known"
     return f"{basis['as_of']} (knowledge cutoff {cutoff}, log position {basis['log_position']})"

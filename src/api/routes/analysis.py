@@ -4,21 +4,23 @@ that add up to one cell. Read roles only; every answer names its basis."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
+from fastapi.responses import Response
 from sqlalchemy import Connection
 
 from api.auth import READERS
 from api.http import JSON, Guarded, ServicesDep, problem_responses, require
+from api.pages import Page, PageDep, paged
 from api.parameters import (
     FiscalYearQ,
     MinPosition,
 )
 from api.problems import Problem, field_error
-from api.reading import BasisDep, reached, reading, rows
-from api.responses import QueryResult
+from api.reading import BasisDep, reached, reading
 from projections.queries import authority, diff, lineage
+from projections.queries.authority import AuthorityRow, OnrechtmatigheidRow
 from projections.queries.basis import (
     Basis,
     BasisError,
@@ -27,6 +29,8 @@ from projections.queries.basis import (
     resolve_basis,
 )
 from projections.queries.cells import CellError
+from projections.queries.diff import ReportDiff
+from projections.queries.lineage import CellLineage
 
 router = APIRouter(
     route_class=Guarded,
@@ -46,36 +50,38 @@ BasisText = Annotated[str | None, Query(max_length=100)]
 CellPart = Annotated[str, Query(min_length=1, max_length=200)]
 
 
-@router.get("/audit/authority", response_model=QueryResult, tags=["audit"])
+@router.get("/audit/authority", response_model=Page[AuthorityRow], tags=["audit"])
 def authority_report(
     found: ServicesDep,
     wanted: BasisDep,
+    page: PageDep,
     fiscal_year: FiscalYearQ = None,
     without_authority: bool = False,
-) -> Any:
+) -> Response:
     """Every budget mutation with its chain of authority as of the basis: the adopted raad
     decision, or the college decision, its mandate and the raad that granted it.
     `authorised` is false, and `problems` says why, where the chain does not hold.
     `backdated` flags a person's mutation known more than the grace (the `backdating_grace`
     setting) before it was recorded; `backfill` names the import of a backfilled one."""
     with reading(found, wanted) as (conn, basis):
-        return rows(
+        found_rows = authority.authority_report(
+            conn,
             basis,
-            authority.authority_report(
-                conn,
-                basis,
-                fiscal_year=fiscal_year,
-                without_authority=without_authority,
-                grace=found.backdating_grace,
-            ),
+            fiscal_year=fiscal_year,
+            without_authority=without_authority,
+            grace=found.backdating_grace,
         )
+    return paged(basis, found_rows, page)
 
 
-@router.get("/audit/onrechtmatigheid", response_model=QueryResult, tags=["audit"])
-def onrechtmatigheid(found: ServicesDep, wanted: BasisDep, fiscal_year: FiscalYearQ = None) -> Any:
+@router.get("/audit/onrechtmatigheid", response_model=Page[OnrechtmatigheidRow], tags=["audit"])
+def onrechtmatigheid(
+    found: ServicesDep, wanted: BasisDep, page: PageDep, fiscal_year: FiscalYearQ = None
+) -> Response:
     """Realised lasten above the authorised budget per programma and fiscal year."""
     with reading(found, wanted) as (conn, basis):
-        return rows(basis, authority.onrechtmatigheid(conn, basis, fiscal_year=fiscal_year))
+        found_rows = authority.onrechtmatigheid(conn, basis, fiscal_year=fiscal_year)
+    return paged(basis, found_rows, page)
 
 
 def _basis_named(conn: Connection, field: str, text: str, position: int) -> Basis:
@@ -88,7 +94,7 @@ def _basis_named(conn: Connection, field: str, text: str, position: int) -> Basi
     raise Problem(422, code, detail, errors=[field_error("query", field, detail, code)])
 
 
-@router.get("/reports/{report_id}/diff", tags=["reports"])
+@router.get("/reports/{report_id}/diff", response_model=ReportDiff, tags=["reports"])
 def report_diff(
     report_id: ReportId,
     found: ServicesDep,
@@ -106,10 +112,11 @@ def report_diff(
         Query(max_length=100, description="the later basis: a report id, now or a moment"),
     ] = "now",
     min_position: MinPosition = None,
-) -> Any:
+) -> Response:
     """Every figure of the report's tables that differs between two bases, split into its
     causes, each with its events and delta; the causes of a figure add up to its difference
-    in exact euros. `published` gives the x € 1.000 rendering."""
+    in exact euros. `published` gives the x € 1.000 rendering. A document, not a list: its
+    cells are never paged."""
     position = reached(found, min_position)
     with found.ledger.engine.connect() as conn:
         report_basis(conn, report_id)  # an unknown report is a 404
@@ -118,7 +125,7 @@ def report_diff(
         return JSON(diff.report_diff(conn, report_id, old, new, grace=found.backdating_grace))
 
 
-@router.get("/reports/{report_id}/cells", tags=["reports"])
+@router.get("/reports/{report_id}/cells", response_model=CellLineage, tags=["reports"])
 def report_cell(
     report_id: ReportId,
     found: ServicesDep,
@@ -126,10 +133,11 @@ def report_cell(
     table: CellPart,
     row: CellPart,
     column: CellPart,
-) -> Any:
+) -> Response:
     """The events that add up to one cell, in order, with running totals, each with its
     decision and authority, actor and the three times; as of the report's own basis, or of
-    `as_of`. `row` is a row's or total's label, or an interventie that names one row."""
+    `as_of`. `row` is a row's or total's label, or an interventie that names one row. A
+    document, not a list: its rows add up to `amount`, so they are never paged."""
     position = reached(found, wanted.min_position)
     with found.ledger.engine.connect() as conn:
         own = report_basis(conn, report_id)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, NotRequired
 
 from fastapi import APIRouter, Depends, Query
+from fastapi.responses import Response
 
 from api.auth import Identity, Role
 from api.http import JSON, Guarded, ServicesDep, problem_responses, require
 from projections.audit import verification
+from projections.audit.chain import ChainIntact, ChainTampered
 from projections.readmodel import rederive
+from projections.readmodel.rederive import ReadModelDiffers, ReadModelIntact
 
 router = APIRouter(
     route_class=Guarded,
@@ -26,7 +29,13 @@ router = APIRouter(
 Auditor = Annotated[Identity, Depends(require(Role.AUDITOR))]
 
 
-@router.get("/verify")
+class Verified(ChainIntact):
+    """The log verifies; with `read_model=true`, the read model's check as well."""
+
+    read_model: NotRequired[ReadModelIntact | ReadModelDiffers]
+
+
+@router.get("/verify", response_model=Verified | ChainTampered)
 def verify(
     found: ServicesDep,
     auditor: Auditor,
@@ -37,7 +46,7 @@ def verify(
             "compare every table with the live one, row by row"
         ),
     ] = False,
-) -> Any:
+) -> Response:
     """Recompute the hash chain from the event log and check it against the stored links and
     every report's published chain head. The answer is the finding, 200 either way:
     `{"status": "ok", "head", "position", "count", "reports", "unchained"}`, or
@@ -52,9 +61,11 @@ def verify(
     ledger = found.ledger
     verdict = verification.full_verify(ledger.app, ledger.engine)
     answer = verdict.to_json()
-    if verdict.ok and read_model:
+    if answer["status"] == "ok" and read_model:
         position = found.catch_up()
-        answer["read_model"] = rederive.verify_read_model(
-            ledger.app, ledger.engine, position
-        ).to_json()
+        checked: Verified = {
+            **answer,
+            "read_model": rederive.verify_read_model(ledger.app, ledger.engine, position).to_json(),
+        }
+        return JSON(checked)
     return JSON(answer)

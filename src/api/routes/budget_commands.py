@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from fastapi.responses import Response
 
 from api.auth import Role
 from api.requests.budget_requests import (
@@ -25,7 +25,7 @@ router = command_router(Role.FINANCE)
     tags=["budget"],
     summary="Establish a budget line's amount (primitieve begroting)",
 )
-def establish_budget(body: EstablishBudget, write: WriterDep) -> Any:
+def establish_budget(body: EstablishBudget, write: WriterDep) -> Response:
     return write.run(
         body,
         lambda ctx: write.services.ledger.app.establish_budget(
@@ -46,7 +46,7 @@ def establish_budget(body: EstablishBudget, write: WriterDep) -> Any:
     tags=["budget"],
     summary="Amend a budget line by a delta (begrotingswijziging); If-Match: the line's version",
 )
-def amend_budget(body: AmendBudget, write: WriterDep) -> Any:
+def amend_budget(body: AmendBudget, write: WriterDep) -> Response:
     return write.run(
         body,
         lambda ctx: write.services.ledger.app.amend_budget(
@@ -66,7 +66,7 @@ def amend_budget(body: AmendBudget, write: WriterDep) -> Any:
     tags=["budget"],
     summary="Transfer budget between two lines of one year; If-Match: the source's version",
 )
-def transfer_budget(body: TransferBudget, write: WriterDep) -> Any:
+def transfer_budget(body: TransferBudget, write: WriterDep) -> Response:
     return write.run(
         body,
         lambda ctx: write.services.ledger.app.transfer_budget(
@@ -87,7 +87,7 @@ def transfer_budget(body: TransferBudget, write: WriterDep) -> Any:
     tags=["budget"],
     summary="Carry unspent budget over to a later year through a reserve (overheveling)",
 )
-def carry_over_budget(body: CarryOverBudget, write: WriterDep) -> Any:
+def carry_over_budget(body: CarryOverBudget, write: WriterDep) -> Response:
     return write.run(
         body,
         lambda ctx: write.services.ledger.app.carry_over_budget(

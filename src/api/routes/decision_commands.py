@@ -3,9 +3,10 @@ pass the guard; which of them may depends on who decides (raad or college), chec
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Body, Path
+from fastapi.responses import Response
 
 from api.auth import Role
 from api.http import permit
@@ -34,7 +35,7 @@ def _body_role(body: Bestuursorgaan) -> Role:
     summary="Propose a decision (a raad mandate has a mandate_scope; a college decision "
     "may name the mandate it relies on)",
 )
-def propose_decision(body: ProposeDecision, write: WriterDep) -> Any:
+def propose_decision(body: ProposeDecision, write: WriterDep) -> Response:
     permit(write.identity, _body_role(body.body))
     return write.run(
         body,
@@ -52,7 +53,7 @@ def propose_decision(body: ProposeDecision, write: WriterDep) -> Any:
     )
 
 
-def _decide(write: Writer, decision: str, body: DecideDecision | None, action: str) -> Any:
+def _decide(write: Writer, decision: str, body: DecideDecision | None, action: str) -> Response:
     # Who may never decide is refused before the lookup, which would tell what exists.
     permit(write.identity, Role.GRIFFIE, Role.FINANCE)
     found = write.services.ledger.app.find_decision(decision)
@@ -80,7 +81,7 @@ def adopt_decision(
     decision: DecisionRef,
     write: WriterDep,
     body: Annotated[DecideDecision | None, Body()] = None,
-) -> Any:
+) -> Response:
     return _decide(write, decision, body, "adopt")
 
 
@@ -95,7 +96,7 @@ def reject_decision(
     decision: DecisionRef,
     write: WriterDep,
     body: Annotated[DecideDecision | None, Body()] = None,
-) -> Any:
+) -> Response:
     return _decide(write, decision, body, "reject")
 
 
@@ -110,5 +111,5 @@ def withdraw_decision(
     decision: DecisionRef,
     write: WriterDep,
     body: Annotated[DecideDecision | None, Body()] = None,
-) -> Any:
+) -> Response:
     return _decide(write, decision, body, "withdraw")

@@ -58,7 +58,7 @@ def export_report(
     found: ServicesDep,
     wanted: BasisDep,
     table: Annotated[str | None, Query(max_length=64, description="one table's id")] = None,
-) -> Any:
+) -> Response:
     """A report's tables (or one) as published on its basis, or on `as_of`: one row per
     table row and total, figures in thousands, with the basis on every row."""
     position = reached(found, wanted.min_position)
@@ -92,7 +92,7 @@ def export_budget_lineage(
     interventie: Interventie = None,
     taakveld: Dimension = None,
     programma: Dimension = None,
-) -> Any:
+) -> Response:
     """The events behind a budget figure, as `GET /lineage/budget` lists them."""
     with reading(found, wanted) as (conn, basis):
         export = row_exports.budget_lineage_export(
@@ -117,7 +117,7 @@ def export_realisation_lineage(
     deelproduct: Dimension = None,
     fund: Dimension = None,
     interventie: Interventie = None,
-) -> Any:
+) -> Response:
     """The events behind a realised figure, as `GET /lineage/realisations` lists them."""
     with reading(found, wanted) as (conn, basis):
         export = row_exports.realisation_lineage_export(
@@ -137,7 +137,7 @@ def export_log(
     fmt: Format,
     found: ServicesDep,
     min_position: MinPosition = None,
-) -> Any:
+) -> Response:
     """The whole audit log up to the position the read model has reached, in log order."""
     position = reached(found, min_position)
     with found.ledger.engine.connect() as conn:

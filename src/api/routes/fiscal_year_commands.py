@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from fastapi.responses import Response
 
 from api.auth import Role
 from api.parameters import FiscalYearPath
@@ -24,7 +24,7 @@ def close_fiscal_year(
     fiscal_year: FiscalYearPath,
     body: CloseFiscalYear,
     write: WriterDep,
-) -> Any:
+) -> Response:
     return write.run(
         body,
         lambda ctx: write.services.ledger.app.close_fiscal_year(
@@ -45,7 +45,7 @@ def reopen_fiscal_year(
     fiscal_year: FiscalYearPath,
     body: ReopenFiscalYear,
     write: WriterDep,
-) -> Any:
+) -> Response:
     return write.run(
         body,
         lambda ctx: write.services.ledger.app.reopen_fiscal_year(
@@ -61,7 +61,7 @@ def reopen_fiscal_year(
     tags=["reports"],
     summary="Publish a report: its tables are rendered as of its knowledge cutoff",
 )
-def publish_report(body: PublishReport, write: WriterDep) -> Any:
+def publish_report(body: PublishReport, write: WriterDep) -> Response:
     return write.run(
         body,
         lambda ctx: write.services.ledger.app.publish_report(

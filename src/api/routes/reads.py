@@ -5,7 +5,7 @@ it. Single records carry their version as an ETag, for `If-Match` on the next wr
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Path, Query
@@ -18,19 +18,16 @@ from api.parameters import (
     BaseYear,
     Dimension,
     FiscalYearQ,
-    Interventie,
     MinPosition,
     Position,
-    RequiredYear,
 )
 from api.problems import Problem
-from api.reading import BasisDep, etag, reached, reading, rows
-from api.responses import QueryResult
+from api.reading import BasisDep, etag, reached, reading
 from domain.decision import Decision
 from domain.reserve import Reserve
 from domain.taakstelling import Taakstelling
 from domain.values import BASE_YEAR
-from projections.queries import event_log, figures, lineage, reports
+from projections.queries import event_log, figures, reports
 from projections.queries.basis import Basis, resolve_basis
 from projections.queries.figure_rows import (
     BudgetLineRow,
@@ -211,86 +208,6 @@ def list_fiscal_years(found: ServicesDep, wanted: BasisDep, page: PageDep) -> Re
         return paged(basis, figures.fiscal_years(conn, basis), page)
 
 
-# -- lineage ---------------------------------------------------------------------------
-
-
-@router.get("/lineage/budget", response_model=QueryResult, tags=["lineage"])
-def budget_lineage(
-    found: ServicesDep,
-    wanted: BasisDep,
-    fiscal_year: RequiredYear,
-    fund: Dimension = None,
-    interventie: Interventie = None,
-    taakveld: Dimension = None,
-    programma: Dimension = None,
-) -> Any:
-    """The events behind a budget figure, in order, with delta and running total; each with
-    its authority (decision, mandate, `authorised`, `problems`) as a report cell's lineage,
-    and `backdated` (known more than the grace before recorded) or `backfill` (an import)."""
-    with reading(found, wanted) as (conn, basis):
-        return rows(
-            basis,
-            lineage.budget_lineage(
-                conn,
-                basis,
-                fiscal_year=fiscal_year,
-                fund=fund,
-                interventie=interventie,
-                taakveld=taakveld,
-                programma=programma,
-                grace=found.backdating_grace,
-            ),
-        )
-
-
-@router.get("/lineage/taakstellingen/{reference}", response_model=QueryResult, tags=["lineage"])
-def taakstelling_lineage(
-    reference: Annotated[str, Path(max_length=200)],
-    found: ServicesDep,
-    wanted: BasisDep,
-    fiscal_year: RequiredYear,
-) -> Any:
-    with reading(found, wanted) as (conn, basis):
-        if figures.version_of(conn, Taakstelling.id_for(reference), basis) is None:
-            raise Problem(
-                404, "not-found", f"taakstelling {reference!r} does not exist as of this basis"
-            )
-        return rows(
-            basis,
-            lineage.taakstelling_lineage(
-                conn,
-                basis,
-                reference=reference,
-                fiscal_year=fiscal_year,
-                grace=found.backdating_grace,
-            ),
-        )
-
-
-@router.get("/lineage/realisations", response_model=QueryResult, tags=["lineage"])
-def realisation_lineage(
-    found: ServicesDep,
-    wanted: BasisDep,
-    fiscal_year: RequiredYear,
-    deelproduct: Dimension = None,
-    fund: Dimension = None,
-    interventie: Interventie = None,
-) -> Any:
-    with reading(found, wanted) as (conn, basis):
-        return rows(
-            basis,
-            lineage.realisation_lineage(
-                conn,
-                basis,
-                fiscal_year=fiscal_year,
-                deelproduct=deelproduct,
-                fund=fund,
-                interventie=interventie,
-                grace=found.backdating_grace,
-            ),
-        )
-
-
 # -- the log and reports ---------------------------------------------------------------
 
 
@@ -321,23 +238,3 @@ def list_reports(found: ServicesDep, page: PageDep) -> Response:
     with found.ledger.engine.connect() as conn:
         basis = resolve_basis(conn, None, position)
         return paged(basis, reports.list_reports(conn), page)
-
-
-@router.get("/reports/{report_id}", tags=["reports"])
-def get_report(
-    report_id: Annotated[str, Path(max_length=64)],
-    found: ServicesDep,
-    wanted: BasisDep,
-) -> Any:
-    """Exactly what `begroting report ID --format json` prints: the report's tables as of its
-    own basis, or of `as_of`."""
-    position = reached(found, wanted.min_position)
-    if wanted.as_of is None and wanted.as_recorded_at is None:
-        # Its own basis never changes: rendered once, kept (ADR 0013).
-        return JSON(found.reports.render(report_id))
-    with found.ledger.engine.connect() as conn:
-        return JSON(
-            reports.render_report(
-                conn, report_id, wanted.as_of, position, as_recorded_at=wanted.as_recorded_at
-            )
-        )

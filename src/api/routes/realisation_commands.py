@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from fastapi.responses import Response
 
 from api.auth import Role
 from api.requests.realisation_requests import (
@@ -24,7 +24,7 @@ router = command_router(Role.FINANCE)
     tags=["realisations"],
     summary="Report a realised figure (voorlopig or definitief)",
 )
-def report_realisation(body: ReportRealisation, write: WriterDep) -> Any:
+def report_realisation(body: ReportRealisation, write: WriterDep) -> Response:
     return write.run(
         body,
         lambda ctx: write.services.ledger.app.report_realisation(
@@ -44,7 +44,7 @@ def report_realisation(body: ReportRealisation, write: WriterDep) -> Any:
     tags=["realisations"],
     summary="Correct a realisation: names the version it corrects and why",
 )
-def correct_realisation(body: CorrectRealisation, write: WriterDep) -> Any:
+def correct_realisation(body: CorrectRealisation, write: WriterDep) -> Response:
     return write.run(
         body,
         lambda ctx: write.services.ledger.app.correct_realisation(
@@ -67,7 +67,7 @@ def correct_realisation(body: CorrectRealisation, write: WriterDep) -> Any:
     summary="Book a late result of a closed year in the next open year (resultaat voorgaand "
     "jaar); the closed year is not rewritten",
 )
-def report_late_result(body: ReportLateResult, write: WriterDep) -> Any:
+def report_late_result(body: ReportLateResult, write: WriterDep) -> Response:
     app = write.services.ledger.app
     return write.run(
         body,

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Path
+from fastapi.responses import Response
 
 from api.auth import Role
 from api.requests.reserve_requests import AllocateFromReserve, EstablishReserve, ReserveMutation
@@ -25,7 +26,7 @@ router = command_router(Role.FINANCE)
     tags=["reserves"],
     summary="Establish a reserve",
 )
-def establish_reserve(body: EstablishReserve, write: WriterDep) -> Any:
+def establish_reserve(body: EstablishReserve, write: WriterDep) -> Response:
     return write.run(
         body,
         lambda ctx: write.services.ledger.app.establish_reserve(
@@ -40,7 +41,7 @@ def establish_reserve(body: EstablishReserve, write: WriterDep) -> Any:
     )
 
 
-def _reserve_mutation(write: Writer, code: str, body: ReserveMutation, action: str) -> Any:
+def _reserve_mutation(write: Writer, code: str, body: ReserveMutation, action: str) -> Response:
     method = getattr(write.services.ledger.app, action)
 
     def run(ctx: Context) -> Recorded:
@@ -65,7 +66,7 @@ def _reserve_mutation(write: Writer, code: str, body: ReserveMutation, action: s
     tags=["reserves"],
     summary="Deposit into a reserve (storting)",
 )
-def deposit_to_reserve(code: ReserveCode, body: ReserveMutation, write: WriterDep) -> Any:
+def deposit_to_reserve(code: ReserveCode, body: ReserveMutation, write: WriterDep) -> Response:
     return _reserve_mutation(write, code, body, "deposit_to_reserve")
 
 
@@ -76,7 +77,7 @@ def deposit_to_reserve(code: ReserveCode, body: ReserveMutation, write: WriterDe
     tags=["reserves"],
     summary="Withdraw from a reserve (onttrekking)",
 )
-def withdraw_from_reserve(code: ReserveCode, body: ReserveMutation, write: WriterDep) -> Any:
+def withdraw_from_reserve(code: ReserveCode, body: ReserveMutation, write: WriterDep) -> Response:
     return _reserve_mutation(write, code, body, "withdraw_from_reserve")
 
 
@@ -87,7 +88,9 @@ def withdraw_from_reserve(code: ReserveCode, body: ReserveMutation, write: Write
     tags=["reserves"],
     summary="Bring reserve money into budget lines, euro for euro",
 )
-def allocate_from_reserve(code: ReserveCode, body: AllocateFromReserve, write: WriterDep) -> Any:
+def allocate_from_reserve(
+    code: ReserveCode, body: AllocateFromReserve, write: WriterDep
+) -> Response:
     return write.run(
         body,
         lambda ctx: write.services.ledger.app.allocate_from_reserve(

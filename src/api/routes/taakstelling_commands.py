@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Path
+from fastapi.responses import Response
 
 from api.auth import Role
 from api.requests.taakstelling_requests import (
@@ -29,7 +30,7 @@ router = command_router(Role.FINANCE)
     tags=["taakstellingen"],
     summary="Impose a taakstelling (a savings target, or a risk) with amounts per year",
 )
-def impose_taakstelling(body: ImposeTaakstelling, write: WriterDep) -> Any:
+def impose_taakstelling(body: ImposeTaakstelling, write: WriterDep) -> Response:
     return write.run(
         body,
         lambda ctx: write.services.ledger.app.impose_taakstelling(
@@ -58,7 +59,7 @@ def impose_taakstelling(body: ImposeTaakstelling, write: WriterDep) -> Any:
 )
 def adjust_taakstelling(
     reference: TaakstellingRef, body: AdjustTaakstelling, write: WriterDep
-) -> Any:
+) -> Response:
     return write.run(
         body,
         lambda ctx: write.services.ledger.app.adjust_taakstelling(
@@ -79,7 +80,7 @@ def adjust_taakstelling(
     tags=["taakstellingen"],
     summary="Shift part of one taakstelling to another (verleggen); the total is kept",
 )
-def shift_taakstelling(body: ShiftTaakstelling, write: WriterDep) -> Any:
+def shift_taakstelling(body: ShiftTaakstelling, write: WriterDep) -> Response:
     return write.run(
         body,
         lambda ctx: write.services.ledger.app.shift_taakstelling(
@@ -103,7 +104,7 @@ def shift_taakstelling(body: ShiftTaakstelling, write: WriterDep) -> Any:
 )
 def cancel_taakstelling_year(
     reference: TaakstellingRef, body: CancelTaakstellingYear, write: WriterDep
-) -> Any:
+) -> Response:
     return write.run(
         body,
         lambda ctx: write.services.ledger.app.cancel_taakstelling_year(

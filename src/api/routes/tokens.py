@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
+from uuid import UUID
 
 from fastapi import APIRouter, Depends, Path
+from fastapi.responses import Response
+from pydantic import BaseModel
 
-from api.auth import Identity, Role
+from api.auth import Identity, Role, TokenRecord
 from api.http import JSON, Guarded, ServicesDep, problem_responses, require
+from api.pages import PageDep, Paging, paged
 from api.requests.token_requests import CreateToken
 from api.writing import CREATES
 
@@ -24,10 +28,21 @@ router = APIRouter(
     ),
 )
 Admin = Annotated[Identity, Depends(require(Role.ADMIN))]
+# A token's id as an answer gives it (dashed), or as 32 hex digits.
+ID_PATTERN = r"^(?:[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$"
+
+
+class TokenPage(BaseModel):
+    """The one list envelope. `basis` is always null: tokens are the service's own state,
+    not facts in the log, so no log position or knowledge cutoff describes them."""
+
+    basis: None
+    rows: list[TokenRecord]
+    paging: Paging
 
 
 @router.post("", **CREATES, responses=problem_responses(_400="the body is not JSON, or not UTF-8"))
-def create_token(body: CreateToken, found: ServicesDep, admin: Admin) -> Any:
+def create_token(body: CreateToken, found: ServicesDep, admin: Admin) -> Response:
     """A new token for a person or system; its `name` becomes the actor on their events."""
     record, secret = found.tokens.create(
         name=body.name, role=Role(body.role), created_by=admin.name
@@ -35,15 +50,17 @@ def create_token(body: CreateToken, found: ServicesDep, admin: Admin) -> Any:
     return JSON({**record, "token": secret}, status_code=201)
 
 
-@router.get("")
-def list_tokens(found: ServicesDep, admin: Admin) -> Any:
-    return JSON({"tokens": found.tokens.list()})
+@router.get("", response_model=TokenPage)
+def list_tokens(found: ServicesDep, admin: Admin, page: PageDep) -> Response:
+    """Every token, oldest first, without its secret."""
+    return paged(None, found.tokens.list(), page)
 
 
 @router.delete("/{token_id}")
 def revoke_token(
-    token_id: Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")], found: ServicesDep, admin: Admin
-) -> Any:
+    token_id: Annotated[str, Path(pattern=ID_PATTERN)], found: ServicesDep, admin: Admin
+) -> Response:
     """Revoke a token at once; its name stays taken, so the trail stays unambiguous."""
-    found.tokens.get(token_id)
-    return JSON(found.tokens.revoke(token_id, by=admin.name))
+    stored = UUID(token_id).hex
+    found.tokens.get(stored)
+    return JSON(found.tokens.revoke(stored, by=admin.name))

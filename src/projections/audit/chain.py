@@ -17,12 +17,13 @@ import struct
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import Literal
 from uuid import UUID
 
 from eventsourcing.persistence import Notification
 from eventsourcing.utils import TopicError
 from sqlalchemy import Connection, select, text
+from typing_extensions import TypedDict
 
 from domain.application import Begroting
 from domain.events import Event
@@ -364,6 +365,27 @@ def advance(writer: RowWriter, chained: Sequence[tuple[Notification, bytes]]) ->
 # -- verdicts --------------------------------------------------------------------------
 
 
+class ChainIntact(TypedDict):
+    """The log verifies: its head, the head's position, the links and report heads checked,
+    and the events after the head that the runner has yet to chain."""
+
+    status: Literal["ok"]
+    head: str | None
+    position: int | None
+    count: int
+    reports: int
+    unchained: int
+
+
+class ChainTampered(TypedDict):
+    """The first position that fails and how: changed, missing, reordered or inserted."""
+
+    status: Literal["tampered"]
+    kind: str
+    position: int | None
+    detail: str
+
+
 @dataclass(frozen=True)
 class Verdict:
     ok: bool
@@ -375,7 +397,7 @@ class Verdict:
     reports: int  # report heads checked
     unchained: int = 0  # events in the log after the chain's head (the runner chains them)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> ChainIntact | ChainTampered:
         if self.ok:
             return {
                 "status": "ok",

@@ -16,15 +16,18 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import NotRequired
 
 from sqlalchemy import Connection, Row, Select, case, func, select, type_coerce
+from typing_extensions import TypedDict
 
 from domain.decision import MandateScope
 from domain.events import MutationKind
 from domain.values import Period
 from projections.queries import backdating
+from projections.queries.backdating import Backdated
 from projections.queries.basis import Basis, euros
+from projections.queries.rows import Euros
 from projections.store import schema
 
 # Which kind of change each budget mutation event is, for a mandate's scope.
@@ -37,6 +40,83 @@ MUTATION_KINDS = {
     "CarriedIn": MutationKind.CARRY_OVER,
 }
 _NOT_AUTHORISING = {"motie", "mandate"}
+# A budget mutation's row with its line's columns: read by name, typed by the table.
+Columns = tuple[object, ...]
+
+
+class DecisionLink(TypedDict):
+    """A decision as of the basis: `status` null where the basis does not know it."""
+
+    reference: str
+    body: str
+    kind: str
+    status: str | None
+    adopted_known_at: str | None
+
+
+class PeriodRow(TypedDict):
+    first_year: int
+    last_year: int
+    quarter: NotRequired[int | None]  # absent in scopes recorded before quarters
+
+
+class ScopeRow(TypedDict):
+    kinds: list[str]
+    fund: str | None
+    period: PeriodRow
+
+
+class MandateLink(DecisionLink):
+    scope: ScopeRow | None
+
+
+class Links(TypedDict):
+    """The authority chain of one change: its decision and, for a college one, the mandate."""
+
+    decision: DecisionLink | None
+    mandate: MandateLink | None
+
+
+class LineRow(TypedDict):
+    fiscal_year: int
+    programma: str
+    taakveld: str
+    side: str
+    deelproduct: str | None
+    interventie: int | None
+    fund: str | None
+
+
+class AuthorityRow(TypedDict):
+    """One budget mutation with its chain of authority as of the basis."""
+
+    position: int
+    event: str
+    delta: Euros
+    line: LineRow
+    decision: DecisionLink | None
+    mandate: MandateLink | None
+    authorised: bool
+    problems: list[str]
+    actor: str
+    known_at: str
+    recorded_at: str
+    import_id: str | None
+    backdated: Backdated | None
+    backfill: str | None
+
+
+class OnrechtmatigheidRow(TypedDict):
+    """A programma and fiscal year whose realised lasten exceed its authorised budget."""
+
+    programma: str
+    fiscal_year: int
+    budget: Euros
+    realised: Euros
+    excess: Euros
+    budget_lines: int
+    realisations: int
+    finding: str
 
 
 @dataclass(frozen=True)
@@ -51,7 +131,7 @@ class DecisionState:
     status: str | None  # None: not known as of the basis
     adopted_known_at: datetime | None
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> DecisionLink:
         return {
             "reference": self.reference,
             "body": self.body,
@@ -129,14 +209,14 @@ def chain(
     fund: str | None,
     fiscal_year: int,
     raad_only: str | None = None,
-) -> tuple[dict[str, Any], list[str]]:
+) -> tuple[Links, list[str]]:
     """The authority chain of one change and what is wrong with it (empty: it holds).
 
     `kinds`: the kinds of change the row may be (an amendment from a reserve allocation is an
     amendment or a reserve change); None for a change that a mandate never covers by kind."""
     problems: list[str] = []
     decision = decisions.get(decision_id or "")
-    links: dict[str, Any] = {"decision": None, "mandate": None}
+    links: Links = {"decision": None, "mandate": None}
     if decision is None:
         what = f"decision {reference!r} is not in the read model" if reference else "no decision"
         return links, [f"{what}: a change takes effect only through an adopted decision"]
@@ -159,8 +239,13 @@ def chain(
     if mandate is None:
         problems.append(f"college decision {decision.reference!r} relies on no mandate of the raad")
         return links, problems
+    plain = mandate.to_json()
     links["mandate"] = {
-        **mandate.to_json(),
+        "reference": plain["reference"],
+        "body": plain["body"],
+        "kind": plain["kind"],
+        "status": plain["status"],
+        "adopted_known_at": plain["adopted_known_at"],
         "scope": None if mandate.mandate_scope is None else json.loads(mandate.mandate_scope),
     }
     scope = mandate.scope()
@@ -181,7 +266,7 @@ def chain(
     return links, problems
 
 
-def budget_mutations(basis: Basis) -> Select[Any]:
+def budget_mutations(basis: Basis) -> Select[Columns]:
     """Every budget mutation known as of the basis with what its authority chain needs: its
     line's year, dimensions and fund, the counterpart's fund, and whether it is part of an
     allocation from a reserve (unordered)."""
@@ -220,9 +305,7 @@ def budget_mutations(basis: Basis) -> Select[Any]:
     )
 
 
-def budget_chain(
-    decisions: dict[str, DecisionState], row: Row[Any]
-) -> tuple[dict[str, Any], list[str]]:
+def budget_chain(decisions: dict[str, DecisionState], row: Row[Columns]) -> tuple[Links, list[str]]:
     """The authority chain of one row of `budget_mutations` and what is wrong with it."""
     kind = MUTATION_KINDS.get(row.kind)
     kinds: tuple[MutationKind, ...] | None = None if kind is None else (kind,)
@@ -248,7 +331,7 @@ def authority_report(
     fiscal_year: int | None = None,
     without_authority: bool = False,
     grace: timedelta = backdating.DEFAULT_GRACE,
-) -> list[dict[str, Any]]:
+) -> list[AuthorityRow]:
     """Every budget mutation known as of the basis, in log order, with its authority chain;
     `authorised` is false, and `problems` says why, where the chain does not hold. Each row
     also says whether it was backdated beyond `grace`, or is a backfill (ADR 0018)."""
@@ -256,11 +339,12 @@ def authority_report(
     if fiscal_year is not None:
         query = query.where(schema.budget_lines.c.fiscal_year == fiscal_year)
     decisions = decisions_as_of(conn, basis)
-    report = []
+    report: list[AuthorityRow] = []
     for row in conn.execute(query):
         links, problems = budget_chain(decisions, row)
         if without_authority and not problems:
             continue
+        flag = backdating.verdict(row.known_at, row.recorded_at, row.import_id, grace)
         report.append(
             {
                 "position": row.position,
@@ -275,14 +359,16 @@ def authority_report(
                     "interventie": row.interventie,
                     "fund": row.fund,
                 },
-                **links,
+                "decision": links["decision"],
+                "mandate": links["mandate"],
                 "authorised": not problems,
                 "problems": problems,
                 "actor": row.actor,
                 "known_at": row.known_at.isoformat(),
                 "recorded_at": row.recorded_at.isoformat(),
                 "import_id": row.import_id,
-                **backdating.verdict(row.known_at, row.recorded_at, row.import_id, grace),
+                "backdated": flag["backdated"],
+                "backfill": flag["backfill"],
             }
         )
     return report
@@ -290,7 +376,7 @@ def authority_report(
 
 def onrechtmatigheid(
     conn: Connection, basis: Basis, *, fiscal_year: int | None = None
-) -> list[dict[str, Any]]:
+) -> list[OnrechtmatigheidRow]:
     """Begrotingsonrechtmatigheid: per programma and fiscal year whose realised lasten exceed
     the authorised lasten budget as of the basis, the budget, the realisation and the excess.
 
@@ -328,7 +414,7 @@ def onrechtmatigheid(
         (row.programma, row.fiscal_year): (int(row.total or 0), int(row.lines))
         for row in conn.execute(budget_query)
     }
-    findings = []
+    findings: list[OnrechtmatigheidRow] = []
     for row in conn.execute(realised_query):
         budget_cents, budget_lines = budgets.get((row.programma, row.fiscal_year), (0, 0))
         realised_cents = int(row.total or 0)

@@ -13,13 +13,38 @@ recorded_at, import_id), with the grace as a parameter (the `backdating_grace` s
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
-from sqlalchemy import ScalarSelect, select
+from sqlalchemy import ScalarSelect, Table, select
+from typing_extensions import TypedDict
 
 from projections.store import schema
 
 DEFAULT_GRACE = timedelta(days=7)
+
+
+class Backdated(TypedDict):
+    """How long before its recording a person's fact was known, and the grace (ISO 8601)."""
+
+    by: str
+    grace: str
+
+
+class Verdict(TypedDict):
+    """The two members every row that shows a fact carries (ADR 0018)."""
+
+    backdated: Backdated | None
+    backfill: str | None
+
+
+class Flagged(TypedDict):
+    """What every row that shows a fact has for its backdating note (lineage, authority)."""
+
+    position: int
+    actor: str
+    known_at: str
+    recorded_at: str
+    backdated: Backdated | None
+    backfill: str | None
 
 
 def iso_duration(span: timedelta) -> str:
@@ -43,7 +68,7 @@ def iso_duration(span: timedelta) -> str:
 
 def verdict(
     known_at: datetime, recorded_at: datetime, import_id: str | None, grace: timedelta
-) -> dict[str, Any]:
+) -> Verdict:
     """`backdated`: {"by", "grace"} when a person's fact was known more than `grace` before
     it was recorded, else None; `backfill`: the import id of a backfilled fact, else None."""
     if import_id is not None:
@@ -57,7 +82,7 @@ def verdict(
     }
 
 
-def import_of(table: Any) -> ScalarSelect[Any]:
+def import_of(table: Table) -> ScalarSelect[str | None]:
     """The import id of the event behind each row of a fact table that does not keep it
     itself (taakstelling mutations, realisation entries), from the audit log's row at the
     same log position."""

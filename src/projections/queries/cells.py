@@ -11,13 +11,15 @@ up to the same figures the report renders (`projections.queries.reports`).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
+from uuid import UUID
 
-from sqlalchemy import ColumnElement, Connection, select
+from sqlalchemy import ColumnElement, Connection, FromClause, select
+from typing_extensions import TypedDict
 
 from projections.queries import backdating
 from projections.queries.basis import euros
@@ -25,8 +27,52 @@ from projections.store import schema
 
 ZERO = Decimal("0.00")
 # A condition over a fact table (a Basis filter is one), and labelled expressions over it.
-Where = Callable[[Any], ColumnElement[bool]]
-Extra = Iterable[tuple[str, Where]]
+Where = Callable[[FromClause], ColumnElement[bool]]
+Labelled = Callable[[FromClause], ColumnElement[int]]
+Extra = Iterable[tuple[str, Labelled]]
+Seen = dict[str, int]  # the extra columns' values on one fact row
+
+
+class ColumnSpecRow(TypedDict):
+    key: str
+    measure: str
+    fiscal_year: int
+
+
+class RowSpecRow(TypedDict):
+    interventie: int | None
+    label: str
+    taakstellingen: list[str]
+
+
+class TotalSpecRow(TypedDict):
+    label: str
+    include_risks: bool
+
+
+class TableSpecRow(TypedDict):
+    """A table's spec as the read model keeps it (`domain.report.TableSpec`, as JSON)."""
+
+    id: str
+    title: str
+    unit: str
+    fund: str | None
+    columns: list[ColumnSpecRow]
+    rows: list[RowSpecRow]
+    totals: list[TotalSpecRow]
+
+
+class TaakstellingKind(TypedDict):
+    interventie: int | None
+    kind: str
+
+
+class CellAddress(TypedDict):
+    table: str
+    row: str  # the row's or total's label
+    kind: str  # row | total
+    interventie: int | None
+    column: str
 
 
 class CellError(LookupError):
@@ -76,7 +122,7 @@ class Cell:
             return self.members is not None and fact.taakstelling in self.members
         return self.kind == "total" or fact.interventie == self.interventie
 
-    def address(self) -> dict[str, Any]:
+    def address(self) -> CellAddress:
         return {
             "table": self.table,
             "row": self.row,
@@ -86,18 +132,18 @@ class Cell:
         }
 
 
-def report_specs(conn: Connection, report_id: str) -> tuple[str, list[dict[str, Any]]]:
+def report_specs(conn: Connection, report_id: str) -> tuple[str, list[TableSpecRow]]:
     """The report's title and table specs (the caller has checked the report exists)."""
     row = conn.execute(
         select(schema.reports.c.title, schema.reports.c.tables).where(
             schema.reports.c.report_id == report_id
         )
     ).one()
-    specs: list[dict[str, Any]] = json.loads(row.tables)
+    specs: list[TableSpecRow] = json.loads(row.tables)
     return row.title, specs
 
 
-def _taakstelling_kinds(conn: Connection) -> dict[str, dict[str, Any]]:
+def _taakstelling_kinds(conn: Connection) -> dict[str, TaakstellingKind]:
     # Identity rows only; a taakstelling not yet known as of a basis has no visible mutation
     # rows there, so it adds nothing to any cell.
     ts = schema.taakstellingen
@@ -108,7 +154,7 @@ def _taakstelling_kinds(conn: Connection) -> dict[str, dict[str, Any]]:
 
 
 def members(
-    row_spec: dict[str, Any], taakstellingen: dict[str, dict[str, Any]], claimed: set[str]
+    row_spec: RowSpecRow, taakstellingen: Mapping[str, TaakstellingKind], claimed: set[str]
 ) -> frozenset[str]:
     """The taakstellingen a row counts: those it names, or else every taakstelling of its
     interventie that no row of the table names (the rule `reports` renders by)."""
@@ -122,7 +168,7 @@ def members(
     )
 
 
-def table_cells(conn: Connection, spec: dict[str, Any]) -> list[Cell]:
+def table_cells(conn: Connection, spec: TableSpecRow) -> list[Cell]:
     """Every cell of one table, rows first and then totals, in published order."""
     taakstellingen = (
         _taakstelling_kinds(conn)
@@ -168,8 +214,8 @@ def table_cells(conn: Connection, spec: dict[str, Any]) -> list[Cell]:
 
 
 def find_cell(
-    conn: Connection, specs: list[dict[str, Any]], table: str, row: str, column: str
-) -> tuple[dict[str, Any], Cell]:
+    conn: Connection, specs: list[TableSpecRow], table: str, row: str, column: str
+) -> tuple[TableSpecRow, Cell]:
     """The cell at (table, row, column). `row` is a row's or total's label, or an
     interventie number that names exactly one row."""
     spec = next((s for s in specs if s["id"] == table), None)
@@ -197,17 +243,17 @@ def find_cell(
 
 def facts(
     conn: Connection,
-    spec: dict[str, Any],
+    spec: TableSpecRow,
     where: Where | None = None,
     *,
     extra: Extra = (),
-) -> list[tuple[Fact, dict[str, Any]]]:
+) -> list[tuple[Fact, Seen]]:
     """The fact rows a table draws on, in log order, with the extra labelled columns.
 
     `where` is a condition over the fact table, e.g. `basis.filter`; `extra`
     are labelled expressions over it (e.g. whether a row passes another basis)."""
     measures = {column["measure"] for column in spec["columns"]}
-    found: list[tuple[Fact, dict[str, Any]]] = []
+    found: list[tuple[Fact, Seen]] = []
     if "budget" in measures:
         found += _budget_facts(conn, spec["fund"], where, extra)
     if "realisation" in measures:
@@ -217,13 +263,13 @@ def facts(
     return sorted(found, key=lambda pair: (pair[0].position, pair[0].fiscal_year))
 
 
-def _extras(table: Any, extra: list[tuple[str, Where]]) -> list[Any]:
+def _extras(table: FromClause, extra: list[tuple[str, Labelled]]) -> list[Any]:
     return [expression(table).label(name) for name, expression in extra]
 
 
 def _budget_facts(
     conn: Connection, fund: str | None, where: Where | None, extra: Extra
-) -> list[tuple[Fact, dict[str, Any]]]:
+) -> list[tuple[Fact, Seen]]:
     lines, mutations = schema.budget_lines, schema.budget_mutations
     extra = list(extra)
     query = (
@@ -266,7 +312,7 @@ def _budget_facts(
 
 def _realisation_facts(
     conn: Connection, fund: str | None, where: Where | None, extra: Extra
-) -> list[tuple[Fact, dict[str, Any]]]:
+) -> list[tuple[Fact, Seen]]:
     subjects, entries = schema.realisations, schema.realisation_entries
     extra = list(extra)
     query = (
@@ -292,7 +338,7 @@ def _realisation_facts(
                 taakstelling=None,
                 kind="Reported" if row.corrects_version is None else "Corrected",
                 delta=euros(row.delta_cents),
-                subject=f"{row.realisation_id} v{row.version} {row.status}",
+                subject=f"{UUID(row.realisation_id)} v{row.version} {row.status}",
                 decision_id=None,
                 decision_reference=None,
                 actor=row.actor,
@@ -309,7 +355,7 @@ def _realisation_facts(
 
 def _taakstelling_facts(
     conn: Connection, where: Where | None, extra: Extra
-) -> list[tuple[Fact, dict[str, Any]]]:
+) -> list[tuple[Fact, Seen]]:
     ts, mutations = schema.taakstellingen, schema.taakstelling_mutations
     extra = list(extra)
     query = select(

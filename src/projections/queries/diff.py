@@ -12,16 +12,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import NotRequired
 
-from sqlalchemy import Connection, case, or_
+from sqlalchemy import ColumnElement, Connection, FromClause, case, or_
+from typing_extensions import TypedDict
 
 from domain.money import in_thousands
 from projections.queries import backdating
 from projections.queries.authority import DecisionState, decisions_as_of
+from projections.queries.backdating import Backdated
 from projections.queries.basis import Basis, report_basis
-from projections.queries.cells import ZERO, Cell, Fact, facts, report_specs, table_cells
+from projections.queries.cells import ZERO, Cell, Fact, Seen, facts, report_specs, table_cells
 from projections.queries.reports import published_figure
+from projections.queries.rows import BasisRow, Euros
 
 # The cause of a fact row, by its measure and event (ADR 0008).
 CAUSES = {
@@ -41,7 +44,69 @@ CAUSES = {
 }
 
 
-def _visible(basis: Basis) -> Callable[[Any], Any]:
+class DiffDecision(TypedDict):
+    """The decision behind a cause; `new` where it was not yet adopted on the `from` basis.
+    Only `reference` and `new` where the read model does not know the decision."""
+
+    reference: str | None
+    body: NotRequired[str]
+    kind: NotRequired[str]
+    status: NotRequired[str | None]
+    adopted_known_at: NotRequired[str | None]
+    new: bool
+
+
+class DiffEvent(TypedDict):
+    position: int
+    event: str
+    subject: str
+    delta: Euros
+    actor: str
+    period: int
+    known_at: str
+    recorded_at: str
+    source: str | None
+    backdated: Backdated | None
+    backfill: str | None
+
+
+class Cause(TypedDict):
+    cause: str
+    direction: str  # added | removed
+    late: bool
+    decision: DiffDecision | None
+    delta: Euros
+    events: list[DiffEvent]
+
+
+# `from` is a keyword: these two take the functional syntax.
+PublishedDifference = TypedDict(
+    "PublishedDifference", {"from": str | None, "to": str | None, "difference": str}
+)
+CellDiff = TypedDict(
+    "CellDiff",
+    {
+        "table": str,
+        "row": str,
+        "kind": str,
+        "interventie": int | None,
+        "column": str,
+        "from": Euros,
+        "to": Euros,
+        "difference": Euros,
+        "published": PublishedDifference,
+        "causes": list[Cause],
+    },
+)
+ReportDiff = TypedDict(
+    "ReportDiff",
+    {"report": str, "title": str, "from": BasisRow, "to": BasisRow, "cells": list[CellDiff]},
+)
+ReportDiff.__doc__ = """Every figure of a report that differs between two bases, with its
+causes: a document, not a list (its cells are not paged)."""
+
+
+def _visible(basis: Basis) -> Callable[[FromClause], ColumnElement[int]]:
     return lambda table: case((basis.filter(table), 1), else_=0)
 
 
@@ -63,15 +128,20 @@ def classify(fact: Fact, *, added: bool, old: Basis, new: Basis) -> tuple[str, b
 
 def _decision(
     fact: Fact, before: dict[str, DecisionState], after: dict[str, DecisionState]
-) -> dict[str, Any] | None:
+) -> DiffDecision | None:
     if fact.decision_id is None:
         return None
     known = after.get(fact.decision_id) or before.get(fact.decision_id)
     if known is None:
         return {"reference": fact.decision_reference, "new": True}
     earlier = before.get(fact.decision_id)
+    plain = known.to_json()
     return {
-        **known.to_json(),
+        "reference": plain["reference"],
+        "body": plain["body"],
+        "kind": plain["kind"],
+        "status": plain["status"],
+        "adopted_known_at": plain["adopted_known_at"],
         # New: not yet adopted on the `from` basis, so the decision itself is a cause.
         "new": earlier is None or earlier.status != "adopted",
     }
@@ -88,14 +158,14 @@ def report_diff(
     new: Basis,
     *,
     grace: timedelta = backdating.DEFAULT_GRACE,
-) -> dict[str, Any]:
+) -> ReportDiff:
     """Every cell of the report's tables whose exact amount differs between `old` (from) and
     `new` (to), with its causes; the causes of a cell add up to its difference. Each event
     says whether it was backdated beyond `grace` or is a backfill (ADR 0018)."""
     report_basis(conn, report_id)  # an unknown report is an UnknownReportError
     title, specs = report_specs(conn, report_id)
     before, after = decisions_as_of(conn, old), decisions_as_of(conn, new)
-    changed: list[dict[str, Any]] = []
+    changed: list[CellDiff] = []
     for spec in specs:
         cells = table_cells(conn, spec)
         rows = facts(
@@ -117,19 +187,19 @@ def report_diff(
 
 def _cell_diff(
     cell: Cell,
-    rows: list[tuple[Fact, dict[str, Any]]],
+    rows: list[tuple[Fact, Seen]],
     old: Basis,
     new: Basis,
     before: dict[str, DecisionState],
     after: dict[str, DecisionState],
     grace: timedelta,
-) -> list[dict[str, Any]]:
+) -> list[CellDiff]:
     mine = [(fact, seen) for fact, seen in rows if cell.counts(fact)]
     was = sum((f.delta for f, seen in mine if seen["in_old"]), start=ZERO)
     now = sum((f.delta for f, seen in mine if seen["in_new"]), start=ZERO)
     if was == now:
         return []
-    causes: dict[tuple[Any, ...], dict[str, Any]] = {}
+    causes: dict[tuple[str, str | None, bool, bool], Cause] = {}
     for fact, seen in mine:
         if bool(seen["in_old"]) == bool(seen["in_new"]):
             continue
@@ -149,6 +219,7 @@ def _cell_diff(
             },
         )
         group["delta"] += effect
+        flag = backdating.verdict(fact.known_at, fact.recorded_at, fact.import_id, grace)
         group["events"].append(
             {
                 "position": fact.position,
@@ -160,13 +231,19 @@ def _cell_diff(
                 "known_at": fact.known_at.isoformat(),
                 "recorded_at": fact.recorded_at.isoformat(),
                 "source": fact.source,
-                **backdating.verdict(fact.known_at, fact.recorded_at, fact.import_id, grace),
+                "backdated": flag["backdated"],
+                "backfill": flag["backfill"],
             }
         )
     published_was, published_now = published_figure(was), published_figure(now)
+    address = cell.address()
     return [
         {
-            **cell.address(),
+            "table": address["table"],
+            "row": address["row"],
+            "kind": address["kind"],
+            "interventie": address["interventie"],
+            "column": address["column"],
             "from": was,
             "to": now,
             "difference": now - was,

@@ -6,48 +6,121 @@ from collections.abc import Callable, Iterable
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
+from uuid import UUID
 
-from sqlalchemy import Connection, Row, Select, String, select
+from sqlalchemy import Connection, Row, Select, String, Table, select
+from typing_extensions import TypedDict
 
 from domain.events import MutationKind
 from projections.queries import authority, backdating, cells
+from projections.queries.authority import DecisionLink, Links, MandateLink
+from projections.queries.backdating import Backdated
 from projections.queries.basis import Basis, euros, report_basis
+from projections.queries.cells import CellAddress
 from projections.queries.reports import published_figure
+from projections.queries.rows import BasisRow, Euros
 from projections.store import schema
 
 # The authority chain of one row: its links (decision, mandate) and what is wrong with it.
-Chain = Callable[[Row[Any]], tuple[dict[str, Any], list[str]]]
+Chain = Callable[[Row[Any]], tuple[Links, list[str]]]
 
 
-# What a row adds to its older keys, at its end: the rest of its authority, its source and
-# whether it was backdated or is a backfill (ADR 0018).
-_AUTHORITY = ("mandate", "authorised", "problems", "source", "backdated", "backfill")
+class LineageRow(TypedDict):
+    """One event behind a figure, with its running total and its authority (ADR 0008) and
+    whether it was backdated or is a backfill (ADR 0018). `authorised` is null without a
+    decision; `subject` names the budget line, taakstelling or realisation it changes."""
+
+    position: int
+    event: str
+    subject: str | None
+    delta: Euros
+    running_total: Euros
+    decision: DecisionLink | None
+    actor: str
+    period: int | None
+    known_at: str
+    recorded_at: str
+    import_id: str | None
+    mandate: MandateLink | None
+    authorised: bool | None
+    problems: list[str]
+    source: str | None
+    backdated: Backdated | None
+    backfill: str | None
 
 
-def _no_decision(row: Row[Any]) -> tuple[dict[str, Any], list[str]]:
+class RealisationLineageRow(TypedDict):
+    """One entry of a realisation: a late result carries the closed year it belongs to and
+    what it corrects (ADR 0010). A realisation carries a source document, not a decision."""
+
+    position: int
+    event: str
+    subject: str | None
+    delta: Euros
+    running_total: Euros
+    decision: DecisionLink | None
+    actor: str
+    period: int | None
+    known_at: str
+    recorded_at: str
+    import_id: str | None
+    origin_year: int | None
+    corrects_realisation: str | None
+    corrects_version: int | None
+    reason: str | None
+    mandate: MandateLink | None
+    authorised: bool | None
+    problems: list[str]
+    source: str | None
+    backdated: Backdated | None
+    backfill: str | None
+
+
+class CellLineage(TypedDict):
+    """The contributions to one cell of a report: a document (the rows add up to `amount`),
+    so never paged."""
+
+    report: str
+    basis: BasisRow
+    cell: CellAddress
+    amount: Euros
+    published: str | None
+    rows: list[LineageRow]
+
+
+def _no_decision(row: Row[Any]) -> tuple[Links, list[str]]:
     return {"decision": None, "mandate": None}, []
 
 
+def _dashed(hex_id: str | None) -> str | None:
+    """A read-model id (hex) as the API spells every id: a dashed UUID."""
+    return None if hex_id is None else str(UUID(hex_id))
+
+
 def _entries(
-    rows: Iterable[Row[Any]], subject: str, chain: Chain, grace: timedelta
-) -> list[dict[str, Any]]:
+    rows: Iterable[Row[Any]],
+    subject: Callable[[Row[Any]], str | None],
+    chain: Chain,
+    grace: timedelta,
+) -> list[LineageRow]:
     """The rows in order with delta and running total, and each row's authority in the shape
     of the report cell's lineage (`cell_lineage`): the decision as of the basis and, for a
     college decision, the mandate; `authorised` (None without a decision) and `problems`;
     and whether it was backdated beyond `grace` or is a backfill (ADR 0018)."""
     running = Decimal("0.00")
-    entries = []
+    entries: list[LineageRow] = []
     for row in rows:
         delta = euros(row.delta_cents)
         running += delta
         decided = getattr(row, "decision_id", None) is not None
         links, problems = chain(row) if decided else _no_decision(row)
         import_id = getattr(row, "import_id", None)
+        flag = backdating.verdict(row.known_at, row.recorded_at, import_id, grace)
         entries.append(
             {
                 "position": row.position,
                 "event": row.kind,
-                "subject": getattr(row, subject, None),
+                "subject": subject(row),
                 "delta": delta,
                 "running_total": running,
                 "decision": links["decision"],
@@ -60,13 +133,19 @@ def _entries(
                 "authorised": not problems if decided else None,
                 "problems": problems,
                 "source": getattr(row, "source", None),
-                **backdating.verdict(row.known_at, row.recorded_at, import_id, grace),
+                "backdated": flag["backdated"],
+                "backfill": flag["backfill"],
             }
         )
     return entries
 
 
-def _ordered(query: Select[Any], table: Any) -> Select[Any]:
+def _line(row: Row[Any]) -> str | None:
+    line: str | None = row.line
+    return line
+
+
+def _ordered(query: Select[Any], table: Table) -> Select[Any]:
     # The figure as it became known: by business time, the log breaking ties.
     return query.order_by(table.c.known_at, table.c.position)
 
@@ -81,7 +160,7 @@ def budget_lineage(
     taakveld: str | None = None,
     programma: str | None = None,
     grace: timedelta = backdating.DEFAULT_GRACE,
-) -> list[dict[str, Any]]:
+) -> list[LineageRow]:
     lines, mutations = schema.budget_lines, schema.budget_mutations
     # The mutations as the authority report reads them, so both judge a row alike.
     query = (
@@ -100,7 +179,7 @@ def budget_lineage(
     decisions = authority.decisions_as_of(conn, basis)
     return _entries(
         conn.execute(_ordered(query, mutations)),
-        "line",
+        _line,
         lambda row: authority.budget_chain(decisions, row),
         grace,
     )
@@ -113,7 +192,7 @@ def taakstelling_lineage(
     reference: str,
     fiscal_year: int,
     grace: timedelta = backdating.DEFAULT_GRACE,
-) -> list[dict[str, Any]]:
+) -> list[LineageRow]:
     ts, mutations = schema.taakstellingen, schema.taakstelling_mutations
     query = (
         select(
@@ -130,7 +209,7 @@ def taakstelling_lineage(
     )
     decisions = authority.decisions_as_of(conn, basis)
 
-    def chain(row: Row[Any]) -> tuple[dict[str, Any], list[str]]:
+    def chain(row: Row[Any]) -> tuple[Links, list[str]]:
         # A taakstelling belongs to no fund: the write path authorises it with none.
         return authority.chain(
             decisions,
@@ -142,7 +221,7 @@ def taakstelling_lineage(
             fiscal_year=row.fiscal_year,
         )
 
-    return _entries(conn.execute(_ordered(query, mutations)), "line", chain, grace)
+    return _entries(conn.execute(_ordered(query, mutations)), _line, chain, grace)
 
 
 def realisation_lineage(
@@ -154,7 +233,7 @@ def realisation_lineage(
     fund: str | None = None,
     interventie: int | None = None,
     grace: timedelta = backdating.DEFAULT_GRACE,
-) -> list[dict[str, Any]]:
+) -> list[RealisationLineageRow]:
     subjects, entries = schema.realisations, schema.realisation_entries
     query = (
         select(
@@ -180,15 +259,32 @@ def realisation_lineage(
     # A realisation carries a source document, not a decision: no authority chain.
     return [
         {
-            **{key: value for key, value in entry.items() if key not in _AUTHORITY},
+            "position": entry["position"],
+            "event": entry["event"],
+            "subject": entry["subject"],
+            "delta": entry["delta"],
+            "running_total": entry["running_total"],
+            "decision": entry["decision"],
+            "actor": entry["actor"],
+            "period": entry["period"],
+            "known_at": entry["known_at"],
+            "recorded_at": entry["recorded_at"],
+            "import_id": entry["import_id"],
             "origin_year": row.origin_year,
-            "corrects_realisation": row.corrects_realisation_id,
+            "corrects_realisation": _dashed(row.corrects_realisation_id),
             "corrects_version": row.corrects_version,
             "reason": row.reason,
-            **{key: entry[key] for key in _AUTHORITY},
+            "mandate": entry["mandate"],
+            "authorised": entry["authorised"],
+            "problems": entry["problems"],
+            "source": entry["source"],
+            "backdated": entry["backdated"],
+            "backfill": entry["backfill"],
         }
         for entry, row in zip(
-            _entries(rows, "realisation_id", _no_decision, grace), rows, strict=True
+            _entries(rows, lambda row: _dashed(row.realisation_id), _no_decision, grace),
+            rows,
+            strict=True,
         )
     ]
 
@@ -205,7 +301,7 @@ def cell_lineage(
     row: str,
     column: str,
     grace: timedelta = backdating.DEFAULT_GRACE,
-) -> dict[str, Any]:
+) -> CellLineage:
     """The ordered contributions to one cell of a report's table as of the basis: each with
     its delta and running total, its event, decision and authority chain, actor and the three
     times, and whether it was backdated beyond `grace` or is a backfill (ADR 0018). They add
@@ -217,10 +313,10 @@ def cell_lineage(
     mine = [fact for fact, _ in cells.facts(conn, spec, basis.filter) if cell.counts(fact)]
     mine.sort(key=lambda fact: (fact.known_at, fact.position))
     running = Decimal("0.00")
-    contributions = []
+    contributions: list[LineageRow] = []
     for fact in mine:
         running += fact.delta
-        links: dict[str, Any] = {"decision": None, "mandate": None}
+        links: Links = {"decision": None, "mandate": None}
         problems: list[str] = []
         if fact.decision_id is not None:
             kind = authority.MUTATION_KINDS.get(fact.kind)
@@ -237,6 +333,7 @@ def cell_lineage(
                 fund=spec["fund"],
                 fiscal_year=fact.fiscal_year,
             )
+        flag = backdating.verdict(fact.known_at, fact.recorded_at, fact.import_id, grace)
         contributions.append(
             {
                 "position": fact.position,
@@ -244,7 +341,8 @@ def cell_lineage(
                 "subject": fact.subject,
                 "delta": fact.delta,
                 "running_total": running,
-                **links,
+                "decision": links["decision"],
+                "mandate": links["mandate"],
                 "authorised": None if fact.decision_id is None else not problems,
                 "problems": problems,
                 "source": fact.source,
@@ -253,7 +351,8 @@ def cell_lineage(
                 "known_at": fact.known_at.isoformat(),
                 "recorded_at": fact.recorded_at.isoformat(),
                 "import_id": fact.import_id,
-                **backdating.verdict(fact.known_at, fact.recorded_at, fact.import_id, grace),
+                "backdated": flag["backdated"],
+                "backfill": flag["backfill"],
             }
         )
     return {

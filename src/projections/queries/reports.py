@@ -18,12 +18,16 @@ from typing_extensions import TypedDict
 from domain.money import in_thousands
 from projections.queries import figures
 from projections.queries.basis import Basis, euros, head_at, report_basis, resolve_basis
+from projections.queries.cells import ColumnSpecRow, TaakstellingKind, TableSpecRow
 from projections.queries.cells import members as row_members_of
+from projections.queries.rows import BasisRow
 from projections.store import schema
 from projections.store.database import snapshot
 
 Cells = dict[tuple[int | None, int], Decimal]  # (interventie, fiscal year) -> euros
 ZERO = Decimal("0.00")
+# A column's key: the published figure in x € 1.000 ("-12"), or null for an empty cell.
+Figures = dict[str, str | None]
 
 
 class ReportListRow(TypedDict):
@@ -36,6 +40,41 @@ class ReportListRow(TypedDict):
     log_position: int
     decision: str | None
     source: str | None
+
+
+class ReportBasis(BasisRow):
+    """The basis, with the chain head at its log position (ADR 0007)."""
+
+    chain_head: str | None
+
+
+class ReportRow(TypedDict):
+    interventie: int | None
+    label: str
+    values: Figures
+
+
+class ReportTotal(TypedDict):
+    label: str
+    values: Figures
+
+
+class ReportTable(TypedDict):
+    id: str
+    title: str
+    unit: str
+    columns: list[str]
+    rows: list[ReportRow]
+    totals: list[ReportTotal]
+
+
+class ReportDocument(TypedDict):
+    """A report rendered as of a basis: a document, not a list (its tables are not paged)."""
+
+    report: str
+    title: str
+    basis: ReportBasis
+    tables: list[ReportTable]
 
 
 def list_reports(conn: Connection) -> list[ReportListRow]:
@@ -61,7 +100,7 @@ def render_report(
     reached: int,
     *,
     as_recorded_at: str | None = None,
-) -> dict[str, Any]:
+) -> ReportDocument:
     """The report's tables as of its own basis (as_of None) or another one."""
     own = report_basis(conn, report_id)
     basis = (
@@ -74,13 +113,13 @@ def render_report(
     return _render(conn, report_id, basis, head_at(conn, basis.position))
 
 
-def _render(conn: Connection, report_id: str, basis: Basis, head: str | None) -> dict[str, Any]:
+def _render(conn: Connection, report_id: str, basis: Basis, head: str | None) -> ReportDocument:
     row = conn.execute(
         select(schema.reports.c.title, schema.reports.c.tables).where(
             schema.reports.c.report_id == report_id
         )
     ).one()
-    specs: list[dict[str, Any]] = json.loads(row.tables)
+    specs: list[TableSpecRow] = json.loads(row.tables)
     return {
         "report": report_id,
         "title": row.title,
@@ -112,14 +151,14 @@ class OwnBasisReports:
         self._engine = engine
         self._generation = generation
         self._maxsize = maxsize
-        self._kept: OrderedDict[_Key, dict[str, Any]] = OrderedDict()
+        self._kept: OrderedDict[_Key, ReportDocument] = OrderedDict()
         self._kept_generation = 0
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
         return len(self._kept)
 
-    def render(self, report_id: str) -> dict[str, Any]:
+    def render(self, report_id: str) -> ReportDocument:
         """What `render_report(conn, report_id, None, reached)` answers."""
         generation = self._generation()
         stable = generation % 2 == 0
@@ -156,7 +195,7 @@ def published_figure(amount: Decimal) -> str | None:
     return str(figure if figure != 0 else abs(figure))  # never "-0"
 
 
-def _table(conn: Connection, spec: dict[str, Any], basis: Basis) -> dict[str, Any]:
+def _table(conn: Connection, spec: TableSpecRow, basis: Basis) -> ReportTable:
     columns = spec["columns"]
     measures = {column["measure"] for column in columns}
     cells: dict[str, Cells] = {}
@@ -174,10 +213,14 @@ def _table(conn: Connection, spec: dict[str, Any], basis: Basis) -> dict[str, An
         return sum((taakstellingen[r]["amounts"].get(year, ZERO) for r in references), start=ZERO)
 
     claimed = {ref for row in spec["rows"] for ref in row["taakstellingen"]}
-    members = [row_members_of(row_spec, taakstellingen, claimed) for row_spec in spec["rows"]]
-    rows = []
+    kinds: dict[str, TaakstellingKind] = {
+        reference: {"interventie": t["interventie"], "kind": t["kind"]}
+        for reference, t in taakstellingen.items()
+    }
+    members = [row_members_of(row_spec, kinds, claimed) for row_spec in spec["rows"]]
+    rows: list[ReportRow] = []
     for row_spec, row_members in zip(spec["rows"], members, strict=True):
-        values = {}
+        values: Figures = {}
         for column in columns:
             year = column["fiscal_year"]
             if column["measure"] == "taakstelling":
@@ -190,7 +233,7 @@ def _table(conn: Connection, spec: dict[str, Any], basis: Basis) -> dict[str, An
         )
 
     in_table = set().union(*members)
-    totals = []
+    totals: list[ReportTotal] = []
     for total_spec in spec["totals"]:
         counted = {
             r
@@ -219,12 +262,12 @@ def _table(conn: Connection, spec: dict[str, Any], basis: Basis) -> dict[str, An
     }
 
 
-def _years(columns: list[dict[str, Any]], measure: str) -> list[int]:
+def _years(columns: list[ColumnSpecRow], measure: str) -> list[int]:
     """The fiscal years a table shows a measure for: the only cells it reads (ADR 0013)."""
     return sorted({column["fiscal_year"] for column in columns if column["measure"] == measure})
 
 
-def _budget(conn: Connection, basis: Basis, fund: str, years: list[int]) -> Cells:
+def _budget(conn: Connection, basis: Basis, fund: str | None, years: list[int]) -> Cells:
     lines, mutations = schema.budget_lines, schema.budget_mutations
     query = (
         select(
@@ -245,7 +288,7 @@ def _budget(conn: Connection, basis: Basis, fund: str, years: list[int]) -> Cell
     return {(row.interventie, row.fiscal_year): euros(row.total) for row in conn.execute(query)}
 
 
-def _realisations(conn: Connection, basis: Basis, fund: str, years: list[int]) -> Cells:
+def _realisations(conn: Connection, basis: Basis, fund: str | None, years: list[int]) -> Cells:
     subjects, entries = schema.realisations, schema.realisation_entries
     query = (
         select(

@@ -21,6 +21,10 @@ from sqlalchemy import Connection
 from projections.queries import backdating, lineage, reports
 from projections.queries.basis import Basis, BasisError, head_at
 from projections.queries.event_log import audit_log
+from projections.queries.lineage import LineageRow, RealisationLineageRow
+from projections.queries.rows import BasisRow
+
+Entry = LineageRow | RealisationLineageRow
 
 
 class Kind(Enum):
@@ -163,7 +167,7 @@ class UnknownTableError(BasisError):
         self.table = table
 
 
-def _basis_of(json: dict[str, Any]) -> Basis:
+def _basis_of(json: BasisRow) -> Basis:
     cutoff = json["knowledge_cutoff"]
     recorded = json.get("as_recorded_at")
     return Basis(
@@ -214,7 +218,7 @@ BACKDATING_COLUMNS = (
 )
 
 
-def _flat_authority(entry: dict[str, Any], grace: timedelta) -> dict[str, Any]:
+def _flat_authority(entry: Entry, grace: timedelta) -> dict[str, object]:
     """A lineage row with its decision and mandate as their references, for one cell each."""
     authorised = entry["authorised"]
     return {
@@ -238,7 +242,7 @@ def _lineage_export(
     basis: Basis,
     name: str,
     figure: str,
-    entries: Sequence[dict[str, Any]],
+    entries: Sequence[Entry],
     grace: timedelta,
     extra: Sequence[Column] = (),
 ) -> Export:

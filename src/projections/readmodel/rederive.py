@@ -9,10 +9,11 @@ import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import Column, Connection, Engine, Table, create_engine, select
 from sqlalchemy.pool import StaticPool
+from typing_extensions import TypedDict
 
 from domain.application import Begroting
 from projections.queries.basis import UnknownReportError
@@ -81,19 +82,44 @@ def verify_report(app: Begroting, conn: Connection, report_id: str) -> ReportChe
     )
 
 
+# A read-model value as JSON carries it (times as ISO 8601 text), and a whole row of them.
+Scalar = str | int | float | bool | None
+Found = Scalar | dict[str, Scalar]
+
+
+class ReadModelIntact(TypedDict):
+    status: Literal["ok"]
+    position: int
+    tables: dict[str, str]  # table: digest of its rows
+
+
+class ReadModelDiffers(TypedDict):
+    """The first difference: a column of a row (`column` set) or a row on one side only
+    (`live` or `recomputed` the row, null for the absent side)."""
+
+    status: Literal["differs"]
+    position: int
+    table: str | None
+    key: dict[str, Scalar] | None
+    column: str | None
+    live: Found
+    recomputed: Found
+    detail: str
+
+
 @dataclass(frozen=True)
 class ReadModelCheck:
     ok: bool
     position: int
     tables: dict[str, str]  # table: digest of its rows, for ok
     table: str | None = None
-    key: dict[str, Any] | None = None
+    key: dict[str, Scalar] | None = None
     column: str | None = None
-    live: Any = None
-    recomputed: Any = None
+    live: Found = None
+    recomputed: Found = None
     detail: str = ""
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> ReadModelIntact | ReadModelDiffers:
         if self.ok:
             return {"status": "ok", "position": self.position, "tables": self.tables}
         return {
