@@ -13,7 +13,7 @@ import logging
 from collections.abc import Iterator, Sequence
 from http import HTTPStatus
 from types import UnionType
-from typing import Any, Union, get_args, get_origin
+from typing import Any, NotRequired, Union, get_args, get_origin
 
 from eventsourcing.persistence import OperationalError as RecorderOperationalError
 from fastapi import FastAPI, Request
@@ -24,6 +24,7 @@ from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from typing_extensions import TypedDict
 
 from domain.errors import DomainError, InvalidInputError, NotFoundError
 from projections.audit.chain import ChainBroken
@@ -111,11 +112,20 @@ def chain_broken(error: ChainBroken) -> Problem:
     )
 
 
+# One member at fault: where (`body`, `query`, `path`, `header`), which, why; a body member
+# also as an RFC 6901 `pointer`. The functional form, since `in` is a Python keyword.
+FieldError = TypedDict(
+    "FieldError",
+    {"in": str, "field": str, "detail": str, "code": str, "pointer": NotRequired[str]},
+)
+
+
 def field_error(
     where: str, field: str, detail: str, code: str, parts: Sequence[str] | None = None
 ) -> dict[str, Any]:
-    """`parts`: the path to a body member, where a member's name may itself hold a dot."""
-    error = {"in": where, "field": field, "detail": detail, "code": code}
+    """`parts`: the path to a body member, where a member's name may itself hold a dot.
+    Its members are those of `FieldError`, which the OpenAPI document publishes."""
+    error: dict[str, Any] = {"in": where, "field": field, "detail": detail, "code": code}
     if where == "body":
         segments = field.split(".") if parts is None else parts
         # RFC 6901: "~" is "~0" and "/" is "~1" inside a segment.

@@ -8,6 +8,8 @@ from pydantic import (
     BaseModel,
 )
 
+from api.problems import FieldError
+
 
 class CommandResult(BaseModel):
     """What a command recorded: the aggregates it touched (their ids and new versions) and
@@ -40,4 +42,4 @@ class ProblemDetail(BaseModel):
     detail: str
     instance: str
     code: str
-    errors: list[dict[str, Any]] = []
+    errors: list[FieldError] = []

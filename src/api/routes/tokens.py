@@ -41,7 +41,18 @@ class TokenPage(BaseModel):
     paging: Paging
 
 
-@router.post("", **CREATES, responses=problem_responses(_400="the body is not JSON, or not UTF-8"))
+class IssuedToken(TokenRecord):
+    """A new token's record with its secret, shown this once."""
+
+    token: str
+
+
+@router.post(
+    "",
+    **CREATES,
+    response_model=IssuedToken,
+    responses=problem_responses(_400="the body is not JSON, or not UTF-8"),
+)
 def create_token(body: CreateToken, found: ServicesDep, admin: Admin) -> Response:
     """A new token for a person or system; its `name` becomes the actor on their events."""
     record, secret = found.tokens.create(
@@ -56,7 +67,7 @@ def list_tokens(found: ServicesDep, admin: Admin, page: PageDep) -> Response:
     return paged(None, found.tokens.list(), page)
 
 
-@router.delete("/{token_id}")
+@router.delete("/{token_id}", response_model=TokenRecord)
 def revoke_token(
     token_id: Annotated[str, Path(pattern=ID_PATTERN)], found: ServicesDep, admin: Admin
 ) -> Response:
