@@ -98,7 +98,9 @@ class TokenStore:
 
     def get(self, token_id: str) -> TokenRecord:
         with self.engine.connect() as conn:
-            row = conn.execute(select(api_tokens).where(api_tokens.c.id == token_id)).first()
+            row = conn.execute(
+                select(api_tokens).where(api_tokens.c.id == _stored_id(token_id))
+            ).first()
         if row is None:
             raise NotFoundError(f"token {token_id!r} does not exist", field="token_id")
         return _public(row._mapping)
@@ -109,6 +111,7 @@ class TokenStore:
             return [_public(row._mapping) for row in rows]
 
     def revoke(self, token_id: str, *, by: str) -> TokenRecord:
+        token_id = _stored_id(token_id)
         with self.engine.begin() as conn:
             conn.execute(
                 update(api_tokens)
@@ -184,3 +187,12 @@ def _public(row: Any) -> TokenRecord:
         "revoked_at": None if row["revoked_at"] is None else row["revoked_at"].isoformat(),
         "revoked_by": row["revoked_by"],
     }
+
+
+def _stored_id(token_id: str) -> str:
+    """Either spelling of an id (dashed, as answers show it, or 32 hex) as the table keeps it;
+    anything else is left as it is, and is then not found."""
+    try:
+        return UUID(token_id).hex
+    except ValueError:
+        return token_id

@@ -512,7 +512,8 @@ def test_serve_refuses_to_start_in_one_line_with_exit_code_2(
 
 # -- tokens from the command line ------------------------------------------------------
 
-CREATED = re.compile(r"^token ([0-9a-f]{32}) for 'R\. Kamer' \(auditor\):\n(bgt_[\w-]{43})\n$")
+UUID_TEXT = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+CREATED = re.compile(rf"^token ({UUID_TEXT}) for 'R\. Kamer' \(auditor\):\n(bgt_[\w-]{{43}})\n$")
 
 
 def test_a_token_created_on_the_command_line_opens_the_service_until_it_is_revoked(
