@@ -90,7 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "authority",
         parents=[common, as_of],
-        help="every budget mutation with its chain of authority; those without are listed",
+        help="every budget mutation with its line of authority; those without are listed",
     )
     p.add_argument("--year", type=YEAR)
     p.add_argument("--without-authority", action="store_true", help="only those without")

@@ -58,7 +58,7 @@ def authority_report(
     fiscal_year: FiscalYearQ = None,
     without_authority: bool = False,
 ) -> Response:
-    """Every budget mutation with its chain of authority as of the basis: the adopted raad
+    """Every budget mutation with its line of authority as of the basis: the adopted raad
     decision, or the college decision, its mandate and the raad that granted it.
     `authorised` is false, and `problems` says why, where the chain does not hold.
     `backdated` flags a person's mutation known more than the grace (the `backdating_grace`

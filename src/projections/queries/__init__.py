@@ -5,7 +5,7 @@
 and their row types `figure_rows`, `event_log` (the audit log), `rows` (what rows are made
 of: amounts as `Euros`, the basis), `reports` (a report's tables as rendered and published),
 `cells` (one cell model for the audit analyses), `lineage` (the history of a figure), `diff`
-(a report between two bases), `authority` (the chain of authority of each budget mutation,
+(a report between two bases), `authority` (the line of authority of each budget mutation,
 onrechtmatigheid), `backdating` (the backdating rule), `row_exports` (the rows of the
 CSV/XLSX exports).
 

@@ -1,6 +1,6 @@
 """The audit of budgetrecht over the read model, as of any basis (ADR 0008).
 
-- `authority_report`: every budget mutation with its chain of authority: the adopted raad
+- `authority_report`: every budget mutation with its line of authority: the adopted raad
   decision, or the college decision, the mandate it relies on and the raad that granted it;
   each link with its status as of the basis and the known_at of its adoption. A mutation whose
   chain does not hold as of the basis is listed with what is missing.
@@ -71,7 +71,7 @@ class MandateLink(DecisionLink):
 
 
 class Links(TypedDict):
-    """The authority chain of one change: its decision and, for a college one, the mandate."""
+    """The line of authority of one change: its decision and, for a college one, the mandate."""
 
     decision: DecisionLink | None
     mandate: MandateLink | None
@@ -88,7 +88,7 @@ class LineRow(TypedDict):
 
 
 class AuthorityRow(TypedDict):
-    """One budget mutation with its chain of authority as of the basis."""
+    """One budget mutation with its line of authority as of the basis."""
 
     position: int
     event: str
@@ -210,7 +210,7 @@ def chain(
     fiscal_year: int,
     raad_only: str | None = None,
 ) -> tuple[Links, list[str]]:
-    """The authority chain of one change and what is wrong with it (empty: it holds).
+    """The line of authority of one change and what is wrong with it (empty: it holds).
 
     `kinds`: the kinds of change the row may be (an amendment from a reserve allocation is an
     amendment or a reserve change); None for a change that a mandate never covers by kind."""
@@ -267,7 +267,7 @@ def chain(
 
 
 def budget_mutations(basis: Basis) -> Select[Columns]:
-    """Every budget mutation known as of the basis with what its authority chain needs: its
+    """Every budget mutation known as of the basis with what its line of authority needs: its
     line's year, dimensions and fund, the counterpart's fund, and whether it is part of an
     allocation from a reserve (unordered)."""
     lines, mutations = schema.budget_lines, schema.budget_mutations
@@ -306,7 +306,7 @@ def budget_mutations(basis: Basis) -> Select[Columns]:
 
 
 def budget_chain(decisions: dict[str, DecisionState], row: Row[Columns]) -> tuple[Links, list[str]]:
-    """The authority chain of one row of `budget_mutations` and what is wrong with it."""
+    """The line of authority of one row of `budget_mutations` and what is wrong with it."""
     kind = MUTATION_KINDS.get(row.kind)
     kinds: tuple[MutationKind, ...] | None = None if kind is None else (kind,)
     if kind is MutationKind.AMEND and row.allocations:
@@ -332,7 +332,7 @@ def authority_report(
     without_authority: bool = False,
     grace: timedelta = backdating.DEFAULT_GRACE,
 ) -> list[AuthorityRow]:
-    """Every budget mutation known as of the basis, in log order, with its authority chain;
+    """Every budget mutation known as of the basis, in log order, with its line of authority;
     `authorised` is false, and `problems` says why, where the chain does not hold. Each row
     also says whether it was backdated beyond `grace`, or is a backfill (ADR 0018)."""
     query = budget_mutations(basis).order_by(schema.budget_mutations.c.position)

@@ -21,7 +21,7 @@ from projections.queries.reports import published_figure
 from projections.queries.rows import BasisRow, Euros
 from projections.store import schema
 
-# The authority chain of one row: its links (decision, mandate) and what is wrong with it.
+# The line of authority of one row: its links (decision, mandate) and what is wrong with it.
 Chain = Callable[[Row[Any]], tuple[Links, list[str]]]
 
 
@@ -256,7 +256,7 @@ def realisation_lineage(
             query = query.where(subjects.c[column] == value)
     rows = list(conn.execute(_ordered(query, entries)))
     # A late result carries the closed year it belongs to and what it corrects (ADR 0010).
-    # A realisation carries a source document, not a decision: no authority chain.
+    # A realisation carries a source document, not a decision: no line of authority.
     return [
         {
             "position": entry["position"],
@@ -303,7 +303,7 @@ def cell_lineage(
     grace: timedelta = backdating.DEFAULT_GRACE,
 ) -> CellLineage:
     """The ordered contributions to one cell of a report's table as of the basis: each with
-    its delta and running total, its event, decision and authority chain, actor and the three
+    its delta and running total, its event, decision and line of authority, actor and the three
     times, and whether it was backdated beyond `grace` or is a backfill (ADR 0018). They add
     up to the cell's exact euros, which the report renders (ADR 0003)."""
     report_basis(conn, report_id)  # an unknown report is an UnknownReportError
