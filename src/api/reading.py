@@ -6,13 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, Query
-from fastapi.responses import Response
 from sqlalchemy import Connection
 
-from api.http import JSON, Services
+from api.http import Services
 from api.problems import Problem, field_error
 from projections.queries.basis import Basis, BasisError, parse_moment, resolve_basis
 
@@ -101,10 +100,6 @@ def reading(found: Services, wanted: BasisRequest) -> Iterator[tuple[Connection,
     with found.ledger.engine.connect() as conn:
         basis = resolve_basis(conn, wanted.as_of, position, as_recorded_at=wanted.as_recorded_at)
         yield conn, basis
-
-
-def rows(basis: Basis, found: list[dict[str, Any]]) -> Response:
-    return JSON({"basis": basis.to_json(), "rows": found})
 
 
 def etag(version: int) -> str:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import (
     BaseModel,
 )
@@ -18,19 +16,6 @@ class CommandResult(BaseModel):
     ids: dict[str, str]
     versions: dict[str, int]
     position: int
-
-
-class BasisOut(BaseModel):
-    as_of: str
-    report: str | None
-    knowledge_cutoff: str | None
-    log_position: int
-    as_recorded_at: str | None = None
-
-
-class QueryResult(BaseModel):
-    basis: BasisOut
-    rows: list[dict[str, Any]]
 
 
 class ProblemDetail(BaseModel):
