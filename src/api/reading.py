@@ -31,8 +31,9 @@ def basis_request(
         str | None,
         Query(
             max_length=100,
-            description='"now", a moment (YYYY-MM-DD is the end of that day in Amsterdam, '
-            "or ISO 8601) or a report id: the facts known by then",
+            description='"now" or "nu", a moment (a date, 2019-12-31 or 31-12-2019, is the end '
+            "of that day in Amsterdam; a quarter, 2019Q4, the end of its last day; or ISO "
+            "8601) or a report id: the facts known by then",
         ),
     ] = None,
     as_recorded_at: Annotated[

@@ -18,6 +18,9 @@ from domain.events import Authority, Created, Stamp, natural_id
 from domain.values import check_fiscal_year, check_text
 
 REPORT_ID = re.compile(r"^[a-z0-9][a-z0-9.-]{1,62}$")
+# An `as_of` of these shapes names a moment or now (projections.queries.basis), never a
+# report: a date (2019-12-31, 31-12-2019), a quarter (2019q4), "now" or "nu".
+NOT_A_REPORT_ID = re.compile(r"^(\d{4}-.*|\d{2}-\d{2}-\d{4}|\d{4}q\d|now|nu)$")
 
 
 class Measure(Enum):
@@ -115,6 +118,12 @@ class Report(LedgerAggregate):
         if not REPORT_ID.match(report_id):
             raise InvalidInputError(
                 f"report id {report_id!r} must be a lowercase slug", field="report_id"
+            )
+        if NOT_A_REPORT_ID.match(report_id):
+            raise InvalidInputError(
+                f"report id {report_id!r} reads as a moment (a date, a quarter or now): "
+                "name the report in words",
+                field="report_id",
             )
         if not title.strip():
             raise InvalidInputError("a report needs a title", field="title")

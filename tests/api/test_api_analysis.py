@@ -413,7 +413,9 @@ def test_an_unknown_report_is_a_404(demo_api: TestClient, url: str) -> None:
     )
 
 
-MALFORMED = "use YYYY-MM-DD or ISO 8601 (2019-05-08T17:00+02:00)"
+MALFORMED = (
+    "use a date (2019-12-31 or 31-12-2019), a quarter (2019Q4) or ISO 8601 (2019-05-08T17:00+02:00)"
+)
 DIFF = "/api/v1/reports/interventieplan-fase-4/diff"
 CELLS = "/api/v1/reports/interventieplan-fase-4/cells"
 CELL = {"table": "tabel-7.2", "row": "2", "column": "2020"}

@@ -316,6 +316,40 @@ def test_as_of_now_sees_everything_recorded(demo_ledger: Ledger) -> None:
     }
 
 
+@pytest.mark.parametrize(
+    ("as_of", "moment"),
+    [
+        ("2019-12-31", "2019-12-31T23:59:59.999999+01:00"),
+        ("31-12-2019", "2019-12-31T23:59:59.999999+01:00"),
+        ("2019Q4", "2019-12-31T23:59:59.999999+01:00"),
+        ("2019q3", "2019-09-30T23:59:59.999999+02:00"),
+        ("2020Q1", "2020-03-31T23:59:59.999999+02:00"),
+        ("2020Q2", "2020-06-30T23:59:59.999999+02:00"),
+    ],
+)
+def test_a_date_a_dutch_date_or_a_quarter_is_the_end_of_that_day_in_amsterdam(
+    demo_ledger: Ledger, as_of: str, moment: str
+) -> None:
+    seen = basis(demo_ledger, as_of)
+
+    assert seen.as_of == moment
+    assert seen.known_at is not None
+    assert seen.known_at.isoformat() == moment
+    assert seen.report_id is None
+
+
+def test_nu_is_now(demo_ledger: Ledger) -> None:
+    assert basis(demo_ledger, "nu") == basis(demo_ledger, "now")
+    assert basis(demo_ledger, "NU") == basis(demo_ledger, None)
+
+
+@pytest.mark.parametrize("as_of", ["2019Q5", "2019Q0", "32-12-2019", "31-13-2019"])
+def test_a_malformed_quarter_or_dutch_date_is_refused(demo_ledger: Ledger, as_of: str) -> None:
+    with pytest.raises(BasisError, match=f"malformed moment '{as_of}'") as raised:
+        basis(demo_ledger, as_of)
+    assert not isinstance(raised.value, UnknownReportError)
+
+
 def test_a_malformed_moment_is_refused(demo_ledger: Ledger) -> None:
     with pytest.raises(BasisError, match=r"malformed moment '2019-13-45'") as raised:
         render(demo_ledger, INTERVENTIEPLAN, as_of="2019-13-45")

@@ -27,7 +27,9 @@ AS_OF_INTERVENTIEPLAN = {
     "knowledge_cutoff": "2019-05-08T10:00:00+00:00",
     "log_position": INTERVENTIEPLAN_LAST_POSITION,
 }
-MALFORMED = "use YYYY-MM-DD or ISO 8601 (2019-05-08T17:00+02:00)"
+MALFORMED = (
+    "use a date (2019-12-31 or 31-12-2019), a quarter (2019Q4) or ISO 8601 (2019-05-08T17:00+02:00)"
+)
 RECORDED = "2026-11-23T09:00:00+00:00"  # when the demo history was recorded (the test clock)
 
 

@@ -119,6 +119,22 @@ def test_a_report_id_that_is_not_a_lowercase_slug_is_refused(
     assert position(app) == 0
 
 
+@pytest.mark.parametrize(
+    "report_id", ["2019-12-31", "2019-q4", "31-12-2019", "2019q4", "now", "nu"]
+)
+def test_a_report_id_that_reads_as_a_moment_is_refused(app: Begroting, report_id: str) -> None:
+    # `as_of` would name a moment or now by it, never the report (projections.queries.basis).
+    with pytest.raises(InvalidInputError) as caught:
+        publish(app, report_id=report_id)
+
+    assert caught.value.field == "report_id"
+    assert caught.value.message == (
+        f"report id {report_id!r} reads as a moment (a date, a quarter or now): "
+        "name the report in words"
+    )
+    assert position(app) == 0
+
+
 def test_a_knowledge_cutoff_after_publication_is_refused(app: Begroting) -> None:
     with pytest.raises(InvalidTimeError) as caught:
         publish(app, knowledge_cutoff=PUBLISHED_AT + timedelta(seconds=1))

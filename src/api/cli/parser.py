@@ -56,7 +56,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     common.add_argument("--format", choices=("table", "text", "json"), default="table")
     as_of = argparse.ArgumentParser(add_help=False)
-    as_of.add_argument("--as-of", help="now, a moment (YYYY-MM-DD or ISO 8601) or a report id")
+    as_of.add_argument(
+        "--as-of",
+        help="now, a date (2019-12-31, 31-12-2019), a quarter (2019Q4), ISO 8601 or a report id",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     sub.add_parser("demo", parents=[common], help="load the Nijmegen demo history").set_defaults(

@@ -16,7 +16,12 @@ from projections.queries.rows import BasisRow
 from projections.store import schema
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-_MOMENT = re.compile(r"^\d{4}-")
+# What `as_of` names a moment by (anything else names a report; report ids never take these
+# shapes, domain.report): ISO 8601, a Dutch date (31-12-2019) or a quarter (2019Q4).
+_MOMENT = re.compile(r"^\d{4}-|^\d{2}-\d{2}-\d{4}$|^\d{4}[Qq]\d$")
+_DUTCH_DATE = re.compile(r"^(\d{2})-(\d{2})-(\d{4})$")
+_QUARTER = re.compile(r"^(\d{4})[Qq]([1-4])$")
+NOW = ("now", "nu")
 
 
 class BasisError(Exception):
@@ -58,11 +63,25 @@ class Basis:
         return and_(*clauses)
 
 
+def _last_day(text: str) -> date | None:
+    """The day a date-only moment names: `2019-12-31`, `31-12-2019`, or a quarter's last day
+    (`2019Q4`); None for a moment with a time."""
+    if quarter := _QUARTER.match(text):
+        year, number = int(quarter[1]), int(quarter[2])
+        return date(year + number // 4, number % 4 * 3 + 1, 1) - timedelta(days=1)
+    if dutch := _DUTCH_DATE.match(text):
+        return date(int(dutch[3]), int(dutch[2]), int(dutch[1]))
+    if len(text) == 10:
+        return date.fromisoformat(text)
+    return None
+
+
 def parse_moment(text: str) -> datetime:
-    """A date means the end of that day in Amsterdam; a time without offset is Amsterdam's."""
+    """A date (`2019-12-31`, `31-12-2019`) means the end of that day in Amsterdam, a quarter
+    (`2019Q4`) the end of its last day; a time without offset is Amsterdam's."""
     try:
-        if len(text) == 10:
-            day = date.fromisoformat(text)
+        day = _last_day(text)
+        if day is not None:
             return datetime.combine(day + timedelta(days=1), time(), AMSTERDAM) - timedelta(
                 microseconds=1
             )
@@ -72,7 +91,8 @@ def parse_moment(text: str) -> datetime:
         return moment.astimezone(UTC)
     except ValueError:
         raise BasisError(
-            f"malformed moment {text!r}: use YYYY-MM-DD or ISO 8601 (2019-05-08T17:00+02:00)"
+            f"malformed moment {text!r}: use a date (2019-12-31 or 31-12-2019), a quarter "
+            "(2019Q4) or ISO 8601 (2019-05-08T17:00+02:00)"
         ) from None
     except OverflowError:
         # The end of 9999-12-31 or the start of year 1 in UTC falls outside the calendar.
@@ -98,10 +118,10 @@ def report_basis(conn: Connection, report_id: str) -> Basis:
 def resolve_basis(
     conn: Connection, as_of: str | None, reached: int, *, as_recorded_at: str | None = None
 ) -> Basis:
-    """`as_of`: None or "now", an ISO moment or date, or a report id (its cutoff).
+    """`as_of`: None or "now"/"nu", a moment (parse_moment), or a report id (its cutoff).
     `as_recorded_at`: the log as it stood at that moment, for an auditor asking what the
     system held then, late knowledge and corrections recorded since left out."""
-    if as_of is None or as_of == "now":
+    if as_of is None or as_of.lower() in NOW:
         basis = Basis(as_of="now", known_at=None, position=reached)
     elif _MOMENT.match(as_of):
         moment = parse_moment(as_of)
