@@ -7,9 +7,11 @@ import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from fastapi import Depends, FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from api import conditional, problems
 from api.auth import TokenStore
@@ -32,12 +34,15 @@ from api.routes import (
     tokens,
 )
 from api.settings import Settings
+from api.web import report_pages, sign_in, workspace
+from api.web.sessions import SessionStore
 from projections.audit import verification
 from projections.audit.chain import ChainBroken
 from projections.queries.reports import OwnBasisReports
 from projections.readmodel.runner import ReadModelBrokenError, ReadModelBusyError
 
 log = logging.getLogger("begroting.api")
+STATIC = Path(__file__).parent / "static"
 
 DESCRIPTION = """
 The memory of a municipality's budget: every change an immutable, attributed event.
@@ -92,9 +97,11 @@ def create_app(
                 log.error("the log does not verify: figures refused until an operator acts")
             # A full verify at start-up (ADR 0017), in the background for a large log.
             app.state.verifying = verification.verify_at_start(opened.app, opened.engine)
+            tokens_store = TokenStore(opened.engine, clock)
+            app.state.web_sessions = SessionStore(opened.engine, tokens_store, clock)
             app.state.services = Services(
                 ledger=opened,
-                tokens=TokenStore(opened.engine, clock),
+                tokens=tokens_store,
                 idempotency=IdempotencyStore(opened.engine, clock),
                 reports=OwnBasisReports(opened.engine, lambda: opened.runner.generation),
                 backdating_grace=settings.grace,
@@ -125,6 +132,11 @@ def create_app(
     app.include_router(export_files.router)
     app.include_router(tokens.router)
     app.include_router(audit.router)
+    # The web workspace (ADR 0022): pages, not API; outside the OpenAPI document.
+    app.include_router(sign_in.router)
+    app.include_router(report_pages.router)
+    workspace.install(app)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     generate = app.openapi
 

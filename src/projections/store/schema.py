@@ -377,6 +377,19 @@ api_tokens = Table(
     Column("revoked_by", String(200)),
 )
 
+# The web workspace's sign-in sessions (ADR 0022): the cookie holds a random id, only its
+# SHA-256 is stored; a session belongs to a token and ends with it.
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("id_hash", String(64), primary_key=True),
+    Column("token_id", String(32), nullable=False),
+    Column("csrf", String(64), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("ended_at", UtcDateTime),
+)
+
 idempotency_keys = Table(
     "idempotency_keys",
     metadata,

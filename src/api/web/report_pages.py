@@ -1,0 +1,205 @@
+"""Rapporten and Figuurhistorie (ADR 0022): each published report rendered as published,
+as of any Peildatum, every figure a link to its history; a figure's history as a step line
+(as known at each published report and as known now) and the events behind it."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import HTMLResponse
+from sqlalchemy import Connection, select
+
+from api.problems import Problem
+from api.web.charts import Mark, step_chart
+from api.web.formatting import datum, tijdstip
+from api.web.workspace import ReaderDep, page, reading_now
+from projections.queries import lineage, reports
+from projections.queries.basis import (
+    BasisError,
+    UnknownReportError,
+    report_basis,
+    resolve_basis,
+)
+from projections.queries.cells import CellError
+from projections.queries.lineage import LineageRow
+from projections.store import schema
+
+router = APIRouter(include_in_schema=False)
+
+ReportId = Annotated[str, Path(max_length=64)]
+Text = Annotated[str | None, Query(max_length=200)]
+UNITS = {"EUR_1000": "x € 1.000", "EUR": "€"}
+
+
+def decision_titles(conn: Connection) -> dict[str, str]:
+    rows = conn.execute(select(schema.decisions.c.reference, schema.decisions.c.title))
+    return {row.reference: row.title for row in rows}
+
+
+def cell_link(report_id: str, table: str, row: str, column: str, as_of: str | None) -> str:
+    query = {"rapport": report_id, "tabel": table, "rij": row, "kolom": column}
+    if as_of:
+        query["peildatum"] = as_of
+    return "/figuur/cel?" + urlencode(query)
+
+
+@router.get("/rapporten", response_class=HTMLResponse)
+def report_list(request: Request, viewer: ReaderDep) -> HTMLResponse:
+    with reading_now(viewer) as (conn, _):
+        found = reports.list_reports(conn)
+    return page(request, "rapporten.html", viewer, {"title": "Rapporten", "reports": found})
+
+
+@router.get("/rapporten/{report_id}", response_class=HTMLResponse)
+def report_page(
+    request: Request, viewer: ReaderDep, report_id: ReportId, peildatum: Text = None
+) -> HTMLResponse:
+    """The report as published (its own basis), or as of the Peildatum in the URL."""
+    as_of = (peildatum or "").strip() or None
+    error = None
+    with reading_now(viewer) as (conn, now):
+        report_basis(conn, report_id)  # an unknown report is a 404 page
+        listed = reports.list_reports(conn)
+        try:
+            document = reports.render_report(conn, report_id, as_of, now.position)
+        except BasisError as failed:
+            error = (
+                f"{failed}: kies een rapport, een datum, een kwartaal of nu"
+                if isinstance(failed, UnknownReportError)
+                else str(failed)
+            )
+            document = reports.render_report(conn, report_id, None, now.position)
+    context = {
+        "title": document["title"],
+        "document": document,
+        "units": UNITS,
+        "reports": listed,
+        "keep": {},
+        "peildatum_text": as_of or "",
+        "peildatum_error": error,
+        "basis_text": _basis_text(document["basis"]["as_of"]),
+        "link": lambda table, row, column: cell_link(
+            report_id, table, row, column, as_of or report_id
+        ),
+    }
+    return page(request, "rapport.html", viewer, context, 422 if error else 200)
+
+
+def _basis_text(as_of: str) -> str:
+    if as_of.startswith("report:"):
+        return "rapport " + as_of.removeprefix("report:") + ", zoals gepubliceerd"
+    if as_of == "now":
+        return "nu (alles wat bekend is)"
+    return "bekend op " + tijdstip(as_of)
+
+
+def history_rows(conn: Connection, rows: list[LineageRow]) -> list[dict[str, object]]:
+    """The events behind a figure as the page shows them: each with its decision's title."""
+    titles = decision_titles(conn)
+    return [
+        {
+            **row,
+            "decision_title": None
+            if row["decision"] is None
+            else titles.get(row["decision"]["reference"]),
+        }
+        for row in rows
+    ]
+
+
+def steps_of(rows: list[LineageRow]) -> list[tuple[datetime, Decimal]]:
+    """The figure after each moment something about it became known."""
+    steps: dict[datetime, Decimal] = {}
+    for row in sorted(rows, key=lambda row: (row["known_at"], row["position"])):
+        steps[datetime.fromisoformat(row["known_at"])] = Decimal(row["running_total"])
+    return sorted(steps.items())
+
+
+@router.get("/figuur/cel", response_class=HTMLResponse)
+def cell_history(
+    request: Request,
+    viewer: ReaderDep,
+    rapport: Annotated[str, Query(max_length=64)],
+    tabel: Annotated[str, Query(max_length=64)],
+    rij: Annotated[str, Query(max_length=200)],
+    kolom: Annotated[str, Query(max_length=64)],
+    peildatum: Text = None,
+) -> HTMLResponse:
+    """Figuurhistorie of one report cell: the events behind it as of the Peildatum (the
+    report's own basis when none is given), and its step line as known at each published
+    report and as known now."""
+    as_of = (peildatum or "").strip() or rapport
+    error = None
+    with reading_now(viewer) as (conn, now):
+        own = report_basis(conn, rapport)
+        listed = reports.list_reports(conn)
+        try:
+            basis = resolve_basis(conn, as_of, now.position)
+        except BasisError as failed:
+            error, basis = str(failed), own
+        try:
+            shown = lineage.cell_lineage(
+                conn,
+                rapport,
+                basis,
+                table=tabel,
+                row=rij,
+                column=kolom,
+                grace=viewer.services.backdating_grace,
+            )
+        except CellError as failed:
+            raise Problem(404, "unknown-cell", str(failed)) from None
+        known_now = lineage.cell_lineage(
+            conn,
+            rapport,
+            now,
+            table=tabel,
+            row=rij,
+            column=kolom,
+            grace=viewer.services.backdating_grace,
+        )
+        marks = [
+            Mark(
+                datetime.fromisoformat(listed_report["published_at"]),
+                Decimal(
+                    lineage.cell_lineage(
+                        conn,
+                        rapport,
+                        report_basis(conn, listed_report["report"]),
+                        table=tabel,
+                        row=rij,
+                        column=kolom,
+                    )["amount"]
+                ),
+                f"{listed_report['title']} ({datum(listed_report['published_at'])})",
+            )
+            for listed_report in listed
+        ]
+        rows = history_rows(conn, shown["rows"])
+    cell = shown["cell"]
+    label = f"{cell['row']} · {cell['column']}"
+    steps = steps_of(known_now["rows"])
+    # The line runs a little past the last thing known or published, not to today.
+    end = max([at for at, _ in steps] + [mark.at for mark in marks]) + timedelta(days=120)
+    chart = step_chart(f"{label}: verloop in de tijd", steps, marks, end)
+    context = {
+        "title": f"Figuurhistorie: {label}",
+        "heading": label,
+        "subject": f"{own.report_id} · {tabel}",
+        "figure": shown,
+        "rows": rows,
+        "chart": chart,
+        "marks": marks,
+        "now_amount": known_now["amount"],
+        "reports": listed,
+        "keep": {"rapport": rapport, "tabel": tabel, "rij": rij, "kolom": kolom},
+        "peildatum_text": as_of,
+        "peildatum_error": error,
+        "basis_text": _basis_text(shown["basis"]["as_of"]),
+        "back": f"/rapporten/{rapport}",
+    }
+    return page(request, "figuur.html", viewer, context, 422 if error else 200)

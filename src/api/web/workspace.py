@@ -1,0 +1,197 @@
+"""What every page of the web workspace shares (ADR 0022): the templates and their Dutch
+filters, the signed-in viewer, the Peildatum (a page's basis) and errors as pages.
+
+A page is read-only and reads through the same queries, roles and basis rules as the API.
+Who is looking comes from the session cookie (sessions.py), never from a token in a URL.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from jinja2 import StrictUndefined
+from sqlalchemy import Connection
+from starlette.exceptions import HTTPException
+
+from api.auth import READERS, Identity, Role
+from api.http import Services, services
+from api.problems import Problem
+from api.reading import reached
+from api.web.formatting import FILTERS
+from api.web.sessions import Session, SessionStore
+from domain.errors import DomainError
+from projections.queries.basis import Basis, BasisError, resolve_basis
+
+COOKIE = "begroting_sessie"
+SIGN_IN_COOKIE = "begroting_aanmelden"  # the sign-in form's CSRF secret, before a session
+
+templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+templates.env.filters.update(FILTERS)
+templates.env.undefined = StrictUndefined  # a misspelt name fails the page's test, not silently
+
+# The menu: (path, label). The admin role sees token management only, as in the API.
+READER_MENU = (
+    ("/rapporten", "Rapporten"),
+    ("/begroting", "Begroting"),
+    ("/vergelijken", "Vergelijken"),
+    ("/besluiten", "Besluiten"),
+    ("/rechtmatigheid", "Rechtmatigheid"),
+    ("/audit", "Audit"),
+)
+ADMIN_MENU = (("/tokens", "Tokens"),)
+
+
+def session_store(request: Request) -> SessionStore:
+    found: SessionStore = request.app.state.web_sessions
+    return found
+
+
+class SignInRequired(Exception):
+    """No living session: the page sends the browser to sign in, and back afterwards."""
+
+
+@dataclass(frozen=True)
+class Viewer:
+    session: Session
+    services: Services
+
+    @property
+    def identity(self) -> Identity:
+        return self.session.identity
+
+    @property
+    def menu(self) -> tuple[tuple[str, str], ...]:
+        return ADMIN_MENU if self.identity.role is Role.ADMIN else READER_MENU
+
+
+def _viewer(request: Request) -> Viewer:
+    session_id = request.cookies.get(COOKIE)
+    session = None if session_id is None else session_store(request).find(session_id)
+    if session is None:
+        raise SignInRequired
+    return Viewer(session, services(request))
+
+
+def reader(request: Request) -> Viewer:
+    """The signed-in viewer, who may read figures (griffie, finance, auditor)."""
+    viewer = _viewer(request)
+    if viewer.identity.role not in READERS:
+        raise Problem(403, "forbidden", "deze pagina is voor de rollen griffie, finance en auditor")
+    return viewer
+
+
+def admin(request: Request) -> Viewer:
+    viewer = _viewer(request)
+    if viewer.identity.role is not Role.ADMIN:
+        raise Problem(403, "forbidden", "deze pagina is voor de rol admin")
+    return viewer
+
+
+ReaderDep = Annotated[Viewer, Depends(reader)]
+AdminDep = Annotated[Viewer, Depends(admin)]
+
+
+def page(
+    request: Request,
+    template: str,
+    viewer: Viewer | None,
+    context: Mapping[str, Any],
+    status: int = 200,
+) -> HTMLResponse:
+    """A page: the template with the viewer, the menu and the CSRF secret for its forms."""
+    return templates.TemplateResponse(
+        request,
+        template,
+        {"viewer": viewer, "csrf": None if viewer is None else viewer.session.csrf, **context},
+        status_code=status,
+    )
+
+
+class PeildatumError(ValueError):
+    """A Peildatum the ledger cannot read: shown on the page at the field, nothing else."""
+
+
+@contextmanager
+def peildatum(viewer: Viewer, text: str | None) -> Iterator[tuple[Connection, Basis]]:
+    """The page's basis: a report id, a date (2019-12-31 or 31-12-2019), a quarter (2019Q4)
+    or nu/now, as the API's `as_of` reads it (projections.queries.basis)."""
+    position = reached(viewer.services, None)
+    with viewer.services.ledger.engine.connect() as conn:
+        try:
+            basis = resolve_basis(conn, (text or "").strip() or None, position)
+        except BasisError as error:
+            raise PeildatumError(str(error)) from None
+        yield conn, basis
+
+
+@contextmanager
+def reading_now(viewer: Viewer) -> Iterator[tuple[Connection, Basis]]:
+    """The read model caught up, and the basis now (for lists that have no Peildatum)."""
+    position = reached(viewer.services, None)
+    with viewer.services.ledger.engine.connect() as conn:
+        yield conn, resolve_basis(conn, None, position)
+
+
+def _is_page(request: Request) -> bool:
+    path = request.url.path
+    return not path.startswith(("/api/", "/static/", "/openapi.json", "/docs", "/redoc"))
+
+
+def _error_page(request: Request, status: int, title: str, detail: str) -> HTMLResponse:
+    try:
+        viewer: Viewer | None = _viewer(request)
+    except SignInRequired:
+        viewer = None
+    return page(request, "fout.html", viewer, {"title": title, "detail": detail}, status)
+
+
+TITLES = {
+    403: "Geen toegang",
+    404: "Niet gevonden",
+    405: "Niet toegestaan",
+    422: "Onjuiste invoer",
+    503: "Tijdelijk niet beschikbaar",
+}
+
+
+def install(app: FastAPI) -> None:
+    """Errors on a page answer a page; the API keeps its problem documents (ADR 0006)."""
+
+    def wrap(kind: type[Exception]) -> None:
+        previous = app.exception_handlers[kind]
+
+        async def handler(request: Request, error: Exception) -> Response:
+            if not _is_page(request):
+                answer = previous(request, error)
+                return await answer if inspect.isawaitable(answer) else answer
+            if isinstance(error, Problem):
+                status, detail = error.status, error.detail
+            elif isinstance(error, HTTPException):
+                status, detail = error.status_code, "deze pagina bestaat niet"
+                if status != 404:
+                    detail = str(error.detail)
+            elif isinstance(error, DomainError):
+                status, detail = 422, str(error)
+            else:
+                status, detail = 422, "de vraag aan deze pagina klopt niet"
+            return _error_page(request, status, TITLES.get(status, "Fout"), detail)
+
+        app.exception_handlers[kind] = handler
+
+    for kind in (Problem, DomainError, HTTPException, RequestValidationError):
+        wrap(kind)
+
+    @app.exception_handler(SignInRequired)
+    async def _sign_in(request: Request, error: SignInRequired) -> Response:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/?volgende={quote(target, safe='')}", status_code=303)
