@@ -15,12 +15,11 @@ from sqlalchemy import Connection, select
 
 from api.problems import Problem
 from api.web.charts import Mark, step_chart
-from api.web.formatting import datum, tijdstip
-from api.web.workspace import ReaderDep, page, reading_now
+from api.web.formatting import datum
+from api.web.workspace import ReaderDep, page, peildatum_fout, reading_now
 from projections.queries import lineage, reports
 from projections.queries.basis import (
     BasisError,
-    UnknownReportError,
     report_basis,
     resolve_basis,
 )
@@ -67,11 +66,7 @@ def report_page(
         try:
             document = reports.render_report(conn, report_id, as_of, now.position)
         except BasisError as failed:
-            error = (
-                f"{failed}: kies een rapport, een datum, een kwartaal of nu"
-                if isinstance(failed, UnknownReportError)
-                else str(failed)
-            )
+            error = peildatum_fout(as_of or "", failed)
             document = reports.render_report(conn, report_id, None, now.position)
     context = {
         "title": document["title"],
@@ -94,7 +89,7 @@ def _basis_text(as_of: str) -> str:
         return "rapport " + as_of.removeprefix("report:") + ", zoals gepubliceerd"
     if as_of == "now":
         return "nu (alles wat bekend is)"
-    return "bekend op " + tijdstip(as_of)
+    return "peildatum " + datum(as_of)
 
 
 def history_rows(conn: Connection, rows: list[LineageRow]) -> list[dict[str, object]]:
@@ -140,7 +135,7 @@ def cell_history(
         try:
             basis = resolve_basis(conn, as_of, now.position)
         except BasisError as failed:
-            error, basis = str(failed), own
+            error, basis = peildatum_fout(as_of, failed), own
         try:
             shown = lineage.cell_lineage(
                 conn,

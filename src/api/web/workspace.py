@@ -30,7 +30,7 @@ from api.reading import reached
 from api.web.formatting import FILTERS
 from api.web.sessions import Session, SessionStore
 from domain.errors import DomainError
-from projections.queries.basis import Basis, BasisError, resolve_basis
+from projections.queries.basis import Basis, BasisError, UnknownReportError, resolve_basis
 
 COOKIE = "begroting_sessie"
 SIGN_IN_COOKIE = "begroting_aanmelden"  # the sign-in form's CSRF secret, before a session
@@ -121,6 +121,19 @@ class PeildatumError(ValueError):
     """A Peildatum the ledger cannot read: shown on the page at the field, nothing else."""
 
 
+def peildatum_fout(text: str, error: BasisError) -> str:
+    """What is wrong with a Peildatum, in Dutch, at its field."""
+    if isinstance(error, UnknownReportError):
+        return (
+            f"er is geen rapport {error.report_id!r}: kies een rapport, een datum "
+            "(2019-12-31 of 31-12-2019), een kwartaal (2019Q4) of nu"
+        )
+    return (
+        f"{text!r} is geen geldige peildatum: gebruik een datum (2019-12-31 of 31-12-2019), "
+        "een kwartaal (2019Q4), nu of een rapport"
+    )
+
+
 @contextmanager
 def peildatum(viewer: Viewer, text: str | None) -> Iterator[tuple[Connection, Basis]]:
     """The page's basis: a report id, a date (2019-12-31 or 31-12-2019), a quarter (2019Q4)
@@ -130,7 +143,7 @@ def peildatum(viewer: Viewer, text: str | None) -> Iterator[tuple[Connection, Ba
         try:
             basis = resolve_basis(conn, (text or "").strip() or None, position)
         except BasisError as error:
-            raise PeildatumError(str(error)) from None
+            raise PeildatumError(peildatum_fout((text or "").strip(), error)) from None
         yield conn, basis
 
 
