@@ -27,6 +27,11 @@ class Mark:
     label: str
 
 
+def _text(value: str) -> str:
+    # str(), so that joining never re-escapes: Markup + str escapes the str.
+    return str(escape(value))
+
+
 def _px(value: Decimal) -> int:
     return int(value.quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
 
@@ -53,19 +58,18 @@ def step_chart(
         share = (value - low) / (high - low)
         return _px(TOP + (1 - share) * (HEIGHT - TOP - BOTTOM))
 
+    description = "; ".join(f"{datum(at)}: {euro(value)}" for at, value in steps)
     parts = [
         f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
         f'aria-labelledby="chart-title chart-desc" xmlns="http://www.w3.org/2000/svg">',
-        f'<title id="chart-title">{escape(title)}</title>',
-        '<desc id="chart-desc">'
-        + escape("; ".join(f"{datum(at)}: {euro(value)}" for at, value in steps))
-        + "</desc>",
+        f'<title id="chart-title">{_text(title)}</title>',
+        f'<desc id="chart-desc">{_text(description)}</desc>',
     ]
     for value in sorted({low, high, Decimal(0)}):
         parts.append(
             f'<line class="grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(value)}" '
             f'y2="{y(value)}"/><text class="axis" x="{LEFT - 6}" y="{y(value) + 4}" '
-            f'text-anchor="end">{escape(euro(value))}</text>'
+            f'text-anchor="end">{_text(euro(value))}</text>'
         )
     for year in range(start.astimezone(AMSTERDAM).year + 1, stop.astimezone(AMSTERDAM).year + 1):
         at = datetime(year, 1, 1, tzinfo=AMSTERDAM)
@@ -84,7 +88,7 @@ def step_chart(
     for mark in marks:
         parts.append(
             f'<g class="mark"><circle cx="{x(mark.at)}" cy="{y(mark.amount)}" r="6"/>'
-            f"<title>{escape(mark.label)}: {escape(euro(mark.amount))}</title></g>"
+            f"<title>{_text(mark.label)}: {_text(euro(mark.amount))}</title></g>"
         )
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 (every text in it is escaped above)

@@ -8,6 +8,7 @@ Who is looking comes from the session cookie (sessions.py), never from a token i
 from __future__ import annotations
 
 import inspect
+import json
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -16,12 +17,10 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Request
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import StrictUndefined
 from sqlalchemy import Connection
-from starlette.exceptions import HTTPException
 
 from api.auth import READERS, Identity, Role
 from api.http import Services, services
@@ -29,7 +28,6 @@ from api.problems import Problem
 from api.reading import reached
 from api.web.formatting import FILTERS
 from api.web.sessions import Session, SessionStore
-from domain.errors import DomainError
 from projections.queries.basis import Basis, BasisError, UnknownReportError, resolve_basis
 
 COOKIE = "begroting_sessie"
@@ -173,36 +171,48 @@ TITLES = {
     404: "Niet gevonden",
     405: "Niet toegestaan",
     422: "Onjuiste invoer",
+    500: "Interne fout",
     503: "Tijdelijk niet beschikbaar",
 }
 
 
+def _detail(answer: Response) -> str:
+    """The detail of the API's problem document, for the page that shows it instead."""
+    try:
+        found = json.loads(bytes(answer.body))
+    except ValueError:
+        return ""
+    return str(found.get("detail", "")) if isinstance(found, dict) else ""
+
+
 def install(app: FastAPI) -> None:
-    """Errors on a page answer a page; the API keeps its problem documents (ADR 0006)."""
+    """Errors on a page answer a page with the same status; the API keeps its problem
+    documents (ADR 0006): each of the API's handlers is wrapped, none replaced."""
 
     def wrap(kind: type[Exception]) -> None:
         previous = app.exception_handlers[kind]
 
         async def handler(request: Request, error: Exception) -> Response:
+            answer = previous(request, error)
+            problem: Response = await answer if inspect.isawaitable(answer) else answer
             if not _is_page(request):
-                answer = previous(request, error)
-                return await answer if inspect.isawaitable(answer) else answer
-            if isinstance(error, Problem):
-                status, detail = error.status, error.detail
-            elif isinstance(error, HTTPException):
-                status, detail = error.status_code, "deze pagina bestaat niet"
-                if status != 404:
-                    detail = str(error.detail)
-            elif isinstance(error, DomainError):
-                status, detail = 422, str(error)
-            else:
-                status, detail = 422, "de vraag aan deze pagina klopt niet"
-            return _error_page(request, status, TITLES.get(status, "Fout"), detail)
+                return problem
+            status, detail = problem.status_code, _detail(problem)
+            if isinstance(error, UnknownReportError):
+                detail = f"er is geen rapport {error.report_id!r}"
+            elif status == 404:
+                detail = "deze pagina bestaat niet"
+            shown = _error_page(request, status, TITLES.get(status, "Fout"), detail)
+            for header in ("Retry-After", "Allow"):
+                if header in problem.headers:
+                    shown.headers[header] = problem.headers[header]
+            return shown
 
         app.exception_handlers[kind] = handler
 
-    for kind in (Problem, DomainError, HTTPException, RequestValidationError):
-        wrap(kind)
+    for kind in list(app.exception_handlers):
+        if isinstance(kind, type):
+            wrap(kind)
 
     @app.exception_handler(SignInRequired)
     async def _sign_in(request: Request, error: SignInRequired) -> Response:
