@@ -169,3 +169,16 @@ def test_an_unknown_cell_is_a_not_found_page(auditor: TestClient) -> None:
 
     assert page.status_code == 404
     assert "<h1>Niet gevonden</h1>" in page.text
+
+
+def test_a_browser_asking_for_a_path_that_does_not_exist_gets_a_page(
+    auditor: TestClient,
+) -> None:
+    page = auditor.get("/bestaat-niet", headers={"Accept": "text/html,*/*;q=0.8"})
+    api = auditor.get("/bestaat-niet")
+
+    assert page.status_code == 404
+    assert page.headers["content-type"] == "text/html; charset=utf-8"
+    assert '<p class="error" role="alert">deze pagina bestaat niet</p>' in page.text
+    assert api.status_code == 404
+    assert api.headers["content-type"] == "application/problem+json"

@@ -154,8 +154,14 @@ def reading_now(viewer: Viewer) -> Iterator[tuple[Connection, Basis]]:
 
 
 def _is_page(request: Request) -> bool:
-    path = request.url.path
-    return not path.startswith(("/api/", "/static/", "/openapi.json", "/docs", "/redoc"))
+    """A workspace page (its route is one of api.web's), or a path that matches no route,
+    asked for by a browser: those get pages; everything else keeps its problem document."""
+    route = request.scope.get("route")
+    if route is not None:
+        return str(getattr(getattr(route, "endpoint", None), "__module__", "")).startswith(
+            "api.web."
+        )
+    return "text/html" in request.headers.get("accept", "")
 
 
 def _error_page(request: Request, status: int, title: str, detail: str) -> HTMLResponse:
