@@ -1,17 +1,22 @@
 """CSV and XLSX writers for the exports of `projections.queries.row_exports` (ADR 0009).
 
-CSV (RFC 4180, UTF-8, comma-separated, CRLF line ends): every value as text; an amount is
-its exact decimal string ("1234.50"), an empty cell is None. A text cell that starts with
-=, +, -, @, a tab or a CR is prefixed with an apostrophe (formula_like: the XLSX marks the
-same cells with a quote prefix).
+CSV, in one of two dialects, UTF-8 with CRLF line ends, every value as text, an empty cell
+for None:
+- `excel-nl` (the default), what Excel in a Dutch locale opens by double-click: a byte order
+  mark (so Excel reads UTF-8), `;` between cells, an amount as its exact decimal string with
+  a decimal comma and no thousands separator ("1234,50"), which Excel reads as a number;
+- `rfc4180`, for tools: `,` between cells, a decimal point ("1234.50"), no byte order mark.
+In both, moments stay ISO 8601 text with their offset, and a text cell that starts with =,
++, -, @, a tab or a CR is prefixed with an apostrophe (formula_like: the XLSX marks the same
+cells with a quote prefix).
 
-XLSX (openpyxl): one sheet of rows with a frozen header, and a sheet `provenance` with the
-basis. An amount column `X` is a number in euros (format `#,##0.00`) when the number is
-exact, and beside it `X_exact`, the exact decimal string, always. openpyxl writes a number
-with 16 significant digits and reads it back as a float, so a number cell is exact only for
-an amount of at most 15 significant digits (every amount below 10^13 euros); a larger one is
-written as its decimal string in `X` too, never rounded. Text is never a formula; a control
-character XML cannot hold is written as U+FFFD.
+XLSX (openpyxl): a sheet of rows named for what they are, its header frozen and filtered,
+and a sheet `Basis and chain head`. An amount column `X` is a number shown in euros with
+thousands separators when the number is exact, and beside it `X_exact`, the exact decimal
+string, always. openpyxl writes a number with 16 significant digits and reads it back as a
+float, so a number cell is exact only for an amount of at most 15 significant digits (every
+amount below 10^13 euros); a larger one is written as its decimal string in `X` too, never
+rounded. Text is never a formula; a control character XML cannot hold is written as U+FFFD.
 """
 
 from __future__ import annotations
@@ -19,19 +24,33 @@ from __future__ import annotations
 import csv
 import io
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal, get_args
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, MergedCell
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
-from projections.queries.row_exports import Column, Export, Kind
+from projections.queries.row_exports import Column, Export, Kind, fits_a_sheet
 
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MEDIA_TYPES = {"csv": CSV_MEDIA_TYPE, "xlsx": XLSX_MEDIA_TYPE}
 EXACT_DIGITS = 15  # what a float (and so a spreadsheet number) holds exactly
 EXACT_SUFFIX = "_exact"
+
+CsvDialect = Literal["excel-nl", "rfc4180"]
+CSV_DIALECTS: tuple[CsvDialect, ...] = get_args(CsvDialect)
+DEFAULT_CSV_DIALECT: CsvDialect = "excel-nl"
+BOM = "\ufeff"
+
+# Number formats are stored in Excel's own notation (`,` groups thousands, `.` starts the
+# decimals); Excel shows them in the reader's locale: `€ 1.234,50` in a Dutch one. A
+# negative amount reads `€ -1.234,50`, as Dutch finance writes it.
+EUROS = '"€ "#,##0.00;"€ "-#,##0.00'
+THOUSANDS = "#,##0"  # a published figure: its unit (EUR_1000) is in the row's `unit`
+BASIS_SHEET = "Basis and chain head"
 
 
 # Text a spreadsheet reads as a formula (OWASP, CSV injection): one rule for both writers.
@@ -52,19 +71,27 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _csv_cell(value: Any) -> str:
+def _csv_cell(value: Any, decimal_comma: bool) -> str:
     # A formula-like text gets a leading apostrophe, as OWASP advises; a spreadsheet shows
-    # the text, a tool strips the one character. Numbers are written as they are.
-    return "'" + value if formula_like(value) else _text(value)
+    # the text, a tool strips the one character. Numbers are written as they are, only
+    # the decimal point becomes the comma a Dutch Excel reads a number by.
+    if formula_like(value):
+        return "'" + str(value)
+    if decimal_comma and isinstance(value, Decimal):
+        return _text(value).replace(".", ",")
+    return _text(value)
 
 
-def to_csv(export: Export) -> bytes:
+def to_csv(export: Export, dialect: CsvDialect = DEFAULT_CSV_DIALECT) -> bytes:
+    if dialect not in CSV_DIALECTS:
+        raise ValueError(f"a CSV dialect is one of {', '.join(CSV_DIALECTS)}, not {dialect!r}")
+    dutch = dialect == "excel-nl"
     buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([_csv_cell(column.key) for column in export.columns])
+    writer = csv.writer(buffer, delimiter=";" if dutch else ",", lineterminator="\r\n")
+    writer.writerow([_csv_cell(column.key, dutch) for column in export.columns])
     for row in export.rows:
-        writer.writerow([_csv_cell(value) for value in row])
-    return buffer.getvalue().encode("utf-8")
+        writer.writerow([_csv_cell(value, dutch) for value in row])
+    return ((BOM if dutch else "") + buffer.getvalue()).encode("utf-8")
 
 
 def exact_as_number(amount: Decimal) -> bool:
@@ -112,10 +139,23 @@ def _storable(value: Any) -> Any:
     return value
 
 
-def to_xlsx(export: Export) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.worksheets[0]  # a new workbook has one sheet
-    sheet.title = export.name[:31]
+def _figure_format(value: Decimal) -> str:
+    # A published figure is a whole number of thousands; should one have decimals, the
+    # format shows all of them rather than round the view of it.
+    decimals = max(0, -int(value.as_tuple().exponent))
+    return THOUSANDS + ("." + "0" * decimals if decimals else "")
+
+
+def _header(sheet: Worksheet) -> None:
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+
+
+def _rows_sheet(sheet: Worksheet, export: Export) -> None:
+    if not fits_a_sheet(export.sheet):
+        raise ValueError(f"{export.sheet!r} does not fit a sheet name")
+    sheet.title = export.sheet
     header = xlsx_columns(export)
     sheet.append(header)
     kinds: list[Kind] = []
@@ -132,25 +172,41 @@ def to_xlsx(export: Export) -> bytes:
         letter = get_column_letter(index)
         for (cell,) in sheet.iter_rows(min_col=index, max_col=index, min_row=1):
             _plain_text(cell)
-            if kind is Kind.AMOUNT and isinstance(cell.value, Decimal):
-                cell.number_format = "#,##0.00"
+            if isinstance(cell.value, Decimal):
+                if kind is Kind.AMOUNT:
+                    cell.number_format = EUROS
+                elif kind is Kind.FIGURE:
+                    cell.number_format = _figure_format(cell.value)
         sheet.column_dimensions[letter].width = max(12, min(60, len(header[index - 1]) + 2))
-    sheet.freeze_panes = "A2"
-    provenance = workbook.create_sheet("provenance")
-    provenance.append(["key", "value"])
+    _header(sheet)
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(export.rows) + 1}"
+
+
+def _basis_sheet(sheet: Worksheet, export: Export) -> None:
+    sheet.append(["key", "value"])
     for key, value in export.provenance:
-        provenance.append([key, _storable(value)])
-    for row_cells in provenance.iter_rows():
+        sheet.append([key, _storable(value)])
+    for row_cells in sheet.iter_rows():
         for cell in row_cells:
             _plain_text(cell)
+    sheet.column_dimensions["A"].width = 20
+    sheet.column_dimensions["B"].width = 70  # a chain head is 64 hex digits
+    _header(sheet)
+
+
+def to_xlsx(export: Export) -> bytes:
+    workbook = Workbook()
+    _rows_sheet(workbook.worksheets[0], export)  # a new workbook has one sheet
+    _basis_sheet(workbook.create_sheet(BASIS_SHEET), export)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
-def render(export: Export, fmt: str) -> bytes:
+def render(export: Export, fmt: str, dialect: CsvDialect = DEFAULT_CSV_DIALECT) -> bytes:
+    """The export as a file: `dialect` is the CSV's; an XLSX has none."""
     if fmt == "csv":
-        return to_csv(export)
+        return to_csv(export, dialect)
     if fmt == "xlsx":
         return to_xlsx(export)
     raise ValueError(f"an export is csv or xlsx, not {fmt!r}")

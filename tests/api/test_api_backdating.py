@@ -175,6 +175,7 @@ def test_the_lineage_export_ends_each_row_with_its_verdict(backdated: TestClient
         fiscal_year=2020,
         fund=FUND,
         interventie=2,
+        dialect="rfc4180",
     )
     rows = list(csv.reader(io.StringIO(text)))
 

@@ -1,5 +1,7 @@
 """The exports over HTTP (ADR 0009): each answers its file with the right content type and
-a Content-Disposition naming it, the first rows exactly, on the Nijmegen demo history."""
+a Content-Disposition naming it, the first rows exactly, on the Nijmegen demo history. A CSV
+is for a Dutch Excel unless `dialect=rfc4180` asks for today's comma and point; an XLSX has
+its header frozen and filtered, euros formatted, and the basis on a sheet of its own."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from fastapi.testclient import TestClient
 from httpx2 import Response
 
 from support.demo import DEMO_HEAD, INTERVENTIEPLAN_HEAD
-from support.http import bearer, problem
+from support.http import bearer, problem, query_error
 
 CSV = "text/csv; charset=utf-8"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -22,6 +24,8 @@ RECORDED = "2026-11-23T09:00:00+00:00"
 BUDGET = "/api/v1/exports/lineage/budget"
 # basis_as_of, _report, _knowledge_cutoff, _log_position, chain_head
 NOW = ["now", "", "", "141", DEMO_HEAD]
+BOM = b"\xef\xbb\xbf"
+EUROS = '"€ "#,##0.00;"€ "-#,##0.00'
 
 
 def get(api: TestClient, url: str, role: str = "auditor", **params: Any) -> Response:
@@ -29,7 +33,14 @@ def get(api: TestClient, url: str, role: str = "auditor", **params: Any) -> Resp
 
 
 def rows_of(response: Response) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(response.text, newline="")))
+    """The cells of a CSV in the default dialect, excel-nl: a BOM, then `;` between cells."""
+    assert response.content.startswith(BOM)
+    text = response.content[len(BOM) :].decode("utf-8")
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
+
+
+def rfc4180_rows_of(response: Response) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8"), newline="")))
 
 
 def test_a_report_table_exports_as_csv_with_its_basis(demo_api: TestClient) -> None:
@@ -96,7 +107,7 @@ def test_a_report_exports_as_xlsx_that_openpyxl_reads_back(demo_api: TestClient)
         'attachment; filename="interventieplan-fase-4.xlsx"'
     )
     workbook = openpyxl.load_workbook(io.BytesIO(response.content))
-    assert workbook.sheetnames == ["interventieplan-fase-4", "provenance"]
+    assert workbook.sheetnames == ["Report tables", "Basis and chain head"]
     rows = list(workbook.worksheets[0].iter_rows(values_only=True))
     assert rows[1][:14] == (
         "interventieplan-fase-4",
@@ -127,6 +138,27 @@ def test_a_report_exports_as_xlsx_that_openpyxl_reads_back(demo_api: TestClient)
     ]
 
 
+def test_a_report_sheet_has_a_frozen_filtered_header_and_figures_with_thousands_separators(
+    demo_api: TestClient,
+) -> None:
+    response = get(
+        demo_api, "/api/v1/exports/reports/interventieplan-fase-4.xlsx", table="tabel-7.2"
+    )
+
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    sheet, basis = workbook.worksheets
+    assert workbook.sheetnames == ["Report table tabel-7.2", "Basis and chain head"]
+    assert (sheet.freeze_panes, sheet.auto_filter.ref) == ("A2", "A1:R12")
+    assert (sheet["A1"].font.b, sheet["R1"].font.b, sheet["A2"].font.b) == (True, True, False)
+    # 2019, 2020, 2021 for interventie 2 on the plan's own basis: whole thousands
+    assert [(cell.value, cell.number_format) for cell in sheet[3][10:13]] == [
+        (309, "#,##0"),
+        (101, "#,##0"),
+        (None, "General"),
+    ]
+    assert (basis.freeze_panes, basis["A1"].font.b, basis.auto_filter.ref) == ("A2", True, None)
+
+
 def test_the_lineage_of_a_budget_figure_exports_as_csv(demo_api: TestClient) -> None:
     response = get(
         demo_api, f"{BUDGET}.csv", fiscal_year=2020, fund="transformatiebudget", interventie=2
@@ -143,8 +175,8 @@ def test_the_lineage_of_a_budget_figure_exports_as_csv(demo_api: TestClient) -> 
             "98",
             "Amended",
             "Welzijn, Wijkontwikkeling en Zorg / 6.71",
-            "101000.00",
-            "101000.00",
+            "101000,00",
+            "101000,00",
             "raad-2019-05-08-interventieplan-fase-4",
             "import:nijmegen-demo",
             "2020",
@@ -165,8 +197,8 @@ def test_the_lineage_of_a_budget_figure_exports_as_csv(demo_api: TestClient) -> 
             "120",
             "CarriedIn",
             "Welzijn, Wijkontwikkeling en Zorg / 6.71",
-            "18000.00",
-            "119000.00",
+            "18000,00",
+            "119000,00",
             "raad-2019-12-nota-slotwijzigingen-2019",
             "import:nijmegen-demo",
             "2020",
@@ -202,6 +234,14 @@ def test_the_lineage_of_a_budget_figure_exports_as_xlsx_with_exact_amounts(
         (18000, "18000.00", 119000, "119000.00"),
     ]
     assert Decimal(str(rows[2][6])) == Decimal("119000.00")
+    assert [sheet.cell(2, column).number_format for column in (5, 6, 7, 8)] == [
+        EUROS,
+        "General",  # delta_exact: the decimal string, text
+        EUROS,
+        "General",
+    ]
+    assert sheet.title == "Budget lineage 2020"
+    assert (sheet.freeze_panes, sheet.auto_filter.ref) == ("A2", "A1:Z3")
 
 
 def test_the_lineage_of_a_realised_figure_exports_as_csv(demo_api: TestClient) -> None:
@@ -221,8 +261,8 @@ def test_the_lineage_of_a_realised_figure_exports_as_csv(demo_api: TestClient) -
         "18",
         "definitief v1",
         "b304f2cf-4337-5b4b-a064-ab3fa027f642",
-        "16664000.00",
-        "16664000.00",
+        "16664000,00",
+        "16664000,00",
         "",
         "import:nijmegen-demo",
         "2017",
@@ -320,4 +360,132 @@ def test_the_admin_does_not_export(demo_api: TestClient) -> None:
     assert response.status_code == 403
     assert response.json()["detail"] == (
         "this needs the role griffie or finance or auditor; you are admin"
+    )
+
+
+# -- the CSV's two dialects ------------------------------------------------------------
+
+LINEAGE_HEADER = (
+    "figure,position,event,subject,delta,running_total,decision,actor,period,known_at,"
+    "recorded_at,import_id,basis_as_of,basis_report,basis_knowledge_cutoff,basis_log_position,"
+    "chain_head,mandate,authorised,problems,source,backdated,backdating_grace,backfill"
+)
+PLAN = "raad-2019-05-08-interventieplan-fase-4"
+SLOT = "raad-2019-12-nota-slotwijzigingen-2019"
+
+
+def test_the_default_csv_is_for_a_dutch_excel_a_bom_semicolons_and_decimal_commas(
+    demo_api: TestClient,
+) -> None:
+    response = get(
+        demo_api, f"{BUDGET}.csv", fiscal_year=2020, fund="transformatiebudget", interventie=2
+    )
+
+    assert response.headers["content-type"] == CSV
+    assert response.content == (
+        BOM + LINEAGE_HEADER.replace(",", ";").encode() + b"\r\n"
+        b"budget 2020 fund=transformatiebudget interventie=2;98;Amended;"
+        b"Welzijn, Wijkontwikkeling en Zorg / 6.71;101000,00;101000,00;"
+        + PLAN.encode() + b";import:nijmegen-demo;2020;2019-05-08T10:00:00+00:00;"
+        + RECORDED.encode() + b";nijmegen-demo-v1;now;;;141;" + DEMO_HEAD.encode()
+        + b";;true;;;;P7D;nijmegen-demo-v1\r\n"
+        b"budget 2020 fund=transformatiebudget interventie=2;120;CarriedIn;"
+        b"Welzijn, Wijkontwikkeling en Zorg / 6.71;18000,00;119000,00;"
+        + SLOT.encode() + b";import:nijmegen-demo;2020;2019-12-18T11:00:00+00:00;"
+        + RECORDED.encode() + b";nijmegen-demo-v1;now;;;141;" + DEMO_HEAD.encode()
+        + b";;true;;;;P7D;nijmegen-demo-v1\r\n"
+    )  # fmt: skip
+
+
+def test_dialect_rfc4180_gives_commas_decimal_points_and_no_bom(demo_api: TestClient) -> None:
+    response = get(
+        demo_api,
+        f"{BUDGET}.csv",
+        fiscal_year=2020,
+        fund="transformatiebudget",
+        interventie=2,
+        dialect="rfc4180",
+    )
+
+    assert response.status_code == 200
+    assert response.headers["content-type"] == CSV
+    assert response.headers["content-disposition"] == (
+        'attachment; filename="lineage-budget-2020.csv"'
+    )
+    assert response.content == (
+        LINEAGE_HEADER.encode() + b"\r\n"
+        b'budget 2020 fund=transformatiebudget interventie=2,98,Amended,'
+        b'"Welzijn, Wijkontwikkeling en Zorg / 6.71",101000.00,101000.00,'
+        + PLAN.encode() + b",import:nijmegen-demo,2020,2019-05-08T10:00:00+00:00,"
+        + RECORDED.encode() + b",nijmegen-demo-v1,now,,,141," + DEMO_HEAD.encode()
+        + b",,true,,,,P7D,nijmegen-demo-v1\r\n"
+        b'budget 2020 fund=transformatiebudget interventie=2,120,CarriedIn,'
+        b'"Welzijn, Wijkontwikkeling en Zorg / 6.71",18000.00,119000.00,'
+        + SLOT.encode() + b",import:nijmegen-demo,2020,2019-12-18T11:00:00+00:00,"
+        + RECORDED.encode() + b",nijmegen-demo-v1,now,,,141," + DEMO_HEAD.encode()
+        + b",,true,,,,P7D,nijmegen-demo-v1\r\n"
+    )  # fmt: skip
+
+
+def test_both_dialects_hold_the_same_cells_but_for_the_decimal_mark(demo_api: TestClient) -> None:
+    url = "/api/v1/exports/lineage/realisations.csv"
+
+    dutch = rows_of(get(demo_api, url, fiscal_year=2017))
+    plain = rfc4180_rows_of(get(demo_api, url, fiscal_year=2017, dialect="rfc4180"))
+
+    assert len(dutch) == len(plain) > 2
+    assert dutch[0] == plain[0]
+    assert [row[4:6] for row in dutch[1:]] == [
+        [cell.replace(".", ",") for cell in row[4:6]] for row in plain[1:]
+    ]
+    assert [row[:4] + row[6:] for row in dutch] == [row[:4] + row[6:] for row in plain]
+
+
+def test_an_unknown_dialect_is_a_422_naming_the_parameter(demo_api: TestClient) -> None:
+    url = "/api/v1/exports/log.csv"
+
+    response = get(demo_api, url, dialect="excel")
+
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json() == problem(
+        422,
+        "invalid-input",
+        "the request has invalid fields: dialect",
+        url,
+        query_error("dialect", "Input should be 'excel-nl' or 'rfc4180'", "literal_error"),
+    )
+
+
+def test_a_dialect_for_an_xlsx_is_a_422_not_ignored(demo_api: TestClient) -> None:
+    url = "/api/v1/exports/reports/interventieplan-fase-4.xlsx"
+
+    response = get(demo_api, url, dialect="rfc4180")
+
+    detail = "dialect is for a CSV export; an XLSX has none"
+    assert response.status_code == 422
+    assert response.json() == problem(
+        422, "invalid-input", detail, url, query_error("dialect", detail, "csv-only")
+    )
+
+
+def test_the_openapi_document_describes_the_dialect_on_every_export(demo_api: TestClient) -> None:
+    paths = demo_api.get("/openapi.json").json()["paths"]
+
+    exports = [path for path in paths if path.startswith("/api/v1/exports/")]
+    dialects = [
+        next(p for p in paths[path]["get"]["parameters"] if p["name"] == "dialect")
+        for path in exports
+    ]
+    assert len(exports) == 4
+    assert {p["in"] for p in dialects} == {"query"}
+    assert {p["required"] for p in dialects} == {False}
+    assert [p["schema"]["anyOf"] for p in dialects] == 4 * [
+        [{"type": "string", "enum": ["excel-nl", "rfc4180"]}, {"type": "null"}]
+    ]
+    assert dialects[0]["description"] == (
+        "a CSV's dialect: `excel-nl` (the default; what Excel in a Dutch locale opens: a UTF-8 "
+        "byte order mark, `;` between cells, decimal commas, `1234,50`) or `rfc4180` (for "
+        "tools: `,` between cells, decimal points, `1234.50`, no byte order mark). Not for an "
+        "XLSX."
     )

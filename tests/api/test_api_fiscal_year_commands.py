@@ -402,7 +402,7 @@ def test_a_late_result_of_a_closed_year_is_booked_in_the_next_year_and_the_close
     }
     exported = demo_api.get(
         "/api/v1/exports/lineage/realisations.csv",
-        params={"fiscal_year": 2020, "fund": FUND, "interventie": 2},
+        params={"fiscal_year": 2020, "fund": FUND, "interventie": 2, "dialect": "rfc4180"},
         headers=bearer("auditor"),
     )
     last = exported.text.splitlines()[-1].split(",")

@@ -394,6 +394,11 @@ def test_a_formula_in_a_source_document_is_neutralised_in_the_log_csv(api: TestC
     assert response.status_code == 201, response.text
 
     exported = api.get("/api/v1/exports/log.csv", headers=bearer("auditor"))
+    plain = api.get("/api/v1/exports/log.csv?dialect=rfc4180", headers=bearer("auditor"))
 
-    rows: list[dict[str, Any]] = list(csv.DictReader(io.StringIO(exported.text)))
+    # the default dialect, for a Dutch Excel: a byte order mark and `;` between cells
+    text = exported.content.decode("utf-8-sig")
+    rows: list[dict[str, Any]] = list(csv.DictReader(io.StringIO(text), delimiter=";"))
+    assert [(row["position"], row["source"]) for row in rows] == [("1", "'" + payload)]
+    rows = list(csv.DictReader(io.StringIO(plain.text)))
     assert [(row["position"], row["source"]) for row in rows] == [("1", "'" + payload)]

@@ -598,14 +598,80 @@ def test_export_csv_report_writes_one_table_as_of_its_basis(tmp_path: Path, demo
     )  # fmt: skip
 
     assert printed == f"11 rows written to {output} (csv)\n"
-    lines = output.read_text(encoding="utf-8").splitlines()
-    assert lines[2] == (
-        "interventieplan-fase-4,Interventieplan fase 4 – Opgave Sociale Stad,140,"
-        "raad-2019-05-08-interventieplan-fase-4,tabel-7.2,Beroep op het transformatiebudget,"
-        "EUR_1000,row,2,2. Wijkaanpak sociaal domein,291,119,,"
-        "report:voortgangsrapportage-2019-q4,voortgangsrapportage-2019-q4,"
-        f"2020-06-03T10:00:00+00:00,141,{DEMO_HEAD}"
+    content = output.read_bytes()
+    assert content.startswith("\ufeffreport;report_title;".encode())  # for a Dutch Excel
+    assert content.decode("utf-8").split("\r\n")[2] == (
+        "interventieplan-fase-4;Interventieplan fase 4 – Opgave Sociale Stad;140;"
+        "raad-2019-05-08-interventieplan-fase-4;tabel-7.2;Beroep op het transformatiebudget;"
+        "EUR_1000;row;2;2. Wijkaanpak sociaal domein;291;119;;"
+        "report:voortgangsrapportage-2019-q4;voortgangsrapportage-2019-q4;"
+        f"2020-06-03T10:00:00+00:00;141;{DEMO_HEAD}"
     )
+
+
+def test_export_csv_lineage_writes_decimal_commas_or_with_dialect_rfc4180_points(
+    tmp_path: Path, demo_db: str
+) -> None:
+    dutch, plain = tmp_path / "119.csv", tmp_path / "119-rfc4180.csv"
+    figure = ("--year", "2020", "--fund", "transformatiebudget", "--interventie", "2")
+
+    printed = ok(
+        run("export", "csv", "lineage", *figure, "-o", str(dutch), "--db", demo_db, cwd=tmp_path)
+    )
+    printed += ok(
+        run(
+            "export", "csv", "lineage", *figure, "--dialect", "rfc4180", "-o", str(plain),
+            "--db", demo_db, cwd=tmp_path,
+        )
+    )  # fmt: skip
+
+    assert printed == f"2 rows written to {dutch} (csv)\n2 rows written to {plain} (csv)\n"
+    tail = "import:nijmegen-demo;2020;2019-12-18T11:00:00+00:00;2026-11-23T09:00:00+00:00"
+    assert (
+        dutch.read_bytes().split(b"\r\n")[2]
+        == (
+            "budget 2020 fund=transformatiebudget interventie=2;120;CarriedIn;"
+            "Welzijn, Wijkontwikkeling en Zorg / 6.71;18000,00;119000,00;"
+            f"raad-2019-12-nota-slotwijzigingen-2019;{tail};nijmegen-demo-v1;now;;;141;"
+            f"{DEMO_HEAD};;true;;;;P7D;nijmegen-demo-v1"
+        ).encode()
+    )
+    assert (
+        plain.read_bytes().split(b"\r\n")[2]
+        == (
+            "budget 2020 fund=transformatiebudget interventie=2,120,CarriedIn,"
+            '"Welzijn, Wijkontwikkeling en Zorg / 6.71",18000.00,119000.00,'
+            f"raad-2019-12-nota-slotwijzigingen-2019,{tail.replace(';', ',')},nijmegen-demo-v1,"
+            f"now,,,141,{DEMO_HEAD},,true,,,,P7D,nijmegen-demo-v1"
+        ).encode()
+    )
+    assert plain.read_bytes().startswith(b"figure,position,")
+
+
+def test_export_csv_refuses_an_unknown_dialect_and_xlsx_takes_none(
+    tmp_path: Path, demo_db: str
+) -> None:
+    output = tmp_path / "log.csv"
+
+    unknown = run(
+        "export", "csv", "log", "--dialect", "excel", "-o", str(output), "--db", demo_db,
+        cwd=tmp_path,
+    )  # fmt: skip
+    for_xlsx = run(
+        "export", "xlsx", "log", "--dialect", "rfc4180", "-o", str(output), "--db", demo_db,
+        cwd=tmp_path,
+    )  # fmt: skip
+
+    assert (unknown.returncode, unknown.stdout) == (2, "")
+    assert unknown.stderr.splitlines()[-1] == (
+        "begroting export csv log: error: argument --dialect: invalid choice: 'excel' "
+        "(choose from 'excel-nl', 'rfc4180')"
+    )
+    assert (for_xlsx.returncode, for_xlsx.stdout) == (2, "")
+    assert for_xlsx.stderr.splitlines()[-1] == (
+        "begroting: error: unrecognized arguments: --dialect rfc4180"
+    )
+    assert not output.exists()
 
 
 def test_export_xlsx_lineage_and_log_write_files_openpyxl_reads(
@@ -624,12 +690,24 @@ def test_export_xlsx_lineage_and_log_write_files_openpyxl_reads(
     assert printed == (
         f"2 rows written to {lineage_file} (xlsx)\n141 rows written to {log_file} (xlsx)\n"
     )
-    lineage_rows = list(openpyxl.load_workbook(lineage_file).worksheets[0].values)
+    lineage = openpyxl.load_workbook(lineage_file)
+    lineage_rows = list(lineage.worksheets[0].values)
     assert [row[4:8] for row in lineage_rows[1:]] == [
         (101000, "101000.00", 101000, "101000.00"),
         (18000, "18000.00", 119000, "119000.00"),
     ]
-    assert len(list(openpyxl.load_workbook(log_file).worksheets[0].values)) == 142
+    assert lineage.sheetnames == ["Budget lineage 2020", "Basis and chain head"]
+    assert lineage.worksheets[0]["E3"].number_format == '"€ "#,##0.00;"€ "-#,##0.00'
+    log = openpyxl.load_workbook(log_file)
+    assert log.sheetnames == ["Audit log", "Basis and chain head"]
+    assert (log.worksheets[0].freeze_panes, log.worksheets[0].auto_filter.ref) == ("A2", "A1:N142")
+    assert list(log.worksheets[1].values) == [
+        ("key", "value"),
+        ("export", "audit log"),
+        ("log_position", 141),
+        ("chain_head", DEMO_HEAD),
+    ]
+    assert len(list(log.worksheets[0].values)) == 142
 
 
 def test_export_of_an_unknown_table_prints_one_line_and_writes_nothing(

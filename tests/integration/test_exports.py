@@ -1,5 +1,6 @@
 """Exports keep every amount exact and every row traceable (ADR 0009): the CSV holds the
-decimal strings; the XLSX opens with openpyxl, gives back exactly the Decimal, and carries
+decimal strings (with a decimal comma for a Dutch Excel, the default, or a point in RFC
+4180); the XLSX opens with openpyxl, gives back exactly the Decimal, shows euros, and carries
 the provenance columns; text never becomes a formula. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
@@ -10,12 +11,14 @@ from decimal import Decimal
 from typing import Any
 
 import openpyxl
+import pytest
 
 from api import spreadsheets as writers
+from api.cli.parser import build_parser
 from api.ledger import Ledger
 from projections.queries import event_log, row_exports
 from projections.queries.basis import resolve_basis
-from projections.queries.row_exports import Column, Export, Kind
+from projections.queries.row_exports import Column, Export, Kind, fits_a_sheet
 from support.demo import DEMO_HEAD, INTERVENTIEPLAN_HEAD
 
 FUND = "transformatiebudget"
@@ -65,7 +68,12 @@ def lineage_on_q4(ledger: Ledger) -> Export:
         )
 
 
+BOM = b"\xef\xbb\xbf"
+EUROS = '"€ "#,##0.00;"€ "-#,##0.00'
+
+
 def read_csv(content: bytes) -> list[list[str]]:
+    """The cells of an RFC 4180 CSV."""
     return list(csv.reader(io.StringIO(content.decode("utf-8"), newline="")))
 
 
@@ -78,7 +86,7 @@ def read_xlsx(content: bytes) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ..
 def test_a_lineage_as_csv_holds_the_exact_amounts_and_the_basis_on_every_row(
     demo_ledger: Ledger,
 ) -> None:
-    rows = read_csv(writers.to_csv(lineage_on_q4(demo_ledger)))
+    rows = read_csv(writers.to_csv(lineage_on_q4(demo_ledger), "rfc4180"))
 
     assert rows == [
         LINEAGE_HEADER,
@@ -200,7 +208,7 @@ def test_a_report_table_exports_its_published_figures_with_the_report_and_its_ba
             conn, "interventieplan-fase-4", None, 141, table="tabel-7.2"
         )
 
-    rows = read_csv(writers.to_csv(export))
+    rows = read_csv(writers.to_csv(export, "rfc4180"))
     provenance = [
         "report:interventieplan-fase-4",
         "interventieplan-fase-4",
@@ -286,6 +294,7 @@ def test_the_log_exports_every_event_in_log_order_with_its_position(
 
 AMOUNTS = Export(
     name="amounts",
+    sheet="Amounts",
     columns=(Column("label"), Column("amount", Kind.AMOUNT)),
     rows=(
         ("cents", Decimal("1234.56")),
@@ -314,16 +323,92 @@ def test_an_amount_a_number_cell_cannot_hold_exactly_is_written_as_its_decimal_s
         assert Decimal(exact) == amount
 
 
-def test_an_amount_cell_shows_two_decimals() -> None:
+def test_an_amount_cell_shows_euros_with_thousands_separators_and_two_decimals() -> None:
     sheet = openpyxl.load_workbook(io.BytesIO(writers.to_xlsx(AMOUNTS))).worksheets[0]
 
-    assert sheet["B2"].number_format == "#,##0.00"
+    assert [row[1].number_format for row in sheet.iter_rows(min_row=2)] == [
+        EUROS,
+        EUROS,
+        EUROS,
+        "General",  # beyond a float: the decimal string, text
+        "General",  # nothing
+    ]
     assert sheet["C2"].data_type == "s"
+
+
+def test_a_figure_shows_thousands_separators_and_any_decimals_it_has() -> None:
+    export = Export(
+        name="figures",
+        sheet="Figures",
+        columns=(Column("label"), Column("2020", Kind.FIGURE)),
+        rows=(("a", Decimal("1224")), ("b", Decimal("12.5")), ("c", None)),
+        provenance=(),
+    )
+
+    sheet = openpyxl.load_workbook(io.BytesIO(writers.to_xlsx(export))).worksheets[0]
+
+    assert [(row[1].value, row[1].number_format) for row in sheet.iter_rows(min_row=2)] == [
+        (1224, "#,##0"),
+        (12.5, "#,##0.0"),
+        (None, "General"),
+    ]
+
+
+def test_a_workbook_has_its_rows_filtered_under_a_frozen_header_and_the_basis_beside() -> None:
+    workbook = openpyxl.load_workbook(io.BytesIO(writers.to_xlsx(AMOUNTS)))
+
+    rows, basis = workbook.worksheets
+    assert workbook.sheetnames == ["Amounts", "Basis and chain head"]
+    assert (rows.freeze_panes, rows.auto_filter.ref) == ("A2", "A1:C6")
+    assert [cell.font.b for cell in rows[1]] == [True, True, True]
+    assert list(basis.values) == [("key", "value"), ("export", "amounts")]
+    assert (basis.freeze_panes, basis.column_dimensions["B"].width) == ("A2", 70)
+
+
+def test_an_empty_export_filters_its_header_only() -> None:
+    export = Export("empty", "Nothing", (Column("a"), Column("b", Kind.AMOUNT)), (), ())
+
+    sheet = openpyxl.load_workbook(io.BytesIO(writers.to_xlsx(export))).worksheets[0]
+
+    assert list(sheet.values) == [("a", "b", "b_exact")]
+    assert sheet.auto_filter.ref == "A1:C1"
+
+
+@pytest.mark.parametrize(
+    ("name", "fits"),
+    [
+        ("Realisation lineage 2017", True),
+        ("x" * 31, True),
+        ("x" * 32, False),  # Excel would cut it
+        ("", False),
+        ("Report table a/b", False),
+        ("Report table [1]", False),
+        ("'quoted'", False),
+        ("it's", True),
+    ],
+)
+def test_a_sheet_name_fits_excel_or_is_refused_never_cut(name: str, fits: bool) -> None:
+    export = Export("sheet", name, (Column("a"),), (), ())
+
+    assert fits_a_sheet(name) is fits
+    if fits:
+        workbook = openpyxl.load_workbook(io.BytesIO(writers.to_xlsx(export)))
+        assert workbook.sheetnames == [name, "Basis and chain head"]
+    else:
+        with pytest.raises(ValueError, match="does not fit a sheet name"):
+            writers.to_xlsx(export)
+
+
+def test_a_report_table_whose_id_is_too_long_for_a_sheet_name_gets_a_shorter_one() -> None:
+    assert row_exports._report_sheet(None) == "Report tables"
+    assert row_exports._report_sheet("tabel-7.2") == "Report table tabel-7.2"
+    assert row_exports._report_sheet("tabel-" + "9" * 20) == "Report table"
 
 
 def test_text_that_looks_like_a_formula_stays_text() -> None:
     export = Export(
         name="actors",
+        sheet="Actors",
         columns=(Column("actor"),),
         rows=(('=HYPERLINK("http://example.invalid","klik")',),),
         provenance=(("note", "=1+1"),),
@@ -339,6 +424,7 @@ def test_text_that_looks_like_a_formula_stays_text() -> None:
 
 FORMULAS = Export(
     name="formulas",
+    sheet="Formulas",
     columns=(Column("title"), Column("delta", Kind.AMOUNT), Column("position", Kind.INTEGER)),
     rows=(
         ('=HYPERLINK("http://example.invalid","klik")', Decimal("-150000.00"), -1),
@@ -355,6 +441,17 @@ FORMULAS = Export(
 
 def test_a_csv_neutralises_formula_like_text_and_keeps_numbers_numbers() -> None:
     assert writers.to_csv(FORMULAS).decode().split("\r\n") == [
+        "\ufefftitle;delta;position",
+        '"\'=HYPERLINK(""http://example.invalid"",""klik"")";-150000,00;-1',
+        "'+31 24 329 9999;1,00;1",
+        "'-5 in de kantlijn;;2",
+        "'@SUM(A1);;3",
+        "'\tingesprongen;;4",
+        '"\'\rterug";;5',
+        "Raadsvoorstel = besluit;;6",
+        "",
+    ]
+    assert writers.to_csv(FORMULAS, "rfc4180").decode().split("\r\n") == [
         "title,delta,position",
         '"\'=HYPERLINK(""http://example.invalid"",""klik"")",-150000.00,-1',
         "'+31 24 329 9999,1.00,1",
@@ -384,6 +481,14 @@ def test_an_xlsx_marks_the_same_text_cells_with_a_quote_prefix_and_keeps_the_val
 
 def test_a_csv_writes_amounts_as_exact_decimal_strings_and_nothing_as_an_empty_cell() -> None:
     assert writers.to_csv(AMOUNTS) == (
+        BOM + b"label;amount\r\n"
+        b"cents;1234,56\r\n"
+        b"a negative delta;-0,01\r\n"
+        b"fifteen digits;9999999999999,99\r\n"
+        b"beyond a float;999999999999999,99\r\n"
+        b"nothing;\r\n"
+    )
+    assert writers.to_csv(AMOUNTS, "rfc4180") == (
         b"label,amount\r\n"
         b"cents,1234.56\r\n"
         b"a negative delta,-0.01\r\n"
@@ -396,6 +501,7 @@ def test_a_csv_writes_amounts_as_exact_decimal_strings_and_nothing_as_an_empty_c
 def test_a_control_character_xml_cannot_hold_is_replaced_in_the_xlsx_and_kept_in_the_csv() -> None:
     export = Export(
         name="titles",
+        sheet="Titles",
         columns=(Column("title"),),
         rows=(("Besluit\x01 met\ttab",),),
         provenance=(),
@@ -404,4 +510,34 @@ def test_a_control_character_xml_cannot_hold_is_replaced_in_the_xlsx_and_kept_in
     rows, _ = read_xlsx(writers.to_xlsx(export))
 
     assert rows == [("title",), ("Besluit\ufffd met\ttab",)]
-    assert writers.to_csv(export) == b"title\r\nBesluit\x01 met\ttab\r\n"
+    assert writers.to_csv(export, "rfc4180") == b"title\r\nBesluit\x01 met\ttab\r\n"
+    assert writers.to_csv(export) == BOM + b"title\r\nBesluit\x01 met\ttab\r\n"
+
+
+def test_a_csv_cell_holding_the_separator_is_quoted_in_either_dialect() -> None:
+    export = Export(
+        "labels",
+        "Labels",
+        (Column("label"), Column("amount", Kind.AMOUNT)),
+        (("Zorg; jeugd", Decimal("1.50")), ("Welzijn, wijken", Decimal("2"))),
+        (),
+    )
+
+    assert writers.to_csv(export) == (
+        BOM + b'label;amount\r\n"Zorg; jeugd";1,50\r\nWelzijn, wijken;2\r\n'
+    )
+    assert writers.to_csv(export, "rfc4180") == (
+        b'label,amount\r\nZorg; jeugd,1.50\r\n"Welzijn, wijken",2\r\n'
+    )
+
+
+def test_a_csv_dialect_is_excel_nl_or_rfc4180_on_the_command_line_too() -> None:
+    with pytest.raises(ValueError, match="a CSV dialect is one of excel-nl, rfc4180, not 'x'"):
+        writers.to_csv(AMOUNTS, "x")  # type: ignore[arg-type]
+    parser = build_parser()
+    args = parser.parse_args(["export", "csv", "log", "-o", "f.csv"])
+    assert args.dialect == writers.DEFAULT_CSV_DIALECT == "excel-nl"
+    for dialect in writers.CSV_DIALECTS:
+        args = parser.parse_args(["export", "csv", "log", "-o", "f.csv", "--dialect", dialect])
+        assert args.dialect == dialect
+    assert "dialect" not in vars(parser.parse_args(["export", "xlsx", "log", "-o", "f.xlsx"]))

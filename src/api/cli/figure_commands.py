@@ -153,7 +153,8 @@ def cmd_slotwijzigingen(args: argparse.Namespace) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> None:
-    """Write a report, a figure's lineage or the audit log as CSV or XLSX (ADR 0009)."""
+    """Write a report, a figure's lineage or the audit log as CSV (in its --dialect) or
+    XLSX (ADR 0009)."""
     days = grace() if args.what == "lineage" else backdating.DEFAULT_GRACE
     with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
         if args.what == "report":
@@ -172,7 +173,9 @@ def cmd_export(args: argparse.Namespace) -> None:
                 export = row_exports.budget_lineage_export(
                     conn, basis, **budget_figure(args), grace=days
                 )
-    content = writers.render(export, args.export_format)
+    # Only a CSV has a dialect (its subcommands take --dialect).
+    dialect = getattr(args, "dialect", writers.DEFAULT_CSV_DIALECT)
+    content = writers.render(export, args.export_format, dialect)
     try:
         with open(args.output, "wb") as output:
             output.write(content)

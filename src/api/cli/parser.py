@@ -195,16 +195,27 @@ def build_parser() -> argparse.ArgumentParser:
         "--db", help="database URL (default: $BEGROTING_DB_URL or sqlite:///begroting.sqlite3)"
     )
     target.add_argument("-o", "--output", required=True, help="the file to write")
+    # The names are api.spreadsheets.CSV_DIALECTS, spelled out: importing the writers would
+    # load openpyxl for every command.
+    dialect = argparse.ArgumentParser(add_help=False)
+    dialect.add_argument(
+        "--dialect",
+        choices=("excel-nl", "rfc4180"),
+        default="excel-nl",
+        help="excel-nl (default: ';', decimal commas, a UTF-8 BOM, for Excel in a Dutch "
+        "locale) or rfc4180 (',', decimal points, no BOM, for tools)",
+    )
     for export_format in ("csv", "xlsx"):
+        targets = [target, dialect] if export_format == "csv" else [target]
         what = export.add_parser(
             export_format, help=f"a report, a lineage or the log as {export_format.upper()}"
         ).add_subparsers(dest="what", required=True)
-        p = what.add_parser("report", parents=[target], help="a report's tables (or one)")
+        p = what.add_parser("report", parents=targets, help="a report's tables (or one)")
         p.add_argument("report_id")
         p.add_argument("--table", help="one table's id")
         p.add_argument("--as-of", help="another basis: now, a moment or a report id")
         p.set_defaults(func=command("figure_commands", "cmd_export"), export_format=export_format)
-        p = what.add_parser("lineage", parents=[target, as_of], help="the events behind a figure")
+        p = what.add_parser("lineage", parents=[*targets, as_of], help="the events behind a figure")
         p.add_argument("--year", type=YEAR, required=True)
         p.add_argument("--fund")
         p.add_argument("--interventie", type=bounded(1, MAX_INTERVENTIE))
@@ -213,7 +224,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--deelproduct")
         p.add_argument("--realisation", action="store_true", help="a realised figure")
         p.set_defaults(func=command("figure_commands", "cmd_export"), export_format=export_format)
-        what.add_parser("log", parents=[target], help="the whole audit log").set_defaults(
+        what.add_parser("log", parents=targets, help="the whole audit log").set_defaults(
             func=command("figure_commands", "cmd_export"), export_format=export_format
         )
 

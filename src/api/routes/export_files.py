@@ -1,6 +1,6 @@
 """Exports for the spreadsheet: a report, the lineage of a figure and the audit log as CSV or
 XLSX, every row with its provenance (ADR 0009). The read roles may export what they may read;
-each takes the same basis parameters as the query it exports."""
+each takes the same basis parameters as the query it exports, and a CSV its `dialect`."""
 
 from __future__ import annotations
 
@@ -32,6 +32,17 @@ router = APIRouter(
     tags=["exports"],
 )
 Format = Annotated[Literal["csv", "xlsx"], Path(description="csv or xlsx")]
+Dialect = Annotated[
+    writers.CsvDialect | None,
+    Query(
+        description=(
+            "a CSV's dialect: `excel-nl` (the default; what Excel in a Dutch locale opens: "
+            "a UTF-8 byte order mark, `;` between cells, decimal commas, `1234,50`) or "
+            "`rfc4180` (for tools: `,` between cells, decimal points, `1234.50`, no byte "
+            "order mark). Not for an XLSX."
+        )
+    ),
+]
 FILE: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "the export as a file (Content-Disposition: attachment)",
@@ -43,9 +54,22 @@ FILE: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _file(export: Export, fmt: str) -> Response:
+def _dialect(fmt: str, dialect: writers.CsvDialect | None) -> writers.CsvDialect:
+    """The CSV's dialect; refused for an XLSX, which has none, rather than ignored."""
+    if dialect is not None and fmt != "csv":
+        detail = "dialect is for a CSV export; an XLSX has none"
+        raise Problem(
+            422,
+            "invalid-input",
+            detail,
+            errors=[field_error("query", "dialect", detail, "csv-only")],
+        )
+    return writers.DEFAULT_CSV_DIALECT if dialect is None else dialect
+
+
+def _file(export: Export, fmt: str, dialect: writers.CsvDialect) -> Response:
     return Response(
-        content=writers.render(export, fmt),
+        content=writers.render(export, fmt, dialect),
         media_type=writers.MEDIA_TYPES[fmt],
         headers={"Content-Disposition": f'attachment; filename="{writers.filename(export, fmt)}"'},
     )
@@ -58,9 +82,11 @@ def export_report(
     found: ServicesDep,
     wanted: BasisDep,
     table: Annotated[str | None, Query(max_length=64, description="one table's id")] = None,
+    dialect: Dialect = None,
 ) -> Response:
     """A report's tables (or one) as published on its basis, or on `as_of`: one row per
     table row and total, figures in thousands, with the basis on every row."""
+    csv_dialect = _dialect(fmt, dialect)
     position = reached(found, wanted.min_position)
     with found.ledger.engine.connect() as conn:
         try:
@@ -79,7 +105,7 @@ def export_report(
                 str(error),
                 errors=[field_error("query", "table", str(error), "not-found")],
             ) from None
-    return _file(export, fmt)
+    return _file(export, fmt, csv_dialect)
 
 
 @router.get("/lineage/budget.{fmt}", response_class=Response, responses=FILE)
@@ -92,8 +118,10 @@ def export_budget_lineage(
     interventie: Interventie = None,
     taakveld: Dimension = None,
     programma: Dimension = None,
+    dialect: Dialect = None,
 ) -> Response:
     """The events behind a budget figure, as `GET /lineage/budget` lists them."""
+    csv_dialect = _dialect(fmt, dialect)
     with reading(found, wanted) as (conn, basis):
         export = row_exports.budget_lineage_export(
             conn,
@@ -105,7 +133,7 @@ def export_budget_lineage(
             programma=programma,
             grace=found.backdating_grace,
         )
-    return _file(export, fmt)
+    return _file(export, fmt, csv_dialect)
 
 
 @router.get("/lineage/realisations.{fmt}", response_class=Response, responses=FILE)
@@ -117,8 +145,10 @@ def export_realisation_lineage(
     deelproduct: Dimension = None,
     fund: Dimension = None,
     interventie: Interventie = None,
+    dialect: Dialect = None,
 ) -> Response:
     """The events behind a realised figure, as `GET /lineage/realisations` lists them."""
+    csv_dialect = _dialect(fmt, dialect)
     with reading(found, wanted) as (conn, basis):
         export = row_exports.realisation_lineage_export(
             conn,
@@ -129,7 +159,7 @@ def export_realisation_lineage(
             interventie=interventie,
             grace=found.backdating_grace,
         )
-    return _file(export, fmt)
+    return _file(export, fmt, csv_dialect)
 
 
 @router.get("/log.{fmt}", response_class=Response, responses=FILE)
@@ -137,9 +167,11 @@ def export_log(
     fmt: Format,
     found: ServicesDep,
     min_position: MinPosition = None,
+    dialect: Dialect = None,
 ) -> Response:
     """The whole audit log up to the position the read model has reached, in log order."""
+    csv_dialect = _dialect(fmt, dialect)
     position = reached(found, min_position)
     with found.ledger.engine.connect() as conn:
         export = row_exports.log_export(conn, position)
-    return _file(export, fmt)
+    return _file(export, fmt, csv_dialect)

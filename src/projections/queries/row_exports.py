@@ -43,12 +43,31 @@ class Column:
 @dataclass(frozen=True)
 class Export:
     """One sheet of rows: its columns, in order, and rows of plain values (str, int,
-    Decimal or None). `provenance` repeats the basis, for a sheet or header of its own."""
+    Decimal or None). `provenance` repeats the basis, for a sheet or header of its own.
+    `name` names the file; `sheet` says what the rows are, as a spreadsheet's tab shows it."""
 
     name: str
+    sheet: str
     columns: tuple[Column, ...]
     rows: tuple[tuple[Any, ...], ...]
     provenance: tuple[tuple[str, Any], ...]
+
+
+# Excel cuts a sheet name at 31 characters and refuses these characters in it (and an
+# apostrophe at either end): a name that would not fit is replaced by a shorter one that
+# still says what the sheet holds, never cut.
+SHEET_NAME_LENGTH = 31
+SHEET_NAME_FORBIDDEN = frozenset("[]:*?/\\")
+
+
+def fits_a_sheet(name: str) -> bool:
+    """Whether Excel takes `name` for a sheet as it is."""
+    return (
+        0 < len(name) <= SHEET_NAME_LENGTH
+        and not SHEET_NAME_FORBIDDEN & set(name)
+        and not name.startswith("'")
+        and not name.endswith("'")
+    )
 
 
 BASIS_COLUMNS = (
@@ -148,6 +167,7 @@ def report_export(
     name = report_id if table is None else f"{report_id}-{table}"
     return Export(
         name,
+        _report_sheet(table),
         columns,
         tuple(rows),
         _provenance(
@@ -158,6 +178,15 @@ def report_export(
             report_decision=listed["decision"],
         ),
     )
+
+
+def _report_sheet(table: str | None) -> str:
+    # The report's id and title are on every row and on the basis sheet; its id can be too
+    # long for a sheet name, a table's id mostly is not.
+    if table is None:
+        return "Report tables"
+    named = f"Report table {table}"
+    return named if fits_a_sheet(named) else "Report table"
 
 
 class UnknownTableError(BasisError):
@@ -241,6 +270,7 @@ def _lineage_export(
     conn: Connection,
     basis: Basis,
     name: str,
+    sheet: str,
     figure: str,
     entries: Sequence[Entry],
     grace: timedelta,
@@ -261,6 +291,7 @@ def _lineage_export(
     )
     return Export(
         name,
+        sheet,
         (*columns, *BASIS_COLUMNS, *AUTHORITY_COLUMNS, *BACKDATING_COLUMNS),
         rows,
         _provenance(
@@ -300,7 +331,15 @@ def budget_lineage_export(
         ("interventie", interventie),
     )
     figure = _describe("budget", fiscal_year, dimensions)
-    return _lineage_export(conn, basis, f"lineage-budget-{fiscal_year}", figure, entries, grace)
+    return _lineage_export(
+        conn,
+        basis,
+        f"lineage-budget-{fiscal_year}",
+        f"Budget lineage {fiscal_year}",
+        figure,
+        entries,
+        grace,
+    )
 
 
 def realisation_lineage_export(
@@ -328,6 +367,7 @@ def realisation_lineage_export(
         conn,
         basis,
         f"lineage-realisations-{fiscal_year}",
+        f"Realisation lineage {fiscal_year}",
         figure,
         entries,
         grace,
@@ -380,4 +420,4 @@ def log_export(conn: Connection, reached: int) -> Export:
         after = page[-1]["position"]
     columns = (*LOG_COLUMNS, Column("log_position", Kind.INTEGER), Column("chain_head"))
     provenance = (("export", "audit log"), ("log_position", reached), ("chain_head", head))
-    return Export("audit-log", columns, tuple(rows), provenance)
+    return Export("audit-log", "Audit log", columns, tuple(rows), provenance)
