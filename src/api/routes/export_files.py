@@ -43,7 +43,8 @@ FILE: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _file(export: Export, fmt: str) -> Response:
+def attachment(export: Export, fmt: str) -> Response:
+    """The export as a file to save; the workspace's download pages answer with it too."""
     return Response(
         content=writers.render(export, fmt),
         media_type=writers.MEDIA_TYPES[fmt],
@@ -79,7 +80,7 @@ def export_report(
                 str(error),
                 errors=[field_error("query", "table", str(error), "not-found")],
             ) from None
-    return _file(export, fmt)
+    return attachment(export, fmt)
 
 
 @router.get("/lineage/budget.{fmt}", response_class=Response, responses=FILE)
@@ -105,7 +106,7 @@ def export_budget_lineage(
             programma=programma,
             grace=found.backdating_grace,
         )
-    return _file(export, fmt)
+    return attachment(export, fmt)
 
 
 @router.get("/lineage/realisations.{fmt}", response_class=Response, responses=FILE)
@@ -129,7 +130,7 @@ def export_realisation_lineage(
             interventie=interventie,
             grace=found.backdating_grace,
         )
-    return _file(export, fmt)
+    return attachment(export, fmt)
 
 
 @router.get("/log.{fmt}", response_class=Response, responses=FILE)
@@ -142,4 +143,4 @@ def export_log(
     position = reached(found, min_position)
     with found.ledger.engine.connect() as conn:
         export = row_exports.log_export(conn, position)
-    return _file(export, fmt)
+    return attachment(export, fmt)
