@@ -67,7 +67,10 @@ def _dialect(fmt: str, dialect: writers.CsvDialect | None) -> writers.CsvDialect
     return writers.DEFAULT_CSV_DIALECT if dialect is None else dialect
 
 
-def _file(export: Export, fmt: str, dialect: writers.CsvDialect) -> Response:
+def attachment(
+    export: Export, fmt: str, dialect: writers.CsvDialect = writers.DEFAULT_CSV_DIALECT
+) -> Response:
+    """The export as a file to save; the workspace's download pages answer with it too."""
     return Response(
         content=writers.render(export, fmt, dialect),
         media_type=writers.MEDIA_TYPES[fmt],
@@ -105,7 +108,7 @@ def export_report(
                 str(error),
                 errors=[field_error("query", "table", str(error), "not-found")],
             ) from None
-    return _file(export, fmt, csv_dialect)
+    return attachment(export, fmt, csv_dialect)
 
 
 @router.get("/lineage/budget.{fmt}", response_class=Response, responses=FILE)
@@ -133,7 +136,7 @@ def export_budget_lineage(
             programma=programma,
             grace=found.backdating_grace,
         )
-    return _file(export, fmt, csv_dialect)
+    return attachment(export, fmt, csv_dialect)
 
 
 @router.get("/lineage/realisations.{fmt}", response_class=Response, responses=FILE)
@@ -159,7 +162,7 @@ def export_realisation_lineage(
             interventie=interventie,
             grace=found.backdating_grace,
         )
-    return _file(export, fmt, csv_dialect)
+    return attachment(export, fmt, csv_dialect)
 
 
 @router.get("/log.{fmt}", response_class=Response, responses=FILE)
@@ -174,4 +177,4 @@ def export_log(
     position = reached(found, min_position)
     with found.ledger.engine.connect() as conn:
         export = row_exports.log_export(conn, position)
-    return _file(export, fmt, csv_dialect)
+    return attachment(export, fmt, csv_dialect)

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import Connection, insert, select
+from typing_extensions import TypedDict
 
 from domain.report import Report
 from projections.queries.basis import head_at
@@ -62,3 +63,37 @@ def seal_reports(conn: Connection, published: Iterable[tuple[str, int]]) -> None
 
 def published_report(event: object) -> str | None:
     return event.report_id if isinstance(event, Report.Published) else None
+
+
+class SealState(TypedDict):
+    """A report's seal and whether it still holds on the live read model: the chain's link
+    at its position is still the sealed head, and its figures as rendered now at its own
+    basis still digest as sealed. (`rederive.verify_report` checks against the log itself.)"""
+
+    report: str
+    position: int
+    chain_head: str
+    digest: str
+    head_now: str | None
+    digest_now: str
+    matches: bool
+
+
+def seal_states(conn: Connection, reached: int) -> list[SealState]:
+    """Every report's seal in publication order, each checked as `SealState` says."""
+    states: list[SealState] = []
+    for seal in conn.execute(select(schema.report_seals).order_by(schema.report_seals.c.position)):
+        head_now = head_at(conn, int(seal.position))
+        digest_now = tables_digest(render_report(conn, seal.report_id, None, reached)["tables"])
+        states.append(
+            {
+                "report": seal.report_id,
+                "position": int(seal.position),
+                "chain_head": seal.chain_head,
+                "digest": seal.digest,
+                "head_now": head_now,
+                "digest_now": digest_now,
+                "matches": head_now == seal.chain_head and digest_now == seal.digest,
+            }
+        )
+    return states

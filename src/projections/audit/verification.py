@@ -3,8 +3,8 @@
 `chain_verifications` keeps, append-only, each verification's result: up to which position
 the chain is verified, its head there, when, by what, and the finding if it failed. The
 latest row is the state of the log:
-- a full verify (`begroting verify`, `GET /api/v1/audit/verify`, serve's start-up) appends
-  its result, ok or broken;
+- a full verify (`begroting verify`, `GET /api/v1/audit/verify`, serve's start-up, the
+  workspace's Audit page) appends its result, ok or broken;
 - the runner's catch-up, chaining new events onto a verified prefix, appends the verified
   position it reached (`extend`, in its batch transaction);
 - a rebuild, re-reading chained events, compares them with their links and, on a break,
@@ -26,6 +26,7 @@ from typing import Any
 
 from eventsourcing.persistence import Notification
 from sqlalchemy import Connection, Engine, Row, insert, select
+from typing_extensions import TypedDict
 
 from domain.application import Begroting
 from projections.audit import chain, chain_verify
@@ -69,6 +70,46 @@ def latest(conn: Connection) -> Row[Any] | None:
     None before any. O(1): the latest row by its primary key, a statement the driver takes
     as it is (it runs on every request that serves figures and with every write)."""
     return conn.exec_driver_sql(_LATEST).first()
+
+
+class Verification(TypedDict):
+    """The latest verification as the Audit page shows it: when, by what, the finding."""
+
+    checked_at: datetime
+    source: str  # verify, start-up, catch-up, rebuild, web
+    status: str  # ok, broken
+    verified_to: int
+    head: str | None
+    kind: str | None
+    position: int | None
+    detail: str | None
+
+
+def last_verification(conn: Connection) -> Verification | None:
+    """The latest verification with when and by what it ran (`latest` leaves those out)."""
+    table = schema.chain_verifications
+    row = conn.execute(select(table).order_by(table.c.id.desc()).limit(1)).first()
+    if row is None:
+        return None
+    return {
+        "checked_at": row.checked_at,
+        "source": row.source,
+        "status": row.status,
+        "verified_to": int(row.verified_to),
+        "head": row.head,
+        "kind": row.kind,
+        "position": None if row.position is None else int(row.position),
+        "detail": row.detail,
+    }
+
+
+def chain_tip(conn: Connection) -> tuple[int, str | None]:
+    """The position of the last chained event and its link (0 and None before any)."""
+    links = schema.chain_links
+    row = conn.execute(
+        select(links.c.position, links.c.link).order_by(links.c.position.desc()).limit(1)
+    ).first()
+    return (0, None) if row is None else (int(row.position), str(row.link))
 
 
 def record(conn: Connection, verdict: chain.Verdict, source: str) -> None:
