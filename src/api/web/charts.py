@@ -57,8 +57,9 @@ def step_chart(
         f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
         f'aria-labelledby="chart-title chart-desc" xmlns="http://www.w3.org/2000/svg">',
         f'<title id="chart-title">{escape(title)}</title>',
+        # str(): a Markup on the right of `+` would escape the tags on its left.
         '<desc id="chart-desc">'
-        + escape("; ".join(f"{datum(at)}: {euro(value)}" for at, value in steps))
+        + str(escape("; ".join(f"{datum(at)}: {euro(value)}" for at, value in steps)))
         + "</desc>",
     ]
     for value in sorted({low, high, Decimal(0)}):
