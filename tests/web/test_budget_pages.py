@@ -8,9 +8,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+import pytest
 from fastapi.testclient import TestClient
 
 from api.auth import Role
+from api.web import budget_pages
 from api.web.budget_pages import PAGE_SIZE, paged
 
 Signed = Callable[[Role], TestClient]
@@ -263,7 +265,7 @@ def test_the_realisations_of_a_deelproduct_carry_its_name(signed_in: Signed) -> 
     answer = browser.get("/begroting/realisaties?jaar=2017")
 
     first = rows_of(answer.text, "Realisaties 2017")[1]
-    assert first.startswith('<th scope="row">60131 ')
+    assert first.startswith('<th scope="row">60131 Wet Werk en Bijstand</th>')
     assert first.endswith(
         '<td class="num"><a href="/figuur/realisatie?jaar=2017&amp;deelproduct=60131">'
         "€ 111.747.000</a></td>"
@@ -295,6 +297,27 @@ def test_a_long_list_is_paged() -> None:
     assert len(last.rows) == 3
     assert (beyond.number, beyond.rows) == (3, last.rows)
     assert paged([], 1).pages == 1
+
+
+def test_a_page_of_the_budget_links_to_the_pages_before_and_after_it(
+    signed_in: Signed, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(budget_pages, "PAGE_SIZE", 3)
+    browser = signed_in(Role.AUDITOR)
+
+    answer = browser.get("/begroting?jaar=2019&indeling=interventie&peildatum=2019Q4&pagina=2")
+
+    assert [row.split("</th>")[0] for row in rows_of(answer.text, "Begroting 2019 per")] == [
+        '<th scope="col">Interventie',
+        '<th scope="row">Interventie 5',
+        '<th scope="row">Interventie 8',
+        '<th scope="row">Interventie 9',
+        '<th scope="row">Totaal',
+    ]
+    base = "/begroting?jaar=2019&amp;indeling=interventie&amp;peildatum=2019Q4&amp;pagina="
+    assert f'<a href="{base}1" rel="prev">Vorige</a>' in answer.text
+    assert "<span>Pagina 2 van 3 (8 rijen)</span>" in answer.text
+    assert f'<a href="{base}3" rel="next">Volgende</a>' in answer.text
 
 
 # -- Figuurhistorie -----------------------------------------------------------------------
@@ -376,7 +399,7 @@ def test_a_budget_figure_the_ledger_does_not_know_is_not_found(signed_in: Signed
     answer = browser.get("/figuur/begroting?jaar=2020&taakveld=9.9")
 
     assert answer.status_code == 404
-    assert "Begroting 2020 · taakveld 9.9: de grootboek kent hier niets van" in answer.text
+    assert "Begroting 2020 · taakveld 9.9: het grootboek kent hier niets van" in answer.text
 
 
 def test_a_taakstelling_history(signed_in: Signed) -> None:
@@ -434,6 +457,6 @@ def test_a_budget_figure_of_one_side_leaves_the_other_out(signed_in: Signed) -> 
     answer = browser.get("/figuur/begroting?jaar=2020&interventie=2&kant=baten")
 
     assert answer.status_code == 404
-    assert "Begroting 2020 · interventie 2 · baten: de grootboek kent hier niets van" in (
+    assert "Begroting 2020 · interventie 2 · baten: het grootboek kent hier niets van" in (
         answer.text
     )

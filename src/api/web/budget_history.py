@@ -97,7 +97,7 @@ def _history(
             error, basis = peildatum_error(failed), now
         known_now = list(figure.lineage_of(conn, now, grace))
         if not known_now:
-            raise Problem(404, "not-found", f"{figure.heading}: de grootboek kent hier niets van")
+            raise Problem(404, "not-found", f"{figure.heading}: het grootboek kent hier niets van")
         shown = known_now if basis == now else list(figure.lineage_of(conn, basis, grace))
         marks = [
             Mark(

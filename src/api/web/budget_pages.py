@@ -33,8 +33,12 @@ Indeling = Annotated[str, Query(pattern="^(programma|taakveld|interventie|fund)$
 Pagina = Annotated[int, Query(ge=1, le=2**31 - 1)]
 
 PAGE_SIZE = 50
-INDELINGEN = {"programma": "Programma", "taakveld": "Taakveld", "interventie": "Interventie"}
-INDELINGEN["fund"] = "Fonds"
+INDELINGEN = {
+    "programma": "Programma",
+    "taakveld": "Taakveld",
+    "interventie": "Interventie",
+    "fund": "Fonds",
+}
 SIDES = {"lasten": "Lasten", "baten": "Baten"}
 # The views of one year, tabs that are links: (path, label).
 VIEWS = (
