@@ -17,10 +17,12 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import StrictUndefined
 from sqlalchemy import Connection
+from starlette.exceptions import HTTPException
 
 from api.auth import READERS, Identity, Role
 from api.http import Services, services
@@ -206,8 +208,12 @@ def install(app: FastAPI) -> None:
             status, detail = problem.status_code, _detail(problem)
             if isinstance(error, UnknownReportError):
                 detail = f"er is geen rapport {error.report_id!r}"
-            elif status == 404:
+            elif isinstance(error, HTTPException) and status == 404:
                 detail = "deze pagina bestaat niet"
+            elif isinstance(error, RequestValidationError):
+                detail = "de vraag aan deze pagina klopt niet: " + ", ".join(
+                    str(part["loc"][-1]) for part in error.errors()
+                )
             shown = _error_page(request, status, TITLES.get(status, "Fout"), detail)
             for header in ("Retry-After", "Allow"):
                 if header in problem.headers:

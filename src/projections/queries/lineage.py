@@ -159,6 +159,7 @@ def budget_lineage(
     interventie: int | None = None,
     taakveld: str | None = None,
     programma: str | None = None,
+    side: str | None = None,
     grace: timedelta = backdating.DEFAULT_GRACE,
 ) -> list[LineageRow]:
     lines, mutations = schema.budget_lines, schema.budget_mutations
@@ -173,6 +174,7 @@ def budget_lineage(
         ("interventie", interventie),
         ("taakveld", taakveld),
         ("programma", programma),
+        ("side", side),
     ):
         if value is not None:
             query = query.where(lines.c[column] == value)
