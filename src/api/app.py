@@ -34,7 +34,7 @@ from api.routes import (
     tokens,
 )
 from api.settings import Settings
-from api.web import report_pages, sign_in, workspace
+from api.web import analysis_pages, report_pages, sign_in, workspace
 from api.web.sessions import SessionStore
 from projections.audit import verification
 from projections.audit.chain import ChainBroken
@@ -135,6 +135,7 @@ def create_app(
     # The web workspace (ADR 0022): pages, not API; outside the OpenAPI document.
     app.include_router(sign_in.router)
     app.include_router(report_pages.router)
+    app.include_router(analysis_pages.router)
     workspace.install(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
