@@ -6,7 +6,7 @@ begrotingsrechtmatigheid per programma; exact cells and links, wrong input at it
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from uuid import uuid4
 
@@ -19,11 +19,14 @@ from api.auth import DEMO_TOKENS, Role, TokenStore
 from api.demo import nijmegen
 from api.settings import Settings
 from api.web import analysis_pages
+from api.web.bevoegdheid import in_dutch
 from domain.application import Context
 from domain.budget import BudgetLine, line_id
-from domain.events import Bestuursorgaan, DecisionKind, Stamp
+from domain.events import Bestuursorgaan, DecisionKind, MutationKind, Stamp
 from domain.money import Money
 from domain.values import Meta, Period
+from projections.queries import authority
+from projections.queries.authority import DecisionState
 from support.clock import Clock
 from support.ledgers import ledger_on
 from support.web import sign_in
@@ -419,9 +422,143 @@ def test_a_mutation_without_valid_authority_is_listed_with_its_problem(
         " (raad)</td>\n"
         "      <td>migratie</td>\n"
         '      <td><span class="bad">niet bevoegd</span>\n'
-        '        <ul class="problems" lang="en"><li>decision &#39;raad-2020-laat&#39; was '
-        "adopted only after this change</li></ul></td>"
+        '        <ul class="problems"><li>besluit &#39;raad-2020-laat&#39; is pas na deze '
+        "wijziging vastgesteld</li></ul></td>"
     ) in section
+
+
+# -- the problems in Dutch, as the audit query words them -----------------------------
+
+EARLY = datetime(2020, 1, 1, tzinfo=UTC)
+CHANGE = datetime(2020, 3, 1, tzinfo=UTC)
+LATE = datetime(2020, 6, 1, tzinfo=UTC)
+SCOPE = '{"kinds": ["transfer"], "fund": "f", "period": {"first_year": 2019, "last_year": 2021}}'
+
+
+def state(
+    reference: str,
+    *,
+    body: str = "raad",
+    kind: str = "begrotingswijziging",
+    status: str | None = "adopted",
+    adopted: datetime = EARLY,
+    mandate: str | None = None,
+    scope: str | None = None,
+) -> DecisionState:
+    return DecisionState(
+        id=reference,
+        reference=reference,
+        title=reference,
+        body=body,
+        kind=kind,
+        mandate_id=mandate,
+        mandate_scope=scope,
+        status=status,
+        adopted_known_at=adopted if status == "adopted" else None,
+    )
+
+
+def college(mandate: DecisionState) -> dict[str, DecisionState]:
+    return {
+        "c": state("c", body="college", kind="begrotingswijziging", mandate="m"),
+        "m": mandate,
+    }
+
+
+@pytest.mark.parametrize(
+    ("decisions", "decision_id", "crossing", "dutch"),
+    [
+        (
+            {},
+            "x",
+            False,
+            [
+                "besluit 'x' staat niet in het leesmodel: een wijziging werkt alleen "
+                "door een vastgesteld besluit"
+            ],
+        ),
+        (
+            {},
+            None,
+            False,
+            ["geen besluit: een wijziging werkt alleen door een vastgesteld besluit"],
+        ),
+        (
+            {"r": state("r", status=None)},
+            "r",
+            False,
+            ["besluit 'r' is op deze peildatum niet bekend"],
+        ),
+        (
+            {"r": state("r", status="withdrawn")},
+            "r",
+            False,
+            ["besluit 'r' is op deze peildatum ingetrokken"],
+        ),
+        (
+            {"r": state("r", adopted=LATE)},
+            "r",
+            False,
+            ["besluit 'r' is pas na deze wijziging vastgesteld"],
+        ),
+        (
+            {"r": state("r", kind="motie")},
+            "r",
+            False,
+            ["een motie ('r') autoriseert zelf geen wijziging"],
+        ),
+        (
+            {"c": state("c", body="college")},
+            "c",
+            True,
+            [
+                "een wijziging tussen fondsen vraagt een besluit van de raad",
+                "collegebesluit 'c' steunt op geen mandaat van de raad",
+            ],
+        ),
+        (college(state("m", kind="begroting")), "c", False, ["'m' is geen mandaat van de raad"]),
+        (
+            college(state("m", kind="mandate", scope=SCOPE, adopted=LATE)),
+            "c",
+            False,
+            [
+                "mandaat 'm' is niet door de raad vastgesteld (op deze peildatum pas na deze "
+                "wijziging vastgesteld)"
+            ],
+        ),
+        (
+            college(state("m", kind="mandate", scope=SCOPE, status="proposed")),
+            "c",
+            False,
+            ["mandaat 'm' is niet door de raad vastgesteld (op deze peildatum voorgesteld)"],
+        ),
+        (
+            college(state("m", kind="mandate", scope=SCOPE)),
+            "c",
+            False,
+            ["mandaat 'm' dekt geen wijzigen op fonds 'f' in 2020"],
+        ),
+    ],
+)
+def test_each_problem_of_the_audit_query_is_said_in_dutch(
+    decisions: dict[str, DecisionState], decision_id: str | None, crossing: bool, dutch: list[str]
+) -> None:
+    _, problems = authority.chain(
+        decisions,
+        decision_id,
+        reference=decision_id,
+        known_at=CHANGE,
+        kinds=(MutationKind.AMEND,),
+        fund="f",
+        fiscal_year=2020,
+        raad_only="a change between funds" if crossing else None,
+    )
+
+    assert [in_dutch(problem) for problem in problems] == dutch
+
+
+def test_a_problem_not_known_to_the_translation_is_left_as_the_query_gave_it() -> None:
+    assert in_dutch("decision 'x' is lost in space") is None
 
 
 # -- Rechtmatigheid --------------------------------------------------------------------

@@ -16,6 +16,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import Connection
 
+from api.web.bevoegdheid import KINDS, MUTATION_KINDS, STATUS, in_dutch
 from api.web.formatting import tijdstip
 from api.web.report_pages import cell_link, decision_titles
 from api.web.workspace import PeildatumError, ReaderDep, Viewer, page, peildatum, reading_now
@@ -34,24 +35,6 @@ Pagina = Annotated[int, Query(ge=1, le=1_000_000)]
 PAGE_SIZE = 50
 T = TypeVar("T")
 
-# The ledger's codes as finance staff and the raad say them.
-STATUS = {
-    "proposed": "voorgesteld",
-    "adopted": "vastgesteld",
-    "rejected": "verworpen",
-    "withdrawn": "ingetrokken",
-}
-KINDS = {"mandate": "mandaat"}  # every other kind is already its Dutch name
-MUTATION_KINDS = {
-    "establish": "vaststellen",
-    "amend": "wijzigen",
-    "transfer": "overboeken",
-    "carry-over": "overhevelen",
-    "reserve": "reservemutatie",
-    "taakstelling": "taakstelling",
-    "close-year": "jaar sluiten",
-    "reopen-year": "jaar heropenen",
-}
 CAUSES = {
     "budget-establishment": "vaststelling van de begroting",
     "budget-amendment": "begrotingswijziging",
@@ -249,6 +232,7 @@ LABELS = {
     "kinds": KINDS,
     "line": line_text,
     "scope": scope_text,
+    "problem": in_dutch,
 }
 
 
