@@ -144,12 +144,14 @@ def compare(
                 "naar": new_text or _later(listed, chosen),
             }
             return RedirectResponse("/vergelijken?" + urlencode(filled), status_code=303)
-        if listed and chosen not in known:
-            errors["rapport"] = f"onbekend rapport {chosen!r}: kies een gepubliceerd rapport"
-        old = _basis_at(conn, "van", old_text, now.position, errors)
-        new = _basis_at(conn, "naar", new_text, now.position, errors)
-        if listed and not errors and old is not None and new is not None:
-            found = diff.report_diff(conn, chosen, old, new, grace=viewer.services.backdating_grace)
+        if listed:  # with no report published there is nothing to compare, and no error
+            if chosen not in known:
+                errors["rapport"] = f"onbekend rapport {chosen!r}: kies een gepubliceerd rapport"
+            old = _basis_at(conn, "van", old_text, now.position, errors)
+            new = _basis_at(conn, "naar", new_text, now.position, errors)
+            if not errors and old is not None and new is not None:
+                grace = viewer.services.backdating_grace
+                found = diff.report_diff(conn, chosen, old, new, grace=grace)
         titles = decision_titles(conn)
     context = {
         "title": "Vergelijken",
