@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 from uuid import uuid4
 
 import pytest
@@ -212,6 +213,20 @@ def test_an_unknown_report_is_named_at_its_field(
         '<p class="error" id="rapport-fout" role="alert">onbekend rapport &#39;begroting-2030'
         "&#39;: kies een gepubliceerd rapport</p>"
     ) in answer.text
+
+
+def test_compare_before_any_report_is_published_says_so(tmp_path: Path) -> None:
+    clock = Clock()
+    with ledger_on("sqlite", tmp_path, clock) as ledger:
+        TokenStore(ledger.engine, clock.now).ensure_demo_tokens()
+        app = create_app(Settings(), ledger=ledger, clock=clock.now)
+        with TestClient(app, follow_redirects=False) as browser:
+            sign_in(browser, DEMO_TOKENS[Role.FINANCE])
+            answer = browser.get("/vergelijken")
+
+    assert answer.status_code == 200
+    assert "<p>Er is nog geen rapport gepubliceerd.</p>" in answer.text
+    assert "<form" not in answer.text.split("<h1>Vergelijken</h1>")[1]
 
 
 # -- Besluiten -------------------------------------------------------------------------
