@@ -34,7 +34,7 @@ from api.routes import (
     tokens,
 )
 from api.settings import Settings
-from api.web import audit_pages, budget_pages, report_pages, sign_in, workspace
+from api.web import analysis_pages, audit_pages, budget_pages, report_pages, sign_in, workspace
 from api.web.sessions import SessionStore
 from projections.audit import verification
 from projections.audit.chain import ChainBroken
@@ -137,6 +137,7 @@ def create_app(
     app.include_router(report_pages.router)
     app.include_router(audit_pages.router)
     app.include_router(budget_pages.router)
+    app.include_router(analysis_pages.router)
     workspace.install(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
