@@ -11,7 +11,7 @@ from typing import Any
 
 from fastapi import Depends, FastAPI
 
-from api import conditional, problems
+from api import conditional, docs_pages, problems, security_headers
 from api.auth import TokenStore
 from api.http import JSON, Guarded, Services, printable_parameters, problem_responses
 from api.idempotency import IdempotencyStore
@@ -111,8 +111,12 @@ def create_app(
         lifespan=lifespan,
         default_response_class=JSON,
         dependencies=[Depends(printable_parameters)],
+        docs_url=None,  # served from the app's own assets, not a CDN (docs_pages)
+        redoc_url=None,
     )
     problems.install(app, settings.max_body_bytes)
+    security_headers.install(app)
+    docs_pages.install(app)
     app.include_router(decision_commands.router)
     app.include_router(budget_commands.router)
     app.include_router(taakstelling_commands.router)
