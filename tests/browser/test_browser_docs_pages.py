@@ -140,3 +140,29 @@ def test_screenshots_are_written_only_when_asked_for(
 
     assert screenshot(page, "docs", tmp_path) == tmp_path / "docs.png"
     assert (tmp_path / "docs.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_each_role_has_a_token_of_its_own(
+    workspace: Workspace, admin_token: str, finance_token: str, auditor_token: str
+) -> None:
+    def status(token: str, path: str) -> int:
+        headers = {"Authorization": f"Bearer {token}"}
+        return httpx.get(f"{workspace.url}{path}", headers=headers).status_code
+
+    listed = httpx.get(
+        f"{workspace.url}/api/v1/tokens", headers={"Authorization": f"Bearer {admin_token}"}
+    ).json()["rows"]
+
+    assert sorted((token["name"], token["role"]) for token in listed) == [
+        ("browser admin", "admin"),
+        ("browser auditor", "auditor"),
+        ("browser finance", "finance"),
+        ("browser griffie", "griffie"),
+    ]
+    assert [
+        status(finance_token, "/api/v1/tokens"),
+        status(auditor_token, "/api/v1/decisions"),
+    ] == [
+        403,
+        200,
+    ]
