@@ -143,7 +143,11 @@ def test_screenshots_are_written_only_when_asked_for(
 
 
 def test_each_role_has_a_token_of_its_own(
-    workspace: Workspace, admin_token: str, finance_token: str, auditor_token: str
+    workspace: Workspace,
+    admin_token: str,
+    finance_token: str,
+    auditor_token: str,
+    griffie_token: str,
 ) -> None:
     def status(token: str, path: str) -> int:
         headers = {"Authorization": f"Bearer {token}"}
@@ -162,7 +166,5 @@ def test_each_role_has_a_token_of_its_own(
     assert [
         status(finance_token, "/api/v1/tokens"),
         status(auditor_token, "/api/v1/decisions"),
-    ] == [
-        403,
-        200,
-    ]
+        status(griffie_token, "/api/v1/decisions"),
+    ] == [403, 200, 200]
