@@ -7,13 +7,11 @@ import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from fastapi import Depends, FastAPI
-from fastapi.staticfiles import StaticFiles
 
-from api import conditional, problems
+from api import conditional, docs_pages, problems, security_headers
 from api.auth import TokenStore
 from api.http import JSON, Guarded, Services, printable_parameters, problem_responses
 from api.idempotency import IdempotencyStore
@@ -42,7 +40,6 @@ from projections.queries.reports import OwnBasisReports
 from projections.readmodel.runner import ReadModelBrokenError, ReadModelBusyError
 
 log = logging.getLogger("begroting.api")
-STATIC = Path(__file__).parent / "static"
 
 DESCRIPTION = """
 The memory of a municipality's budget: every change an immutable, attributed event.
@@ -118,8 +115,12 @@ def create_app(
         lifespan=lifespan,
         default_response_class=JSON,
         dependencies=[Depends(printable_parameters)],
+        docs_url=None,  # served from the app's own assets, not a CDN (docs_pages)
+        redoc_url=None,
     )
     problems.install(app, settings.max_body_bytes)
+    security_headers.install(app)
+    docs_pages.install(app)
     app.include_router(decision_commands.router)
     app.include_router(budget_commands.router)
     app.include_router(taakstelling_commands.router)
@@ -139,7 +140,6 @@ def create_app(
     app.include_router(budget_pages.router)
     app.include_router(analysis_pages.router)
     workspace.install(app)
-    app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     generate = app.openapi
 

@@ -451,7 +451,16 @@ def test_the_openapi_document_and_the_interactive_docs_are_served(
     assert docs.status_code == 200
     assert docs.headers["content-type"] == "text/html; charset=utf-8"
     assert "<title>Begroting - Swagger UI</title>" in docs.text
-    assert "url: '/openapi.json'" in docs.text
+    assert '<main id="swagger-ui" data-openapi-url="/openapi.json"></main>' in docs.text
+    # Its assets are the app's own (ADR 0024): served by the process, not a CDN.
+    bundle = httpx.get(
+        f"{shared_demo_server.url}/static/vendor/swagger-ui-dist-5.35.0/swagger-ui-bundle.js",
+        timeout=30,
+    )
+    assert (bundle.status_code, bundle.headers["content-type"]) == (
+        200,
+        "text/javascript; charset=utf-8",
+    )
 
 
 # -- refusing to start -----------------------------------------------------------------
