@@ -12,7 +12,9 @@ history (bench/synthetic.py) and measures, in the same run:
   as of now, as of the first report and as of a moment, against the naive way (reading and
   decoding the log up to the basis, a lower bound of any replay);
 - the database size per event, the demo load time, and the HTTP throughput of a report
-  query under concurrent loopback clients.
+  query under concurrent loopback clients;
+- the web workspace's page timings, p50/p95 per page, over the demo with a synthetic
+  municipality of the same size on top (bench/pages.py).
 It prints one table per backend and size and writes them under bench/results/ as JSON and
 Markdown. Timings are a report, never a test: nothing here passes or fails on a number.
 """
@@ -46,6 +48,7 @@ from sqlalchemy import text
 from api.auth import Role, TokenStore
 from api.demo import nijmegen
 from api.ledger import Ledger, open_ledger, system_clock
+from bench import pages
 from bench.synthetic import FIRST_YEAR, Generator, Shape, SyntheticClock
 from projections.queries import lineage, reports
 from projections.queries.basis import resolve_basis
@@ -347,7 +350,13 @@ def http_throughput(ledger: Ledger, url: str, result: Result) -> None:
 
 
 def bench(
-    backend: str, size: int, directory: Path, with_http: bool, batch_size: int, keep: bool
+    backend: str,
+    size: int,
+    directory: Path,
+    with_http: bool,
+    batch_size: int,
+    keep: bool,
+    page_repeats: int = pages.PAGE_REPEATS,
 ) -> Result:
     """One backend, one size. Kept (`keep`), a history recorded by an earlier run is
     measured again without recording it anew: its recording figures are the earlier ones."""
@@ -372,8 +381,41 @@ def bench(
                 http_throughput(ledger, url, result)
         finally:
             ledger.close()
+    if page_repeats:
+        page_timings(backend, size, directory, batch_size, keep, page_repeats, result)
     targets(result)
     return result
+
+
+def page_timings(
+    backend: str,
+    size: int,
+    directory: Path,
+    batch_size: int,
+    keep: bool,
+    repeats: int,
+    result: Result,
+) -> None:
+    """The workspace's pages in a ledger of their own (the demo, and a synthetic
+    municipality of `size` on top); kept, like the history, for a later run."""
+    recorded = directory / f"recorded-pages-{backend}-{size}.json"
+    began = time.perf_counter()
+    with database(backend, directory, f"pages{size}", keep) as (url, schema):
+        ledger = open_ledger(url, schema=schema, clock=SyntheticClock())
+        try:
+            if keep and recorded.exists():
+                events = int(json.loads(recorded.read_text())["pages events"])
+                ledger.runner.catch_up()
+            else:
+                events = pages.record(ledger, size, batch_size)
+                if keep:
+                    recorded.write_text(json.dumps({"pages events": events}))
+            result.figures["pages events"] = events
+            result.figures.update(pages.timings(ledger, repeats))
+        finally:
+            ledger.close()
+    # What the section costs a run (CI's smoke run keeps it within half a minute).
+    result.figures["pages section s"] = round(time.perf_counter() - began, 1)
 
 
 def raw_insert_rates(ledger: Ledger, backend: str, directory: Path, result: Result) -> None:
@@ -469,6 +511,13 @@ def summary(results: list[Result], demo: dict[str, float]) -> str:
             f"{min(float(f[f'target speed-up over naive as of {b}'].split()[0]) for b in BASES):g}x"
         )
 
+    def slowest_page(f: dict[str, Any]) -> str:
+        timed = [(v["p95_ms"], path) for path, v in pages.page_rows(f) if isinstance(v, dict)]
+        if not timed:
+            return ""
+        p95, path = max(timed)
+        return f"{p95:g} ({path})"
+
     rows: list[tuple[str, Callable[[dict[str, Any]], str]]] = [
         ("events", lambda f: f"{f['events']:,}"),
         (
@@ -494,6 +543,7 @@ def summary(results: list[Result], demo: dict[str, float]) -> str:
         ("report p99 ms (worst basis)", lambda f: worst_p99(f, "report")),
         ("speed-up over naive replay (least)", speed_up),
         ("bytes per event", lambda f: f"{f['bytes_per_event']:,}"),
+        ("slowest page p95 ms (bench/pages.py)", slowest_page),
         (
             "HTTP report, 8 clients: req/s, p99 ms, errors",
             lambda f: (
@@ -521,6 +571,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--full", action="store_true", help="add the 10^6 size (slow)")
     parser.add_argument("--backends", nargs="+", default=["sqlite", "postgres"])
     parser.add_argument("--no-http", action="store_true")
+    parser.add_argument(
+        "--page-repeats",
+        type=int,
+        default=pages.PAGE_REPEATS,
+        help="timed requests per workspace page (0: no page timings)",
+    )
+    parser.add_argument("--no-pages", action="store_true", help="no page timings")
     parser.add_argument("--out", type=Path, default=RESULTS, help="where the tables go")
     parser.add_argument("--batch", type=int, default=BATCH_SIZE, help="commands per batch")
     parser.add_argument(
@@ -549,6 +606,7 @@ def main(argv: list[str] | None = None) -> int:
                     not args.no_http,
                     args.batch,
                     args.keep is not None,
+                    0 if args.no_pages else args.page_repeats,
                 )
                 results.append(result)
                 print(markdown(result), flush=True)
@@ -556,6 +614,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"demo load (s): {demo}")
     table = summary(results, demo)
     print(table)
+    page_table = pages.table([(f"{r.backend} {r.size:,}", r.figures) for r in results])
+    print(flush=True)
+    print(page_table)
     args.out.mkdir(parents=True, exist_ok=True)
     report = {
         "started": started,
@@ -567,7 +628,8 @@ def main(argv: list[str] | None = None) -> int:
     body = "\n\n".join(markdown(r) for r in results)
     (args.out / "latest.md").write_text(
         f"# Benchmark {started}\n\n{machine}; demo load (s): {demo}\n\n## Summary\n\n"
-        f"{table}\n\n## Every figure\n\n{body}\n"
+        f"{table}\n\n## Page timings\n\n{pages.ABOUT}\n\n{page_table}\n\n"
+        f"## Every figure\n\n{body}\n"
     )
     return 0
 

@@ -42,11 +42,66 @@ def test_a_tiny_benchmark_run_writes_its_table_as_json_and_markdown(tmp_path: Pa
         "target rebuild / raw decode",
         "target report as of a moment p99 ms",
     }
-    assert (tmp_path / "latest.md").read_text().startswith("# Benchmark ")
+    markdown = (tmp_path / "latest.md").read_text()
+    assert markdown.startswith("# Benchmark ")
+    assert "\n## Page timings\n" in markdown
+    assert "| `/rapporten/interventieplan-fase-4?peildatum=2019Q4` | " in markdown
+
+
+def test_the_page_timings_cover_every_workspace_page_in_a_ledger_of_the_size(
+    tmp_path: Path,
+) -> None:
+    args = ["--sizes", "300", "--backends", "sqlite", "--no-http", "--page-repeats", "3"]
+    assert run.main([*args, "--out", str(tmp_path)]) == 0
+
+    (result,) = json.loads((tmp_path / "latest.json").read_text())["results"]
+    timed = {name: value for name, value in result.items() if name.startswith("page ")}
+    reports = [
+        f"page /rapporten/{name}"
+        for name in ("interventieplan-fase-4", "voortgangsrapportage-2019-q4")
+    ]
+    synthetic = [
+        f"page /rapporten/synthetisch-voortgang-{year}-q{quarter}"
+        for year in (2019, 2020)
+        for quarter in (1, 2, 3, 4)
+    ]
+    assert list(timed)[: 1 + len(reports) + len(synthetic)] == [
+        "page /rapporten",
+        *reports,
+        *synthetic,
+    ]
+    cell = (
+        "page /figuur/cel?rapport=voortgangsrapportage-2019-q4&tabel=figuur-1&rij=2"
+        "&kolom=beschikbaar-2020"
+    )
+    for name in ["page /rapporten", *reports, *synthetic, cell]:
+        assert timed[name]["status"] == "200", name
+        assert timed[name]["requests"] == 3
+        assert 0 < timed[name]["p50_ms"] <= timed[name]["p95_ms"], name
+    assert timed["page /rapporten/interventieplan-fase-4?peildatum=2019Q4"]["status"] == "200"
+    for later in ("/begroting", "/vergelijken", "/besluiten", "/rechtmatigheid", "/audit"):
+        value = timed[f"page {later}"]
+        assert value == "not served (404)" or value["status"] == "200", later
+    # The demo's 141 events, and the smallest synthetic municipality (two years, eight lines).
+    assert result["pages events"] == 508
+    assert result["pages section s"] > 0
+    assert result["events"] == 373  # the history of the other sections is its own
+
+
+def test_a_run_without_page_timings_says_so(tmp_path: Path) -> None:
+    args = ["--sizes", "300", "--backends", "sqlite", "--no-http", "--no-pages"]
+    assert run.main([*args, "--out", str(tmp_path)]) == 0
+
+    (result,) = json.loads((tmp_path / "latest.json").read_text())["results"]
+    assert [name for name in result if name.startswith("page")] == []
+    markdown = (tmp_path / "latest.md").read_text()
+    assert "## Page timings\n\n" in markdown
+    assert "\nNo page timings in this run (--no-pages).\n" in markdown
 
 
 def test_kept_histories_are_measured_again_without_recording_them_anew(tmp_path: Path) -> None:
     kept = ["--sizes", "300", "400", "--backends", "sqlite", "--no-http", "--keep", str(tmp_path)]
+    kept += ["--page-repeats", "1"]
     assert run.main([*kept, "--out", str(tmp_path / "first")]) == 0
 
     assert run.main([*kept, "--out", str(tmp_path / "second")]) == 0
@@ -62,6 +117,8 @@ def test_kept_histories_are_measured_again_without_recording_them_anew(tmp_path:
         for name in ("events", "batch_events_per_s", "raw_insert_1_per_s", "command_vs_raw_1"):
             assert measured[name] == recorded[name], name  # a ratio never mixes two runs
         assert measured["rebuild_events_per_s"] > 0  # measured again
+        assert measured["pages events"] == recorded["pages events"]  # the pages' ledger too
+        assert measured["page /rapporten"]["requests"] == 1
 
 
 def _history(
