@@ -6,19 +6,22 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from api.cli.common import CliError, ledger_for, reading, uncaught, unguarded
+from api.cli.common import CliError, ledger_for, reading, recorded_at, uncaught, unguarded
 from api.cli.rendering import as_json, print_rows, read_model_line, verdict_line
 from api.ledger import system_clock
 from api.settings import load_settings
 from projections.audit import auditor, chain, standalone_verify, verification
 from projections.queries import event_log
+from projections.queries.basis import resolve_basis
 from projections.readmodel import backup, rederive
 from projections.store.database import Database
 
 
 def cmd_log(args: argparse.Namespace) -> None:
-    with ledger_for(args) as ledger, reading(ledger) as (conn, _):
-        rows = event_log.audit_log(conn, after=args.after, limit=args.limit)
+    with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
+        # --as-recorded-at: the log as it stood then, by the basis's position (ADR 0002).
+        basis = resolve_basis(conn, None, reached, as_recorded_at=recorded_at(args))
+        rows = event_log.audit_log(conn, after=args.after, until=basis.position, limit=args.limit)
     if args.format == "json":
         print(as_json(rows))
         return

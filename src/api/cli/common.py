@@ -13,6 +13,7 @@ from sqlalchemy import Connection
 from api.ledger import Ledger, open_ledger
 from api.settings import load_settings
 from projections.audit import verification
+from projections.queries.basis import Basis, BasisError, parse_moment, resolve_basis
 
 
 class CliError(Exception):
@@ -61,6 +62,22 @@ def unguarded(ledger: Ledger) -> Iterator[tuple[Connection, int]]:
     reached = ledger.runner.position()
     with ledger.engine.connect() as conn:
         yield conn, reached
+
+
+def recorded_at(args: argparse.Namespace) -> str | None:
+    """--as-recorded-at, checked here so that a malformed moment names its option."""
+    moment: str | None = getattr(args, "as_recorded_at", None)
+    if moment is not None:
+        try:
+            parse_moment(moment)
+        except BasisError as error:
+            raise CliError(f"--as-recorded-at: {error}") from None
+    return moment
+
+
+def basis_for(conn: Connection, args: argparse.Namespace, reached: int) -> Basis:
+    """The basis --as-of and --as-recorded-at name, as the API resolves them (ADR 0002)."""
+    return resolve_basis(conn, args.as_of, reached, as_recorded_at=recorded_at(args))
 
 
 def budget_figure(args: argparse.Namespace) -> dict[str, Any]:

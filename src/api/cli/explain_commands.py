@@ -6,7 +6,16 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from api.cli.common import CliError, budget_figure, grace, ledger_for, reading, realised_figure
+from api.cli.common import (
+    CliError,
+    basis_for,
+    budget_figure,
+    grace,
+    ledger_for,
+    reading,
+    realised_figure,
+    recorded_at,
+)
 from api.cli.rendering import (
     as_json,
     backdated_by,
@@ -34,7 +43,7 @@ def cmd_history(args: argparse.Namespace) -> None:
         raise CliError("--year is required (or --report with --table, --row and --column)")
     days = grace()
     with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
-        basis = resolve_basis(conn, args.as_of, reached)
+        basis = basis_for(conn, args, reached)
         entries: Sequence[LineageRow] | Sequence[RealisationLineageRow]
         if args.taakstelling:
             entries = lineage.taakstelling_lineage(
@@ -88,10 +97,13 @@ def cmd_cell_history(args: argparse.Namespace) -> None:
         raise CliError(f"--report needs {', '.join(missing)}")
     days = grace()
     with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
+        recorded = recorded_at(args)
         basis = (
             report_basis(conn, args.report)
-            if args.as_of is None
-            else resolve_basis(conn, args.as_of, reached)
+            if args.as_of is None and recorded is None
+            else resolve_basis(
+                conn, args.as_of or f"report:{args.report}", reached, as_recorded_at=recorded
+            )
         )
         try:
             found = lineage.cell_lineage(
@@ -165,7 +177,7 @@ AUTHORITY_COLUMNS = (
 def cmd_authority(args: argparse.Namespace) -> None:
     days = grace()
     with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
-        basis = resolve_basis(conn, args.as_of, reached)
+        basis = basis_for(conn, args, reached)
         rows = authority.authority_report(
             conn,
             basis,
@@ -208,7 +220,7 @@ def cmd_authority(args: argparse.Namespace) -> None:
 
 def cmd_onrechtmatigheid(args: argparse.Namespace) -> None:
     with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
-        basis = resolve_basis(conn, args.as_of, reached)
+        basis = basis_for(conn, args, reached)
         rows = authority.onrechtmatigheid(conn, basis, fiscal_year=args.year)
     emit(
         args,

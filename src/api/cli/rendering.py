@@ -109,7 +109,12 @@ def describe_basis(basis: Basis) -> str:
         else (f"known by {basis.known_at.astimezone(AMSTERDAM).isoformat()}")
     )
     origin = f"report {basis.report_id}" if basis.report_id else basis.as_of
-    return f"as of {origin}: {cutoff}, log position {basis.position}"
+    recorded = (
+        ""
+        if basis.recorded_at is None
+        else f", as recorded by {basis.recorded_at.astimezone(AMSTERDAM).isoformat()}"
+    )
+    return f"as of {origin}: {cutoff}, log position {basis.position}{recorded}"
 
 
 def format_report(report: ReportDocument) -> str:
@@ -142,9 +147,11 @@ def format_report(report: ReportDocument) -> str:
 
 def _basis_line(basis: ReportBasis) -> str:
     cutoff = basis["knowledge_cutoff"] or "everything known"
+    recorded = basis.get("as_recorded_at")
     return (
         f"basis: {basis['as_of']} (knowledge cutoff {cutoff}, log position {basis['log_position']}"
-        f", chain head {basis['chain_head'] or 'none'})"
+        + ("" if recorded is None else f", as recorded by {recorded}")
+        + f", chain head {basis['chain_head'] or 'none'})"
     )
 
 
