@@ -9,7 +9,7 @@ import sys
 
 from api.auth import DEMO_TOKENS, Role, TokenStore
 from api.cli.common import CliError, ledger_for, uncaught
-from api.cli.rendering import as_json, print_rows
+from api.cli.rendering import as_json, show_rows
 from api.demo import nijmegen
 from api.ledger import open_ledger, system_clock
 from api.settings import load_settings
@@ -104,7 +104,7 @@ def cmd_token_list(args: argparse.Namespace) -> None:
     if args.format == "json":
         print(as_json(rows))
         return
-    print_rows(rows, ["id", "name", "role", "created_at", "created_by", "revoked_at"])
+    show_rows(args, rows, ["id", "name", "role", "created_at", "created_by", "revoked_at"])
 
 
 def cmd_token_revoke(args: argparse.Namespace) -> None:

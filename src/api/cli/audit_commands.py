@@ -7,7 +7,7 @@ import argparse
 from pathlib import Path
 
 from api.cli.common import CliError, ledger_for, reading, recorded_at, uncaught, unguarded
-from api.cli.rendering import as_json, print_rows, read_model_line, verdict_line
+from api.cli.rendering import as_json, read_model_line, show_rows, verdict_line
 from api.ledger import system_clock
 from api.settings import load_settings
 from projections.audit import auditor, chain, standalone_verify, verification
@@ -25,7 +25,8 @@ def cmd_log(args: argparse.Namespace) -> None:
     if args.format == "json":
         print(as_json(rows))
         return
-    print_rows(
+    show_rows(
+        args,
         rows,
         [
             "position",

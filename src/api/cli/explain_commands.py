@@ -22,7 +22,7 @@ from api.cli.rendering import (
     backdating_note,
     describe_basis,
     emit,
-    print_rows,
+    show_rows,
 )
 from domain.values import escaped
 from projections.queries import authority, cells, lineage
@@ -70,7 +70,8 @@ def cmd_history(args: argparse.Namespace) -> None:
         }
         for entry in entries
     ]
-    print_rows(
+    show_rows(
+        args,
         shown,
         [
             "position",
@@ -135,7 +136,8 @@ def cmd_cell_history(args: argparse.Namespace) -> None:
         }
         for entry in found["rows"]
     ]
-    print_rows(
+    show_rows(
+        args,
         shown,
         [
             "position",
@@ -210,7 +212,7 @@ def cmd_authority(args: argparse.Namespace) -> None:
             }
         )
     print(describe_basis(basis))
-    print_rows(flat, AUTHORITY_COLUMNS)
+    show_rows(args, flat, AUTHORITY_COLUMNS)
     unauthorised = [row for row in rows if not row["authorised"]]
     print(f"{len(rows)} mutations, {len(unauthorised)} without valid authority")
     for row in unauthorised:

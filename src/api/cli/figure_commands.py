@@ -20,7 +20,7 @@ from api.cli.common import (
     realised_figure,
     recorded_at,
 )
-from api.cli.rendering import as_json, emit, format_diff, format_report, print_rows
+from api.cli.rendering import as_json, emit, format_diff, show_report, show_rows
 from projections.queries import backdating, diff, figures, reports, row_exports
 from projections.queries.basis import Basis, BasisError, report_basis, resolve_basis
 
@@ -30,13 +30,13 @@ def cmd_report(args: argparse.Namespace) -> None:
         report = reports.render_report(
             conn, args.report_id, args.as_of, reached, as_recorded_at=recorded_at(args)
         )
-    print(as_json(report) if args.format == "json" else format_report(report))
+    show_report(args, report)
 
 
 def cmd_reports(args: argparse.Namespace) -> None:
     with ledger_for(args) as ledger, reading(ledger) as (conn, _):
         rows = reports.list_reports(conn)
-    print_rows(rows, ["report", "published_at", "knowledge_cutoff", "log_position", "title"])
+    show_rows(args, rows, ["report", "published_at", "knowledge_cutoff", "log_position", "title"])
 
 
 def _named_basis(

@@ -32,6 +32,30 @@ def print_rows(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> Non
         print("  ".join(_cell(row.get(c)).ljust(widths[c]) for c in columns))
 
 
+def show_rows(
+    args: argparse.Namespace, rows: Sequence[Mapping[str, Any]], columns: Sequence[str]
+) -> None:
+    """--format table through rich, fitted to the terminal; --format text as plain columns,
+    unchanged for the tools that read them."""
+    if args.format == "table":
+        from api.cli import tables  # rich and Babel only when a table is printed
+
+        tables.print_table(rows, columns, wide=args.wide)
+    else:
+        print_rows(rows, columns)
+
+
+def show_report(args: argparse.Namespace, report: ReportDocument) -> None:
+    if args.format == "json":
+        print(as_json(report))
+    elif args.format == "table":
+        from api.cli import tables
+
+        tables.print_report(report, _basis_line(report["basis"]), wide=args.wide)
+    else:
+        print(format_report(report))
+
+
 def _cell(value: Any) -> str:
     # One row per line: a line break (free text may hold one) or any other character the
     # text rule refuses is shown escaped, as \n, \t or \uXXXX.
@@ -78,7 +102,7 @@ def emit(
         print(as_json({"basis": basis.to_json(), "rows": rows}))
         return
     print(describe_basis(basis))
-    print_rows(rows, columns)
+    show_rows(args, rows, columns)
 
 
 def verdict_line(verdict: chain.Verdict) -> str:
