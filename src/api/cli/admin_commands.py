@@ -9,6 +9,7 @@ import sys
 
 from api.auth import DEMO_TOKENS, Role, TokenStore
 from api.cli.common import CliError, ledger_for, uncaught
+from api.cli.progress import busy
 from api.cli.rendering import as_json, show_rows
 from api.demo import nijmegen
 from api.ledger import open_ledger, system_clock
@@ -18,6 +19,7 @@ from projections.readmodel.runner import ReadModelBrokenError, ReadModelBusyErro
 from projections.store.database import Database
 
 
+@busy("loading the demo history")
 def cmd_demo(args: argparse.Namespace) -> None:
     with ledger_for(args) as ledger:
         result = nijmegen.load(ledger.app)
@@ -115,6 +117,7 @@ def cmd_token_revoke(args: argparse.Namespace) -> None:
     print(f"token {record['id']} ({record['name']}) revoked at {record['revoked_at']}")
 
 
+@busy("rebuilding the read model from the log")
 def cmd_rebuild(args: argparse.Namespace) -> None:
     # No catch-up first: a rebuild must work when the read model cannot catch up (ADR 0015);
     # but never from a log with a recorded break (ADR 0017).

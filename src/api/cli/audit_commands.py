@@ -7,6 +7,7 @@ import argparse
 from pathlib import Path
 
 from api.cli.common import CliError, ledger_for, reading, recorded_at, uncaught, unguarded
+from api.cli.progress import busy
 from api.cli.rendering import as_json, read_model_line, show_rows, verdict_line
 from api.ledger import system_clock
 from api.settings import load_settings
@@ -106,6 +107,7 @@ def cmd_verify_report(args: argparse.Namespace) -> int:
     return 0 if check.ok else 1
 
 
+@busy("writing the auditor's kit")
 def cmd_export_auditor(args: argparse.Namespace) -> None:
     with uncaught(args) as ledger, unguarded(ledger) as (conn, reached):
         summary = auditor.export(ledger.app, conn, reached, Path(args.directory), system_clock())

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
+from decimal import Decimal
 
 from api.cli.common import (
     CliError,
@@ -22,6 +23,7 @@ from api.cli.rendering import (
     backdating_note,
     describe_basis,
     emit,
+    say,
     show_rows,
 )
 from domain.values import escaped
@@ -56,9 +58,9 @@ def cmd_history(args: argparse.Namespace) -> None:
     if args.format == "json":
         print(as_json({"basis": basis.to_json(), "entries": entries}))
         return
-    print(describe_basis(basis))
+    say(args, describe_basis(basis))
     if not entries:
-        print("no events behind this figure")
+        say(args, "no events behind this figure")
         return
     # The table names the decision and mandate by reference; the JSON carries their chain.
     shown = [
@@ -88,7 +90,7 @@ def cmd_history(args: argparse.Namespace) -> None:
             "backdated",
         ],
     )
-    backdating_note(entries, days)
+    backdating_note(entries, days, lambda text: say(args, text))
 
 
 def cmd_cell_history(args: argparse.Namespace) -> None:
@@ -122,11 +124,18 @@ def cmd_cell_history(args: argparse.Namespace) -> None:
         print(as_json(found))
         return
     cell = found["cell"]
-    print(describe_basis(basis))
-    print(
-        f"{found['report']} | {cell['table']} | {cell['row']} | {cell['column']}: "
-        f"{found['amount']} (x 1.000: {found['published'] or ''})"
-    )
+    say(args, describe_basis(basis))
+    figure = f"{found['report']} | {cell['table']} | {cell['row']} | {cell['column']}: "
+    if args.format == "table":
+        from api.cli import tables
+
+        published = (
+            tables.amount(Decimal(found["published"]), cents=False) if found["published"] else ""
+        )
+        figure += f"€ {tables.amount(found['amount'])} (x € 1.000: {published})"
+    else:
+        figure += f"{found['amount']} (x 1.000: {found['published'] or ''})"
+    say(args, figure)
     shown = [
         {
             **entry,
@@ -155,7 +164,7 @@ def cmd_cell_history(args: argparse.Namespace) -> None:
             "backfill",
         ],
     )
-    backdating_note(found["rows"], days)
+    backdating_note(found["rows"], days, lambda text: say(args, text))
 
 
 AUTHORITY_COLUMNS = (
@@ -211,13 +220,13 @@ def cmd_authority(args: argparse.Namespace) -> None:
                 "backfill": row["backfill"],
             }
         )
-    print(describe_basis(basis))
+    say(args, describe_basis(basis))
     show_rows(args, flat, AUTHORITY_COLUMNS)
     unauthorised = [row for row in rows if not row["authorised"]]
-    print(f"{len(rows)} mutations, {len(unauthorised)} without valid authority")
+    say(args, f"{len(rows)} mutations, {len(unauthorised)} without valid authority")
     for row in unauthorised:
-        print(f"  position {row['position']}: " + escaped("; ".join(row["problems"])))
-    backdating_note(rows, days)
+        say(args, f"  position {row['position']}: " + escaped("; ".join(row["problems"])))
+    backdating_note(rows, days, lambda text: say(args, text))
 
 
 def cmd_onrechtmatigheid(args: argparse.Namespace) -> None:
@@ -231,4 +240,4 @@ def cmd_onrechtmatigheid(args: argparse.Namespace) -> None:
         ["fiscal_year", "programma", "budget", "realised", "excess", "budget_lines", "finding"],
     )
     if args.format != "json" and not rows:
-        print("no realised lasten above the authorised budget")
+        say(args, "no realised lasten above the authorised budget")

@@ -20,6 +20,7 @@ from api.cli.common import (
     realised_figure,
     recorded_at,
 )
+from api.cli.progress import busy
 from api.cli.rendering import as_json, emit, format_diff, show_report, show_rows
 from projections.queries import backdating, diff, figures, reports, row_exports
 from projections.queries.basis import Basis, BasisError, report_basis, resolve_basis
@@ -166,6 +167,7 @@ def cmd_slotwijzigingen(args: argparse.Namespace) -> None:
     )
 
 
+@busy("exporting")
 def cmd_export(args: argparse.Namespace) -> None:
     """Write a report, a figure's lineage or the audit log as CSV or XLSX (ADR 0009)."""
     days = grace() if args.what == "lineage" else backdating.DEFAULT_GRACE

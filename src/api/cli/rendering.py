@@ -4,7 +4,7 @@ verdict. JSON goes through the API's encoding, so both say the same."""
 from __future__ import annotations
 
 import argparse
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -45,6 +45,17 @@ def show_rows(
         print_rows(rows, columns)
 
 
+def say(args: argparse.Namespace, text: str) -> None:
+    """A line around a table: with --format table wrapped to the terminal like the table,
+    else as it is."""
+    if args.format == "table":
+        from api.cli import tables
+
+        tables.print_text(text, wide=args.wide)
+    else:
+        print(text)
+
+
 def show_report(args: argparse.Namespace, report: ReportDocument) -> None:
     if args.format == "json":
         print(as_json(report))
@@ -68,25 +79,27 @@ def backdated_by(row: Flagged) -> str | None:
     return None if flagged is None else flagged["by"]
 
 
-def backdating_note(rows: Sequence[Flagged], days: timedelta) -> None:
+def backdating_note(
+    rows: Sequence[Flagged], days: timedelta, say: Callable[[str], None] = print
+) -> None:
     """Below a table: the rows a person recorded more than the grace after they were known,
     and how many rows are a backfill (an import, recorded with its sources' dates)."""
     flagged = [row for row in rows if row["backdated"] is not None]
     if flagged:
-        print(
+        say(
             f"{len(flagged)} backdated by more than the grace of "
             f"{backdating.iso_duration(days)} (known_at that long before recorded_at)"
         )
     for row in flagged:
         by = row["backdated"]["by"] if row["backdated"] is not None else ""
-        print(
+        say(
             f"  position {row['position']}: known_at {row['known_at']}, recorded_at "
             f"{row['recorded_at']} by {escaped(row['actor'])}: {by} earlier"
         )
     backfilled = [row["backfill"] for row in rows if row["backfill"] is not None]
     if backfilled:
         imports = escaped(", ".join(sorted(set(backfilled))))
-        print(
+        say(
             f"{len(backfilled)} from a backfill ({imports}): recorded later with their "
             "sources' dates, not backdating"
         )
@@ -101,7 +114,7 @@ def emit(
     if args.format == "json":
         print(as_json({"basis": basis.to_json(), "rows": rows}))
         return
-    print(describe_basis(basis))
+    say(args, describe_basis(basis))
     show_rows(args, rows, columns)
 
 

@@ -74,6 +74,12 @@ def emit(out: Console, *renderables: object) -> None:
     sys.stdout.write("".join(line.rstrip() + "\n" for line in lines))
 
 
+def print_text(text: str, *, wide: bool = False) -> None:
+    """A line of text wrapped at the terminal's width (at its spaces; a long word folded)."""
+    out = console(wide)
+    emit(out, Text(text, overflow="fold"))
+
+
 def amount(value: Decimal, cents: bool = True) -> str:
     """`119.000,00` (euros, with cents) or `1.224` (a published figure in thousands)."""
     return format_decimal(value, format="#,##0.00" if cents else "#,##0", locale=LOCALE)
