@@ -13,7 +13,6 @@ from api.cli.progress import busy
 from api.cli.rendering import as_json, show_rows
 from api.demo import nijmegen
 from api.ledger import open_ledger, system_clock
-from api.settings import load_settings
 from projections.audit import chain, verification
 from projections.readmodel.runner import ReadModelBrokenError, ReadModelBusyError
 from projections.store.database import Database
@@ -35,6 +34,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
     import uvicorn
 
     from api.app import create_app
+    from api.settings import load_settings
 
     settings = load_settings(args.config, db_url=args.db, host=args.host, port=args.port)
     ledger = open_ledger(settings.db_url)

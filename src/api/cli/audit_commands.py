@@ -6,11 +6,18 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from api.cli.common import CliError, ledger_for, reading, recorded_at, uncaught, unguarded
+from api.cli.common import (
+    CliError,
+    ledger_for,
+    reading,
+    recorded_at,
+    settings,
+    uncaught,
+    unguarded,
+)
 from api.cli.progress import busy
 from api.cli.rendering import as_json, read_model_line, show_rows, verdict_line
 from api.ledger import system_clock
-from api.settings import load_settings
 from projections.audit import auditor, chain, standalone_verify, verification
 from projections.queries import event_log
 from projections.queries.basis import resolve_basis
@@ -125,7 +132,7 @@ def cmd_export_auditor(args: argparse.Namespace) -> None:
 def cmd_backup(args: argparse.Namespace) -> None:
     """A consistent copy of the embedded database with SQLite's online backup API, also
     while the service writes (ADR 0019). PostgreSQL has pg_dump for this (README)."""
-    database = Database.parse(args.db or load_settings().db_url)
+    database = Database.parse(args.db or settings().db_url)
     if not database.is_sqlite:
         raise CliError(
             "backup copies the embedded SQLite database; for PostgreSQL use "

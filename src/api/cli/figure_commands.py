@@ -9,7 +9,6 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from api import spreadsheets as writers
 from api.cli.common import (
     CliError,
     basis_for,
@@ -193,6 +192,8 @@ def cmd_export(args: argparse.Namespace) -> None:
                 export = row_exports.budget_lineage_export(
                     conn, basis, **budget_figure(args), grace=days
                 )
+    from api import spreadsheets as writers  # openpyxl: only when a file is written
+
     content = writers.render(export, args.export_format)
     try:
         with open(args.output, "wb") as output:

@@ -8,13 +8,13 @@ and migrates the read-model schema to head.
 from __future__ import annotations
 
 import sqlite3
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import psycopg
 from alembic import command
 from alembic.config import Config
 from eventsourcing.persistence import ConnectionUnavailableError
@@ -56,9 +56,15 @@ def is_lock_timeout(error: BaseException) -> bool:
     another transaction held it, the database itself is fine. A retry later may succeed."""
     seen: set[int] = set()
     current: BaseException | None = error
+    # psycopg is imported by SQLAlchemy's dialect when a PostgreSQL engine is made; before
+    # that no error can be one of its own, and a SQLite command need not load it (ADR 0023).
+    psycopg = sys.modules.get("psycopg")
+    lock_errors: tuple[type[BaseException], ...] = (ConnectionUnavailableError,)
+    if psycopg is not None:
+        lock_errors += (psycopg.errors.LockNotAvailable,)
     while current is not None and id(current) not in seen:
         seen.add(id(current))
-        if isinstance(current, psycopg.errors.LockNotAvailable | ConnectionUnavailableError):
+        if isinstance(current, lock_errors):
             return True
         if isinstance(current, sqlite3.OperationalError) and (
             getattr(current, "sqlite_errorcode", None) in _SQLITE_BUSY or "locked" in str(current)
