@@ -239,7 +239,6 @@ def _report_table(table: ReportTable, ascii_only: bool, wide: bool) -> Table:
             end_section=index == len(rows) - 1 and bool(table["totals"]),
         )
     for total in table["totals"]:
-        # A total's label runs into the interventie column: it is the widest text there is.
         shown.add_row(
             *([Text("")] if numbers else []),
             Text(escaped(total["label"])),
