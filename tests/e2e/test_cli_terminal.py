@@ -399,3 +399,31 @@ def test_help_loads_none_of_the_heavy_libraries(tmp_path: Path) -> None:
     )
 
     assert result.stdout == "[]\n"
+
+
+def test_diff_as_recorded_at_puts_both_bases_on_the_log_as_it_stood(
+    tmp_path: Path, demo_db: str
+) -> None:
+    found = json.loads(
+        out("diff", "interventieplan-fase-4", "--as-recorded-at", "2026-11-22",
+            "--format", "json", "--db", demo_db, cwd=tmp_path)
+    )  # fmt: skip
+
+    recorded = "2026-11-22T23:59:59.999999+01:00"
+    assert (found["from"], found["to"], found["cells"]) == (
+        {
+            "as_of": "report:interventieplan-fase-4",
+            "report": "interventieplan-fase-4",
+            "knowledge_cutoff": "2019-05-08T10:00:00+00:00",
+            "log_position": 0,
+            "as_recorded_at": recorded,
+        },
+        {
+            "as_of": "now",
+            "report": None,
+            "knowledge_cutoff": None,
+            "log_position": 0,
+            "as_recorded_at": recorded,
+        },
+        [],
+    )
