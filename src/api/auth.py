@@ -12,7 +12,6 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from enum import Enum
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -20,18 +19,12 @@ from sqlalchemy import Engine, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from typing_extensions import TypedDict
 
+from api.roles import Role as Role
 from domain.errors import DuplicateError, InvalidInputError, NotFoundError
 from domain.values import check_text
 from projections.store.schema import api_tokens
 
 TOKEN_PREFIX = "bgt_"  # noqa: S105 (a prefix that marks a secret, not a secret)
-
-
-class Role(Enum):
-    GRIFFIE = "griffie"  # council decisions and mandates
-    FINANCE = "finance"  # budget, taakstellingen, realisations, reserves, reports, college
-    AUDITOR = "auditor"  # reads everything, writes nothing
-    ADMIN = "admin"  # tokens only
 
 
 READERS = (Role.GRIFFIE, Role.FINANCE, Role.AUDITOR)  # in this order in every 403

@@ -64,7 +64,9 @@ def db(tmp_path: Path) -> str:
 
 
 def test_authority_flags_the_backdated_write_below_its_table(tmp_path: Path, db: str) -> None:
-    lines = ok(run("authority", "--year", "2020", "--db", db, cwd=tmp_path)).splitlines()
+    lines = ok(
+        run("authority", "--year", "2020", "--format", "text", "--db", db, cwd=tmp_path)
+    ).splitlines()
 
     assert lines[1].split()[-3:] == ["authorised", "backdated", "backfill"]
     assert lines[-6].split()[-2:] == ["yes", "nijmegen-demo-v1"]  # the demo: a backfill
@@ -98,6 +100,8 @@ def test_history_and_diff_flag_the_backdated_write(tmp_path: Path, db: str) -> N
             "transformatiebudget",
             "--interventie",
             "2",
+            "--format",
+            "text",
             "--db",
             db,
             cwd=tmp_path,
@@ -116,6 +120,8 @@ def test_history_and_diff_flag_the_backdated_write(tmp_path: Path, db: str) -> N
             "2020",
             "--as-of",
             "now",
+            "--format",
+            "text",
             "--db",
             db,
             cwd=tmp_path,

@@ -34,9 +34,17 @@ STOP_TIMEOUT = 15.0
 # -- the command line ------------------------------------------------------------------
 
 
+# What would make the command line's tables differ from one terminal to the next (ADR 0023):
+# without them a process writing to a pipe prints 80 columns, uncoloured.
+TERMINAL = ("COLUMNS", "LINES", "FORCE_COLOR", "NO_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE")
+
+
 def clean_environment() -> dict[str, str]:
-    """The caller's environment without any BEGROTING_* setting that could leak in."""
-    return {k: v for k, v in os.environ.items() if not k.startswith("BEGROTING_")}
+    """The caller's environment without any BEGROTING_* setting that could leak in, nor the
+    terminal's size and colour settings."""
+    return {
+        k: v for k, v in os.environ.items() if not k.startswith("BEGROTING_") and k not in TERMINAL
+    }
 
 
 def begroting(

@@ -9,15 +9,16 @@ import sys
 
 from api.auth import DEMO_TOKENS, Role, TokenStore
 from api.cli.common import CliError, ledger_for, uncaught
-from api.cli.rendering import as_json, print_rows
+from api.cli.progress import busy
+from api.cli.rendering import as_json, show_rows
 from api.demo import nijmegen
 from api.ledger import open_ledger, system_clock
-from api.settings import load_settings
 from projections.audit import chain, verification
 from projections.readmodel.runner import ReadModelBrokenError, ReadModelBusyError
 from projections.store.database import Database
 
 
+@busy("loading the demo history")
 def cmd_demo(args: argparse.Namespace) -> None:
     with ledger_for(args) as ledger:
         result = nijmegen.load(ledger.app)
@@ -33,6 +34,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
     import uvicorn
 
     from api.app import create_app
+    from api.settings import load_settings
 
     settings = load_settings(args.config, db_url=args.db, host=args.host, port=args.port)
     ledger = open_ledger(settings.db_url)
@@ -104,7 +106,7 @@ def cmd_token_list(args: argparse.Namespace) -> None:
     if args.format == "json":
         print(as_json(rows))
         return
-    print_rows(rows, ["id", "name", "role", "created_at", "created_by", "revoked_at"])
+    show_rows(args, rows, ["id", "name", "role", "created_at", "created_by", "revoked_at"])
 
 
 def cmd_token_revoke(args: argparse.Namespace) -> None:
@@ -115,6 +117,7 @@ def cmd_token_revoke(args: argparse.Namespace) -> None:
     print(f"token {record['id']} ({record['name']}) revoked at {record['revoked_at']}")
 
 
+@busy("rebuilding the read model from the log")
 def cmd_rebuild(args: argparse.Namespace) -> None:
     # No catch-up first: a rebuild must work when the read model cannot catch up (ADR 0015);
     # but never from a log with a recorded break (ADR 0017).

@@ -6,23 +6,35 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from api.cli.common import CliError, ledger_for, reading, uncaught, unguarded
-from api.cli.rendering import as_json, print_rows, read_model_line, verdict_line
+from api.cli.common import (
+    CliError,
+    ledger_for,
+    reading,
+    recorded_at,
+    settings,
+    uncaught,
+    unguarded,
+)
+from api.cli.progress import busy
+from api.cli.rendering import as_json, read_model_line, show_rows, verdict_line
 from api.ledger import system_clock
-from api.settings import load_settings
 from projections.audit import auditor, chain, standalone_verify, verification
 from projections.queries import event_log
+from projections.queries.basis import resolve_basis
 from projections.readmodel import backup, rederive
 from projections.store.database import Database
 
 
 def cmd_log(args: argparse.Namespace) -> None:
-    with ledger_for(args) as ledger, reading(ledger) as (conn, _):
-        rows = event_log.audit_log(conn, after=args.after, limit=args.limit)
+    with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
+        # --as-recorded-at: the log as it stood then, by the basis's position (ADR 0002).
+        basis = resolve_basis(conn, None, reached, as_recorded_at=recorded_at(args))
+        rows = event_log.audit_log(conn, after=args.after, until=basis.position, limit=args.limit)
     if args.format == "json":
         print(as_json(rows))
         return
-    print_rows(
+    show_rows(
+        args,
         rows,
         [
             "position",
@@ -102,6 +114,7 @@ def cmd_verify_report(args: argparse.Namespace) -> int:
     return 0 if check.ok else 1
 
 
+@busy("writing the auditor's kit")
 def cmd_export_auditor(args: argparse.Namespace) -> None:
     with uncaught(args) as ledger, unguarded(ledger) as (conn, reached):
         summary = auditor.export(ledger.app, conn, reached, Path(args.directory), system_clock())
@@ -119,7 +132,7 @@ def cmd_export_auditor(args: argparse.Namespace) -> None:
 def cmd_backup(args: argparse.Namespace) -> None:
     """A consistent copy of the embedded database with SQLite's online backup API, also
     while the service writes (ADR 0019). PostgreSQL has pg_dump for this (README)."""
-    database = Database.parse(args.db or load_settings().db_url)
+    database = Database.parse(args.db or settings().db_url)
     if not database.is_sqlite:
         raise CliError(
             "backup copies the embedded SQLite database; for PostgreSQL use "

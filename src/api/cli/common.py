@@ -6,22 +6,33 @@ import argparse
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
 
 from api.ledger import Ledger, open_ledger
-from api.settings import load_settings
 from projections.audit import verification
+from projections.queries.basis import Basis, BasisError, parse_moment, resolve_basis
+
+if TYPE_CHECKING:
+    from api.settings import Settings
 
 
 class CliError(Exception):
     """A usage or input error a command found: one line, exit 2."""
 
 
+def settings() -> Settings:
+    """The settings (the environment, the config file), read when a command needs them:
+    pydantic is a tenth of a second of start-up that `--db` alone does not need."""
+    from api.settings import load_settings
+
+    return load_settings()
+
+
 @contextmanager
 def ledger_for(args: argparse.Namespace) -> Iterator[Ledger]:
-    ledger = open_ledger(args.db or load_settings().db_url)
+    ledger = open_ledger(args.db or settings().db_url)
     try:
         ledger.runner.catch_up()
         yield ledger
@@ -33,7 +44,7 @@ def ledger_for(args: argparse.Namespace) -> Iterator[Ledger]:
 def uncaught(args: argparse.Namespace) -> Iterator[Ledger]:
     """The ledger as it stands, no catch-up first: verification must also work on a log
     whose tampering keeps the read model from catching up (ADR 0007)."""
-    ledger = open_ledger(args.db or load_settings().db_url)
+    ledger = open_ledger(args.db or settings().db_url)
     try:
         yield ledger
     finally:
@@ -43,7 +54,7 @@ def uncaught(args: argparse.Namespace) -> Iterator[Ledger]:
 def grace() -> timedelta:
     """The backdating grace of the settings (BEGROTING_BACKDATING_GRACE or the config file),
     as the service reads it (ADR 0018)."""
-    return load_settings().grace
+    return settings().grace
 
 
 @contextmanager
@@ -61,6 +72,22 @@ def unguarded(ledger: Ledger) -> Iterator[tuple[Connection, int]]:
     reached = ledger.runner.position()
     with ledger.engine.connect() as conn:
         yield conn, reached
+
+
+def recorded_at(args: argparse.Namespace) -> str | None:
+    """--as-recorded-at, checked here so that a malformed moment names its option."""
+    moment: str | None = getattr(args, "as_recorded_at", None)
+    if moment is not None:
+        try:
+            parse_moment(moment)
+        except BasisError as error:
+            raise CliError(f"--as-recorded-at: {error}") from None
+    return moment
+
+
+def basis_for(conn: Connection, args: argparse.Namespace, reached: int) -> Basis:
+    """The basis --as-of and --as-recorded-at name, as the API resolves them (ADR 0002)."""
+    return resolve_basis(conn, args.as_of, reached, as_recorded_at=recorded_at(args))
 
 
 def budget_figure(args: argparse.Namespace) -> dict[str, Any]:

@@ -5,15 +5,26 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
+from decimal import Decimal
 
-from api.cli.common import CliError, budget_figure, grace, ledger_for, reading, realised_figure
+from api.cli.common import (
+    CliError,
+    basis_for,
+    budget_figure,
+    grace,
+    ledger_for,
+    reading,
+    realised_figure,
+    recorded_at,
+)
 from api.cli.rendering import (
     as_json,
     backdated_by,
     backdating_note,
     describe_basis,
     emit,
-    print_rows,
+    say,
+    show_rows,
 )
 from domain.values import escaped
 from projections.queries import authority, cells, lineage
@@ -34,7 +45,7 @@ def cmd_history(args: argparse.Namespace) -> None:
         raise CliError("--year is required (or --report with --table, --row and --column)")
     days = grace()
     with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
-        basis = resolve_basis(conn, args.as_of, reached)
+        basis = basis_for(conn, args, reached)
         entries: Sequence[LineageRow] | Sequence[RealisationLineageRow]
         if args.taakstelling:
             entries = lineage.taakstelling_lineage(
@@ -47,9 +58,9 @@ def cmd_history(args: argparse.Namespace) -> None:
     if args.format == "json":
         print(as_json({"basis": basis.to_json(), "entries": entries}))
         return
-    print(describe_basis(basis))
+    say(args, describe_basis(basis))
     if not entries:
-        print("no events behind this figure")
+        say(args, "no events behind this figure")
         return
     # The table names the decision and mandate by reference; the JSON carries their chain.
     shown = [
@@ -61,7 +72,8 @@ def cmd_history(args: argparse.Namespace) -> None:
         }
         for entry in entries
     ]
-    print_rows(
+    show_rows(
+        args,
         shown,
         [
             "position",
@@ -78,7 +90,7 @@ def cmd_history(args: argparse.Namespace) -> None:
             "backdated",
         ],
     )
-    backdating_note(entries, days)
+    backdating_note(entries, days, lambda text: say(args, text))
 
 
 def cmd_cell_history(args: argparse.Namespace) -> None:
@@ -88,10 +100,13 @@ def cmd_cell_history(args: argparse.Namespace) -> None:
         raise CliError(f"--report needs {', '.join(missing)}")
     days = grace()
     with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
+        recorded = recorded_at(args)
         basis = (
             report_basis(conn, args.report)
-            if args.as_of is None
-            else resolve_basis(conn, args.as_of, reached)
+            if args.as_of is None and recorded is None
+            else resolve_basis(
+                conn, args.as_of or f"report:{args.report}", reached, as_recorded_at=recorded
+            )
         )
         try:
             found = lineage.cell_lineage(
@@ -109,11 +124,18 @@ def cmd_cell_history(args: argparse.Namespace) -> None:
         print(as_json(found))
         return
     cell = found["cell"]
-    print(describe_basis(basis))
-    print(
-        f"{found['report']} | {cell['table']} | {cell['row']} | {cell['column']}: "
-        f"{found['amount']} (x 1.000: {found['published'] or ''})"
-    )
+    say(args, describe_basis(basis))
+    figure = f"{found['report']} | {cell['table']} | {cell['row']} | {cell['column']}: "
+    if args.format == "table":
+        from api.cli import tables
+
+        published = (
+            tables.amount(Decimal(found["published"]), cents=False) if found["published"] else ""
+        )
+        figure += f"€ {tables.amount(found['amount'])} (x € 1.000: {published})"
+    else:
+        figure += f"{found['amount']} (x 1.000: {found['published'] or ''})"
+    say(args, figure)
     shown = [
         {
             **entry,
@@ -123,7 +145,8 @@ def cmd_cell_history(args: argparse.Namespace) -> None:
         }
         for entry in found["rows"]
     ]
-    print_rows(
+    show_rows(
+        args,
         shown,
         [
             "position",
@@ -141,7 +164,7 @@ def cmd_cell_history(args: argparse.Namespace) -> None:
             "backfill",
         ],
     )
-    backdating_note(found["rows"], days)
+    backdating_note(found["rows"], days, lambda text: say(args, text))
 
 
 AUTHORITY_COLUMNS = (
@@ -165,7 +188,7 @@ AUTHORITY_COLUMNS = (
 def cmd_authority(args: argparse.Namespace) -> None:
     days = grace()
     with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
-        basis = resolve_basis(conn, args.as_of, reached)
+        basis = basis_for(conn, args, reached)
         rows = authority.authority_report(
             conn,
             basis,
@@ -197,18 +220,18 @@ def cmd_authority(args: argparse.Namespace) -> None:
                 "backfill": row["backfill"],
             }
         )
-    print(describe_basis(basis))
-    print_rows(flat, AUTHORITY_COLUMNS)
+    say(args, describe_basis(basis))
+    show_rows(args, flat, AUTHORITY_COLUMNS)
     unauthorised = [row for row in rows if not row["authorised"]]
-    print(f"{len(rows)} mutations, {len(unauthorised)} without valid authority")
+    say(args, f"{len(rows)} mutations, {len(unauthorised)} without valid authority")
     for row in unauthorised:
-        print(f"  position {row['position']}: " + escaped("; ".join(row["problems"])))
-    backdating_note(rows, days)
+        say(args, f"  position {row['position']}: " + escaped("; ".join(row["problems"])))
+    backdating_note(rows, days, lambda text: say(args, text))
 
 
 def cmd_onrechtmatigheid(args: argparse.Namespace) -> None:
     with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
-        basis = resolve_basis(conn, args.as_of, reached)
+        basis = basis_for(conn, args, reached)
         rows = authority.onrechtmatigheid(conn, basis, fiscal_year=args.year)
     emit(
         args,
@@ -217,4 +240,4 @@ def cmd_onrechtmatigheid(args: argparse.Namespace) -> None:
         ["fiscal_year", "programma", "budget", "realised", "excess", "budget_lines", "finding"],
     )
     if args.format != "json" and not rows:
-        print("no realised lasten above the authorised budget")
+        say(args, "no realised lasten above the authorised budget")

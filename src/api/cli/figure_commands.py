@@ -9,45 +9,59 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from api import spreadsheets as writers
-from api.cli.common import CliError, budget_figure, grace, ledger_for, reading, realised_figure
-from api.cli.rendering import as_json, emit, format_diff, format_report, print_rows
+from api.cli.common import (
+    CliError,
+    basis_for,
+    budget_figure,
+    grace,
+    ledger_for,
+    reading,
+    realised_figure,
+    recorded_at,
+)
+from api.cli.progress import busy
+from api.cli.rendering import as_json, emit, format_diff, show_report, show_rows
 from projections.queries import backdating, diff, figures, reports, row_exports
 from projections.queries.basis import Basis, BasisError, report_basis, resolve_basis
 
 
 def cmd_report(args: argparse.Namespace) -> None:
     with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
-        report = reports.render_report(conn, args.report_id, args.as_of, reached)
-    print(as_json(report) if args.format == "json" else format_report(report))
+        report = reports.render_report(
+            conn, args.report_id, args.as_of, reached, as_recorded_at=recorded_at(args)
+        )
+    show_report(args, report)
 
 
 def cmd_reports(args: argparse.Namespace) -> None:
     with ledger_for(args) as ledger, reading(ledger) as (conn, _):
         rows = reports.list_reports(conn)
-    print_rows(rows, ["report", "published_at", "knowledge_cutoff", "log_position", "title"])
+    show_rows(args, rows, ["report", "published_at", "knowledge_cutoff", "log_position", "title"])
 
 
-def _named_basis(conn: Connection, option: str, text: str, reached: int) -> Basis:
+def _named_basis(
+    conn: Connection, option: str, text: str, reached: int, recorded: str | None
+) -> Basis:
     try:
-        return resolve_basis(conn, text, reached)
+        return resolve_basis(conn, text, reached, as_recorded_at=recorded)
     except BasisError as error:
         raise CliError(f"{option}: {error}") from None
 
 
 def cmd_diff(args: argparse.Namespace) -> None:
-    days = grace()
+    days, recorded = grace(), recorded_at(args)
     with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
         report_basis(conn, args.report_id)
-        old = _named_basis(conn, "--from", args.from_ or f"report:{args.report_id}", reached)
-        new = _named_basis(conn, "--to", args.to, reached)
+        earlier = args.from_ or f"report:{args.report_id}"
+        old = _named_basis(conn, "--from", earlier, reached, recorded)
+        new = _named_basis(conn, "--to", args.to, reached, recorded)
         found = diff.report_diff(conn, args.report_id, old, new, grace=days)
     print(as_json(found) if args.format == "json" else format_diff(found))
 
 
 def cmd_budget(args: argparse.Namespace) -> None:
     with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
-        basis = resolve_basis(conn, args.as_of, reached)
+        basis = basis_for(conn, args, reached)
         rows: Sequence[Mapping[str, Any]]
         if args.by:
             rows = figures.budget_rollup(conn, basis, args.by, fiscal_year=args.year)
@@ -69,7 +83,7 @@ def cmd_budget(args: argparse.Namespace) -> None:
 
 def cmd_taakstellingen(args: argparse.Namespace) -> None:
     with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
-        basis = resolve_basis(conn, args.as_of, reached)
+        basis = basis_for(conn, args, reached)
         rows = figures.taakstelling_overview(conn, basis, args.base_year)
     years = sorted({y for r in rows for y in r["amounts"]})
     flat = []
@@ -98,7 +112,7 @@ def cmd_taakstellingen(args: argparse.Namespace) -> None:
 
 def cmd_realisations(args: argparse.Namespace) -> None:
     with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
-        basis = resolve_basis(conn, args.as_of, reached)
+        basis = basis_for(conn, args, reached)
         rows = figures.realisation_amounts(conn, basis, fiscal_year=args.year, fund=args.fund)
         names = figures.deelproduct_names(
             conn, basis, (row["deelproduct"] for row in rows if row["deelproduct"])
@@ -125,14 +139,14 @@ def cmd_realisations(args: argparse.Namespace) -> None:
 
 def cmd_reserves(args: argparse.Namespace) -> None:
     with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
-        basis = resolve_basis(conn, args.as_of, reached)
+        basis = basis_for(conn, args, reached)
         rows = figures.reserve_balances(conn, basis)
     emit(args, basis, rows, ["code", "name", "earmark", "fiscal_year", "mutation"])
 
 
 def cmd_slotwijzigingen(args: argparse.Namespace) -> None:
     with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
-        basis = resolve_basis(conn, args.as_of, reached)
+        basis = basis_for(conn, args, reached)
         rows = figures.slotwijzigingen(conn, basis, fiscal_year=args.year)
     emit(
         args,
@@ -152,6 +166,7 @@ def cmd_slotwijzigingen(args: argparse.Namespace) -> None:
     )
 
 
+@busy("exporting")
 def cmd_export(args: argparse.Namespace) -> None:
     """Write a report, a figure's lineage or the audit log as CSV (in its --dialect) or
     XLSX (ADR 0009)."""
@@ -159,12 +174,17 @@ def cmd_export(args: argparse.Namespace) -> None:
     with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
         if args.what == "report":
             export = row_exports.report_export(
-                conn, args.report_id, args.as_of, reached, table=args.table
+                conn,
+                args.report_id,
+                args.as_of,
+                reached,
+                table=args.table,
+                as_recorded_at=recorded_at(args),
             )
         elif args.what == "log":
             export = row_exports.log_export(conn, reached)
         else:
-            basis = resolve_basis(conn, args.as_of, reached)
+            basis = basis_for(conn, args, reached)
             if args.realisation:
                 export = row_exports.realisation_lineage_export(
                     conn, basis, **realised_figure(args), grace=days
@@ -173,6 +193,8 @@ def cmd_export(args: argparse.Namespace) -> None:
                 export = row_exports.budget_lineage_export(
                     conn, basis, **budget_figure(args), grace=days
                 )
+    from api import spreadsheets as writers  # openpyxl: only when a file is written
+
     # Only a CSV has a dialect (its subcommands take --dialect).
     dialect = getattr(args, "dialect", writers.DEFAULT_CSV_DIALECT)
     content = writers.render(export, args.export_format, dialect)

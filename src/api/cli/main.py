@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 
@@ -41,4 +42,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as error:  # e.g. a malformed setting
         print(f"begroting: {error}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader (head, less) stopped reading: not an error of ours. Python would
+        # complain again flushing stdout at exit, so it goes to /dev/null first.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     return code if isinstance(code, int) else 0

@@ -8,14 +8,26 @@ import argparse
 import importlib
 from collections.abc import Callable
 
-from api.auth import Role
+from api.roles import Role
 from domain.values import BASE_YEAR, MAX_FISCAL_YEAR, MAX_INTERVENTIE, MIN_FISCAL_YEAR
-from projections.queries.figures import ROLLUPS
+from projections.queries.rows import ROLLUPS
 
 DESCRIPTION = (
     "The `begroting` command line. It only translates: parse, call a use case or a query,\n"
-    "print. Errors print one line and exit non-zero; nothing is half-written."
+    "print. Errors print one line and exit non-zero; nothing is half-written.\n"
+    "--db, --format and --wide go before or after the command."
 )
+DB_HELP = "database URL (default: $BEGROTING_DB_URL or sqlite:///begroting.sqlite3)"
+MOMENT = "a date (2019-12-31 or 31-12-2019: the end of that day in Amsterdam), a quarter "
+AS_OF_HELP = (
+    f"the basis: nu/now (the default), {MOMENT}(2019Q4: the end of its last day), "
+    "ISO 8601 (2019-05-08T17:00+02:00) or a report id (its knowledge cutoff)"
+)
+RECORDED_AT = (
+    f"{MOMENT}(2019Q4) or ISO 8601: what the system held at that moment, later records "
+    "(late knowledge, corrections) left out"
+)
+AS_RECORDED_AT_HELP = f"the log as it stood at MOMENT, {RECORDED_AT}"
 
 Command = Callable[[argparse.Namespace], int | None]
 
@@ -48,33 +60,62 @@ def bounded(low: int, high: int) -> Callable[[str], int]:
 YEAR = bounded(MIN_FISCAL_YEAR, MAX_FISCAL_YEAR)
 
 
+def add_common(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    """The options every command shares. On the top-level parser with their defaults; on a
+    command's own parser with SUPPRESS, so that given before the command they are not
+    overwritten by its defaults, and given after it they win."""
+
+    def default(value: object) -> object:
+        return value if top else argparse.SUPPRESS
+
+    parser.add_argument("--db", default=default(None), help=DB_HELP)
+    parser.add_argument(
+        "--format",
+        choices=("table", "text", "json"),
+        default=default("table"),
+        help="table (default: fits the terminal, 80 columns when not a terminal), text "
+        "(plain columns, for tools) or json",
+    )
+    parser.add_argument(
+        "--wide",
+        action="store_true",
+        default=default(False),
+        help="with --format table: every column and label in full, however wide",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="begroting", description=DESCRIPTION)
+    add_common(parser, top=True)
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--db", help="database URL (default: $BEGROTING_DB_URL or sqlite:///begroting.sqlite3)"
-    )
-    common.add_argument("--format", choices=("table", "text", "json"), default="table")
+    add_common(common, top=False)
     as_of = argparse.ArgumentParser(add_help=False)
-    as_of.add_argument(
-        "--as-of",
-        help="now, a date (2019-12-31, 31-12-2019), a quarter (2019Q4), ISO 8601 or a report id",
-    )
+    as_of.add_argument("--as-of", help=AS_OF_HELP)
+    as_of.add_argument("--as-recorded-at", metavar="MOMENT", help=AS_RECORDED_AT_HELP)
+    own_basis = argparse.ArgumentParser(add_help=False)
+    own_basis.add_argument("--as-of", help=AS_OF_HELP.replace("nu/now (the default)", "nu/now"))
+    own_basis.add_argument("--as-recorded-at", metavar="MOMENT", help=AS_RECORDED_AT_HELP)
     sub = parser.add_subparsers(dest="command", required=True)
 
     sub.add_parser("demo", parents=[common], help="load the Nijmegen demo history").set_defaults(
         func=command("admin_commands", "cmd_demo")
     )
-    p = sub.add_parser("report", parents=[common], help="print a report's tables")
+    p = sub.add_parser(
+        "report",
+        parents=[common, own_basis],
+        help="print a report's tables, as of its own basis unless --as-of says otherwise",
+    )
     p.add_argument("report_id")
-    p.add_argument("--as-of", help="another basis: now, a moment or a report id")
     p.set_defaults(func=command("figure_commands", "cmd_report"))
     sub.add_parser("reports", parents=[common], help="list published reports").set_defaults(
         func=command("figure_commands", "cmd_reports")
     )
 
     p = sub.add_parser(
-        "history", parents=[common, as_of], help="explain one figure: the events behind it"
+        "history",
+        parents=[common, as_of],
+        help="explain one figure: the events behind it (with --report: as of that report's "
+        "basis unless --as-of says otherwise)",
     )
     p.add_argument("--year", type=YEAR, help="the fiscal year (required but with --report)")
     p.add_argument("--fund")
@@ -113,9 +154,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--from",
         dest="from_",
         metavar="BASIS",
-        help="the earlier basis: a report id, now or a moment (default: the report's own)",
+        help="the earlier basis: a report id, nu/now or a moment as --as-of takes it "
+        "(default: the report's own)",
     )
     p.add_argument("--to", metavar="BASIS", default="now", help="the later basis (default now)")
+    p.add_argument(
+        "--as-recorded-at",
+        metavar="MOMENT",
+        help=f"both bases on the log as it stood at MOMENT, {RECORDED_AT}",
+    )
     p.set_defaults(func=command("figure_commands", "cmd_diff"))
 
     p = sub.add_parser("budget", parents=[common, as_of], help="current budget per line")
@@ -143,6 +190,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--year", type=YEAR)
     p.set_defaults(func=command("figure_commands", "cmd_slotwijzigingen"))
     p = sub.add_parser("log", parents=[common], help="the audit log, one row per event")
+    p.add_argument(
+        "--as-recorded-at",
+        metavar="MOMENT",
+        help=f"only the events recorded by MOMENT, {RECORDED_AT}",
+    )
     p.add_argument("--after", type=bounded(0, 2**63 - 1), default=0)
     p.add_argument("--limit", type=bounded(1, 10_000), default=100)
     p.set_defaults(func=command("audit_commands", "cmd_log"))
@@ -191,9 +243,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("directory", metavar="DIR")
     p.set_defaults(func=command("audit_commands", "cmd_export_auditor"))
     target = argparse.ArgumentParser(add_help=False)
-    target.add_argument(
-        "--db", help="database URL (default: $BEGROTING_DB_URL or sqlite:///begroting.sqlite3)"
-    )
+    target.add_argument("--db", default=argparse.SUPPRESS, help=DB_HELP)
     target.add_argument("-o", "--output", required=True, help="the file to write")
     # The names are api.spreadsheets.CSV_DIALECTS, spelled out: importing the writers would
     # load openpyxl for every command.
@@ -210,10 +260,11 @@ def build_parser() -> argparse.ArgumentParser:
         what = export.add_parser(
             export_format, help=f"a report, a lineage or the log as {export_format.upper()}"
         ).add_subparsers(dest="what", required=True)
-        p = what.add_parser("report", parents=targets, help="a report's tables (or one)")
+        p = what.add_parser(
+            "report", parents=[*targets, own_basis], help="a report's tables (or one)"
+        )
         p.add_argument("report_id")
         p.add_argument("--table", help="one table's id")
-        p.add_argument("--as-of", help="another basis: now, a moment or a report id")
         p.set_defaults(func=command("figure_commands", "cmd_export"), export_format=export_format)
         p = what.add_parser("lineage", parents=[*targets, as_of], help="the events behind a figure")
         p.add_argument("--year", type=YEAR, required=True)
@@ -230,7 +281,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("serve", help="serve the HTTP API (docs at /docs)")
     p.add_argument(
-        "--db", help="database URL (default: settings, then sqlite:///begroting.sqlite3)"
+        "--db",
+        default=argparse.SUPPRESS,
+        help="database URL (default: settings, then sqlite:///begroting.sqlite3)",
     )
     p.add_argument("--host", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=bounded(1, 65535), help="port (default 8000)")

@@ -4,7 +4,7 @@ verdict. JSON goes through the API's encoding, so both say the same."""
 from __future__ import annotations
 
 import argparse
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -32,6 +32,41 @@ def print_rows(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> Non
         print("  ".join(_cell(row.get(c)).ljust(widths[c]) for c in columns))
 
 
+def show_rows(
+    args: argparse.Namespace, rows: Sequence[Mapping[str, Any]], columns: Sequence[str]
+) -> None:
+    """--format table through rich, fitted to the terminal; --format text as plain columns,
+    unchanged for the tools that read them."""
+    if args.format == "table":
+        from api.cli import tables  # rich and Babel only when a table is printed
+
+        tables.print_table(rows, columns, wide=args.wide)
+    else:
+        print_rows(rows, columns)
+
+
+def say(args: argparse.Namespace, text: str) -> None:
+    """A line around a table: with --format table wrapped to the terminal like the table,
+    else as it is."""
+    if args.format == "table":
+        from api.cli import tables
+
+        tables.print_text(text, wide=args.wide)
+    else:
+        print(text)
+
+
+def show_report(args: argparse.Namespace, report: ReportDocument) -> None:
+    if args.format == "json":
+        print(as_json(report))
+    elif args.format == "table":
+        from api.cli import tables
+
+        tables.print_report(report, _basis_line(report["basis"]), wide=args.wide)
+    else:
+        print(format_report(report))
+
+
 def _cell(value: Any) -> str:
     # One row per line: a line break (free text may hold one) or any other character the
     # text rule refuses is shown escaped, as \n, \t or \uXXXX.
@@ -44,25 +79,27 @@ def backdated_by(row: Flagged) -> str | None:
     return None if flagged is None else flagged["by"]
 
 
-def backdating_note(rows: Sequence[Flagged], days: timedelta) -> None:
+def backdating_note(
+    rows: Sequence[Flagged], days: timedelta, say: Callable[[str], None] = print
+) -> None:
     """Below a table: the rows a person recorded more than the grace after they were known,
     and how many rows are a backfill (an import, recorded with its sources' dates)."""
     flagged = [row for row in rows if row["backdated"] is not None]
     if flagged:
-        print(
+        say(
             f"{len(flagged)} backdated by more than the grace of "
             f"{backdating.iso_duration(days)} (known_at that long before recorded_at)"
         )
     for row in flagged:
         by = row["backdated"]["by"] if row["backdated"] is not None else ""
-        print(
+        say(
             f"  position {row['position']}: known_at {row['known_at']}, recorded_at "
             f"{row['recorded_at']} by {escaped(row['actor'])}: {by} earlier"
         )
     backfilled = [row["backfill"] for row in rows if row["backfill"] is not None]
     if backfilled:
         imports = escaped(", ".join(sorted(set(backfilled))))
-        print(
+        say(
             f"{len(backfilled)} from a backfill ({imports}): recorded later with their "
             "sources' dates, not backdating"
         )
@@ -77,8 +114,8 @@ def emit(
     if args.format == "json":
         print(as_json({"basis": basis.to_json(), "rows": rows}))
         return
-    print(describe_basis(basis))
-    print_rows(rows, columns)
+    say(args, describe_basis(basis))
+    show_rows(args, rows, columns)
 
 
 def verdict_line(verdict: chain.Verdict) -> str:
@@ -109,7 +146,12 @@ def describe_basis(basis: Basis) -> str:
         else (f"known by {basis.known_at.astimezone(AMSTERDAM).isoformat()}")
     )
     origin = f"report {basis.report_id}" if basis.report_id else basis.as_of
-    return f"as of {origin}: {cutoff}, log position {basis.position}"
+    recorded = (
+        ""
+        if basis.recorded_at is None
+        else f", as recorded by {basis.recorded_at.astimezone(AMSTERDAM).isoformat()}"
+    )
+    return f"as of {origin}: {cutoff}, log position {basis.position}{recorded}"
 
 
 def format_report(report: ReportDocument) -> str:
@@ -142,9 +184,11 @@ def format_report(report: ReportDocument) -> str:
 
 def _basis_line(basis: ReportBasis) -> str:
     cutoff = basis["knowledge_cutoff"] or "everything known"
+    recorded = basis.get("as_recorded_at")
     return (
         f"basis: {basis['as_of']} (knowledge cutoff {cutoff}, log position {basis['log_position']}"
-        f", chain head {basis['chain_head'] or 'none'})"
+        + ("" if recorded is None else f", as recorded by {recorded}")
+        + f", chain head {basis['chain_head'] or 'none'})"
     )
 
 

@@ -27,6 +27,7 @@ from projections.queries.figure_rows import (
     TaakstellingAmountRow,
     TaakstellingRow,
 )
+from projections.queries.rows import ROLLUPS
 from projections.store import schema
 
 
@@ -92,9 +93,6 @@ def budget_lines(
         }
         for row in conn.execute(query)
     ]
-
-
-ROLLUPS = ("programma", "taakveld", "interventie", "fund")
 
 
 def _rolled_up(by: str, fiscal_year: int, side: str, value: Any, total: int) -> BudgetRollupRow:

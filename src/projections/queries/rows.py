@@ -14,6 +14,9 @@ from typing import Annotated, Any, NotRequired
 from typing_extensions import TypedDict
 
 AMOUNT_PATTERN = r"^-?[0-9]{1,15}(\.[0-9]{1,2})?$"
+# The dimensions a budget rolls up by; here, not in `figures`, so the command line names
+# them without importing SQLAlchemy (ADR 0023).
+ROLLUPS = ("programma", "taakveld", "interventie", "fund")
 
 
 class _DecimalString:
