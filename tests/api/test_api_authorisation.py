@@ -354,9 +354,13 @@ MATRIX = [
 ]
 
 
+PAGES = ("api.web.", "api.docs_pages")
+
+
 def routed(app: FastAPI) -> set[tuple[str, str]]:
     """Every (method, path) the app routes to an endpoint of its own, whether the OpenAPI shows
-    it or not (the documentation routes aside). Newer FastAPI wraps included routers; its
+    it or not (the documentation routes and the web workspace's pages aside: the pages' roles
+    are tested in tests/web). Newer FastAPI wraps included routers; its
     `iter_route_contexts` flattens them."""
     flatten = getattr(fastapi_routing, "iter_route_contexts", None)
     routes: list[Any] = list(flatten(app.routes)) if flatten is not None else list(app.routes)
@@ -364,6 +368,7 @@ def routed(app: FastAPI) -> set[tuple[str, str]]:
         (method, route.path)
         for route in routes
         if isinstance(getattr(route, "original_route", route), APIRoute)
+        and not getattr(route, "endpoint", None).__module__.startswith(PAGES)
         for method in route.methods or ()
     }
 

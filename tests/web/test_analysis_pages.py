@@ -107,7 +107,7 @@ def test_compare_shows_each_changed_cell_as_published_and_in_exact_euros(
     # A total that fell: the published difference and the exact one, both with their sign.
     assert (
         '<td class="num">-256</td>\n'
-        '      <td class="num">-€ 256.000<br><span class="hint">€ 1.224.000 → € 968.000</span>'
+        '      <td class="num">€ -256.000<br><span class="hint">€ 1.224.000 → € 968.000</span>'
         in text
     )
 
@@ -252,7 +252,7 @@ def test_the_decisions_with_status_body_kind_mandate_and_what_they_authorised(
         "      <td>–</td>\n"
         '      <td class="num">10</td>\n'
         '      <td class="num">€ 256.000</td>\n'
-        '      <td class="num">-€ 256.000</td>\n    '
+        '      <td class="num">€ -256.000</td>\n    '
     )
     mandate = text.split(f"<code>{MANDAAT}</code></th>")[1].split("</tr>")[0]
     assert "<td>mandaat</td>" in mandate

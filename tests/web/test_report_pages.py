@@ -182,3 +182,17 @@ def test_a_browser_asking_for_a_path_that_does_not_exist_gets_a_page(
     assert '<p class="error" role="alert">deze pagina bestaat niet</p>' in page.text
     assert api.status_code == 404
     assert api.headers["content-type"] == "application/problem+json"
+
+
+def test_a_report_offers_its_downloads_on_the_same_basis(auditor: TestClient) -> None:
+    own = auditor.get(f"/rapporten/{PLAN}")
+    quarter = auditor.get(f"/rapporten/{PLAN}?peildatum=2019Q4")
+
+    assert f'<a href="/audit/export/rapporten/{PLAN}.xlsx" download>Excel (XLSX)</a>' in own.text
+    assert (
+        f'<a href="/audit/export/rapporten/{PLAN}.csv?peildatum=2019Q4" download>'
+        "CSV (Excel, puntkomma)</a>"
+    ) in quarter.text
+    download = auditor.get(f"/audit/export/rapporten/{PLAN}.csv?peildatum=2019Q4")
+    assert download.status_code == 200
+    assert download.content.startswith("\ufeff".encode())

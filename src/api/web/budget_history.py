@@ -19,7 +19,7 @@ from sqlalchemy import Connection
 from api.problems import Problem
 from api.web.charts import Mark, step_chart
 from api.web.formatting import datum
-from api.web.report_pages import _basis_text, history_rows, steps_of
+from api.web.report_pages import basis_text, history_rows, steps_of
 from api.web.workspace import ReaderDep, Viewer, page, reading_now
 from domain.taakstelling import Taakstelling
 from domain.taakvelden import taakveld_name
@@ -125,7 +125,7 @@ def _history(
         "keep": {name: value for name, value in figure.keep.items() if value is not None},
         "peildatum_text": text,
         "peildatum_error": error,
-        "basis_text": _basis_text(basis.as_of),
+        "basis_text": basis_text(basis.as_of),
         "back": figure.back,
     }
     return page(request, "figuur.html", viewer, context, 422 if error else 200)

@@ -17,7 +17,7 @@ from sqlalchemy import Connection
 
 from api.web import budget_history
 from api.web.budget_history import Text, link, peildatum_error, taakveld_text
-from api.web.report_pages import _basis_text
+from api.web.report_pages import basis_text
 from api.web.workspace import ReaderDep, Viewer, page, reading_now
 from domain.values import BASE_YEAR, MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
 from projections.queries import figures, reports
@@ -159,7 +159,7 @@ def _overview(
         "keep": {name: value for name, value in here.items() if value is not None},
         "peildatum_text": text,
         "peildatum_error": error,
-        "basis_text": _basis_text(basis.as_of),
+        "basis_text": basis_text(basis.as_of),
         "basis": basis.to_json(),
         "sides": SIDES,
         **content,

@@ -29,7 +29,9 @@ def euro(value: Decimal | str | int | None) -> str:
     if amount is None:
         return EMPTY
     if amount == amount.to_integral_value():
-        return format_currency(amount, "EUR", "¤ #,##0", locale=LOCALE, currency_digits=False)
+        return format_currency(
+            amount, "EUR", "¤ #,##0;¤ -#,##0", locale=LOCALE, currency_digits=False
+        )
     return format_currency(amount, "EUR", locale=LOCALE)
 
 

@@ -76,7 +76,7 @@ def report_page(
         "keep": {},
         "peildatum_text": as_of or "",
         "peildatum_error": error,
-        "basis_text": _basis_text(document["basis"]["as_of"]),
+        "basis_text": basis_text(document["basis"]["as_of"]),
         "link": lambda table, row, column: cell_link(
             report_id, table, row, column, as_of or report_id
         ),
@@ -84,7 +84,7 @@ def report_page(
     return page(request, "rapport.html", viewer, context, 422 if error else 200)
 
 
-def _basis_text(as_of: str) -> str:
+def basis_text(as_of: str) -> str:
     if as_of.startswith("report:"):
         return "rapport " + as_of.removeprefix("report:") + ", zoals gepubliceerd"
     if as_of == "now":
@@ -194,7 +194,7 @@ def cell_history(
         "keep": {"rapport": rapport, "tabel": tabel, "rij": rij, "kolom": kolom},
         "peildatum_text": as_of,
         "peildatum_error": error,
-        "basis_text": _basis_text(shown["basis"]["as_of"]),
+        "basis_text": basis_text(shown["basis"]["as_of"]),
         "back": f"/rapporten/{rapport}",
     }
     return page(request, "figuur.html", viewer, context, 422 if error else 200)
