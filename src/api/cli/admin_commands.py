@@ -65,11 +65,13 @@ def cmd_serve(args: argparse.Namespace) -> None:
             )
         base = f"http://{settings.host}:{settings.port}"
         print(f"Begroting serves {Database.parse(settings.db_url).redacted()} at {base}")
+        print(f"  workspace: {base}/   sign in with an API token")
         print(f"  interactive docs: {base}/docs   OpenAPI: {base}/openapi.json")
         if args.demo:
             tried = f"{base}/api/v1/reports/interventieplan-fase-4"
             print("  demo tokens: " + ", ".join(DEMO_TOKENS[role] for role in Role))
-            print(f"  try: curl -H 'Authorization: Bearer demo-auditor' {tried}")
+            print(f"  open {base}/ and sign in with demo-auditor, or try:")
+            print(f"  curl -H 'Authorization: Bearer demo-auditor' {tried}")
         sys.stdout.flush()
     finally:
         ledger.close()

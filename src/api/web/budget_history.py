@@ -19,7 +19,7 @@ from sqlalchemy import Connection
 from api.problems import Problem
 from api.web.charts import Mark, step_chart
 from api.web.formatting import datum
-from api.web.report_pages import basis_text, history_rows, steps_of
+from api.web.report_pages import basis_text, history_rows, steps_of, value_at
 from api.web.workspace import ReaderDep, Viewer, page, reading_now
 from domain.taakstelling import Taakstelling
 from domain.taakvelden import taakveld_name
@@ -102,7 +102,7 @@ def _history(
         marks = [
             Mark(
                 datetime.fromisoformat(report["published_at"]),
-                _amount(figure.lineage_of(conn, report_basis(conn, report["report"]), grace)),
+                value_at(known_now, report_basis(conn, report["report"])),
                 f"{report['title']} ({datum(report['published_at'])})",
             )
             for report in listed

@@ -4,6 +4,7 @@ as of any Peildatum, every figure a link to its history; a figure's history as a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Annotated
@@ -19,6 +20,7 @@ from api.web.formatting import datum
 from api.web.workspace import ReaderDep, page, peildatum_fout, reading_now
 from projections.queries import lineage, reports
 from projections.queries.basis import (
+    Basis,
     BasisError,
     report_basis,
     resolve_basis,
@@ -106,6 +108,27 @@ def history_rows(conn: Connection, rows: list[LineageRow]) -> list[dict[str, obj
     ]
 
 
+def _known_by(row: LineageRow, cutoff: datetime | None) -> bool:
+    return cutoff is None or datetime.fromisoformat(row["known_at"]) <= cutoff
+
+
+def value_at(rows: Sequence[LineageRow], basis: Basis) -> Decimal:
+    """The figure as of `basis`, from its events as known now: the facts `basis.filter`
+    admits (recorded by its position, known by its cutoff), without asking the read model
+    again for every published report."""
+    return sum(
+        (
+            Decimal(row["delta"])
+            for row in rows
+            if row["position"] <= basis.position
+            and (
+                basis.known_at is None or datetime.fromisoformat(row["known_at"]) <= basis.known_at
+            )
+        ),
+        Decimal("0.00"),
+    )
+
+
 def steps_of(rows: list[LineageRow]) -> list[tuple[datetime, Decimal]]:
     """The figure after each moment something about it became known."""
     steps: dict[datetime, Decimal] = {}
@@ -160,16 +183,7 @@ def cell_history(
         marks = [
             Mark(
                 datetime.fromisoformat(listed_report["published_at"]),
-                Decimal(
-                    lineage.cell_lineage(
-                        conn,
-                        rapport,
-                        report_basis(conn, listed_report["report"]),
-                        table=tabel,
-                        row=rij,
-                        column=kolom,
-                    )["amount"]
-                ),
+                value_at(known_now["rows"], report_basis(conn, listed_report["report"])),
                 f"{listed_report['title']} ({datum(listed_report['published_at'])})",
             )
             for listed_report in listed

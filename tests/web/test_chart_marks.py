@@ -1,0 +1,33 @@
+"""A chart's marks are computed from the figure's events as known now (report_pages.value_at)
+instead of one lineage query per published report: for every cell of every published table,
+on both backends, the mark equals the cell's amount as of that report's basis."""
+
+from __future__ import annotations
+
+from api.ledger import Ledger
+from api.web.report_pages import value_at
+from projections.queries import lineage
+from projections.queries.basis import report_basis, resolve_basis
+from projections.queries.cells import report_specs, table_cells
+from projections.queries.reports import list_reports
+
+
+def test_a_mark_is_the_cells_amount_as_of_the_reports_basis(demo_ledger: Ledger) -> None:
+    checked = 0
+    with demo_ledger.engine.connect() as conn:
+        now = resolve_basis(conn, None, demo_ledger.runner.position())
+        published = [report_basis(conn, listed["report"]) for listed in list_reports(conn)]
+        for report in published:
+            assert report.report_id is not None
+            _, specs = report_specs(conn, report.report_id)
+            for spec in specs:
+                for cell in table_cells(conn, spec):
+                    address = {"table": spec["id"], "row": cell.row, "column": cell.column}
+                    known_now = lineage.cell_lineage(conn, report.report_id, now, **address)
+                    for basis in published:
+                        as_published = lineage.cell_lineage(
+                            conn, report.report_id, basis, **address
+                        )
+                        assert value_at(known_now["rows"], basis) == as_published["amount"]
+                        checked += 1
+    assert checked == 142 * 2  # every cell of the three published tables, at both bases
