@@ -40,14 +40,20 @@ PEILDATUM_REPORT = "interventieplan-fase-4"  # a report read as of another basis
 CELL_119 = (
     "/figuur/cel?rapport=voortgangsrapportage-2019-q4&tabel=figuur-1&rij=2&kolom=beschikbaar-2020"
 )
-# The workspace's other areas: timed once they exist (a 404 is listed, not timed).
+# The workspace's other areas (a 404 would be listed, not timed).
 LATER_PAGES = (
     "/begroting",
-    "/vergelijken",
+    "/begroting?jaar=2020&indeling=taakveld&peildatum=2019Q4",
+    "/begroting/taakstellingen?jaar=2020",
+    "/figuur/begroting?jaar=2020&interventie=2&kant=lasten",
+    "/vergelijken?rapport=interventieplan-fase-4&van=interventieplan-fase-4"
+    "&naar=voortgangsrapportage-2019-q4",
     "/besluiten",
+    "/besluiten/raad-2019-05-08-interventieplan-fase-4",
     "/rechtmatigheid",
     "/audit",
     "/audit/log",
+    "/audit/log?soort=BudgetLine.Amended&pagina=2",
 )
 ABOUT = (
     "Server-side time per request of each page of the web workspace, in-process, p50 / p95 "
