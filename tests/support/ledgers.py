@@ -96,13 +96,15 @@ def log_size(ledger: Ledger) -> int:
 
 Rows = dict[str, list[tuple[Any, ...]]]
 
-# The API's own state (tokens, idempotency keys) is not derived from the log, nor is the
-# record of verifications (when each ran: ADR 0017).
-READ_MODEL = [
-    table
-    for table in schema.metadata.sorted_tables
-    if table not in (schema.api_tokens, schema.idempotency_keys, schema.chain_verifications)
-]
+# The API's own state (tokens, idempotency keys, the workspace's sessions) is not derived
+# from the log, nor is the record of verifications (when each ran: ADR 0017).
+API_STATE = (
+    schema.api_tokens,
+    schema.idempotency_keys,
+    schema.web_sessions,
+    schema.chain_verifications,
+)
+READ_MODEL = [table for table in schema.metadata.sorted_tables if table not in API_STATE]
 
 
 def snapshot(engine: Engine, tables: Iterable[Table] = READ_MODEL) -> Rows:
