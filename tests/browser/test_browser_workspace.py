@@ -9,9 +9,10 @@ share one auditor session per module (its cookie, put into each test's fresh con
 
 from __future__ import annotations
 
-import io
+import json
 import re
 import zipfile
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,6 +20,7 @@ from playwright.sync_api import Browser, Locator, Page, expect
 
 from api.auth import Role
 from support.browser import VIEWPORT, Workspace, assert_accessible, screenshot
+from support.processes import verifier
 
 PLAN = "interventieplan-fase-4"
 Q4 = "voortgangsrapportage-2019-q4"
@@ -101,16 +103,14 @@ def test_each_reading_role_signs_in_to_the_reports_and_out_again(
     ).to_be_visible()
     assert_accessible(page)
 
-    page.get_by_role("link", name="Voortgangsrapportage Interventieplan 2019 Q4").click()
-    expect(page).to_have_url(f"{workspace.url}/rapporten/{Q4}")
     page.get_by_role("button", name="Afmelden").click()
 
     expect(page).to_have_url(f"{workspace.url}/")
     expect(page.get_by_label("Token")).to_be_visible()
     expect(page.get_by_role("navigation", name="Hoofdmenu")).to_have_count(0)
-    # The session ended on the server: the report now sends the browser to sign in first.
-    page.goto(f"/rapporten/{Q4}")
-    expect(page).to_have_url(f"{workspace.url}/?volgende=%2Frapporten%2F{Q4}")
+    # The session ended on the server: the page just left now sends the browser to sign in.
+    page.go_back()
+    expect(page).to_have_url(f"{workspace.url}/?volgende=%2Frapporten")
     expect(page.get_by_label("Token")).to_be_visible()
     assert_accessible(page)
 
@@ -133,6 +133,7 @@ def test_the_admin_sees_only_the_tokens_and_no_report(page: Page, workspace: Wor
 
     assert answer is not None
     assert answer.status == 403
+    assert answer.headers["cache-control"] == "no-store"  # a signed-in page: no cache keeps it
     expect(page).to_have_title("Geen toegang · Begroting")
     expect(page.get_by_role("alert")).to_have_text(
         "deze pagina is voor de rollen griffie, finance en auditor"
@@ -199,6 +200,8 @@ def test_the_peildatum_typed_into_its_field_rerenders_the_report(
     expect(figure(page, "tabel-7.2", INTERVENTIE_2, "2019")).to_have_text("291")
     expect(page.get_by_label("Peildatum")).to_have_value("2019Q4")
     assert_accessible(page)
+    # The table whose figures changed, at the top of the README's picture.
+    page.locator("section", has=page.locator("#t-tabel-7\\.2")).evaluate("e => e.scrollIntoView()")
     screenshot(page, "rapport-peildatum")
 
     page.get_by_label("Peildatum").fill("31-12-2019")
@@ -437,13 +440,16 @@ def test_begrotingsrechtmatigheid_per_programma(auditor: Page) -> None:
 # -- Audit -----------------------------------------------------------------------------
 
 
-def test_the_auditors_kit_downloads_as_a_zip_with_its_verifier(
-    auditor: Page, workspace: Workspace
+def test_the_auditors_kit_downloads_as_a_zip_that_verifies(
+    auditor: Page, workspace: Workspace, tmp_path: Path
 ) -> None:
     page = auditor
     page.goto("/rapporten")
     go(page, "Audit")
-    expect(page.locator(".facts dd").first).to_have_text("141")
+    facts = page.locator(".facts dd")
+    expect(facts.first).to_have_text("141")
+    head = facts.nth(2).inner_text()
+    assert re.fullmatch(r"[0-9a-f]{64}", head)
     assert_accessible(page)
     screenshot(page, "audit")
 
@@ -452,12 +458,21 @@ def test_the_auditors_kit_downloads_as_a_zip_with_its_verifier(
     download = started.value
 
     assert download.suggested_filename == "auditor-kit-141.zip"
-    path = download.path()
-    with zipfile.ZipFile(io.BytesIO(path.read_bytes())) as kit:
-        names = kit.namelist()
+    with zipfile.ZipFile(download.path()) as kit:
         assert kit.testzip() is None
-    assert "auditor-kit-141/verify.py" in names
-    assert all(name.startswith("auditor-kit-141/") for name in names)
+        assert "auditor-kit-141/verify.py" in kit.namelist()
+        assert all(name.startswith("auditor-kit-141/") for name in kit.namelist())
+        kit.extractall(tmp_path)
+    # The kit's own verifier, with the standard library only, agrees with the page's head.
+    verified = verifier(tmp_path / "auditor-kit-141")
+    assert (verified.returncode, verified.stderr) == (0, "")
+    assert json.loads(verified.stdout) == {
+        "status": "ok",
+        "head": head,
+        "position": 141,
+        "count": 141,
+        "reports": 2,
+    }
 
 
 def test_the_event_log_filters_by_event_type(auditor: Page, workspace: Workspace) -> None:
