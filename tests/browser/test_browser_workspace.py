@@ -106,17 +106,22 @@ def test_each_reading_role_signs_in_to_the_reports_and_out_again(
         page.get_by_role("link", name="Interventieplan fase 4 – Opgave Sociale Stad")
     ).to_be_visible()
     assert_accessible(page)
+    session = page.context.cookies()
 
     page.get_by_role("button", name="Afmelden").click()
 
     expect(page).to_have_url(f"{workspace.url}/")
     expect(page.get_by_label("Token")).to_be_visible()
     expect(page.get_by_role("navigation", name="Hoofdmenu")).to_have_count(0)
-    # The session ended on the server: the page just left now sends the browser to sign in.
+    # Back to the page just left: no cache kept it, so it sends the browser to sign in.
     page.go_back()
     expect(page).to_have_url(f"{workspace.url}/?volgende=%2Frapporten")
     expect(page.get_by_label("Token")).to_be_visible()
     assert_accessible(page)
+    # The session ended on the server, not only in this browser: its cookie opens nothing.
+    page.context.add_cookies(session)
+    page.goto(f"/rapporten/{Q4}")
+    expect(page).to_have_url(f"{workspace.url}/?volgende=%2Frapporten%2F{Q4}")
 
 
 def test_the_admin_sees_only_the_tokens_and_no_report(page: Page, workspace: Workspace) -> None:
