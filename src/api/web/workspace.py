@@ -109,12 +109,17 @@ def page(
     status: int = 200,
 ) -> HTMLResponse:
     """A page: the template with the viewer, the menu and the CSRF secret for its forms."""
-    return templates.TemplateResponse(
+    answer = templates.TemplateResponse(
         request,
         template,
         {"viewer": viewer, "csrf": None if viewer is None else viewer.session.csrf, **context},
         status_code=status,
     )
+    if viewer is not None:
+        # Kept by no cache: after sign-out, Back asks the server again (and is sent to sign
+        # in) instead of showing the figures to the next person at the same browser.
+        answer.headers["Cache-Control"] = "no-store"
+    return answer
 
 
 class PeildatumError(ValueError):
