@@ -8,6 +8,7 @@ rounded to whole pixels: money never passes through a float."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
@@ -18,6 +19,7 @@ from api.web.formatting import AMSTERDAM, datum, euro
 
 WIDTH, HEIGHT = 720, 260
 LEFT, RIGHT, TOP, BOTTOM = 110, 20, 16, 36
+LABEL_GAP = 14  # px between two y-axis labels
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,18 @@ class Mark:
 def _text(value: str) -> str:
     # str(), so that joining never re-escapes: Markup + str escapes the str.
     return str(escape(value))
+
+
+def _labelled(
+    fixed: set[Decimal], steps: list[Decimal], y: Callable[[Decimal], int]
+) -> list[Decimal]:
+    """The values the y-axis names: its ends and zero, and each step's value where its label
+    does not overlap another (14 px apart)."""
+    chosen = sorted(fixed)
+    for value in sorted(set(steps) - fixed):
+        if all(abs(y(value) - y(other)) >= LABEL_GAP for other in chosen):
+            chosen.append(value)
+    return sorted(chosen)
 
 
 def _px(value: Decimal) -> int:
@@ -65,13 +79,19 @@ def step_chart(
         f'<title id="chart-title">{_text(title)}</title>',
         f'<desc id="chart-desc">{_text(description)}</desc>',
     ]
-    for value in sorted({low, high, Decimal(0)}):
+    for value in _labelled({low, high, Decimal(0)}, [value for _, value in steps], y):
         parts.append(
             f'<line class="grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(value)}" '
             f'y2="{y(value)}"/><text class="axis" x="{LEFT - 6}" y="{y(value) + 4}" '
             f'text-anchor="end">{_text(euro(value))}</text>'
         )
-    for year in range(start.astimezone(AMSTERDAM).year + 1, stop.astimezone(AMSTERDAM).year + 1):
+    first_year = start.astimezone(AMSTERDAM).year
+    # The year the chart starts in, at its left edge: its first of January lies before it.
+    parts.append(
+        f'<text class="axis" x="{LEFT + 4}" y="{HEIGHT - BOTTOM + 18}" '
+        f'text-anchor="start">{first_year}</text>'
+    )
+    for year in range(first_year + 1, stop.astimezone(AMSTERDAM).year + 1):
         at = datetime(year, 1, 1, tzinfo=AMSTERDAM)
         parts.append(
             f'<line class="tick" x1="{x(at)}" x2="{x(at)}" y1="{TOP}" y2="{HEIGHT - BOTTOM}"/>'
