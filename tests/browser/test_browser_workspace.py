@@ -355,7 +355,7 @@ def test_comparing_the_two_reports_shows_the_119_and_its_cause(
             "101",
             "119",
             "+18",
-            "+€ 18.000 € 101.000 → € 119.000",
+            "€ +18.000 € 101.000 → € 119.000",
             "overheveling",
         ],
         use_inner_text=True,
@@ -367,7 +367,7 @@ def test_comparing_the_two_reports_shows_the_119_and_its_cause(
 
     cause = page.locator("tbody:target")
     expect(cause.get_by_role("rowheader")).to_have_text(
-        f"tabel-7.2 · {INTERVENTIE_2} · 2020: +€ 18.000"
+        f"tabel-7.2 · {INTERVENTIE_2} · 2020: € +18.000"
     )
     expect(cause.locator("tr:not(.group)")).to_have_count(1)
     expect(cause.locator("tr:not(.group) td")).to_have_text(

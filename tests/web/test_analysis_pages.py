@@ -101,7 +101,7 @@ def test_compare_shows_each_changed_cell_as_published_and_in_exact_euros(
         f'      <td class="num"><a href="{cell_href("2020", "voortgangsrapportage-2019-q4")}"'
         ' aria-label="2. Wijkaanpak sociaal domein, 2020, wordt: 119">119</a></td>\n'
         '      <td class="num">+18</td>\n'
-        '      <td class="num">+€ 18.000<br><span class="hint">€ 101.000 → € 119.000</span></td>\n'
+        '      <td class="num">€ +18.000<br><span class="hint">€ 101.000 → € 119.000</span></td>\n'
         '      <td><a href="#cel-4">overheveling</a></td>\n'
     ) in text
     # A total that fell: the published difference and the exact one, both with their sign.
@@ -122,7 +122,7 @@ def test_compare_names_the_events_behind_each_change_with_decision_and_actor(
     group = text.split('<tbody id="cel-4">')[1].split("</tbody>")[0]
     assert (
         '<th scope="rowgroup" colspan="6">tabel-7.2 · 2. Wijkaanpak sociaal domein · 2020: '
-        "+€ 18.000</th>"
+        "€ +18.000</th>"
     ) in group
     assert group.count("<tr>") == 1
     assert "<td>18 december 2019<br>" in group

@@ -35,6 +35,22 @@ def euro(value: Decimal | str | int | None) -> str:
     return format_currency(amount, "EUR", locale=LOCALE)
 
 
+def verschil(value: Decimal | str | int | None) -> str:
+    """A difference, its sign always shown: `€ +18.000`, `€ -18.000`, `€ 0`."""
+    amount = _decimal(value)
+    if amount is None:
+        return EMPTY
+    whole = amount == amount.to_integral_value()
+    digits = "#,##0" if whole else "#,##0.00"
+    return format_currency(
+        amount,
+        "EUR",
+        f"¤ +{digits};¤ -{digits}" if amount else f"¤ {digits}",
+        locale=LOCALE,
+        currency_digits=False,
+    )
+
+
 def number(value: Decimal | str | int | None) -> str:
     """A figure as published (a report's x € 1.000 cell is already rounded): `1.234`."""
     amount = _decimal(value)
