@@ -121,4 +121,5 @@ FILTERS: dict[str, Callable[..., str]] = {
     "datum": datum,
     "tijdstip": tijdstip,
     "gebeurtenis": gebeurtenis,
+    "verschil": verschil,
 }
