@@ -32,7 +32,9 @@ def euro(value: Decimal | str | int | None) -> str:
         return format_currency(
             amount, "EUR", "¤ #,##0;¤ -#,##0", locale=LOCALE, currency_digits=False
         )
-    return format_currency(amount, "EUR", locale=LOCALE)
+    return format_currency(
+        amount, "EUR", "¤ #,##0.00;¤ -#,##0.00", locale=LOCALE, currency_digits=False
+    )
 
 
 def verschil(value: Decimal | str | int | None) -> str:
