@@ -20,7 +20,7 @@ from domain.values import check_fiscal_year, check_text
 REPORT_ID = re.compile(r"^[a-z0-9][a-z0-9.-]{1,62}$")
 # An `as_of` of these shapes names a moment or now (projections.queries.basis), never a
 # report: a date (2019-12-31, 31-12-2019), a quarter (2019q4), "now" or "nu".
-NOT_A_REPORT_ID = re.compile(r"^(\d{4}-.*|\d{2}-\d{2}-\d{4}|\d{4}q\d|now|nu)$")
+NOT_A_REPORT_ID = re.compile(r"^(\d{4}-.*|\d{1,2}-\d{1,2}-\d{4}|\d{4}q\d|now|nu)$")
 
 
 class Measure(Enum):

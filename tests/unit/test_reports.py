@@ -120,7 +120,7 @@ def test_a_report_id_that_is_not_a_lowercase_slug_is_refused(
 
 
 @pytest.mark.parametrize(
-    "report_id", ["2019-12-31", "2019-q4", "31-12-2019", "2019q4", "now", "nu"]
+    "report_id", ["2019-12-31", "2019-q4", "31-12-2019", "1-1-2019", "2019q4", "now", "nu"]
 )
 def test_a_report_id_that_reads_as_a_moment_is_refused(app: Begroting, report_id: str) -> None:
     # `as_of` would name a moment or now by it, never the report (projections.queries.basis).

@@ -162,8 +162,8 @@ def test_compare_takes_quarters_and_dutch_dates_and_says_when_nothing_differs(
     answer = browser.get("/vergelijken?rapport=interventieplan-fase-4&van=2019Q3&naar=30-11-2019")
 
     assert answer.status_code == 200
-    assert "Van: <strong>bekend op 30 september 2019 23:59</strong>" in answer.text
-    assert "Naar: <strong>bekend op 30 november 2019 23:59</strong>" in answer.text
+    assert "Van: <strong>peildatum 30 september 2019</strong>" in answer.text
+    assert "Naar: <strong>peildatum 30 november 2019</strong>" in answer.text
     assert (
         "<p>Geen enkel cijfer van dit rapport verschilt tussen deze twee peildata.</p>"
         in answer.text
@@ -186,14 +186,14 @@ def test_a_wrong_basis_is_named_at_its_field_and_the_form_is_kept(
         '      aria-invalid="true">'
     ) in text
     assert (
-        '<p class="error" id="van-fout" role="alert">malformed moment \'31-13-2019\': use a '
-        "date (2019-12-31 or 31-12-2019), a quarter (2019Q4) or ISO 8601 "
-        "(2019-05-08T17:00+02:00)</p>"
-    ).replace("'", "&#39;") in text
+        '<p class="error" id="van-fout" role="alert">‘31-13-2019’ is geen geldige peildatum: '
+        "gebruik een datum (2019-12-31 of 31-12-2019), een kwartaal (2019Q4), nu of een "
+        "rapport</p>"
+    ) in text
     assert '<input id="naar" name="naar" value="nope"' in text
     assert (
-        '<p class="error" id="naar-fout" role="alert">unknown report &#39;nope&#39;: kies een '
-        "rapport, een datum, een kwartaal of nu</p>"
+        '<p class="error" id="naar-fout" role="alert">er is geen rapport ‘nope’: kies een '
+        "rapport, een datum (2019-12-31 of 31-12-2019), een kwartaal (2019Q4) of nu</p>"
     ) in text
     assert "gewijzigde cijfers" not in text
 
@@ -616,7 +616,7 @@ def test_lawfulness_for_one_year_and_a_year_without_findings(
     assert "Begrotingsjaar 2018" in in_2018.text
     assert "Begrotingsjaar 2017" not in in_2018.text
     assert in_2019.status_code == 200
-    assert "Stand: <strong>bekend op 31 december 2019 23:59</strong>" in in_2019.text
+    assert "Stand: <strong>peildatum 31 december 2019</strong>" in in_2019.text
     assert (
         "<p>Op deze peildatum zijn in 2019 bij geen enkel programma de gerealiseerde lasten "
         "hoger dan begroot.</p>"

@@ -269,8 +269,8 @@ def test_a_date_the_log_cannot_read_is_shown_at_its_field(signed_in: SignedIn) -
 
     assert answer.status_code == 422
     assert (
-        '<p class="error" id="van-fout" role="alert">geen datum: &#39;31-02-2019&#39; '
-        "(schrijf 2019-12-31 of 31-12-2019)</p>"
+        '<p class="error" id="van-fout" role="alert">geen datum: ‘31-02-2019’ '
+        "(schrijf 2019-12-31 of 31-12-2019, een dag van 2000 tot en met 2100)</p>"
     ) in answer.text
     assert 'aria-describedby="periode-uitleg van-fout" aria-invalid="true"' in answer.text
     assert shown_positions(answer.text) == []

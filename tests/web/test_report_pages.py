@@ -97,12 +97,12 @@ def test_another_report_and_now_are_bases_too(auditor: TestClient) -> None:
     [
         (
             "31-13-2019",
-            "&#39;31-13-2019&#39; is geen geldige peildatum: gebruik een datum (2019-12-31 of "
+            "‘31-13-2019’ is geen geldige peildatum: gebruik een datum (2019-12-31 of "
             "31-12-2019), een kwartaal (2019Q4), nu of een rapport",
         ),
         (
             "begroting-2030",
-            "er is geen rapport &#39;begroting-2030&#39;: kies een rapport, een datum "
+            "er is geen rapport ‘begroting-2030’: kies een rapport, een datum "
             "(2019-12-31 of 31-12-2019), een kwartaal (2019Q4) of nu",
         ),
     ],

@@ -5,6 +5,7 @@ mutations lack valid authority, and begrotingsrechtmatigheid per programma."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -17,14 +18,22 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import Connection
 
 from api.web.bevoegdheid import KINDS, MUTATION_KINDS, STATUS, in_dutch
-from api.web.formatting import tijdstip
-from api.web.report_pages import cell_link, decision_titles
-from api.web.workspace import PeildatumError, ReaderDep, Viewer, page, peildatum, reading_now
+from api.web.report_pages import cell_link
+from api.web.workspace import (
+    PeildatumError,
+    ReaderDep,
+    Viewer,
+    page,
+    peildatum,
+    peildatum_fout,
+    reading_now,
+)
+from api.web.workspace import basis_text as workspace_basis_text
 from domain.taakvelden import taakveld_name
 from domain.values import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
 from projections.queries import authority, diff, figures, reports
 from projections.queries.authority import AuthorityRow, OnrechtmatigheidRow
-from projections.queries.basis import Basis, BasisError, UnknownReportError, resolve_basis
+from projections.queries.basis import Basis, BasisError, resolve_basis
 from projections.queries.reports import ReportListRow
 from projections.queries.rows import BasisRow
 
@@ -89,11 +98,7 @@ def paged(request: Request, rows: Sequence[T], number: int, name: str = "pagina"
 
 
 def basis_text(basis: BasisRow) -> str:
-    if basis["report"] is not None:
-        return f"rapport {basis['report']}, zoals gepubliceerd"
-    if basis["knowledge_cutoff"] is None:
-        return "nu (alles wat bekend is)"
-    return "bekend op " + tijdstip(basis["knowledge_cutoff"])
+    return workspace_basis_text(basis["as_of"])
 
 
 # -- Vergelijken -----------------------------------------------------------------------
@@ -112,10 +117,8 @@ def _basis_at(
     """A basis as the API's diff reads its `from` and `to`; a wrong one named at its field."""
     try:
         return resolve_basis(conn, text, position)
-    except UnknownReportError as error:
-        errors[field] = f"{error}: kies een rapport, een datum, een kwartaal of nu"
     except BasisError as error:
-        errors[field] = str(error)
+        errors[field] = peildatum_fout(text, error)
     return None
 
 
@@ -152,7 +155,7 @@ def compare(
             if not errors and old is not None and new is not None:
                 grace = viewer.services.backdating_grace
                 found = diff.report_diff(conn, chosen, old, new, grace=grace)
-        titles = decision_titles(conn)
+        titles = figures.decision_titles(conn)
     context = {
         "title": "Vergelijken",
         "reports": listed,
@@ -350,10 +353,13 @@ def decision_page(
 # -- Rechtmatigheid --------------------------------------------------------------------
 
 
+YEAR = re.compile(r"^[0-9]{4}$")  # ASCII digits: str.isdigit() takes ² and int() does not
+
+
 def _year(text: str) -> tuple[int | None, str | None]:
     if not text:
         return None, None
-    if text.isdigit() and MIN_FISCAL_YEAR <= int(text) <= MAX_FISCAL_YEAR:
+    if YEAR.match(text) and MIN_FISCAL_YEAR <= int(text) <= MAX_FISCAL_YEAR:
         return int(text), None
     return (
         None,

@@ -26,11 +26,11 @@ from api.ledger import system_clock
 from api.problems import Problem
 from api.reading import reached
 from api.routes.export_files import attachment
-from api.web.report_pages import decision_titles
 from api.web.workspace import AdminDep, ReaderDep, Viewer, page, reading_now
+from domain.values import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
 from projections.audit import auditor, seals, verification
 from projections.audit.chain import ChainBroken
-from projections.queries import event_log, reports, row_exports
+from projections.queries import event_log, figures, reports, row_exports
 from projections.queries.basis import BasisError
 from projections.queries.event_log import LogFilter
 from projections.queries.figure_rows import EventRow
@@ -112,6 +112,7 @@ def auditor_kit(viewer: ReaderDep) -> FileResponse:
         archive,
         media_type="application/zip",
         filename=archive.name,
+        headers=NO_STORE,
         background=BackgroundTask(shutil.rmtree, work, ignore_errors=True),
     )
 
@@ -122,7 +123,7 @@ def export_log(viewer: ReaderDep, fmt: Format) -> Response:
     position = reached(viewer.services, None)
     with viewer.services.ledger.engine.connect() as conn:
         export = row_exports.log_export(conn, position)
-    return attachment(export, fmt)
+    return _not_kept(attachment(export, fmt))
 
 
 @router.get("/audit/export/rapporten/{report_id}.{fmt}")
@@ -145,7 +146,7 @@ def export_report(
             raise Problem(404, "not-found", str(error)) from None
         except BasisError as error:
             raise Problem(422, "invalid-basis", f"peildatum: {error}") from None
-    return attachment(export, fmt)
+    return _not_kept(attachment(export, fmt))
 
 
 # -- the event log ----------------------------------------------------------------------
@@ -153,12 +154,27 @@ def export_report(
 _DUTCH_DAY = re.compile(r"^(\d{1,2})-(\d{1,2})-(\d{4})$")
 
 
+# A download holds figures: after sign-out the browser's cache must not hand them on.
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+def _not_kept(answer: Response) -> Response:
+    answer.headers.update(NO_STORE)
+    return answer
+
+
 def _day(text: str) -> date:
-    """A day as 2019-12-31 or 31-12-2019."""
+    """A day as 2019-12-31 or 31-12-2019, in the years a ledger can hold (a day at the
+    calendar's edge would overflow the period's bounds in UTC)."""
     found = _DUTCH_DAY.match(text)
-    if found is not None:
-        return date(int(found[3]), int(found[2]), int(found[1]))
-    return date.fromisoformat(text)
+    day = (
+        date(int(found[3]), int(found[2]), int(found[1]))
+        if found is not None
+        else date.fromisoformat(text)
+    )
+    if not MIN_FISCAL_YEAR <= day.year <= MAX_FISCAL_YEAR:
+        raise ValueError(f"{day.year} is not a year of the ledger")
+    return day
 
 
 def log_link(filters: dict[str, str], pagina: int) -> str:
@@ -188,7 +204,10 @@ def log_page(
             try:
                 days[key] = _day(filters[key])
             except ValueError:
-                errors[key] = f"geen datum: {filters[key]!r} (schrijf 2019-12-31 of 31-12-2019)"
+                errors[key] = (
+                    f"geen datum: ‘{filters[key]}’ (schrijf 2019-12-31 of 31-12-2019, "
+                    f"een dag van {MIN_FISCAL_YEAR} tot en met {MAX_FISCAL_YEAR})"
+                )
     if not errors and days["van"] and days["tot"] and days["tot"] < days["van"]:
         errors["tot"] = "de periode eindigt voor ze begint"
     wanted = LogFilter(
@@ -200,7 +219,7 @@ def log_page(
     )
     with reading_now(viewer) as (conn, basis):
         choices = event_log.log_choices(conn, until=basis.position)
-        decisions = sorted(decision_titles(conn))
+        decisions = sorted(figures.decision_titles(conn))
         rows, total = ([], 0) if errors else _log_rows(conn, wanted, basis.position, pagina)
     pages = max(1, -(-total // PAGE_SIZE))
     context = {

@@ -19,8 +19,8 @@ from sqlalchemy import Connection
 from api.problems import Problem
 from api.web.charts import Mark, step_chart
 from api.web.formatting import datum
-from api.web.report_pages import basis_text, history_rows, steps_of, value_at
-from api.web.workspace import ReaderDep, Viewer, page, reading_now
+from api.web.report_pages import history_rows, steps_of, value_at
+from api.web.workspace import ReaderDep, Viewer, basis_text, page, peildatum_fout, reading_now
 from domain.taakstelling import Taakstelling
 from domain.taakvelden import taakveld_name
 from domain.values import MAX_FISCAL_YEAR, MAX_INTERVENTIE, MIN_FISCAL_YEAR
@@ -28,7 +28,6 @@ from projections.queries import figures, lineage, reports
 from projections.queries.basis import (
     Basis,
     BasisError,
-    UnknownReportError,
     report_basis,
     resolve_basis,
 )
@@ -46,12 +45,6 @@ def link(path: str, **query: object) -> str:
     """A page's URL with its query in the order given; empty values are left out."""
     kept = {name: str(value) for name, value in query.items() if value is not None and value != ""}
     return path + ("?" + urlencode(kept) if kept else "")
-
-
-def peildatum_error(failed: BasisError) -> str:
-    if isinstance(failed, UnknownReportError):
-        return f"{failed}: kies een rapport, een datum, een kwartaal of nu"
-    return str(failed)
 
 
 def taakveld_text(code: str | None, year: int) -> str:
@@ -94,7 +87,7 @@ def _history(
         try:
             basis = resolve_basis(conn, text or None, now.position)
         except BasisError as failed:
-            error, basis = peildatum_error(failed), now
+            error, basis = peildatum_fout(text or "", failed), now
         known_now = list(figure.lineage_of(conn, now, grace))
         if not known_now:
             raise Problem(404, "not-found", f"{figure.heading}: het grootboek kent hier niets van")

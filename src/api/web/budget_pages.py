@@ -16,9 +16,8 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import Connection
 
 from api.web import budget_history
-from api.web.budget_history import Text, link, peildatum_error, taakveld_text
-from api.web.report_pages import basis_text
-from api.web.workspace import ReaderDep, Viewer, page, reading_now
+from api.web.budget_history import Text, link, taakveld_text
+from api.web.workspace import ReaderDep, Viewer, basis_text, page, peildatum_fout, reading_now
 from domain.values import BASE_YEAR, MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
 from projections.queries import figures, reports
 from projections.queries.basis import Basis, BasisError, resolve_basis
@@ -121,7 +120,7 @@ def _overview(
         try:
             basis = resolve_basis(conn, text or None, now.position)
         except BasisError as failed:
-            error, basis = peildatum_error(failed), now
+            error, basis = peildatum_fout(text or "", failed), now
         with_budget = _budget_years(conn, basis) or _budget_years(conn, now)
         years = with_budget | set(own_years(conn, basis))
         jaar = asked.jaar or max(with_budget, default=None) or max(years, default=None)

@@ -12,13 +12,13 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
 from api.problems import Problem
 from api.web.charts import Mark, step_chart
 from api.web.formatting import datum
-from api.web.workspace import ReaderDep, page, peildatum_fout, reading_now
-from projections.queries import lineage, reports
+from api.web.workspace import ReaderDep, basis_text, page, peildatum_fout, reading_now
+from projections.queries import figures, lineage, reports
 from projections.queries.basis import (
     Basis,
     BasisError,
@@ -27,18 +27,12 @@ from projections.queries.basis import (
 )
 from projections.queries.cells import CellError
 from projections.queries.lineage import LineageRow
-from projections.store import schema
 
 router = APIRouter(include_in_schema=False)
 
 ReportId = Annotated[str, Path(max_length=64)]
 Text = Annotated[str | None, Query(max_length=200)]
 UNITS = {"EUR_1000": "x € 1.000", "EUR": "€"}
-
-
-def decision_titles(conn: Connection) -> dict[str, str]:
-    rows = conn.execute(select(schema.decisions.c.reference, schema.decisions.c.title))
-    return {row.reference: row.title for row in rows}
 
 
 def cell_link(report_id: str, table: str, row: str, column: str, as_of: str | None) -> str:
@@ -86,17 +80,9 @@ def report_page(
     return page(request, "rapport.html", viewer, context, 422 if error else 200)
 
 
-def basis_text(as_of: str) -> str:
-    if as_of.startswith("report:"):
-        return "rapport " + as_of.removeprefix("report:") + ", zoals gepubliceerd"
-    if as_of == "now":
-        return "nu (alles wat bekend is)"
-    return "peildatum " + datum(as_of)
-
-
 def history_rows(conn: Connection, rows: list[LineageRow]) -> list[dict[str, object]]:
     """The events behind a figure as the page shows them: each with its decision's title."""
-    titles = decision_titles(conn)
+    titles = figures.decision_titles(conn)
     return [
         {
             **row,
@@ -120,10 +106,7 @@ def value_at(rows: Sequence[LineageRow], basis: Basis) -> Decimal:
         (
             Decimal(row["delta"])
             for row in rows
-            if row["position"] <= basis.position
-            and (
-                basis.known_at is None or datetime.fromisoformat(row["known_at"]) <= basis.known_at
-            )
+            if row["position"] <= basis.position and _known_by(row, basis.known_at)
         ),
         Decimal("0.00"),
     )

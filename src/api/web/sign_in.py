@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.auth import Role
@@ -77,7 +77,9 @@ def _sign_in_page(
 
 
 @router.get("/", response_class=HTMLResponse)
-def start(request: Request, volgende: str | None = None) -> Response:
+def start(
+    request: Request, volgende: Annotated[str | None, Query(max_length=2000)] = None
+) -> Response:
     """The sign-in form, or the viewer's first page when signed in."""
     try:
         viewer = _viewer(request)

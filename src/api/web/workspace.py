@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -28,7 +29,7 @@ from api.auth import READERS, Identity, Role
 from api.http import Services, services
 from api.problems import Problem
 from api.reading import reached
-from api.web.formatting import FILTERS
+from api.web.formatting import AMSTERDAM, FILTERS, datum, tijdstip
 from api.web.sessions import Session, SessionStore
 from projections.queries.basis import Basis, BasisError, UnknownReportError, resolve_basis
 
@@ -130,11 +131,11 @@ def peildatum_fout(text: str, error: BasisError) -> str:
     """What is wrong with a Peildatum, in Dutch, at its field."""
     if isinstance(error, UnknownReportError):
         return (
-            f"er is geen rapport {error.report_id!r}: kies een rapport, een datum "
+            f"er is geen rapport ‘{error.report_id}’: kies een rapport, een datum "
             "(2019-12-31 of 31-12-2019), een kwartaal (2019Q4) of nu"
         )
     return (
-        f"{text!r} is geen geldige peildatum: gebruik een datum (2019-12-31 of 31-12-2019), "
+        f"‘{text}’ is geen geldige peildatum: gebruik een datum (2019-12-31 of 31-12-2019), "
         "een kwartaal (2019Q4), nu of een rapport"
     )
 
@@ -160,6 +161,19 @@ def reading_now(viewer: Viewer) -> Iterator[tuple[Connection, Basis]]:
         yield conn, resolve_basis(conn, None, position)
 
 
+def basis_text(as_of: str) -> str:
+    """What a page says it shows: a report as published, now, the end of a day (a date or a
+    quarter), or a moment to the minute."""
+    if as_of.startswith("report:"):
+        return "rapport " + as_of.removeprefix("report:") + ", zoals gepubliceerd"
+    if as_of == "now":
+        return "nu (alles wat bekend is)"
+    known = datetime.fromisoformat(as_of).astimezone(AMSTERDAM)
+    if (known.hour, known.minute, known.second) == (23, 59, 59):
+        return "peildatum " + datum(known)
+    return "bekend op " + tijdstip(known)
+
+
 def _is_page(request: Request) -> bool:
     """A workspace page (its route is one of api.web's), or a path that matches no route,
     asked for by a browser: those get pages; everything else keeps its problem document."""
@@ -172,10 +186,12 @@ def _is_page(request: Request) -> bool:
 
 
 def _error_page(request: Request, status: int, title: str, detail: str) -> HTMLResponse:
-    try:
-        viewer: Viewer | None = _viewer(request)
-    except SignInRequired:
-        viewer = None
+    viewer: Viewer | None = None
+    if status < 500:  # a 5xx may be the database itself: the page must not need it
+        try:
+            viewer = _viewer(request)
+        except SignInRequired:
+            viewer = None
     return page(request, "fout.html", viewer, {"title": title, "detail": detail}, status)
 
 
@@ -212,7 +228,7 @@ def install(app: FastAPI) -> None:
                 return problem
             status, detail = problem.status_code, _detail(problem)
             if isinstance(error, UnknownReportError):
-                detail = f"er is geen rapport {error.report_id!r}"
+                detail = f"er is geen rapport ‘{error.report_id}’"
             elif isinstance(error, HTTPException) and status == 404:
                 detail = "deze pagina bestaat niet"
             elif isinstance(error, RequestValidationError):

@@ -18,8 +18,8 @@ from projections.store import schema
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 # What `as_of` names a moment by (anything else names a report; report ids never take these
 # shapes, domain.report): ISO 8601, a Dutch date (31-12-2019) or a quarter (2019Q4).
-_MOMENT = re.compile(r"^\d{4}-|^\d{2}-\d{2}-\d{4}$|^\d{4}[Qq]\d$")
-_DUTCH_DATE = re.compile(r"^(\d{2})-(\d{2})-(\d{4})$")
+_MOMENT = re.compile(r"^\d{4}-|^\d{1,2}-\d{1,2}-\d{4}$|^\d{4}[Qq]\d$")
+_DUTCH_DATE = re.compile(r"^(\d{1,2})-(\d{1,2})-(\d{4})$")
 _QUARTER = re.compile(r"^(\d{4})[Qq]([1-4])$")
 NOW = ("now", "nu")
 
