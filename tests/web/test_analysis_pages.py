@@ -19,7 +19,7 @@ from api.app import create_app
 from api.auth import DEMO_TOKENS, Role, TokenStore
 from api.demo import nijmegen
 from api.settings import Settings
-from api.web import analysis_pages
+from api.web import workspace
 from api.web.bevoegdheid import in_dutch
 from domain.application import Context
 from domain.budget import BudgetLine, line_id
@@ -356,7 +356,7 @@ def test_a_long_list_is_paged_with_links_that_keep_the_peildatum(
     signed_in: Callable[[Role], TestClient], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     browser = signed_in(Role.AUDITOR)
-    monkeypatch.setattr(analysis_pages, "PAGE_SIZE", 3)
+    monkeypatch.setattr(workspace, "PAGE_SIZE", 3)
 
     answer = browser.get("/besluiten?peildatum=nu&pagina=2")
 

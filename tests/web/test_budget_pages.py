@@ -10,10 +10,11 @@ from collections.abc import Callable
 
 import pytest
 from fastapi.testclient import TestClient
+from starlette.requests import Request
 
 from api.auth import Role
-from api.web import budget_pages
-from api.web.budget_pages import PAGE_SIZE, paged
+from api.web import workspace
+from api.web.workspace import PAGE_SIZE, paged
 
 Signed = Callable[[Role], TestClient]
 
@@ -291,20 +292,23 @@ def test_the_reserve_mutations_of_a_year(signed_in: Signed) -> None:
 
 def test_a_long_list_is_paged() -> None:
     rows: list[dict[str, object]] = [{"n": n} for n in range(2 * PAGE_SIZE + 3)]
+    asked = Request({"type": "http", "path": "/x", "query_string": b"a=1", "headers": []})
 
-    second, last, beyond = paged(rows, 2), paged(rows, 3), paged(rows, 9)
+    second, last = paged(asked, rows, 2), paged(asked, rows, 3)
+    beyond = paged(asked, rows, 9)
 
-    assert (second.number, second.pages, second.total) == (2, 3, 2 * PAGE_SIZE + 3)
+    assert (second.number, second.count, second.total) == (2, 3, 2 * PAGE_SIZE + 3)
+    assert (second.previous, second.next) == ("/x?a=1&pagina=1", "/x?a=1&pagina=3")
     assert second.rows[0] == {"n": PAGE_SIZE}
     assert len(last.rows) == 3
-    assert (beyond.number, beyond.rows) == (3, last.rows)
-    assert paged([], 1).pages == 1
+    assert (beyond.number, beyond.rows, beyond.next) == (3, last.rows, None)
+    assert paged(asked, [], 1).count == 1
 
 
 def test_a_page_of_the_budget_links_to_the_pages_before_and_after_it(
     signed_in: Signed, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(budget_pages, "PAGE_SIZE", 3)
+    monkeypatch.setattr(workspace, "PAGE_SIZE", 3)
     browser = signed_in(Role.AUDITOR)
 
     answer = browser.get("/begroting?jaar=2019&indeling=interventie&peildatum=2019Q4&pagina=2")
@@ -318,7 +322,7 @@ def test_a_page_of_the_budget_links_to_the_pages_before_and_after_it(
     ]
     base = "/begroting?jaar=2019&amp;indeling=interventie&amp;peildatum=2019Q4&amp;pagina="
     assert f'<a href="{base}1" rel="prev">Vorige</a>' in answer.text
-    assert "<span>Pagina 2 van 3 (8 rijen)</span>" in answer.text
+    assert "<span>Pagina 2 van 3 (4–6 van 8 rijen)</span>" in answer.text
     assert f'<a href="{base}3" rel="next">Volgende</a>' in answer.text
 
 

@@ -6,10 +6,9 @@ mutations lack valid authority, and begrotingsrechtmatigheid per programma."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from math import ceil
 from typing import Annotated, Generic, TypeVar
 from urllib.parse import urlencode
 
@@ -24,6 +23,7 @@ from api.web.workspace import (
     ReaderDep,
     Viewer,
     page,
+    paged,
     peildatum,
     peildatum_fout,
     reading_now,
@@ -41,7 +41,6 @@ router = APIRouter(include_in_schema=False)
 
 Text = Annotated[str | None, Query(max_length=200)]
 Pagina = Annotated[int, Query(ge=1, le=1_000_000)]
-PAGE_SIZE = 50
 T = TypeVar("T")
 
 CAUSES = {
@@ -62,39 +61,6 @@ DEFAULTS_TEXT = (
     "gepubliceerd) naar het rapport dat daarna is gepubliceerd, of naar nu als er geen later "
     "rapport is."
 )
-
-
-@dataclass(frozen=True)
-class Pages(Generic[T]):
-    """One page of a long list, with links to the previous and next page."""
-
-    rows: Sequence[T]
-    number: int
-    count: int
-    total: int
-    first: int
-    previous: str | None
-    next: str | None
-
-
-def paged(request: Request, rows: Sequence[T], number: int, name: str = "pagina") -> Pages[T]:
-    count = max(1, ceil(len(rows) / PAGE_SIZE))
-    number = min(number, count)
-    start = (number - 1) * PAGE_SIZE
-
-    def href(to: int) -> str:
-        query = {**request.query_params, name: str(to)}
-        return f"{request.url.path}?{urlencode(query)}"
-
-    return Pages(
-        rows=rows[start : start + PAGE_SIZE],
-        number=number,
-        count=count,
-        total=len(rows),
-        first=start + 1,
-        previous=href(number - 1) if number > 1 else None,
-        next=href(number + 1) if number < count else None,
-    )
 
 
 def basis_text(basis: BasisRow) -> str:

@@ -26,7 +26,7 @@ from api.ledger import system_clock
 from api.problems import Problem
 from api.reading import reached
 from api.routes.export_files import attachment
-from api.web.workspace import AdminDep, ReaderDep, Viewer, page, reading_now
+from api.web.workspace import PAGE_SIZE, AdminDep, ReaderDep, Viewer, page, paged, reading_now
 from domain.values import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
 from projections.audit import auditor, seals, verification
 from projections.audit.chain import ChainBroken
@@ -38,7 +38,6 @@ from projections.queries.row_exports import UnknownTableError
 
 router = APIRouter(include_in_schema=False)
 
-PAGE_SIZE = 50
 Format = Annotated[Literal["csv", "xlsx"], PathParameter()]
 Text = Annotated[str | None, Query(max_length=200)]
 FORM_EXPIRED = "het formulier is verlopen: laad de pagina opnieuw"
@@ -259,14 +258,5 @@ def token_list(
 ) -> HTMLResponse:
     """Every token, oldest first, without its secret; read-only (writes stay in the API and
     the command line, which the page names)."""
-    found = viewer.services.tokens.list()
-    pages = max(1, -(-len(found) // PAGE_SIZE))
-    shown = found[(pagina - 1) * PAGE_SIZE : pagina * PAGE_SIZE]
-    context = {
-        "title": "Tokens",
-        "tokens": shown,
-        "total": len(found),
-        "previous": f"/tokens?pagina={pagina - 1}" if 1 < pagina <= pages + 1 else None,
-        "next": f"/tokens?pagina={pagina + 1}" if pagina < pages else None,
-    }
+    context = {"title": "Tokens", "listing": paged(request, viewer.services.tokens.list(), pagina)}
     return page(request, "tokens.html", viewer, context)

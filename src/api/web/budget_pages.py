@@ -17,7 +17,15 @@ from sqlalchemy import Connection
 
 from api.web import budget_history
 from api.web.budget_history import Text, link, taakveld_text
-from api.web.workspace import ReaderDep, Viewer, basis_text, page, peildatum_fout, reading_now
+from api.web.workspace import (
+    ReaderDep,
+    Viewer,
+    basis_text,
+    page,
+    paged,
+    peildatum_fout,
+    reading_now,
+)
 from domain.values import BASE_YEAR, MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
 from projections.queries import figures, reports
 from projections.queries.basis import Basis, BasisError, resolve_basis
@@ -31,7 +39,6 @@ Year = Annotated[int | None, Query(ge=MIN_FISCAL_YEAR, le=MAX_FISCAL_YEAR)]
 Indeling = Annotated[str, Query(pattern="^(programma|taakveld|interventie|fund)$")]
 Pagina = Annotated[int, Query(ge=1, le=2**31 - 1)]
 
-PAGE_SIZE = 50
 INDELINGEN = {
     "programma": "Programma",
     "taakveld": "Taakveld",
@@ -65,23 +72,6 @@ def group_text(by: str, value: object, year: int) -> str:
     if value is None or value == "":
         return {"interventie": "Zonder interventie", "fund": "Zonder fonds"}.get(by, "–")
     return f"Interventie {value}" if by == "interventie" else str(value)
-
-
-@dataclass(frozen=True)
-class Paged:
-    """One page of a list, counted from 1."""
-
-    rows: Rows
-    number: int
-    pages: int
-    total: int
-
-
-def paged(rows: Rows, number: int) -> Paged:
-    pages = max(1, -(-len(rows) // PAGE_SIZE))
-    number = min(number, pages)
-    start = (number - 1) * PAGE_SIZE
-    return Paged(rows[start : start + PAGE_SIZE], number, pages, len(rows))
 
 
 @dataclass(frozen=True)
@@ -152,8 +142,7 @@ def _overview(
             for quarter in range(1, 5)
         ]
         + [("nu", "nu", link(asked.path, **here, peildatum="nu"))],
-        "listing": paged(rows, asked.pagina),
-        "page_link": lambda number: link(asked.path, **here, peildatum=shown, pagina=number),
+        "listing": paged(request, rows, asked.pagina),
         "reports": listed,
         "keep": {name: value for name, value in here.items() if value is not None},
         "peildatum_text": text,

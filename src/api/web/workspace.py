@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import inspect
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from math import ceil
 from pathlib import Path
-from typing import Annotated, Any
-from urllib.parse import quote
+from typing import Annotated, Any, Generic, TypeVar
+from urllib.parse import quote, urlencode
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -100,6 +101,43 @@ def admin(request: Request) -> Viewer:
 
 ReaderDep = Annotated[Viewer, Depends(reader)]
 AdminDep = Annotated[Viewer, Depends(admin)]
+
+
+PAGE_SIZE = 50  # rows on one page of a long list
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Pages(Generic[T]):
+    """One page of a long list, with links to the previous and next page."""
+
+    rows: Sequence[T]
+    number: int
+    count: int
+    total: int
+    first: int
+    previous: str | None
+    next: str | None
+
+
+def paged(request: Request, rows: Sequence[T], number: int, name: str = "pagina") -> Pages[T]:
+    count = max(1, ceil(len(rows) / PAGE_SIZE))
+    number = min(number, count)
+    start = (number - 1) * PAGE_SIZE
+
+    def href(to: int) -> str:
+        query = {**request.query_params, name: str(to)}
+        return f"{request.url.path}?{urlencode(query)}"
+
+    return Pages(
+        rows=rows[start : start + PAGE_SIZE],
+        number=number,
+        count=count,
+        total=len(rows),
+        first=start + 1,
+        previous=href(number - 1) if number > 1 else None,
+        next=href(number + 1) if number < count else None,
+    )
 
 
 def page(
