@@ -46,6 +46,7 @@ from eventsourcing.persistence import StoredEvent
 from sqlalchemy import text
 
 from api.auth import Role, TokenStore
+from api.cli.progress import busy
 from api.demo import nijmegen
 from api.ledger import Ledger, open_ledger, system_clock
 from bench import pages
@@ -599,15 +600,17 @@ def main(argv: list[str] | None = None) -> int:
         for backend in args.backends:
             demo[backend] = demo_load_seconds(backend, directory)
             for size in sizes:
-                result = bench(
-                    backend,
-                    size,
-                    args.keep or directory,
-                    not args.no_http,
-                    args.batch,
-                    args.keep is not None,
-                    0 if args.no_pages else args.page_repeats,
-                )
+                # A bar on a terminal while one backend and size is measured (ADR 0023).
+                with busy(f"measuring {backend} at {size:,} events"):
+                    result = bench(
+                        backend,
+                        size,
+                        args.keep or directory,
+                        not args.no_http,
+                        args.batch,
+                        args.keep is not None,
+                        0 if args.no_pages else args.page_repeats,
+                    )
                 results.append(result)
                 print(markdown(result), flush=True)
                 print(flush=True)
