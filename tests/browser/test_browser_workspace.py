@@ -231,7 +231,7 @@ def test_the_peildatum_typed_into_its_field_rerenders_the_report(
     field = page.get_by_label("Peildatum")
     expect(field).to_have_attribute("aria-invalid", "true")
     expect(field).to_have_accessible_description(
-        f"{PEILDATUM_HINT} '2019Q5' is geen geldige peildatum: gebruik een datum "
+        f"{PEILDATUM_HINT} ‘2019Q5’ is geen geldige peildatum: gebruik een datum "
         "(2019-12-31 of 31-12-2019), een kwartaal (2019Q4), nu of een rapport"
     )
     # The report is still there, as published.

@@ -121,7 +121,7 @@ def compare(
             if not errors and old is not None and new is not None:
                 grace = viewer.services.backdating_grace
                 found = diff.report_diff(conn, chosen, old, new, grace=grace)
-        titles = figures.decision_titles(conn)
+        titles = authority.decision_titles(conn)
     context = {
         "title": "Vergelijken",
         "reports": listed,

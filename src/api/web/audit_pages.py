@@ -30,7 +30,7 @@ from api.web.workspace import PAGE_SIZE, AdminDep, ReaderDep, Viewer, page, page
 from domain.values import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
 from projections.audit import auditor, seals, verification
 from projections.audit.chain import ChainBroken
-from projections.queries import event_log, figures, reports, row_exports
+from projections.queries import authority, event_log, reports, row_exports
 from projections.queries.basis import BasisError
 from projections.queries.event_log import LogFilter
 from projections.queries.figure_rows import EventRow
@@ -218,7 +218,7 @@ def log_page(
     )
     with reading_now(viewer) as (conn, basis):
         choices = event_log.log_choices(conn, until=basis.position)
-        decisions = sorted(figures.decision_titles(conn))
+        decisions = sorted(authority.decision_titles(conn))
         rows, total = ([], 0) if errors else _log_rows(conn, wanted, basis.position, pagina)
     pages = max(1, -(-total // PAGE_SIZE))
     context = {

@@ -18,7 +18,7 @@ from api.problems import Problem
 from api.web.charts import Mark, step_chart
 from api.web.formatting import datum
 from api.web.workspace import ReaderDep, basis_text, page, peildatum_fout, reading_now
-from projections.queries import figures, lineage, reports
+from projections.queries import authority, lineage, reports
 from projections.queries.basis import (
     Basis,
     BasisError,
@@ -82,7 +82,7 @@ def report_page(
 
 def history_rows(conn: Connection, rows: list[LineageRow]) -> list[dict[str, object]]:
     """The events behind a figure as the page shows them: each with its decision's title."""
-    titles = figures.decision_titles(conn)
+    titles = authority.decision_titles(conn)
     return [
         {
             **row,

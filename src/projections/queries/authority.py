@@ -433,3 +433,9 @@ def onrechtmatigheid(
             }
         )
     return sorted(findings, key=lambda f: (f["fiscal_year"], f["programma"]))
+
+
+def decision_titles(conn: Connection) -> dict[str, str]:
+    """Each decision's title by its reference (a title never changes once proposed)."""
+    rows = conn.execute(select(schema.decisions.c.reference, schema.decisions.c.title))
+    return {row.reference: row.title for row in rows}

@@ -493,9 +493,3 @@ def taakstelling_overview(conn: Connection, basis: Basis, base_year: int) -> lis
             }
         )
     return overview
-
-
-def decision_titles(conn: Connection) -> dict[str, str]:
-    """Each decision's title by its reference (a title never changes once proposed)."""
-    rows = conn.execute(select(schema.decisions.c.reference, schema.decisions.c.title))
-    return {row.reference: row.title for row in rows}
