@@ -122,7 +122,8 @@ def _overview(
         content = {} if jaar is None else build(conn, basis, jaar, figure_link)
     here: dict[str, object] = {"jaar": jaar, "indeling": asked.indeling}
     rows = content.pop("rows", [])
-    assert isinstance(rows, list)
+    if not isinstance(rows, list):  # a builder's contract; survives python -O, unlike assert
+        raise TypeError(f"the rows of {asked.path} are not a list")
     context = {
         "title": "Begroting" if jaar is None else f"Begroting {jaar}",
         "view": asked.path,
