@@ -20,16 +20,21 @@ from api.problems import Problem
 from api.web.charts import Mark, step_chart
 from api.web.formatting import datum
 from api.web.report_pages import history_rows, steps_of, value_at
-from api.web.workspace import ReaderDep, Viewer, basis_text, page, peildatum_fout, reading_now
+from api.web.workspace import (
+    ReaderDep,
+    Viewer,
+    basis_or,
+    basis_text,
+    page,
+    reading_now,
+)
 from domain.taakstelling import Taakstelling
 from domain.taakvelden import taakveld_name
 from domain.values import MAX_FISCAL_YEAR, MAX_INTERVENTIE, MIN_FISCAL_YEAR
 from projections.queries import figures, lineage, reports
 from projections.queries.basis import (
     Basis,
-    BasisError,
     report_basis,
-    resolve_basis,
 )
 from projections.queries.lineage import LineageRow
 
@@ -80,14 +85,10 @@ def _history(
     """A figure's events as of the Peildatum (now when none is given), its step line as
     known now and a mark per published report: the figure as of that report's basis."""
     text = (peildatum or "").strip()
-    error = None
     grace = viewer.services.backdating_grace
     with reading_now(viewer) as (conn, now):
         listed = reports.list_reports(conn)
-        try:
-            basis = resolve_basis(conn, text or None, now.position)
-        except BasisError as failed:
-            error, basis = peildatum_fout(text or "", failed), now
+        basis, error = basis_or(conn, text, now.position, now)
         known_now = list(figure.lineage_of(conn, now, grace))
         if not known_now:
             raise Problem(404, "not-found", f"{figure.heading}: het grootboek kent hier niets van")

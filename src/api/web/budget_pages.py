@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy import Connection
 
@@ -20,15 +20,15 @@ from api.web.budget_history import Text, link, taakveld_text
 from api.web.workspace import (
     ReaderDep,
     Viewer,
+    basis_or,
     basis_text,
     page,
     paged,
-    peildatum_fout,
     reading_now,
 )
 from domain.values import BASE_YEAR, MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
 from projections.queries import figures, reports
-from projections.queries.basis import Basis, BasisError, resolve_basis
+from projections.queries.basis import Basis
 from projections.queries.figure_rows import TaakstellingRow
 
 router = APIRouter(include_in_schema=False)
@@ -85,6 +85,20 @@ class Asked:
     pagina: int
 
 
+def asked_view(
+    request: Request,
+    jaar: Year = None,
+    indeling: Indeling = "programma",
+    peildatum: Text = None,
+    pagina: Pagina = 1,
+) -> Asked:
+    """The query every view of a year takes, read once for all four."""
+    return Asked(request.url.path, jaar, indeling, peildatum or "", pagina)
+
+
+AskedDep = Annotated[Asked, Depends(asked_view)]
+
+
 # A view's content: (conn, basis, year, figure link) -> its rows and whatever else it shows.
 Build = Callable[[Connection, Basis, int, FigureLink], dict[str, object]]
 
@@ -104,13 +118,9 @@ def _overview(
     and the view shows the ledger as it is now. The year is the latest with a budget unless
     the URL names one."""
     text = asked.peildatum.strip()
-    error = None
     with reading_now(viewer) as (conn, now):
         listed = reports.list_reports(conn)
-        try:
-            basis = resolve_basis(conn, text or None, now.position)
-        except BasisError as failed:
-            error, basis = peildatum_fout(text or "", failed), now
+        basis, error = basis_or(conn, text, now.position, now)
         with_budget = _budget_years(conn, basis) or _budget_years(conn, now)
         years = with_budget | set(own_years(conn, basis))
         jaar = asked.jaar or max(with_budget, default=None) or max(years, default=None)
@@ -172,18 +182,12 @@ def _totals(
 
 
 @router.get("/begroting", response_class=HTMLResponse)
-def budget_page(
-    request: Request,
-    viewer: ReaderDep,
-    jaar: Year = None,
-    indeling: Indeling = "programma",
-    peildatum: Text = None,
-    pagina: Pagina = 1,
-) -> HTMLResponse:
+def budget_page(request: Request, viewer: ReaderDep, asked: AskedDep) -> HTMLResponse:
     """The budget of a year summed per programma, taakveld, interventie or fund (the query
     behind GET /api/v1/budget/rollup), a column per side with its total."""
 
     def build(conn: Connection, basis: Basis, year: int, figure: FigureLink) -> dict[str, object]:
+        indeling = asked.indeling
         found = figures.budget_rollup(conn, basis, indeling, fiscal_year=year)
         sides = [side for side in SIDES if any(row["side"] == side for row in found)]
         groups: dict[object, dict[str, object]] = {}
@@ -207,19 +211,11 @@ def budget_page(
             ),
         }
 
-    asked = Asked("/begroting", jaar, indeling, peildatum or "", pagina)
     return _overview(request, viewer, asked, build, lambda conn, basis: ())
 
 
 @router.get("/begroting/taakstellingen", response_class=HTMLResponse)
-def taakstellingen_page(
-    request: Request,
-    viewer: ReaderDep,
-    jaar: Year = None,
-    indeling: Indeling = "programma",
-    peildatum: Text = None,
-    pagina: Pagina = 1,
-) -> HTMLResponse:
+def taakstellingen_page(request: Request, viewer: ReaderDep, asked: AskedDep) -> HTMLResponse:
     """The taakstellingen with an amount in the year (the query behind GET
     /api/v1/taakstellingen), with their weight against the realised base."""
     overview: dict[int, list[TaakstellingRow]] = {}
@@ -256,19 +252,11 @@ def taakstellingen_page(
     def years(conn: Connection, basis: Basis) -> set[int]:
         return {int(year) for row in found(conn, basis) for year in row["amounts"]}
 
-    asked = Asked("/begroting/taakstellingen", jaar, indeling, peildatum or "", pagina)
     return _overview(request, viewer, asked, build, years)
 
 
 @router.get("/begroting/realisaties", response_class=HTMLResponse)
-def realisations_page(
-    request: Request,
-    viewer: ReaderDep,
-    jaar: Year = None,
-    indeling: Indeling = "programma",
-    peildatum: Text = None,
-    pagina: Pagina = 1,
-) -> HTMLResponse:
+def realisations_page(request: Request, viewer: ReaderDep, asked: AskedDep) -> HTMLResponse:
     """The realised amounts of the year (the query behind GET /api/v1/realisations), a
     deelproduct with the name the stadsrekening gives it."""
 
@@ -301,19 +289,11 @@ def realisations_page(
     def years(conn: Connection, basis: Basis) -> set[int]:
         return {row["fiscal_year"] for row in figures.realisation_amounts(conn, basis)}
 
-    asked = Asked("/begroting/realisaties", jaar, indeling, peildatum or "", pagina)
     return _overview(request, viewer, asked, build, years)
 
 
 @router.get("/begroting/reserves", response_class=HTMLResponse)
-def reserves_page(
-    request: Request,
-    viewer: ReaderDep,
-    jaar: Year = None,
-    indeling: Indeling = "programma",
-    peildatum: Text = None,
-    pagina: Pagina = 1,
-) -> HTMLResponse:
+def reserves_page(request: Request, viewer: ReaderDep, asked: AskedDep) -> HTMLResponse:
     """The reserves' mutations in the year per earmark (the query behind GET
     /api/v1/reserves)."""
 
@@ -330,5 +310,4 @@ def reserves_page(
             if row["fiscal_year"] is not None
         }
 
-    asked = Asked("/begroting/reserves", jaar, indeling, peildatum or "", pagina)
     return _overview(request, viewer, asked, build, years)

@@ -17,13 +17,12 @@ from sqlalchemy import Connection
 from api.problems import Problem
 from api.web.charts import Mark, step_chart
 from api.web.formatting import datum
-from api.web.workspace import ReaderDep, basis_text, page, peildatum_fout, reading_now
+from api.web.workspace import ReaderDep, basis_or, basis_text, page, peildatum_fout, reading_now
 from projections.queries import authority, lineage, reports
 from projections.queries.basis import (
     Basis,
     BasisError,
     report_basis,
-    resolve_basis,
 )
 from projections.queries.cells import CellError
 from projections.queries.lineage import LineageRow
@@ -134,14 +133,10 @@ def cell_history(
     report's own basis when none is given), and its step line as known at each published
     report and as known now."""
     as_of = (peildatum or "").strip() or rapport
-    error = None
     with reading_now(viewer) as (conn, now):
         own = report_basis(conn, rapport)
         listed = reports.list_reports(conn)
-        try:
-            basis = resolve_basis(conn, as_of, now.position)
-        except BasisError as failed:
-            error, basis = peildatum_fout(as_of, failed), own
+        basis, error = basis_or(conn, as_of, now.position, own)
         try:
             shown = lineage.cell_lineage(
                 conn,

@@ -191,6 +191,18 @@ def peildatum(viewer: Viewer, text: str | None) -> Iterator[tuple[Connection, Ba
         yield conn, basis
 
 
+def basis_or(
+    conn: Connection, text: str | None, position: int, fallback: Basis
+) -> tuple[Basis, str | None]:
+    """The basis a Peildatum names; one the ledger cannot read gives `fallback` and the
+    Dutch error to show at its field (the page still shows figures, on `fallback`)."""
+    text = (text or "").strip()
+    try:
+        return resolve_basis(conn, text or None, position), None
+    except BasisError as error:
+        return fallback, peildatum_fout(text, error)
+
+
 @contextmanager
 def reading_now(viewer: Viewer) -> Iterator[tuple[Connection, Basis]]:
     """The read model caught up, and the basis now (for lists that have no Peildatum)."""
