@@ -7,7 +7,7 @@ projections as of the report's basis, so the same tables can be re-rendered on a
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
 from uuid import UUID
@@ -27,23 +27,60 @@ class Measure(Enum):
     TAAKSTELLING = "taakstelling"  # the amount of the row's taakstellingen for the year
     BUDGET = "budget"  # the authorised budget of the fund's lines for the year
     REALISATION = "realisation"  # the realised lasten on the fund's lines for the year
+    # Row measures (ADR 0025): a row that names one of these is evaluated by it in every
+    # column, whatever the column's own measure.
+    HEADING = "heading"  # a section heading: a label, no figures
+    RELATIVE = "relative"  # the row's taakstellingen as % of their base realisation
+    KENGETAL = "kengetal"  # a measured kengetal (a count, hours), not money
+    RESULT = "result"  # a result as a document states it (voordeel positive)
+    SPECIFICATION = "specification"  # an activity's part of the fund's budget lines
+
+
+# An optional field is left out of the stored event while unset: a spec without it is
+# stored exactly as before the field existed.
+OMITTED = {"omitted_when_none": True}
 
 
 @dataclass(frozen=True)
 class ColumnSpec:
+    """A column: a measure for a fiscal year, or summed over fiscal_year..last_year
+    (tabel 7.2's "totaal")."""
+
     key: str
     measure: Measure
     fiscal_year: int
+    last_year: int | None = field(default=None, metadata=OMITTED)
 
 
 @dataclass(frozen=True)
 class RowSpec:
     """A row: an interventie and, for taakstellingen, the references it adds up
-    (empty: every taakstelling of the interventie not claimed by another row)."""
+    (empty: every taakstelling of the interventie not claimed by another row).
+
+    The optional fields (ADR 0025) make a row carry its own measure, for the tables that
+    mix realisations, taakstellingen, kengetallen and budgets per year (tabel 5.x):
+    - measure: the row's measure, used in every column instead of the column's;
+    - key: a slug that addresses the row where labels repeat (unique in its table);
+    - unit: the row's unit where it differs from the table's ("percent", "count");
+    - deelproducten: a realisation row's deelproducten (their lasten, any fund);
+    - fund: a budget, realisation or specification row's fund, instead of the table's;
+    - activity: a specification row's activity;
+    - kengetal: a kengetal row's reference;
+    - result: a result row's domain (the stated result's key);
+    - base_year: a relative row's base year (else BASE_YEAR)."""
 
     interventie: int | None
     label: str
     taakstellingen: tuple[str, ...] = ()
+    measure: Measure | None = field(default=None, metadata=OMITTED)
+    key: str | None = field(default=None, metadata=OMITTED)
+    unit: str | None = field(default=None, metadata=OMITTED)
+    deelproducten: tuple[str, ...] | None = field(default=None, metadata=OMITTED)
+    fund: str | None = field(default=None, metadata=OMITTED)
+    activity: str | None = field(default=None, metadata=OMITTED)
+    kengetal: str | None = field(default=None, metadata=OMITTED)
+    result: str | None = field(default=None, metadata=OMITTED)
+    base_year: int | None = field(default=None, metadata=OMITTED)
 
 
 @dataclass(frozen=True)

@@ -274,6 +274,74 @@ reports = Table(
     Column("recorded_at", UtcDateTime, nullable=False),
 )
 
+# -- Kengetallen, stated results and budget specifications (migration 0011, ADR 0025/0030):
+# facts a document states that are no budget mutation or realisation. --------------------
+
+kengetallen = Table(
+    "kengetallen",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("reference", String(200), nullable=False, unique=True),
+    Column("label", Text, nullable=False),
+    Column("unit", String(32), nullable=False),  # count, hours, euros, ...
+    Column("interventie", Integer),
+    Column("position", BigInteger, nullable=False),
+)
+
+# One row per measurement; the latest known as of a basis is the kengetal's value for its
+# year. The value is exact decimal text (a kengetal is no money, and need not be whole).
+kengetal_measurements = Table(
+    "kengetal_measurements",
+    metadata,
+    Column("position", BigInteger, primary_key=True, autoincrement=False),
+    Column("kengetal_id", String(32), nullable=False),
+    Column("fiscal_year", Integer, nullable=False),
+    Column("peildatum", String(10)),  # YYYY-MM-DD, where the document gives one
+    Column("value", String(40), nullable=False),
+    *_when(),
+    Column("actor", String(200), nullable=False),
+    Column("source", Text),
+)
+
+stated_results = Table(
+    "stated_results",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("fiscal_year", Integer, nullable=False),
+    Column("domain", String(100), nullable=False),  # the result's key, e.g. "wmo"
+    Column("label", Text, nullable=False),
+    Column("scope", Text, nullable=False),  # what it covers, in the document's words
+    Column("position", BigInteger, nullable=False),
+)
+
+# A result as stated (voordeel positive), and each restatement, with the change.
+stated_result_entries = Table(
+    "stated_result_entries",
+    metadata,
+    Column("position", BigInteger, primary_key=True, autoincrement=False),
+    Column("result_id", String(32), nullable=False),
+    Column("amount_cents", BigInteger, nullable=False),
+    Column("delta_cents", BigInteger, nullable=False),
+    Column("status", String(16), nullable=False),  # voorlopig | definitief
+    *_when(),
+    Column("actor", String(200), nullable=False),
+    Column("source", Text),
+)
+
+# An activity's part of a budget line (tabel 5.x's "beroep op het transformatiebudget" per
+# activity): the latest row per (line, activity) as of a basis holds its amount.
+budget_specifications = Table(
+    "budget_specifications",
+    metadata,
+    Column("position", BigInteger, primary_key=True, autoincrement=False),
+    Column("line_id", String(32), nullable=False),
+    Column("activity", String(200), nullable=False),
+    Column("amount_cents", BigInteger, nullable=False),
+    *_authority(),
+    *_when(),
+    Column("actor", String(200), nullable=False),
+)
+
 # -- Tamper evidence (ADR 0007): append-only, like the log; never truncated by a rebuild. --
 
 chain_links = Table(
@@ -356,6 +424,25 @@ Index(
     decision_events.c.decision_id,
     decision_events.c.known_at,
     decision_events.c.position,
+)
+Index(
+    "ix_kengetal_measurements_as_of",
+    kengetal_measurements.c.kengetal_id,
+    kengetal_measurements.c.fiscal_year,
+    kengetal_measurements.c.known_at,
+    kengetal_measurements.c.position,
+)
+Index(
+    "ix_stated_result_entries_as_of",
+    stated_result_entries.c.result_id,
+    stated_result_entries.c.known_at,
+    stated_result_entries.c.position,
+)
+Index(
+    "ix_budget_specifications_as_of",
+    budget_specifications.c.line_id,
+    budget_specifications.c.known_at,
+    budget_specifications.c.position,
 )
 Index("ix_audit_log_recorded_at", audit_log.c.recorded_at)
 Index("ix_audit_log_known_at", audit_log.c.known_at)
