@@ -18,9 +18,11 @@ from domain.decision import Decision
 from domain.events import Authority, DecisionKind, Event
 from domain.fiscal_year import FiscalYear
 from domain.money import Money
-from domain.realisation import Realisation
+from domain.kengetal import Kengetal
+from domain.realisation import Realisation, RealisationStatus
 from domain.report import Report, TableSpec
 from domain.reserve import Reserve
+from domain.stated_result import StatedResult
 from domain.taakstelling import Taakstelling
 from projections.store import schema
 
@@ -224,6 +226,22 @@ class Budget(Projection):
                 )
 
 
+        elif isinstance(event, BudgetLine.Specified):
+            # An activity's part of the line: no money moves, so no budget_mutations row.
+            yield (
+                schema.budget_specifications,
+                {
+                    "position": position,
+                    "line_id": event.originator_id.hex,
+                    "activity": event.activity,
+                    "amount_cents": cents(event.amount),
+                    **_authority(event.authority),
+                    **_when(event),
+                    "actor": event.meta.actor,
+                },
+            )
+
+
 class Taakstellingen(Projection):
     def rows(self, event: Event, position: int, state: bytes) -> Iterator[Row]:
         if isinstance(event, Taakstelling.Imposed):
@@ -424,6 +442,80 @@ class Reports(Projection):
             )
 
 
+class StatedFacts(Projection):
+    """Kengetallen and their measurements; results as a report states them (ADR 0030)."""
+
+    def rows(self, event: Event, position: int, state: bytes) -> Iterator[Row]:
+        if isinstance(event, Kengetal.Defined):
+            yield (
+                schema.kengetallen,
+                {
+                    "id": event.originator_id.hex,
+                    "reference": event.reference,
+                    "label": event.label,
+                    "unit": event.unit,
+                    "interventie": event.interventie,
+                    "position": position,
+                },
+            )
+        elif isinstance(event, Kengetal.Measured):
+            yield (
+                schema.kengetal_measurements,
+                {
+                    "position": position,
+                    "kengetal_id": event.originator_id.hex,
+                    "fiscal_year": event.fiscal_year,
+                    "peildatum": None if event.peildatum is None else event.peildatum.isoformat(),
+                    "value": format(event.value, "f"),
+                    **_when(event),
+                    "actor": event.meta.actor,
+                    "source": event.meta.source,
+                },
+            )
+        elif isinstance(event, StatedResult.Stated):
+            yield (
+                schema.stated_results,
+                {
+                    "id": event.originator_id.hex,
+                    "fiscal_year": event.fiscal_year,
+                    "domain": event.domain,
+                    "label": event.label,
+                    "scope": event.scope,
+                    "position": position,
+                },
+            )
+            yield (
+                schema.stated_result_entries,
+                self._entry(event, position, event.amount, cents(event.amount), event.status),
+            )
+        elif isinstance(event, StatedResult.Restated):
+            yield (
+                schema.stated_result_entries,
+                self._entry(
+                    event,
+                    position,
+                    event.amount,
+                    cents(event.amount) - cents(event.previous_amount),
+                    event.status,
+                ),
+            )
+
+    @staticmethod
+    def _entry(
+        event: Event, position: int, amount: Money, delta_cents: int, status: RealisationStatus
+    ) -> dict[str, Any]:
+        return {
+            "position": position,
+            "result_id": event.originator_id.hex,
+            "amount_cents": cents(amount),
+            "delta_cents": delta_cents,
+            "status": status.value,
+            **_when(event),
+            "actor": event.meta.actor,
+            "source": event.meta.source,
+        }
+
+
 PROJECTIONS: tuple[Projection, ...] = (
     AuditLog("audit_log", (schema.audit_log,)),
     Decisions(
@@ -433,8 +525,13 @@ PROJECTIONS: tuple[Projection, ...] = (
     ),
     Budget(
         "budget",
-        (schema.budget_lines, schema.budget_mutations, schema.slotwijzigingen),
-        (BudgetLine.Opened, BudgetLine.Mutation),
+        (
+            schema.budget_lines,
+            schema.budget_mutations,
+            schema.slotwijzigingen,
+            schema.budget_specifications,
+        ),
+        (BudgetLine.Opened, BudgetLine.Mutation, BudgetLine.Specified),
     ),
     Taakstellingen(
         "taakstellingen",
@@ -455,4 +552,14 @@ PROJECTIONS: tuple[Projection, ...] = (
         "fiscal_years", (schema.fiscal_year_events,), (FiscalYear.Closed, FiscalYear.Reopened)
     ),
     Reports("reports", (schema.reports,), (Report.Published,)),
+    StatedFacts(
+        "stated_facts",
+        (
+            schema.kengetallen,
+            schema.kengetal_measurements,
+            schema.stated_results,
+            schema.stated_result_entries,
+        ),
+        (Kengetal.Defined, Kengetal.Measured, StatedResult.Stated, StatedResult.Restated),
+    ),
 )
