@@ -118,7 +118,7 @@ class Kengetal(LedgerAggregate):
             _, earlier_value, earlier_peildatum, earlier_known_at = current
             if earlier_value == value and earlier_peildatum == peildatum:
                 raise InvalidInputError(
-                    f"{self.reference} {fiscal_year} is already {format(value, 'f')}",
+                    f"{self.reference} {fiscal_year} is already {format(earlier_value, 'f')}",
                     field="value",
                 )
             if stamp.meta.known_at < earlier_known_at:

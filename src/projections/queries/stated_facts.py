@@ -76,7 +76,18 @@ def kengetal_values(
         .subquery()
     )
     query = (
-        select(defined, measured)
+        select(
+            defined.c.reference,
+            defined.c.label,
+            defined.c.unit,
+            defined.c.interventie,
+            measured.c.fiscal_year,
+            measured.c.value,
+            measured.c.peildatum,
+            measured.c.position,
+            measured.c.source,
+        )
+        .select_from(defined)
         .join(measured, measured.c.kengetal_id == defined.c.id)
         .join(latest, latest.c.latest == measured.c.position)
         .order_by(defined.c.reference, measured.c.fiscal_year)
@@ -90,7 +101,7 @@ def kengetal_values(
             "fiscal_year": row.fiscal_year,
             "value": Decimal(row.value),
             "peildatum": row.peildatum,
-            "position": int(row.position_1),
+            "position": int(row.position),
             "source": row.source,
         }
         for row in conn.execute(query)
