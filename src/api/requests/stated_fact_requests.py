@@ -4,7 +4,7 @@ result as a report states it, and an activity's part of a budget line."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -52,6 +52,27 @@ KengetalValue = Annotated[
 ]
 
 
+def _day(value: Any) -> date:
+    """A peildatum is a JSON string YYYY-MM-DD: a day, not a moment and not a number."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and _DAY.fullmatch(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise PydanticCustomError("invalid-date", "a peildatum is a date YYYY-MM-DD")
+
+
+_DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+Peildatum = Annotated[
+    date,
+    PlainValidator(_day),
+    PlainSerializer(lambda day: day.isoformat(), return_type=str),
+    WithJsonSchema({"type": "string", "format": "date", "example": "2019-01-31"}),
+]
+
+
 class DefineKengetal(Provenance):
     reference: Reference
     label: Text
@@ -64,7 +85,7 @@ class MeasureKengetal(Provenance):
     reference: Reference
     fiscal_year: FiscalYearNumber
     value: KengetalValue
-    peildatum: Annotated[date, Strict()] | None = None
+    peildatum: Peildatum | None = None
 
 
 class StateResult(Provenance):
