@@ -136,9 +136,7 @@ class BudgetLine(LedgerAggregate):
             raise InvalidInputError(
                 f"{activity!r} of line {self.key.label()} is already {amount}", field="amount"
             )
-        others = sum_money(
-            [part for name, part in self.specifications.items() if name != activity]
-        )
+        others = sum_money([part for name, part in self.specifications.items() if name != activity])
         if (self.total - others - amount).is_negative():
             raise InsufficientBudgetError(
                 f"line {self.key.label()} holds {self.total}; its specified parts would come"

@@ -86,7 +86,11 @@ def test_finance_defines_and_measures_a_kengetal(demo_api: TestClient) -> None:
         measured_payload["value"],
         measured_payload["peildatum"],
         measured_payload["replaces_version"],
-    ) == ({"_type_": "decimal_str", "_data_": "7.7"}, {"_type_": "date", "_data_": "2019-01-31"}, None)
+    ) == (
+        {"_type_": "decimal_str", "_data_": "7.7"},
+        {"_type_": "date", "_data_": "2019-01-31"},
+        None,
+    )
 
 
 def test_a_kengetal_value_is_a_decimal_string_not_a_json_number(
@@ -141,9 +145,7 @@ def test_finance_states_and_restates_a_result(demo_api: TestClient) -> None:
     assert stated.json() == result({"stated_result": wmo}, {"stated_result": 1}, LAST + 1)
     assert restated.json() == result({"stated_result": wmo}, {"stated_result": 2}, LAST + 2)
     assert events_after(demo_api, LAST) == [
-        event(
-            LAST + 1, "StatedResult.Stated", wmo, 1, "2019", source="Kwartaalrapportage Q4 2019"
-        ),
+        event(LAST + 1, "StatedResult.Stated", wmo, 1, "2019", source="Kwartaalrapportage Q4 2019"),
         event(LAST + 2, "StatedResult.Restated", wmo, 2, "2019", source="Jaarrekening 2019"),
     ]
 
@@ -203,7 +205,10 @@ def test_parts_beyond_the_line_are_refused_naming_the_amount(
     before = log_size(demo_ledger)
 
     response = post(
-        demo_api, "/api/v1/budget/specifications", {**SPECIFICATION, "amount": "291000.01"}, "finance"
+        demo_api,
+        "/api/v1/budget/specifications",
+        {**SPECIFICATION, "amount": "291000.01"},
+        "finance",
     )
 
     assert response.status_code == 409

@@ -25,9 +25,7 @@ LINE_HEX = line_id(LINE).hex
 
 def basis(ledger: Ledger, as_of: str | None = None, as_recorded_at: str | None = None) -> Basis:
     with ledger.engine.connect() as conn:
-        return resolve_basis(
-            conn, as_of, ledger.runner.catch_up(), as_recorded_at=as_recorded_at
-        )
+        return resolve_basis(conn, as_of, ledger.runner.catch_up(), as_recorded_at=as_recorded_at)
 
 
 def record_history(ledger: Ledger, clock: Clock) -> None:
@@ -134,7 +132,9 @@ def record_history(ledger: Ledger, clock: Clock) -> None:
 def values(ledger: Ledger, seen: Basis, **filters: object) -> list[tuple[str, int, str, int]]:
     with ledger.engine.connect() as conn:
         rows = kengetal_values(conn, seen, **filters)  # type: ignore[arg-type]
-    return [(r["reference"], r["fiscal_year"], format(r["value"], "f"), r["position"]) for r in rows]
+    return [
+        (r["reference"], r["fiscal_year"], format(r["value"], "f"), r["position"]) for r in rows
+    ]
 
 
 def test_a_kengetal_value_is_the_latest_measurement_the_basis_sees(
@@ -162,7 +162,9 @@ def test_kengetal_values_are_chosen_by_reference_and_year_with_their_row(
         rows = kengetal_values(
             conn, basis(ledger), references=["ivp-3-uren-begeleiding"], years=[2019]
         )
-        none = kengetal_values(conn, basis(ledger), references=["ivp-2-bezoeken-stips"], years=[2019])
+        none = kengetal_values(
+            conn, basis(ledger), references=["ivp-2-bezoeken-stips"], years=[2019]
+        )
 
     assert rows == [
         {

@@ -6,39 +6,31 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 from uuid import UUID
-
-from sqlalchemy import Table
 
 from domain.budget import BudgetLine
 from domain.decision import Decision
 from domain.events import Authority, DecisionKind, Event
 from domain.fiscal_year import FiscalYear
-from domain.money import Money
 from domain.kengetal import Kengetal
-from domain.realisation import Realisation, RealisationStatus
+from domain.money import Money
+from domain.realisation import Realisation
 from domain.report import Report, TableSpec
 from domain.reserve import Reserve
 from domain.stated_result import StatedResult
 from domain.taakstelling import Taakstelling
+
+# Projection stays importable from here, where it was defined before (runner.py imports it).
+from projections.readmodel.projection_base import Projection as Projection
+from projections.readmodel.projection_base import Row, _when, cents
+from projections.readmodel.stated_projection import StatedFacts
 from projections.store import schema
-
-Row = tuple[Table, dict[str, Any]]
-
-
-def cents(money: Money) -> int:
-    return int(money.amount * 100)
 
 
 def _hex(value: UUID | None) -> str | None:
     return None if value is None else value.hex
-
-
-def _when(event: Event) -> dict[str, Any]:
-    return {"known_at": event.meta.known_at, "recorded_at": event.recorded_at}
 
 
 def _authority(authority: Authority | None) -> dict[str, Any]:
@@ -80,18 +72,6 @@ def tables_json(tables: Iterable[TableSpec]) -> str:
 
 def event_type(event: Event) -> str:
     return type(event).__qualname__
-
-
-@dataclass(frozen=True)
-class Projection:
-    name: str
-    tables: tuple[Table, ...]
-    # The event classes `rows` can yield rows for (subclasses included). The runner asks a
-    # projection only about events of these classes; `rows` still checks each event itself.
-    reads: tuple[type[Event], ...] = (Event,)
-
-    def rows(self, event: Event, position: int, state: bytes) -> Iterator[Row]:
-        raise NotImplementedError
 
 
 class AuditLog(Projection):
@@ -224,7 +204,6 @@ class Budget(Projection):
                         **_when(event),
                     },
                 )
-
 
         elif isinstance(event, BudgetLine.Specified):
             # An activity's part of the line: no money moves, so no budget_mutations row.
@@ -440,80 +419,6 @@ class Reports(Projection):
                     "recorded_at": event.recorded_at,
                 },
             )
-
-
-class StatedFacts(Projection):
-    """Kengetallen and their measurements; results as a report states them (ADR 0030)."""
-
-    def rows(self, event: Event, position: int, state: bytes) -> Iterator[Row]:
-        if isinstance(event, Kengetal.Defined):
-            yield (
-                schema.kengetallen,
-                {
-                    "id": event.originator_id.hex,
-                    "reference": event.reference,
-                    "label": event.label,
-                    "unit": event.unit,
-                    "interventie": event.interventie,
-                    "position": position,
-                },
-            )
-        elif isinstance(event, Kengetal.Measured):
-            yield (
-                schema.kengetal_measurements,
-                {
-                    "position": position,
-                    "kengetal_id": event.originator_id.hex,
-                    "fiscal_year": event.fiscal_year,
-                    "peildatum": None if event.peildatum is None else event.peildatum.isoformat(),
-                    "value": format(event.value, "f"),
-                    **_when(event),
-                    "actor": event.meta.actor,
-                    "source": event.meta.source,
-                },
-            )
-        elif isinstance(event, StatedResult.Stated):
-            yield (
-                schema.stated_results,
-                {
-                    "id": event.originator_id.hex,
-                    "fiscal_year": event.fiscal_year,
-                    "domain": event.domain,
-                    "label": event.label,
-                    "scope": event.scope,
-                    "position": position,
-                },
-            )
-            yield (
-                schema.stated_result_entries,
-                self._entry(event, position, event.amount, cents(event.amount), event.status),
-            )
-        elif isinstance(event, StatedResult.Restated):
-            yield (
-                schema.stated_result_entries,
-                self._entry(
-                    event,
-                    position,
-                    event.amount,
-                    cents(event.amount) - cents(event.previous_amount),
-                    event.status,
-                ),
-            )
-
-    @staticmethod
-    def _entry(
-        event: Event, position: int, amount: Money, delta_cents: int, status: RealisationStatus
-    ) -> dict[str, Any]:
-        return {
-            "position": position,
-            "result_id": event.originator_id.hex,
-            "amount_cents": cents(amount),
-            "delta_cents": delta_cents,
-            "status": status.value,
-            **_when(event),
-            "actor": event.meta.actor,
-            "source": event.meta.source,
-        }
 
 
 PROJECTIONS: tuple[Projection, ...] = (
