@@ -404,7 +404,8 @@ def achievement(
                 "opgave_incl_risico": target + (risico or 0),
                 **measure.measured(codes, target),
                 "shared_deelproducten": shared,
-                "unshared_saving": measure.saving(unshared),
+                # Nothing unshared saves nothing: an exact zero, not a gap.
+                "unshared_saving": measure.saving(unshared) if unshared else Decimal("0.00"),
             }
         )
 
