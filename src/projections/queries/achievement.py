@@ -462,6 +462,8 @@ def achievement(
         "unknown": by_status[UNKNOWN],
         "unmeasured": [row["reference"] for row in taakstellingen if not row["zoekgebied"]],
     }
+    if not interventies:
+        opgave["reason"] = f"no taakstelling has a target in {fiscal_year} as of this basis"
 
     def wanted(number: int | None) -> bool:
         return interventie is None or number == interventie
