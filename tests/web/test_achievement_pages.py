@@ -121,3 +121,15 @@ def test_the_page_needs_a_signed_in_reader(browser: TestClient) -> None:
     answer = browser.get(PAGE)
 
     assert answer.status_code == 303
+
+
+def test_the_taakstellingen_of_a_year_link_to_their_result(signed_in: Signed) -> None:
+    browser = signed_in(Role.FINANCE)
+
+    answer = browser.get("/begroting/taakstellingen?jaar=2018&peildatum=2019Q4")
+
+    assert (
+        '<p><a href="/begroting/taakstellingen/resultaat?jaar=2018&amp;peildatum=2019Q4">'
+        "Resultaat taakstellingen 2018</a>: doel tegen de besparing op het zoekgebied sinds "
+        "2017.</p>"
+    ) in answer.text
