@@ -15,22 +15,23 @@ from projections.queries import achievement
 from projections.queries.achievement import AchievementError
 from projections.queries.basis import Basis, resolve_basis
 from support.achievement import NAMES, build
+from support.clock import Clock
 
 
 @pytest.fixture
-def history(ledger: Ledger) -> Ledger:
-    return build(ledger)
+def history(ledger: Ledger, clock: Clock) -> Ledger:
+    return build(ledger, clock)
 
 
-def basis(ledger: Ledger, as_of: str | None = None) -> Basis:
+def basis(ledger: Ledger, as_of: str | None = None, recorded: str | None = None) -> Basis:
     with ledger.engine.connect() as conn:
-        return resolve_basis(conn, as_of, ledger.runner.position())
+        return resolve_basis(conn, as_of, ledger.runner.position(), as_recorded_at=recorded)
 
 
 def achieved(ledger: Ledger, year: int = 2018, **options: Any) -> achievement.Achievement:
-    as_of = options.pop("as_of", None)
+    chosen = basis(ledger, options.pop("as_of", None), options.pop("as_recorded_at", None))
     with ledger.engine.connect() as conn:
-        return achievement.achievement(conn, basis(ledger, as_of), fiscal_year=year, **options)
+        return achievement.achievement(conn, chosen, fiscal_year=year, **options)
 
 
 def figures(row: Any) -> tuple[Any, ...]:
@@ -207,6 +208,21 @@ def test_a_voorlopig_figure_counts_and_is_named(history: Ledger) -> None:
     assert found["opgave"]["voorlopig"] == [{"deelproduct": "61296", "fiscal_year": 2018}]
 
 
+def test_as_recorded_before_the_correction_the_voorlopig_figure_stands(history: Ledger) -> None:
+    # Everything known, but the log as it stood before the correction was recorded.
+    found = achieved(history, as_recorded_at="2026-11-23T12:00:00+00:00")
+
+    first = found["interventies"][0]
+    assert (first["realised"], first["saving"], first["status"]) == (
+        D("700000.00"),
+        D("300000.00"),
+        "over",
+    )
+    assert first["voorlopig"] == [{"deelproduct": "61296", "fiscal_year": 2018}]
+    assert found["basis"]["log_position"] == 19
+    assert found["opgave"]["saving"] == D("270000.00")
+
+
 def test_a_missing_realisation_is_unknown_never_zero(history: Ledger) -> None:
     # 61307's 2018 figure became known on 2019-05-01.
     found = achieved(history, as_of="2019-04-30")
@@ -320,4 +336,3 @@ def test_the_demo_2018_interventie_2_saved_more_than_its_target(demo_ledger: Led
     assert found["overlap"] == [
         {"deelproduct": "61296", "interventies": [1, 2], "saving": D("5103000.00")}
     ]
-    assert found["opgave"]["target"] == D("4850000.00")

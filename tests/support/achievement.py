@@ -17,7 +17,7 @@ a quarter figure of 61301 in 2018."""
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -28,6 +28,7 @@ from domain.money import Money
 from domain.realisation import RealisationStatus
 from domain.taakstelling import TaakstellingKind
 from domain.values import LineKey, Period, Side, YearAmounts
+from support.clock import Clock
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 DECISION = "raad-2018-03-taakstellingen"
@@ -96,7 +97,9 @@ def impose(
     )
 
 
-def build(ledger: Ledger) -> Ledger:
+def build(ledger: Ledger, clock: Clock | None = None) -> Ledger:
+    """The history; with `clock`, the correction of 61296 is recorded a day after the rest
+    (for a basis `as_recorded_at` between them)."""
     app = ledger.app
     decided = known("2018-03-07", "Raadsbesluit")
     app.propose_decision(
@@ -128,6 +131,8 @@ def build(ledger: Ledger) -> Ledger:
     impose(ledger, "t6", 4, (), "5000")
     impose(ledger, "r1", 1, ("61296",), "70000", kind=TaakstellingKind.RISK)
     realise(ledger, "61307", 2018, "280000", "2019-05-01")
+    if clock is not None:
+        clock.advance(timedelta(days=1))
     app.correct_realisation(
         known("2019-06-01", "Stadsrekening 2018, vastgesteld"),
         key=LineKey(2018, PROGRAMMA, None, deelproduct="61296"),

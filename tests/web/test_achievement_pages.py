@@ -107,14 +107,15 @@ def test_the_history_of_an_interventie_realisation_lists_its_zoekgebied_entries(
     assert "3 gebeurtenissen, in de volgorde waarin ze bekend werden" in answer.text
 
 
-def test_the_history_of_the_opgave_target_adds_up_to_it(signed_in: Signed) -> None:
+def test_the_history_of_an_interventie_target_adds_up_to_it(signed_in: Signed) -> None:
     browser = signed_in(Role.AUDITOR)
 
-    answer = browser.get(f"{HISTORY.replace('&amp;', '&')}&deel=doel")
+    answer = browser.get(f"{HISTORY.replace('&amp;', '&')}&deel=doel&interventie=2")
 
     assert answer.status_code == 200
-    assert "<h1>Doel 2018 van de opgave</h1>" in answer.text
-    assert "<dt>Bedrag op deze peildatum</dt><dd>€ 4.850.000</dd>" in answer.text
+    assert "<h1>Doel 2018 van interventie 2</h1>" in answer.text
+    assert "<dt>Bedrag op deze peildatum</dt><dd>€ 2.900.000</dd>" in answer.text
+    assert "2 gebeurtenissen, in de volgorde waarin ze bekend werden" in answer.text
 
 
 def test_the_page_needs_a_signed_in_reader(browser: TestClient) -> None:
