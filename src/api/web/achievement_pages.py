@@ -77,9 +77,8 @@ def achievement_page(
                 found = achievement.achievement(
                     conn, basis, fiscal_year=year, base_year=basisjaar, interventie=number
                 )
-            except AchievementError as refused:
+            except AchievementError:
                 year_error = f"het basisjaar ({basisjaar}) moet vóór het jaar ({year}) liggen"
-                del refused
 
     def history(part: str, **query: object) -> str:
         return link(

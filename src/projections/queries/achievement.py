@@ -34,6 +34,7 @@ from projections.queries.achievement_rows import (
     YearFigure,
 )
 from projections.queries.basis import Basis
+from projections.queries.figure_rows import TaakstellingAmountRow
 from projections.queries.figures import (
     dashed,
     deelproduct_names,
@@ -195,9 +196,8 @@ class _Scope:
     def interventie_zoekgebied(self, interventie: int | None) -> list[str]:
         return _union(self.zoekgebied[ref] for ref in self.of_interventie.get(interventie, []))
 
-    def amount(self, row: Any) -> Decimal:
-        found: Decimal = row["amounts"][self.fiscal_year]
-        return found
+    def amount(self, row: TaakstellingAmountRow) -> Decimal:
+        return row["amounts"][self.fiscal_year]
 
     def target(self, interventie: int | None) -> Decimal:
         return sum(
@@ -210,7 +210,8 @@ class _Scope:
         return sum(amounts, Decimal("0.00")) if amounts else None
 
     def everything(self) -> list[str]:
-        return _union(self.zoekgebied.values())
+        """Every deelproduct some interventie's zoekgebied holds (a risico's aside)."""
+        return _union(self.interventie_zoekgebied(i) for i in self.of_interventie)
 
 
 def _check_years(fiscal_year: int, base_year: int) -> None:
