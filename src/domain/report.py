@@ -317,12 +317,15 @@ def _check_measure(table: TableSpec, row: RowSpec, field: str) -> None:
             )
         for code in row.deelproducten:
             check_text(code, f"{field}.deelproducten")
-    elif measure in (Measure.BUDGET, Measure.REALISATION, Measure.SPECIFICATION):
-        if row.fund is None and table.fund is None:
-            raise InvalidInputError(
-                f"row {row.label!r} measures {measure.value}: it or its table names the fund",
-                field=f"{field}.fund",
-            )
+    elif (
+        measure in (Measure.BUDGET, Measure.REALISATION, Measure.SPECIFICATION)
+        and row.fund is None
+        and table.fund is None
+    ):
+        raise InvalidInputError(
+            f"row {row.label!r} measures {measure.value}: it or its table names the fund",
+            field=f"{field}.fund",
+        )
     if measure is Measure.RELATIVE:
         if row.unit not in (None, "percent"):
             raise InvalidInputError(
