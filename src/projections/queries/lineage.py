@@ -365,7 +365,8 @@ def _contributions(
     grace: timedelta,
 ) -> Decimal:
     """Append the facts' lineage rows, their running total from zero; return the total."""
-    running = Decimal("0.00")
+    # A kengetal is no money: its value keeps the digits it was measured in.
+    running = Decimal(0) if cell.measure == "kengetal" else Decimal("0.00")
     for fact in facts:
         running += fact.delta
         links: Links = {"decision": None, "mandate": None}

@@ -247,7 +247,9 @@ def _table(conn: Connection, spec: TableSpecRow, basis: Basis) -> ReportTable:
                     ),
                     start=ZERO,
                 )
-            values[column["key"]] = published_figure(total)
+            values[column["key"]] = row_measures.money_figure(
+                total, row_spec.get("unit", spec["unit"])
+            )
         rows.append(_row(row_spec, values))
 
     in_table = set().union(*members)
@@ -267,7 +269,7 @@ def _table(conn: Connection, spec: TableSpecRow, basis: Basis) -> ReportTable:
                 total = sum(
                     (v for (_, y), v in cells[column["measure"]].items() if y in years), start=ZERO
                 )
-            values[column["key"]] = published_figure(total)
+            values[column["key"]] = row_measures.money_figure(total, spec["unit"])
         totals.append({"label": total_spec["label"], "values": values})
 
     return {

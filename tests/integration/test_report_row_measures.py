@@ -1,0 +1,551 @@
+"""Report tables whose rows carry their own measure (ADR 0025), on SQLite and PostgreSQL:
+a small ledger recorded through the application commands (realisations per deelproduct,
+taakstellingen, budget), with kengetal measurements, stated results and a budget
+specification written into the read model as their projection keeps them; a report of
+such tables, its exact JSON, one cell's lineage per measure, and a summing column."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from sqlalchemy import Connection, insert, select
+
+from api.demo.nijmegen import FUND, SOCIALE_STAD, WWZ, day, fund_line
+from api.ledger import Ledger
+from domain.application import Context
+from domain.events import Bestuursorgaan, DecisionKind
+from domain.money import Money
+from domain.realisation import RealisationStatus
+from domain.report import ColumnSpec, Measure, RowSpec, TableSpec, TotalSpec
+from domain.taakstelling import TaakstellingKind
+from domain.values import LineKey, Period, YearAmounts
+from projections.queries import cells, diff, lineage
+from projections.queries.basis import report_basis, resolve_basis
+from projections.queries.reports import render_report
+from projections.store import schema
+
+REPORT = "kerngegevens-test"
+DECISION = "raad-2018-interventieplan"
+ACTOR = "test:financien"
+KNOWN = day("2019-02-01")
+PUBLISHED = day("2019-05-08")
+
+YEARS = tuple(ColumnSpec(str(year), Measure.REALISATION, year) for year in range(2017, 2021))
+TOTAAL = ColumnSpec("totaal", Measure.REALISATION, 2018, last_year=2019)
+RELATIVE = {"measure": Measure.RELATIVE, "unit": "percent"}
+KERNGEGEVENS = TableSpec(
+    id="tabel-5.2",
+    title="Kerngegevens Interventie Wijkaanpak Sociaal Domein",
+    unit="EUR_1000",
+    fund=None,
+    columns=(*YEARS, TOTAAL),
+    rows=(
+        RowSpec(2, "Realisatie stadsrekening", measure=Measure.HEADING),
+        RowSpec(2, "Deelproduct (61296)", measure=Measure.REALISATION, deelproducten=("61296",)),
+        RowSpec(2, "Taakstellingen", measure=Measure.HEADING),
+        RowSpec(2, "Kwartaalgesprekken", ("T-1",), measure=Measure.TAAKSTELLING),
+        RowSpec(2, "Relatief t.o.v. Realisatie 2017", ("T-1",), key="rel-t-1", **RELATIVE),
+        RowSpec(2, "Efficiencyslag", ("T-2",), measure=Measure.TAAKSTELLING),
+        RowSpec(2, "Relatief t.o.v. Realisatie 2017", ("T-2",), key="rel-t-2", **RELATIVE),
+        RowSpec(2, "Uren per cliënt", measure=Measure.KENGETAL, kengetal="uren", unit="hours"),
+        RowSpec(2, "Opbouwwerk", measure=Measure.SPECIFICATION, activity="opbouwwerk", fund=FUND),
+        RowSpec(2, "Transformatiebudget", measure=Measure.BUDGET, fund=FUND),
+    ),
+    totals=(),
+)
+FINANCIEEL_BEELD = TableSpec(
+    id="financieel-beeld",
+    title="Financieel beeld",
+    unit="EUR_1000",
+    fund=None,
+    columns=(ColumnSpec("2019", Measure.REALISATION, 2019),),
+    rows=(
+        RowSpec(None, "Wmo", measure=Measure.RESULT, result="wmo"),
+        RowSpec(None, "Jeugd", measure=Measure.RESULT, result="jeugd"),
+    ),
+    totals=(TotalSpec("Totaal"),),
+)
+OPBRENGSTEN = TableSpec(
+    id="tabel-4.1",
+    title="Opbrengsten maatregelen",
+    unit="EUR_1000000",
+    fund=None,
+    columns=(ColumnSpec("2018", Measure.TAAKSTELLING, 2018),),
+    rows=(
+        RowSpec(1, "Jeugd", ("T-3",)),
+        RowSpec(2, "2.1 Beschikbaarheid", ("T-4",)),
+        RowSpec(2, "2.2 Groepsbegeleiding", ("T-2",)),
+    ),
+    totals=(TotalSpec("Beoogde opbrengst"),),
+)
+BEROEP = TableSpec(
+    id="tabel-7.2",
+    title="Beroep op het transformatiebudget",
+    unit="EUR_1000",
+    fund=FUND,
+    columns=(
+        ColumnSpec("2019", Measure.BUDGET, 2019),
+        ColumnSpec("2020", Measure.BUDGET, 2020),
+        ColumnSpec("totaal", Measure.BUDGET, 2019, last_year=2020),
+    ),
+    rows=(RowSpec(2, "2. Wijkaanpak"),),
+    totals=(TotalSpec("Totaal"),),
+)
+
+
+def context(known: datetime = KNOWN) -> Context:
+    return Context(actor=ACTOR, known_at=known, source="test: Interventieplan fase 4")
+
+
+def record(ledger: Ledger) -> None:
+    app = ledger.app
+    app.propose_decision(
+        context(),
+        reference=DECISION,
+        title="Interventieplan",
+        body=Bestuursorgaan.RAAD,
+        kind=DecisionKind.BEGROTINGSWIJZIGING,
+        period=Period(2017, 2022),
+    )
+    app.adopt_decision(context(), reference=DECISION)
+    for code, year, thousands in (
+        ("61296", 2017, 16664),
+        ("61296", 2018, 11561),
+        ("61301", 2017, 3749),
+    ):
+        app.report_realisation(
+            context(),
+            key=LineKey(year, SOCIALE_STAD, None, deelproduct=code),
+            amount=Money.thousands(thousands),
+            status=RealisationStatus.DEFINITIEF,
+        )
+    for reference, interventie, amounts, base in (
+        ("T-1", 2, {2018: 2800, 2019: 3100}, ("61296",)),
+        ("T-2", 2, {2019: 100}, ("61301",)),
+        ("T-3", 1, {2018: Decimal("1925")}, ()),
+        ("T-4", 2, {2018: 20}, ()),
+    ):
+        app.impose_taakstelling(
+            context(),
+            reference=reference,
+            label=reference,
+            interventie=interventie,
+            programma=WWZ,
+            taakveld="6.71",
+            kind=TaakstellingKind.TARGET,
+            origin="IVP-2",
+            amounts=YearAmounts.of({y: Money.thousands(a) for y, a in amounts.items()}),
+            base_deelproducten=base,
+            decision=DECISION,
+        )
+    for year, thousands in ((2019, 309), (2020, 101)):
+        app.amend_budget(
+            context(), key=fund_line(year, 2), delta=Money.thousands(thousands), decision=DECISION
+        )
+    ledger.runner.catch_up()
+
+
+def stated_facts(conn: Connection) -> None:
+    """Kengetal measurements, stated results and a budget specification as their projection
+    keeps them (schema.py): the latest row per subject as of a basis holds the value."""
+    when = {"actor": ACTOR, "recorded_at": KNOWN}
+    conn.execute(
+        insert(schema.kengetallen).values(
+            id="k" * 32, reference="uren", label="Uren", unit="hours", interventie=2, position=1
+        )
+    )
+    conn.execute(
+        insert(schema.kengetal_measurements),
+        [
+            {
+                "position": 1,
+                "kengetal_id": "k" * 32,
+                "fiscal_year": 2017,
+                "peildatum": None,
+                "value": "7.7",
+                "known_at": KNOWN,
+                **when,
+            },
+            {
+                "position": 2,
+                "kengetal_id": "k" * 32,
+                "fiscal_year": 2018,
+                "peildatum": None,
+                "value": "7.5",
+                "known_at": KNOWN,
+                **when,
+            },
+            {
+                "position": 3,
+                "kengetal_id": "k" * 32,
+                "fiscal_year": 2018,
+                "value": "7.3",
+                "known_at": KNOWN + timedelta(days=1),
+                "peildatum": "2019-01-01",
+                **when,
+            },
+        ],
+    )
+    for result_id, domain in (("w" * 32, "wmo"), ("j" * 32, "jeugd")):
+        conn.execute(
+            insert(schema.stated_results).values(
+                id=result_id, fiscal_year=2019, domain=domain, label=domain, scope="x", position=1
+            )
+        )
+    conn.execute(
+        insert(schema.stated_result_entries),
+        [
+            {
+                "position": 1,
+                "result_id": "w" * 32,
+                "amount_cents": 100_000_000,
+                "delta_cents": 100_000_000,
+                "status": "voorlopig",
+                "known_at": KNOWN,
+                "source": "Q4",
+                **when,
+            },
+            {
+                "position": 2,
+                "result_id": "j" * 32,
+                "amount_cents": -300_000_000,
+                "delta_cents": -300_000_000,
+                "status": "voorlopig",
+                "known_at": KNOWN,
+                "source": "Q4",
+                **when,
+            },
+            {
+                "position": 3,
+                "result_id": "j" * 32,
+                "amount_cents": -340_000_000,
+                "delta_cents": -40_000_000,
+                "status": "voorlopig",
+                "known_at": KNOWN,
+                "source": "Q4",
+                **when,
+            },
+        ],
+    )
+    lines = schema.budget_lines
+    for position, year, cents in ((1, 2019, 7_600_000), (2, 2020, 2_500_000)):
+        line_id = conn.execute(
+            select(lines.c.id).where(
+                lines.c.fiscal_year == year, lines.c.fund == FUND, lines.c.interventie == 2
+            )
+        ).scalar_one()
+        conn.execute(
+            insert(schema.budget_specifications).values(
+                position=position,
+                line_id=line_id,
+                activity="opbouwwerk",
+                amount_cents=cents,
+                known_at=KNOWN,
+                **when,
+            )
+        )
+
+
+@pytest.fixture
+def published(ledger: Ledger) -> Iterator[Ledger]:
+    record(ledger)
+    with ledger.engine.begin() as conn:
+        stated_facts(conn)
+    ledger.app.publish_report(
+        context(PUBLISHED),
+        report_id=REPORT,
+        title="Kerngegevens",
+        published_at=PUBLISHED,
+        knowledge_cutoff=PUBLISHED,
+        tables=(KERNGEGEVENS, FINANCIEEL_BEELD, OPBRENGSTEN, BEROEP),
+        period=Period(2017, 2022),
+    )
+    ledger.runner.catch_up()
+    yield ledger
+
+
+def tables(ledger: Ledger) -> dict[str, Any]:
+    with ledger.engine.connect() as conn:
+        document = render_report(conn, REPORT, None, ledger.runner.position())
+    return {table["id"]: table for table in document["tables"]}
+
+
+def values(**figures: str | None) -> dict[str, str | None]:
+    return {key.lstrip("_"): value for key, value in figures.items()}
+
+
+def cells_of(*figures: str | None) -> dict[str, str | None]:
+    return dict(zip(("2017", "2018", "2019", "2020", "totaal"), figures, strict=True))
+
+
+def test_rows_with_their_own_measure_render_each_by_its_rule(published: Ledger) -> None:
+    rendered = tables(published)
+
+    assert rendered["tabel-5.2"] == {
+        "id": "tabel-5.2",
+        "title": "Kerngegevens Interventie Wijkaanpak Sociaal Domein",
+        "unit": "EUR_1000",
+        "columns": ["2017", "2018", "2019", "2020", "totaal"],
+        "rows": [
+            {
+                "interventie": 2,
+                "label": "Realisatie stadsrekening",
+                "values": cells_of(None, None, None, None, None),
+            },
+            {
+                "interventie": 2,
+                "label": "Deelproduct (61296)",
+                "values": cells_of("16664", "11561", None, None, "11561"),
+            },
+            {
+                "interventie": 2,
+                "label": "Taakstellingen",
+                "values": cells_of(None, None, None, None, None),
+            },
+            {
+                "interventie": 2,
+                "label": "Kwartaalgesprekken",
+                "values": cells_of(None, "2800", "3100", None, "5900"),
+            },
+            {
+                "interventie": 2,
+                "label": "Relatief t.o.v. Realisatie 2017",
+                "key": "rel-t-1",
+                "unit": "percent",
+                "values": cells_of(None, "16.8", "18.6", None, "35.4"),
+            },
+            {
+                "interventie": 2,
+                "label": "Efficiencyslag",
+                "values": cells_of(None, None, "100", None, "100"),
+            },
+            {
+                "interventie": 2,
+                "label": "Relatief t.o.v. Realisatie 2017",
+                "key": "rel-t-2",
+                "unit": "percent",
+                "values": cells_of(None, None, "2.7", None, "2.7"),
+            },
+            {
+                "interventie": 2,
+                "label": "Uren per cliënt",
+                "unit": "hours",
+                "values": cells_of("7.7", "7.3", None, None, "7.3"),
+            },
+            {
+                "interventie": 2,
+                "label": "Opbouwwerk",
+                "values": cells_of(None, None, "76", "25", "76"),
+            },
+            {
+                "interventie": 2,
+                "label": "Transformatiebudget",
+                "values": cells_of(None, None, "309", "101", "309"),
+            },
+        ],
+        "totals": [],
+    }
+    assert rendered["financieel-beeld"] == {
+        "id": "financieel-beeld",
+        "title": "Financieel beeld",
+        "unit": "EUR_1000",
+        "columns": ["2019"],
+        "rows": [
+            {"interventie": None, "label": "Wmo", "values": {"2019": "1000"}},
+            {"interventie": None, "label": "Jeugd", "values": {"2019": "-3400"}},
+        ],
+        "totals": [{"label": "Totaal", "values": {"2019": "-2400"}}],
+    }
+
+
+def test_a_table_in_millions_rounds_each_cell_and_total_to_two_decimals(published: Ledger) -> None:
+    assert tables(published)["tabel-4.1"] == {
+        "id": "tabel-4.1",
+        "title": "Opbrengsten maatregelen",
+        "unit": "EUR_1000000",
+        "columns": ["2018"],
+        "rows": [
+            {"interventie": 1, "label": "Jeugd", "values": {"2018": "1.93"}},
+            {"interventie": 2, "label": "2.1 Beschikbaarheid", "values": {"2018": "0.02"}},
+            {"interventie": 2, "label": "2.2 Groepsbegeleiding", "values": {"2018": None}},
+        ],
+        "totals": [{"label": "Beoogde opbrengst", "values": {"2018": "1.95"}}],
+    }
+
+
+def test_a_summing_column_adds_its_years_in_a_table_measured_by_its_columns(
+    published: Ledger,
+) -> None:
+    assert tables(published)["tabel-7.2"] == {
+        "id": "tabel-7.2",
+        "title": "Beroep op het transformatiebudget",
+        "unit": "EUR_1000",
+        "columns": ["2019", "2020", "totaal"],
+        "rows": [
+            {
+                "interventie": 2,
+                "label": "2. Wijkaanpak",
+                "values": {"2019": "309", "2020": "101", "totaal": "410"},
+            }
+        ],
+        "totals": [{"label": "Totaal", "values": {"2019": "309", "2020": "101", "totaal": "410"}}],
+    }
+
+
+def traced(ledger: Ledger, table: str, row: str, column: str) -> dict[str, Any]:
+    with ledger.engine.connect() as conn:
+        found = lineage.cell_lineage(
+            conn, REPORT, report_basis(conn, REPORT), table=table, row=row, column=column
+        )
+    return {
+        **{key: value for key, value in found.items() if key not in ("rows", "basis", "report")},
+        "rows": [(r["event"], r["subject"], r["delta"], r["running_total"]) for r in found["rows"]],
+    }
+
+
+def test_the_lineage_of_a_realisation_row_is_its_deelproducts_entries(published: Ledger) -> None:
+    found = traced(published, "tabel-5.2", "Deelproduct (61296)", "2017")
+    assert found["amount"] == Decimal("16664000.00")
+    assert (found["published"], found["measure"], found["unit"]) == (
+        "16664",
+        "realisation",
+        "EUR_1000",
+    )
+    assert [(event, delta) for event, _, delta, _ in found["rows"]] == [
+        ("Reported", Decimal("16664000.00"))
+    ]
+
+
+def test_the_lineage_of_a_relative_cell_is_its_taakstelling_and_its_base_realisation(
+    published: Ledger,
+) -> None:
+    found = traced(published, "tabel-5.2", "rel-t-1", "2018")
+    assert found["cell"] == {
+        "table": "tabel-5.2",
+        "row": "Relatief t.o.v. Realisatie 2017",
+        "kind": "row",
+        "interventie": 2,
+        "column": "2018",
+        "key": "rel-t-1",
+    }
+    assert (found["amount"], found["base"], found["published"], found["unit"]) == (
+        Decimal("2800000.00"),
+        Decimal("16664000.00"),
+        "16.8",
+        "percent",
+    )
+    assert [(event, delta, running) for event, _, delta, running in found["rows"]] == [
+        ("Imposed", Decimal("2800000.00"), Decimal("2800000.00")),
+        ("Reported", Decimal("16664000.00"), Decimal("16664000.00")),
+    ]
+
+
+def test_the_lineage_of_a_kengetal_is_its_measurements_each_with_its_change(
+    published: Ledger,
+) -> None:
+    found = traced(published, "tabel-5.2", "Uren per cliënt", "2018")
+    assert (found["amount"], found["published"], found["unit"]) == (Decimal("7.3"), "7.3", "hours")
+    assert found["rows"] == [
+        ("Measured", "uren 2018", Decimal("7.5"), Decimal("7.5")),
+        ("Measured", "uren 2018 (peildatum 2019-01-01)", Decimal("-0.2"), Decimal("7.3")),
+    ]
+
+
+def test_the_lineage_of_a_stated_result_and_its_total(published: Ledger) -> None:
+    jeugd = traced(published, "financieel-beeld", "Jeugd", "2019")
+    assert (jeugd["amount"], jeugd["published"]) == (Decimal("-3400000.00"), "-3400")
+    assert jeugd["rows"] == [
+        ("Stated", "jeugd 2019 voorlopig", Decimal("-3000000.00"), Decimal("-3000000.00")),
+        ("Restated", "jeugd 2019 voorlopig", Decimal("-400000.00"), Decimal("-3400000.00")),
+    ]
+    total = traced(published, "financieel-beeld", "Totaal", "2019")
+    assert (total["amount"], total["published"], len(total["rows"])) == (
+        Decimal("-2400000.00"),
+        "-2400",
+        3,
+    )
+
+
+def test_the_lineage_of_a_specification_is_the_activitys_parts(published: Ledger) -> None:
+    found = traced(published, "tabel-5.2", "Opbouwwerk", "totaal")
+    assert (found["amount"], found["published"]) == (Decimal("76000.00"), "76")
+    assert found["rows"] == [
+        ("Specified", f"{WWZ} / 6.71: opbouwwerk", Decimal("76000.00"), Decimal("76000.00"))
+    ]
+
+
+def test_a_heading_has_no_lineage_and_a_repeated_label_needs_its_key(published: Ledger) -> None:
+    with pytest.raises(cells.CellError) as heading:
+        traced(published, "tabel-5.2", "Taakstellingen", "2018")
+    assert (str(heading.value), heading.value.field, heading.value.status) == (
+        "row 'Taakstellingen' of table 'tabel-5.2' is a heading: it has no figures to trace",
+        "row",
+        422,
+    )
+    with pytest.raises(cells.CellError) as repeated:
+        traced(published, "tabel-5.2", "Relatief t.o.v. Realisatie 2017", "2018")
+    assert (str(repeated.value), repeated.value.status) == (
+        "table 'tabel-5.2' has 2 rows labelled 'Relatief t.o.v. Realisatie 2017': give the "
+        "row's key (rel-t-1, rel-t-2)",
+        404,
+    )
+
+
+def test_the_diff_names_a_restated_result_and_a_new_measurement(published: Ledger) -> None:
+    later = PUBLISHED + timedelta(days=30)
+    with published.engine.begin() as conn:
+        conn.execute(
+            insert(schema.stated_result_entries).values(
+                position=published.runner.position(),
+                result_id="w" * 32,
+                amount_cents=120_000_000,
+                delta_cents=20_000_000,
+                status="voorlopig",
+                known_at=later,
+                recorded_at=later,
+                actor=ACTOR,
+                source="Q4 herzien",
+            )
+        )
+    with published.engine.connect() as conn:
+        found = diff.report_diff(
+            conn,
+            REPORT,
+            report_basis(conn, REPORT),
+            resolve_basis(conn, "now", published.runner.position()),
+        )
+    assert [
+        (
+            c["table"],
+            c["row"],
+            c["column"],
+            c["from"],
+            c["to"],
+            c["published"],
+            [(k["cause"], k["delta"]) for k in c["causes"]],
+        )
+        for c in found["cells"]
+    ] == [
+        (
+            "financieel-beeld",
+            "Wmo",
+            "2019",
+            Decimal("1000000.00"),
+            Decimal("1200000.00"),
+            {"from": "1000", "to": "1200", "difference": "200"},
+            [("result-restatement", Decimal("200000.00"))],
+        ),
+        (
+            "financieel-beeld",
+            "Totaal",
+            "2019",
+            Decimal("-2400000.00"),
+            Decimal("-2200000.00"),
+            {"from": "-2400", "to": "-2200", "difference": "200"},
+            [("result-restatement", Decimal("200000.00"))],
+        ),
+    ]
