@@ -6,7 +6,6 @@ such tables, its exact JSON, one cell's lineage per measure, and a summing colum
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -251,7 +250,7 @@ def stated_facts(conn: Connection) -> None:
 
 
 @pytest.fixture
-def published(ledger: Ledger) -> Iterator[Ledger]:
+def published(ledger: Ledger) -> Ledger:
     record(ledger)
     with ledger.engine.begin() as conn:
         stated_facts(conn)
@@ -265,7 +264,7 @@ def published(ledger: Ledger) -> Iterator[Ledger]:
         period=Period(2017, 2022),
     )
     ledger.runner.catch_up()
-    yield ledger
+    return ledger
 
 
 def tables(ledger: Ledger) -> dict[str, Any]:
