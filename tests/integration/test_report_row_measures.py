@@ -35,7 +35,19 @@ PUBLISHED = day("2019-05-08")
 
 YEARS = tuple(ColumnSpec(str(year), Measure.REALISATION, year) for year in range(2017, 2021))
 TOTAAL = ColumnSpec("totaal", Measure.REALISATION, 2018, last_year=2019)
-RELATIVE = {"measure": Measure.RELATIVE, "unit": "percent"}
+
+
+def relative(references: tuple[str, ...], key: str) -> RowSpec:
+    return RowSpec(
+        2,
+        "Relatief t.o.v. Realisatie 2017",
+        references,
+        measure=Measure.RELATIVE,
+        key=key,
+        unit="percent",
+    )
+
+
 KERNGEGEVENS = TableSpec(
     id="tabel-5.2",
     title="Kerngegevens Interventie Wijkaanpak Sociaal Domein",
@@ -47,9 +59,9 @@ KERNGEGEVENS = TableSpec(
         RowSpec(2, "Deelproduct (61296)", measure=Measure.REALISATION, deelproducten=("61296",)),
         RowSpec(2, "Taakstellingen", measure=Measure.HEADING),
         RowSpec(2, "Kwartaalgesprekken", ("T-1",), measure=Measure.TAAKSTELLING),
-        RowSpec(2, "Relatief t.o.v. Realisatie 2017", ("T-1",), key="rel-t-1", **RELATIVE),
+        relative(("T-1",), "rel-t-1"),
         RowSpec(2, "Efficiencyslag", ("T-2",), measure=Measure.TAAKSTELLING),
-        RowSpec(2, "Relatief t.o.v. Realisatie 2017", ("T-2",), key="rel-t-2", **RELATIVE),
+        relative(("T-2",), "rel-t-2"),
         RowSpec(2, "Uren per cliënt", measure=Measure.KENGETAL, kengetal="uren", unit="hours"),
         RowSpec(2, "Opbouwwerk", measure=Measure.SPECIFICATION, activity="opbouwwerk", fund=FUND),
         RowSpec(2, "Transformatiebudget", measure=Measure.BUDGET, fund=FUND),
@@ -125,7 +137,7 @@ def record(ledger: Ledger) -> None:
     for reference, interventie, amounts, base in (
         ("T-1", 2, {2018: 2800, 2019: 3100}, ("61296",)),
         ("T-2", 2, {2019: 100}, ("61301",)),
-        ("T-3", 1, {2018: Decimal("1925")}, ()),
+        ("T-3", 1, {2018: 1925}, ()),
         ("T-4", 2, {2018: 20}, ()),
     ):
         app.impose_taakstelling(

@@ -191,19 +191,15 @@ def test_keys_are_unique() -> None:
 
 
 def test_a_label_repeats_only_where_its_rows_have_keys() -> None:
-    relative = {"measure": Measure.RELATIVE, "unit": "percent"}
-    error = fault(
-        RowSpec(2, "Relatief", taakstellingen=("A",), key="rel-a", **relative),
-        RowSpec(2, "Relatief", taakstellingen=("B",), **relative),
-    )
+    def relative(reference: str, key: str | None) -> RowSpec:
+        return RowSpec(2, "Relatief", (reference,), measure=Measure.RELATIVE, key=key)
+
+    error = fault(relative("A", "rel-a"), relative("B", None))
     assert (str(error), error.field) == (
         "row label 'Relatief' repeats: give each of those rows a key",
         "tables.rows.key",
     )
-    keyed = spec(
-        RowSpec(2, "Relatief", taakstellingen=("A",), key="rel-a", **relative),
-        RowSpec(2, "Relatief", taakstellingen=("B",), key="rel-b", **relative),
-    )
+    keyed = spec(relative("A", "rel-a"), relative("B", "rel-b"))
     assert [row.key for row in keyed.rows] == ["rel-a", "rel-b"]
 
 
