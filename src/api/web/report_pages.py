@@ -24,14 +24,14 @@ from projections.queries.basis import (
     BasisError,
     report_basis,
 )
-from projections.queries.cells import CellError
+from projections.queries.cells import CellError, report_specs
 from projections.queries.lineage import LineageRow
 
 router = APIRouter(include_in_schema=False)
 
 ReportId = Annotated[str, Path(max_length=64)]
 Text = Annotated[str | None, Query(max_length=200)]
-UNITS = {"EUR_1000": "x € 1.000", "EUR": "€"}
+UNITS = {"EUR_1000": "x € 1.000", "EUR_1000000": "x € 1 mln", "EUR": "€"}
 
 
 def cell_link(report_id: str, table: str, row: str, column: str, as_of: str | None) -> str:
@@ -63,10 +63,16 @@ def report_page(
         except BasisError as failed:
             error = peildatum_fout(as_of or "", failed)
             document = reports.render_report(conn, report_id, None, now.position)
+        # A section heading of a table (ADR 0025) is a row of the spec, not of the figures.
+        headings = {
+            spec["id"]: [row.get("measure") == "heading" for row in spec["rows"]]
+            for spec in report_specs(conn, report_id)[1]
+        }
     context = {
         "title": document["title"],
         "document": document,
         "units": UNITS,
+        "headings": headings,
         "reports": listed,
         "keep": {},
         "peildatum_text": as_of or "",
@@ -148,7 +154,7 @@ def cell_history(
                 grace=viewer.services.backdating_grace,
             )
         except CellError as failed:
-            raise Problem(404, "unknown-cell", str(failed)) from None
+            raise Problem(failed.status, "unknown-cell", str(failed)) from None
         known_now = lineage.cell_lineage(
             conn,
             rapport,

@@ -1,0 +1,273 @@
+"""A small ledger for the report tables whose rows carry their own measure (ADR 0025):
+realisations per deelproduct, taakstellingen and budget recorded through the application
+commands; kengetal measurements, stated results and a budget specification written into the
+read model as their projection keeps them (the latest row per subject as of a basis holds
+the value); and a report of four tables over them."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import Connection, insert, select
+
+from api.demo.nijmegen import FUND, SOCIALE_STAD, WWZ, day, fund_line
+from api.ledger import Ledger
+from domain.application import Context
+from domain.events import Bestuursorgaan, DecisionKind
+from domain.money import Money
+from domain.realisation import RealisationStatus
+from domain.report import ColumnSpec, Measure, RowSpec, TableSpec, TotalSpec
+from domain.taakstelling import TaakstellingKind
+from domain.values import LineKey, Period, YearAmounts
+from projections.store import schema
+
+REPORT = "kerngegevens-test"
+DECISION = "raad-2018-interventieplan"
+ACTOR = "test:financien"
+KNOWN = day("2019-02-01")
+PUBLISHED = day("2019-05-08")
+
+YEARS = tuple(ColumnSpec(str(year), Measure.REALISATION, year) for year in range(2017, 2021))
+TOTAAL = ColumnSpec("totaal", Measure.REALISATION, 2018, last_year=2019)
+
+
+def relative(references: tuple[str, ...], key: str) -> RowSpec:
+    return RowSpec(
+        2,
+        "Relatief t.o.v. Realisatie 2017",
+        references,
+        measure=Measure.RELATIVE,
+        key=key,
+        unit="percent",
+    )
+
+
+KERNGEGEVENS = TableSpec(
+    id="tabel-5.2",
+    title="Kerngegevens Interventie Wijkaanpak Sociaal Domein",
+    unit="EUR_1000",
+    fund=None,
+    columns=(*YEARS, TOTAAL),
+    rows=(
+        RowSpec(2, "Realisatie stadsrekening", measure=Measure.HEADING),
+        RowSpec(2, "Deelproduct (61296)", measure=Measure.REALISATION, deelproducten=("61296",)),
+        RowSpec(2, "Taakstellingen", measure=Measure.HEADING),
+        RowSpec(2, "Kwartaalgesprekken", ("T-1",), measure=Measure.TAAKSTELLING),
+        relative(("T-1",), "rel-t-1"),
+        RowSpec(2, "Efficiencyslag", ("T-2",), measure=Measure.TAAKSTELLING),
+        relative(("T-2",), "rel-t-2"),
+        RowSpec(2, "Uren per cliënt", measure=Measure.KENGETAL, kengetal="uren", unit="hours"),
+        RowSpec(2, "Opbouwwerk", measure=Measure.SPECIFICATION, activity="opbouwwerk", fund=FUND),
+        RowSpec(2, "Transformatiebudget", measure=Measure.BUDGET, fund=FUND),
+    ),
+    totals=(),
+)
+FINANCIEEL_BEELD = TableSpec(
+    id="financieel-beeld",
+    title="Financieel beeld",
+    unit="EUR_1000",
+    fund=None,
+    columns=(ColumnSpec("2019", Measure.REALISATION, 2019),),
+    rows=(
+        RowSpec(None, "Wmo", measure=Measure.RESULT, result="wmo"),
+        RowSpec(None, "Jeugd", measure=Measure.RESULT, result="jeugd"),
+    ),
+    totals=(TotalSpec("Totaal"),),
+)
+OPBRENGSTEN = TableSpec(
+    id="tabel-4.1",
+    title="Opbrengsten maatregelen",
+    unit="EUR_1000000",
+    fund=None,
+    columns=(ColumnSpec("2018", Measure.TAAKSTELLING, 2018),),
+    rows=(
+        RowSpec(1, "Jeugd", ("T-3",)),
+        RowSpec(2, "2.1 Beschikbaarheid", ("T-4",)),
+        RowSpec(2, "2.2 Groepsbegeleiding", ("T-2",)),
+    ),
+    totals=(TotalSpec("Beoogde opbrengst"),),
+)
+BEROEP = TableSpec(
+    id="tabel-7.2",
+    title="Beroep op het transformatiebudget",
+    unit="EUR_1000",
+    fund=FUND,
+    columns=(
+        ColumnSpec("2019", Measure.BUDGET, 2019),
+        ColumnSpec("2020", Measure.BUDGET, 2020),
+        ColumnSpec("totaal", Measure.BUDGET, 2019, last_year=2020),
+    ),
+    rows=(RowSpec(2, "2. Wijkaanpak"),),
+    totals=(TotalSpec("Totaal"),),
+)
+
+
+def context(known: datetime = KNOWN) -> Context:
+    return Context(actor=ACTOR, known_at=known, source="test: Interventieplan fase 4")
+
+
+def record(ledger: Ledger) -> None:
+    app = ledger.app
+    app.propose_decision(
+        context(),
+        reference=DECISION,
+        title="Interventieplan",
+        body=Bestuursorgaan.RAAD,
+        kind=DecisionKind.BEGROTINGSWIJZIGING,
+        period=Period(2017, 2022),
+    )
+    app.adopt_decision(context(), reference=DECISION)
+    for code, year, thousands in (
+        ("61296", 2017, 16664),
+        ("61296", 2018, 11561),
+        ("61301", 2017, 3749),
+    ):
+        app.report_realisation(
+            context(),
+            key=LineKey(year, SOCIALE_STAD, None, deelproduct=code),
+            amount=Money.thousands(thousands),
+            status=RealisationStatus.DEFINITIEF,
+        )
+    for reference, interventie, amounts, base in (
+        ("T-1", 2, {2018: 2800, 2019: 3100}, ("61296",)),
+        ("T-2", 2, {2019: 100}, ("61301",)),
+        ("T-3", 1, {2018: 1925}, ()),
+        ("T-4", 2, {2018: 20}, ()),
+    ):
+        app.impose_taakstelling(
+            context(),
+            reference=reference,
+            label=reference,
+            interventie=interventie,
+            programma=WWZ,
+            taakveld="6.71",
+            kind=TaakstellingKind.TARGET,
+            origin="IVP-2",
+            amounts=YearAmounts.of({y: Money.thousands(a) for y, a in amounts.items()}),
+            base_deelproducten=base,
+            decision=DECISION,
+        )
+    for year, thousands in ((2019, 309), (2020, 101)):
+        app.amend_budget(
+            context(), key=fund_line(year, 2), delta=Money.thousands(thousands), decision=DECISION
+        )
+    ledger.runner.catch_up()
+
+
+def stated_facts(conn: Connection) -> None:
+    """Kengetal measurements, stated results and a budget specification as their projection
+    keeps them (schema.py): the latest row per subject as of a basis holds the value."""
+    when = {"actor": ACTOR, "recorded_at": KNOWN}
+    conn.execute(
+        insert(schema.kengetallen).values(
+            id="k" * 32, reference="uren", label="Uren", unit="hours", interventie=2, position=1
+        )
+    )
+    conn.execute(
+        insert(schema.kengetal_measurements),
+        [
+            {
+                "position": 1,
+                "kengetal_id": "k" * 32,
+                "fiscal_year": 2017,
+                "peildatum": None,
+                "value": "7.7",
+                "known_at": KNOWN,
+                **when,
+            },
+            {
+                "position": 2,
+                "kengetal_id": "k" * 32,
+                "fiscal_year": 2018,
+                "peildatum": None,
+                "value": "7.5",
+                "known_at": KNOWN,
+                **when,
+            },
+            {
+                "position": 3,
+                "kengetal_id": "k" * 32,
+                "fiscal_year": 2018,
+                "value": "7.3",
+                "known_at": KNOWN + timedelta(days=1),
+                "peildatum": "2019-01-01",
+                **when,
+            },
+        ],
+    )
+    for result_id, domain in (("w" * 32, "wmo"), ("j" * 32, "jeugd")):
+        conn.execute(
+            insert(schema.stated_results).values(
+                id=result_id, fiscal_year=2019, domain=domain, label=domain, scope="x", position=1
+            )
+        )
+    conn.execute(
+        insert(schema.stated_result_entries),
+        [
+            {
+                "position": 1,
+                "result_id": "w" * 32,
+                "amount_cents": 100_000_000,
+                "delta_cents": 100_000_000,
+                "status": "voorlopig",
+                "known_at": KNOWN,
+                "source": "Q4",
+                **when,
+            },
+            {
+                "position": 2,
+                "result_id": "j" * 32,
+                "amount_cents": -300_000_000,
+                "delta_cents": -300_000_000,
+                "status": "voorlopig",
+                "known_at": KNOWN,
+                "source": "Q4",
+                **when,
+            },
+            {
+                "position": 3,
+                "result_id": "j" * 32,
+                "amount_cents": -340_000_000,
+                "delta_cents": -40_000_000,
+                "status": "voorlopig",
+                "known_at": KNOWN,
+                "source": "Q4",
+                **when,
+            },
+        ],
+    )
+    lines = schema.budget_lines
+    for position, year, cents in ((1, 2019, 7_600_000), (2, 2020, 2_500_000)):
+        line_id = conn.execute(
+            select(lines.c.id).where(
+                lines.c.fiscal_year == year, lines.c.fund == FUND, lines.c.interventie == 2
+            )
+        ).scalar_one()
+        conn.execute(
+            insert(schema.budget_specifications).values(
+                position=position,
+                line_id=line_id,
+                activity="opbouwwerk",
+                amount_cents=cents,
+                known_at=KNOWN,
+                **when,
+            )
+        )
+
+
+def publish(ledger: Ledger) -> Ledger:
+    """The ledger with its facts recorded and the report published, caught up."""
+    record(ledger)
+    with ledger.engine.begin() as conn:
+        stated_facts(conn)
+    ledger.app.publish_report(
+        context(PUBLISHED),
+        report_id=REPORT,
+        title="Kerngegevens",
+        published_at=PUBLISHED,
+        knowledge_cutoff=PUBLISHED,
+        tables=(KERNGEGEVENS, FINANCIEEL_BEELD, OPBRENGSTEN, BEROEP),
+        period=Period(2017, 2022),
+    )
+    ledger.runner.catch_up()
+    return ledger
