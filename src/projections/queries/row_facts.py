@@ -13,16 +13,14 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import Connection, Table, select
 
 from projections.queries import backdating
 from projections.queries.basis import euros
+from projections.queries.spec_rows import Extra, Fact, Seen, TableSpecRow, Where
 from projections.store import schema
-
-if TYPE_CHECKING:
-    from projections.queries.cells import Extra, Fact, Seen, TableSpecRow, Where
 
 # The measures whose latest row per subject holds the value.
 LATEST = ("kengetal", "result", "specification")
@@ -106,8 +104,6 @@ def _extras(table: Table, extra: Extra) -> list[Any]:
 def _kengetal_facts(
     conn: Connection, references: set[str], where: Where | None, extra: Extra
 ) -> list[tuple[Fact, Seen]]:
-    from projections.queries.cells import Fact
-
     kengetallen, measurements = schema.kengetallen, schema.kengetal_measurements
     query = (
         select(
@@ -155,8 +151,6 @@ def _kengetal_facts(
 def _result_facts(
     conn: Connection, domains: set[str], where: Where | None, extra: Extra
 ) -> list[tuple[Fact, Seen]]:
-    from projections.queries.cells import Fact
-
     results, entries = schema.stated_results, schema.stated_result_entries
     query = (
         select(
@@ -202,8 +196,6 @@ def _result_facts(
 def _specification_facts(
     conn: Connection, activities: set[str], where: Where | None, extra: Extra
 ) -> list[tuple[Fact, Seen]]:
-    from projections.queries.cells import Fact
-
     lines, parts = schema.budget_lines, schema.budget_specifications
     query = (
         select(
