@@ -117,10 +117,5 @@ def test_the_table_format_shows_units_and_a_heading_as_its_label_alone(
 
 
 def test_the_text_format_marks_a_percentage() -> None:
-    text = format_report(DOCUMENT)
-    assert [
-        line.split() for line in text.splitlines() if line.startswith(("Relatief", "Uren"))
-    ] == [
-        ["Relatief", "16.8%"],
-        ["Uren", "7.7", "15000"],
-    ]
+    lines = {" ".join(line.split()) for line in format_report(DOCUMENT).splitlines()}
+    assert {"2 Relatief 16.8%", "2 Uren 7.7 15000", "1 Jeugd 1.90"} <= lines
