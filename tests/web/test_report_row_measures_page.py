@@ -53,7 +53,12 @@ def test_a_heading_is_a_section_row_and_each_figure_shows_in_its_unit(
         f'<a href="{link}" aria-label="Relatief t.o.v. Realisatie 2017, 2018: 16,8%">16,8%</a>'
         in page.text
     )
-    assert 'aria-label="Uren per cliënt, 2017: 7,7">7,7</a>' in page.text
+    # A row without a key whose interventie other rows share links by its label.
+    uren = f"/figuur/cel?rapport={REPORT}&amp;tabel=tabel-5.2&amp;rij=Uren+per+cli%C3%ABnt"
+    assert (
+        f'<a href="{uren}&amp;kolom=2017&amp;peildatum={REPORT}" '
+        'aria-label="Uren per cliënt, 2017: 7,7">7,7</a>'
+    ) in page.text
     assert 'aria-label="Deelproduct (61296), 2017: 16.664">16.664</a>' in page.text
     assert 'aria-label="2.1 Beschikbaarheid, 2018: 0,02">0,02</a>' in page.text
     assert 'Opbrengsten maatregelen <span class="unit">(x € 1 mln)</span>' in page.text
