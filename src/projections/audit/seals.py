@@ -35,12 +35,6 @@ SEAL_READS = (
     schema.realisation_entries,
     schema.taakstellingen,
     schema.taakstelling_mutations,
-    # Rows with their own measure (ADR 0025).
-    schema.kengetallen,
-    schema.kengetal_measurements,
-    schema.stated_results,
-    schema.stated_result_entries,
-    schema.budget_specifications,
 )
 
 
