@@ -1,8 +1,7 @@
-"""Report tables whose rows carry their own measure (ADR 0025), on SQLite and PostgreSQL:
-a small ledger recorded through the application commands (realisations per deelproduct,
-taakstellingen, budget), with kengetal measurements, stated results and a budget
-specification written into the read model as their projection keeps them; a report of
-such tables, its exact JSON, one cell's lineage per measure, and a summing column."""
+"""Report tables whose rows carry their own measure (ADR 0025), on SQLite and PostgreSQL,
+over a small ledger recorded through the application commands (support.row_measures): a
+report of such tables, its exact JSON, one cell's lineage per measure, a summing column,
+and the diff of a restated result."""
 
 from __future__ import annotations
 
@@ -11,15 +10,13 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from sqlalchemy import insert
 
 from api.demo.nijmegen import WWZ
 from api.ledger import Ledger
 from projections.queries import cells, diff, lineage
 from projections.queries.basis import report_basis, resolve_basis
 from projections.queries.reports import render_report
-from projections.store import schema
-from support.row_measures import ACTOR, PUBLISHED, REPORT, publish
+from support.row_measures import PUBLISHED, REPORT, publish, restate
 
 
 @pytest.fixture
@@ -254,22 +251,9 @@ def test_a_heading_has_no_lineage_and_a_repeated_label_needs_its_key(published: 
     )
 
 
-def test_the_diff_names_a_restated_result_and_a_new_measurement(published: Ledger) -> None:
-    later = PUBLISHED + timedelta(days=30)
-    with published.engine.begin() as conn:
-        conn.execute(
-            insert(schema.stated_result_entries).values(
-                position=published.runner.position(),
-                result_id="w" * 32,
-                amount_cents=120_000_000,
-                delta_cents=20_000_000,
-                status="voorlopig",
-                known_at=later,
-                recorded_at=later,
-                actor=ACTOR,
-                source="Q4 herzien",
-            )
-        )
+def test_the_diff_names_a_restated_result(published: Ledger) -> None:
+    restate(published, "wmo", 1200, PUBLISHED + timedelta(days=30), "Q4 herzien", 1)
+    published.runner.catch_up()
     with published.engine.connect() as conn:
         found = diff.report_diff(
             conn,

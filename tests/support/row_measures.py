@@ -1,14 +1,12 @@
 """A small ledger for the report tables whose rows carry their own measure (ADR 0025):
-realisations per deelproduct, taakstellingen and budget recorded through the application
-commands; kengetal measurements, stated results and a budget specification written into the
-read model as their projection keeps them (the latest row per subject as of a basis holds
-the value); and a report of four tables over them."""
+realisations per deelproduct, taakstellingen, budget, kengetal measurements, stated results
+and a budget specification, all recorded through the application commands (ADR 0030), and
+a report of four tables over them."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-
-from sqlalchemy import Connection, insert, select
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from api.demo.nijmegen import FUND, SOCIALE_STAD, WWZ, day, fund_line
 from api.ledger import Ledger
@@ -19,7 +17,6 @@ from domain.realisation import RealisationStatus
 from domain.report import ColumnSpec, Measure, RowSpec, TableSpec, TotalSpec
 from domain.taakstelling import TaakstellingKind
 from domain.values import LineKey, Period, YearAmounts
-from projections.store import schema
 
 REPORT = "kerngegevens-test"
 DECISION = "raad-2018-interventieplan"
@@ -154,112 +151,64 @@ def record(ledger: Ledger) -> None:
     ledger.runner.catch_up()
 
 
-def stated_facts(conn: Connection) -> None:
-    """Kengetal measurements, stated results and a budget specification as their projection
-    keeps them (schema.py): the latest row per subject as of a basis holds the value."""
-    when = {"actor": ACTOR, "recorded_at": KNOWN}
-    conn.execute(
-        insert(schema.kengetallen).values(
-            id="k" * 32, reference="uren", label="Uren", unit="hours", interventie=2, position=1
-        )
+def stated_facts(ledger: Ledger) -> None:
+    """Kengetal measurements (one year measured twice), stated results (one restated) and
+    an activity's part of two budget lines, through their commands (ADR 0030)."""
+    app = ledger.app
+    app.define_kengetal(
+        context(), reference="uren", label="Uren", unit="hours", fiscal_year=2017, interventie=2
     )
-    conn.execute(
-        insert(schema.kengetal_measurements),
-        [
-            {
-                "position": 1,
-                "kengetal_id": "k" * 32,
-                "fiscal_year": 2017,
-                "peildatum": None,
-                "value": "7.7",
-                "known_at": KNOWN,
-                **when,
-            },
-            {
-                "position": 2,
-                "kengetal_id": "k" * 32,
-                "fiscal_year": 2018,
-                "peildatum": None,
-                "value": "7.5",
-                "known_at": KNOWN,
-                **when,
-            },
-            {
-                "position": 3,
-                "kengetal_id": "k" * 32,
-                "fiscal_year": 2018,
-                "value": "7.3",
-                "known_at": KNOWN + timedelta(days=1),
-                "peildatum": "2019-01-01",
-                **when,
-            },
-        ],
-    )
-    for result_id, domain in (("w" * 32, "wmo"), ("j" * 32, "jeugd")):
-        conn.execute(
-            insert(schema.stated_results).values(
-                id=result_id, fiscal_year=2019, domain=domain, label=domain, scope="x", position=1
-            )
+    for year, value, known, peildatum in (
+        (2017, "7.7", KNOWN, None),
+        (2018, "7.5", KNOWN, None),
+        (2018, "7.3", KNOWN + timedelta(days=1), date(2019, 1, 1)),
+    ):
+        app.measure_kengetal(
+            context(known),
+            reference="uren",
+            fiscal_year=year,
+            value=Decimal(value),
+            peildatum=peildatum,
         )
-    conn.execute(
-        insert(schema.stated_result_entries),
-        [
-            {
-                "position": 1,
-                "result_id": "w" * 32,
-                "amount_cents": 100_000_000,
-                "delta_cents": 100_000_000,
-                "status": "voorlopig",
-                "known_at": KNOWN,
-                "source": "Q4",
-                **when,
-            },
-            {
-                "position": 2,
-                "result_id": "j" * 32,
-                "amount_cents": -300_000_000,
-                "delta_cents": -300_000_000,
-                "status": "voorlopig",
-                "known_at": KNOWN,
-                "source": "Q4",
-                **when,
-            },
-            {
-                "position": 3,
-                "result_id": "j" * 32,
-                "amount_cents": -340_000_000,
-                "delta_cents": -40_000_000,
-                "status": "voorlopig",
-                "known_at": KNOWN,
-                "source": "Q4",
-                **when,
-            },
-        ],
-    )
-    lines = schema.budget_lines
-    for position, year, cents in ((1, 2019, 7_600_000), (2, 2020, 2_500_000)):
-        line_id = conn.execute(
-            select(lines.c.id).where(
-                lines.c.fiscal_year == year, lines.c.fund == FUND, lines.c.interventie == 2
-            )
-        ).scalar_one()
-        conn.execute(
-            insert(schema.budget_specifications).values(
-                position=position,
-                line_id=line_id,
-                activity="opbouwwerk",
-                amount_cents=cents,
-                known_at=KNOWN,
-                **when,
-            )
+    for domain, thousands in (("wmo", 1000), ("jeugd", -3000)):
+        app.state_result(
+            context(),
+            fiscal_year=2019,
+            domain=domain,
+            label=domain,
+            scope="Q4",
+            amount=Money.thousands(thousands),
+            status=RealisationStatus.VOORLOPIG,
         )
+    restate(ledger, "jeugd", -3400, KNOWN, "herzien", 1)
+    for year, thousands in ((2019, 76), (2020, 25)):
+        app.specify_budget(
+            context(),
+            key=fund_line(year, 2),
+            activity="opbouwwerk",
+            amount=Money.thousands(thousands),
+            decision=DECISION,
+        )
+
+
+def restate(
+    ledger: Ledger, domain: str, thousands: int, known: datetime, reason: str, version: int
+) -> None:
+    ledger.app.restate_result(
+        context(known),
+        fiscal_year=2019,
+        domain=domain,
+        amount=Money.thousands(thousands),
+        status=RealisationStatus.VOORLOPIG,
+        reason=reason,
+        corrects_version=version,
+    )
 
 
 def publish(ledger: Ledger) -> Ledger:
     """The ledger with its facts recorded and the report published, caught up."""
     record(ledger)
-    with ledger.engine.begin() as conn:
-        stated_facts(conn)
+    stated_facts(ledger)
     ledger.app.publish_report(
         context(PUBLISHED),
         report_id=REPORT,

@@ -3,8 +3,8 @@ and the rows of the facts a document states (kengetal measurements, stated resul
 specifications), in the shape of `projections.queries.cells.Fact`.
 
 A kengetal measurement, a stated result and a budget specification are not changes to add
-up: the latest row of a subject (by known_at, the log breaking ties) as of a basis holds its
-value (schema.py). `succession` gives each row the change it made to its subject's value, so
+up: the latest row of a subject (the last recorded) as of a basis holds its value
+(schema.py, ADR 0030). `succession` gives each row the change it made to its subject's value, so
 a lineage of such rows still adds up to the figure."""
 
 from __future__ import annotations
@@ -243,14 +243,16 @@ def _specification_facts(
 
 def succession(facts: Iterable[Fact]) -> list[Fact]:
     """The facts in the order they became known (known_at, the log breaking ties), each
-    with the change it made: a latest-wins row's amount less its subject's amount before it;
-    the others as they are. Their deltas add up to the figure of the facts given."""
+    with the change it made: a latest-wins row's amount less its subject's amount before it
+    in the log (the latest row as of a basis is the one last recorded, as
+    `projections.queries.stated_facts` reads it); the others as they are. Their deltas add
+    up to the figure of the facts given."""
     before: dict[str, Decimal] = {}
-    ordered: list[Fact] = []
-    for fact in sorted(facts, key=lambda fact: (fact.known_at, fact.position)):
+    changed: list[Fact] = []
+    for fact in sorted(facts, key=lambda fact: fact.position):
         subject, amount = fact.latest, fact.amount
         if subject is not None and amount is not None:
             fact = replace(fact, delta=amount - before.get(subject, Decimal(0)))
             before[subject] = amount
-        ordered.append(fact)
-    return ordered
+        changed.append(fact)
+    return sorted(changed, key=lambda fact: (fact.known_at, fact.position))

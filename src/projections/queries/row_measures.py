@@ -80,6 +80,6 @@ def figure(cell: Cell, facts: Iterable[Fact], table_unit: str) -> str | None:
 
 def _latest(facts: Iterable[Fact]) -> list[Fact]:
     latest: dict[str | None, Fact] = {}
-    for fact in sorted(facts, key=lambda fact: (fact.known_at, fact.position)):
+    for fact in sorted(facts, key=lambda fact: fact.position):
         latest[fact.latest] = fact
     return list(latest.values())
