@@ -424,6 +424,56 @@ class Reports(Projection):
             )
 
 
+class Rechtmatigheid(Projection):
+    """What the begrotingsrechtmatigheid view needs beyond the budget (ADR 0029): the
+    verantwoordingsgrens per year, lines marked open-einde, amendments a decision proposes."""
+
+    def rows(self, event: Event, position: int, state: bytes) -> Iterator[Row]:
+        if isinstance(event, FiscalYear.VerantwoordingsgrensSet):
+            yield (
+                schema.verantwoordingsgrenzen,
+                {
+                    "position": position,
+                    "fiscal_year": event.meta.period.first_year,
+                    "percentage": str(event.percentage),
+                    **_authority(event.authority),
+                    **_when(event),
+                    "actor": event.meta.actor,
+                },
+            )
+        elif isinstance(event, BudgetLine.RegelingMarked):
+            yield (
+                schema.budget_line_regelingen,
+                {
+                    "position": position,
+                    "line_id": event.originator_id.hex,
+                    "regeling": event.regeling,
+                    **_authority(event.authority),
+                    **_when(event),
+                    "actor": event.meta.actor,
+                },
+            )
+        elif isinstance(event, Decision.AmendmentProposed):
+            key = event.key
+            yield (
+                schema.proposed_amendments,
+                {
+                    "position": position,
+                    "decision_id": event.originator_id.hex,
+                    "fiscal_year": key.fiscal_year,
+                    "programma": key.programma,
+                    "taakveld": key.taakveld,
+                    "side": key.side.value,
+                    "deelproduct": key.deelproduct,
+                    "interventie": key.interventie,
+                    "fund": key.fund,
+                    "delta_cents": cents(event.amount),
+                    **_when(event),
+                    "actor": event.meta.actor,
+                },
+            )
+
+
 PROJECTIONS: tuple[Projection, ...] = (
     AuditLog("audit_log", (schema.audit_log,)),
     Decisions(
@@ -455,4 +505,9 @@ PROJECTIONS: tuple[Projection, ...] = (
         "fiscal_years", (schema.fiscal_year_events,), (FiscalYear.Closed, FiscalYear.Reopened)
     ),
     Reports("reports", (schema.reports,), (Report.Published,)),
+    Rechtmatigheid(
+        "rechtmatigheid",
+        (schema.verantwoordingsgrenzen, schema.budget_line_regelingen, schema.proposed_amendments),
+        (FiscalYear.VerantwoordingsgrensSet, BudgetLine.RegelingMarked, Decision.AmendmentProposed),
+    ),
 )
