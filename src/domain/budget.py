@@ -133,7 +133,9 @@ class BudgetLine(LedgerAggregate):
                 f"a regeling is one of {', '.join(REGELINGEN)}", field="regeling"
             )
         if self.key.side is not Side.LASTEN:
-            raise InvalidInputError("only a lasten line is an open-einde regeling", field="regeling")
+            raise InvalidInputError(
+                "only a lasten line is an open-einde regeling", field="regeling"
+            )
         if self.regeling == regeling:
             raise DuplicateError(
                 f"line {self.key.label()} is already marked {regeling}", field="regeling"
