@@ -29,8 +29,8 @@ from domain.values import Period
 from projections.queries import backdating
 from projections.queries.backdating import Backdated
 from projections.queries.basis import Basis, euros
+from projections.queries.fund_rules import fund_rule_findings, fund_rule_problem
 from projections.queries.rechtmatigheid import OnrechtmatigheidRow as OnrechtmatigheidRow
-from projections.queries.rechtmatigheid import fund_rule_findings, fund_rule_problem
 from projections.queries.rechtmatigheid import onrechtmatigheid as onrechtmatigheid
 from projections.queries.rows import Euros
 from projections.store import schema

@@ -6,7 +6,8 @@
   an `overschrijding` split over the Kadernota Rechtmatigheid's categories.
 - `verantwoording`: per fiscal year, the amounts that count toward the opinion against the
   verantwoordingsgrens the raad set, the data gaps apart, and the fund-rule findings.
-- `fund_rule_findings`: money of a fund that goes to a line without that fund (domain.funds).
+- `fund_rule_findings` (projections.queries.fund_rules): money of a fund that goes to a line
+  without that fund (domain.funds).
 
 Each euro of an overschrijding is classified once, in this order: (1) compensated by baten
 realised above their begroting on the same programma and taakveld (directly related baten);
@@ -22,17 +23,17 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Select, and_, case, func, or_, select
+from sqlalchemy import Connection, Select, case, func, select
 from typing_extensions import TypedDict
 
-from domain.funds import rule_for
 from projections.queries.basis import Basis, euros
+from projections.queries.fund_rules import FundRuleFinding, fund_rule_findings
 from projections.queries.rows import Euros
+from projections.store import rechtmatigheid_tables as tables
 from projections.store import schema
 
 GAP = "geen-begroting-vastgelegd"
 OVERSCHRIJDING = "overschrijding"
-FUND_RULE = "fund-rule"
 KADERNOTA = "Commissie BBV, Kadernota Rechtmatigheid"
 
 
@@ -105,30 +106,6 @@ class OnrechtmatigheidRow(TypedDict):
     counts_toward_opinion: Euros | None
 
 
-class LineRef(TypedDict):
-    programma: str
-    taakveld: str
-    deelproduct: str | None
-    interventie: int | None
-    fund: str | None
-
-
-class FundRuleFinding(TypedDict):
-    """A change that takes a fund's money to a line without that fund."""
-
-    fiscal_year: int
-    position: int
-    event: str
-    amount: Euros
-    fund: str
-    via: str  # transfer | carry-over | reserve-onttrekking
-    line: LineRef  # where the money lands
-    decision_reference: str | None
-    finding: str
-    rule: str
-    source: str
-
-
 class GrensRow(TypedDict):
     percentage: str
     amount: Euros
@@ -185,7 +162,7 @@ def _programmas(
 ) -> dict[tuple[str, int], _Programma]:
     lines, mutations = schema.budget_lines, schema.budget_mutations
     subjects, entries = schema.realisations, schema.realisation_entries
-    marks = schema.budget_line_regelingen
+    marks = tables.budget_line_regelingen
     found: dict[tuple[str, int], _Programma] = defaultdict(_Programma)
 
     line_query = (
@@ -209,7 +186,7 @@ def _programmas(
         line_query = line_query.where(lines.c.fiscal_year == fiscal_year)
         realised_query = realised_query.where(subjects.c.fiscal_year == fiscal_year)
         proposed_query = proposed_query.where(
-            schema.proposed_amendments.c.fiscal_year == fiscal_year
+            tables.proposed_amendments.c.fiscal_year == fiscal_year
         )
     open_einde = {
         row.line_id
@@ -254,7 +231,7 @@ def _programmas(
 
 def _proposed(basis: Basis) -> Select[tuple[str, int, int]]:
     """Lasten amendments proposed by a decision that is still proposed as of the basis."""
-    events, amendments = schema.decision_events, schema.proposed_amendments
+    events, amendments = schema.decision_events, tables.proposed_amendments
     latest = (
         select(events.c.decision_id, func.max(events.c.position).label("latest"))
         .where(basis.filter(events))
@@ -340,120 +317,8 @@ def onrechtmatigheid(
     return sorted(findings, key=lambda f: (f["fiscal_year"], f["programma"]))
 
 
-def fund_rule_findings(
-    conn: Connection, basis: Basis, *, fiscal_year: int | None = None
-) -> list[FundRuleFinding]:
-    """Changes known as of the basis that take a fund's money to a line without that fund:
-    a transfer or carry-over out of a fund line, or an amendment recorded with a withdrawal
-    under the fund's earmark (same decision, same save and year), in log order."""
-    lines, mutations = schema.budget_lines, schema.budget_mutations
-    counterpart = lines.alias("counterpart")
-    withdrawals = schema.reserve_mutations
-    leaving = (
-        select(
-            mutations.c.position,
-            mutations.c.kind,
-            mutations.c.delta_cents,
-            mutations.c.decision_reference,
-            lines.c.fiscal_year,
-            lines.c.fund.label("from_fund"),
-            counterpart.c.programma,
-            counterpart.c.taakveld,
-            counterpart.c.deelproduct,
-            counterpart.c.interventie,
-            counterpart.c.fund,
-        )
-        .join(lines, lines.c.id == mutations.c.line_id)
-        .join(counterpart, counterpart.c.id == mutations.c.counterpart_id)
-        .where(
-            basis.filter(mutations),
-            mutations.c.kind.in_(("TransferredOut", "CarriedOver")),
-            lines.c.fund.is_not(None),
-            or_(counterpart.c.fund.is_(None), counterpart.c.fund != lines.c.fund),
-        )
-    )
-    funded = (
-        select(
-            mutations.c.position,
-            mutations.c.kind,
-            mutations.c.delta_cents,
-            mutations.c.decision_reference,
-            lines.c.fiscal_year,
-            lines.c.programma,
-            lines.c.taakveld,
-            lines.c.deelproduct,
-            lines.c.interventie,
-            lines.c.fund,
-            withdrawals.c.earmark.label("from_fund"),
-        )
-        .join(lines, lines.c.id == mutations.c.line_id)
-        .join(
-            withdrawals,
-            and_(
-                withdrawals.c.direction == "onttrekking",
-                withdrawals.c.decision_id == mutations.c.decision_id,
-                withdrawals.c.recorded_at == mutations.c.recorded_at,
-                withdrawals.c.fiscal_year == lines.c.fiscal_year,
-                basis.filter(withdrawals),
-            ),
-        )
-        .where(
-            basis.filter(mutations),
-            mutations.c.kind == "Amended",
-            or_(lines.c.fund.is_(None), lines.c.fund != withdrawals.c.earmark),
-        )
-        .distinct()
-    )
-    if fiscal_year is not None:
-        leaving = leaving.where(lines.c.fiscal_year == fiscal_year)
-        funded = funded.where(lines.c.fiscal_year == fiscal_year)
-    found: list[FundRuleFinding] = []
-    for rows in (conn.execute(leaving), conn.execute(funded)):
-        for row in rows:
-            rule = rule_for(row.from_fund)
-            if rule is None:
-                continue
-            found.append(
-                {
-                    "fiscal_year": row.fiscal_year,
-                    "position": row.position,
-                    "event": row.kind,
-                    "amount": euros(abs(int(row.delta_cents))),
-                    "fund": rule.fund,
-                    "via": _VIA[row.kind],
-                    "line": {
-                        "programma": row.programma,
-                        "taakveld": row.taakveld,
-                        "deelproduct": row.deelproduct,
-                        "interventie": row.interventie,
-                        "fund": row.fund,
-                    },
-                    "decision_reference": row.decision_reference,
-                    "finding": FUND_RULE,
-                    "rule": rule.rule,
-                    "source": rule.source,
-                }
-            )
-    return sorted(found, key=lambda f: f["position"])
-
-
-_VIA = {
-    "TransferredOut": "transfer",
-    "CarriedOver": "carry-over",
-    "Amended": "reserve-onttrekking",
-}
-
-
-def fund_rule_problem(finding: FundRuleFinding) -> str:
-    """The authority view's problem text for a fund-rule finding."""
-    return (
-        f"fund-rule: money of the {finding['fund']} goes to a line without that fund "
-        f"({finding['via']}); {finding['source']}: {finding['rule']}"
-    )
-
-
 def _grenzen(conn: Connection, basis: Basis) -> dict[int, tuple[Decimal, str | None, str]]:
-    table = schema.verantwoordingsgrenzen
+    table = tables.verantwoordingsgrenzen
     query = select(table).where(basis.filter(table)).order_by(table.c.position)
     # The latest decision of the raad replaces an earlier grens for its year.
     return {

@@ -22,6 +22,7 @@ from domain.realisation import Realisation
 from domain.report import Report, TableSpec
 from domain.reserve import Reserve
 from domain.taakstelling import Taakstelling
+from projections.readmodel import rechtmatigheid_rows
 from projections.store import schema
 
 Row = tuple[Table, dict[str, Any]]
@@ -425,53 +426,10 @@ class Reports(Projection):
 
 
 class Rechtmatigheid(Projection):
-    """What the begrotingsrechtmatigheid view needs beyond the budget (ADR 0029): the
-    verantwoordingsgrens per year, lines marked open-einde, amendments a decision proposes."""
+    """The begrotingsrechtmatigheid view's own facts (ADR 0029): rechtmatigheid_rows."""
 
     def rows(self, event: Event, position: int, state: bytes) -> Iterator[Row]:
-        if isinstance(event, FiscalYear.VerantwoordingsgrensSet):
-            yield (
-                schema.verantwoordingsgrenzen,
-                {
-                    "position": position,
-                    "fiscal_year": event.meta.period.first_year,
-                    "percentage": str(event.percentage),
-                    **_authority(event.authority),
-                    **_when(event),
-                    "actor": event.meta.actor,
-                },
-            )
-        elif isinstance(event, BudgetLine.RegelingMarked):
-            yield (
-                schema.budget_line_regelingen,
-                {
-                    "position": position,
-                    "line_id": event.originator_id.hex,
-                    "regeling": event.regeling,
-                    **_authority(event.authority),
-                    **_when(event),
-                    "actor": event.meta.actor,
-                },
-            )
-        elif isinstance(event, Decision.AmendmentProposed):
-            key = event.key
-            yield (
-                schema.proposed_amendments,
-                {
-                    "position": position,
-                    "decision_id": event.originator_id.hex,
-                    "fiscal_year": key.fiscal_year,
-                    "programma": key.programma,
-                    "taakveld": key.taakveld,
-                    "side": key.side.value,
-                    "deelproduct": key.deelproduct,
-                    "interventie": key.interventie,
-                    "fund": key.fund,
-                    "delta_cents": cents(event.amount),
-                    **_when(event),
-                    "actor": event.meta.actor,
-                },
-            )
+        yield from rechtmatigheid_rows.rows(event, position, when=_when, authority=_authority)
 
 
 PROJECTIONS: tuple[Projection, ...] = (
@@ -507,7 +465,7 @@ PROJECTIONS: tuple[Projection, ...] = (
     Reports("reports", (schema.reports,), (Report.Published,)),
     Rechtmatigheid(
         "rechtmatigheid",
-        (schema.verantwoordingsgrenzen, schema.budget_line_regelingen, schema.proposed_amendments),
+        rechtmatigheid_rows.TABLES,
         (FiscalYear.VerantwoordingsgrensSet, BudgetLine.RegelingMarked, Decision.AmendmentProposed),
     ),
 )

@@ -342,48 +342,6 @@ budget_specifications = Table(
     Column("actor", String(200), nullable=False),
 )
 
-# Begrotingsrechtmatigheid (ADR 0029). The verantwoordingsgrens the raad set for a year (the
-# latest as of a basis holds), a budget line's marking as a regeling (open-einde), and the
-# amendments a raad decision proposes while it is not (yet) adopted.
-verantwoordingsgrenzen = Table(
-    "verantwoordingsgrenzen",
-    metadata,
-    Column("position", BigInteger, primary_key=True, autoincrement=False),
-    Column("fiscal_year", Integer, nullable=False),
-    Column("percentage", String(40), nullable=False),  # exact decimal text
-    *_authority(),
-    *_when(),
-    Column("actor", String(200), nullable=False),
-)
-
-budget_line_regelingen = Table(
-    "budget_line_regelingen",
-    metadata,
-    Column("position", BigInteger, primary_key=True, autoincrement=False),
-    Column("line_id", String(32), nullable=False),
-    Column("regeling", String(32), nullable=False),
-    *_authority(),
-    *_when(),
-    Column("actor", String(200), nullable=False),
-)
-
-proposed_amendments = Table(
-    "proposed_amendments",
-    metadata,
-    Column("position", BigInteger, primary_key=True, autoincrement=False),
-    Column("decision_id", String(32), nullable=False),
-    Column("fiscal_year", Integer, nullable=False),
-    Column("programma", String(200), nullable=False),
-    Column("taakveld", String(16), nullable=False),
-    Column("side", String(8), nullable=False),
-    Column("deelproduct", String(32)),
-    Column("interventie", Integer),
-    Column("fund", String(100)),
-    Column("delta_cents", BigInteger, nullable=False),
-    *_when(),
-    Column("actor", String(200), nullable=False),
-)
-
 # -- Tamper evidence (ADR 0007): append-only, like the log; never truncated by a rebuild. --
 
 chain_links = Table(
