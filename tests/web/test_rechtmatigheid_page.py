@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.auth import DEMO_TOKENS, Role, TokenStore
 from api.settings import Settings
+from api.web.bevoegdheid import in_dutch
 from support.clock import Clock
 from support.ledgers import ledger_on
 from support.rechtmatigheid import record_2021, record_2022, set_grens
@@ -99,3 +100,17 @@ def test_a_year_without_a_grens_says_so_and_lists_its_fund_rule_findings(page: s
     ) in found
     assert "€ 30.000 van het transformatiebudget naar Zorg 6.1 (reserve-onttrekking" in found
     assert "Interventieplan Sociaal Domein fase 4 (S1), §6.2: &ldquo;De budgetten die" in found
+
+
+def test_the_authority_views_problem_of_a_fund_rule_reads_in_dutch() -> None:
+    rule = "De budgetten die ... niet om tekorten in de exploitatie mee te dekken."
+    problem = (
+        "fund-rule: money of the transformatiebudget goes to a line without that fund "
+        f"(reserve-onttrekking); Interventieplan Sociaal Domein fase 4 (S1), §6.2: {rule}"
+    )
+
+    assert in_dutch(problem) == (
+        "regel van het fonds: geld van het transformatiebudget gaat naar een regel buiten dat "
+        "fonds (onttrekking uit een reserve); Interventieplan Sociaal Domein fase 4 (S1), "
+        f"§6.2: {rule}"
+    )
