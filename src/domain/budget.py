@@ -10,7 +10,11 @@ from domain.errors import DuplicateError, InsufficientBudgetError, InvalidInputE
 from domain.events import Authority, Created, Event, Stamp, natural_id
 from domain.money import Money, sum_money
 from domain.taakvelden import check_taakveld
-from domain.values import NAME_LENGTH, LineKey, check_text
+from domain.values import NAME_LENGTH, LineKey, Side, check_text
+
+# What a lasten line may be marked as when the raad establishes it: an open-einde regeling
+# (spending set by entitlement, not by the budget: Kadernota Rechtmatigheid category 2).
+REGELINGEN = ("open-einde",)
 
 
 def line_id(key: LineKey) -> UUID:
@@ -37,6 +41,7 @@ class BudgetLine(LedgerAggregate):
         self.mutation_ids: set[UUID] = set()
         # activity -> its specified part of the line (ADR 0030); moves no money
         self.specifications: dict[str, Money] = {}
+        self.regeling: str | None = None
 
     @classmethod
     def open(cls, *, key: LineKey, stamp: Stamp) -> BudgetLine:
@@ -151,6 +156,37 @@ class BudgetLine(LedgerAggregate):
             meta=stamp.meta,
             activity=activity,
             amount=amount,
+            authority=stamp.authorised_by,
+        )
+
+    class RegelingMarked(Event):
+        """The raad's decision `authority` marks the line as a regeling of kind `regeling`
+        (open-einde): its lasten follow entitlements, not the amount (ADR 0029)."""
+
+        regeling: str
+        authority: Authority
+
+        def apply(self, aggregate: Any) -> None:
+            cast(BudgetLine, aggregate).regeling = self.regeling
+
+    def mark_regeling(self, *, regeling: str, stamp: Stamp) -> None:
+        if regeling not in REGELINGEN:
+            raise InvalidInputError(
+                f"a regeling is one of {', '.join(REGELINGEN)}", field="regeling"
+            )
+        if self.key.side is not Side.LASTEN:
+            raise InvalidInputError(
+                "only a lasten line is an open-einde regeling", field="regeling"
+            )
+        if self.regeling == regeling:
+            raise DuplicateError(
+                f"line {self.key.label()} is already marked {regeling}", field="regeling"
+            )
+        self.trigger_event(
+            self.RegelingMarked,
+            timestamp=stamp.recorded_at,
+            meta=stamp.meta,
+            regeling=regeling,
             authority=stamp.authorised_by,
         )
 

@@ -20,7 +20,9 @@ from domain.events import (
     Stamp,
     natural_id,
 )
-from domain.values import MIN_FISCAL_YEAR, NAME_LENGTH, Period, check_text
+from domain.money import Money
+from domain.taakvelden import check_taakveld
+from domain.values import MIN_FISCAL_YEAR, NAME_LENGTH, LineKey, Period, check_text
 
 
 class DecisionStatus(Enum):
@@ -153,6 +155,40 @@ class Decision(LedgerAggregate):
                 reference=self.reference,
                 status=self.status.value,
             )
+
+    def propose_amendment(self, *, key: LineKey, amount: Money, stamp: Stamp) -> None:
+        """A budget amendment this proposed raad decision would make: not in force until the
+        raad adopts the decision (then the amendment itself is recorded), yet it tells the
+        rechtmatigheid view which overschrijding awaits authorisation (ADR 0029)."""
+        self._check_proposed("propose an amendment to")
+        if self.body is not Bestuursorgaan.RAAD or self.kind in _NOT_AUTHORISING:
+            raise InvalidInputError(
+                "only a decision of the raad that changes the budget proposes an amendment",
+                field="reference",
+            )
+        if not self.period.first_year <= key.fiscal_year <= self.period.last_year:
+            raise InvalidInputError(
+                f"decision {self.reference!r} concerns {self.period}, not {key.fiscal_year}",
+                field="fiscal_year",
+            )
+        if key.taakveld is None:
+            raise InvalidInputError("a budget line needs a taakveld", field="taakveld")
+        check_taakveld(key.taakveld, key.fiscal_year)
+        if amount.is_zero():
+            raise InvalidInputError("an amendment changes the amount", field="amount")
+        self.trigger_event(
+            self.AmendmentProposed,
+            timestamp=stamp.recorded_at,
+            meta=stamp.meta,
+            key=key,
+            amount=amount,
+        )
+
+    class AmendmentProposed(Event):
+        """The decision, still proposed, would amend the line of `key` by `amount`."""
+
+        key: LineKey
+        amount: Money
 
     class Adopted(Event):
         def apply(self, aggregate: Any) -> None:

@@ -362,6 +362,19 @@ MATRIX = [
         "/api/v1/fiscal-years/2026/reopen",
         body={"decision": RAAD},
     ),
+    Endpoint(
+        "POST",
+        "/api/v1/fiscal-years/{fiscal_year}/verantwoordingsgrens",
+        FINANCE,
+        "/api/v1/fiscal-years/2026/verantwoordingsgrens",
+        body={"decision": RAAD, "percentage": "1"},
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/budget/proposed-amendments",
+        FINANCE,
+        body={"line": LINE, "amount": "10.00", "decision": RAAD},
+    ),
     Endpoint("POST", "/api/v1/reports", FINANCE, body=REPORT),
     Endpoint(
         "POST",
@@ -445,7 +458,7 @@ def test_the_matrix_has_an_entry_for_every_endpoint_the_service_routes() -> None
 
     assert routed(app) == in_matrix
     assert documented(app) == in_matrix
-    assert len(MATRIX) == len({endpoint.name for endpoint in MATRIX}) == 68
+    assert len(MATRIX) == len({endpoint.name for endpoint in MATRIX}) == 70
 
 
 # -- the matrix ------------------------------------------------------------------------

@@ -190,6 +190,8 @@ WRITE_STATUS = {
     ("POST", "/api/v1/reserves/{code}/allocations"): 200,
     ("POST", "/api/v1/fiscal-years/{fiscal_year}/close"): 200,
     ("POST", "/api/v1/fiscal-years/{fiscal_year}/reopen"): 200,
+    ("POST", "/api/v1/fiscal-years/{fiscal_year}/verantwoordingsgrens"): 200,
+    ("POST", "/api/v1/budget/proposed-amendments"): 200,
     ("POST", "/api/v1/reports"): 201,
     ("POST", "/api/v1/tokens"): 201,
     ("DELETE", "/api/v1/tokens/{token_id}"): 200,

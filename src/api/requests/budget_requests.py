@@ -3,6 +3,8 @@ two lines of a transfer `source` and `target`."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 from api.requests.members import (
     Amount,
     LineKeyIn,
@@ -12,6 +14,16 @@ from api.requests.members import (
 
 
 class EstablishBudget(Provenance):
+    line: LineKeyIn
+    amount: Amount
+    decision: Reference
+    # A lasten line whose spending follows entitlements: Kadernota category 2 (ADR 0029).
+    regeling: Literal["open-einde"] | None = None
+
+
+class ProposeAmendment(Provenance):
+    """An amendment the proposed raad decision `decision` would make (ADR 0029)."""
+
     line: LineKeyIn
     amount: Amount
     decision: Reference

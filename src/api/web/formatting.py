@@ -127,6 +127,10 @@ EVENT_NAMES = {
     "TransferredOut": "Overgeboekt (afgegeven)",
     "Withdrawn": "Onttrokken",
     "YearCancelled": "Jaar vervallen",
+    # Begrotingsrechtmatigheid (ADR 0029)
+    "VerantwoordingsgrensSet": "Verantwoordingsgrens vastgesteld",
+    "RegelingMarked": "Aangemerkt als open-einde regeling",
+    "AmendmentProposed": "Wijziging voorgesteld",
 }
 
 

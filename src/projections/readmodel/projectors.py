@@ -21,6 +21,7 @@ from domain.report import Report, TableSpec
 from domain.reserve import Reserve
 from domain.stated_result import StatedResult
 from domain.taakstelling import Taakstelling
+from projections.readmodel import rechtmatigheid_rows
 
 # Projection stays importable from here, where it was defined before (runner.py imports it).
 from projections.readmodel.projection_base import Projection as Projection
@@ -421,6 +422,13 @@ class Reports(Projection):
             )
 
 
+class Rechtmatigheid(Projection):
+    """The begrotingsrechtmatigheid view's own facts (ADR 0029): rechtmatigheid_rows."""
+
+    def rows(self, event: Event, position: int, state: bytes) -> Iterator[Row]:
+        yield from rechtmatigheid_rows.rows(event, position, when=_when, authority=_authority)
+
+
 PROJECTIONS: tuple[Projection, ...] = (
     AuditLog("audit_log", (schema.audit_log,)),
     Decisions(
@@ -466,5 +474,10 @@ PROJECTIONS: tuple[Projection, ...] = (
             schema.stated_result_entries,
         ),
         (Kengetal.Defined, Kengetal.Measured, StatedResult.Stated, StatedResult.Restated),
+    ),
+    Rechtmatigheid(
+        "rechtmatigheid",
+        rechtmatigheid_rows.TABLES,
+        (FiscalYear.VerantwoordingsgrensSet, BudgetLine.RegelingMarked, Decision.AmendmentProposed),
     ),
 )
