@@ -386,6 +386,38 @@ class Reserves(Projection):
                     "actor": event.meta.actor,
                 },
             )
+        elif isinstance(event, Reserve.OpeningBalanceStated | Reserve.Transfer):
+            yield (schema.reserve_balance_events, _reserve_balance_row(event, position))
+
+
+def _reserve_balance_row(
+    event: Reserve.OpeningBalanceStated | Reserve.Transfer, position: int
+) -> dict[str, Any]:
+    """An opening balance as stated (its delta: the amount less the one it corrects), or an
+    oormerk or its release (ADR 0027)."""
+    amount = cents(event.amount)
+    if isinstance(event, Reserve.OpeningBalanceStated):
+        kind, corrects = "opening", event.corrects_version
+        previous = event.previous_amount
+        delta = amount - (0 if previous is None else cents(previous))
+    else:
+        kind = "earmarked" if isinstance(event, Reserve.Earmarked) else "released"
+        corrects, delta = None, amount
+    return {
+        "position": position,
+        "reserve_id": event.originator_id.hex,
+        "version": event.originator_version,
+        "fiscal_year": event.fiscal_year,
+        "earmark": event.earmark,
+        "kind": kind,
+        "amount_cents": amount,
+        "delta_cents": delta,
+        "corrects_version": corrects,
+        **_authority(event.authority),
+        **_when(event),
+        "actor": event.meta.actor,
+        "source": event.meta.source,
+    }
 
 
 class FiscalYears(Projection):
@@ -448,8 +480,13 @@ PROJECTIONS: tuple[Projection, ...] = (
     ),
     Reserves(
         "reserves",
-        (schema.reserves, schema.reserve_mutations),
-        (Reserve.Established, Reserve.Mutation),
+        (schema.reserves, schema.reserve_mutations, schema.reserve_balance_events),
+        (
+            Reserve.Established,
+            Reserve.Mutation,
+            Reserve.OpeningBalanceStated,
+            Reserve.Transfer,
+        ),
     ),
     FiscalYears(
         "fiscal_years", (schema.fiscal_year_events,), (FiscalYear.Closed, FiscalYear.Reopened)
