@@ -25,7 +25,7 @@ from projections.queries import authority, backdating
 from projections.queries.authority import Links
 from projections.queries.basis import Basis, euros
 from projections.queries.lineage import LineageRow, _entries
-from projections.queries.rows import Euros
+from projections.queries.rows import BasisRow, Euros
 from projections.store import schema
 
 FREE = ""  # the free part, as domain.reserve names it
@@ -91,8 +91,9 @@ class ReserveBalanceRow(TypedDict):
 
 class ReserveFigureLineage(TypedDict):
     """The events behind one figure of a reserve's year; their deltas add up to `value`
-    (an unknown figure has no rows)."""
+    (an unknown figure has no rows). A document, so never paged."""
 
+    basis: BasisRow
     code: str
     fiscal_year: int
     figure: str
@@ -470,6 +471,7 @@ def reserve_lineage(
     )
     value = None if entries is None else euros(sum(e.delta_cents for e in entries))
     return {
+        "basis": basis.to_json(),
         "code": code,
         "fiscal_year": fiscal_year,
         "figure": figure,
