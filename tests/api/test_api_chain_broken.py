@@ -199,7 +199,7 @@ def test_the_read_model_of_an_untouched_history_matches_the_log(demo_api: TestCl
     assert (read_model["status"], read_model["position"], len(read_model["tables"])) == (
         "ok",
         141,
-        14,
+        15,  # with reserve_balance_events (ADR 0027)
     )
 
 

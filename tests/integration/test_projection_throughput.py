@@ -52,9 +52,11 @@ def test_rows_written_straight_to_the_driver_are_stored_as_sqlalchemy_stores_the
 ) -> None:
     nijmegen.load(ledger.app)
     rows = demo_rows(ledger)
-    # The demo fills every projection table but the closed years'.
+    # The demo fills every projection table but the closed years' and, until it records
+    # its oormerk as one (ADR 0027), the reserve balance events.
     assert set(rows) == {table for p in projectors.PROJECTIONS for table in p.tables} - {
-        schema.fiscal_year_events
+        schema.fiscal_year_events,
+        schema.reserve_balance_events,
     }
 
     with ledger.engine.begin() as conn:

@@ -191,7 +191,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--year", type=YEAR)
     p.add_argument("--reserve", metavar="CODE", help="one reserve")
-    p.set_defaults(func=command("reserve_commands", "cmd_reserve_balances"))
+    p.set_defaults(func=command("reserve_balance_commands", "cmd_reserve_balances"))
     p = sub.add_parser(
         "slotwijzigingen", parents=[common, as_of], help="slotwijzigingen per fiscal year"
     )
