@@ -72,7 +72,8 @@ class ImpliedOpening(TypedDict):
 
 class ReserveBalanceRow(TypedDict):
     """One reserve in one fiscal year. `closing` = `opening` + `deposits` - `withdrawals`
-    (an oormerk moves money within the reserve); both None when the opening is unknown."""
+    (an oormerk moves money within the reserve); both None when the opening is unknown.
+    `opening_stated`: the free part's opening of this year is stated (else carried)."""
 
     code: str
     name: str
