@@ -3,7 +3,7 @@ budget line's marking as an open-einde regeling, and the amendments a raad decis
 while it is not adopted. Projections of the log: a rebuild truncates and refills them.
 
 Revision ID: 0014
-Revises: 0011
+Revises: 0013
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0014"
-down_revision = "0011"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 

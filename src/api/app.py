@@ -29,6 +29,7 @@ from api.routes import (
     reads,
     realisation_commands,
     reserve_commands,
+    reserve_reads,
     stated_fact_commands,
     taakstelling_commands,
     tokens,
@@ -140,6 +141,7 @@ def create_app(
     app.include_router(stated_fact_commands.router)
     # Before reads: its /taakstellingen/{reference} would take /taakstellingen/achievement.
     app.include_router(achievement_reads.router)
+    app.include_router(reserve_reads.router)  # before reads: /reserves/balances, not a code
     app.include_router(reads.router)
     app.include_router(lineage_reads.router)
     app.include_router(analysis.router)

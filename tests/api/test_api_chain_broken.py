@@ -199,7 +199,7 @@ def test_the_read_model_of_an_untouched_history_matches_the_log(demo_api: TestCl
     assert (read_model["status"], read_model["position"], len(read_model["tables"])) == (
         "ok",
         141,
-        22,  # the stated facts and rechtmatigheid tables (ADR 0029, 0030) are checked too
+        23,  # the stated facts, rechtmatigheid and reserve balance tables (ADR 0027-0030)
     )
 
 

@@ -136,7 +136,7 @@ def test_verify_read_model_names_a_million_euros_added_to_a_read_model_row(
 
     assert untouched.returncode == 0
     assert json.loads(untouched.stdout)["read_model"]["status"] == "ok"
-    assert len(json.loads(untouched.stdout)["read_model"]["tables"]) == 22
+    assert len(json.loads(untouched.stdout)["read_model"]["tables"]) == 23
     assert (forged.returncode, forged.stderr) == (1, "")
     assert forged.stdout == VERIFIES + (
         "READ MODEL DIFFERS at position 141: budget_mutations position 90: delta_cents is "

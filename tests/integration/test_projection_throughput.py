@@ -63,6 +63,7 @@ def test_rows_written_straight_to_the_driver_are_stored_as_sqlalchemy_stores_the
         schema.stated_results,
         schema.stated_result_entries,
         schema.budget_specifications,
+        schema.reserve_balance_events,
     }
 
     with ledger.engine.begin() as conn:

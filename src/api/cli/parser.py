@@ -202,6 +202,14 @@ def build_parser() -> argparse.ArgumentParser:
         "reserves", parents=[common, as_of], help="reserve mutations per year"
     ).set_defaults(func=command("figure_commands", "cmd_reserves"))
     p = sub.add_parser(
+        "reserve-balances",
+        parents=[common, as_of],
+        help="reserve balances per year: opening (or unknown), mutations, earmarks, closing",
+    )
+    p.add_argument("--year", type=YEAR)
+    p.add_argument("--reserve", metavar="CODE", help="one reserve")
+    p.set_defaults(func=command("reserve_balance_commands", "cmd_reserve_balances"))
+    p = sub.add_parser(
         "slotwijzigingen", parents=[common, as_of], help="slotwijzigingen per fiscal year"
     )
     p.add_argument("--year", type=YEAR)

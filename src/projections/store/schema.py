@@ -24,6 +24,8 @@ from sqlalchemy import (
     TypeDecorator,
 )
 
+from projections.store import reserve_tables
+
 
 class UtcDateTime(TypeDecorator[datetime]):
     """Aware datetimes in, stored as naive UTC, aware UTC out."""
@@ -490,3 +492,6 @@ idempotency_keys = Table(
     # are written (its position still 0), so a retry can find them in the log (ADR 0016).
     Column("recording", Text),
 )
+
+# Defined apart to keep this module under its size limit (ADR 0027).
+reserve_balance_events = reserve_tables.define(metadata, _authority(), _when())
