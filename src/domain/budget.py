@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+from dataclasses import field
 from typing import Any, cast
 from uuid import UUID
 
 from domain.aggregate import LedgerAggregate
 from domain.errors import DuplicateError, InsufficientBudgetError, InvalidInputError
-from domain.events import Authority, Created, Event, Stamp, natural_id
+from domain.events import OMITTED, Authority, Created, Event, Stamp, natural_id
 from domain.money import Money
 from domain.taakvelden import check_taakveld
-from domain.values import LineKey
+from domain.values import LineKey, check_text
+
+# How long a dekking may be: a funding source named in a line ("Saldireserve, oormerk
+# transformatiebudget"), the length of the read model's column.
+DEKKING_LENGTH = 200
+
+
+def check_dekking(dekking: str | None) -> str | None:
+    """A change's dekking (funding source): single-line text, not blank, or none."""
+    if dekking is not None:
+        check_text(dekking, "dekking", max_length=DEKKING_LENGTH)
+    return dekking
 
 
 def line_id(key: LineKey) -> UUID:
@@ -76,6 +88,8 @@ class BudgetLine(LedgerAggregate):
 
     class Amended(Mutation):
         amount: Money
+        # The funding source of the change, stored only when set (events before it had none).
+        dekking: str | None = field(default=None, metadata=OMITTED)
 
         def delta(self) -> Money:
             return self.amount
@@ -162,8 +176,10 @@ class BudgetLine(LedgerAggregate):
         *,
         delta: Money,
         stamp: Stamp,
+        dekking: str | None = None,
     ) -> None:
         self._check_new(stamp.mutation)
+        check_dekking(dekking)
         if delta.is_zero():
             raise InvalidInputError("an amendment changes the amount", field="amount")
         if delta.is_negative():
@@ -175,6 +191,7 @@ class BudgetLine(LedgerAggregate):
             mutation_id=stamp.mutation,
             authority=stamp.authorised_by,
             amount=delta,
+            dekking=dekking,
         )
 
     def transfer_out(
