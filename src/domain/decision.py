@@ -11,13 +11,13 @@ from uuid import UUID
 from domain.aggregate import LedgerAggregate
 from domain.errors import DecisionStateError, InvalidInputError, UnauthorisedMutationError
 from domain.events import (
+    OMITTED,
     Authority,
     Bestuursorgaan,
     Created,
     DecisionKind,
     Event,
     MutationKind,
-    OMITTED,
     Stamp,
     natural_id,
 )

@@ -3,12 +3,20 @@ two lines of a transfer `source` and `target`."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
+from pydantic import Field
+
 from api.requests.members import (
     Amount,
     LineKeyIn,
     Provenance,
     Reference,
+    line,
 )
+from domain.budget import DEKKING_LENGTH
+
+Dekking = Annotated[str, line(DEKKING_LENGTH, examples=["algemene middelen"])]
 
 
 class EstablishBudget(Provenance):
@@ -21,6 +29,11 @@ class AmendBudget(Provenance):
     line: LineKeyIn
     delta: Amount
     decision: Reference
+    dekking: Dekking | None = Field(
+        default=None,
+        description="the funding source of the change, such as "
+        '"Saldireserve, oormerk transformatiebudget" or "algemene middelen"',
+    )
 
 
 class TransferBudget(Provenance):

@@ -55,6 +55,7 @@ def amend_budget(body: AmendBudget, write: WriterDep) -> Response:
             delta=Money(body.delta),
             decision=body.decision,
             mutation_id=write.mutation_id,
+            dekking=body.dekking,
         ),
     )
 

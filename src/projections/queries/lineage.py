@@ -49,6 +49,13 @@ class LineageRow(TypedDict):
     backfill: str | None
 
 
+class BudgetLineageRow(LineageRow):
+    """A budget mutation behind a figure: an amendment names its dekking (funding source),
+    null where none was recorded (ADR 0026)."""
+
+    dekking: str | None
+
+
 class RealisationLineageRow(TypedDict):
     """One entry of a realisation: a late result carries the closed year it belongs to and
     what it corrects (ADR 0010). A realisation carries a source document, not a decision."""
@@ -161,7 +168,7 @@ def budget_lineage(
     programma: str | None = None,
     side: str | None = None,
     grace: timedelta = backdating.DEFAULT_GRACE,
-) -> list[LineageRow]:
+) -> list[BudgetLineageRow]:
     lines, mutations = schema.budget_lines, schema.budget_mutations
     # The mutations as the authority report reads them, so both judge a row alike.
     query = (
@@ -178,13 +185,24 @@ def budget_lineage(
     ):
         if value is not None:
             query = query.where(lines.c[column] == value)
+    return budget_entries(conn, basis, _ordered(query, mutations), grace)
+
+
+def budget_entries(
+    conn: Connection, basis: Basis, query: Select[Any], grace: timedelta
+) -> list[BudgetLineageRow]:
+    """The rows of `query` (authority.budget_mutations with a `line` label, ordered) as a
+    budget figure's lineage: each with its authority as of the basis and its dekking."""
     decisions = authority.decisions_as_of(conn, basis)
-    return _entries(
-        conn.execute(_ordered(query, mutations)),
-        _line,
-        lambda row: authority.budget_chain(decisions, row),
-        grace,
-    )
+    rows = list(conn.execute(query))
+    return [
+        {**entry, "dekking": row.dekking}
+        for entry, row in zip(
+            _entries(rows, _line, lambda row: authority.budget_chain(decisions, row), grace),
+            rows,
+            strict=True,
+        )
+    ]
 
 
 def taakstelling_lineage(

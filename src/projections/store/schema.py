@@ -105,6 +105,8 @@ decisions = Table(
     Column("mandate_id", String(32)),
     Column("mandate_scope", Text),
     Column("position", BigInteger, nullable=False),
+    # A begrotingswijziging's number, as the municipality numbers it (migration 0012).
+    Column("number", String(100)),
 )
 
 decision_events = Table(
@@ -144,6 +146,8 @@ budget_mutations = Table(
     *_when(),
     Column("actor", String(200), nullable=False),
     Column("import_id", String(100)),
+    # An amendment's funding source (migration 0012).
+    Column("dekking", String(200)),
 )
 
 slotwijzigingen = Table(
