@@ -26,14 +26,36 @@ def check_dekking(dekking: str | None) -> str | None:
 
 
 def line_id(key: LineKey) -> UUID:
-    parts = [
-        str(key.fiscal_year),
-        key.programma.strip().lower(),
-        key.taakveld or "",
+    return line_id_of(
+        key.fiscal_year,
+        key.programma,
+        key.taakveld,
         key.side.value,
-        key.deelproduct or "",
-        "" if key.interventie is None else str(key.interventie),
-        key.fund or "",
+        key.deelproduct,
+        key.interventie,
+        key.fund,
+    )
+
+
+def line_id_of(
+    fiscal_year: int,
+    programma: str,
+    taakveld: str | None,
+    side: str,
+    deelproduct: str | None,
+    interventie: int | None,
+    fund: str | None,
+) -> UUID:
+    """The id of the line of these dimensions, as recorded (a read model's row names a
+    realisation's dimensions; a realisation meets the line whose id they give)."""
+    parts = [
+        str(fiscal_year),
+        programma.strip().lower(),
+        taakveld or "",
+        side,
+        deelproduct or "",
+        "" if interventie is None else str(interventie),
+        fund or "",
     ]
     return natural_id("budget-line", "|".join(parts))
 

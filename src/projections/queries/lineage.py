@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -253,7 +253,10 @@ def realisation_lineage(
     fund: str | None = None,
     interventie: int | None = None,
     grace: timedelta = backdating.DEFAULT_GRACE,
+    realisation_ids: Collection[str] | None = None,
 ) -> list[RealisationLineageRow]:
+    """`realisation_ids` (read-model hex ids): only those realisations, as the rows of an
+    uitputting figure name them (ADR 0026)."""
     subjects, entries = schema.realisations, schema.realisation_entries
     query = (
         select(
@@ -274,6 +277,8 @@ def realisation_lineage(
     ):
         if value is not None:
             query = query.where(subjects.c[column] == value)
+    if realisation_ids is not None:
+        query = query.where(subjects.c.id.in_(list(realisation_ids)))
     rows = list(conn.execute(_ordered(query, entries)))
     # A late result carries the closed year it belongs to and what it corrects (ADR 0010).
     # A realisation carries a source document, not a decision: no line of authority.
