@@ -159,12 +159,12 @@ def _facts(conn: Connection, basis: Basis, fiscal_year: int, side: str | None) -
     budget = (
         select(
             lines,
-            (mutations.c.kind == PRIMITIEF).label("primitief"),
+            mutations.c.kind,
             func.sum(mutations.c.delta_cents).label("total"),
         )
         .join(mutations, mutations.c.line_id == lines.c.id)
         .where(basis.filter(mutations), lines.c.fiscal_year == fiscal_year)
-        .group_by(*lines.c, mutations.c.kind == PRIMITIEF)
+        .group_by(*lines.c, mutations.c.kind)
     )
     realised = (
         select(
@@ -182,7 +182,7 @@ def _facts(conn: Connection, basis: Basis, fiscal_year: int, side: str | None) -
         realised = realised.where(subjects.c.side == side)
     for row in conn.execute(budget):
         line = facts.lines.setdefault(row.id, _Line(row.id, _dims(row)))
-        if row.primitief:
+        if row.kind == PRIMITIEF:
             line.primitief += int(row.total or 0)
         else:
             line.wijzigingen += int(row.total or 0)
