@@ -30,6 +30,7 @@ from api.routes import (
     reserve_commands,
     taakstelling_commands,
     tokens,
+    uitputting_reads,
 )
 from api.settings import Settings
 from api.web import analysis_pages, audit_pages, budget_pages, report_pages, sign_in, workspace
@@ -129,6 +130,7 @@ def create_app(
     app.include_router(fiscal_year_commands.router)
     app.include_router(reads.router)
     app.include_router(lineage_reads.router)
+    app.include_router(uitputting_reads.router)
     app.include_router(analysis.router)
     app.include_router(export_files.router)
     app.include_router(tokens.router)

@@ -26,7 +26,7 @@ from domain.budget import line_id_of
 from projections.queries import authority, backdating, lineage
 from projections.queries.basis import Basis, euros, parse_moment
 from projections.queries.lineage import BudgetLineageRow, RealisationLineageRow
-from projections.queries.rows import Euros
+from projections.queries.rows import BasisRow, Euros
 from projections.store import schema
 
 BYS = ("line", "programma", "taakveld", "interventie")
@@ -92,7 +92,7 @@ class UitputtingTotal(UitputtingFigures):
 
 
 class UitputtingDocument(TypedDict):
-    basis: Any  # BasisRow
+    basis: BasisRow
     fiscal_year: int
     by: str
     side: str | None
