@@ -33,7 +33,15 @@ from api.routes import (
     uitputting_reads,
 )
 from api.settings import Settings
-from api.web import analysis_pages, audit_pages, budget_pages, report_pages, sign_in, workspace
+from api.web import (
+    analysis_pages,
+    audit_pages,
+    budget_pages,
+    report_pages,
+    sign_in,
+    uitputting_pages,
+    workspace,
+)
 from api.web.sessions import SessionStore
 from projections.audit import verification
 from projections.audit.chain import ChainBroken
@@ -140,6 +148,7 @@ def create_app(
     app.include_router(report_pages.router)
     app.include_router(audit_pages.router)
     app.include_router(budget_pages.router)
+    app.include_router(uitputting_pages.router)
     app.include_router(analysis_pages.router)
     workspace.install(app)
 
