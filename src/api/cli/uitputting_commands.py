@@ -13,7 +13,7 @@ from api.cli.rendering import as_json, describe_basis, say, show_rows
 from domain.values import escaped
 from projections.queries import uitputting
 from projections.queries.basis import Basis
-from projections.queries.uitputting import UitputtingDocument
+from projections.queries.uitputting_rows import UitputtingDocument
 
 COLUMNS = ("group", "primitief", "wijzigingen", "na_wijziging", "realisatie", "saldo", "%")
 

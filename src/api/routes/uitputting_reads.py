@@ -17,7 +17,7 @@ from api.problems import Problem
 from api.reading import BasisDep, reading
 from projections.queries import uitputting
 from projections.queries.lineage import BudgetLineageRow, RealisationLineageRow
-from projections.queries.uitputting import UitputtingDocument
+from projections.queries.uitputting_rows import UitputtingDocument
 
 router = APIRouter(
     route_class=Guarded,

@@ -15,7 +15,7 @@ from api.web.budget_history import Figure, NeededYear, Text, link, taakveld_text
 from api.web.budget_pages import INDELINGEN, SIDES, VIEWS, Indeling, Year, _budget_years
 from api.web.workspace import ReaderDep, basis_or, basis_text, page, reading_now
 from projections.queries import reports, uitputting
-from projections.queries.uitputting import UitputtingRow
+from projections.queries.uitputting_rows import UitputtingRow
 
 router = APIRouter(include_in_schema=False)
 

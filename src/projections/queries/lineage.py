@@ -189,7 +189,7 @@ def budget_lineage(
 
 
 def budget_entries(
-    conn: Connection, basis: Basis, query: Select[Any], grace: timedelta
+    conn: Connection, basis: Basis, query: Select[authority.Columns], grace: timedelta
 ) -> list[BudgetLineageRow]:
     """The rows of `query` (authority.budget_mutations with a `line` label, ordered) as a
     budget figure's lineage: each with its authority as of the basis and its dekking."""

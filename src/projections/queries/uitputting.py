@@ -16,17 +16,22 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, NotRequired
+from typing import Any
 from uuid import UUID
 
 from sqlalchemy import Connection, func, select
-from typing_extensions import TypedDict
 
 from domain.budget import line_id_of
 from projections.queries import authority, backdating, lineage
 from projections.queries.basis import Basis, euros, parse_moment
 from projections.queries.lineage import BudgetLineageRow, RealisationLineageRow
-from projections.queries.rows import BasisRow, Euros
+from projections.queries.uitputting_rows import (
+    UitputtingDocument,
+    UitputtingFigures,
+    UitputtingLine,
+    UitputtingRow,
+    UitputtingTotal,
+)
 from projections.store import schema
 
 BYS = ("line", "programma", "taakveld", "interventie")
@@ -42,63 +47,6 @@ class UitputtingError(ValueError):
         super().__init__(message)
         self.message = message
         self.field = field
-
-
-class UitputtingLine(TypedDict):
-    """The dimensions of a budget line (or of realisations that meet none)."""
-
-    fiscal_year: int
-    programma: str
-    taakveld: str | None
-    side: str
-    deelproduct: str | None
-    interventie: int | None
-    fund: str | None
-
-
-class UitputtingFigures(TypedDict):
-    """The figures of one row or total. `saldo` is positive for a voordeel: begroting na
-    wijziging minus realisatie for lasten, realisatie minus begroting for baten. `uitputting`
-    is realisatie / begroting na wijziging x 100, half away from zero to one decimal ("16.8"),
-    null where the budget is zero. `realisatie_voorlopig`: the part of the realisatie whose
-    figures are still voorlopig (the jaarrekening not yet adopted)."""
-
-    primitief: Euros
-    wijzigingen: Euros
-    begroting_na_wijziging: Euros
-    realisatie: Euros
-    realisatie_voorlopig: Euros
-    saldo: Euros
-    uitputting: str | None
-
-
-class UitputtingRow(UitputtingFigures):
-    """One group and side. `key`: the line's id (by line), the programma, the taakveld code
-    or the interventie number as text; null for a group without a value. `no_line`: the
-    realisations of the group that meet no budget line. `quarters` (when asked): the same
-    figures as of each quarter-end of the year, null for one after the basis's moment."""
-
-    key: str | None
-    label: str
-    side: str
-    no_line: bool
-    line: UitputtingLine | None
-    quarters: NotRequired[dict[str, UitputtingFigures | None]]
-
-
-class UitputtingTotal(UitputtingFigures):
-    side: str
-    quarters: NotRequired[dict[str, UitputtingFigures | None]]
-
-
-class UitputtingDocument(TypedDict):
-    basis: BasisRow
-    fiscal_year: int
-    by: str
-    side: str | None
-    quarters: NotRequired[list[str]]
-    rows: list[UitputtingRow]
-    totals: list[UitputtingTotal]
 
 
 def percentage(part: Decimal, whole: Decimal) -> str | None:
