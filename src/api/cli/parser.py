@@ -174,7 +174,7 @@ def build_parser() -> argparse.ArgumentParser:
         "uitputting",
         parents=[common, as_of],
         help="budget against realisation of a year: primitief, wijzigingen, na wijziging, "
-        "realisatie, saldo (+ voordelig), uitputting %",
+        "realisatie, saldo (+ voordelig), uitputting %%",
     )
     p.add_argument("--year", type=YEAR, required=True)
     p.add_argument(
