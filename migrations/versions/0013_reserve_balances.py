@@ -4,7 +4,7 @@ A projection of the log: a rebuild truncates and refills it. Kept apart from
 reserve_mutations, whose sums stay the reserve's stortingen and onttrekkingen.
 
 Revision ID: 0013
-Revises: 0011
+Revises: 0012
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0013"
-down_revision = "0011"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 

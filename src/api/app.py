@@ -33,6 +33,7 @@ from api.routes import (
     stated_fact_commands,
     taakstelling_commands,
     tokens,
+    uitputting_reads,
 )
 from api.settings import Settings
 from api.web import (
@@ -42,6 +43,7 @@ from api.web import (
     budget_pages,
     report_pages,
     sign_in,
+    uitputting_pages,
     workspace,
 )
 from api.web.sessions import SessionStore
@@ -144,6 +146,7 @@ def create_app(
     app.include_router(reserve_reads.router)  # before reads: /reserves/balances, not a code
     app.include_router(reads.router)
     app.include_router(lineage_reads.router)
+    app.include_router(uitputting_reads.router)
     app.include_router(analysis.router)
     app.include_router(export_files.router)
     app.include_router(tokens.router)
@@ -154,6 +157,7 @@ def create_app(
     app.include_router(audit_pages.router)
     app.include_router(budget_pages.router)
     app.include_router(achievement_pages.router)
+    app.include_router(uitputting_pages.router)
     app.include_router(analysis_pages.router)
     workspace.install(app)
 

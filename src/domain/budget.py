@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import field
 from typing import Any, cast
 from uuid import UUID
 
 from domain.aggregate import LedgerAggregate
 from domain.errors import DuplicateError, InsufficientBudgetError, InvalidInputError
-from domain.events import Authority, Created, Event, Stamp, natural_id
+from domain.events import OMITTED, Authority, Created, Event, Stamp, natural_id
 from domain.money import Money, sum_money
 from domain.taakvelden import check_taakveld
 from domain.values import NAME_LENGTH, LineKey, Side, check_text
@@ -16,16 +17,49 @@ from domain.values import NAME_LENGTH, LineKey, Side, check_text
 # (spending set by entitlement, not by the budget: Kadernota Rechtmatigheid category 2).
 REGELINGEN = ("open-einde",)
 
+# How long a dekking may be: a funding source named in a line ("Saldireserve, oormerk
+# transformatiebudget"), the length of the read model's column.
+DEKKING_LENGTH = 200
+
+
+def check_dekking(dekking: str | None) -> str | None:
+    """A change's dekking (funding source): single-line text, not blank, or none."""
+    if dekking is not None:
+        check_text(dekking, "dekking", max_length=DEKKING_LENGTH)
+    return dekking
+
 
 def line_id(key: LineKey) -> UUID:
-    parts = [
-        str(key.fiscal_year),
-        key.programma.strip().lower(),
-        key.taakveld or "",
+    return line_id_of(
+        key.fiscal_year,
+        key.programma,
+        key.taakveld,
         key.side.value,
-        key.deelproduct or "",
-        "" if key.interventie is None else str(key.interventie),
-        key.fund or "",
+        key.deelproduct,
+        key.interventie,
+        key.fund,
+    )
+
+
+def line_id_of(
+    fiscal_year: int,
+    programma: str,
+    taakveld: str | None,
+    side: str,
+    deelproduct: str | None,
+    interventie: int | None,
+    fund: str | None,
+) -> UUID:
+    """The id of the line of these dimensions, as recorded (a read model's row names a
+    realisation's dimensions; a realisation meets the line whose id they give)."""
+    parts = [
+        str(fiscal_year),
+        programma.strip().lower(),
+        taakveld or "",
+        side,
+        deelproduct or "",
+        "" if interventie is None else str(interventie),
+        fund or "",
     ]
     return natural_id("budget-line", "|".join(parts))
 
@@ -83,6 +117,8 @@ class BudgetLine(LedgerAggregate):
 
     class Amended(Mutation):
         amount: Money
+        # The funding source of the change, stored only when set (events before it had none).
+        dekking: str | None = field(default=None, metadata=OMITTED)
 
         def delta(self) -> Money:
             return self.amount
@@ -240,8 +276,10 @@ class BudgetLine(LedgerAggregate):
         *,
         delta: Money,
         stamp: Stamp,
+        dekking: str | None = None,
     ) -> None:
         self._check_new(stamp.mutation)
+        check_dekking(dekking)
         if delta.is_zero():
             raise InvalidInputError("an amendment changes the amount", field="amount")
         if delta.is_negative():
@@ -253,6 +291,7 @@ class BudgetLine(LedgerAggregate):
             mutation_id=stamp.mutation,
             authority=stamp.authorised_by,
             amount=delta,
+            dekking=dekking,
         )
 
     def transfer_out(

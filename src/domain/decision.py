@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
 from typing import Any, cast
@@ -11,6 +11,7 @@ from uuid import UUID
 from domain.aggregate import LedgerAggregate
 from domain.errors import DecisionStateError, InvalidInputError, UnauthorisedMutationError
 from domain.events import (
+    OMITTED,
     Authority,
     Bestuursorgaan,
     Created,
@@ -22,7 +23,7 @@ from domain.events import (
 )
 from domain.money import Money
 from domain.taakvelden import check_taakveld
-from domain.values import MIN_FISCAL_YEAR, NAME_LENGTH, LineKey, Period, check_text
+from domain.values import MIN_FISCAL_YEAR, NAME_LENGTH, SHORT_LENGTH, LineKey, Period, check_text
 
 
 class DecisionStatus(Enum):
@@ -51,6 +52,14 @@ class MandateScope:
 
 # A motie asks, a mandate delegates: neither changes a figure by itself.
 _NOT_AUTHORISING = {DecisionKind.MOTIE, DecisionKind.MANDATE}
+# The raad's decisions that change an adopted begroting (Gemeentewet art. 192): the ones a
+# municipality numbers as its begrotingswijzigingen ("begrotingswijziging 2019-12").
+NUMBERED_KINDS = (
+    DecisionKind.BEGROTINGSWIJZIGING,
+    DecisionKind.ZOMERNOTA,
+    DecisionKind.NAJAARSNOTA,
+    DecisionKind.SLOTWIJZIGING,
+)
 
 
 class Decision(LedgerAggregate):
@@ -62,8 +71,10 @@ class Decision(LedgerAggregate):
         kind: DecisionKind,
         mandate_scope: MandateScope | None,
         mandate_id: UUID | None,
+        number: str | None = None,
     ) -> None:
         self.reference = reference
+        self.number = number
         self.title = title
         self.body = body
         self.kind = kind
@@ -88,7 +99,10 @@ class Decision(LedgerAggregate):
         kind: DecisionKind,
         mandate_scope: MandateScope | None = None,
         mandate: Decision | None = None,
+        number: str | None = None,
     ) -> Decision:
+        """`number`: the municipality's number of a begrotingswijziging ("2019-12"), for a
+        raad decision of one of NUMBERED_KINDS; the mutations it authorises are its parts."""
         if not reference.strip():
             raise InvalidInputError("a decision needs a reference", field="reference")
         if not title.strip():
@@ -103,6 +117,14 @@ class Decision(LedgerAggregate):
             check_text(mandate_scope.fund, "mandate_scope.fund", required=False)
         elif mandate_scope is not None:
             raise InvalidInputError("only a mandate has a scope", field="mandate_scope")
+        if number is not None:
+            check_text(number, "number", max_length=SHORT_LENGTH)
+            if body is not Bestuursorgaan.RAAD or kind not in NUMBERED_KINDS:
+                raise InvalidInputError(
+                    "only a begrotingswijziging of the raad carries a number "
+                    f"(a {body.value} {kind.value} does not)",
+                    field="number",
+                )
         if mandate is not None:
             if body is not Bestuursorgaan.COLLEGE:
                 raise InvalidInputError("only the college acts under a mandate", field="mandate")
@@ -121,6 +143,7 @@ class Decision(LedgerAggregate):
             kind=kind,
             mandate_scope=mandate_scope,
             mandate_id=mandate.id if mandate is not None else None,
+            number=number,
         )
 
     class Proposed(Created):
@@ -130,6 +153,8 @@ class Decision(LedgerAggregate):
         kind: DecisionKind
         mandate_scope: MandateScope | None
         mandate_id: UUID | None
+        # Stored only when set: a decision proposed without one is stored as before.
+        number: str | None = field(default=None, metadata=OMITTED)
 
         def apply(self, aggregate: Any) -> None:
             # The fiscal years the decision concerns; its lifecycle events share them.

@@ -139,6 +139,16 @@ MATRIX = [
         READERS,
         "/api/v1/lineage/reserve?code=R1&fiscal_year=2026&figure=opening",
     ),
+    # -- budget against realisation (ADR 0026): reads --
+    Endpoint(
+        "GET", "/api/v1/budget/uitputting", READERS, "/api/v1/budget/uitputting?fiscal_year=2026"
+    ),
+    Endpoint(
+        "GET",
+        "/api/v1/lineage/uitputting",
+        READERS,
+        "/api/v1/lineage/uitputting?fiscal_year=2026&side=lasten&figure=primitief",
+    ),
     Endpoint("GET", "/api/v1/events", READERS),
     Endpoint("GET", "/api/v1/audit/verify", AUDITOR),
     Endpoint("GET", "/api/v1/reports", READERS),
@@ -482,7 +492,7 @@ def test_the_matrix_has_an_entry_for_every_endpoint_the_service_routes() -> None
 
     assert routed(app) == in_matrix
     assert documented(app) == in_matrix
-    assert len(MATRIX) == len({endpoint.name for endpoint in MATRIX}) == 75
+    assert len(MATRIX) == len({endpoint.name for endpoint in MATRIX}) == 77
 
 
 # -- the matrix ------------------------------------------------------------------------

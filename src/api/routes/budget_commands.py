@@ -74,6 +74,7 @@ def amend_budget(body: AmendBudget, write: WriterDep) -> Response:
             delta=Money(body.delta),
             decision=body.decision,
             mutation_id=write.mutation_id,
+            dekking=body.dekking,
         ),
     )
 

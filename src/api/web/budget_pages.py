@@ -53,6 +53,7 @@ VIEWS = (
     ("/begroting/taakstellingen", "Taakstellingen"),
     ("/begroting/realisaties", "Realisaties"),
     ("/begroting/reserves", "Reserves"),
+    ("/begroting/uitputting", "Uitputting"),
 )
 # A figure's link: its kind (begroting, taakstelling, realisatie) and its filters.
 FigureLink = Callable[[str, dict[str, object]], str]

@@ -45,12 +45,16 @@ class BudgetLineUseCases(UnitOfWork):
         delta: Money,
         decision: str,
         mutation_id: UUID | None = None,
+        dekking: str | None = None,
     ) -> Recorded:
+        """`dekking`: the funding source of the change, recorded with it."""
         stamp = self._authorised(
             ctx, decision, MutationKind.AMEND, key.fund, Period.year(key.fiscal_year)
         )
         line = self._line(key, stamp)
-        line.amend(delta=delta, stamp=replace(stamp, mutation_id=mutation_id or uuid4()))
+        line.amend(
+            delta=delta, stamp=replace(stamp, mutation_id=mutation_id or uuid4()), dekking=dekking
+        )
         return self._save(ctx, {"line": line.id}, line)
 
     def transfer_budget(

@@ -25,6 +25,7 @@ class DecisionUseCases(UnitOfWork):
         period: Period,
         mandate_scope: MandateScope | None = None,
         mandate_reference: str | None = None,
+        number: str | None = None,
     ) -> Recorded:
         now = self._now()
         decision_id = Decision.id_for(reference)
@@ -48,6 +49,7 @@ class DecisionUseCases(UnitOfWork):
             kind=kind,
             mandate_scope=mandate_scope,
             mandate=mandate,
+            number=number,
         )
         return self._save(ctx, {"decision": decision.id}, decision)
 

@@ -379,3 +379,12 @@ def decision_titles(conn: Connection) -> dict[str, str]:
     """Each decision's title by its reference (a title never changes once proposed)."""
     rows = conn.execute(select(schema.decisions.c.reference, schema.decisions.c.title))
     return {row.reference: row.title for row in rows}
+
+
+def decision_numbers(conn: Connection) -> dict[str, str]:
+    """Each numbered begrotingswijziging's number by its reference (ADR 0026)."""
+    table = schema.decisions
+    rows = conn.execute(
+        select(table.c.reference, table.c.number).where(table.c.number.is_not(None))
+    )
+    return {row.reference: row.number for row in rows}

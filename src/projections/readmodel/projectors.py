@@ -111,6 +111,7 @@ class Decisions(Projection):
                         json.dumps(_plain(event.mandate_scope)) if event.mandate_scope else None
                     ),
                     "position": position,
+                    "number": event.number,
                 },
             )
         yield (
@@ -167,6 +168,7 @@ class Budget(Projection):
                     **_when(event),
                     "actor": event.meta.actor,
                     "import_id": event.meta.import_id,
+                    "dekking": getattr(event, "dekking", None),
                 },
             )
             if event.authority.kind is DecisionKind.SLOTWIJZIGING:
