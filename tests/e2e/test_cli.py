@@ -536,15 +536,15 @@ def test_onrechtmatigheid_says_no_begroting_recorded_where_the_demo_holds_none(
     )
 
     assert lines[-6:] == [
-        "2017 Opgave Sociale Stad: 267638000.00 lasten without a recorded begroting (a data "
+        "2017 Opgave Sociale Stad: € 267.638.000,00 lasten without a recorded begroting (a data "
         "gap, not counted)",
-        "2018 Opgave Sociale Stad: 267816000.00 lasten without a recorded begroting (a data "
+        "2018 Opgave Sociale Stad: € 267.816.000,00 lasten without a recorded begroting (a data "
         "gap, not counted)",
-        "2019 Welzijn, Wijkontwikkeling en Zorg: 967000.00 lasten without a recorded "
+        "2019 Welzijn, Wijkontwikkeling en Zorg: € 967.000,00 lasten without a recorded "
         "begroting (a data gap, not counted)",
-        "2017: 0.00 counts toward the opinion; no verantwoordingsgrens recorded",
-        "2018: 0.00 counts toward the opinion; no verantwoordingsgrens recorded",
-        "2019: 0.00 counts toward the opinion; no verantwoordingsgrens recorded",
+        "2017: € 0,00 counts toward the opinion; no verantwoordingsgrens recorded",
+        "2018: € 0,00 counts toward the opinion; no verantwoordingsgrens recorded",
+        "2019: € 0,00 counts toward the opinion; no verantwoordingsgrens recorded",
     ]
     assert "no begroting recorded (data gap)" in "\n".join(lines)
     assert found["rows"][0]["finding"] == "geen-begroting-vastgelegd"

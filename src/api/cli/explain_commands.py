@@ -26,6 +26,7 @@ from api.cli.rendering import (
     say,
     show_rows,
 )
+from api.cli.tables import amount
 from domain.values import escaped
 from projections.queries import authority, cells, lineage, rechtmatigheid
 from projections.queries.authority import DecisionLink
@@ -264,7 +265,7 @@ def cmd_onrechtmatigheid(args: argparse.Namespace) -> None:
             say(
                 args,
                 f"{row['fiscal_year']} {escaped(row['programma'])}: "
-                f"{row['lasten_without_begroting']} lasten without a recorded begroting "
+                f"€ {amount(row['lasten_without_begroting'])} lasten without a recorded begroting "
                 "(a data gap, not counted)",
             )
             continue
@@ -272,7 +273,7 @@ def cmd_onrechtmatigheid(args: argparse.Namespace) -> None:
             counts = "counts" if category["counts_toward_opinion"] else "does not count"
             say(
                 args,
-                f"{row['fiscal_year']} {escaped(row['programma'])}: {category['amount']} "
+                f"{row['fiscal_year']} {escaped(row['programma'])}: € {amount(category['amount'])} "
                 f"{category['category']} (Kadernota {category['kadernota']}, {counts})",
             )
     for year in years:
@@ -280,18 +281,20 @@ def cmd_onrechtmatigheid(args: argparse.Namespace) -> None:
         against = (
             "no verantwoordingsgrens recorded"
             if grens is None
-            else f"verantwoordingsgrens {grens['percentage']}% of {year['total_lasten']} = "
-            f"{grens['amount']}: " + ("exceeded" if year["exceeded"] else "not exceeded")
+            else f"verantwoordingsgrens {grens['percentage']}% of "
+            f"€ {amount(year['total_lasten'])} = € {amount(grens['amount'])}: "
+            + ("exceeded" if year["exceeded"] else "not exceeded")
         )
         say(
             args,
-            f"{year['fiscal_year']}: {year['counts_toward_opinion']} counts toward the "
+            f"{year['fiscal_year']}: € {amount(year['counts_toward_opinion'])} counts toward the "
             f"opinion; {against}",
         )
         for finding in year["fund_rules"]:
             say(
                 args,
-                f"  fund-rule at position {finding['position']}: {finding['amount']} of the "
+                f"  fund-rule at position {finding['position']}: "
+                f"€ {amount(finding['amount'])} of the "
                 f"{finding['fund']} to {escaped(finding['line']['programma'])} "
                 f"{finding['line']['taakveld']} ({finding['via']}; {finding['source']})",
             )
