@@ -141,7 +141,7 @@ def create_app(
     app.include_router(reserve_commands.router)
     app.include_router(fiscal_year_commands.router)
     app.include_router(stated_fact_commands.router)
-    # Before reads: its /taakstellingen/{reference} would take /taakstellingen/achievement.
+    # Before reads: its /taakstellingen/{reference} would take /taakstellingen/resultaat.
     app.include_router(achievement_reads.router)
     app.include_router(reserve_reads.router)  # before reads: /reserves/balances, not a code
     app.include_router(reads.router)

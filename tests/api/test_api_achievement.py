@@ -1,4 +1,4 @@
-"""Taakstellingen achieved over HTTP (ADR 0028): GET /api/v1/taakstellingen/achievement and
+"""Taakstellingen achieved over HTTP (ADR 0028): GET /api/v1/taakstellingen/resultaat and
 its lineage, on the small history of support.achievement; exact bodies, and the problems of
 bad parameters."""
 
@@ -15,7 +15,7 @@ from support.http import problem, query_error
 from support.ledgers import SQLITE_ONLY
 from support.queries import AUDITOR, read
 
-URL = "/api/v1/taakstellingen/achievement"
+URL = "/api/v1/taakstellingen/resultaat"
 NOW = {"as_of": "now", "report": None, "knowledge_cutoff": None, "log_position": 20}
 
 

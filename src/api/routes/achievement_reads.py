@@ -4,7 +4,7 @@ zoekgebieden and the compensated opgave; and the events behind those figures. Re
 only; every answer names its basis (ADR 0002).
 
 Registered before `reads.router`: its `/taakstellingen/{reference}` would otherwise take
-`/taakstellingen/achievement` for a reference."""
+`/taakstellingen/resultaat` for a reference."""
 
 from __future__ import annotations
 
@@ -50,7 +50,7 @@ def _refused(error: AchievementError) -> Problem:
 
 
 @router.get(
-    "/taakstellingen/achievement",
+    "/taakstellingen/resultaat",
     response_model=Achievement,
     tags=["taakstellingen"],
 )
@@ -80,7 +80,7 @@ def taakstelling_achievement(
 
 
 @router.get(
-    "/taakstellingen/achievement/lineage",
+    "/taakstellingen/resultaat/lineage",
     response_model=AchievementLineage,
     tags=["lineage"],
 )

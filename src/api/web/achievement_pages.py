@@ -1,6 +1,6 @@
 """Resultaat taakstellingen (ADR 0028): per interventie and taakstelling the target of a year
 against the realised change of its zoekgebied since the base year, as of any Peildatum (the
-query behind GET /api/v1/taakstellingen/achievement); the overlap of zoekgebieden and the
+query behind GET /api/v1/taakstellingen/resultaat); the overlap of zoekgebieden and the
 opgave after compensation. Every target and realisation links to its Figuurhistorie."""
 
 from __future__ import annotations
@@ -157,7 +157,7 @@ def achievement_history(
 ) -> HTMLResponse:
     """Figuurhistorie of an achievement's target (`doel`: the taakstelling mutations) or of
     the realised lasten of its zoekgebied in the base year (`basis`) or the year
-    (`realisatie`): GET /api/v1/taakstellingen/achievement/lineage."""
+    (`realisatie`): GET /api/v1/taakstellingen/resultaat/lineage."""
     of = (
         f"taakstelling {referentie}"
         if referentie
