@@ -32,11 +32,14 @@ HISTORY: dict[str, Any] = tomllib.loads(
 )
 
 IMPORT_ID: str = HISTORY["import_id"]
+# Imports of an earlier, thinner history: a database holding one keeps it (README.md).
+EARLIER_IMPORT_IDS: tuple[str, ...] = tuple(HISTORY["earlier_import_ids"])
 ACTOR: str = HISTORY["actor"]
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 S1: str = HISTORY["sources"]["s1"]
 S2: str = HISTORY["sources"]["s2"]
 WWZ: str = HISTORY["names"]["programma"]
+ZORG_EN_WELZIJN: str = HISTORY["names"]["programma_tot_2018"]
 SOCIALE_STAD: str = HISTORY["names"]["sociale_stad"]
 FUND: str = HISTORY["names"]["fund"]
 SALDIRESERVE: str = HISTORY["reserves"]["saldireserve"]["code"]
@@ -105,14 +108,36 @@ def _table(spec: dict[str, Any]) -> TableSpec:
         unit=spec["unit"],
         fund=spec.get("fund"),
         columns=tuple(
-            ColumnSpec(column["key"], Measure(column["measure"]), column["fiscal_year"])
+            ColumnSpec(
+                column["key"],
+                Measure(column["measure"]),
+                column["fiscal_year"],
+                last_year=column.get("last_year"),
+            )
             for column in spec["columns"]
         ),
-        rows=tuple(
-            RowSpec(row["interventie"], row["label"], tuple(row.get("taakstellingen", ())))
-            for row in spec["rows"]
-        ),
+        rows=tuple(_row(row) for row in spec["rows"]),
         totals=tuple(TotalSpec(total["label"], total["include_risks"]) for total in spec["totals"]),
+    )
+
+
+def _row(row: dict[str, Any]) -> RowSpec:
+    """A row as the file gives it; a field the file leaves out stays unset (and unstored)."""
+    measure = row.get("measure")
+    deelproducten = row.get("deelproducten")
+    return RowSpec(
+        row.get("interventie"),
+        row["label"],
+        tuple(row.get("taakstellingen", ())),
+        measure=None if measure is None else Measure(measure),
+        key=row.get("key"),
+        unit=row.get("unit"),
+        deelproducten=None if deelproducten is None else tuple(deelproducten),
+        fund=row.get("fund"),
+        activity=row.get("activity"),
+        kengetal=row.get("kengetal"),
+        result=row.get("result"),
+        base_year=row.get("base_year"),
     )
 
 
@@ -173,8 +198,9 @@ def load(app: Begroting) -> LoadResult:
                     _period(scope["period"]),
                 ),
             )
-        with step(f"adopt:{reference}"):
-            _adopt_once(app, context, reference)
+        if decision.get("adopted", True):
+            with step(f"adopt:{reference}"):
+                _adopt_once(app, context, reference)
 
     for reserve in HISTORY["reserves"].values():
         with step(f"reserve:{reserve['code']}"):
@@ -209,7 +235,7 @@ def load(app: Begroting) -> LoadResult:
                     ),
                     key=LineKey(year, SOCIALE_STAD, None, deelproduct=code),
                     amount=k(amount),
-                    status=RealisationStatus.DEFINITIEF,
+                    status=RealisationStatus(stadsrekening["status"][str(year)]),
                 )
 
     for group in HISTORY["taakstellingen"]:
