@@ -16,6 +16,8 @@ from typing import Any
 from uuid import UUID, uuid5
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import Engine, select
+
 from domain.application import Begroting, Context, Recorded
 from domain.decision import DecisionStatus, MandateScope
 from domain.errors import DuplicateError
@@ -26,6 +28,7 @@ from domain.report import ColumnSpec, Measure, RowSpec, TableSpec, TotalSpec
 from domain.reserve import ReserveKind
 from domain.taakstelling import TaakstellingKind
 from domain.values import LineKey, Period, YearAmounts
+from projections.store.schema import audit_log
 
 HISTORY: dict[str, Any] = tomllib.loads(
     resources.files(__package__).joinpath("nijmegen.toml").read_text(encoding="utf-8")
@@ -138,6 +141,28 @@ def _row(row: dict[str, Any]) -> RowSpec:
         kengetal=row.get("kengetal"),
         result=row.get("result"),
         base_year=row.get("base_year"),
+    )
+
+
+def earlier_import(engine: Engine) -> str | None:
+    """The import id of an earlier demo history the read model holds, if any.
+
+    Aggregates have natural ids, so loading this history over an earlier one would add the
+    new steps beside the old ones: a half-new history. Such a database keeps what it has."""
+    with engine.connect() as conn:
+        return conn.execute(
+            select(audit_log.c.import_id)
+            .where(audit_log.c.import_id.in_(EARLIER_IMPORT_IDS))
+            .order_by(audit_log.c.position)
+            .limit(1)
+        ).scalar()
+
+
+def refusal(earlier: str) -> str:
+    return (
+        f"this database holds the earlier Nijmegen demo history (import {earlier}); it keeps "
+        f"that history and its reports as they were sealed. Load the fuller history "
+        f"(import {IMPORT_ID}) into a new database: begroting demo --db <new database>"
     )
 
 
