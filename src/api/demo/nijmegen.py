@@ -8,20 +8,25 @@ deterministic mutation id from its name, so loading twice records nothing new.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
+from decimal import Decimal
 from importlib import resources
 from types import TracebackType
 from typing import Any
 from uuid import UUID, uuid5
 from zoneinfo import ZoneInfo
 
+from eventsourcing.application import AggregateNotFoundError
 from sqlalchemy import Engine, select
 
 from domain.application import Begroting, Context, Recorded
+from domain.budget import BudgetLine, line_id
 from domain.decision import DecisionStatus, MandateScope
 from domain.errors import DuplicateError
 from domain.events import BEGROTING_NAMESPACE, Bestuursorgaan, DecisionKind, MutationKind
+from domain.kengetal import Kengetal
 from domain.money import Money
 from domain.realisation import RealisationStatus
 from domain.report import ColumnSpec, Measure, RowSpec, TableSpec, TotalSpec
@@ -310,6 +315,9 @@ def load(app: Begroting) -> LoadResult:
             mutation_id=mutation,
         )
 
+    _specify(app, step)
+    _kengetallen(app, step)
+
     zomernota = HISTORY["zomernota"]
     with step(zomernota["step"]) as mutation:
         app.amend_budget(
@@ -343,6 +351,8 @@ def load(app: Begroting) -> LoadResult:
                 status=RealisationStatus(spending["status"]),
             )
 
+    _stated_results(app, step)
+
     for report in HISTORY["reports"]:
         with step(f"report:{report['report_id']}"):
             app.publish_report(
@@ -356,6 +366,90 @@ def load(app: Begroting) -> LoadResult:
                 decision=report.get("decision"),
             )
     return result
+
+
+Steps = Callable[[str], _Step]
+
+
+def _specify(app: Begroting, step: Steps) -> None:
+    """Each activity's part of its interventie's fund line, after the allocation made it."""
+    specifications = HISTORY["specifications"]
+    for entry in specifications["activities"]:
+        interventie, activity = entry["interventie"], entry["activity"]
+        context = _context(specifications, interventie=interventie)
+        for year, amount in entry["amounts"].items():
+            key = fund_line(int(year), interventie)
+            name = specifications["step"].format(interventie=interventie, year=year, activity=activity)
+            with step(name):
+                line = _found(app, line_id(key))
+                if isinstance(line, BudgetLine) and line.specifications.get(activity) == k(amount):
+                    raise DuplicateError(f"{activity!r} of line {key.label()} is specified")
+                app.specify_budget(
+                    context,
+                    key=key,
+                    activity=activity,
+                    amount=k(amount),
+                    decision=specifications["decision"],
+                )
+
+
+def _kengetallen(app: Begroting, step: Steps) -> None:
+    """Each kengetal as printed, and its value per year (none where the table prints pm or
+    t/o); on 1 January of the year where the row says "stand januari" (A18)."""
+    kengetallen = HISTORY["kengetallen"]
+    for entry in kengetallen["defined"]:
+        reference = entry["reference"]
+        source = entry.get("source", kengetallen["source"])
+        context = ctx(kengetallen["known"], _source(source, interventie=entry["interventie"]))
+        years = sorted(int(year) for year in entry["values"])
+        with step(kengetallen["step"].format(reference=reference, year="definitie")):
+            app.define_kengetal(
+                context,
+                reference=reference,
+                label=entry["label"],
+                unit=entry["unit"],
+                fiscal_year=years[0] if years else 2017,
+                interventie=entry["interventie"],
+            )
+        for year in years:
+            value = Decimal(entry["values"][str(year)])
+            peildatum = date(year, 1, 1) if entry.get("peildatum") == "januari" else None
+            with step(kengetallen["step"].format(reference=reference, year=year)):
+                kengetal = _found(app, Kengetal.id_for(reference))
+                measured = kengetal.measurements.get(year) if isinstance(kengetal, Kengetal) else None
+                if measured is not None and measured[1:3] == (value, peildatum):
+                    raise DuplicateError(f"kengetal {reference} {year} is measured")
+                note = entry.get("notes", {}).get(str(year))
+                app.measure_kengetal(
+                    context if note is None else replace(context, source=f"{context.source}; {note}"),
+                    reference=reference,
+                    fiscal_year=year,
+                    value=value,
+                    peildatum=peildatum,
+                )
+
+
+def _stated_results(app: Begroting, step: Steps) -> None:
+    """Results as the documents state them, where no budget and realisation give them."""
+    for entry in HISTORY["stated_results"]:
+        with step(f"resultaat:{entry['domain']}:{entry['fiscal_year']}"):
+            app.state_result(
+                _context(entry),
+                fiscal_year=entry["fiscal_year"],
+                domain=entry["domain"],
+                label=entry["label"],
+                scope=entry["scope"],
+                amount=k(entry["amount"]),
+                status=RealisationStatus(entry["status"]),
+            )
+
+
+def _found(app: Begroting, aggregate_id: UUID) -> object | None:
+    """The aggregate as recorded, or None: what a step checks before it records again."""
+    try:
+        return app.repository.get(aggregate_id)
+    except AggregateNotFoundError:
+        return None
 
 
 def _impose(
