@@ -244,7 +244,7 @@ def load(app: Begroting) -> LoadResult:
             )
     earmark = HISTORY["earmark"]
     with step(earmark["step"]) as mutation:
-        app.deposit_to_reserve(
+        app.earmark_in_reserve(
             _context(earmark),
             code=earmark["reserve"],
             fiscal_year=earmark["fiscal_year"],
@@ -253,6 +253,17 @@ def load(app: Begroting) -> LoadResult:
             decision=earmark["decision"],
             mutation_id=mutation,
         )
+    # From the free part, whose opening balance no document states: accepted as unknown.
+    for withdrawal in HISTORY["reserve_withdrawals"]:
+        with step(withdrawal["step"]) as mutation:
+            app.withdraw_from_reserve(
+                _context(withdrawal),
+                code=withdrawal["reserve"],
+                fiscal_year=withdrawal["fiscal_year"],
+                amount=k(withdrawal["amount"]),
+                decision=withdrawal["decision"],
+                mutation_id=mutation,
+            )
 
     stadsrekening = HISTORY["stadsrekening"]
     for code, name, *realised in DEELPRODUCTEN:
@@ -326,6 +337,7 @@ def load(app: Begroting) -> LoadResult:
             delta=k(zomernota["delta"]),
             decision=zomernota["decision"],
             mutation_id=mutation,
+            dekking=zomernota["dekking"],
         )
 
     carry = HISTORY["carry_over"]
