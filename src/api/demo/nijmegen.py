@@ -391,7 +391,9 @@ def _specify(app: Begroting, step: Steps) -> None:
         context = _context(specifications, interventie=interventie)
         for year, amount in entry["amounts"].items():
             key = fund_line(int(year), interventie)
-            name = specifications["step"].format(interventie=interventie, year=year, activity=activity)
+            name = specifications["step"].format(
+                interventie=interventie, year=year, activity=activity
+            )
             with step(name):
                 line = _found(app, line_id(key))
                 if isinstance(line, BudgetLine) and line.specifications.get(activity) == k(amount):
@@ -428,12 +430,16 @@ def _kengetallen(app: Begroting, step: Steps) -> None:
             peildatum = date(year, 1, 1) if entry.get("peildatum") == "januari" else None
             with step(kengetallen["step"].format(reference=reference, year=year)):
                 kengetal = _found(app, Kengetal.id_for(reference))
-                measured = kengetal.measurements.get(year) if isinstance(kengetal, Kengetal) else None
+                measured = (
+                    kengetal.measurements.get(year) if isinstance(kengetal, Kengetal) else None
+                )
                 if measured is not None and measured[1:3] == (value, peildatum):
                     raise DuplicateError(f"kengetal {reference} {year} is measured")
                 note = entry.get("notes", {}).get(str(year))
                 app.measure_kengetal(
-                    context if note is None else replace(context, source=f"{context.source}; {note}"),
+                    context
+                    if note is None
+                    else replace(context, source=f"{context.source}; {note}"),
                     reference=reference,
                     fiscal_year=year,
                     value=value,
