@@ -28,6 +28,7 @@ from api.routes import (
     reads,
     realisation_commands,
     reserve_commands,
+    stated_fact_commands,
     taakstelling_commands,
     tokens,
 )
@@ -127,6 +128,7 @@ def create_app(
     app.include_router(realisation_commands.router)
     app.include_router(reserve_commands.router)
     app.include_router(fiscal_year_commands.router)
+    app.include_router(stated_fact_commands.router)
     app.include_router(reads.router)
     app.include_router(lineage_reads.router)
     app.include_router(analysis.router)

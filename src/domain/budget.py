@@ -8,9 +8,9 @@ from uuid import UUID
 from domain.aggregate import LedgerAggregate
 from domain.errors import DuplicateError, InsufficientBudgetError, InvalidInputError
 from domain.events import Authority, Created, Event, Stamp, natural_id
-from domain.money import Money
+from domain.money import Money, sum_money
 from domain.taakvelden import check_taakveld
-from domain.values import LineKey
+from domain.values import NAME_LENGTH, LineKey, check_text
 
 
 def line_id(key: LineKey) -> UUID:
@@ -35,6 +35,8 @@ class BudgetLine(LedgerAggregate):
         self.total = Money.zero()
         self.established = False
         self.mutation_ids: set[UUID] = set()
+        # activity -> its specified part of the line (ADR 0030); moves no money
+        self.specifications: dict[str, Money] = {}
 
     @classmethod
     def open(cls, *, key: LineKey, stamp: Stamp) -> BudgetLine:
@@ -111,6 +113,46 @@ class BudgetLine(LedgerAggregate):
 
         def delta(self) -> Money:
             return self.amount
+
+    class Specified(Event):
+        """An activity's part of the line (tabel 5.2's "Opstart Stip Nijmegen-zuid 64"),
+        authorised by `authority`. Not a Mutation: the line's total stays as it was; the
+        latest Specified of an activity is its amount (ADR 0030)."""
+
+        activity: str
+        amount: Money
+        authority: Authority
+
+        def apply(self, aggregate: Any) -> None:
+            cast(BudgetLine, aggregate).specifications[self.activity] = self.amount
+
+    def specify(self, *, activity: str, amount: Money, stamp: Stamp) -> None:
+        """Rule: the specified parts of a line (this activity's new amount included) never
+        exceed the line's total when they are given."""
+        check_text(activity, "activity", max_length=NAME_LENGTH)
+        if amount.is_negative():
+            raise InvalidInputError("a specified amount cannot be negative", field="amount")
+        if self.specifications.get(activity) == amount:
+            raise InvalidInputError(
+                f"{activity!r} of line {self.key.label()} is already {amount}", field="amount"
+            )
+        others = sum_money([part for name, part in self.specifications.items() if name != activity])
+        if (self.total - others - amount).is_negative():
+            raise InsufficientBudgetError(
+                f"line {self.key.label()} holds {self.total}; its specified parts would come"
+                f" to {others + amount}",
+                field="amount",
+                available=str(self.total - others),
+                requested=str(amount),
+            )
+        self.trigger_event(
+            self.Specified,
+            timestamp=stamp.recorded_at,
+            meta=stamp.meta,
+            activity=activity,
+            amount=amount,
+            authority=stamp.authorised_by,
+        )
 
     def _check_new(self, mutation_id: UUID) -> None:
         if mutation_id in self.mutation_ids:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import date
 from enum import Enum
 from typing import Any
 
@@ -27,6 +28,21 @@ class MoneyAsStr(Transcoding):
 
     def decode(self, data: str) -> Money:
         return Money.parse(data)
+
+
+class DateAsISO(Transcoding):
+    """A day without a time (a kengetal's peildatum). The default transcodings have
+    datetime only; the transcoder looks a value up by its exact type, so a datetime is
+    never taken for a date."""
+
+    type = date
+    name = "date"
+
+    def encode(self, obj: date) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> date:
+        return date.fromisoformat(data)
 
 
 # A class renamed after its values were stored keeps the tag they were stored under.
@@ -110,6 +126,7 @@ VALUE_OBJECTS: tuple[type[Any], ...] = (
 
 def register(transcoder: JSONTranscoder) -> None:
     transcoder.register(MoneyAsStr())
+    transcoder.register(DateAsISO())
     for enum in ENUMS:
         transcoder.register(EnumAsValue(enum))
     for cls in VALUE_OBJECTS:

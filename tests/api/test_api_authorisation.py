@@ -351,6 +351,52 @@ MATRIX = [
         body={"decision": RAAD},
     ),
     Endpoint("POST", "/api/v1/reports", FINANCE, body=REPORT),
+    Endpoint(
+        "POST",
+        "/api/v1/kengetallen",
+        FINANCE,
+        body={"reference": "k-1", "label": "Matrix", "unit": "count", "fiscal_year": 2026, **MEMO},
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/kengetallen/measurements",
+        FINANCE,
+        body={"reference": "k-1", "fiscal_year": 2026, "value": "7.7", **MEMO},
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/stated-results",
+        FINANCE,
+        body={
+            "fiscal_year": 2026,
+            "domain": "wmo",
+            "label": "Wmo",
+            "scope": "Matrix",
+            "amount": "10.00",
+            "status": "voorlopig",
+            **MEMO,
+        },
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/stated-results/restatements",
+        FINANCE,
+        body={
+            "fiscal_year": 2026,
+            "domain": "wmo",
+            "corrects_version": 1,
+            "amount": "20.00",
+            "status": "voorlopig",
+            "reason": "Matrix",
+            **MEMO,
+        },
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/budget/specifications",
+        FINANCE,
+        body={"line": LINE, "activity": "Matrix", "amount": "10.00", "decision": RAAD},
+    ),
 ]
 
 
@@ -387,7 +433,7 @@ def test_the_matrix_has_an_entry_for_every_endpoint_the_service_routes() -> None
 
     assert routed(app) == in_matrix
     assert documented(app) == in_matrix
-    assert len(MATRIX) == len({endpoint.name for endpoint in MATRIX}) == 61
+    assert len(MATRIX) == len({endpoint.name for endpoint in MATRIX}) == 66
 
 
 # -- the matrix ------------------------------------------------------------------------

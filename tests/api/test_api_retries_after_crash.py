@@ -101,6 +101,22 @@ CLOSED_2019 = (
 )
 PROPOSED = (("/api/v1/decisions", proposal("raad-2019-crash"), "griffie"),)
 
+MEMO = {"source_document": "Interventieplan fase 4"}
+KENGETAL = {
+    "reference": "ivp-2-bezoeken-stips",
+    "label": "Aantal bezoeken Stips per jaar",
+    "unit": "count",
+    "fiscal_year": 2017,
+} | MEMO
+STATED_WMO = {
+    "fiscal_year": 2019,
+    "domain": "wmo",
+    "label": "Wmo",
+    "scope": "Op het onderdeel Wmo",
+    "amount": "1000000.00",
+    "status": "voorlopig",
+} | MEMO
+
 EVERY_WRITE = {
     "decisions": Write("/api/v1/decisions", proposal("raad-2019-crash"), "griffie"),
     "adopt": Write("/api/v1/decisions/raad-2019-crash/adopt", None, "griffie", PROPOSED),
@@ -210,6 +226,25 @@ EVERY_WRITE = {
             ("/api/v1/decisions", proposal(HERSTEL), "griffie"),
             (f"/api/v1/decisions/{HERSTEL}/adopt", None, "griffie"),
         ),
+    ),
+    "kengetallen": Write("/api/v1/kengetallen", KENGETAL),
+    "measurements": Write(
+        "/api/v1/kengetallen/measurements",
+        {"reference": "ivp-2-bezoeken-stips", "fiscal_year": 2017, "value": "15000"} | MEMO,
+        given=(("/api/v1/kengetallen", KENGETAL, "finance"),),
+    ),
+    "stated-results": Write("/api/v1/stated-results", STATED_WMO),
+    "restatements": Write(
+        "/api/v1/stated-results/restatements",
+        {"fiscal_year": 2019, "domain": "wmo", "corrects_version": 1, "amount": "1100000.00"}
+        | {"status": "definitief", "reason": "jaarrekening"}
+        | MEMO,
+        given=(("/api/v1/stated-results", STATED_WMO, "finance"),),
+    ),
+    "specifications": Write(
+        "/api/v1/budget/specifications",
+        {"line": fund_line(2019, 2), "activity": "Opbouwwerk", "amount": "76000.00"}
+        | {"decision": INTERVENTIEPLAN},
     ),
     "reports": Write(
         "/api/v1/reports",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import types
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -105,6 +106,35 @@ def record_extra_history(app: Begroting, clock: Clock, part: int) -> None:
             delta=Money.thousands(-100),
             decision=reference,
         )
+        # The stated facts (ADR 0030): a kengetal, a stated result, a specification.
+        stated = Context(actor=actor, known_at=day("2020-07-08"), source="Interventieplan")
+        app.define_kengetal(
+            stated,
+            reference="ivp-2-bezoeken-stips",
+            label="Aantal bezoeken Stips per jaar",
+            unit="count",
+            fiscal_year=2017,
+            interventie=2,
+        )
+        app.measure_kengetal(
+            stated, reference="ivp-2-bezoeken-stips", fiscal_year=2017, value=Decimal("15000")
+        )
+        app.state_result(
+            Context(actor=actor, known_at=day("2020-02-10"), source="Q4 2019"),
+            fiscal_year=2019,
+            domain="wmo",
+            label="Wmo",
+            scope="Op het onderdeel Wmo realiseren we over 2019 een voordelig resultaat",
+            amount=Money.thousands(1000),
+            status=RealisationStatus.VOORLOPIG,
+        )
+        app.specify_budget(
+            Context(actor=actor, known_at=day("2020-07-08")),
+            key=fund_line(2020, 9),
+            activity="Opbouwwerk",
+            amount=Money.thousands(20),
+            decision=reference,
+        )
         return
     later(clock, 60)
     reference = "raad-2020-12-nota-slotwijzigingen-2020"
@@ -142,6 +172,28 @@ def record_extra_history(app: Begroting, clock: Clock, part: int) -> None:
             fund_line(2021, 2): Money.thousands(11),
         },
         decision=reference,
+    )
+    app.specify_budget(
+        Context(actor=actor, known_at=day("2020-12-16")),
+        key=fund_line(2020, 9),
+        activity="Opbouwwerk",
+        amount=Money.thousands(15),
+        decision=reference,
+    )
+    app.measure_kengetal(
+        Context(actor=actor, known_at=day("2020-12-16"), source="Jaarverslag"),
+        reference="ivp-2-bezoeken-stips",
+        fiscal_year=2017,
+        value=Decimal("15200.5"),
+    )
+    app.restate_result(
+        Context(actor=actor, known_at=day("2020-12-16"), source="Jaarrekening 2019"),
+        fiscal_year=2019,
+        domain="wmo",
+        amount=Money.thousands(1100),
+        status=RealisationStatus.DEFINITIEF,
+        reason="jaarrekening",
+        corrects_version=1,
     )
     later(clock)
     app.correct_realisation(
@@ -264,14 +316,7 @@ def test_a_rebuild_equals_state_kept_in_small_batches_over_several_catch_ups(
     last = ledger.app.recorder.max_notification_id()
 
     assert reached[0] < reached[1] < reached[2] == last
-    # The stated facts (migration 0011) are empty until their commands exist (issue #11).
-    assert [name for name, rows in incremental.items() if not rows] == [
-        "budget_specifications",
-        "kengetal_measurements",
-        "kengetallen",
-        "stated_result_entries",
-        "stated_results",
-    ]
+    assert [name for name, rows in incremental.items() if not rows] == []
     assert tracked(ledger.engine) == dict.fromkeys(TRACKED_NAMES, last)
 
     assert ledger.runner.rebuild() == last

@@ -18,6 +18,7 @@ from domain.application.fiscal_years import FiscalYearUseCases
 from domain.application.publishing import ReportUseCases
 from domain.application.realisations import RealisationUseCases
 from domain.application.reserves import ReserveUseCases
+from domain.application.stated_fact_cases import StatedFactUseCases
 from domain.application.taakstellingen import TaakstellingUseCases
 from domain.application.unit_of_work import Batch, Clock
 from domain.events import Stamp
@@ -33,6 +34,7 @@ class Begroting(
     ReserveUseCases,
     FiscalYearUseCases,
     ReportUseCases,
+    StatedFactUseCases,
 ):
     name = "Begroting"
     # A cache with fast-forward reads the newer events of another process before deciding.

@@ -6,37 +6,31 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 from uuid import UUID
-
-from sqlalchemy import Table
 
 from domain.budget import BudgetLine
 from domain.decision import Decision
 from domain.events import Authority, DecisionKind, Event
 from domain.fiscal_year import FiscalYear
+from domain.kengetal import Kengetal
 from domain.money import Money
 from domain.realisation import Realisation
 from domain.report import Report, TableSpec
 from domain.reserve import Reserve
+from domain.stated_result import StatedResult
 from domain.taakstelling import Taakstelling
+
+# Projection stays importable from here, where it was defined before (runner.py imports it).
+from projections.readmodel.projection_base import Projection as Projection
+from projections.readmodel.projection_base import Row, _when, cents
+from projections.readmodel.stated_projection import StatedFacts
 from projections.store import schema
-
-Row = tuple[Table, dict[str, Any]]
-
-
-def cents(money: Money) -> int:
-    return int(money.amount * 100)
 
 
 def _hex(value: UUID | None) -> str | None:
     return None if value is None else value.hex
-
-
-def _when(event: Event) -> dict[str, Any]:
-    return {"known_at": event.meta.known_at, "recorded_at": event.recorded_at}
 
 
 def _authority(authority: Authority | None) -> dict[str, Any]:
@@ -78,18 +72,6 @@ def tables_json(tables: Iterable[TableSpec]) -> str:
 
 def event_type(event: Event) -> str:
     return type(event).__qualname__
-
-
-@dataclass(frozen=True)
-class Projection:
-    name: str
-    tables: tuple[Table, ...]
-    # The event classes `rows` can yield rows for (subclasses included). The runner asks a
-    # projection only about events of these classes; `rows` still checks each event itself.
-    reads: tuple[type[Event], ...] = (Event,)
-
-    def rows(self, event: Event, position: int, state: bytes) -> Iterator[Row]:
-        raise NotImplementedError
 
 
 class AuditLog(Projection):
@@ -222,6 +204,21 @@ class Budget(Projection):
                         **_when(event),
                     },
                 )
+
+        elif isinstance(event, BudgetLine.Specified):
+            # An activity's part of the line: no money moves, so no budget_mutations row.
+            yield (
+                schema.budget_specifications,
+                {
+                    "position": position,
+                    "line_id": event.originator_id.hex,
+                    "activity": event.activity,
+                    "amount_cents": cents(event.amount),
+                    **_authority(event.authority),
+                    **_when(event),
+                    "actor": event.meta.actor,
+                },
+            )
 
 
 class Taakstellingen(Projection):
@@ -433,8 +430,13 @@ PROJECTIONS: tuple[Projection, ...] = (
     ),
     Budget(
         "budget",
-        (schema.budget_lines, schema.budget_mutations, schema.slotwijzigingen),
-        (BudgetLine.Opened, BudgetLine.Mutation),
+        (
+            schema.budget_lines,
+            schema.budget_mutations,
+            schema.slotwijzigingen,
+            schema.budget_specifications,
+        ),
+        (BudgetLine.Opened, BudgetLine.Mutation, BudgetLine.Specified),
     ),
     Taakstellingen(
         "taakstellingen",
@@ -455,4 +457,14 @@ PROJECTIONS: tuple[Projection, ...] = (
         "fiscal_years", (schema.fiscal_year_events,), (FiscalYear.Closed, FiscalYear.Reopened)
     ),
     Reports("reports", (schema.reports,), (Report.Published,)),
+    StatedFacts(
+        "stated_facts",
+        (
+            schema.kengetallen,
+            schema.kengetal_measurements,
+            schema.stated_results,
+            schema.stated_result_entries,
+        ),
+        (Kengetal.Defined, Kengetal.Measured, StatedResult.Stated, StatedResult.Restated),
+    ),
 )

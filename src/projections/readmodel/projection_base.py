@@ -1,0 +1,35 @@
+"""What every projection is made of: the Projection base, a row, and the shared columns'
+values (moved here from projectors.py so a projection can live in a module of its own)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Table
+
+from domain.events import Event
+from domain.money import Money
+
+Row = tuple[Table, dict[str, Any]]
+
+
+def cents(money: Money) -> int:
+    return int(money.amount * 100)
+
+
+def _when(event: Event) -> dict[str, Any]:
+    return {"known_at": event.meta.known_at, "recorded_at": event.recorded_at}
+
+
+@dataclass(frozen=True)
+class Projection:
+    name: str
+    tables: tuple[Table, ...]
+    # The event classes `rows` can yield rows for (subclasses included). The runner asks a
+    # projection only about events of these classes; `rows` still checks each event itself.
+    reads: tuple[type[Event], ...] = (Event,)
+
+    def rows(self, event: Event, position: int, state: bytes) -> Iterator[Row]:
+        raise NotImplementedError
