@@ -16,8 +16,8 @@ INTERVENTIEPLAN_LAST_POSITION = 289
 # and PostgreSQL, since the chain covers what the mapper stores and the times it recorded.
 # Recorded today, its realisations are Realisation.Reported version 2 (ADR 0020); the same
 # history recorded before that has other bytes and heads (tests/faults/test_schema_evolution).
-DEMO_HEAD = "7744136c399d0fa021ecac625422ed640e6521e00e789870df9fb48858018a1c"  # position 290
-INTERVENTIEPLAN_HEAD = "beb08b7935be694ca736a8c82261934b731d5f25cfbfdff5ab806e9f50b91230"  # 289
+DEMO_HEAD = "7e162c561cf56282aa9fea73906fbe31bde780a630e8b5554392e4867e8a389c"  # position 290
+INTERVENTIEPLAN_HEAD = "0f8958faca081d6a383a28153999f311848d9af5b317550edb2b340b9f3a3b7f"  # 289
 
 
 def load_demo(db: str, clock: Clock | None = None) -> str:

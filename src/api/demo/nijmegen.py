@@ -209,39 +209,9 @@ def load(app: Begroting) -> LoadResult:
     def step(name: str) -> _Step:
         return _Step(result, name)
 
-    for decision in _DECISIONS.values():
-        reference, context = decision["reference"], _context(decision)
-        scope = decision.get("scope")
-        with step(f"propose:{reference}"):
-            app.propose_decision(
-                context,
-                reference=reference,
-                title=decision["title"],
-                body=Bestuursorgaan.RAAD,
-                kind=DecisionKind(decision["kind"]),
-                period=_period(decision["period"]),
-                mandate_scope=None
-                if scope is None
-                else MandateScope(
-                    tuple(MutationKind(kind) for kind in scope["kinds"]),
-                    scope["fund"],
-                    _period(scope["period"]),
-                ),
-            )
-        if decision.get("adopted", True):
-            with step(f"adopt:{reference}"):
-                _adopt_once(app, context, reference)
+    _decide(app, step, _DECISIONS)
 
-    for reserve in HISTORY["reserves"].values():
-        with step(f"reserve:{reserve['code']}"):
-            app.establish_reserve(
-                _context(reserve),
-                code=reserve["code"],
-                name=reserve["name"],
-                kind=ReserveKind(reserve["kind"]),
-                purpose=reserve["purpose"],
-                fiscal_year=reserve["fiscal_year"],
-            )
+    _establish(app, step, HISTORY["reserves"])
     earmark = HISTORY["earmark"]
     with step(earmark["step"]) as mutation:
         app.earmark_in_reserve(
@@ -253,17 +223,6 @@ def load(app: Begroting) -> LoadResult:
             decision=earmark["decision"],
             mutation_id=mutation,
         )
-    # From the free part, whose opening balance no document states: accepted as unknown.
-    for withdrawal in HISTORY["reserve_withdrawals"]:
-        with step(withdrawal["step"]) as mutation:
-            app.withdraw_from_reserve(
-                _context(withdrawal),
-                code=withdrawal["reserve"],
-                fiscal_year=withdrawal["fiscal_year"],
-                amount=k(withdrawal["amount"]),
-                decision=withdrawal["decision"],
-                mutation_id=mutation,
-            )
 
     stadsrekening = HISTORY["stadsrekening"]
     for code, name, *realised in DEELPRODUCTEN:
@@ -327,7 +286,6 @@ def load(app: Begroting) -> LoadResult:
         )
 
     _specify(app, step)
-    _kengetallen(app, step)
 
     zomernota = HISTORY["zomernota"]
     with step(zomernota["step"]) as mutation:
@@ -363,6 +321,25 @@ def load(app: Begroting) -> LoadResult:
                 status=RealisationStatus(spending["status"]),
             )
 
+    # What the fuller history adds to the earlier one's steps, after them (README.md).
+    _decide(app, step, HISTORY["added_decisions"])
+    _establish(app, step, HISTORY["added_reserves"])
+    # From the free part, whose opening balance no document states: accepted as unknown.
+    for withdrawal in HISTORY["reserve_withdrawals"]:
+        with step(withdrawal["step"]) as mutation:
+            app.withdraw_from_reserve(
+                _context(withdrawal),
+                code=withdrawal["reserve"],
+                fiscal_year=withdrawal["fiscal_year"],
+                amount=k(withdrawal["amount"]),
+                decision=withdrawal["decision"],
+                mutation_id=mutation,
+            )
+    added = HISTORY["added_taakstellingen"]
+    for imposed in added["imposed"]:
+        with step(f"taakstelling:{imposed['reference']}"):
+            _impose(app, imposed, _context(added), decision=added["decision"])
+    _kengetallen(app, step)
     _stated_results(app, step)
 
     for report in HISTORY["reports"]:
@@ -381,6 +358,45 @@ def load(app: Begroting) -> LoadResult:
 
 
 Steps = Callable[[str], _Step]
+
+
+def _decide(app: Begroting, step: Steps, decisions: dict[str, dict[str, Any]]) -> None:
+    """Each decision proposed, and adopted unless the documents state only a proposal."""
+    for decision in decisions.values():
+        reference, context = decision["reference"], _context(decision)
+        scope = decision.get("scope")
+        with step(f"propose:{reference}"):
+            app.propose_decision(
+                context,
+                reference=reference,
+                title=decision["title"],
+                body=Bestuursorgaan.RAAD,
+                kind=DecisionKind(decision["kind"]),
+                period=_period(decision["period"]),
+                mandate_scope=None
+                if scope is None
+                else MandateScope(
+                    tuple(MutationKind(kind) for kind in scope["kinds"]),
+                    scope["fund"],
+                    _period(scope["period"]),
+                ),
+            )
+        if decision.get("adopted", True):
+            with step(f"adopt:{reference}"):
+                _adopt_once(app, context, reference)
+
+
+def _establish(app: Begroting, step: Steps, reserves: dict[str, dict[str, Any]]) -> None:
+    for reserve in reserves.values():
+        with step(f"reserve:{reserve['code']}"):
+            app.establish_reserve(
+                _context(reserve),
+                code=reserve["code"],
+                name=reserve["name"],
+                kind=ReserveKind(reserve["kind"]),
+                purpose=reserve["purpose"],
+                fiscal_year=reserve["fiscal_year"],
+            )
 
 
 def _specify(app: Begroting, step: Steps) -> None:
