@@ -18,6 +18,7 @@ from api.idempotency import IdempotencyStore
 from api.ledger import Ledger, open_ledger, system_clock
 from api.requests.members import SINGLE_LINE
 from api.routes import (
+    achievement_reads,
     analysis,
     audit,
     budget_commands,
@@ -33,7 +34,15 @@ from api.routes import (
     tokens,
 )
 from api.settings import Settings
-from api.web import analysis_pages, audit_pages, budget_pages, report_pages, sign_in, workspace
+from api.web import (
+    achievement_pages,
+    analysis_pages,
+    audit_pages,
+    budget_pages,
+    report_pages,
+    sign_in,
+    workspace,
+)
 from api.web.sessions import SessionStore
 from projections.audit import verification
 from projections.audit.chain import ChainBroken
@@ -129,6 +138,8 @@ def create_app(
     app.include_router(reserve_commands.router)
     app.include_router(fiscal_year_commands.router)
     app.include_router(stated_fact_commands.router)
+    # Before reads: its /taakstellingen/{reference} would take /taakstellingen/achievement.
+    app.include_router(achievement_reads.router)
     app.include_router(reads.router)
     app.include_router(lineage_reads.router)
     app.include_router(analysis.router)
@@ -140,6 +151,7 @@ def create_app(
     app.include_router(report_pages.router)
     app.include_router(audit_pages.router)
     app.include_router(budget_pages.router)
+    app.include_router(achievement_pages.router)
     app.include_router(analysis_pages.router)
     workspace.install(app)
 

@@ -103,6 +103,18 @@ MATRIX = [
     Endpoint("GET", "/api/v1/budget/slotwijzigingen", READERS),
     Endpoint("GET", "/api/v1/taakstellingen", READERS),
     Endpoint("GET", "/api/v1/taakstellingen/{reference}", READERS, "/api/v1/taakstellingen/ts-1"),
+    Endpoint(
+        "GET",
+        "/api/v1/taakstellingen/achievement",
+        READERS,
+        "/api/v1/taakstellingen/achievement?fiscal_year=2026&base_year=2025",
+    ),
+    Endpoint(
+        "GET",
+        "/api/v1/taakstellingen/achievement/lineage",
+        READERS,
+        "/api/v1/taakstellingen/achievement/lineage?fiscal_year=2026&base_year=2025",
+    ),
     Endpoint("GET", "/api/v1/realisations", READERS),
     Endpoint("GET", "/api/v1/reserves", READERS),
     Endpoint("GET", "/api/v1/reserves/{code}", READERS, "/api/v1/reserves/R1"),
@@ -433,7 +445,7 @@ def test_the_matrix_has_an_entry_for_every_endpoint_the_service_routes() -> None
 
     assert routed(app) == in_matrix
     assert documented(app) == in_matrix
-    assert len(MATRIX) == len({endpoint.name for endpoint in MATRIX}) == 66
+    assert len(MATRIX) == len({endpoint.name for endpoint in MATRIX}) == 68
 
 
 # -- the matrix ------------------------------------------------------------------------

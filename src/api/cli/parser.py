@@ -177,6 +177,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--base-year", type=YEAR, default=BASE_YEAR)
     p.set_defaults(func=command("figure_commands", "cmd_taakstellingen"))
+    p = sub.add_parser(
+        "taakstellingen-resultaat",
+        parents=[common, as_of],
+        help="taakstellingen achieved: per interventie the target against the realised "
+        "saving of its zoekgebied since the base year, and the opgave",
+    )
+    p.add_argument("--year", type=YEAR, required=True)
+    p.add_argument("--base-year", type=YEAR, default=BASE_YEAR)
+    p.add_argument("--interventie", type=bounded(1, MAX_INTERVENTIE))
+    p.add_argument(
+        "--lineage",
+        action="store_true",
+        help="the events behind the figures (json): the target's mutations and the "
+        "realisations of the zoekgebied in both years",
+    )
+    p.add_argument("--taakstelling", help="with --lineage: one taakstelling's reference")
+    p.set_defaults(func=command("achievement_commands", "cmd_achievement"))
     p = sub.add_parser("realisations", parents=[common, as_of], help="realisations")
     p.add_argument("--year", type=YEAR)
     p.add_argument("--fund")
