@@ -18,7 +18,7 @@ from projections.audit.chain import ChainBroken
 from projections.store import schema
 from support import tampering
 from support.clock import Clock
-from support.demo import DEMO_HEAD
+from support.demo import DEMO_HEAD, DEMO_LAST_POSITION
 from support.http import bearer
 
 CHANGED = "the event at position 90 differs from the one chained there"
@@ -210,7 +210,7 @@ def test_a_million_euros_added_to_the_read_model_is_named_by_the_auditor(
 
     assert found["read_model"] == {
         "status": "differs",
-        "position": 141,
+        "position": DEMO_LAST_POSITION,
         "table": "budget_mutations",
         "key": {"position": 90},
         "column": "delta_cents",

@@ -20,7 +20,12 @@ import pytest
 
 from projections.audit import standalone_verify
 from support import tampering
-from support.demo import DEMO_HEAD, INTERVENTIEPLAN_HEAD
+from support.demo import (
+    DEMO_HEAD,
+    DEMO_LAST_POSITION,
+    INTERVENTIEPLAN_HEAD,
+    INTERVENTIEPLAN_LAST_POSITION,
+)
 from support.processes import begroting, tamper, verifier
 
 pytestmark = pytest.mark.e2e
@@ -30,8 +35,8 @@ VOORTGANG_DIGEST = "5bf664dcf5006c70ba33d0fdee062ff4c6e4035b5201307203e31173fd85
 OK = {
     "status": "ok",
     "head": DEMO_HEAD,
-    "position": 141,
-    "count": 141,
+    "position": DEMO_LAST_POSITION,
+    "count": DEMO_LAST_POSITION,
     "reports": 2,
 }
 
@@ -181,10 +186,10 @@ def test_the_kit_holds_the_log_the_seals_its_manifest_and_a_verifier(kit: Path) 
                 "as_of": "report:interventieplan-fase-4",
                 "report": "interventieplan-fase-4",
                 "knowledge_cutoff": "2019-05-08T10:00:00+00:00",
-                "log_position": 140,
+                "log_position": INTERVENTIEPLAN_LAST_POSITION,
                 "chain_head": INTERVENTIEPLAN_HEAD,
             },
-            "position": 140,
+            "position": INTERVENTIEPLAN_LAST_POSITION,
             "chain_head": INTERVENTIEPLAN_HEAD,
             "digest": INTERVENTIEPLAN_DIGEST,
         },
@@ -195,10 +200,10 @@ def test_the_kit_holds_the_log_the_seals_its_manifest_and_a_verifier(kit: Path) 
                 "as_of": "report:voortgangsrapportage-2019-q4",
                 "report": "voortgangsrapportage-2019-q4",
                 "knowledge_cutoff": "2020-06-03T10:00:00+00:00",
-                "log_position": 141,
+                "log_position": DEMO_LAST_POSITION,
                 "chain_head": DEMO_HEAD,
             },
-            "position": 141,
+            "position": DEMO_LAST_POSITION,
             "chain_head": DEMO_HEAD,
             "digest": VOORTGANG_DIGEST,
         },
@@ -293,7 +298,7 @@ def test_the_standalone_verifier_fails_a_report_whose_head_was_altered(kit: Path
     assert json.loads(result.stdout) == {
         "status": "tampered",
         "kind": "changed",
-        "position": 140,
+        "position": INTERVENTIEPLAN_LAST_POSITION,
         "detail": f"report 'interventieplan-fase-4' carries chain head {'ab' * 32}, "
         "which the events do not give at position 140",
     }
@@ -363,11 +368,11 @@ def test_the_manifest_names_the_kits_count_positions_head_and_basis(
     assert manifest == {
         "format": "begroting-auditor-kit-v1",
         "chain_format": "begroting-chain-v1",
-        "events": 141,
+        "events": DEMO_LAST_POSITION,
         "first_position": 1,
-        "last_position": 141,
+        "last_position": DEMO_LAST_POSITION,
         "head": DEMO_HEAD,
-        "read_model_position": 141,
+        "read_model_position": DEMO_LAST_POSITION,
         "database": "sqlite",
     }
 
@@ -388,7 +393,11 @@ def test_a_cut_tail_fails_on_the_manifest(kit: Path) -> None:
 
 def test_an_appended_tail_fails_on_the_manifest(kit: Path) -> None:
     rows = records(kit)
-    extra = dict(rows[-1], position=142, originator_version=rows[-1]["originator_version"] + 1)
+    extra = dict(
+        rows[-1],
+        position=DEMO_LAST_POSITION + 1,
+        originator_version=rows[-1]["originator_version"] + 1,
+    )
     write(kit, relink([*rows, extra]))
 
     result = verifier(kit)
@@ -494,7 +503,11 @@ def test_the_witness_file_is_created_then_appended_to_by_a_copy_outside_the_repo
 
     first, again = visit(), visit()
     rows = records(kit)
-    later = dict(rows[-1], position=142, originator_version=rows[-1]["originator_version"] + 1)
+    later = dict(
+        rows[-1],
+        position=DEMO_LAST_POSITION + 1,
+        originator_version=rows[-1]["originator_version"] + 1,
+    )
     rows = relink([*rows, later])
     write(kit, rows)
     rewrite_manifest(kit, rows)

@@ -17,6 +17,7 @@ from api.ledger import open_ledger
 from domain.application import Context
 from domain.money import Money
 from support.clock import Clock
+from support.demo import DEMO_LAST_POSITION
 from support.processes import begroting
 
 pytestmark = pytest.mark.e2e
@@ -56,7 +57,7 @@ def db(tmp_path: Path) -> str:
             delta=Money.parse("1000.00"),
             decision=nijmegen.INTERVENTIEPLAN_4,
         )
-        assert recorded.position == 142
+        assert recorded.position == DEMO_LAST_POSITION + 1
         ledger.runner.catch_up()
     finally:
         ledger.close()
