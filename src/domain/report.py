@@ -36,6 +36,20 @@ class Measure(Enum):
     SPECIFICATION = "specification"  # an activity's part of the fund's budget lines
 
 
+# What a column may measure for the rows without a measure of their own.
+COLUMN_MEASURES = (Measure.TAAKSTELLING, Measure.BUDGET, Measure.REALISATION)
+# The measures whose figures are money: in the table's unit, and what a total adds.
+MONEY_MEASURES = (
+    Measure.TAAKSTELLING,
+    Measure.BUDGET,
+    Measure.REALISATION,
+    Measure.RESULT,
+    Measure.SPECIFICATION,
+)
+# The units a money row publishes in (ADR 0025); any other table unit renders as EUR_1000.
+MONEY_UNITS = ("EUR_1000", "EUR_1000000")
+ROW_KEY = re.compile(r"^[a-z0-9][a-z0-9.-]{0,62}$")
+
 # An optional field is left out of the stored event while unset: a spec without it is
 # stored exactly as before the field existed.
 OMITTED = {"omitted_when_none": True}
@@ -112,8 +126,27 @@ class TableSpec:
         keys = [column.key for column in self.columns]
         if not keys or len(set(keys)) != len(keys):
             raise InvalidInputError("a table has distinct column keys", field="tables.columns")
+        # A column's measure serves the rows without their own (ADR 0025).
+        check_rows(self)
+        column_measured = not self.rows or any(row.measure is None for row in self.rows)
         for column in self.columns:
             check_fiscal_year(column.fiscal_year, "tables.columns.fiscal_year")
+            if column.last_year is not None:
+                check_fiscal_year(column.last_year, "tables.columns.last_year")
+                if column.last_year < column.fiscal_year:
+                    raise InvalidInputError(
+                        f"column {column.key!r} sums {column.fiscal_year}..{column.last_year}: "
+                        "its last year comes before its first",
+                        field="tables.columns.last_year",
+                    )
+            if not column_measured:
+                continue
+            if column.measure not in COLUMN_MEASURES:
+                raise InvalidInputError(
+                    f"column {column.key!r} measures {column.measure.value!r}, which only a "
+                    "row can: a column measures taakstelling, budget or realisation",
+                    field="tables.columns.measure",
+                )
             if column.measure is not Measure.TAAKSTELLING and self.fund is None:
                 raise InvalidInputError(
                     "a budget or realisation table names its fund", field="tables.fund"
@@ -198,3 +231,113 @@ class Report(LedgerAggregate):
         knowledge_cutoff: datetime
         tables: tuple[TableSpec, ...]
         authority: Authority | None
+
+
+# -- the rows of a table (ADR 0025) ------------------------------------------------------
+
+# The field each row measure needs, and the fields only that measure may carry.
+_NEEDS = {
+    Measure.RELATIVE: ("taakstellingen", "a relative row names its taakstellingen"),
+    Measure.KENGETAL: ("kengetal", "a kengetal row names its kengetal"),
+    Measure.RESULT: ("result", "a result row names its result"),
+    Measure.SPECIFICATION: ("activity", "a specification row names its activity"),
+}
+_ONLY = {
+    "deelproducten": (Measure.REALISATION,),
+    "activity": (Measure.SPECIFICATION,),
+    "kengetal": (Measure.KENGETAL,),
+    "result": (Measure.RESULT,),
+    "base_year": (Measure.RELATIVE,),
+    "fund": (Measure.BUDGET, Measure.REALISATION, Measure.SPECIFICATION),
+}
+
+
+def check_rows(table: TableSpec) -> None:
+    """Each row's own measure has what it needs; keys are unique slugs; a label repeats only
+    where every row that carries it has a key (a cell is addressed by key or by label)."""
+    field = "tables.rows"
+    keys: set[str] = set()
+    for row in table.rows:
+        if row.key is not None:
+            if not ROW_KEY.match(row.key):
+                raise InvalidInputError(f"row key {row.key!r} is not a slug", field=f"{field}.key")
+            if row.key in keys:
+                raise InvalidInputError(f"row key {row.key!r} repeats", field=f"{field}.key")
+            keys.add(row.key)
+        check_text(row.unit, f"{field}.unit", required=False)
+        check_text(row.fund, f"{field}.fund", required=False)
+        check_text(row.activity, f"{field}.activity", required=False)
+        check_text(row.kengetal, f"{field}.kengetal", required=False)
+        check_text(row.result, f"{field}.result", required=False)
+        if row.base_year is not None:
+            check_fiscal_year(row.base_year, f"{field}.base_year")
+        _check_measure(table, row, field)
+    labels = [row.label for row in table.rows]
+    for row in table.rows:
+        if row.key is None and labels.count(row.label) > 1:
+            raise InvalidInputError(
+                f"row label {row.label!r} repeats: give each of those rows a key",
+                field=f"{field}.key",
+            )
+    if table.totals and any(row.measure is not None for row in table.rows):
+        measures = {row.measure for row in table.rows if row.measure is not Measure.HEADING}
+        if len(measures) != 1 or not measures <= set(MONEY_MEASURES):
+            raise InvalidInputError(
+                "a total adds rows of one money measure: this table's rows measure "
+                + ", ".join(sorted(m.value if m else "the column's" for m in measures)),
+                field="tables.totals",
+            )
+
+
+def _check_measure(table: TableSpec, row: RowSpec, field: str) -> None:
+    measure = row.measure
+    for name, allowed in _ONLY.items():
+        if getattr(row, name) is not None and measure not in allowed:
+            raise InvalidInputError(
+                f"row {row.label!r}: {name} belongs to a row measuring "
+                + " or ".join(m.value for m in allowed),
+                field=f"{field}.{name}",
+            )
+    if measure is None:
+        if row.unit is not None and row.unit not in MONEY_UNITS:
+            raise InvalidInputError(
+                f"row {row.label!r}: a row measured by its columns is money "
+                f"({', '.join(MONEY_UNITS)}), not {row.unit!r}",
+                field=f"{field}.unit",
+            )
+        return
+    if measure in _NEEDS:
+        name, message = _NEEDS[measure]
+        if not getattr(row, name):
+            raise InvalidInputError(f"{message} (row {row.label!r})", field=f"{field}.{name}")
+    if measure is Measure.REALISATION and row.deelproducten is not None:
+        if not row.deelproducten:
+            raise InvalidInputError(
+                f"row {row.label!r} names no deelproducten", field=f"{field}.deelproducten"
+            )
+        for code in row.deelproducten:
+            check_text(code, f"{field}.deelproducten")
+    elif (
+        measure in (Measure.BUDGET, Measure.REALISATION, Measure.SPECIFICATION)
+        and row.fund is None
+        and table.fund is None
+    ):
+        raise InvalidInputError(
+            f"row {row.label!r} measures {measure.value}: it or its table names the fund",
+            field=f"{field}.fund",
+        )
+    if measure is Measure.RELATIVE:
+        if row.unit not in (None, "percent"):
+            raise InvalidInputError(
+                f"row {row.label!r} is relative: its unit is percent, not {row.unit!r}",
+                field=f"{field}.unit",
+            )
+    elif measure in MONEY_MEASURES and row.unit is not None and row.unit not in MONEY_UNITS:
+        raise InvalidInputError(
+            f"row {row.label!r} is money ({', '.join(MONEY_UNITS)}), not {row.unit!r}",
+            field=f"{field}.unit",
+        )
+    elif measure is Measure.HEADING and (row.taakstellingen or row.unit is not None):
+        raise InvalidInputError(
+            f"row {row.label!r} is a heading: a label, no figures", field=f"{field}.measure"
+        )

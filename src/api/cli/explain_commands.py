@@ -126,15 +126,26 @@ def cmd_cell_history(args: argparse.Namespace) -> None:
     cell = found["cell"]
     say(args, describe_basis(basis))
     figure = f"{found['report']} | {cell['table']} | {cell['row']} | {cell['column']}: "
-    if args.format == "table":
+    unit = found.get("unit", "EUR_1000")
+    if found.get("measure") in ("relative", "kengetal"):
+        # No money (ADR 0025): the figure in its unit; a relative cell's parts in euros.
+        parts = (
+            f" (taakstelling {found['amount']} / base {found['base']})" if "base" in found else ""
+        )
+        figure += f"{found['published'] or ''} {unit}{parts}"
+    elif args.format == "table":
         from api.cli import tables
 
         published = (
-            tables.amount(Decimal(found["published"]), cents=False) if found["published"] else ""
+            tables.unit_figure(Decimal(found["published"]), unit, unit)
+            if found["published"]
+            else ""
         )
-        figure += f"€ {tables.amount(found['amount'])} (x € 1.000: {published})"
+        scale = tables.UNITS.get(unit, unit)
+        figure += f"€ {tables.amount(found['amount'])} ({scale}: {published})"
     else:
-        figure += f"{found['amount']} (x 1.000: {found['published'] or ''})"
+        scale = "x 1.000.000" if unit == "EUR_1000000" else "x 1.000"
+        figure += f"{found['amount']} ({scale}: {found['published'] or ''})"
     say(args, figure)
     shown = [
         {

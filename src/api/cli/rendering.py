@@ -177,7 +177,11 @@ def format_report(report: ReportDocument) -> str:
                 "" if number is None or row["label"].startswith(f"{number}.") else f"{number:>2}  "
             )
             label = (prefix + row["label"]).ljust(label_width)[:label_width]
-            cells = "".join((row["values"][c] or "").rjust(width) for c in columns)
+            suffix = "%" if row.get("unit") == "percent" else ""
+            cells = "".join(
+                ((row["values"][c] or "") + (suffix if row["values"][c] else "")).rjust(width)
+                for c in columns
+            )
             lines.append(label + cells)
     return "\n".join(lines)
 

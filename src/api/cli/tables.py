@@ -37,7 +37,8 @@ _PERCENT = re.compile(r"^-?\d+(\.\d+)?%$")
 _MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)$")
 GAP = 2  # between two columns
 SHORTEST = 10  # a text column is not shortened or wrapped below this
-UNITS = {"EUR_1000": "x € 1.000", "EUR": "€"}
+UNITS = {"EUR_1000": "x € 1.000", "EUR_1000000": "x € 1 mln", "EUR": "€"}
+MONEY_UNITS = ("EUR_1000", "EUR")
 
 
 def console(wide: bool = False) -> Console:
@@ -235,25 +236,41 @@ def _report_table(table: ReportTable, ascii_only: bool, wide: bool) -> Table:
         shown.add_row(
             *number,
             Text(escaped(row["label"])),
-            *(_figure(row["values"][c]) for c in table["columns"]),
+            *(
+                _figure(row["values"][c], row.get("unit", table["unit"]), table["unit"])
+                for c in table["columns"]
+            ),
             end_section=index == len(rows) - 1 and bool(table["totals"]),
         )
     for total in table["totals"]:
         shown.add_row(
             *([Text("")] if numbers else []),
             Text(escaped(total["label"])),
-            *(_figure(total["values"][c]) for c in table["columns"]),
+            *(_figure(total["values"][c], table["unit"], table["unit"]) for c in table["columns"]),
             style="bold",
         )
     return shown
 
 
-def _figure(value: str | None) -> Text:
-    """A published figure (whole thousands as a decimal string) with Dutch separators."""
+def _figure(value: str | None, unit: str = "EUR_1000", table_unit: str = "EUR_1000") -> Text:
+    """A published figure with Dutch separators in its unit (ADR 0025): whole thousands
+    (`1.224`), millions with two decimals (`1,93`), a percentage (`16,8%`), or a count or
+    hours with the digits they were recorded in (`15.000`, `7,7`)."""
     if not value:
         return Text("")
     try:
         number = Decimal(value)
     except InvalidOperation:
         return Text(escaped(value))
-    return Text(amount(number, cents=number != number.to_integral_value()))
+    return Text(unit_figure(number, unit, table_unit))
+
+
+def unit_figure(number: Decimal, unit: str, table_unit: str = "EUR_1000") -> str:
+    """A published figure in its unit (a row's own, else its table's), in Dutch."""
+    if unit == "percent":
+        return format_decimal(number, format="#,##0.0", locale=LOCALE) + "%"
+    if unit == "EUR_1000000":
+        return amount(number)
+    if unit in MONEY_UNITS or unit == table_unit:
+        return amount(number, cents=number != number.to_integral_value())
+    return format_decimal(number, locale=LOCALE, decimal_quantization=False)  # as recorded

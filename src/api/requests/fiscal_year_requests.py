@@ -39,12 +39,41 @@ class ColumnIn(Input):
     key: Annotated[str, line(64)]
     measure: Measure
     fiscal_year: FiscalYearNumber
+    # A column that adds fiscal_year..last_year (tabel 7.2's "totaal", ADR 0025).
+    last_year: FiscalYearNumber | None = None
 
 
 class RowIn(Input):
+    """A row; the optional fields make it carry its own measure (ADR 0025)."""
+
     interventie: InterventieNumber | None = None
     label: Name
     taakstellingen: list[Reference] = Field(default=[])
+    measure: Measure | None = None
+    key: Annotated[str, line(64)] | None = None
+    unit: Short | None = None
+    deelproducten: list[Short] | None = None
+    fund: Short | None = None
+    activity: Name | None = None
+    kengetal: Reference | None = None
+    result: Short | None = None
+    base_year: FiscalYearNumber | None = None
+
+    def to_domain(self) -> RowSpec:
+        return RowSpec(
+            self.interventie,
+            self.label,
+            tuple(self.taakstellingen),
+            measure=self.measure,
+            key=self.key,
+            unit=self.unit,
+            deelproducten=None if self.deelproducten is None else tuple(self.deelproducten),
+            fund=self.fund,
+            activity=self.activity,
+            kengetal=self.kengetal,
+            result=self.result,
+            base_year=self.base_year,
+        )
 
 
 class TotalIn(Input):
@@ -67,8 +96,10 @@ class TableIn(Input):
             title=self.title,
             unit=self.unit,
             fund=self.fund,
-            columns=tuple(ColumnSpec(c.key, c.measure, c.fiscal_year) for c in self.columns),
-            rows=tuple(RowSpec(r.interventie, r.label, tuple(r.taakstellingen)) for r in self.rows),
+            columns=tuple(
+                ColumnSpec(c.key, c.measure, c.fiscal_year, c.last_year) for c in self.columns
+            ),
+            rows=tuple(row.to_domain() for row in self.rows),
             totals=tuple(TotalSpec(t.label, t.include_risks) for t in self.totals),
         )
 

@@ -59,6 +59,19 @@ def number(value: Decimal | str | int | None) -> str:
     return EMPTY if amount is None else format_decimal(amount, locale=LOCALE)
 
 
+def cijfer(value: Decimal | str | int | None, unit: str = "EUR_1000") -> str:
+    """A report figure in its unit (ADR 0025): `1.234` (x € 1.000), `1,93` (x € 1 mln, two
+    decimals), `16,8%` (percent), or a kengetal with the digits it was recorded in."""
+    amount = _decimal(value)
+    if amount is None:
+        return EMPTY
+    if unit == "percent":
+        return format_decimal(amount, format="#,##0.0", locale=LOCALE) + "%"
+    if unit == "EUR_1000000":
+        return format_decimal(amount, format="#,##0.00", locale=LOCALE)
+    return number(amount)
+
+
 def moment(value: datetime | str | None) -> datetime | None:
     if value is None or value == "":
         return None
@@ -125,6 +138,7 @@ def gebeurtenis(name: str) -> str:
 FILTERS: dict[str, Callable[..., str]] = {
     "euro": euro,
     "number": number,
+    "cijfer": cijfer,
     "datum": datum,
     "tijdstip": tijdstip,
     "gebeurtenis": gebeurtenis,

@@ -4,6 +4,7 @@ as of any Peildatum, every figure a link to its history; a figure's history as a
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -24,14 +25,15 @@ from projections.queries.basis import (
     BasisError,
     report_basis,
 )
-from projections.queries.cells import CellError
+from projections.queries.cells import CellError, report_specs
 from projections.queries.lineage import LineageRow
+from projections.queries.reports import ReportRow
 
 router = APIRouter(include_in_schema=False)
 
 ReportId = Annotated[str, Path(max_length=64)]
 Text = Annotated[str | None, Query(max_length=200)]
-UNITS = {"EUR_1000": "x € 1.000", "EUR": "€"}
+UNITS = {"EUR_1000": "x € 1.000", "EUR_1000000": "x € 1 mln", "EUR": "€"}
 
 
 def cell_link(report_id: str, table: str, row: str, column: str, as_of: str | None) -> str:
@@ -63,10 +65,18 @@ def report_page(
         except BasisError as failed:
             error = peildatum_fout(as_of or "", failed)
             document = reports.render_report(conn, report_id, None, now.position)
+        # A section heading of a table (ADR 0025) is a row of the spec, not of the figures.
+        headings = {
+            spec["id"]: [row.get("measure") == "heading" for row in spec["rows"]]
+            for spec in report_specs(conn, report_id)[1]
+        }
+    rows = {table["id"]: row_addresses(table["rows"]) for table in document["tables"]}
     context = {
         "title": document["title"],
         "document": document,
         "units": UNITS,
+        "headings": headings,
+        "rows": rows,
         "reports": listed,
         "keep": {},
         "peildatum_text": as_of or "",
@@ -77,6 +87,20 @@ def report_page(
         ),
     }
     return page(request, "rapport.html", viewer, context, 422 if error else 200)
+
+
+def row_addresses(rows: Sequence[ReportRow]) -> list[str]:
+    """How each row's figures link to their history: by the row's key (ADR 0025), else by
+    its interventie where that names one row, else by its label."""
+    counts = Counter(row["interventie"] for row in rows)
+    return [
+        row["key"]
+        if "key" in row
+        else str(row["interventie"])
+        if row["interventie"] is not None and counts[row["interventie"]] == 1
+        else row["label"]
+        for row in rows
+    ]
 
 
 def history_rows(conn: Connection, rows: list[LineageRow]) -> list[dict[str, object]]:
@@ -148,7 +172,7 @@ def cell_history(
                 grace=viewer.services.backdating_grace,
             )
         except CellError as failed:
-            raise Problem(404, "unknown-cell", str(failed)) from None
+            raise Problem(failed.status, "unknown-cell", str(failed)) from None
         known_now = lineage.cell_lineage(
             conn,
             rapport,

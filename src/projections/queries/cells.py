@@ -6,102 +6,51 @@ the cells, fetches the fact rows a table draws on (with any SQL condition, usual
 filter) and tells which cells each row counts towards. The diff (`projections.queries.diff`) and the
 lineage of one cell (`projections.queries.lineage.cell_lineage`) are both built on it, so they add
 up to the same figures the report renders (`projections.queries.reports`).
+
+A row with its own measure (ADR 0025) draws on the facts `projections.queries.row_facts`
+fetches too (the realisations of its deelproducten, kengetal measurements, stated results,
+budget specifications); `projections.queries.row_measures` turns them into its figure.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Connection, FromClause, select
-from typing_extensions import TypedDict
+from sqlalchemy import Connection, FromClause, or_, select
 
-from projections.queries import backdating
+from domain.values import BASE_YEAR
+from projections.queries import backdating, row_facts
 from projections.queries.basis import euros
+from projections.queries.spec_rows import CellAddress as CellAddress
+from projections.queries.spec_rows import ColumnSpecRow as ColumnSpecRow
+from projections.queries.spec_rows import Extra as Extra
+from projections.queries.spec_rows import Fact as Fact
+from projections.queries.spec_rows import Labelled as Labelled
+from projections.queries.spec_rows import RowSpecRow as RowSpecRow
+from projections.queries.spec_rows import Seen as Seen
+from projections.queries.spec_rows import TaakstellingKind as TaakstellingKind
+from projections.queries.spec_rows import TableSpecRow as TableSpecRow
+from projections.queries.spec_rows import TotalSpecRow as TotalSpecRow
+from projections.queries.spec_rows import Where as Where
 from projections.store import schema
 
 ZERO = Decimal("0.00")
-# A condition over a fact table (a Basis filter is one), and labelled expressions over it.
-Where = Callable[[FromClause], ColumnElement[bool]]
-Labelled = Callable[[FromClause], ColumnElement[int]]
-Extra = Iterable[tuple[str, Labelled]]
-Seen = dict[str, int]  # the extra columns' values on one fact row
-
-
-class ColumnSpecRow(TypedDict):
-    key: str
-    measure: str
-    fiscal_year: int
-
-
-class RowSpecRow(TypedDict):
-    interventie: int | None
-    label: str
-    taakstellingen: list[str]
-
-
-class TotalSpecRow(TypedDict):
-    label: str
-    include_risks: bool
-
-
-class TableSpecRow(TypedDict):
-    """A table's spec as the read model keeps it (`domain.report.TableSpec`, as JSON)."""
-
-    id: str
-    title: str
-    unit: str
-    fund: str | None
-    columns: list[ColumnSpecRow]
-    rows: list[RowSpecRow]
-    totals: list[TotalSpecRow]
-
-
-class TaakstellingKind(TypedDict):
-    interventie: int | None
-    kind: str
-
-
-class CellAddress(TypedDict):
-    table: str
-    row: str  # the row's or total's label
-    kind: str  # row | total
-    interventie: int | None
-    column: str
 
 
 class CellError(LookupError):
-    """A table, row or column the report does not have; `field` names the parameter."""
+    """A table, row or column the report does not have; `field` names the parameter.
+    `status` is its HTTP status: 404 for a cell that is not there, 422 for one that is
+    there but has no figure to trace (a heading)."""
 
-    def __init__(self, message: str, field: str) -> None:
+    def __init__(self, message: str, field: str, status: int = 404) -> None:
         super().__init__(message)
         self.field = field
-
-
-@dataclass(frozen=True)
-class Fact:
-    """One read-model row behind a figure, with what places it in a table."""
-
-    measure: str  # budget | realisation | taakstelling
-    position: int
-    fiscal_year: int
-    interventie: int | None
-    taakstelling: str | None  # the taakstelling's reference
-    kind: str  # the event: Amended, CarriedOver, Reported, Corrected, ShiftedIn, ...
-    delta: Decimal
-    subject: str  # the budget line, realisation or taakstelling it changes
-    decision_id: str | None
-    decision_reference: str | None
-    actor: str
-    known_at: datetime
-    recorded_at: datetime
-    import_id: str | None
-    source: str | None
+        self.status = status
 
 
 @dataclass(frozen=True)
@@ -114,22 +63,59 @@ class Cell:
     measure: str
     fiscal_year: int
     members: frozenset[str] | None  # taakstelling references, for that measure
+    # ADR 0025: the years a summing column adds (fiscal_year..last_year); the row's key and
+    # unit; what a row measure selects (`measure` is then the row's); a total's rows.
+    last_year: int | None = None
+    key: str | None = None
+    unit: str | None = None
+    row_measured: bool = False
+    fund: str | None = None
+    deelproducten: frozenset[str] | None = None
+    reference: str | None = None
+    base: frozenset[str] | None = None  # a relative row's base deelproducten
+    base_year: int | None = None
+    parts: tuple[Cell, ...] | None = None
+
+    @property
+    def years(self) -> range:
+        return range(self.fiscal_year, (self.last_year or self.fiscal_year) + 1)
 
     def counts(self, fact: Fact) -> bool:
-        if fact.measure != self.measure or fact.fiscal_year != self.fiscal_year:
+        if self.parts is not None:
+            return any(part.counts(fact) for part in self.parts)
+        if self.measure == "relative":
+            if fact.measure == "taakstelling":
+                return fact.fiscal_year in self.years and fact.taakstelling in (self.members or ())
+            return (
+                fact.measure == "realisation"
+                and fact.fiscal_year == self.base_year
+                and fact.deelproduct in (self.base or ())
+            )
+        if fact.measure != self.measure or fact.fiscal_year not in self.years:
             return False
         if self.measure == "taakstelling":
             return self.members is not None and fact.taakstelling in self.members
+        if self.deelproducten is not None:
+            return fact.deelproduct in self.deelproducten
+        if self.measure in ("kengetal", "result"):
+            return fact.reference == self.reference
+        if self.measure == "specification" and fact.reference != self.reference:
+            return False
+        if fact.fund != self.fund:
+            return False
         return self.kind == "total" or fact.interventie == self.interventie
 
     def address(self) -> CellAddress:
-        return {
+        address: CellAddress = {
             "table": self.table,
             "row": self.row,
             "kind": self.kind,
             "interventie": self.interventie,
             "column": self.column,
         }
+        if self.key is not None:
+            address["key"] = self.key
+        return address
 
 
 def report_specs(conn: Connection, report_id: str) -> tuple[str, list[TableSpecRow]]:
@@ -168,19 +154,39 @@ def members(
     )
 
 
+def row_members(
+    spec: TableSpecRow, taakstellingen: Mapping[str, TaakstellingKind]
+) -> list[frozenset[str]]:
+    """The taakstellingen each row counts (`members`). Only a row that adds taakstellingen
+    claims those it names; a relative row weighs them, a row of another measure has none."""
+    adding = [row for row in spec["rows"] if row.get("measure", "taakstelling") == "taakstelling"]
+    claimed = {ref for row in adding for ref in row["taakstellingen"]}
+    return [
+        members(row, taakstellingen, claimed)
+        if row.get("measure") in (None, "taakstelling", "relative")
+        else frozenset()
+        for row in spec["rows"]
+    ]
+
+
+def row_measured(spec: TableSpecRow) -> bool:
+    """Whether a row of the table carries its own measure (ADR 0025)."""
+    return any("measure" in row for row in spec["rows"])
+
+
 def table_cells(conn: Connection, spec: TableSpecRow) -> list[Cell]:
     """Every cell of one table, rows first and then totals, in published order."""
-    taakstellingen = (
-        _taakstelling_kinds(conn)
-        if any(c["measure"] == "taakstelling" for c in spec["columns"])
-        else {}
-    )
-    claimed = {ref for row in spec["rows"] for ref in row["taakstellingen"]}
-    per_row = [members(row_spec, taakstellingen, claimed) for row_spec in spec["rows"]]
+    measures = {c["measure"] for c in spec["columns"]} | {
+        row.get("measure", "") for row in spec["rows"]
+    }
+    taakstellingen = _taakstelling_kinds(conn) if measures & {"taakstelling", "relative"} else {}
+    bases = row_facts.base_deelproducten(conn) if "relative" in measures else {}
+    per_row = row_members(spec, taakstellingen)
     in_table = frozenset().union(*per_row)
     cells: list[Cell] = []
-    for row_spec, row_members in zip(spec["rows"], per_row, strict=True):
+    for row_spec, counted_members in zip(spec["rows"], per_row, strict=True):
         for column in spec["columns"]:
+            measure = row_spec.get("measure", column["measure"])
             cells.append(
                 Cell(
                     table=spec["id"],
@@ -188,16 +194,53 @@ def table_cells(conn: Connection, spec: TableSpecRow) -> list[Cell]:
                     kind="row",
                     interventie=row_spec["interventie"],
                     column=column["key"],
-                    measure=column["measure"],
+                    measure=measure,
                     fiscal_year=column["fiscal_year"],
-                    members=row_members if column["measure"] == "taakstelling" else None,
+                    members=counted_members if measure in ("taakstelling", "relative") else None,
+                    last_year=column.get("last_year"),
+                    key=row_spec.get("key"),
+                    unit=row_spec.get("unit"),
+                    row_measured="measure" in row_spec,
+                    fund=row_spec.get("fund", spec["fund"]),
+                    deelproducten=(
+                        frozenset(row_spec["deelproducten"])
+                        if "deelproducten" in row_spec
+                        else None
+                    ),
+                    reference=row_spec.get(
+                        "kengetal", row_spec.get("result", row_spec.get("activity"))
+                    ),
+                    base=(
+                        frozenset(d for r in counted_members for d in bases.get(r, ()))
+                        if measure == "relative"
+                        else None
+                    ),
+                    base_year=row_spec.get("base_year", BASE_YEAR),
                 )
             )
+    by_column = {
+        column["key"]: tuple(
+            c for c in cells if c.column == column["key"] and c.measure != "heading"
+        )
+        for column in spec["columns"]
+    }
     for total in spec["totals"]:
         counted = frozenset(
             r for r in in_table if total["include_risks"] or taakstellingen[r]["kind"] != "risico"
         )
         for column in spec["columns"]:
+            parts = None
+            measure = column["measure"]
+            if row_measured(spec):
+                # A total of rows with their own measure adds those rows' cells (one money
+                # measure, domain.report), without the risks it leaves out.
+                parts = tuple(
+                    replace(part, members=part.members & counted)
+                    if part.members is not None
+                    else part
+                    for part in by_column[column["key"]]
+                )
+                measure = parts[0].measure if parts else measure
             cells.append(
                 Cell(
                     table=spec["id"],
@@ -205,9 +248,12 @@ def table_cells(conn: Connection, spec: TableSpecRow) -> list[Cell]:
                     kind="total",
                     interventie=None,
                     column=column["key"],
-                    measure=column["measure"],
+                    measure=measure,
                     fiscal_year=column["fiscal_year"],
                     members=counted if column["measure"] == "taakstelling" else None,
+                    last_year=column.get("last_year"),
+                    fund=spec["fund"],
+                    parts=parts,
                 )
             )
     return cells
@@ -216,14 +262,24 @@ def table_cells(conn: Connection, spec: TableSpecRow) -> list[Cell]:
 def find_cell(
     conn: Connection, specs: list[TableSpecRow], table: str, row: str, column: str
 ) -> tuple[TableSpecRow, Cell]:
-    """The cell at (table, row, column). `row` is a row's or total's label, or an
-    interventie number that names exactly one row."""
+    """The cell at (table, row, column). `row` is a row's key, a row's or total's label, or
+    an interventie number that names exactly one row. A label that several rows carry names
+    none of them: their keys do (ADR 0025)."""
     spec = next((s for s in specs if s["id"] == table), None)
     if spec is None:
         tables = ", ".join(s["id"] for s in specs)
         raise CellError(f"the report has no table {table!r}; it has {tables}", "table")
     cells = table_cells(conn, spec)
-    in_row = [c for c in cells if c.row == row]
+    in_row = [c for c in cells if c.key is not None and c.key == row]
+    if not in_row:
+        in_row = [c for c in cells if c.row == row]
+        keys = sorted({c.key or "" for c in in_row if c.kind == "row"})
+        if len(keys) > 1:
+            raise CellError(
+                f"table {table!r} has {len(keys)} rows labelled {row!r}: give the row's key "
+                f"({', '.join(keys)})",
+                "row",
+            )
     if not in_row and row.isdigit():
         numbered = {c.row for c in cells if c.kind == "row" and c.interventie == int(row)}
         if len(numbered) == 1:
@@ -252,14 +308,19 @@ def facts(
 
     `where` is a condition over the fact table, e.g. `basis.filter`; `extra`
     are labelled expressions over it (e.g. whether a row passes another basis)."""
-    measures = {column["measure"] for column in spec["columns"]}
+    needs = row_facts.needs(spec)
     found: list[tuple[Fact, Seen]] = []
-    if "budget" in measures:
-        found += _budget_facts(conn, spec["fund"], where, extra)
-    if "realisation" in measures:
-        found += _realisation_facts(conn, spec["fund"], where, extra)
-    if "taakstelling" in measures:
+    if needs.budget_funds:
+        found += _budget_facts(conn, needs.budget_funds, where, extra)
+    if needs.realisation_funds or needs.deelproducten or needs.relative:
+        deelproducten = set(needs.deelproducten)
+        if needs.relative:
+            bases = row_facts.base_deelproducten(conn)
+            deelproducten |= {d for r in needs.relative for d in bases.get(r, ())}
+        found += _realisation_facts(conn, needs.realisation_funds, deelproducten, where, extra)
+    if needs.taakstelling:
         found += _taakstelling_facts(conn, where, extra)
+    found += row_facts.stated_facts(conn, needs, where, extra)
     return sorted(found, key=lambda pair: (pair[0].position, pair[0].fiscal_year))
 
 
@@ -268,7 +329,7 @@ def _extras(table: FromClause, extra: list[tuple[str, Labelled]]) -> list[Any]:
 
 
 def _budget_facts(
-    conn: Connection, fund: str | None, where: Where | None, extra: Extra
+    conn: Connection, funds: set[str], where: Where | None, extra: Extra
 ) -> list[tuple[Fact, Seen]]:
     lines, mutations = schema.budget_lines, schema.budget_mutations
     extra = list(extra)
@@ -277,11 +338,12 @@ def _budget_facts(
             mutations,
             lines.c.fiscal_year,
             lines.c.interventie,
+            lines.c.fund,
             (lines.c.programma + " / " + lines.c.taakveld).label("line"),
             *_extras(mutations, extra),
         )
         .join(lines, lines.c.id == mutations.c.line_id)
-        .where(lines.c.fund == fund)
+        .where(lines.c.fund.in_(sorted(funds)))
     )
     if where is not None:
         query = query.where(where(mutations))
@@ -303,6 +365,7 @@ def _budget_facts(
                 recorded_at=row.recorded_at,
                 import_id=row.import_id,
                 source=None,
+                fund=row.fund,
             ),
             {name: row._mapping[name] for name, _ in extra},
         )
@@ -311,7 +374,11 @@ def _budget_facts(
 
 
 def _realisation_facts(
-    conn: Connection, fund: str | None, where: Where | None, extra: Extra
+    conn: Connection,
+    funds: set[str],
+    deelproducten: set[str],
+    where: Where | None,
+    extra: Extra,
 ) -> list[tuple[Fact, Seen]]:
     subjects, entries = schema.realisations, schema.realisation_entries
     extra = list(extra)
@@ -321,10 +388,18 @@ def _realisation_facts(
             backdating.import_of(entries).label("import_id"),
             subjects.c.fiscal_year,
             subjects.c.interventie,
+            subjects.c.fund,
+            subjects.c.deelproduct,
             *_extras(entries, extra),
         )
         .join(subjects, subjects.c.id == entries.c.realisation_id)
-        .where(subjects.c.fund == fund, subjects.c.side == "lasten")
+        .where(
+            or_(
+                subjects.c.fund.in_(sorted(funds)),
+                subjects.c.deelproduct.in_(sorted(deelproducten)),
+            ),
+            subjects.c.side == "lasten",
+        )
     )
     if where is not None:
         query = query.where(where(entries))
@@ -346,6 +421,8 @@ def _realisation_facts(
                 recorded_at=row.recorded_at,
                 import_id=row.import_id,
                 source=row.source,
+                fund=row.fund,
+                deelproduct=row.deelproduct,
             ),
             {name: row._mapping[name] for name, _ in extra},
         )

@@ -18,12 +18,13 @@ from sqlalchemy import ColumnElement, Connection, FromClause, case, or_
 from typing_extensions import TypedDict
 
 from domain.money import in_thousands
-from projections.queries import backdating
+from projections.queries import backdating, row_measures
 from projections.queries.authority import DecisionState, decisions_as_of
 from projections.queries.backdating import Backdated
 from projections.queries.basis import Basis, report_basis
 from projections.queries.cells import ZERO, Cell, Fact, Seen, facts, report_specs, table_cells
 from projections.queries.reports import published_figure
+from projections.queries.row_facts import succession
 from projections.queries.rows import BasisRow, Euros
 
 # The cause of a fact row, by its measure and event (ADR 0008).
@@ -41,6 +42,11 @@ CAUSES = {
     ("taakstelling", "ShiftedOut"): "taakstelling-shift",
     ("taakstelling", "ShiftedIn"): "taakstelling-shift",
     ("taakstelling", "YearCancelled"): "taakstelling-cancellation",
+    # ADR 0025: the facts a document states, behind rows with their own measure.
+    ("kengetal", "Measured"): "kengetal-measurement",
+    ("result", "Stated"): "stated-result",
+    ("result", "Restated"): "result-restatement",
+    ("specification", "Specified"): "budget-specification",
 }
 
 
@@ -175,7 +181,12 @@ def report_diff(
             extra=[("in_old", _visible(old)), ("in_new", _visible(new))],
         )
         for cell in cells:
-            changed += _cell_diff(cell, rows, old, new, before, after, grace)
+            if cell.row_measured or cell.parts is not None:
+                changed += _row_measured_diff(
+                    cell, spec["unit"], rows, old, new, before, after, grace
+                )
+            else:
+                changed += _cell_diff(cell, rows, old, new, before, after, grace)
     return {
         "report": report_id,
         "title": title,
@@ -199,12 +210,95 @@ def _cell_diff(
     now = sum((f.delta for f, seen in mine if seen["in_new"]), start=ZERO)
     if was == now:
         return []
+    published_was, published_now = published_figure(was), published_figure(now)
+    return [
+        _changed(
+            cell,
+            was,
+            now,
+            (published_was, published_now, str(_rendered(now) - _rendered(was))),
+            _causes(mine, {}, old, new, before, after, grace),
+        )
+    ]
+
+
+def _row_measured_diff(
+    cell: Cell,
+    unit: str,
+    rows: list[tuple[Fact, Seen]],
+    old: Basis,
+    new: Basis,
+    before: dict[str, DecisionState],
+    after: dict[str, DecisionState],
+    grace: timedelta,
+) -> list[CellDiff]:
+    """A cell of a row with its own measure (ADR 0025): its value on each basis by its
+    measure's rule. A kengetal, result or specification row's effect is the change it made
+    to its subject's value on the basis that sees it; a relative cell's causes are the
+    changes of its taakstellingen and its base realisation."""
+    mine = [(fact, seen) for fact, seen in rows if cell.counts(fact)]
+    on_old = succession(fact for fact, seen in mine if seen["in_old"])
+    on_new = succession(fact for fact, seen in mine if seen["in_new"])
+    was, now = row_measures.value(cell, on_old), row_measures.value(cell, on_new)
+    published_was = row_measures.figure(cell, on_old, unit)
+    published_now = row_measures.figure(cell, on_new, unit)
+    if was == now and published_was == published_now:
+        return []
+    effects = {(f.position, f.fiscal_year, True): f.delta for f in on_new}
+    effects |= {(f.position, f.fiscal_year, False): -f.delta for f in on_old}
+    difference = Decimal(published_now or 0) - Decimal(published_was or 0)
+    return [
+        _changed(
+            cell,
+            was or ZERO,
+            now or ZERO,
+            (published_was, published_now, str(difference)),
+            _causes(mine, effects, old, new, before, after, grace),
+        )
+    ]
+
+
+def _changed(
+    cell: Cell,
+    was: Decimal,
+    now: Decimal,
+    published: tuple[str | None, str | None, str],
+    causes: list[Cause],
+) -> CellDiff:
+    address = cell.address()
+    return {
+        "table": address["table"],
+        "row": address["row"],
+        "kind": address["kind"],
+        "interventie": address["interventie"],
+        "column": address["column"],
+        "from": was,
+        "to": now,
+        "difference": now - was,
+        "published": {"from": published[0], "to": published[1], "difference": published[2]},
+        "causes": causes,
+    }
+
+
+def _causes(
+    mine: list[tuple[Fact, Seen]],
+    effects: dict[tuple[int, int, bool], Decimal],
+    old: Basis,
+    new: Basis,
+    before: dict[str, DecisionState],
+    after: dict[str, DecisionState],
+    grace: timedelta,
+) -> list[Cause]:
+    """The rows visible on exactly one basis, grouped by cause; a row's effect is its delta
+    (taken away where only `old` sees it), or what `effects` says."""
     causes: dict[tuple[str, str | None, bool, bool], Cause] = {}
     for fact, seen in mine:
         if bool(seen["in_old"]) == bool(seen["in_new"]):
             continue
         added = bool(seen["in_new"])
-        effect = fact.delta if added else -fact.delta
+        effect = effects.get(
+            (fact.position, fact.fiscal_year, added), fact.delta if added else -fact.delta
+        )
         cause, late = classify(fact, added=added, old=old, new=new)
         key = (cause, fact.decision_reference, added, late)
         group = causes.setdefault(
@@ -235,23 +329,4 @@ def _cell_diff(
                 "backfill": flag["backfill"],
             }
         )
-    published_was, published_now = published_figure(was), published_figure(now)
-    address = cell.address()
-    return [
-        {
-            "table": address["table"],
-            "row": address["row"],
-            "kind": address["kind"],
-            "interventie": address["interventie"],
-            "column": address["column"],
-            "from": was,
-            "to": now,
-            "difference": now - was,
-            "published": {
-                "from": published_was,
-                "to": published_now,
-                "difference": str(_rendered(now) - _rendered(was)),
-            },
-            "causes": list(causes.values()),
-        }
-    ]
+    return list(causes.values())

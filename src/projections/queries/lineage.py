@@ -5,19 +5,20 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, NotRequired
 from uuid import UUID
 
 from sqlalchemy import Connection, Row, Select, String, Table, select
 from typing_extensions import TypedDict
 
 from domain.events import MutationKind
-from projections.queries import authority, backdating, cells
+from projections.queries import authority, backdating, cells, row_measures
 from projections.queries.authority import DecisionLink, Links, MandateLink
 from projections.queries.backdating import Backdated
 from projections.queries.basis import Basis, euros, report_basis
 from projections.queries.cells import CellAddress
 from projections.queries.reports import published_figure
+from projections.queries.row_facts import succession
 from projections.queries.rows import BasisRow, Euros
 from projections.store import schema
 
@@ -78,7 +79,10 @@ class RealisationLineageRow(TypedDict):
 
 class CellLineage(TypedDict):
     """The contributions to one cell of a report: a document (the rows add up to `amount`),
-    so never paged."""
+    so never paged. A cell of a row with its own measure (ADR 0025) names it and its unit;
+    a kengetal's `amount` is its value (the rows' deltas are its changes); a relative
+    cell's `amount` is its taakstellingen (their rows first) and `base` the base
+    realisation (its rows after, their running total from zero)."""
 
     report: str
     basis: BasisRow
@@ -86,6 +90,9 @@ class CellLineage(TypedDict):
     amount: Euros
     published: str | None
     rows: list[LineageRow]
+    measure: NotRequired[str]
+    unit: NotRequired[str]
+    base: NotRequired[Euros]
 
 
 def _no_decision(row: Row[Any]) -> tuple[Links, list[str]]:
@@ -311,12 +318,56 @@ def cell_lineage(
     report_basis(conn, report_id)  # an unknown report is an UnknownReportError
     _, specs = cells.report_specs(conn, report_id)
     spec, cell = cells.find_cell(conn, specs, table, row, column)
+    if cell.measure == "heading":
+        raise cells.CellError(
+            f"row {row!r} of table {table!r} is a heading: it has no figures to trace",
+            "row",
+            status=422,
+        )
     decisions = authority.decisions_as_of(conn, basis)
-    mine = [fact for fact, _ in cells.facts(conn, spec, basis.filter) if cell.counts(fact)]
-    mine.sort(key=lambda fact: (fact.known_at, fact.position))
-    running = Decimal("0.00")
+    mine = succession(
+        fact for fact, _ in cells.facts(conn, spec, basis.filter) if cell.counts(fact)
+    )
+    parts = [mine]
+    if cell.measure == "relative":
+        parts = [
+            [fact for fact in mine if fact.measure == "taakstelling"],
+            [fact for fact in mine if fact.measure == "realisation"],
+        ]
+    totals: list[Decimal] = []
     contributions: list[LineageRow] = []
-    for fact in mine:
+    for part in parts:
+        totals.append(_contributions(part, contributions, cell, spec, decisions, grace))
+    running = totals[0]
+    found: CellLineage = {
+        "report": report_id,
+        "basis": basis.to_json(),
+        "cell": cell.address(),
+        "amount": running,
+        "published": published_figure(running),
+        "rows": contributions,
+    }
+    if cell.row_measured or cell.parts is not None:
+        found["published"] = row_measures.figure(cell, mine, spec["unit"])
+        found["measure"] = cell.measure
+        found["unit"] = cell.unit or ("percent" if cell.measure == "relative" else spec["unit"])
+        if cell.measure == "relative":
+            found["base"] = totals[1]
+    return found
+
+
+def _contributions(
+    facts: list[cells.Fact],
+    contributions: list[LineageRow],
+    cell: cells.Cell,
+    spec: cells.TableSpecRow,
+    decisions: dict[str, authority.DecisionState],
+    grace: timedelta,
+) -> Decimal:
+    """Append the facts' lineage rows, their running total from zero; return the total."""
+    # A kengetal is no money: its value keeps the digits it was measured in.
+    running = Decimal(0) if cell.measure == "kengetal" else Decimal("0.00")
+    for fact in facts:
         running += fact.delta
         links: Links = {"decision": None, "mandate": None}
         problems: list[str] = []
@@ -332,7 +383,7 @@ def cell_lineage(
                     if fact.measure == "taakstelling"
                     else (None if kind is None else (kind,))
                 ),
-                fund=spec["fund"],
+                fund=fact.fund if cell.row_measured else spec["fund"],
                 fiscal_year=fact.fiscal_year,
             )
         flag = backdating.verdict(fact.known_at, fact.recorded_at, fact.import_id, grace)
@@ -357,11 +408,4 @@ def cell_lineage(
                 "backfill": flag["backfill"],
             }
         )
-    return {
-        "report": report_id,
-        "basis": basis.to_json(),
-        "cell": cell.address(),
-        "amount": running,
-        "published": published_figure(running),
-        "rows": contributions,
-    }
+    return running

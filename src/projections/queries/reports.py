@@ -10,16 +10,22 @@ from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, NotRequired
 
 from sqlalchemy import Connection, Engine, func, select
 from typing_extensions import TypedDict
 
 from domain.money import in_thousands
-from projections.queries import figures
+from projections.queries import cells as table_cells
+from projections.queries import figures, row_measures
 from projections.queries.basis import Basis, euros, head_at, report_basis, resolve_basis
-from projections.queries.cells import ColumnSpecRow, TaakstellingKind, TableSpecRow
-from projections.queries.cells import members as row_members_of
+from projections.queries.cells import (
+    ColumnSpecRow,
+    RowSpecRow,
+    TaakstellingKind,
+    TableSpecRow,
+    row_members,
+)
 from projections.queries.rows import BasisRow
 from projections.store import schema
 from projections.store.database import snapshot
@@ -49,8 +55,12 @@ class ReportBasis(BasisRow):
 
 
 class ReportRow(TypedDict):
+    """A row as published; `key` and `unit` only where its spec sets them (ADR 0025)."""
+
     interventie: int | None
     label: str
+    key: NotRequired[str]
+    unit: NotRequired[str]
     values: Figures
 
 
@@ -196,6 +206,8 @@ def published_figure(amount: Decimal) -> str | None:
 
 
 def _table(conn: Connection, spec: TableSpecRow, basis: Basis) -> ReportTable:
+    if table_cells.row_measured(spec):
+        return _row_measured_table(conn, spec, basis)
     columns = spec["columns"]
     measures = {column["measure"] for column in columns}
     cells: dict[str, Cells] = {}
@@ -209,28 +221,36 @@ def _table(conn: Connection, spec: TableSpecRow, basis: Basis) -> ReportTable:
             conn, basis, spec["fund"], _years(columns, "realisation")
         )
 
-    def taakstelling_total(references: AbstractSet[str], year: int) -> Decimal:
-        return sum((taakstellingen[r]["amounts"].get(year, ZERO) for r in references), start=ZERO)
+    def taakstelling_total(references: AbstractSet[str], years: range) -> Decimal:
+        return sum(
+            (taakstellingen[r]["amounts"].get(year, ZERO) for r in references for year in years),
+            start=ZERO,
+        )
 
-    claimed = {ref for row in spec["rows"] for ref in row["taakstellingen"]}
     kinds: dict[str, TaakstellingKind] = {
         reference: {"interventie": t["interventie"], "kind": t["kind"]}
         for reference, t in taakstellingen.items()
     }
-    members = [row_members_of(row_spec, kinds, claimed) for row_spec in spec["rows"]]
+    members = row_members(spec, kinds)
     rows: list[ReportRow] = []
-    for row_spec, row_members in zip(spec["rows"], members, strict=True):
+    for row_spec, row_members_ in zip(spec["rows"], members, strict=True):
         values: Figures = {}
         for column in columns:
-            year = column["fiscal_year"]
+            years = _span(column)
             if column["measure"] == "taakstelling":
-                total = taakstelling_total(row_members, year)
+                total = taakstelling_total(row_members_, years)
             else:
-                total = cells[column["measure"]].get((row_spec["interventie"], year), ZERO)
-            values[column["key"]] = published_figure(total)
-        rows.append(
-            {"interventie": row_spec["interventie"], "label": row_spec["label"], "values": values}
-        )
+                total = sum(
+                    (
+                        cells[column["measure"]].get((row_spec["interventie"], year), ZERO)
+                        for year in years
+                    ),
+                    start=ZERO,
+                )
+            values[column["key"]] = row_measures.money_figure(
+                total, row_spec.get("unit", spec["unit"])
+            )
+        rows.append(_row(row_spec, values))
 
     in_table = set().union(*members)
     totals: list[ReportTotal] = []
@@ -242,14 +262,14 @@ def _table(conn: Connection, spec: TableSpecRow, basis: Basis) -> ReportTable:
         }
         values = {}
         for column in columns:
-            year = column["fiscal_year"]
+            years = _span(column)
             if column["measure"] == "taakstelling":
-                total = taakstelling_total(counted, year)
+                total = taakstelling_total(counted, years)
             else:
                 total = sum(
-                    (v for (_, y), v in cells[column["measure"]].items() if y == year), start=ZERO
+                    (v for (_, y), v in cells[column["measure"]].items() if y in years), start=ZERO
                 )
-            values[column["key"]] = published_figure(total)
+            values[column["key"]] = row_measures.money_figure(total, spec["unit"])
         totals.append({"label": total_spec["label"], "values": values})
 
     return {
@@ -264,7 +284,68 @@ def _table(conn: Connection, spec: TableSpecRow, basis: Basis) -> ReportTable:
 
 def _years(columns: list[ColumnSpecRow], measure: str) -> list[int]:
     """The fiscal years a table shows a measure for: the only cells it reads (ADR 0013)."""
-    return sorted({column["fiscal_year"] for column in columns if column["measure"] == measure})
+    return sorted(
+        {year for column in columns if column["measure"] == measure for year in _span(column)}
+    )
+
+
+def _span(column: ColumnSpecRow) -> range:
+    """The years a column adds: its fiscal year, or fiscal_year..last_year (ADR 0025)."""
+    return range(column["fiscal_year"], column.get("last_year", column["fiscal_year"]) + 1)
+
+
+def _row(row_spec: RowSpecRow, values: Figures) -> ReportRow:
+    """A published row: its key and unit only where the spec sets them, so a table of an
+    older spec renders byte for byte as it was sealed."""
+    row: ReportRow = {
+        "interventie": row_spec["interventie"],
+        "label": row_spec["label"],
+        "values": values,
+    }
+    if "key" in row_spec:
+        row["key"] = row_spec["key"]
+    if "unit" in row_spec:
+        row["unit"] = row_spec["unit"]
+    return row
+
+
+def _row_measured_table(conn: Connection, spec: TableSpecRow, basis: Basis) -> ReportTable:
+    """A table whose rows carry their own measures: every cell from its fact rows as of the
+    basis, by the rules of `row_measures` (the cells the lineage and the diff trace)."""
+    cells = table_cells.table_cells(conn, spec)
+    facts = [fact for fact, _ in table_cells.facts(conn, spec, basis.filter)]
+    figures_of: dict[tuple[str, str, str], str | None] = {
+        (cell.kind, cell.row if cell.kind == "total" else cell.key or cell.row, cell.column): (
+            row_measures.figure(cell, facts, spec["unit"])
+        )
+        for cell in cells
+    }
+    columns = [column["key"] for column in spec["columns"]]
+    rows = [
+        _row(
+            row_spec,
+            {
+                key: figures_of[("row", row_spec.get("key", row_spec["label"]), key)]
+                for key in columns
+            },
+        )
+        for row_spec in spec["rows"]
+    ]
+    totals: list[ReportTotal] = [
+        {
+            "label": total["label"],
+            "values": {key: figures_of[("total", total["label"], key)] for key in columns},
+        }
+        for total in spec["totals"]
+    ]
+    return {
+        "id": spec["id"],
+        "title": spec["title"],
+        "unit": spec["unit"],
+        "columns": columns,
+        "rows": rows,
+        "totals": totals,
+    }
 
 
 def _budget(conn: Connection, basis: Basis, fund: str | None, years: list[int]) -> Cells:

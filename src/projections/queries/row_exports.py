@@ -22,6 +22,7 @@ from projections.queries import backdating, lineage, reports
 from projections.queries.basis import Basis, BasisError, head_at
 from projections.queries.event_log import audit_log
 from projections.queries.lineage import LineageRow, RealisationLineageRow
+from projections.queries.reports import ReportRow
 from projections.queries.rows import BasisRow
 
 Entry = LineageRow | RealisationLineageRow
@@ -116,7 +117,9 @@ def report_export(
     as_recorded_at: str | None = None,
 ) -> Export:
     """The rows and totals of a report's tables (or of one, `table`), as published: figures
-    in thousands, an empty cell where the published cell is empty (ADR 0003)."""
+    in thousands, an empty cell where the published cell is empty (ADR 0003). A row in its
+    own unit (percent, count) names it in `unit`; a `key` column only where a row has a key
+    (ADR 0025), so a table of an older spec exports as it did."""
     rendered = reports.render_report(conn, report_id, as_of, reached, as_recorded_at=as_recorded_at)
     tables = [t for t in rendered["tables"] if table is None or t["id"] == table]
     if not tables:
@@ -127,6 +130,7 @@ def report_export(
     figures: list[str] = []
     for spec in tables:
         figures += [key for key in spec["columns"] if key not in figures]
+    keyed = any("key" in row for spec in tables for row in spec["rows"])
     columns = (
         Column("report"),
         Column("report_title"),
@@ -137,6 +141,7 @@ def report_export(
         Column("unit"),
         Column("row"),
         Column("interventie", Kind.INTEGER),
+        *((Column("key"),) if keyed else ()),
         Column("label"),
         *(Column(key, Kind.FIGURE) for key in figures),
         *BASIS_COLUMNS,
@@ -144,8 +149,9 @@ def report_export(
     provenance_values = _basis_values(conn, basis)
     rows = []
     for spec in tables:
-        lines = [("row", r) for r in spec["rows"]] + [
-            ("total", {**t, "interventie": None}) for t in spec["totals"]
+        lines: list[tuple[str, ReportRow]] = [("row", r) for r in spec["rows"]] + [
+            ("total", {"interventie": None, "label": t["label"], "values": t["values"]})
+            for t in spec["totals"]
         ]
         for kind, line in lines:
             rows.append(
@@ -156,9 +162,10 @@ def report_export(
                     listed["decision"],
                     spec["id"],
                     spec["title"],
-                    spec["unit"],
+                    line.get("unit", spec["unit"]),
                     kind,
                     line["interventie"],
+                    *((line.get("key"),) if keyed else ()),
                     line["label"],
                     *(_figure(line["values"].get(key)) for key in figures),
                     *provenance_values,
