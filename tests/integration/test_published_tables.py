@@ -775,7 +775,6 @@ INTERVENTIEPLAN_TABLES = [
 ]
 
 
-@pytest.mark.skip(reason="needs TABLES (row measures, totaal column) and FACTS")
 @pytest.mark.parametrize(
     "expected", INTERVENTIEPLAN_TABLES, ids=[t["id"] for t in INTERVENTIEPLAN_TABLES]
 )
@@ -785,7 +784,6 @@ def test_the_interventieplan_renders_each_table_as_published(
     assert published(demo_ledger, "interventieplan-fase-4", expected["id"]) == expected
 
 
-@pytest.mark.skip(reason="needs TABLES (row measures, totaal column) and FACTS")
 def test_the_voortgangsrapportage_renders_the_financieel_beeld_as_published(
     demo_ledger: Ledger,
 ) -> None:
@@ -856,7 +854,6 @@ def cell(tables: list[dict[str, Any]], table_id: str, row_name: str, column: str
     return value
 
 
-@pytest.mark.skip(reason="needs TABLES (row measures, totaal column) and FACTS")
 def test_what_the_documents_print_as_no_figure_is_an_empty_cell(demo_ledger: Ledger) -> None:
     tables = render(demo_ledger, "interventieplan-fase-4")["tables"]
 
@@ -866,7 +863,6 @@ def test_what_the_documents_print_as_no_figure_is_an_empty_cell(demo_ledger: Led
     } == {entry: None for entry in NOT_FIGURES}
 
 
-@pytest.mark.skip(reason="needs TABLES (row measures, totaal column) and FACTS")
 def test_tabel_5_4_has_its_research_budget_in_2019_where_the_text_puts_it(
     demo_ledger: Ledger,
 ) -> None:
