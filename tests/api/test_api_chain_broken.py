@@ -198,7 +198,7 @@ def test_the_read_model_of_an_untouched_history_matches_the_log(demo_api: TestCl
     assert isinstance(read_model, dict)
     assert (read_model["status"], read_model["position"], len(read_model["tables"])) == (
         "ok",
-        141,
+        DEMO_LAST_POSITION,
         14,
     )
 

@@ -148,7 +148,8 @@ def test_a_report_prints_as_plain_text_with_format_text(tmp_path: Path, demo_db:
     assert lines[0] == "Interventieplan fase 4 – Opgave Sociale Stad (interventieplan-fase-4)"
     assert lines[1] == (
         "basis: report:interventieplan-fase-4 "
-        "(knowledge cutoff 2019-05-08T10:00:00+00:00, log position 140, "
+        f"(knowledge cutoff 2019-05-08T10:00:00+00:00, log position "
+        f"{INTERVENTIEPLAN_LAST_POSITION}, "
         f"chain head {INTERVENTIEPLAN_HEAD})"
     )
     assert lines[-1] == (
@@ -474,9 +475,10 @@ def test_diff_explains_each_changed_figure_of_a_report_by_its_causes(
     assert lines[:3] == [
         "Interventieplan fase 4 – Opgave Sociale Stad (interventieplan-fase-4)",
         "from report:interventieplan-fase-4 "
-        "(knowledge cutoff 2019-05-08T10:00:00+00:00, log position 140)",
+        f"(knowledge cutoff 2019-05-08T10:00:00+00:00, log position "
+        f"{INTERVENTIEPLAN_LAST_POSITION})",
         "to   report:voortgangsrapportage-2019-q4 "
-        "(knowledge cutoff 2020-06-03T10:00:00+00:00, log position 141)",
+        f"(knowledge cutoff 2020-06-03T10:00:00+00:00, log position {DEMO_LAST_POSITION})",
     ]
     at = lines.index(
         "tabel-7.2 | 2. Wijkaanpak sociaal domein | 2019: 309000.00 -> 291000.00 (-18000.00); "

@@ -26,7 +26,8 @@ KNOWN = "2025-10-19T09:01:00+00:00"  # 400 days before it was recorded
 RECORDED = "2026-11-23T09:01:00+00:00"
 NOTE = [
     "1 backdated by more than the grace of P7D (known_at that long before recorded_at)",
-    f"  position 142: known_at {KNOWN}, recorded_at {RECORDED} by concern control: P400D earlier",
+    f"  position {DEMO_LAST_POSITION + 1}: known_at {KNOWN}, recorded_at {RECORDED} by concern "
+    f"control: P400D earlier",
 ]
 
 
