@@ -29,9 +29,11 @@ from api.routes import (
     reads,
     realisation_commands,
     reserve_commands,
+    reserve_reads,
     stated_fact_commands,
     taakstelling_commands,
     tokens,
+    uitputting_reads,
 )
 from api.settings import Settings
 from api.web import (
@@ -41,6 +43,7 @@ from api.web import (
     budget_pages,
     report_pages,
     sign_in,
+    uitputting_pages,
     workspace,
 )
 from api.web.sessions import SessionStore
@@ -140,8 +143,10 @@ def create_app(
     app.include_router(stated_fact_commands.router)
     # Before reads: its /taakstellingen/{reference} would take /taakstellingen/achievement.
     app.include_router(achievement_reads.router)
+    app.include_router(reserve_reads.router)  # before reads: /reserves/balances, not a code
     app.include_router(reads.router)
     app.include_router(lineage_reads.router)
+    app.include_router(uitputting_reads.router)
     app.include_router(analysis.router)
     app.include_router(export_files.router)
     app.include_router(tokens.router)
@@ -152,6 +157,7 @@ def create_app(
     app.include_router(audit_pages.router)
     app.include_router(budget_pages.router)
     app.include_router(achievement_pages.router)
+    app.include_router(uitputting_pages.router)
     app.include_router(analysis_pages.router)
     workspace.install(app)
 

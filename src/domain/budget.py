@@ -2,26 +2,64 @@
 
 from __future__ import annotations
 
+from dataclasses import field
 from typing import Any, cast
 from uuid import UUID
 
 from domain.aggregate import LedgerAggregate
 from domain.errors import DuplicateError, InsufficientBudgetError, InvalidInputError
-from domain.events import Authority, Created, Event, Stamp, natural_id
+from domain.events import OMITTED, Authority, Created, Event, Stamp, natural_id
 from domain.money import Money, sum_money
 from domain.taakvelden import check_taakveld
-from domain.values import NAME_LENGTH, LineKey, check_text
+from domain.values import NAME_LENGTH, LineKey, Side, check_text
+
+# What a lasten line may be marked as when the raad establishes it: an open-einde regeling
+# (spending set by entitlement, not by the budget: Kadernota Rechtmatigheid category 2).
+REGELINGEN = ("open-einde",)
+
+# How long a dekking may be: a funding source named in a line ("Saldireserve, oormerk
+# transformatiebudget"), the length of the read model's column.
+DEKKING_LENGTH = 200
+
+
+def check_dekking(dekking: str | None) -> str | None:
+    """A change's dekking (funding source): single-line text, not blank, or none."""
+    if dekking is not None:
+        check_text(dekking, "dekking", max_length=DEKKING_LENGTH)
+    return dekking
 
 
 def line_id(key: LineKey) -> UUID:
-    parts = [
-        str(key.fiscal_year),
-        key.programma.strip().lower(),
-        key.taakveld or "",
+    return line_id_of(
+        key.fiscal_year,
+        key.programma,
+        key.taakveld,
         key.side.value,
-        key.deelproduct or "",
-        "" if key.interventie is None else str(key.interventie),
-        key.fund or "",
+        key.deelproduct,
+        key.interventie,
+        key.fund,
+    )
+
+
+def line_id_of(
+    fiscal_year: int,
+    programma: str,
+    taakveld: str | None,
+    side: str,
+    deelproduct: str | None,
+    interventie: int | None,
+    fund: str | None,
+) -> UUID:
+    """The id of the line of these dimensions, as recorded (a read model's row names a
+    realisation's dimensions; a realisation meets the line whose id they give)."""
+    parts = [
+        str(fiscal_year),
+        programma.strip().lower(),
+        taakveld or "",
+        side,
+        deelproduct or "",
+        "" if interventie is None else str(interventie),
+        fund or "",
     ]
     return natural_id("budget-line", "|".join(parts))
 
@@ -37,6 +75,7 @@ class BudgetLine(LedgerAggregate):
         self.mutation_ids: set[UUID] = set()
         # activity -> its specified part of the line (ADR 0030); moves no money
         self.specifications: dict[str, Money] = {}
+        self.regeling: str | None = None
 
     @classmethod
     def open(cls, *, key: LineKey, stamp: Stamp) -> BudgetLine:
@@ -78,6 +117,8 @@ class BudgetLine(LedgerAggregate):
 
     class Amended(Mutation):
         amount: Money
+        # The funding source of the change, stored only when set (events before it had none).
+        dekking: str | None = field(default=None, metadata=OMITTED)
 
         def delta(self) -> Money:
             return self.amount
@@ -154,6 +195,37 @@ class BudgetLine(LedgerAggregate):
             authority=stamp.authorised_by,
         )
 
+    class RegelingMarked(Event):
+        """The raad's decision `authority` marks the line as a regeling of kind `regeling`
+        (open-einde): its lasten follow entitlements, not the amount (ADR 0029)."""
+
+        regeling: str
+        authority: Authority
+
+        def apply(self, aggregate: Any) -> None:
+            cast(BudgetLine, aggregate).regeling = self.regeling
+
+    def mark_regeling(self, *, regeling: str, stamp: Stamp) -> None:
+        if regeling not in REGELINGEN:
+            raise InvalidInputError(
+                f"a regeling is one of {', '.join(REGELINGEN)}", field="regeling"
+            )
+        if self.key.side is not Side.LASTEN:
+            raise InvalidInputError(
+                "only a lasten line is an open-einde regeling", field="regeling"
+            )
+        if self.regeling == regeling:
+            raise DuplicateError(
+                f"line {self.key.label()} is already marked {regeling}", field="regeling"
+            )
+        self.trigger_event(
+            self.RegelingMarked,
+            timestamp=stamp.recorded_at,
+            meta=stamp.meta,
+            regeling=regeling,
+            authority=stamp.authorised_by,
+        )
+
     def _check_new(self, mutation_id: UUID) -> None:
         if mutation_id in self.mutation_ids:
             raise DuplicateError(
@@ -204,8 +276,10 @@ class BudgetLine(LedgerAggregate):
         *,
         delta: Money,
         stamp: Stamp,
+        dekking: str | None = None,
     ) -> None:
         self._check_new(stamp.mutation)
+        check_dekking(dekking)
         if delta.is_zero():
             raise InvalidInputError("an amendment changes the amount", field="amount")
         if delta.is_negative():
@@ -217,6 +291,7 @@ class BudgetLine(LedgerAggregate):
             mutation_id=stamp.mutation,
             authority=stamp.authorised_by,
             amount=delta,
+            dekking=dekking,
         )
 
     def transfer_out(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
 from typing import Any, cast
@@ -11,6 +11,7 @@ from uuid import UUID
 from domain.aggregate import LedgerAggregate
 from domain.errors import DecisionStateError, InvalidInputError, UnauthorisedMutationError
 from domain.events import (
+    OMITTED,
     Authority,
     Bestuursorgaan,
     Created,
@@ -20,7 +21,9 @@ from domain.events import (
     Stamp,
     natural_id,
 )
-from domain.values import MIN_FISCAL_YEAR, NAME_LENGTH, Period, check_text
+from domain.money import Money
+from domain.taakvelden import check_taakveld
+from domain.values import MIN_FISCAL_YEAR, NAME_LENGTH, SHORT_LENGTH, LineKey, Period, check_text
 
 
 class DecisionStatus(Enum):
@@ -49,6 +52,14 @@ class MandateScope:
 
 # A motie asks, a mandate delegates: neither changes a figure by itself.
 _NOT_AUTHORISING = {DecisionKind.MOTIE, DecisionKind.MANDATE}
+# The raad's decisions that change an adopted begroting (Gemeentewet art. 192): the ones a
+# municipality numbers as its begrotingswijzigingen ("begrotingswijziging 2019-12").
+NUMBERED_KINDS = (
+    DecisionKind.BEGROTINGSWIJZIGING,
+    DecisionKind.ZOMERNOTA,
+    DecisionKind.NAJAARSNOTA,
+    DecisionKind.SLOTWIJZIGING,
+)
 
 
 class Decision(LedgerAggregate):
@@ -60,8 +71,10 @@ class Decision(LedgerAggregate):
         kind: DecisionKind,
         mandate_scope: MandateScope | None,
         mandate_id: UUID | None,
+        number: str | None = None,
     ) -> None:
         self.reference = reference
+        self.number = number
         self.title = title
         self.body = body
         self.kind = kind
@@ -86,7 +99,10 @@ class Decision(LedgerAggregate):
         kind: DecisionKind,
         mandate_scope: MandateScope | None = None,
         mandate: Decision | None = None,
+        number: str | None = None,
     ) -> Decision:
+        """`number`: the municipality's number of a begrotingswijziging ("2019-12"), for a
+        raad decision of one of NUMBERED_KINDS; the mutations it authorises are its parts."""
         if not reference.strip():
             raise InvalidInputError("a decision needs a reference", field="reference")
         if not title.strip():
@@ -101,6 +117,14 @@ class Decision(LedgerAggregate):
             check_text(mandate_scope.fund, "mandate_scope.fund", required=False)
         elif mandate_scope is not None:
             raise InvalidInputError("only a mandate has a scope", field="mandate_scope")
+        if number is not None:
+            check_text(number, "number", max_length=SHORT_LENGTH)
+            if body is not Bestuursorgaan.RAAD or kind not in NUMBERED_KINDS:
+                raise InvalidInputError(
+                    "only a begrotingswijziging of the raad carries a number "
+                    f"(a {body.value} {kind.value} does not)",
+                    field="number",
+                )
         if mandate is not None:
             if body is not Bestuursorgaan.COLLEGE:
                 raise InvalidInputError("only the college acts under a mandate", field="mandate")
@@ -119,6 +143,7 @@ class Decision(LedgerAggregate):
             kind=kind,
             mandate_scope=mandate_scope,
             mandate_id=mandate.id if mandate is not None else None,
+            number=number,
         )
 
     class Proposed(Created):
@@ -128,6 +153,8 @@ class Decision(LedgerAggregate):
         kind: DecisionKind
         mandate_scope: MandateScope | None
         mandate_id: UUID | None
+        # Stored only when set: a decision proposed without one is stored as before.
+        number: str | None = field(default=None, metadata=OMITTED)
 
         def apply(self, aggregate: Any) -> None:
             # The fiscal years the decision concerns; its lifecycle events share them.
@@ -153,6 +180,40 @@ class Decision(LedgerAggregate):
                 reference=self.reference,
                 status=self.status.value,
             )
+
+    def propose_amendment(self, *, key: LineKey, amount: Money, stamp: Stamp) -> None:
+        """A budget amendment this proposed raad decision would make: not in force until the
+        raad adopts the decision (then the amendment itself is recorded), yet it tells the
+        rechtmatigheid view which overschrijding awaits authorisation (ADR 0029)."""
+        self._check_proposed("propose an amendment to")
+        if self.body is not Bestuursorgaan.RAAD or self.kind in _NOT_AUTHORISING:
+            raise InvalidInputError(
+                "only a decision of the raad that changes the budget proposes an amendment",
+                field="reference",
+            )
+        if not self.period.first_year <= key.fiscal_year <= self.period.last_year:
+            raise InvalidInputError(
+                f"decision {self.reference!r} concerns {self.period}, not {key.fiscal_year}",
+                field="fiscal_year",
+            )
+        if key.taakveld is None:
+            raise InvalidInputError("a budget line needs a taakveld", field="taakveld")
+        check_taakveld(key.taakveld, key.fiscal_year)
+        if amount.is_zero():
+            raise InvalidInputError("an amendment changes the amount", field="amount")
+        self.trigger_event(
+            self.AmendmentProposed,
+            timestamp=stamp.recorded_at,
+            meta=stamp.meta,
+            key=key,
+            amount=amount,
+        )
+
+    class AmendmentProposed(Event):
+        """The decision, still proposed, would amend the line of `key` by `amount`."""
+
+        key: LineKey
+        amount: Money
 
     class Adopted(Event):
         def apply(self, aggregate: Any) -> None:

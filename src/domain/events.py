@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
@@ -25,9 +26,22 @@ class Event(AggregateEvent):
 
     meta: Meta
 
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        # A field added later (OMITTED, with a default of None) is left out of the event's
+        # state while unset: the mapper stores that state, so an event without it is stored
+        # byte for byte as before it existed, and reads back its default.
+        for field in dataclasses.fields(self):
+            if field.metadata.get("omitted_when_none") and self.__dict__.get(field.name) is None:
+                self.__dict__.pop(field.name, None)
+
     @property
     def recorded_at(self) -> datetime:
         return self.timestamp
+
+
+# An optional event field added later: `field(default=None, metadata=OMITTED)`.
+OMITTED = {"omitted_when_none": True}
 
 
 class Created(AggregateCreated, Event):

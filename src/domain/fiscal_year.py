@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Any, cast
 from uuid import UUID
 
@@ -19,6 +20,9 @@ from domain.values import check_fiscal_year
 # The raad's decisions that may reopen a closed year: a revised jaarrekening (herziene
 # vaststelling, e.g. after the accountant's finding) or a begrotingswijziging for that year.
 REOPENING_KINDS = (DecisionKind.JAARREKENING, DecisionKind.BEGROTINGSWIJZIGING)
+# The verantwoordingsgrens is a percentage of the year's total lasten that the raad sets
+# (since verslagjaar 2023); the Bado allows at most 3% (ADR 0029).
+MAX_VERANTWOORDINGSGRENS = Decimal("3")
 
 
 class FiscalYear(LedgerAggregate):
@@ -35,6 +39,7 @@ class FiscalYear(LedgerAggregate):
         self.closed = False
         self.closed_by: Authority | None = None
         self.closed_known_at: datetime | None = None
+        self.verantwoordingsgrens: Decimal | None = None
 
     @staticmethod
     def id_for(year: int) -> UUID:
@@ -107,3 +112,33 @@ class FiscalYear(LedgerAggregate):
 
         def apply(self, aggregate: Any) -> None:
             cast(FiscalYear, aggregate).closed = False
+
+    def set_verantwoordingsgrens(self, *, percentage: Decimal, stamp: Stamp) -> None:
+        """The raad sets (or sets anew) the year's verantwoordingsgrens: the share of the
+        year's total lasten up to which onrechtmatigheden do not affect the verantwoording."""
+        authority = stamp.authorised_by
+        if authority.body is not Bestuursorgaan.RAAD:
+            raise InvalidInputError("the raad sets the verantwoordingsgrens", field="decision")
+        if not percentage.is_finite() or not Decimal(0) < percentage <= MAX_VERANTWOORDINGSGRENS:
+            raise InvalidInputError(
+                f"the verantwoordingsgrens is a percentage above 0 and at most "
+                f"{MAX_VERANTWOORDINGSGRENS}",
+                field="percentage",
+            )
+        self.trigger_event(
+            self.VerantwoordingsgrensSet,
+            timestamp=stamp.recorded_at,
+            meta=stamp.meta,
+            percentage=percentage,
+            authority=authority,
+        )
+
+    class VerantwoordingsgrensSet(Event):
+        """The raad's decision `authority` set the year's verantwoordingsgrens to
+        `percentage` % of its total lasten; a later one replaces it."""
+
+        percentage: Decimal
+        authority: Authority
+
+        def apply(self, aggregate: Any) -> None:
+            cast(FiscalYear, aggregate).verantwoordingsgrens = self.percentage

@@ -118,6 +118,7 @@ MATRIX = [
     Endpoint("GET", "/api/v1/realisations", READERS),
     Endpoint("GET", "/api/v1/reserves", READERS),
     Endpoint("GET", "/api/v1/reserves/{code}", READERS, "/api/v1/reserves/R1"),
+    Endpoint("GET", "/api/v1/reserves/balances", READERS),
     Endpoint("GET", "/api/v1/fiscal-years", READERS),
     Endpoint("GET", "/api/v1/lineage/budget", READERS, "/api/v1/lineage/budget?fiscal_year=2026"),
     Endpoint(
@@ -131,6 +132,22 @@ MATRIX = [
         "/api/v1/lineage/realisations",
         READERS,
         "/api/v1/lineage/realisations?fiscal_year=2026",
+    ),
+    Endpoint(
+        "GET",
+        "/api/v1/lineage/reserve",
+        READERS,
+        "/api/v1/lineage/reserve?code=R1&fiscal_year=2026&figure=opening",
+    ),
+    # -- budget against realisation (ADR 0026): reads --
+    Endpoint(
+        "GET", "/api/v1/budget/uitputting", READERS, "/api/v1/budget/uitputting?fiscal_year=2026"
+    ),
+    Endpoint(
+        "GET",
+        "/api/v1/lineage/uitputting",
+        READERS,
+        "/api/v1/lineage/uitputting?fiscal_year=2026&side=lasten&figure=primitief",
     ),
     Endpoint("GET", "/api/v1/events", READERS),
     Endpoint("GET", "/api/v1/audit/verify", AUDITOR),
@@ -343,6 +360,23 @@ MATRIX = [
     ),
     Endpoint(
         "POST",
+        "/api/v1/reserves/{code}/openings",
+        FINANCE,
+        "/api/v1/reserves/R1/openings",
+        body={"fiscal_year": 2026, "amount": "10.00", "decision": RAAD},
+    ),
+    *(
+        Endpoint(
+            "POST",
+            f"/api/v1/reserves/{{code}}/{kind}",
+            FINANCE,
+            f"/api/v1/reserves/R1/{kind}",
+            body={"fiscal_year": 2026, "amount": "10.00", "earmark": "E", "decision": RAAD},
+        )
+        for kind in ("earmarks", "releases")
+    ),
+    Endpoint(
+        "POST",
         "/api/v1/reserves/{code}/allocations",
         FINANCE,
         "/api/v1/reserves/R1/allocations",
@@ -361,6 +395,19 @@ MATRIX = [
         FINANCE,
         "/api/v1/fiscal-years/2026/reopen",
         body={"decision": RAAD},
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/fiscal-years/{fiscal_year}/verantwoordingsgrens",
+        FINANCE,
+        "/api/v1/fiscal-years/2026/verantwoordingsgrens",
+        body={"decision": RAAD, "percentage": "1"},
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/budget/proposed-amendments",
+        FINANCE,
+        body={"line": LINE, "amount": "10.00", "decision": RAAD},
     ),
     Endpoint("POST", "/api/v1/reports", FINANCE, body=REPORT),
     Endpoint(
@@ -445,7 +492,7 @@ def test_the_matrix_has_an_entry_for_every_endpoint_the_service_routes() -> None
 
     assert routed(app) == in_matrix
     assert documented(app) == in_matrix
-    assert len(MATRIX) == len({endpoint.name for endpoint in MATRIX}) == 68
+    assert len(MATRIX) == len({endpoint.name for endpoint in MATRIX}) == 77
 
 
 # -- the matrix ------------------------------------------------------------------------

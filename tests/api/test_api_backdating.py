@@ -120,6 +120,7 @@ def test_the_lineage_and_the_cell_history_flag_the_backdated_write(
         "source": None,  # a budget mutation names its decision, not a source document
         "backdated": BACKDATED,
         "backfill": None,
+        "dekking": None,  # a budget lineage row names its dekking (ADR 0026)
     }
     assert [(r["position"], r["backdated"], r["backfill"]) for r in lineage["rows"]] == [
         (98, None, IMPORT_ID),

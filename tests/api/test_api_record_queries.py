@@ -59,6 +59,7 @@ def decision(reference: str, title: str, kind: str, known_at: str, position: int
         "mandate": None,
         "mandate_scope": None,
         "proposed_at_position": position,
+        "number": None,
     }
 
 
@@ -77,6 +78,7 @@ MANDAAT_ROW = {
         "period": {"first_year": 2019, "last_year": 2021, "quarter": None},
     },
     "proposed_at_position": 13,
+    "number": None,
 }
 
 
@@ -803,7 +805,8 @@ def test_budget_lineage_explains_a_figure_by_the_two_events_behind_it(
                 2020,
                 "2019-05-08T10:00:00+00:00",
                 "nijmegen-demo-v1",
-            ),
+            )
+            | {"dekking": None},  # a budget lineage row names its dekking (ADR 0026)
             entry(
                 120,
                 "CarriedIn",
@@ -814,7 +817,8 @@ def test_budget_lineage_explains_a_figure_by_the_two_events_behind_it(
                 2020,
                 "2019-12-18T11:00:00+00:00",
                 "nijmegen-demo-v1",
-            ),
+            )
+            | {"dekking": None},  # a budget lineage row names its dekking (ADR 0026)
         ],
     }
 
@@ -891,6 +895,7 @@ def test_a_college_transfer_in_the_budget_lineage_carries_the_mandate_it_relies_
         "source": None,
         "backdated": None,
         "backfill": None,
+        "dekking": None,  # a budget lineage row names its dekking (ADR 0026)
     }
 
 

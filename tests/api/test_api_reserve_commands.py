@@ -166,9 +166,12 @@ def test_finance_withdraws_from_a_reserve(demo_api: TestClient, demo_ledger: Led
     ]
 
 
-def test_a_withdrawal_taking_a_reserve_below_zero_is_refused(
+def test_a_withdrawal_below_a_stated_opening_balance_is_refused(
     demo_api: TestClient, demo_ledger: Ledger
 ) -> None:
+    # given the opening of 2019 stated (without one the balance is unknown: ADR 0027)
+    opening = {"fiscal_year": 2019, "amount": "0.00", "source_document": "Jaarrekening 2018"}
+    given(demo_api, f"/api/v1/reserves/{WMO_JEUGD}/openings", opening)
     before = log_size(demo_ledger)
     path = f"/api/v1/reserves/{WMO_JEUGD}/withdrawals"
 

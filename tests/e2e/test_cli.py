@@ -532,17 +532,41 @@ def test_authority_lists_every_mutation_and_counts_those_without(
     ]
 
 
-def test_onrechtmatigheid_finds_only_the_years_the_ledger_holds_no_budget_for(
+def test_onrechtmatigheid_says_no_begroting_recorded_where_the_demo_holds_none(
     tmp_path: Path, demo_db: str
 ) -> None:
     lines = ok(
         run("onrechtmatigheid", "--format", "text", "--db", demo_db, cwd=tmp_path)
     ).splitlines()
-    in_2019 = ok(run("onrechtmatigheid", "--year", "2019", "--db", demo_db, cwd=tmp_path))
+    found = as_json(
+        run("onrechtmatigheid", "--year", "2019", "--format", "json", "--db", demo_db, cwd=tmp_path)
+    )
 
-    assert [line.split()[:2] for line in lines[2:]] == [["2017", "Opgave"], ["2018", "Opgave"]]
-    assert lines[2].split()[-4:] == ["267638000.00", "267638000.00", "0", "geen-begroting"]
-    assert in_2019.splitlines()[-1] == "no realised lasten above the authorised budget"
+    assert lines[-6:] == [
+        "2017 Opgave Sociale Stad: € 267.638.000,00 lasten without a recorded begroting (a data "
+        "gap, not counted)",
+        "2018 Opgave Sociale Stad: € 267.816.000,00 lasten without a recorded begroting (a data "
+        "gap, not counted)",
+        "2019 Welzijn, Wijkontwikkeling en Zorg: € 967.000,00 lasten without a recorded "
+        "begroting (a data gap, not counted)",
+        "2017: € 0,00 counts toward the opinion; no verantwoordingsgrens recorded",
+        "2018: € 0,00 counts toward the opinion; no verantwoordingsgrens recorded",
+        "2019: € 0,00 counts toward the opinion; no verantwoordingsgrens recorded",
+    ]
+    assert "no begroting recorded (data gap)" in "\n".join(lines)
+    assert found["rows"][0]["finding"] == "geen-begroting-vastgelegd"
+    assert found["rows"][0]["lasten_without_begroting"] == "967000.00"
+    assert found["years"] == [
+        {
+            "fiscal_year": 2019,
+            "total_lasten": "967000.00",
+            "counts_toward_opinion": "0.00",
+            "lasten_without_begroting": "967000.00",
+            "verantwoordingsgrens": None,
+            "exceeded": None,
+            "fund_rules": [],
+        }
+    ]
 
 
 def test_history_of_a_report_cell_adds_its_events_up_to_the_cell(

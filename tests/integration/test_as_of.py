@@ -404,6 +404,7 @@ def test_the_lineage_of_a_2020_figure_lists_its_events_in_order_with_running_tot
             "source": None,
             "backdated": None,
             "backfill": IMPORT_ID,
+            "dekking": None,  # a budget lineage row names its dekking (ADR 0026)
         },
         {
             "position": 120,
@@ -429,6 +430,7 @@ def test_the_lineage_of_a_2020_figure_lists_its_events_in_order_with_running_tot
             "source": None,
             "backdated": None,
             "backfill": IMPORT_ID,
+            "dekking": None,  # a budget lineage row names its dekking (ADR 0026)
         },
     ]
 

@@ -187,9 +187,11 @@ def test_the_budget_lineage_flags_the_backdated_row_and_shows_the_demo_as_backfi
         (98, None, IMPORT_ID),
         (120, None, IMPORT_ID),
     ]
+    # A budget lineage row names its dekking (ADR 0026); these amendments have none.
     assert rows[2:] == [
-        lineage_row(142, "1000.00", "120000.00", KNOWN_400_DAYS_EARLIER, BACKDATED),
-        lineage_row(143, "500.00", "120500.00", KNOWN_6_DAYS_EARLIER, None),
+        lineage_row(142, "1000.00", "120000.00", KNOWN_400_DAYS_EARLIER, BACKDATED)
+        | {"dekking": None},
+        lineage_row(143, "500.00", "120500.00", KNOWN_6_DAYS_EARLIER, None) | {"dekking": None},
     ]
 
 

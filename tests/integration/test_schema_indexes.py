@@ -51,6 +51,7 @@ def test_the_as_of_indexes_name_the_log_position(ledger: Ledger) -> None:
         ),
         "ix_realisation_entries_as_of": ("realisation_id", "known_at", "position", "delta_cents"),
         "ix_reserve_mutations_as_of": ("reserve_id", "known_at", "position"),
+        "ix_reserve_balance_events_as_of": ("reserve_id", "known_at", "position"),
         "ix_decision_events_as_of": ("decision_id", "known_at", "position"),
         "ix_kengetal_measurements_as_of": ("kengetal_id", "fiscal_year", "known_at", "position"),
         "ix_stated_result_entries_as_of": ("result_id", "known_at", "position"),

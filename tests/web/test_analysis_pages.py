@@ -579,7 +579,7 @@ def test_a_problem_not_known_to_the_translation_is_left_as_the_query_gave_it() -
 # -- Rechtmatigheid --------------------------------------------------------------------
 
 
-def test_lawfulness_shows_each_finding_as_the_query_classifies_it(
+def test_lawfulness_shows_the_demos_programmas_without_a_begroting_as_data_gaps(
     signed_in: Callable[[Role], TestClient],
 ) -> None:
     browser = signed_in(Role.AUDITOR)
@@ -590,18 +590,21 @@ def test_lawfulness_shows_each_finding_as_the_query_classifies_it(
     text = answer.text
     assert '<h2 id="jaar-2017">Begrotingsjaar 2017</h2>' in text
     assert '<h2 id="jaar-2018">Begrotingsjaar 2018</h2>' in text
+    # No overschrijding anywhere: only data gaps (ADR 0029).
+    assert '<table class="list lawfulness">' not in text
     row_2017 = text.split('<h2 id="jaar-2017">')[1].split("<tbody>")[1].split("</tr>")[0]
     assert row_2017 == (
         "\n  \n    <tr>\n"
         '      <th scope="row">Opgave Sociale Stad</th>\n'
-        '      <td class="num">€ 0<br><span class="hint">0 begrotingsregels</span></td>\n'
         '      <td class="num">€ 267.638.000<br><span class="hint">17 realisaties</span></td>\n'
-        '      <td class="num">€ 267.638.000</td>\n'
-        "      <td><code>geen-begroting</code></td>\n"
-        "      <td>Het grootboek bevat voor dit programma in 2017 geen begroting: alle "
-        "gerealiseerde lasten (€ 267.638.000) zijn, voor zover het grootboek weet, niet door "
-        "de raad geautoriseerd.</td>\n    "
+        "      <td><code>geen-begroting-vastgelegd</code>: het grootboek bevat voor dit "
+        "programma in 2017 geen primitieve begroting; of deze lasten rechtmatig zijn, valt uit "
+        "het grootboek niet op te maken.</td>\n    "
     )
+    assert (
+        '<p class="grens">Geen verantwoordingsgrens vastgelegd: de raad stelde voor 2017 geen '
+        "grens vast. Telt mee: € 0.</p>"
+    ) in text
 
 
 def test_lawfulness_for_one_year_and_a_year_without_findings(

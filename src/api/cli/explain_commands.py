@@ -26,11 +26,14 @@ from api.cli.rendering import (
     say,
     show_rows,
 )
+from api.cli.tables import amount
 from domain.values import escaped
-from projections.queries import authority, cells, lineage
+from projections.queries import authority, cells, lineage, rechtmatigheid
 from projections.queries.authority import DecisionLink
 from projections.queries.basis import report_basis, resolve_basis
 from projections.queries.lineage import LineageRow, RealisationLineageRow
+
+GAP_WORDS = "no begroting recorded (data gap)"
 
 
 def _reference(link: DecisionLink | None) -> str | None:
@@ -244,11 +247,54 @@ def cmd_onrechtmatigheid(args: argparse.Namespace) -> None:
     with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
         basis = basis_for(conn, args, reached)
         rows = authority.onrechtmatigheid(conn, basis, fiscal_year=args.year)
+        years = rechtmatigheid.verantwoording(conn, basis, fiscal_year=args.year, findings=rows)
+    if args.format == "json":
+        print(as_json({"basis": basis.to_json(), "rows": rows, "years": years}))
+        return
+    shown = [{**row, "finding": GAP_WORDS if row["data_gap"] else row["finding"]} for row in rows]
     emit(
         args,
         basis,
-        rows,
+        shown,
         ["fiscal_year", "programma", "budget", "realised", "excess", "budget_lines", "finding"],
     )
-    if args.format != "json" and not rows:
+    if not rows:
         say(args, "no realised lasten above the authorised budget")
+    for row in rows:
+        if row["data_gap"]:
+            say(
+                args,
+                f"{row['fiscal_year']} {escaped(row['programma'])}: "
+                f"€ {amount(row['lasten_without_begroting'])} lasten without a recorded begroting "
+                "(a data gap, not counted)",
+            )
+            continue
+        for category in row["categories"]:
+            counts = "counts" if category["counts_toward_opinion"] else "does not count"
+            say(
+                args,
+                f"{row['fiscal_year']} {escaped(row['programma'])}: € {amount(category['amount'])} "
+                f"{category['category']} (Kadernota {category['kadernota']}, {counts})",
+            )
+    for year in years:
+        grens = year["verantwoordingsgrens"]
+        against = (
+            "no verantwoordingsgrens recorded"
+            if grens is None
+            else f"verantwoordingsgrens {grens['percentage']}% of "
+            f"€ {amount(year['total_lasten'])} = € {amount(grens['amount'])}: "
+            + ("exceeded" if year["exceeded"] else "not exceeded")
+        )
+        say(
+            args,
+            f"{year['fiscal_year']}: € {amount(year['counts_toward_opinion'])} counts toward the "
+            f"opinion; {against}",
+        )
+        for finding in year["fund_rules"]:
+            say(
+                args,
+                f"  fund-rule at position {finding['position']}: "
+                f"€ {amount(finding['amount'])} of the "
+                f"{finding['fund']} to {escaped(finding['line']['programma'])} "
+                f"{finding['line']['taakveld']} ({finding['via']}; {finding['source']})",
+            )

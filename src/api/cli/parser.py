@@ -171,6 +171,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--by", choices=ROLLUPS, help="roll up by a dimension")
     p.set_defaults(func=command("figure_commands", "cmd_budget"))
     p = sub.add_parser(
+        "uitputting",
+        parents=[common, as_of],
+        help="budget against realisation of a year: primitief, wijzigingen, na wijziging, "
+        "realisatie, saldo (+ voordelig), uitputting %%",
+    )
+    p.add_argument("--year", type=YEAR, required=True)
+    p.add_argument(
+        "--by", choices=("line", "programma", "taakveld", "interventie"), default="programma"
+    )
+    p.add_argument("--side", choices=("lasten", "baten"))
+    p.add_argument(
+        "--quarters", action="store_true", help="also as of each quarter-end of the year"
+    )
+    p.set_defaults(func=command("uitputting_commands", "cmd_uitputting"))
+    p = sub.add_parser(
         "taakstellingen",
         parents=[common, as_of],
         help="taakstellingen per measure and year, with relative weight",
@@ -201,6 +216,14 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "reserves", parents=[common, as_of], help="reserve mutations per year"
     ).set_defaults(func=command("figure_commands", "cmd_reserves"))
+    p = sub.add_parser(
+        "reserve-balances",
+        parents=[common, as_of],
+        help="reserve balances per year: opening (or unknown), mutations, earmarks, closing",
+    )
+    p.add_argument("--year", type=YEAR)
+    p.add_argument("--reserve", metavar="CODE", help="one reserve")
+    p.set_defaults(func=command("reserve_balance_commands", "cmd_reserve_balances"))
     p = sub.add_parser(
         "slotwijzigingen", parents=[common, as_of], help="slotwijzigingen per fiscal year"
     )

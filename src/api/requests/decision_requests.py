@@ -38,6 +38,11 @@ class ProposeDecision(Provenance):
     mandate: Reference | None = Field(
         default=None, description="the reference of the raad mandate a college decision uses"
     )
+    number: Short | None = Field(
+        default=None,
+        description="the municipality's number of a begrotingswijziging of the raad, such as "
+        '"2019-12" (begrotingswijziging 2019-12); the mutations it authorises are its parts',
+    )
 
     def scope(self) -> MandateScope | None:
         if self.mandate_scope is None:

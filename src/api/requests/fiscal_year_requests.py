@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated
 
 from pydantic import (
@@ -27,6 +28,14 @@ from domain.report import ColumnSpec, Measure, RowSpec, TableSpec, TotalSpec
 
 class CloseFiscalYear(Provenance):
     decision: Reference
+
+
+class SetVerantwoordingsgrens(Provenance):
+    """The raad's decision and the percentage of the year's total lasten (e.g. "1" or
+    "0.5"), above 0 and at most 3 (ADR 0029)."""
+
+    decision: Reference
+    percentage: Annotated[Decimal, Field(gt=0, le=3, max_digits=5, decimal_places=2)]
 
 
 class ReopenFiscalYear(Provenance):

@@ -69,3 +69,22 @@ class AllocateFromReserve(Provenance):
 
     def line_amounts(self) -> dict[LineKey, Money]:
         return {item.line.to_domain(): Money(item.amount) for item in self.allocations}
+
+
+class StateReserveOpening(Provenance):
+    """The balance at the start of a fiscal year as the jaarrekening states it: under a
+    decision or with `source_document`."""
+
+    fiscal_year: FiscalYearNumber
+    amount: Amount
+    earmark: Annotated[str, line(SHORT_LENGTH, blank=True)] = FREE
+    decision: Reference | None = None
+
+
+class EarmarkMovement(Provenance):
+    """An oormerk (free part into `earmark`) or its release (back)."""
+
+    fiscal_year: FiscalYearNumber
+    amount: Amount
+    earmark: Annotated[str, line(SHORT_LENGTH)]
+    decision: Reference

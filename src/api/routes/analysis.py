@@ -4,6 +4,7 @@ that add up to one cell. Read roles only; every answer names its basis."""
 
 from __future__ import annotations
 
+import json
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
@@ -19,7 +20,7 @@ from api.parameters import (
 )
 from api.problems import Problem, field_error
 from api.reading import BasisDep, reached, reading
-from projections.queries import authority, diff, lineage
+from projections.queries import authority, diff, lineage, rechtmatigheid
 from projections.queries.authority import AuthorityRow, OnrechtmatigheidRow
 from projections.queries.basis import (
     Basis,
@@ -31,6 +32,7 @@ from projections.queries.basis import (
 from projections.queries.cells import CellError
 from projections.queries.diff import ReportDiff
 from projections.queries.lineage import CellLineage
+from projections.queries.rechtmatigheid import YearVerdict
 
 router = APIRouter(
     route_class=Guarded,
@@ -74,14 +76,31 @@ def authority_report(
     return paged(basis, found_rows, page)
 
 
-@router.get("/audit/onrechtmatigheid", response_model=Page[OnrechtmatigheidRow], tags=["audit"])
+class RechtmatigheidPage(Page[OnrechtmatigheidRow]):
+    """The findings per programma and year (`rows`, paged), and per fiscal year the counted
+    amounts against the verantwoordingsgrens with the fund-rule findings (`years`, whole)."""
+
+    years: list[YearVerdict]
+
+
+@router.get("/audit/onrechtmatigheid", response_model=RechtmatigheidPage, tags=["audit"])
 def onrechtmatigheid(
     found: ServicesDep, wanted: BasisDep, page: PageDep, fiscal_year: FiscalYearQ = None
 ) -> Response:
-    """Realised lasten above the authorised budget per programma and fiscal year."""
+    """Begrotingsrechtmatigheid (ADR 0029) per programma and fiscal year: an `overschrijding`
+    of the begroting na wijziging split over the Kadernota's categories, or
+    `geen-begroting-vastgelegd` (a data gap, never counted) where no begroting is recorded;
+    `years`: per year the amounts that count against the raad's verantwoordingsgrens (null
+    where none is recorded) and the fund-rule findings."""
     with reading(found, wanted) as (conn, basis):
         found_rows = authority.onrechtmatigheid(conn, basis, fiscal_year=fiscal_year)
-    return paged(basis, found_rows, page)
+        years = rechtmatigheid.verantwoording(
+            conn, basis, fiscal_year=fiscal_year, findings=found_rows
+        )
+    response = paged(basis, found_rows, page)
+    body = json.loads(bytes(response.body))
+    body["years"] = years
+    return JSON(body)
 
 
 def _basis_named(conn: Connection, field: str, text: str, position: int) -> Basis:

@@ -9,6 +9,7 @@ from api.requests.budget_requests import (
     AmendBudget,
     CarryOverBudget,
     EstablishBudget,
+    ProposeAmendment,
     TransferBudget,
 )
 from api.responses import CommandResult
@@ -34,8 +35,26 @@ def establish_budget(body: EstablishBudget, write: WriterDep) -> Response:
             amount=Money(body.amount),
             decision=body.decision,
             mutation_id=write.mutation_id,
+            regeling=body.regeling,
         ),
         created=lambda recorded: f"/api/v1/budget/lines/{recorded.ids['line']}",
+    )
+
+
+@router.post(
+    "/budget/proposed-amendments",
+    **CHANGES,
+    response_model=CommandResult,
+    tags=["budget"],
+    summary="Record an amendment a proposed raad decision would make (not in force until "
+    "the raad adopts it; the rechtmatigheid view counts it as not yet authorised)",
+)
+def propose_amendment(body: ProposeAmendment, write: WriterDep) -> Response:
+    return write.run(
+        body,
+        lambda ctx: write.services.ledger.app.propose_amendment(
+            ctx, reference=body.decision, key=body.line.to_domain(), amount=Money(body.amount)
+        ),
     )
 
 
@@ -55,6 +74,7 @@ def amend_budget(body: AmendBudget, write: WriterDep) -> Response:
             delta=Money(body.delta),
             decision=body.decision,
             mutation_id=write.mutation_id,
+            dekking=body.dekking,
         ),
     )
 

@@ -48,6 +48,7 @@ def propose_decision(body: ProposeDecision, write: WriterDep) -> Response:
             period=body.period.to_domain(),
             mandate_scope=body.scope(),
             mandate_reference=body.mandate,
+            number=body.number,
         ),
         created=lambda _: f"/api/v1/decisions/{body.reference}",
     )

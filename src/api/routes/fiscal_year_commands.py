@@ -6,7 +6,12 @@ from fastapi.responses import Response
 
 from api.auth import Role
 from api.parameters import FiscalYearPath
-from api.requests.fiscal_year_requests import CloseFiscalYear, PublishReport, ReopenFiscalYear
+from api.requests.fiscal_year_requests import (
+    CloseFiscalYear,
+    PublishReport,
+    ReopenFiscalYear,
+    SetVerantwoordingsgrens,
+)
 from api.responses import CommandResult
 from api.writing import CHANGES, CREATES, WriterDep, command_router
 
@@ -50,6 +55,27 @@ def reopen_fiscal_year(
         body,
         lambda ctx: write.services.ledger.app.reopen_fiscal_year(
             ctx, fiscal_year=fiscal_year, decision=body.decision
+        ),
+    )
+
+
+@router.post(
+    "/fiscal-years/{fiscal_year}/verantwoordingsgrens",
+    **CHANGES,
+    response_model=CommandResult,
+    tags=["fiscal years"],
+    summary="Set the year's verantwoordingsgrens on the raad's decision: a percentage of the "
+    "year's total lasten (ADR 0029)",
+)
+def set_verantwoordingsgrens(
+    fiscal_year: FiscalYearPath,
+    body: SetVerantwoordingsgrens,
+    write: WriterDep,
+) -> Response:
+    return write.run(
+        body,
+        lambda ctx: write.services.ledger.app.set_verantwoordingsgrens(
+            ctx, fiscal_year=fiscal_year, percentage=body.percentage, decision=body.decision
         ),
     )
 

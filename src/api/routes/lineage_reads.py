@@ -17,7 +17,7 @@ from api.problems import Problem
 from api.reading import BasisDep, reached, reading
 from domain.taakstelling import Taakstelling
 from projections.queries import figures, lineage, reports
-from projections.queries.lineage import LineageRow, RealisationLineageRow
+from projections.queries.lineage import BudgetLineageRow, LineageRow, RealisationLineageRow
 from projections.queries.reports import ReportDocument
 
 router = APIRouter(
@@ -35,7 +35,7 @@ router = APIRouter(
 )
 
 
-@router.get("/lineage/budget", response_model=Page[LineageRow], tags=["lineage"])
+@router.get("/lineage/budget", response_model=Page[BudgetLineageRow], tags=["lineage"])
 def budget_lineage(
     found: ServicesDep,
     wanted: BasisDep,

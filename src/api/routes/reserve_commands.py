@@ -8,7 +8,13 @@ from fastapi import Path
 from fastapi.responses import Response
 
 from api.auth import Role
-from api.requests.reserve_requests import AllocateFromReserve, EstablishReserve, ReserveMutation
+from api.requests.reserve_requests import (
+    AllocateFromReserve,
+    EarmarkMovement,
+    EstablishReserve,
+    ReserveMutation,
+    StateReserveOpening,
+)
 from api.responses import CommandResult
 from api.writing import CHANGES, CREATES, Writer, WriterDep, command_router
 from domain.application import Context, Recorded
@@ -102,3 +108,66 @@ def allocate_from_reserve(
             mutation_id=write.mutation_id,
         ),
     )
+
+
+@router.post(
+    "/reserves/{code}/openings",
+    **CHANGES,
+    response_model=CommandResult,
+    tags=["reserves"],
+    summary="State a reserve's opening balance of a year (as the jaarrekening states it)",
+)
+def state_reserve_opening(
+    code: ReserveCode, body: StateReserveOpening, write: WriterDep
+) -> Response:
+    return write.run(
+        body,
+        lambda ctx: write.services.ledger.app.state_reserve_opening(
+            ctx,
+            code=code,
+            fiscal_year=body.fiscal_year,
+            amount=Money(body.amount),
+            earmark=body.earmark,
+            decision=body.decision,
+        ),
+    )
+
+
+def _earmark_movement(write: Writer, code: str, body: EarmarkMovement, action: str) -> Response:
+    method = getattr(write.services.ledger.app, action)
+
+    def run(ctx: Context) -> Recorded:
+        recorded: Recorded = method(
+            ctx,
+            code=code,
+            fiscal_year=body.fiscal_year,
+            amount=Money(body.amount),
+            earmark=body.earmark,
+            decision=body.decision,
+            mutation_id=write.mutation_id,
+        )
+        return recorded
+
+    return write.run(body, run)
+
+
+@router.post(
+    "/reserves/{code}/earmarks",
+    **CHANGES,
+    response_model=CommandResult,
+    tags=["reserves"],
+    summary="Earmark part of a reserve's free balance (oormerk; not a storting)",
+)
+def earmark_in_reserve(code: ReserveCode, body: EarmarkMovement, write: WriterDep) -> Response:
+    return _earmark_movement(write, code, body, "earmark_in_reserve")
+
+
+@router.post(
+    "/reserves/{code}/releases",
+    **CHANGES,
+    response_model=CommandResult,
+    tags=["reserves"],
+    summary="Release the rest of an earmark back to the reserve's free part",
+)
+def release_earmark(code: ReserveCode, body: EarmarkMovement, write: WriterDep) -> Response:
+    return _earmark_movement(write, code, body, "release_earmark")

@@ -31,9 +31,10 @@ from api.web.workspace import (
 from api.web.workspace import basis_text as workspace_basis_text
 from domain.taakvelden import taakveld_name
 from domain.values import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
-from projections.queries import authority, diff, figures, reports
+from projections.queries import authority, diff, figures, rechtmatigheid, reports
 from projections.queries.authority import AuthorityRow, OnrechtmatigheidRow
 from projections.queries.basis import Basis, BasisError, resolve_basis
+from projections.queries.rechtmatigheid import YearVerdict
 from projections.queries.reports import ReportListRow
 from projections.queries.rows import BasisRow
 
@@ -333,6 +334,13 @@ def _year(text: str) -> tuple[int | None, str | None]:
     )
 
 
+def _lawfulness(
+    conn: Connection, basis: Basis, year: int | None
+) -> tuple[list[OnrechtmatigheidRow], list[YearVerdict]]:
+    rows = authority.onrechtmatigheid(conn, basis, fiscal_year=year)
+    return rows, rechtmatigheid.verantwoording(conn, basis, fiscal_year=year, findings=rows)
+
+
 @router.get("/rechtmatigheid", response_class=HTMLResponse)
 def lawfulness(
     request: Request,
@@ -340,22 +348,27 @@ def lawfulness(
     peildatum: Text = None,
     jaar: Annotated[str | None, Query(max_length=10)] = None,
 ) -> HTMLResponse:
-    """Begrotingsrechtmatigheid per programma and fiscal year as of the Peildatum: each
-    programma whose realised lasten exceed its authorised budget, as the query classifies
-    it (`overschrijding`, or `geen-begroting` where the ledger holds no budget at all)."""
+    """Begrotingsrechtmatigheid per programma and fiscal year as of the Peildatum (ADR 0029):
+    each overschrijding by the Kadernota's categories, the data gaps (no begroting recorded)
+    apart, and per year the counted amounts against the verantwoordingsgrens and the
+    fund-rule findings."""
     year_text = (jaar or "").strip()
     year, year_error = _year(year_text)
     read = as_of(
         viewer,
         peildatum,
-        lambda conn, basis: (
-            None if year_error else authority.onrechtmatigheid(conn, basis, fiscal_year=year)
-        ),
+        lambda conn, basis: None if year_error else _lawfulness(conn, basis, year),
     )
     years: dict[int, list[OnrechtmatigheidRow]] = {}
-    for finding in read.found or []:
-        years.setdefault(finding["fiscal_year"], []).append(finding)
+    gaps: dict[int, list[OnrechtmatigheidRow]] = {}
+    found, verdicts = read.found or ([], [])
+    for finding in found:
+        (gaps if finding["data_gap"] else years).setdefault(finding["fiscal_year"], []).append(
+            finding
+        )
     context = {
+        "gaps": gaps,
+        "verdicts": verdicts,
         "title": "Rechtmatigheid",
         "jaar": year_text,
         "jaar_error": year_error,

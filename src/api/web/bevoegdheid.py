@@ -30,6 +30,11 @@ MUTATION_KINDS = {
     "reopen-year": "jaar heropenen",
 }
 _CHANGES = {"a change between funds": "een wijziging tussen fondsen"}
+_VIA = {
+    "transfer": "overboeking",
+    "carry-over": "overheveling",
+    "reserve-onttrekking": "onttrekking uit een reserve",
+}
 
 _ADOPTED_ONLY = "only through an adopted decision"
 Say = Callable[[re.Match[str]], str]
@@ -85,6 +90,15 @@ _SAYINGS: tuple[tuple[str, Say], ...] = (
         r"mandate ('.*') does not cover a ([\w-]+) on fund (.+) in (\d{4})",
         lambda m: (
             f"mandaat {m[1]} dekt geen {MUTATION_KINDS.get(m[2], m[2])} op fonds {m[3]} in {m[4]}"
+        ),
+    ),
+    (
+        # A fund's rule (ADR 0029): the rule itself is quoted as its source states it.
+        r"fund-rule: money of the (.+) goes to a line without that fund \(([\w-]+)\); "
+        r"(.+?): (.+)",
+        lambda m: (
+            f"regel van het fonds: geld van het {m[1]} gaat naar een regel buiten dat fonds "
+            f"({_VIA.get(m[2], m[2])}); {m[3]}: {m[4]}"
         ),
     ),
 )

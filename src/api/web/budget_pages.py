@@ -30,6 +30,7 @@ from domain.values import BASE_YEAR, MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
 from projections.queries import figures, reports
 from projections.queries.basis import Basis
 from projections.queries.figure_rows import TaakstellingRow
+from projections.queries.reserve_balances import reserve_balances
 
 router = APIRouter(include_in_schema=False)
 # The figures' histories are this page's links: one router, one line in create_app.
@@ -52,6 +53,7 @@ VIEWS = (
     ("/begroting/taakstellingen", "Taakstellingen"),
     ("/begroting/realisaties", "Realisaties"),
     ("/begroting/reserves", "Reserves"),
+    ("/begroting/uitputting", "Uitputting"),
 )
 # A figure's link: its kind (begroting, taakstelling, realisatie) and its filters.
 FigureLink = Callable[[str, dict[str, object]], str]
@@ -301,7 +303,8 @@ def reserves_page(request: Request, viewer: ReaderDep, asked: AskedDep) -> HTMLR
         rows: Rows = [
             {**row} for row in figures.reserve_balances(conn, basis) if row["fiscal_year"] == year
         ]
-        return {"rows": rows}
+        # The balances (ADR 0027): an unknown opening shows as "onbekend", never as 0.
+        return {"rows": rows, "balances": reserve_balances(conn, basis, fiscal_year=year)}
 
     def years(conn: Connection, basis: Basis) -> set[int]:
         return {

@@ -53,6 +53,12 @@ def verschil(value: Decimal | str | int | None) -> str:
     )
 
 
+def procent(value: Decimal | str | int | None) -> str:
+    """A percentage with its one decimal (ADR 0026): `42,4%`, `20,0%`; none: `–`."""
+    amount = _decimal(value)
+    return EMPTY if amount is None else format_decimal(amount, "#,##0.0", locale=LOCALE) + "%"
+
+
 def number(value: Decimal | str | int | None) -> str:
     """A figure as published (a report's x € 1.000 cell is already rounded): `1.234`."""
     amount = _decimal(value)
@@ -107,10 +113,13 @@ EVENT_NAMES = {
     "Corrected": "Gecorrigeerd",
     "Defined": "Gedefinieerd",
     "Deposited": "Gestort",
+    "EarmarkReleased": "Oormerk vrijgevallen",
+    "Earmarked": "Geoormerkt",
     "Established": "Ingesteld",
     "Imposed": "Opgelegd",
     "LateResultReported": "Laat resultaat gemeld",
     "Measured": "Gemeten",
+    "OpeningBalanceStated": "Beginsaldo vastgelegd",
     "Opened": "Geopend",
     "Proposed": "Voorgesteld",
     "Published": "Gepubliceerd",
@@ -127,6 +136,10 @@ EVENT_NAMES = {
     "TransferredOut": "Overgeboekt (afgegeven)",
     "Withdrawn": "Onttrokken",
     "YearCancelled": "Jaar vervallen",
+    # Begrotingsrechtmatigheid (ADR 0029)
+    "VerantwoordingsgrensSet": "Verantwoordingsgrens vastgesteld",
+    "RegelingMarked": "Aangemerkt als open-einde regeling",
+    "AmendmentProposed": "Wijziging voorgesteld",
 }
 
 
@@ -143,4 +156,5 @@ FILTERS: dict[str, Callable[..., str]] = {
     "tijdstip": tijdstip,
     "gebeurtenis": gebeurtenis,
     "verschil": verschil,
+    "procent": procent,
 }

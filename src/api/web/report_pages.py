@@ -104,14 +104,19 @@ def row_addresses(rows: Sequence[ReportRow]) -> list[str]:
 
 
 def history_rows(conn: Connection, rows: list[LineageRow]) -> list[dict[str, object]]:
-    """The events behind a figure as the page shows them: each with its decision's title."""
+    """The events behind a figure as the page shows them: each with its decision's title
+    and, for a numbered begrotingswijziging, its number."""
     titles = authority.decision_titles(conn)
+    numbers = authority.decision_numbers(conn)
     return [
         {
             **row,
             "decision_title": None
             if row["decision"] is None
             else titles.get(row["decision"]["reference"]),
+            "decision_number": None
+            if row["decision"] is None
+            else numbers.get(row["decision"]["reference"]),
         }
         for row in rows
     ]

@@ -24,12 +24,17 @@ class BudgetLineUseCases(UnitOfWork):
         amount: Money,
         decision: str,
         mutation_id: UUID | None = None,
+        regeling: str | None = None,
     ) -> Recorded:
+        """The primitieve begroting of a line; `regeling` ("open-einde") marks it, in the
+        same save, as a regeling whose lasten follow entitlements (ADR 0029)."""
         stamp = self._authorised(
             ctx, decision, MutationKind.ESTABLISH, key.fund, Period.year(key.fiscal_year)
         )
         line = self._line(key, stamp)
         line.establish(amount=amount, stamp=replace(stamp, mutation_id=mutation_id or uuid4()))
+        if regeling is not None:
+            line.mark_regeling(regeling=regeling, stamp=stamp)
         return self._save(ctx, {"line": line.id}, line)
 
     def amend_budget(
@@ -40,12 +45,16 @@ class BudgetLineUseCases(UnitOfWork):
         delta: Money,
         decision: str,
         mutation_id: UUID | None = None,
+        dekking: str | None = None,
     ) -> Recorded:
+        """`dekking`: the funding source of the change, recorded with it."""
         stamp = self._authorised(
             ctx, decision, MutationKind.AMEND, key.fund, Period.year(key.fiscal_year)
         )
         line = self._line(key, stamp)
-        line.amend(delta=delta, stamp=replace(stamp, mutation_id=mutation_id or uuid4()))
+        line.amend(
+            delta=delta, stamp=replace(stamp, mutation_id=mutation_id or uuid4()), dekking=dekking
+        )
         return self._save(ctx, {"line": line.id}, line)
 
     def transfer_budget(

@@ -9,7 +9,8 @@ from domain.application.unit_of_work import UnitOfWork
 from domain.decision import Decision, MandateScope
 from domain.errors import NotFoundError
 from domain.events import Bestuursorgaan, DecisionKind, Stamp
-from domain.values import Period
+from domain.money import Money
+from domain.values import LineKey, Period
 
 
 class DecisionUseCases(UnitOfWork):
@@ -24,6 +25,7 @@ class DecisionUseCases(UnitOfWork):
         period: Period,
         mandate_scope: MandateScope | None = None,
         mandate_reference: str | None = None,
+        number: str | None = None,
     ) -> Recorded:
         now = self._now()
         decision_id = Decision.id_for(reference)
@@ -47,6 +49,7 @@ class DecisionUseCases(UnitOfWork):
             kind=kind,
             mandate_scope=mandate_scope,
             mandate=mandate,
+            number=number,
         )
         return self._save(ctx, {"decision": decision.id}, decision)
 
@@ -64,6 +67,16 @@ class DecisionUseCases(UnitOfWork):
         decision = self._decision(reference)
         meta = meta_for(ctx, now, decision.period, decision_id=decision.id)
         action(decision, stamp=Stamp(meta=meta, recorded_at=now))
+        return self._save(ctx, {"decision": decision.id}, decision)
+
+    def propose_amendment(
+        self, ctx: Context, *, reference: str, key: LineKey, amount: Money
+    ) -> Recorded:
+        """Record an amendment that the proposed raad decision `reference` would make."""
+        now = self._now()
+        decision = self._decision(reference)
+        meta = meta_for(ctx, now, Period.year(key.fiscal_year), decision_id=decision.id)
+        decision.propose_amendment(key=key, amount=amount, stamp=Stamp(meta=meta, recorded_at=now))
         return self._save(ctx, {"decision": decision.id}, decision)
 
     # -- reading aggregates (used by interfaces to check existence) ----------------------

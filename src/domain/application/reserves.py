@@ -1,5 +1,6 @@
-"""Use cases on reserves: establish, deposit (storting), withdraw (onttrekking), and
-allocate reserve money to budget lines."""
+"""Use cases on reserves: establish, deposit (storting), withdraw (onttrekking), state an
+opening balance, earmark (oormerk) and release an earmark, and allocate reserve money to
+budget lines."""
 
 from __future__ import annotations
 
@@ -71,6 +72,74 @@ class ReserveUseCases(UnitOfWork):
         )
         reserve = self._get(Reserve, Reserve.id_for(code), f"reserve {code!r}", "code")
         reserve.withdraw(
+            fiscal_year=fiscal_year,
+            amount=amount,
+            earmark=earmark,
+            stamp=replace(stamp, mutation_id=mutation_id or uuid4()),
+        )
+        return self._save(ctx, {"reserve": reserve.id}, reserve)
+
+    def state_reserve_opening(
+        self,
+        ctx: Context,
+        *,
+        code: str,
+        fiscal_year: int,
+        amount: Money,
+        earmark: str = FREE,
+        decision: str | None = None,
+    ) -> Recorded:
+        """The balance at the start of `fiscal_year` as the jaarrekening states it: under a
+        decision (the raad's adoption of the jaarrekening) or with its source document."""
+        period = Period.year(fiscal_year)
+        stamp = (
+            self._stamp(ctx, period)
+            if decision is None
+            else self._authorised(ctx, decision, MutationKind.RESERVE, None, period)
+        )
+        reserve = self._get(Reserve, Reserve.id_for(code), f"reserve {code!r}", "code")
+        reserve.state_opening(fiscal_year=fiscal_year, amount=amount, earmark=earmark, stamp=stamp)
+        return self._save(ctx, {"reserve": reserve.id}, reserve)
+
+    def earmark_in_reserve(
+        self,
+        ctx: Context,
+        *,
+        code: str,
+        fiscal_year: int,
+        amount: Money,
+        earmark: str,
+        decision: str,
+        mutation_id: UUID | None = None,
+    ) -> Recorded:
+        stamp = self._authorised(
+            ctx, decision, MutationKind.RESERVE, None, Period.year(fiscal_year)
+        )
+        reserve = self._get(Reserve, Reserve.id_for(code), f"reserve {code!r}", "code")
+        reserve.earmark(
+            fiscal_year=fiscal_year,
+            amount=amount,
+            earmark=earmark,
+            stamp=replace(stamp, mutation_id=mutation_id or uuid4()),
+        )
+        return self._save(ctx, {"reserve": reserve.id}, reserve)
+
+    def release_earmark(
+        self,
+        ctx: Context,
+        *,
+        code: str,
+        fiscal_year: int,
+        amount: Money,
+        earmark: str,
+        decision: str,
+        mutation_id: UUID | None = None,
+    ) -> Recorded:
+        stamp = self._authorised(
+            ctx, decision, MutationKind.RESERVE, None, Period.year(fiscal_year)
+        )
+        reserve = self._get(Reserve, Reserve.id_for(code), f"reserve {code!r}", "code")
+        reserve.release(
             fiscal_year=fiscal_year,
             amount=amount,
             earmark=earmark,

@@ -4,7 +4,9 @@
   decision, or the college decision, the mandate it relies on and the raad that granted it;
   each link with its status as of the basis and the known_at of its adoption. A mutation whose
   chain does not hold as of the basis is listed with what is missing.
-- `onrechtmatigheid`: realised lasten above the authorised budget, per programma and year.
+- `onrechtmatigheid` (projections.queries.rechtmatigheid, ADR 0029): realised lasten above
+  the begroting na wijziging per programma and year by the Kadernota's categories, and the
+  programmas and years without a recorded begroting (a data gap).
 
 The application refuses an unauthorised change when it is recorded (`domain.decision.
 authorise`); this report checks the recorded trail again, independently, with the same rule
@@ -27,6 +29,9 @@ from domain.values import Period
 from projections.queries import backdating
 from projections.queries.backdating import Backdated
 from projections.queries.basis import Basis, euros
+from projections.queries.fund_rules import fund_rule_findings, fund_rule_problem
+from projections.queries.rechtmatigheid import OnrechtmatigheidRow as OnrechtmatigheidRow
+from projections.queries.rechtmatigheid import onrechtmatigheid as onrechtmatigheid
 from projections.queries.rows import Euros
 from projections.store import schema
 
@@ -104,19 +109,6 @@ class AuthorityRow(TypedDict):
     import_id: str | None
     backdated: Backdated | None
     backfill: str | None
-
-
-class OnrechtmatigheidRow(TypedDict):
-    """A programma and fiscal year whose realised lasten exceed its authorised budget."""
-
-    programma: str
-    fiscal_year: int
-    budget: Euros
-    realised: Euros
-    excess: Euros
-    budget_lines: int
-    realisations: int
-    finding: str
 
 
 @dataclass(frozen=True)
@@ -333,16 +325,25 @@ def authority_report(
     grace: timedelta = backdating.DEFAULT_GRACE,
 ) -> list[AuthorityRow]:
     """Every budget mutation known as of the basis, in log order, with its line of authority;
-    `authorised` is false, and `problems` says why, where the chain does not hold. Each row
+    `authorised` is false, and `problems` says why, where the chain does not hold; `problems`
+    also flags a change that breaks a fund's rule (ADR 0029), which leaves it authorised. Each row
     also says whether it was backdated beyond `grace`, or is a backfill (ADR 0018)."""
     query = budget_mutations(basis).order_by(schema.budget_mutations.c.position)
     if fiscal_year is not None:
         query = query.where(schema.budget_lines.c.fiscal_year == fiscal_year)
     decisions = decisions_as_of(conn, basis)
+    fund_rules = {
+        finding["position"]: fund_rule_problem(finding)
+        for finding in fund_rule_findings(conn, basis, fiscal_year=fiscal_year)
+    }
     report: list[AuthorityRow] = []
     for row in conn.execute(query):
         links, problems = budget_chain(decisions, row)
-        if without_authority and not problems:
+        authorised = not problems
+        if row.position in fund_rules:
+            # A fund's rule is broken, not the line of authority: flagged, still authorised.
+            problems.append(fund_rules[row.position])
+        if without_authority and authorised:
             continue
         flag = backdating.verdict(row.known_at, row.recorded_at, row.import_id, grace)
         report.append(
@@ -361,7 +362,7 @@ def authority_report(
                 },
                 "decision": links["decision"],
                 "mandate": links["mandate"],
-                "authorised": not problems,
+                "authorised": authorised,
                 "problems": problems,
                 "actor": row.actor,
                 "known_at": row.known_at.isoformat(),
@@ -374,68 +375,16 @@ def authority_report(
     return report
 
 
-def onrechtmatigheid(
-    conn: Connection, basis: Basis, *, fiscal_year: int | None = None
-) -> list[OnrechtmatigheidRow]:
-    """Begrotingsonrechtmatigheid: per programma and fiscal year whose realised lasten exceed
-    the authorised lasten budget as of the basis, the budget, the realisation and the excess.
-
-    `finding` is `overschrijding` where the ledger holds a budget for that programma and year,
-    and `geen-begroting` where it holds none at all (every euro realised is then unauthorised
-    as far as the ledger can tell)."""
-    lines, mutations = schema.budget_lines, schema.budget_mutations
-    subjects, entries = schema.realisations, schema.realisation_entries
-    budget_query = (
-        select(
-            lines.c.programma,
-            lines.c.fiscal_year,
-            func.sum(mutations.c.delta_cents).label("total"),
-            func.count(func.distinct(lines.c.id)).label("lines"),
-        )
-        .join(mutations, mutations.c.line_id == lines.c.id)
-        .where(basis.filter(mutations), lines.c.side == "lasten")
-        .group_by(lines.c.programma, lines.c.fiscal_year)
-    )
-    realised_query = (
-        select(
-            subjects.c.programma,
-            subjects.c.fiscal_year,
-            func.sum(entries.c.delta_cents).label("total"),
-            func.count(func.distinct(subjects.c.id)).label("realisations"),
-        )
-        .join(subjects, subjects.c.id == entries.c.realisation_id)
-        .where(basis.filter(entries), subjects.c.side == "lasten")
-        .group_by(subjects.c.programma, subjects.c.fiscal_year)
-    )
-    if fiscal_year is not None:
-        budget_query = budget_query.where(lines.c.fiscal_year == fiscal_year)
-        realised_query = realised_query.where(subjects.c.fiscal_year == fiscal_year)
-    budgets = {
-        (row.programma, row.fiscal_year): (int(row.total or 0), int(row.lines))
-        for row in conn.execute(budget_query)
-    }
-    findings: list[OnrechtmatigheidRow] = []
-    for row in conn.execute(realised_query):
-        budget_cents, budget_lines = budgets.get((row.programma, row.fiscal_year), (0, 0))
-        realised_cents = int(row.total or 0)
-        if realised_cents <= budget_cents:
-            continue
-        findings.append(
-            {
-                "programma": row.programma,
-                "fiscal_year": row.fiscal_year,
-                "budget": euros(budget_cents),
-                "realised": euros(realised_cents),
-                "excess": euros(realised_cents - budget_cents),
-                "budget_lines": budget_lines,
-                "realisations": int(row.realisations),
-                "finding": "overschrijding" if budget_lines else "geen-begroting",
-            }
-        )
-    return sorted(findings, key=lambda f: (f["fiscal_year"], f["programma"]))
-
-
 def decision_titles(conn: Connection) -> dict[str, str]:
     """Each decision's title by its reference (a title never changes once proposed)."""
     rows = conn.execute(select(schema.decisions.c.reference, schema.decisions.c.title))
     return {row.reference: row.title for row in rows}
+
+
+def decision_numbers(conn: Connection) -> dict[str, str]:
+    """Each numbered begrotingswijziging's number by its reference (ADR 0026)."""
+    table = schema.decisions
+    rows = conn.execute(
+        select(table.c.reference, table.c.number).where(table.c.number.is_not(None))
+    )
+    return {row.reference: row.number for row in rows}

@@ -126,6 +126,8 @@ class DecisionRow(TypedDict):
     mandate: str | None
     mandate_scope: MandateScopeRow | None
     proposed_at_position: int
+    # A begrotingswijziging's number ("2019-12"); its mutations are those it authorised.
+    number: str | None
 
 
 class FiscalYearStepRow(TypedDict):

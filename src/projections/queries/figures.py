@@ -419,6 +419,7 @@ def decisions(conn: Connection, basis: Basis, *, reference: str | None = None) -
             "mandate": row.mandate,
             "mandate_scope": None if row.mandate_scope is None else json.loads(row.mandate_scope),
             "proposed_at_position": row.position,
+            "number": row.number,
         }
         for row in conn.execute(query)
     ]

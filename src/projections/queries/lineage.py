@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any, NotRequired
@@ -48,6 +48,13 @@ class LineageRow(TypedDict):
     source: str | None
     backdated: Backdated | None
     backfill: str | None
+
+
+class BudgetLineageRow(LineageRow):
+    """A budget mutation behind a figure: an amendment names its dekking (funding source),
+    null where none was recorded (ADR 0026)."""
+
+    dekking: str | None
 
 
 class RealisationLineageRow(TypedDict):
@@ -168,7 +175,7 @@ def budget_lineage(
     programma: str | None = None,
     side: str | None = None,
     grace: timedelta = backdating.DEFAULT_GRACE,
-) -> list[LineageRow]:
+) -> list[BudgetLineageRow]:
     lines, mutations = schema.budget_lines, schema.budget_mutations
     # The mutations as the authority report reads them, so both judge a row alike.
     query = (
@@ -185,13 +192,24 @@ def budget_lineage(
     ):
         if value is not None:
             query = query.where(lines.c[column] == value)
+    return budget_entries(conn, basis, _ordered(query, mutations), grace)
+
+
+def budget_entries(
+    conn: Connection, basis: Basis, query: Select[authority.Columns], grace: timedelta
+) -> list[BudgetLineageRow]:
+    """The rows of `query` (authority.budget_mutations with a `line` label, ordered) as a
+    budget figure's lineage: each with its authority as of the basis and its dekking."""
     decisions = authority.decisions_as_of(conn, basis)
-    return _entries(
-        conn.execute(_ordered(query, mutations)),
-        _line,
-        lambda row: authority.budget_chain(decisions, row),
-        grace,
-    )
+    rows = list(conn.execute(query))
+    return [
+        {**entry, "dekking": row.dekking}
+        for entry, row in zip(
+            _entries(rows, _line, lambda row: authority.budget_chain(decisions, row), grace),
+            rows,
+            strict=True,
+        )
+    ]
 
 
 def taakstelling_lineage(
@@ -242,7 +260,10 @@ def realisation_lineage(
     fund: str | None = None,
     interventie: int | None = None,
     grace: timedelta = backdating.DEFAULT_GRACE,
+    realisation_ids: Collection[str] | None = None,
 ) -> list[RealisationLineageRow]:
+    """`realisation_ids` (read-model hex ids): only those realisations, as the rows of an
+    uitputting figure name them (ADR 0026)."""
     subjects, entries = schema.realisations, schema.realisation_entries
     query = (
         select(
@@ -263,6 +284,8 @@ def realisation_lineage(
     ):
         if value is not None:
             query = query.where(subjects.c[column] == value)
+    if realisation_ids is not None:
+        query = query.where(subjects.c.id.in_(list(realisation_ids)))
     rows = list(conn.execute(_ordered(query, entries)))
     # A late result carries the closed year it belongs to and what it corrects (ADR 0010).
     # A realisation carries a source document, not a decision: no line of authority.

@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
 
 from sqlalchemy import Table
 
-from domain.events import Event
+from domain.events import Authority, Event
 from domain.money import Money
 
 Row = tuple[Table, dict[str, Any]]
@@ -21,6 +22,28 @@ def cents(money: Money) -> int:
 
 def _when(event: Event) -> dict[str, Any]:
     return {"known_at": event.meta.known_at, "recorded_at": event.recorded_at}
+
+
+def _hex(value: UUID | None) -> str | None:
+    return None if value is None else value.hex
+
+
+def _authority(authority: Authority | None) -> dict[str, Any]:
+    if authority is None:
+        return {
+            "decision_id": None,
+            "decision_reference": None,
+            "decision_body": None,
+            "decision_kind": None,
+            "mandate_id": None,
+        }
+    return {
+        "decision_id": authority.decision_id.hex,
+        "decision_reference": authority.reference,
+        "decision_body": authority.body.value,
+        "decision_kind": authority.kind.value,
+        "mandate_id": _hex(authority.mandate_id),
+    }
 
 
 @dataclass(frozen=True)

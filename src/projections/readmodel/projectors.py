@@ -8,7 +8,6 @@ import json
 from collections.abc import Iterable, Iterator
 from enum import Enum
 from typing import Any
-from uuid import UUID
 
 from domain.budget import BudgetLine
 from domain.decision import Decision
@@ -21,34 +20,14 @@ from domain.report import Report, TableSpec
 from domain.reserve import Reserve
 from domain.stated_result import StatedResult
 from domain.taakstelling import Taakstelling
+from projections.readmodel import rechtmatigheid_rows
 
 # Projection stays importable from here, where it was defined before (runner.py imports it).
 from projections.readmodel.projection_base import Projection as Projection
-from projections.readmodel.projection_base import Row, _when, cents
+from projections.readmodel.projection_base import Row, _authority, _hex, _when, cents
+from projections.readmodel.reserve_projection import Reserves
 from projections.readmodel.stated_projection import StatedFacts
 from projections.store import schema
-
-
-def _hex(value: UUID | None) -> str | None:
-    return None if value is None else value.hex
-
-
-def _authority(authority: Authority | None) -> dict[str, Any]:
-    if authority is None:
-        return {
-            "decision_id": None,
-            "decision_reference": None,
-            "decision_body": None,
-            "decision_kind": None,
-            "mandate_id": None,
-        }
-    return {
-        "decision_id": authority.decision_id.hex,
-        "decision_reference": authority.reference,
-        "decision_body": authority.body.value,
-        "decision_kind": authority.kind.value,
-        "mandate_id": _hex(authority.mandate_id),
-    }
 
 
 def _plain(value: Any) -> Any:
@@ -132,6 +111,7 @@ class Decisions(Projection):
                         json.dumps(_plain(event.mandate_scope)) if event.mandate_scope else None
                     ),
                     "position": position,
+                    "number": event.number,
                 },
             )
         yield (
@@ -188,6 +168,7 @@ class Budget(Projection):
                     **_when(event),
                     "actor": event.meta.actor,
                     "import_id": event.meta.import_id,
+                    "dekking": getattr(event, "dekking", None),
                 },
             )
             if event.authority.kind is DecisionKind.SLOTWIJZIGING:
@@ -352,39 +333,6 @@ class Realisations(Projection):
         }
 
 
-class Reserves(Projection):
-    def rows(self, event: Event, position: int, state: bytes) -> Iterator[Row]:
-        if isinstance(event, Reserve.Established):
-            yield (
-                schema.reserves,
-                {
-                    "id": event.originator_id.hex,
-                    "code": event.code,
-                    "name": event.name,
-                    "kind": event.kind.value,
-                    "purpose": event.purpose,
-                    "position": position,
-                },
-            )
-        elif isinstance(event, Reserve.Mutation):
-            yield (
-                schema.reserve_mutations,
-                {
-                    "position": position,
-                    "reserve_id": event.originator_id.hex,
-                    "fiscal_year": event.fiscal_year,
-                    "earmark": event.earmark,
-                    "direction": (
-                        "storting" if isinstance(event, Reserve.Deposited) else "onttrekking"
-                    ),
-                    "delta_cents": cents(event.delta()),
-                    **_authority(event.authority),
-                    **_when(event),
-                    "actor": event.meta.actor,
-                },
-            )
-
-
 class FiscalYears(Projection):
     def rows(self, event: Event, position: int, state: bytes) -> Iterator[Row]:
         status = {FiscalYear.Closed: "closed", FiscalYear.Reopened: "reopened"}.get(type(event))
@@ -421,6 +369,13 @@ class Reports(Projection):
             )
 
 
+class Rechtmatigheid(Projection):
+    """The begrotingsrechtmatigheid view's own facts (ADR 0029): rechtmatigheid_rows."""
+
+    def rows(self, event: Event, position: int, state: bytes) -> Iterator[Row]:
+        yield from rechtmatigheid_rows.rows(event, position, when=_when, authority=_authority)
+
+
 PROJECTIONS: tuple[Projection, ...] = (
     AuditLog("audit_log", (schema.audit_log,)),
     Decisions(
@@ -450,8 +405,13 @@ PROJECTIONS: tuple[Projection, ...] = (
     ),
     Reserves(
         "reserves",
-        (schema.reserves, schema.reserve_mutations),
-        (Reserve.Established, Reserve.Mutation),
+        (schema.reserves, schema.reserve_mutations, schema.reserve_balance_events),
+        (
+            Reserve.Established,
+            Reserve.Mutation,
+            Reserve.OpeningBalanceStated,
+            Reserve.Transfer,
+        ),
     ),
     FiscalYears(
         "fiscal_years", (schema.fiscal_year_events,), (FiscalYear.Closed, FiscalYear.Reopened)
@@ -466,5 +426,10 @@ PROJECTIONS: tuple[Projection, ...] = (
             schema.stated_result_entries,
         ),
         (Kengetal.Defined, Kengetal.Measured, StatedResult.Stated, StatedResult.Restated),
+    ),
+    Rechtmatigheid(
+        "rechtmatigheid",
+        rechtmatigheid_rows.TABLES,
+        (FiscalYear.VerantwoordingsgrensSet, BudgetLine.RegelingMarked, Decision.AmendmentProposed),
     ),
 )

@@ -7,3 +7,6 @@ store's table, snapshots and lock timeouts) and `writer` (rows straight to the d
 Imports: the domain and `migrations` only; nothing else from `projections`.
 Direction inside `projections`: store <- queries <- audit <- readmodel.
 """
+
+# Declares its tables on `schema.metadata` when the package loads (ADR 0029).
+from projections.store import rechtmatigheid_tables as rechtmatigheid_tables

@@ -24,6 +24,8 @@ from sqlalchemy import (
     TypeDecorator,
 )
 
+from projections.store import reserve_tables
+
 
 class UtcDateTime(TypeDecorator[datetime]):
     """Aware datetimes in, stored as naive UTC, aware UTC out."""
@@ -105,6 +107,8 @@ decisions = Table(
     Column("mandate_id", String(32)),
     Column("mandate_scope", Text),
     Column("position", BigInteger, nullable=False),
+    # A begrotingswijziging's number, as the municipality numbers it (migration 0012).
+    Column("number", String(100)),
 )
 
 decision_events = Table(
@@ -144,6 +148,8 @@ budget_mutations = Table(
     *_when(),
     Column("actor", String(200), nullable=False),
     Column("import_id", String(100)),
+    # An amendment's funding source (migration 0012).
+    Column("dekking", String(200)),
 )
 
 slotwijzigingen = Table(
@@ -274,8 +280,7 @@ reports = Table(
     Column("recorded_at", UtcDateTime, nullable=False),
 )
 
-# -- Kengetallen, stated results and budget specifications (migration 0011, ADR 0025/0030):
-# facts a document states that are no budget mutation or realisation. --------------------
+# -- Facts a document states that are no mutation or realisation (0011, ADR 0030). --------
 
 kengetallen = Table(
     "kengetallen",
@@ -490,3 +495,6 @@ idempotency_keys = Table(
     # are written (its position still 0), so a retry can find them in the log (ADR 0016).
     Column("recording", Text),
 )
+
+# Defined apart to keep this module under its size limit (ADR 0027).
+reserve_balance_events = reserve_tables.define(metadata, _authority(), _when())
