@@ -11,6 +11,7 @@ from uuid import UUID
 import pytest
 from fastapi.testclient import TestClient
 
+from support.demo import DEMO_LAST_POSITION, INTERVENTIEPLAN_LAST_POSITION
 from support.http import bearer, paging, problem, query_error
 
 AUDITOR = bearer("auditor")
@@ -20,18 +21,18 @@ IVP4 = "raad-2019-05-08-interventieplan-fase-4"
 SLOTWIJZIGING = "raad-2019-12-nota-slotwijzigingen-2019"
 RECORDED = "2026-11-23T09:00:00+00:00"  # when the demo history was recorded (the test clock)
 ACTOR = "import:nijmegen-demo"
-NOW = {"as_of": "now", "report": None, "knowledge_cutoff": None, "log_position": 141}
+NOW = {"as_of": "now", "report": None, "knowledge_cutoff": None, "log_position": DEMO_LAST_POSITION}
 INTERVENTIEPLAN = {
     "as_of": "report:interventieplan-fase-4",
     "report": "interventieplan-fase-4",
     "knowledge_cutoff": "2019-05-08T10:00:00+00:00",
-    "log_position": 140,
+    "log_position": INTERVENTIEPLAN_LAST_POSITION,
 }
 VOORTGANG = {
     "as_of": "report:voortgangsrapportage-2019-q4",
     "report": "voortgangsrapportage-2019-q4",
     "knowledge_cutoff": "2020-06-03T10:00:00+00:00",
-    "log_position": 141,
+    "log_position": DEMO_LAST_POSITION,
 }
 IVP4_DECISION = {
     "reference": IVP4,

@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 
 from api.ledger import Ledger
 from support import tampering
-from support.demo import DEMO_HEAD
+from support.demo import DEMO_HEAD, DEMO_LAST_POSITION
 from support.http import bearer
 
 
@@ -18,8 +18,8 @@ def test_the_auditor_verifies_the_untouched_demo_history(demo_api: TestClient) -
     assert response.json() == {
         "status": "ok",
         "head": DEMO_HEAD,
-        "position": 141,
-        "count": 141,
+        "position": DEMO_LAST_POSITION,
+        "count": DEMO_LAST_POSITION,
         "reports": 2,
         "unchained": 0,
     }

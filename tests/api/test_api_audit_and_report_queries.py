@@ -23,6 +23,7 @@ from support.demo import (
     DEMO_HEAD,
     DEMO_LAST_POSITION,
     INTERVENTIEPLAN_HEAD,
+    INTERVENTIEPLAN_LAST_POSITION,
 )
 from support.http import paging, problem, query_error
 from support.queries import AS_OF_INTERVENTIEPLAN, AUDITOR, NOW, RECORDED, as_json, read
@@ -196,7 +197,7 @@ def test_reports_list_both_published_reports_in_publication_order(demo_api: Test
                 "title": "Interventieplan fase 4 – Opgave Sociale Stad",
                 "published_at": "2019-05-08T10:00:00+00:00",
                 "knowledge_cutoff": "2019-05-08T10:00:00+00:00",
-                "log_position": 140,
+                "log_position": INTERVENTIEPLAN_LAST_POSITION,
                 "decision": "raad-2019-05-08-interventieplan-fase-4",
                 "source": "Interventieplan fase 4 – Opgave Sociale Stad (Nijmegen, 2019)",
             },
@@ -205,7 +206,7 @@ def test_reports_list_both_published_reports_in_publication_order(demo_api: Test
                 "title": "Voortgangsrapportage Interventieplan 2019 Q4",
                 "published_at": "2020-06-03T10:00:00+00:00",
                 "knowledge_cutoff": "2020-06-03T10:00:00+00:00",
-                "log_position": 141,
+                "log_position": DEMO_LAST_POSITION,
                 "decision": None,
                 "source": "Voortgangsrapportage Interventieplan, vierde rapportage 2019 (Q4)",
             },
@@ -260,7 +261,7 @@ def test_a_report_reads_with_its_own_basis_and_the_published_figures(
             "as_of": "report:voortgangsrapportage-2019-q4",
             "report": "voortgangsrapportage-2019-q4",
             "knowledge_cutoff": "2020-06-03T10:00:00+00:00",
-            "log_position": 141,
+            "log_position": DEMO_LAST_POSITION,
             "chain_head": DEMO_HEAD,
         },
         "tables": [

@@ -17,6 +17,7 @@ from api.app import create_app
 from api.ledger import Ledger
 from api.settings import Settings
 from support.clock import Clock
+from support.demo import DEMO_LAST_POSITION
 from support.http import bearer
 
 AUDITOR = bearer("auditor")
@@ -54,7 +55,7 @@ def backdated(demo_api: TestClient, clock: Clock) -> TestClient:
         },
     )
     assert response.status_code == 200, response.text
-    assert response.json()["position"] == 142
+    assert response.json()["position"] == DEMO_LAST_POSITION + 1
     return demo_api
 
 
@@ -70,7 +71,7 @@ def test_the_authority_report_flags_the_backdated_write_and_keeps_it_authorised(
     rows = read(backdated, "/api/v1/audit/authority", fiscal_year=2020)["rows"]
 
     assert rows[-1] == {
-        "position": 142,
+        "position": DEMO_LAST_POSITION + 1,
         "event": "Amended",
         "delta": "1000.00",
         "line": {**LINE, "side": "lasten", "deelproduct": None},
@@ -102,7 +103,7 @@ def test_the_lineage_and_the_cell_history_flag_the_backdated_write(
     )
 
     assert lineage["rows"][-1] == {
-        "position": 142,
+        "position": DEMO_LAST_POSITION + 1,
         "event": "Amended",
         "subject": f"{WWZ} / 6.71",
         "delta": "1000.00",
@@ -150,7 +151,7 @@ def test_the_report_diff_flags_the_backdated_event(backdated: TestClient) -> Non
         "delta": "1000.00",
         "events": [
             {
-                "position": 142,
+                "position": DEMO_LAST_POSITION + 1,
                 "event": "Amended",
                 "subject": f"{WWZ} / 6.71",
                 "delta": "1000.00",

@@ -152,7 +152,11 @@ def test_as_recorded_at_leaves_out_what_was_recorded_later(
         "paging": paging(len(REALISATIONS_2019)),
     }
     assert since == {
-        "basis": {**NOW, "log_position": 142, "as_recorded_at": "2026-11-23T10:00:00+00:00"},
+        "basis": {
+            **NOW,
+            "log_position": DEMO_LAST_POSITION + 1,
+            "as_recorded_at": "2026-11-23T10:00:00+00:00",
+        },
         "rows": [realisation("6.1", 1, "5000.00"), *REALISATIONS_2019],
         "paging": paging(1 + len(REALISATIONS_2019)),
     }

@@ -18,7 +18,7 @@ from projections.audit.chain import ChainBroken
 from projections.store import schema
 from support import tampering
 from support.clock import Clock
-from support.demo import DEMO_HEAD
+from support.demo import DEMO_HEAD, DEMO_LAST_POSITION
 from support.http import bearer
 
 CHANGED = "the event at position 90 differs from the one chained there"
@@ -198,7 +198,7 @@ def test_the_read_model_of_an_untouched_history_matches_the_log(demo_api: TestCl
     assert isinstance(read_model, dict)
     assert (read_model["status"], read_model["position"], len(read_model["tables"])) == (
         "ok",
-        141,
+        DEMO_LAST_POSITION,
         23,  # the stated facts, rechtmatigheid and reserve balance tables (ADR 0027-0030)
     )
 
@@ -210,7 +210,7 @@ def test_a_million_euros_added_to_the_read_model_is_named_by_the_auditor(
 
     assert found["read_model"] == {
         "status": "differs",
-        "position": 141,
+        "position": DEMO_LAST_POSITION,
         "table": "budget_mutations",
         "key": {"position": 90},
         "column": "delta_cents",

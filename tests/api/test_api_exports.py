@@ -15,7 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 from httpx2 import Response
 
-from support.demo import DEMO_HEAD, INTERVENTIEPLAN_HEAD
+from support.demo import DEMO_HEAD, INTERVENTIEPLAN_HEAD, INTERVENTIEPLAN_LAST_POSITION
 from support.http import bearer, problem, query_error
 
 CSV = "text/csv; charset=utf-8"
@@ -130,9 +130,9 @@ def test_a_report_exports_as_xlsx_that_openpyxl_reads_back(demo_api: TestClient)
         ("as_of", "report:interventieplan-fase-4"),
         ("report", "interventieplan-fase-4"),
         ("knowledge_cutoff", "2019-05-08T10:00:00+00:00"),
-        ("log_position", 140),
+        ("log_position", INTERVENTIEPLAN_LAST_POSITION),
         ("export", "report interventieplan-fase-4"),
-        ("report_position", 140),
+        ("report_position", INTERVENTIEPLAN_LAST_POSITION),
         ("report_decision", "raad-2019-05-08-interventieplan-fase-4"),
         ("chain_head", INTERVENTIEPLAN_HEAD),
     ]

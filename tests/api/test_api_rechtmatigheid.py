@@ -20,11 +20,12 @@ from support.commands import (
     proposal,
     rule_broken,
 )
+from support.demo import DEMO_LAST_POSITION
 from support.http import bearer
 from support.ledgers import log_size
 
 URL = "/api/v1/audit/onrechtmatigheid"
-NOW = {"as_of": "now", "report": None, "knowledge_cutoff": None, "log_position": 141}
+NOW = {"as_of": "now", "report": None, "knowledge_cutoff": None, "log_position": DEMO_LAST_POSITION}
 GRENS = "raad-2019-verordening-rechtmatigheid"
 
 
@@ -146,7 +147,7 @@ def test_an_open_einde_line_and_a_proposed_amendment_are_recorded(
         "finance",
     )
     events = demo_api.get(
-        "/api/v1/events", params={"after": 141}, headers=bearer("auditor")
+        "/api/v1/events", params={"after": DEMO_LAST_POSITION}, headers=bearer("auditor")
     ).json()["rows"]
     body = read(demo_api, fiscal_year=2019)
 

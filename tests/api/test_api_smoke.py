@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from support.demo import INTERVENTIEPLAN_HEAD
+from support.demo import DEMO_LAST_POSITION, INTERVENTIEPLAN_HEAD, INTERVENTIEPLAN_LAST_POSITION
 from support.http import bearer
 
 
@@ -12,7 +12,11 @@ def test_health_needs_no_token_and_names_both_positions(demo_api: TestClient) ->
     response = demo_api.get("/api/v1/health")
 
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "log_position": 141, "read_model_position": 141}
+    assert response.json() == {
+        "status": "ok",
+        "log_position": DEMO_LAST_POSITION,
+        "read_model_position": DEMO_LAST_POSITION,
+    }
 
 
 def test_a_report_reads_as_the_cli_prints_it(demo_api: TestClient) -> None:
@@ -23,6 +27,6 @@ def test_a_report_reads_as_the_cli_prints_it(demo_api: TestClient) -> None:
         "as_of": "report:interventieplan-fase-4",
         "report": "interventieplan-fase-4",
         "knowledge_cutoff": "2019-05-08T10:00:00+00:00",
-        "log_position": 140,
+        "log_position": INTERVENTIEPLAN_LAST_POSITION,
         "chain_head": INTERVENTIEPLAN_HEAD,
     }

@@ -20,7 +20,12 @@ import pytest
 
 from projections.audit import standalone_verify
 from support import tampering
-from support.demo import DEMO_HEAD, INTERVENTIEPLAN_HEAD
+from support.demo import (
+    DEMO_HEAD,
+    DEMO_LAST_POSITION,
+    INTERVENTIEPLAN_HEAD,
+    INTERVENTIEPLAN_LAST_POSITION,
+)
 from support.processes import begroting, tamper, verifier
 
 pytestmark = pytest.mark.e2e
@@ -30,8 +35,8 @@ VOORTGANG_DIGEST = "5bf664dcf5006c70ba33d0fdee062ff4c6e4035b5201307203e31173fd85
 OK = {
     "status": "ok",
     "head": DEMO_HEAD,
-    "position": 141,
-    "count": 141,
+    "position": DEMO_LAST_POSITION,
+    "count": DEMO_LAST_POSITION,
     "reports": 2,
 }
 
@@ -47,7 +52,8 @@ def test_verify_says_the_untouched_demo_history_verifies_and_exits_0(
 
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout == (
-        f"the log verifies: 141 events chained, head {DEMO_HEAD} at position 141; "
+        f"the log verifies: {DEMO_LAST_POSITION} events chained, head {DEMO_HEAD} at position "
+        f"{DEMO_LAST_POSITION}; "
         "2 report heads match; 0 events not yet chained\n"
     )
 
@@ -141,7 +147,8 @@ def kit(tmp_path: Path, demo_db: str) -> Path:
     result = run("export", "auditor", str(directory), "--db", demo_db, cwd=tmp_path)
     assert (result.returncode, result.stderr) == (0, ""), result.stderr
     assert result.stdout == (
-        f"auditor's kit in {directory}: 141 events, 2 reports, chain head {DEMO_HEAD}; "
+        f"auditor's kit in {directory}: {DEMO_LAST_POSITION} events, 2 reports, chain head "
+        f"{DEMO_HEAD}; "
         f"check it with: python {directory / 'verify.py'} {directory}\n"
     )
     return directory
@@ -181,10 +188,10 @@ def test_the_kit_holds_the_log_the_seals_its_manifest_and_a_verifier(kit: Path) 
                 "as_of": "report:interventieplan-fase-4",
                 "report": "interventieplan-fase-4",
                 "knowledge_cutoff": "2019-05-08T10:00:00+00:00",
-                "log_position": 140,
+                "log_position": INTERVENTIEPLAN_LAST_POSITION,
                 "chain_head": INTERVENTIEPLAN_HEAD,
             },
-            "position": 140,
+            "position": INTERVENTIEPLAN_LAST_POSITION,
             "chain_head": INTERVENTIEPLAN_HEAD,
             "digest": INTERVENTIEPLAN_DIGEST,
         },
@@ -195,10 +202,10 @@ def test_the_kit_holds_the_log_the_seals_its_manifest_and_a_verifier(kit: Path) 
                 "as_of": "report:voortgangsrapportage-2019-q4",
                 "report": "voortgangsrapportage-2019-q4",
                 "knowledge_cutoff": "2020-06-03T10:00:00+00:00",
-                "log_position": 141,
+                "log_position": DEMO_LAST_POSITION,
                 "chain_head": DEMO_HEAD,
             },
-            "position": 141,
+            "position": DEMO_LAST_POSITION,
             "chain_head": DEMO_HEAD,
             "digest": VOORTGANG_DIGEST,
         },
@@ -293,9 +300,9 @@ def test_the_standalone_verifier_fails_a_report_whose_head_was_altered(kit: Path
     assert json.loads(result.stdout) == {
         "status": "tampered",
         "kind": "changed",
-        "position": 140,
+        "position": INTERVENTIEPLAN_LAST_POSITION,
         "detail": f"report 'interventieplan-fase-4' carries chain head {'ab' * 32}, "
-        "which the events do not give at position 140",
+        f"which the events do not give at position {INTERVENTIEPLAN_LAST_POSITION}",
     }
 
 
@@ -363,11 +370,11 @@ def test_the_manifest_names_the_kits_count_positions_head_and_basis(
     assert manifest == {
         "format": "begroting-auditor-kit-v1",
         "chain_format": "begroting-chain-v1",
-        "events": 141,
+        "events": DEMO_LAST_POSITION,
         "first_position": 1,
-        "last_position": 141,
+        "last_position": DEMO_LAST_POSITION,
         "head": DEMO_HEAD,
-        "read_model_position": 141,
+        "read_model_position": DEMO_LAST_POSITION,
         "database": "sqlite",
     }
 
@@ -380,24 +387,31 @@ def test_a_cut_tail_fails_on_the_manifest(kit: Path) -> None:
     assert (result.returncode, result.stderr) == (1, "")
     assert json.loads(result.stdout) == tampered(
         "missing",
-        141,
-        f"the manifest names 141 events, positions 1 to 141, head {DEMO_HEAD}; "
+        DEMO_LAST_POSITION,
+        f"the manifest names {DEMO_LAST_POSITION} events, positions 1 to {DEMO_LAST_POSITION}, "
+        f"head {DEMO_HEAD}; "
         f"events.jsonl holds {CUT}, positions 1 to {CUT}: its tail is cut",
     )
 
 
 def test_an_appended_tail_fails_on_the_manifest(kit: Path) -> None:
     rows = records(kit)
-    extra = dict(rows[-1], position=142, originator_version=rows[-1]["originator_version"] + 1)
+    extra = dict(
+        rows[-1],
+        position=DEMO_LAST_POSITION + 1,
+        originator_version=rows[-1]["originator_version"] + 1,
+    )
     write(kit, relink([*rows, extra]))
 
     result = verifier(kit)
 
     assert json.loads(result.stdout) == tampered(
         "inserted",
-        142,
-        f"the manifest names 141 events, positions 1 to 141, head {DEMO_HEAD}; "
-        "events.jsonl holds 142, positions 1 to 142: position 142 is not in it",
+        DEMO_LAST_POSITION + 1,
+        f"the manifest names {DEMO_LAST_POSITION} events, positions 1 to {DEMO_LAST_POSITION}, "
+        f"head {DEMO_HEAD}; "
+        f"events.jsonl holds {DEMO_LAST_POSITION + 1}, "
+        f"positions 1 to {DEMO_LAST_POSITION + 1}: position {DEMO_LAST_POSITION + 1} is not in it",
     )
     assert result.returncode == 1
 
@@ -414,8 +428,9 @@ def test_a_cut_tail_with_its_manifest_rewritten_fails_on_a_report_published_beyo
     assert (result.returncode, result.stderr) == (1, "")
     assert json.loads(result.stdout) == tampered(
         "missing",
-        140,
-        f"report 'interventieplan-fase-4' was published at position 140 with chain head "
+        INTERVENTIEPLAN_LAST_POSITION,
+        f"report 'interventieplan-fase-4' was published at position "
+        f"{INTERVENTIEPLAN_LAST_POSITION} with chain head "
         f"{INTERVENTIEPLAN_HEAD}; the chain ends at position {CUT}",
     )
 
@@ -440,8 +455,8 @@ def test_a_cut_tail_with_manifest_and_seals_rewritten_is_caught_by_the_witness_o
     assert (result.returncode, result.stderr) == (1, "")
     assert json.loads(result.stdout) == tampered(
         "missing",
-        141,
-        f"the witness saw chain head {DEMO_HEAD} at position 141 on {seen}; "
+        DEMO_LAST_POSITION,
+        f"the witness saw chain head {DEMO_HEAD} at position {DEMO_LAST_POSITION} on {seen}; "
         f"the chain is now shorter: it ends at position {CUT}",
     )
     assert witness.read_text() == kept
@@ -463,16 +478,17 @@ def test_a_rewritten_chain_fails_on_the_seals_and_with_them_rewritten_on_the_wit
 
     assert json.loads(on_the_seals.stdout) == tampered(
         "changed",
-        140,
+        INTERVENTIEPLAN_LAST_POSITION,
         f"report 'interventieplan-fase-4' carries chain head {INTERVENTIEPLAN_HEAD}, "
-        "which the events do not give at position 140",
+        f"which the events do not give at position {INTERVENTIEPLAN_LAST_POSITION}",
     )
     assert (without.returncode, json.loads(without.stdout)["head"]) == (0, rows[-1]["link"])
     assert (on_the_witness.returncode, on_the_witness.stderr) == (1, "")
     assert json.loads(on_the_witness.stdout) == tampered(
         "changed",
-        141,
-        f"the witness saw chain head {DEMO_HEAD} at position 141 on 2026-12-01T10:00:00Z; "
+        DEMO_LAST_POSITION,
+        f"the witness saw chain head {DEMO_HEAD} at position {DEMO_LAST_POSITION} on "
+        f"2026-12-01T10:00:00Z; "
         f"the chain has {rows[-1]['link']} there",
     )
     assert witness.read_text() == f"# kept by R. Kamer\n141 {DEMO_HEAD} 2026-12-01T10:00:00Z\n"
@@ -494,7 +510,11 @@ def test_the_witness_file_is_created_then_appended_to_by_a_copy_outside_the_repo
 
     first, again = visit(), visit()
     rows = records(kit)
-    later = dict(rows[-1], position=142, originator_version=rows[-1]["originator_version"] + 1)
+    later = dict(
+        rows[-1],
+        position=DEMO_LAST_POSITION + 1,
+        originator_version=rows[-1]["originator_version"] + 1,
+    )
     rows = relink([*rows, later])
     write(kit, rows)
     rewrite_manifest(kit, rows)
@@ -514,7 +534,10 @@ def test_the_witness_file_is_created_then_appended_to_by_a_copy_outside_the_repo
     text = witness.read_text().splitlines()
     assert text[0] == standalone_verify.WITNESS_HEADER.rstrip("\n")
     lines = witness_lines(witness)
-    assert [line[:2] for line in lines] == [["141", DEMO_HEAD], ["142", rows[-1]["link"]]]
+    assert [line[:2] for line in lines] == [
+        [str(DEMO_LAST_POSITION), DEMO_HEAD],
+        [str(DEMO_LAST_POSITION + 1), rows[-1]["link"]],
+    ]
     assert all(SEEN.fullmatch(line[2]) for line in lines)
 
 
@@ -572,27 +595,32 @@ def test_begroting_verify_appends_the_head_to_the_witness_file(
     again = run("verify", "--db", demo_db, "--witness", str(witness), cwd=tmp_path)
 
     verifies = (
-        f"the log verifies: 141 events chained, head {DEMO_HEAD} at position 141; "
+        f"the log verifies: {DEMO_LAST_POSITION} events chained, head {DEMO_HEAD} at position "
+        f"{DEMO_LAST_POSITION}; "
         "2 report heads match; 0 events not yet chained\n"
     )
     assert (first.returncode, first.stderr) == (0, "")
     assert first.stdout == (
         f"{verifies}witness {witness}: earlier heads still on the chain: 0; "
-        "head at position 141 appended\n"
+        f"head at position {DEMO_LAST_POSITION} appended\n"
     )
     assert (again.returncode, again.stdout) == (
         0,
         f"{verifies}witness {witness}: earlier heads still on the chain: 1; head already last\n",
     )
     ((position, head, seen),) = witness_lines(witness)
-    assert (position, head, bool(SEEN.fullmatch(seen))) == ("141", DEMO_HEAD, True)
+    assert (position, head, bool(SEEN.fullmatch(seen))) == (
+        str(DEMO_LAST_POSITION),
+        DEMO_HEAD,
+        True,
+    )
 
 
 def test_begroting_verify_fails_on_a_witnessed_head_the_log_no_longer_has(
     tmp_path: Path, demo_db: str
 ) -> None:
     witness = tmp_path / "witness.txt"
-    witness.write_text(f"140 {DEMO_HEAD} 2026-12-01T10:00:00Z\n")
+    witness.write_text(f"{INTERVENTIEPLAN_LAST_POSITION} {DEMO_HEAD} 2026-12-01T10:00:00Z\n")
 
     result = run("verify", "--db", demo_db, "--witness", str(witness), cwd=tmp_path)
     as_json = run(
@@ -600,13 +628,16 @@ def test_begroting_verify_fails_on_a_witnessed_head_the_log_no_longer_has(
     )
 
     detail = (
-        f"the witness saw chain head {DEMO_HEAD} at position 140 on 2026-12-01T10:00:00Z; "
+        f"the witness saw chain head {DEMO_HEAD} at position {INTERVENTIEPLAN_LAST_POSITION} "
+        f"on 2026-12-01T10:00:00Z; "
         f"the chain has {INTERVENTIEPLAN_HEAD} there"
     )
     assert (result.returncode, result.stderr) == (1, "")
     assert result.stdout == f"TAMPERED: changed at position 140: {detail}\n"
     assert (as_json.returncode, json.loads(as_json.stdout)) == (1, tampered("changed", 140, detail))
-    assert witness.read_text() == f"140 {DEMO_HEAD} 2026-12-01T10:00:00Z\n"
+    assert (
+        witness.read_text() == f"{INTERVENTIEPLAN_LAST_POSITION} {DEMO_HEAD} 2026-12-01T10:00:00Z\n"
+    )
 
 
 def test_begroting_verify_refuses_an_unreadable_witness_file_and_leaves_it_alone(

@@ -13,7 +13,12 @@ import openpyxl
 import pytest
 
 from api.demo import nijmegen
-from support.demo import DEMO_HEAD, DEMO_LAST_POSITION, INTERVENTIEPLAN_HEAD
+from support.demo import (
+    DEMO_HEAD,
+    DEMO_LAST_POSITION,
+    INTERVENTIEPLAN_HEAD,
+    INTERVENTIEPLAN_LAST_POSITION,
+)
 from support.processes import BEGROTING, begroting
 
 pytestmark = pytest.mark.e2e
@@ -50,11 +55,11 @@ def test_the_demo_loads_once_and_says_already_loaded_the_second_time(
     second = ok(run("demo", "--db", db, cwd=tmp_path))
 
     assert first == (
-        "Nijmegen demo history loaded: 90 commands recorded, 0 already present; "
+        "Nijmegen demo history loaded: 239 commands recorded, 0 already present; "
         f"read model at log position {DEMO_LAST_POSITION}.\n"
     )
     assert second == (
-        "Nijmegen demo history already loaded: 0 commands recorded, 90 already present; "
+        "Nijmegen demo history already loaded: 0 commands recorded, 239 already present; "
         f"read model at log position {DEMO_LAST_POSITION}.\n"
     )
     assert not (tmp_path / "begroting.sqlite3").exists()
@@ -72,7 +77,7 @@ def test_a_report_prints_as_json_with_its_basis_and_tables(tmp_path: Path, demo_
         "as_of": "report:interventieplan-fase-4",
         "report": "interventieplan-fase-4",
         "knowledge_cutoff": "2019-05-08T10:00:00+00:00",
-        "log_position": 140,
+        "log_position": INTERVENTIEPLAN_LAST_POSITION,
         "chain_head": INTERVENTIEPLAN_HEAD,
     }
     assert [table["id"] for table in report["tables"]] == ["tabel-6.1", "tabel-7.2"]
@@ -143,7 +148,8 @@ def test_a_report_prints_as_plain_text_with_format_text(tmp_path: Path, demo_db:
     assert lines[0] == "Interventieplan fase 4 – Opgave Sociale Stad (interventieplan-fase-4)"
     assert lines[1] == (
         "basis: report:interventieplan-fase-4 "
-        "(knowledge cutoff 2019-05-08T10:00:00+00:00, log position 140, "
+        f"(knowledge cutoff 2019-05-08T10:00:00+00:00, log position "
+        f"{INTERVENTIEPLAN_LAST_POSITION}, "
         f"chain head {INTERVENTIEPLAN_HEAD})"
     )
     assert lines[-1] == (
@@ -453,7 +459,7 @@ def test_the_demo_creates_the_directory_of_a_new_sqlite_file(tmp_path: Path) -> 
 
     out = ok(run("demo", "--db", db, cwd=tmp_path))
 
-    assert out.startswith("Nijmegen demo history loaded: 90 commands recorded")
+    assert out.startswith("Nijmegen demo history loaded: 239 commands recorded")
 
 
 # -- the audit analyses (ADR 0008) -----------------------------------------------------
@@ -469,9 +475,10 @@ def test_diff_explains_each_changed_figure_of_a_report_by_its_causes(
     assert lines[:3] == [
         "Interventieplan fase 4 – Opgave Sociale Stad (interventieplan-fase-4)",
         "from report:interventieplan-fase-4 "
-        "(knowledge cutoff 2019-05-08T10:00:00+00:00, log position 140)",
+        f"(knowledge cutoff 2019-05-08T10:00:00+00:00, log position "
+        f"{INTERVENTIEPLAN_LAST_POSITION})",
         "to   report:voortgangsrapportage-2019-q4 "
-        "(knowledge cutoff 2020-06-03T10:00:00+00:00, log position 141)",
+        f"(knowledge cutoff 2020-06-03T10:00:00+00:00, log position {DEMO_LAST_POSITION})",
     ]
     at = lines.index(
         "tabel-7.2 | 2. Wijkaanpak sociaal domein | 2019: 309000.00 -> 291000.00 (-18000.00); "
@@ -746,10 +753,10 @@ def test_export_xlsx_lineage_and_log_write_files_openpyxl_reads(
     assert list(log.worksheets[1].values) == [
         ("key", "value"),
         ("export", "audit log"),
-        ("log_position", 141),
+        ("log_position", DEMO_LAST_POSITION),
         ("chain_head", DEMO_HEAD),
     ]
-    assert len(list(log.worksheets[0].values)) == 142
+    assert len(list(log.worksheets[0].values)) == DEMO_LAST_POSITION + 1
 
 
 def test_export_of_an_unknown_table_prints_one_line_and_writes_nothing(

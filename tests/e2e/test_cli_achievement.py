@@ -61,7 +61,8 @@ def test_the_table_fits_80_columns_and_names_the_overlap(tmp_path: Path, demo_db
         "interventie", "target", "relative", "base", "realised", "saving", "difference", "status"
     ]  # fmt: skip
     rows = {line.split()[0]: line.split()[1:] for line in lines[5:] if not line[0].isalpha()}
-    assert rows["2"] == ["2900", "10.6", "27336", "22357", "4979", "2079", "over"]
+    # The 2018 realisations are voorlopig in the demo ([S1] voetnoot 3): marked "*".
+    assert rows["2"] == ["2900", "10.6", "27336", "22357*", "4979", "2079", "over"]
     # The opgave's figures move with every taakstelling of 2018 the demo records.
     assert len(rows["opgave"]) == 7
     assert "overlap: 61296 lies in interventies 1, 2; the opgave counts its saving once" in lines

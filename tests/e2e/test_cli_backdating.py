@@ -17,6 +17,7 @@ from api.ledger import open_ledger
 from domain.application import Context
 from domain.money import Money
 from support.clock import Clock
+from support.demo import DEMO_LAST_POSITION
 from support.processes import begroting
 
 pytestmark = pytest.mark.e2e
@@ -25,7 +26,8 @@ KNOWN = "2025-10-19T09:01:00+00:00"  # 400 days before it was recorded
 RECORDED = "2026-11-23T09:01:00+00:00"
 NOTE = [
     "1 backdated by more than the grace of P7D (known_at that long before recorded_at)",
-    f"  position 142: known_at {KNOWN}, recorded_at {RECORDED} by concern control: P400D earlier",
+    f"  position {DEMO_LAST_POSITION + 1}: known_at {KNOWN}, recorded_at {RECORDED} by concern "
+    f"control: P400D earlier",
 ]
 
 
@@ -56,7 +58,7 @@ def db(tmp_path: Path) -> str:
             delta=Money.parse("1000.00"),
             decision=nijmegen.INTERVENTIEPLAN_4,
         )
-        assert recorded.position == 142
+        assert recorded.position == DEMO_LAST_POSITION + 1
         ledger.runner.catch_up()
     finally:
         ledger.close()

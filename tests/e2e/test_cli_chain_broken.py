@@ -14,13 +14,14 @@ from typing import Any
 import pytest
 
 from support import tampering
-from support.demo import DEMO_HEAD
+from support.demo import DEMO_HEAD, DEMO_LAST_POSITION
 from support.processes import begroting, on_engine, tamper
 
 pytestmark = pytest.mark.e2e
 
 VERIFIES = (
-    f"the log verifies: 141 events chained, head {DEMO_HEAD} at position 141; "
+    f"the log verifies: {DEMO_LAST_POSITION} events chained, head {DEMO_HEAD} at position "
+    f"{DEMO_LAST_POSITION}; "
     "2 report heads match; 0 events not yet chained\n"
 )
 CHANGED = "changed at position 90: the event at position 90 differs from the one chained there"
@@ -139,6 +140,7 @@ def test_verify_read_model_names_a_million_euros_added_to_a_read_model_row(
     assert len(json.loads(untouched.stdout)["read_model"]["tables"]) == 23
     assert (forged.returncode, forged.stderr) == (1, "")
     assert forged.stdout == VERIFIES + (
-        "READ MODEL DIFFERS at position 141: budget_mutations position 90: delta_cents is "
+        f"READ MODEL DIFFERS at position {DEMO_LAST_POSITION}: budget_mutations position 90: "
+        f"delta_cents is "
         "140000000 in the read model, 40000000 recomputed from the log\n"
     )

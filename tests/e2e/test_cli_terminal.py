@@ -14,7 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from support.demo import DEMO_HEAD, DEMO_LAST_POSITION, INTERVENTIEPLAN_HEAD
+from support.demo import (
+    DEMO_HEAD,
+    DEMO_LAST_POSITION,
+    INTERVENTIEPLAN_HEAD,
+    INTERVENTIEPLAN_LAST_POSITION,
+)
 from support.processes import BEGROTING, begroting, clean_environment
 
 pytestmark = pytest.mark.e2e
@@ -22,7 +27,7 @@ pytestmark = pytest.mark.e2e
 INTERVENTIEPLAN_AT_80 = [
     "Interventieplan fase 4 – Opgave Sociale Stad (interventieplan-fase-4)",
     "basis: report:interventieplan-fase-4 (knowledge cutoff",
-    "2019-05-08T10:00:00+00:00, log position 140, chain head",
+    f"2019-05-08T10:00:00+00:00, log position {INTERVENTIEPLAN_LAST_POSITION}, chain head",
     f"{INTERVENTIEPLAN_HEAD})",
     "",
     "tabel-6.1: Overzicht taakstellingen/opgaven (x € 1.000)",
@@ -78,7 +83,7 @@ INTERVENTIEPLAN_AT_80 = [
 Q4_AT_80 = [
     "Voortgangsrapportage Interventieplan 2019 Q4 (voortgangsrapportage-2019-q4)",
     "basis: report:voortgangsrapportage-2019-q4 (knowledge cutoff",
-    "2020-06-03T10:00:00+00:00, log position 141, chain head",
+    f"2020-06-03T10:00:00+00:00, log position {DEMO_LAST_POSITION}, chain head",
     f"{DEMO_HEAD})",
     "",
     "figuur-1: Transformatiebudget (x € 1.000)",
@@ -105,7 +110,7 @@ Q4_AT_80 = [
 
 Q4_WIDE = [
     "Voortgangsrapportage Interventieplan 2019 Q4 (voortgangsrapportage-2019-q4)",
-    f"basis: report:voortgangsrapportage-2019-q4 (knowledge cutoff 2020-06-03T10:00:00+00:00, log position 141, chain head {DEMO_HEAD})",  # noqa: E501 (the wide table, whole)
+    f"basis: report:voortgangsrapportage-2019-q4 (knowledge cutoff 2020-06-03T10:00:00+00:00, log position {DEMO_LAST_POSITION}, chain head {DEMO_HEAD})",  # noqa: E501 (the wide table, whole)
     "",
     "figuur-1: Transformatiebudget (x € 1.000)",
     "                                                               uitgaven-2019  beschikbaar-2020  beschikbaar-2021",  # noqa: E501 (the wide table, whole)
@@ -125,7 +130,7 @@ Q4_WIDE = [
 ]
 
 HISTORY_AT_80 = [
-    "as of now: everything known, log position 141",
+    f"as of now: everything known, log position {DEMO_LAST_POSITION}",
     "position       98",
     "event          Amended",
     "delta          101.000,00",

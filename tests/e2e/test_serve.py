@@ -213,7 +213,7 @@ def test_the_griffie_decides_finance_transfers_and_publishes_and_the_report_read
         assert command_result(proposed, 201, '"1"', f"/api/v1/decisions/{DECISION}") == {
             "ids": {"decision": decision_id},
             "versions": {"decision": 1},
-            "position": 142,
+            "position": DEMO_LAST_POSITION + 1,
         }
         adopted = http.post(
             f"/api/v1/decisions/{DECISION}/adopt",
@@ -674,7 +674,7 @@ def test_a_realisation_for_an_interventie_beyond_the_read_model_is_refused_or_re
         _assert_refused_and_not_recorded(response, "line.interventie", DEMO_LAST_POSITION)
         return
     health = httpx.get(f"{demo_server.url}/api/v1/health", timeout=30).json()
-    assert health["read_model_position"] == health["log_position"] == 142
+    assert health["read_model_position"] == health["log_position"] == DEMO_LAST_POSITION + 1
     listed = httpx.get(
         f"{demo_server.url}/api/v1/realisations",
         headers=AUDITOR,

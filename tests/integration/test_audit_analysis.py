@@ -25,6 +25,7 @@ from projections.queries import authority, cells, diff, lineage
 from projections.queries.basis import Basis, UnknownReportError, report_basis, resolve_basis
 from projections.queries.reports import render_report
 from support.clock import Clock
+from support.demo import INTERVENTIEPLAN_LAST_POSITION
 
 INTERVENTIEPLAN = "interventieplan-fase-4"
 VOORTGANG = "voortgangsrapportage-2019-q4"
@@ -111,7 +112,7 @@ def test_the_interventieplan_from_its_own_basis_to_the_q4_report_changed_by_the_
         "as_of": "report:interventieplan-fase-4",
         "report": INTERVENTIEPLAN,
         "knowledge_cutoff": "2019-05-08T10:00:00+00:00",
-        "log_position": 140,
+        "log_position": INTERVENTIEPLAN_LAST_POSITION,
     }
     assert found["to"]["report"] == VOORTGANG
     welzijn = "1. Welzijn, vrijwilligers, leefbare wijken gericht versterken"

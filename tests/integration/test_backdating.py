@@ -19,6 +19,7 @@ from domain.money import Money
 from domain.realisation import RealisationStatus
 from projections.queries import authority, backdating, basis, diff, lineage, row_exports
 from support.clock import Clock
+from support.demo import DEMO_LAST_POSITION
 
 FINANCE = "concern control"
 INTERVENTIEPLAN = "interventieplan-fase-4"
@@ -56,7 +57,7 @@ def backdated(demo_ledger: Ledger, clock: Clock) -> Ledger:
     """The demo, then one amendment known 400 days before it was recorded (position 142)
     and one known 6 days before (143), both recorded at 09:01."""
     clock.advance()
-    assert amend(demo_ledger, clock, days_before=400, amount="1000.00") == 142
+    assert amend(demo_ledger, clock, days_before=400, amount="1000.00") == DEMO_LAST_POSITION + 1
     assert amend(demo_ledger, clock, days_before=6, amount="500.00") == 143
     return demo_ledger
 
@@ -84,7 +85,7 @@ def test_a_finance_write_known_400_days_before_it_was_recorded_is_flagged_in_aut
 
     assert rows[-2:] == [
         {
-            "position": 142,
+            "position": DEMO_LAST_POSITION + 1,
             "event": "Amended",
             "delta": Decimal("1000.00"),
             "line": {
@@ -211,7 +212,7 @@ def test_the_history_of_a_report_cell_flags_the_backdated_row(backdated: Ledger)
         (143, None, None),
     ]
     assert found["rows"][2] == {
-        "position": 142,
+        "position": DEMO_LAST_POSITION + 1,
         "event": "Amended",
         "subject": f"{WWZ} / 6.71",
         "delta": Decimal("1000.00"),

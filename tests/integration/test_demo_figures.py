@@ -1,6 +1,7 @@
-"""The Nijmegen demo history reproduces every figure of the published seeds: tabel 6.1 and
+"""The Nijmegen demo history reproduces the published figures of the seeds: tabel 6.1 and
 tabel 7.2 of the Interventieplan fase 4 [S1] and figuur 1 of the voortgangsrapportage Q4
-2019 [S2], each as of its own report's basis."""
+2019 [S2], each as of its own report's basis. (Every other table of both documents:
+test_published_tables.py.)"""
 
 from __future__ import annotations
 
@@ -15,7 +16,12 @@ from api.ledger import Ledger
 from projections.queries import figures
 from projections.queries.basis import resolve_basis
 from projections.queries.reports import render_report
-from support.demo import DEMO_HEAD, INTERVENTIEPLAN_HEAD
+from support.demo import (
+    DEMO_HEAD,
+    DEMO_LAST_POSITION,
+    INTERVENTIEPLAN_HEAD,
+    INTERVENTIEPLAN_LAST_POSITION,
+)
 
 Figure = str | None
 
@@ -96,24 +102,29 @@ TABEL_6_1 = table(
     ],
 )
 
-YEARS_7_2 = ["2019", "2020", "2021"]
+# With its totaal column (issue #11): the sum of 2019..2021.
+YEARS_7_2 = ["2019", "2020", "2021", "totaal"]
 TABEL_7_2 = table(
     "tabel-7.2",
     "Beroep op het transformatiebudget",
     YEARS_7_2,
     [
-        (1, "1. Welzijn, vrijwilligers, leefbare wijken gericht versterken", ["25", "25", None]),
-        (2, "2. Wijkaanpak sociaal domein", ["309", "101", None]),
-        (3, "3. Inkomen, werk, schulden", [None, None, None]),
-        (4, "4. Sterke basis kinderen en jongeren", ["150", None, None]),
-        (5, "5. Verminderen gebruik ambulante Jeugdzorg", ["190", "175", None]),
-        (6, "6. Jeugdzorg met verblijf", [None, None, None]),
-        (7, "7. Ombouw Beschermd Wonen en maatschappelijke opvang", [None, None, None]),
-        (8, "8. Doorbraakaanpak", ["400", "140", None]),
-        (9, "9. Stelselwijziging", ["25", "70", "40"]),
-        (10, "10. Datagestuurd werken in het sociaal domein", ["125", "125", "100"]),
+        (
+            1,
+            "1. Welzijn, vrijwilligers, leefbare wijken gericht versterken",
+            ["25", "25", None, "50"],
+        ),
+        (2, "2. Wijkaanpak sociaal domein", ["309", "101", None, "410"]),
+        (3, "3. Inkomen, werk, schulden", [None, None, None, None]),
+        (4, "4. Sterke basis kinderen en jongeren", ["150", None, None, "150"]),
+        (5, "5. Verminderen gebruik ambulante Jeugdzorg", ["190", "175", None, "365"]),
+        (6, "6. Jeugdzorg met verblijf", [None, None, None, None]),
+        (7, "7. Ombouw Beschermd Wonen en maatschappelijke opvang", [None, None, None, None]),
+        (8, "8. Doorbraakaanpak", ["400", "140", None, "540"]),
+        (9, "9. Stelselwijziging", ["25", "70", "40", "135"]),
+        (10, "10. Datagestuurd werken in het sociaal domein", ["125", "125", "100", "350"]),
     ],
-    [("Totaal beroep op transformatiebudget", ["1224", "636", "140"])],
+    [("Totaal beroep op transformatiebudget", ["1224", "636", "140", "2000"])],
 )
 
 FIGUUR_1 = table(
@@ -145,6 +156,7 @@ def test_the_interventieplan_reproduces_tabel_6_1_and_tabel_7_2_as_published(
     demo_ledger: Ledger,
 ) -> None:
     report = render(demo_ledger, "interventieplan-fase-4")
+    tables = report.pop("tables")
 
     assert report == {
         "report": "interventieplan-fase-4",
@@ -153,15 +165,18 @@ def test_the_interventieplan_reproduces_tabel_6_1_and_tabel_7_2_as_published(
             "as_of": "report:interventieplan-fase-4",
             "report": "interventieplan-fase-4",
             "knowledge_cutoff": "2019-05-08T10:00:00+00:00",
-            "log_position": 140,
+            "log_position": INTERVENTIEPLAN_LAST_POSITION,
             "chain_head": INTERVENTIEPLAN_HEAD,
         },
-        "tables": [TABEL_6_1, TABEL_7_2],
     }
+    # Tables 4.1 and 5.1-5.11 follow them (test_published_tables.py).
+    assert tables[:2] == [TABEL_6_1, TABEL_7_2]
+    assert len(tables) == 14
 
 
 def test_the_voortgangsrapportage_reproduces_figuur_1_as_published(demo_ledger: Ledger) -> None:
     report = render(demo_ledger, "voortgangsrapportage-2019-q4")
+    tables = report.pop("tables")
 
     assert report == {
         "report": "voortgangsrapportage-2019-q4",
@@ -170,11 +185,12 @@ def test_the_voortgangsrapportage_reproduces_figuur_1_as_published(demo_ledger: 
             "as_of": "report:voortgangsrapportage-2019-q4",
             "report": "voortgangsrapportage-2019-q4",
             "knowledge_cutoff": "2020-06-03T10:00:00+00:00",
-            "log_position": 141,
+            "log_position": DEMO_LAST_POSITION,
             "chain_head": DEMO_HEAD,
         },
-        "tables": [FIGUUR_1],
     }
+    # The financieel beeld follows it (test_published_tables.py).
+    assert [tables[0], tables[1]["id"]] == [FIGUUR_1, "financieel-beeld"]
 
 
 def test_a_rendered_report_survives_a_json_round_trip_unchanged(demo_ledger: Ledger) -> None:
@@ -222,11 +238,11 @@ def test_loading_the_demo_a_second_time_records_nothing_new(ledger: Ledger) -> N
 
     second = nijmegen.load(ledger.app)
 
-    assert (first.recorded, first.skipped) == (90, 0)
-    assert (second.recorded, second.skipped) == (0, 90)
-    assert ledger.app.recorder.max_notification_id() == recorded_up_to
+    assert (first.recorded, first.skipped) == (239, 0)
+    assert (second.recorded, second.skipped) == (0, 239)
+    assert ledger.app.recorder.max_notification_id() == recorded_up_to == DEMO_LAST_POSITION
     assert ledger.runner.catch_up() == recorded_up_to
-    assert render(ledger, "interventieplan-fase-4")["tables"] == [TABEL_6_1, TABEL_7_2]
+    assert render(ledger, "interventieplan-fase-4")["tables"][:2] == [TABEL_6_1, TABEL_7_2]
 
 
 # "Relatief t.o.v. realisatie 2017" in tables 5.x of [S1]: a taakstelling's amount over
@@ -284,9 +300,12 @@ def test_every_base_deelproduct_of_a_taakstelling_has_a_2017_realisation(
         }
     bases = {row["reference"]: json.loads(row["base_deelproducten"]) for row in amounts}
 
-    assert len(bases) == 21
-    assert [ref for ref, deelproducten in bases.items() if not deelproducten] == [
-        "ca-taakstellende-besparing-zorg-welzijn"
+    assert len(bases) == 23
+    # No table weighs these against a base (README.md, A15).
+    assert sorted(ref for ref, deelproducten in bases.items() if not deelproducten) == [
+        "ca-taakstellende-besparing-zorg-welzijn",
+        "ivp2-4.2-indexatie-tarieven-beschermd-wonen",
+        "ivp2-4.3-wooncomponent-pgb",
     ]
     assert {d for deelproducten in bases.values() for d in deelproducten} <= realised
     assert len(realised) == 17

@@ -19,7 +19,7 @@ from api.ledger import Ledger
 from projections.queries import event_log, row_exports
 from projections.queries.basis import resolve_basis
 from projections.queries.row_exports import Column, Export, Kind, fits_a_sheet
-from support.demo import DEMO_HEAD, INTERVENTIEPLAN_HEAD
+from support.demo import DEMO_HEAD, DEMO_LAST_POSITION, INTERVENTIEPLAN_HEAD
 
 FUND = "transformatiebudget"
 RECORDED = "2026-11-23T09:00:00+00:00"
@@ -193,7 +193,7 @@ def test_a_lineage_as_xlsx_opens_with_openpyxl_and_gives_back_exactly_the_decima
         ("as_of", ON_Q4[0]),
         ("report", ON_Q4[1]),
         ("knowledge_cutoff", Q4_CUTOFF),
-        ("log_position", 141),
+        ("log_position", DEMO_LAST_POSITION),
         ("export", f"lineage of {FIGURE}"),
         ("backdating_grace", "P7D"),
         ("chain_head", DEMO_HEAD),

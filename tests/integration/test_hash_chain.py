@@ -23,7 +23,12 @@ from projections.readmodel.runner import ProjectionRunner
 from projections.store import schema
 from projections.store.database import migrate
 from support import tampering
-from support.demo import DEMO_HEAD, DEMO_LAST_POSITION, INTERVENTIEPLAN_HEAD
+from support.demo import (
+    DEMO_HEAD,
+    DEMO_LAST_POSITION,
+    INTERVENTIEPLAN_HEAD,
+    INTERVENTIEPLAN_LAST_POSITION,
+)
 
 INTERVENTIEPLAN_DIGEST = "07c982d674b1de177e15153590201d12beb6d9503934f45d6bdbe0eba24ac24a"
 VOORTGANG_DIGEST = "5bf664dcf5006c70ba33d0fdee062ff4c6e4035b5201307203e31173fd8537cd"
@@ -204,7 +209,7 @@ def test_a_forged_seal_makes_the_report_differ_from_the_log(demo_ledger: Ledger)
     assert check.to_json() == {
         "report": "interventieplan-fase-4",
         "status": "differs",
-        "position": 140,
+        "position": INTERVENTIEPLAN_LAST_POSITION,
         "chain_head": INTERVENTIEPLAN_HEAD,
         "sealed_digest": "ab" * 32,
         "derived_digest": INTERVENTIEPLAN_DIGEST,

@@ -24,7 +24,7 @@ from projections.store import schema
 from projections.store.database import snapshot
 from support import tampering
 from support.clock import Clock
-from support.demo import INTERVENTIEPLAN_HEAD
+from support.demo import INTERVENTIEPLAN_HEAD, INTERVENTIEPLAN_LAST_POSITION
 
 REPORT = "interventieplan-fase-4"
 REPORTS = (REPORT, "voortgangsrapportage-2019-q4")
@@ -69,7 +69,7 @@ def test_a_kept_report_is_exactly_the_fresh_rendering_and_rendered_once(
         "as_of": f"report:{REPORT}",
         "report": REPORT,
         "knowledge_cutoff": "2019-05-08T10:00:00+00:00",
-        "log_position": 140,
+        "log_position": INTERVENTIEPLAN_LAST_POSITION,
         "chain_head": INTERVENTIEPLAN_HEAD,
     }
 

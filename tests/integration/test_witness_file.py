@@ -12,7 +12,7 @@ import pytest
 
 from api.ledger import Ledger
 from projections.audit import chain_verify, standalone_verify, verification
-from support.demo import DEMO_HEAD, INTERVENTIEPLAN_HEAD
+from support.demo import DEMO_HEAD, DEMO_LAST_POSITION, INTERVENTIEPLAN_HEAD
 
 SEEN = "2026-12-01T10:00:00Z"
 
@@ -48,7 +48,7 @@ def test_the_first_line_of_the_file_whose_head_the_chain_lost_is_named(
     assert found == {
         "status": "tampered",
         "kind": "changed",
-        "position": 141,
+        "position": DEMO_LAST_POSITION,
         "detail": f"the witness saw chain head {'cd' * 32} at position 141 on {SEEN}; "
         f"the chain has {DEMO_HEAD} there",
     }

@@ -21,6 +21,9 @@ from projections.store.database import Database
 @busy("loading the demo history")
 def cmd_demo(args: argparse.Namespace) -> None:
     with ledger_for(args) as ledger:
+        earlier = nijmegen.earlier_import(ledger.engine)
+        if earlier is not None:
+            raise CliError(nijmegen.refusal(earlier))
         result = nijmegen.load(ledger.app)
         position = ledger.runner.catch_up()
     state = "loaded" if result.recorded else "already loaded"
@@ -41,6 +44,9 @@ def cmd_serve(args: argparse.Namespace) -> None:
     try:
         tokens = TokenStore(ledger.engine, system_clock)
         if args.demo:
+            earlier = nijmegen.earlier_import(ledger.engine)
+            if earlier is not None:
+                raise CliError(nijmegen.refusal(earlier))
             nijmegen.load(ledger.app)
             tokens.ensure_demo_tokens()
         try:

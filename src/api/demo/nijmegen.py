@@ -8,35 +8,46 @@ deterministic mutation id from its name, so loading twice records nothing new.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
+from decimal import Decimal
 from importlib import resources
 from types import TracebackType
 from typing import Any
 from uuid import UUID, uuid5
 from zoneinfo import ZoneInfo
 
+from eventsourcing.application import AggregateNotFoundError
+from sqlalchemy import Engine, select
+
 from domain.application import Begroting, Context, Recorded
+from domain.budget import BudgetLine, line_id
 from domain.decision import DecisionStatus, MandateScope
 from domain.errors import DuplicateError
 from domain.events import BEGROTING_NAMESPACE, Bestuursorgaan, DecisionKind, MutationKind
+from domain.kengetal import Kengetal
 from domain.money import Money
 from domain.realisation import RealisationStatus
 from domain.report import ColumnSpec, Measure, RowSpec, TableSpec, TotalSpec
 from domain.reserve import ReserveKind
 from domain.taakstelling import TaakstellingKind
 from domain.values import LineKey, Period, YearAmounts
+from projections.store.schema import audit_log
 
 HISTORY: dict[str, Any] = tomllib.loads(
     resources.files(__package__).joinpath("nijmegen.toml").read_text(encoding="utf-8")
 )
 
 IMPORT_ID: str = HISTORY["import_id"]
+# Imports of an earlier, thinner history: a database holding one keeps it (README.md).
+EARLIER_IMPORT_IDS: tuple[str, ...] = tuple(HISTORY["earlier_import_ids"])
 ACTOR: str = HISTORY["actor"]
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 S1: str = HISTORY["sources"]["s1"]
 S2: str = HISTORY["sources"]["s2"]
 WWZ: str = HISTORY["names"]["programma"]
+ZORG_EN_WELZIJN: str = HISTORY["names"]["programma_tot_2018"]
 SOCIALE_STAD: str = HISTORY["names"]["sociale_stad"]
 FUND: str = HISTORY["names"]["fund"]
 SALDIRESERVE: str = HISTORY["reserves"]["saldireserve"]["code"]
@@ -105,14 +116,58 @@ def _table(spec: dict[str, Any]) -> TableSpec:
         unit=spec["unit"],
         fund=spec.get("fund"),
         columns=tuple(
-            ColumnSpec(column["key"], Measure(column["measure"]), column["fiscal_year"])
+            ColumnSpec(
+                column["key"],
+                Measure(column["measure"]),
+                column["fiscal_year"],
+                last_year=column.get("last_year"),
+            )
             for column in spec["columns"]
         ),
-        rows=tuple(
-            RowSpec(row["interventie"], row["label"], tuple(row.get("taakstellingen", ())))
-            for row in spec["rows"]
-        ),
+        rows=tuple(_row(row) for row in spec["rows"]),
         totals=tuple(TotalSpec(total["label"], total["include_risks"]) for total in spec["totals"]),
+    )
+
+
+def _row(row: dict[str, Any]) -> RowSpec:
+    """A row as the file gives it; a field the file leaves out stays unset (and unstored)."""
+    measure = row.get("measure")
+    deelproducten = row.get("deelproducten")
+    return RowSpec(
+        row.get("interventie"),
+        row["label"],
+        tuple(row.get("taakstellingen", ())),
+        measure=None if measure is None else Measure(measure),
+        key=row.get("key"),
+        unit=row.get("unit"),
+        deelproducten=None if deelproducten is None else tuple(deelproducten),
+        fund=row.get("fund"),
+        activity=row.get("activity"),
+        kengetal=row.get("kengetal"),
+        result=row.get("result"),
+        base_year=row.get("base_year"),
+    )
+
+
+def earlier_import(engine: Engine) -> str | None:
+    """The import id of an earlier demo history the read model holds, if any.
+
+    Aggregates have natural ids, so loading this history over an earlier one would add the
+    new steps beside the old ones: a half-new history. Such a database keeps what it has."""
+    with engine.connect() as conn:
+        return conn.execute(
+            select(audit_log.c.import_id)
+            .where(audit_log.c.import_id.in_(EARLIER_IMPORT_IDS))
+            .order_by(audit_log.c.position)
+            .limit(1)
+        ).scalar()
+
+
+def refusal(earlier: str) -> str:
+    return (
+        f"this database holds the earlier Nijmegen demo history (import {earlier}); it keeps "
+        f"that history and its reports as they were sealed. Load the fuller history "
+        f"(import {IMPORT_ID}) into a new database: begroting demo --db <new database>"
     )
 
 
@@ -154,41 +209,12 @@ def load(app: Begroting) -> LoadResult:
     def step(name: str) -> _Step:
         return _Step(result, name)
 
-    for decision in _DECISIONS.values():
-        reference, context = decision["reference"], _context(decision)
-        scope = decision.get("scope")
-        with step(f"propose:{reference}"):
-            app.propose_decision(
-                context,
-                reference=reference,
-                title=decision["title"],
-                body=Bestuursorgaan.RAAD,
-                kind=DecisionKind(decision["kind"]),
-                period=_period(decision["period"]),
-                mandate_scope=None
-                if scope is None
-                else MandateScope(
-                    tuple(MutationKind(kind) for kind in scope["kinds"]),
-                    scope["fund"],
-                    _period(scope["period"]),
-                ),
-            )
-        with step(f"adopt:{reference}"):
-            _adopt_once(app, context, reference)
+    _decide(app, step, _DECISIONS)
 
-    for reserve in HISTORY["reserves"].values():
-        with step(f"reserve:{reserve['code']}"):
-            app.establish_reserve(
-                _context(reserve),
-                code=reserve["code"],
-                name=reserve["name"],
-                kind=ReserveKind(reserve["kind"]),
-                purpose=reserve["purpose"],
-                fiscal_year=reserve["fiscal_year"],
-            )
+    _establish(app, step, HISTORY["reserves"])
     earmark = HISTORY["earmark"]
     with step(earmark["step"]) as mutation:
-        app.deposit_to_reserve(
+        app.earmark_in_reserve(
             _context(earmark),
             code=earmark["reserve"],
             fiscal_year=earmark["fiscal_year"],
@@ -209,7 +235,7 @@ def load(app: Begroting) -> LoadResult:
                     ),
                     key=LineKey(year, SOCIALE_STAD, None, deelproduct=code),
                     amount=k(amount),
-                    status=RealisationStatus.DEFINITIEF,
+                    status=RealisationStatus(stadsrekening["status"][str(year)]),
                 )
 
     for group in HISTORY["taakstellingen"]:
@@ -259,6 +285,8 @@ def load(app: Begroting) -> LoadResult:
             mutation_id=mutation,
         )
 
+    _specify(app, step)
+
     zomernota = HISTORY["zomernota"]
     with step(zomernota["step"]) as mutation:
         app.amend_budget(
@@ -267,6 +295,7 @@ def load(app: Begroting) -> LoadResult:
             delta=k(zomernota["delta"]),
             decision=zomernota["decision"],
             mutation_id=mutation,
+            dekking=zomernota["dekking"],
         )
 
     carry = HISTORY["carry_over"]
@@ -292,6 +321,27 @@ def load(app: Begroting) -> LoadResult:
                 status=RealisationStatus(spending["status"]),
             )
 
+    # What the fuller history adds to the earlier one's steps, after them (README.md).
+    _decide(app, step, HISTORY["added_decisions"])
+    _establish(app, step, HISTORY["added_reserves"])
+    # From the free part, whose opening balance no document states: accepted as unknown.
+    for withdrawal in HISTORY["reserve_withdrawals"]:
+        with step(withdrawal["step"]) as mutation:
+            app.withdraw_from_reserve(
+                _context(withdrawal),
+                code=withdrawal["reserve"],
+                fiscal_year=withdrawal["fiscal_year"],
+                amount=k(withdrawal["amount"]),
+                decision=withdrawal["decision"],
+                mutation_id=mutation,
+            )
+    added = HISTORY["added_taakstellingen"]
+    for imposed in added["imposed"]:
+        with step(f"taakstelling:{imposed['reference']}"):
+            _impose(app, imposed, _context(added), decision=added["decision"])
+    _kengetallen(app, step)
+    _stated_results(app, step)
+
     for report in HISTORY["reports"]:
         with step(f"report:{report['report_id']}"):
             app.publish_report(
@@ -305,6 +355,135 @@ def load(app: Begroting) -> LoadResult:
                 decision=report.get("decision"),
             )
     return result
+
+
+Steps = Callable[[str], _Step]
+
+
+def _decide(app: Begroting, step: Steps, decisions: dict[str, dict[str, Any]]) -> None:
+    """Each decision proposed, and adopted unless the documents state only a proposal."""
+    for decision in decisions.values():
+        reference, context = decision["reference"], _context(decision)
+        scope = decision.get("scope")
+        with step(f"propose:{reference}"):
+            app.propose_decision(
+                context,
+                reference=reference,
+                title=decision["title"],
+                body=Bestuursorgaan.RAAD,
+                kind=DecisionKind(decision["kind"]),
+                period=_period(decision["period"]),
+                mandate_scope=None
+                if scope is None
+                else MandateScope(
+                    tuple(MutationKind(kind) for kind in scope["kinds"]),
+                    scope["fund"],
+                    _period(scope["period"]),
+                ),
+            )
+        if decision.get("adopted", True):
+            with step(f"adopt:{reference}"):
+                _adopt_once(app, context, reference)
+
+
+def _establish(app: Begroting, step: Steps, reserves: dict[str, dict[str, Any]]) -> None:
+    for reserve in reserves.values():
+        with step(f"reserve:{reserve['code']}"):
+            app.establish_reserve(
+                _context(reserve),
+                code=reserve["code"],
+                name=reserve["name"],
+                kind=ReserveKind(reserve["kind"]),
+                purpose=reserve["purpose"],
+                fiscal_year=reserve["fiscal_year"],
+            )
+
+
+def _specify(app: Begroting, step: Steps) -> None:
+    """Each activity's part of its interventie's fund line, after the allocation made it."""
+    specifications = HISTORY["specifications"]
+    for entry in specifications["activities"]:
+        interventie, activity = entry["interventie"], entry["activity"]
+        context = _context(specifications, interventie=interventie)
+        for year, amount in entry["amounts"].items():
+            key = fund_line(int(year), interventie)
+            name = specifications["step"].format(
+                interventie=interventie, year=year, activity=activity
+            )
+            with step(name):
+                line = _found(app, line_id(key))
+                if isinstance(line, BudgetLine) and line.specifications.get(activity) == k(amount):
+                    raise DuplicateError(f"{activity!r} of line {key.label()} is specified")
+                app.specify_budget(
+                    context,
+                    key=key,
+                    activity=activity,
+                    amount=k(amount),
+                    decision=specifications["decision"],
+                )
+
+
+def _kengetallen(app: Begroting, step: Steps) -> None:
+    """Each kengetal as printed, and its value per year (none where the table prints pm or
+    t/o); on 1 January of the year where the row says "stand januari" (A18)."""
+    kengetallen = HISTORY["kengetallen"]
+    for entry in kengetallen["defined"]:
+        reference = entry["reference"]
+        source = entry.get("source", kengetallen["source"])
+        context = ctx(kengetallen["known"], _source(source, interventie=entry["interventie"]))
+        years = sorted(int(year) for year in entry["values"])
+        with step(kengetallen["step"].format(reference=reference, year="definitie")):
+            app.define_kengetal(
+                context,
+                reference=reference,
+                label=entry["label"],
+                unit=entry["unit"],
+                fiscal_year=years[0] if years else 2017,
+                interventie=entry["interventie"],
+            )
+        for year in years:
+            value = Decimal(entry["values"][str(year)])
+            peildatum = date(year, 1, 1) if entry.get("peildatum") == "januari" else None
+            with step(kengetallen["step"].format(reference=reference, year=year)):
+                kengetal = _found(app, Kengetal.id_for(reference))
+                measured = (
+                    kengetal.measurements.get(year) if isinstance(kengetal, Kengetal) else None
+                )
+                if measured is not None and measured[1:3] == (value, peildatum):
+                    raise DuplicateError(f"kengetal {reference} {year} is measured")
+                note = entry.get("notes", {}).get(str(year))
+                app.measure_kengetal(
+                    context
+                    if note is None
+                    else replace(context, source=f"{context.source}; {note}"),
+                    reference=reference,
+                    fiscal_year=year,
+                    value=value,
+                    peildatum=peildatum,
+                )
+
+
+def _stated_results(app: Begroting, step: Steps) -> None:
+    """Results as the documents state them, where no budget and realisation give them."""
+    for entry in HISTORY["stated_results"]:
+        with step(f"resultaat:{entry['domain']}:{entry['fiscal_year']}"):
+            app.state_result(
+                _context(entry),
+                fiscal_year=entry["fiscal_year"],
+                domain=entry["domain"],
+                label=entry["label"],
+                scope=entry["scope"],
+                amount=k(entry["amount"]),
+                status=RealisationStatus(entry["status"]),
+            )
+
+
+def _found(app: Begroting, aggregate_id: UUID) -> object | None:
+    """The aggregate as recorded, or None: what a step checks before it records again."""
+    try:
+        return app.repository.get(aggregate_id)
+    except AggregateNotFoundError:
+        return None
 
 
 def _impose(
