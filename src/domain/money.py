@@ -96,3 +96,15 @@ def in_thousands(amount: Decimal) -> Decimal:
     exact sum of its rows, never summed from rounded cells.
     """
     return (amount / THOUSAND).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+
+
+PERCENT = Decimal("0.1")
+
+
+def percent_of(part: Decimal, whole: Decimal | None) -> Decimal | None:
+    """part / whole x 100, half away from zero to one decimal (every percentage the views
+    and tables show); None when the whole is zero or unknown, never for a zero part."""
+    if whole is None or whole == 0:
+        return None
+    found = (part / whole * 100).quantize(PERCENT, rounding=ROUND_HALF_UP)
+    return found if found else abs(found)  # never "-0.0"

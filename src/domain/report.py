@@ -14,7 +14,7 @@ from uuid import UUID
 
 from domain.aggregate import LedgerAggregate
 from domain.errors import InvalidInputError, InvalidTimeError
-from domain.events import Authority, Created, Stamp, natural_id
+from domain.events import OMITTED, Authority, Created, Stamp, natural_id
 from domain.values import check_fiscal_year, check_text
 
 REPORT_ID = re.compile(r"^[a-z0-9][a-z0-9.-]{1,62}$")
@@ -49,10 +49,6 @@ MONEY_MEASURES = (
 # The units a money row publishes in (ADR 0025); any other table unit renders as EUR_1000.
 MONEY_UNITS = ("EUR_1000", "EUR_1000000")
 ROW_KEY = re.compile(r"^[a-z0-9][a-z0-9.-]{0,62}$")
-
-# An optional field is left out of the stored event while unset: a spec without it is
-# stored exactly as before the field existed.
-OMITTED = {"omitted_when_none": True}
 
 
 @dataclass(frozen=True)

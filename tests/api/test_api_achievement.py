@@ -172,8 +172,10 @@ def test_the_lineage_adds_up_to_the_target_and_both_years(client: TestClient) ->
     ] == [("t3", "50000.00", "50000.00")]
     assert body["target"]["rows"][0]["decision"]["reference"] == "raad-2018-03-taakstellingen"
     assert [row["delta"] for row in body["base"]["rows"]] == ["500000.00"]
+    # The quarter figure and the whole-year figure: the year is the sum of both.
     assert [(row["event"], row["delta"]) for row in body["realised"]["rows"]] == [
-        ("definitief v1", "450000.00")
+        ("definitief v1", "100000.00"),
+        ("definitief v1", "350000.00"),
     ]
     assert (body["base"]["amount"], body["realised"]["amount"]) == ("500000.00", "450000.00")
     assert body["realised"]["rows"][0]["source"] == (

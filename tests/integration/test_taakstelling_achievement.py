@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 
 from api.ledger import Ledger
-from projections.queries import achievement
+from projections.queries import achievement, uitputting
 from projections.queries.achievement import AchievementError
 from projections.queries.basis import Basis, resolve_basis
-from support.achievement import NAMES, build
+from support.achievement import NAMES, build, realise
 from support.clock import Clock
 
 
@@ -171,7 +171,7 @@ def test_the_deelproducten_carry_their_names_both_years_and_who_weighs_on_them(
         "interventies": [1, 2],
         "taakstellingen": ["t1", "t2"],
     }
-    # The baten figure (999) and the quarter figure (100,000) of 61301 are not counted.
+    # 61301's quarter (100,000) and whole-year (350,000) figures count, its baten (999) not.
     assert found["deelproducten"][1]["realised"] == D("450000.00")
 
 
@@ -186,6 +186,42 @@ def test_one_interventie_narrows_the_rows_but_not_the_opgave(history: Ledger) ->
     ]
     assert found["risicos"] == []
     assert found["opgave"] == achieved(history)["opgave"]
+
+
+def test_a_year_is_every_realisation_of_it_as_uitputting_counts_it(history: Ledger) -> None:
+    # 61301 in 2018: a quarter figure (100,000) and a whole-year figure (350,000).
+    found = achieved(history)
+    with history.engine.connect() as conn:
+        spent = uitputting.uitputting(conn, basis(history), fiscal_year=2018, by="line")
+
+    realised = [
+        row["realisatie"]
+        for row in spent["rows"]
+        if row["side"] == "lasten" and row["line"] and row["line"]["deelproduct"] == "61301"
+    ]
+    assert realised == [D("450000.00")]
+    assert found["deelproducten"][1]["deelproduct"] == "61301"
+    assert found["deelproducten"][1]["realised"] == D("450000.00")
+
+
+def test_an_exact_zero_saving_is_a_known_zero_percent(history: Ledger) -> None:
+    # With a quarter figure of 20,000 61307 realised in 2018 what it did in 2017: nothing
+    # saved, and that is known.
+    realise(history, "61307", 2018, "20000", "2019-07-01", quarter=4)
+    history.runner.catch_up()
+
+    t5 = next(row for row in achieved(history)["taakstellingen"] if row["reference"] == "t5")
+
+    assert (t5["base"], t5["realised"], t5["saving"]) == (
+        D("300000.00"),
+        D("300000.00"),
+        D("0.00"),
+    )
+    assert (t5["saving_relative"], t5["target_relative"], t5["status"]) == (
+        "0.0",
+        "6.7",
+        "not-yet",
+    )
 
 
 # -- as of a basis -------------------------------------------------------------------------
@@ -278,14 +314,17 @@ def test_the_lineage_of_an_interventie_adds_up_to_its_figures(history: Ledger) -
         D("500000.00"),
     ]
     assert traced["base"]["amount"] == D("1500000.00")
-    # 61296 voorlopig, 61301, then 61296 corrected: the baten and quarter figures left out.
+    # 61301's quarter figure, 61296 voorlopig, 61301's whole-year figure, then 61296
+    # corrected: every realisation of the year counts; the baten figure is left out.
     assert [(row["event"], row["delta"]) for row in traced["realised"]["rows"]] == [
+        ("definitief v1", D("100000.00")),
         ("voorlopig v1", D("700000.00")),
-        ("definitief v1", D("450000.00")),
+        ("definitief v1", D("350000.00")),
         ("definitief v2", D("-50000.00")),
     ]
     assert [row["running_total"] for row in traced["realised"]["rows"]] == [
-        D("700000.00"),
+        D("100000.00"),
+        D("800000.00"),
         D("1150000.00"),
         D("1100000.00"),
     ]

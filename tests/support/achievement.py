@@ -12,8 +12,9 @@ corrected to 650,000 definitief known 2019-06-01; 61307 2018 known 2019-05-01):
 Taakstellingen 2018: interventie 1 `t1` [61296] 100,000; interventie 2 `t2` [61296, 61301]
 350,000 and `t3` [61301] 50,000; interventie 3 `t4` [61290] 10,000 and `t5` [61307] 20,000;
 interventie 4 `t6` [] 5,000; the risico `r1` (interventie 1, [61296]) 70,000. 61296 lies in
-the zoekgebied of interventies 1 and 2. Also recorded, and never counted: a baten figure and
-a quarter figure of 61301 in 2018."""
+the zoekgebied of interventies 1 and 2. 61301's 2018 figure is the sum of its realisations:
+a quarter figure of 100,000 (known 2018-04-10) and a whole-year figure of 350,000 (ADR 0008,
+ADR 0028). Also recorded, and never counted: a baten figure of 61301 in 2018."""
 
 from __future__ import annotations
 
@@ -119,7 +120,7 @@ def build(ledger: Ledger, clock: Clock | None = None) -> Ledger:
     ):
         realise(ledger, code, 2017, amount, "2018-04-17")
     realise(ledger, "61296", 2018, "700000", "2019-01-31", status=RealisationStatus.VOORLOPIG)
-    realise(ledger, "61301", 2018, "450000", "2019-04-16")
+    realise(ledger, "61301", 2018, "350000", "2019-04-16")
     realise(ledger, "61290", 2018, "900000", "2019-04-16")
     realise(ledger, "61301", 2018, "999", "2019-04-16", side=Side.BATEN)
     realise(ledger, "61301", 2018, "100000", "2018-04-10", quarter=1)

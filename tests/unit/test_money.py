@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from domain.errors import InvalidAmountError
-from domain.money import Money, in_thousands, sum_money
+from domain.money import Money, in_thousands, percent_of, sum_money
 
 
 def test_money_is_quantized_to_cents_at_construction() -> None:
@@ -174,3 +174,27 @@ def test_money_knows_its_sign() -> None:
 )
 def test_in_thousands_rounds_half_away_from_zero(euros: str, thousands: int) -> None:
     assert in_thousands(Decimal(euros)) == Decimal(thousands)
+
+
+@pytest.mark.parametrize(
+    ("part", "whole", "percent"),
+    [
+        ("16.75", "100", "16.8"),
+        ("-16.75", "100", "-16.8"),
+        ("16.74", "100", "16.7"),
+        ("1", "3", "33.3"),
+        ("0", "450000.00", "0.0"),
+        ("0.00", "-450000.00", "0.0"),
+    ],
+)
+def test_percent_of_rounds_half_away_from_zero_to_one_decimal(
+    part: str, whole: str, percent: str
+) -> None:
+    found = percent_of(Decimal(part), Decimal(whole))
+    assert found is not None
+    assert str(found) == percent
+
+
+@pytest.mark.parametrize("whole", [Decimal("0"), Decimal("0.00"), None])
+def test_percent_of_an_unknown_or_zero_whole_is_unknown(whole: Decimal | None) -> None:
+    assert percent_of(Decimal("16.75"), whole) is None

@@ -263,3 +263,9 @@ def test_a_budget_table_naming_its_fund_is_accepted() -> None:
     )
 
     assert [c.key for c in spec.columns] == ["budget", "realisatie"]
+
+
+def test_an_optional_report_field_is_omitted_by_the_one_rule_of_the_events() -> None:
+    from domain import events, report
+
+    assert report.OMITTED is events.OMITTED

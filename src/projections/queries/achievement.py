@@ -6,7 +6,8 @@ rather than one saving credited twice.
 The measurement rule: the zoekgebied of a taakstelling is its base deelproducten; of an
 interventie the union of its taakstellingen' base deelproducten. Saving(Y) = realised lasten
 of the zoekgebied in the base year - realised lasten in Y (S1 footnote 5: the lastenkant
-only), both year figures as of the basis, voorlopig ones included and named. A deelproduct
+only), both year figures as of the basis (every realisation of the year, whole-year and
+quarterly: projections.queries.realised), voorlopig ones included and named. A deelproduct
 without a year figure in either year makes the saving unknown: a data gap, never a zero."""
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, TypeVar
+from decimal import Decimal
+from typing import TypeVar
 
 from sqlalchemy import Connection, select
 
+from domain.money import percent_of
 from domain.values import BASE_YEAR
 from projections.queries import backdating, lineage
 from projections.queries.achievement_rows import (
@@ -38,10 +40,10 @@ from projections.queries.figure_rows import TaakstellingAmountRow
 from projections.queries.figures import (
     dashed,
     deelproduct_names,
-    realisation_amounts,
     taakstelling_amounts,
 )
 from projections.queries.lineage import LineageRow, RealisationLineageRow
+from projections.queries.realised import RealisedYear, realised_lasten
 from projections.store import schema
 
 __all__ = [
@@ -72,11 +74,10 @@ class AchievementError(ValueError):
 
 
 def percent(part: Decimal, whole: Decimal | None) -> str | None:
-    """part / whole x 100, half away from zero to one decimal (contract); None when either
-    is zero or the whole is unknown."""
-    if whole is None or not part or not whole:
-        return None
-    return str((part / whole * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+    """part / whole x 100 as JSON text (domain.money.percent_of); None when the whole is
+    zero or unknown. A zero part is a known 0.0, not an unknown."""
+    found = percent_of(part, whole)
+    return None if found is None else str(found)
 
 
 def status_of(saving: Decimal, target: Decimal) -> str:
@@ -85,24 +86,10 @@ def status_of(saving: Decimal, target: Decimal) -> str:
     return ACHIEVED if saving == target else OVER
 
 
-class _Year:
-    """One year's realised lasten per deelproduct (year figures only) and which are
-    voorlopig."""
-
-    def __init__(self, rows: Iterable[dict[str, Any]]) -> None:
-        self.amounts: dict[str, Decimal] = {}
-        self.voorlopig: set[str] = set()
-        for row in rows:
-            code = row["deelproduct"]
-            if row["side"] != LASTEN or row["quarter"] is not None or code is None:
-                continue
-            self.amounts[code] = self.amounts.get(code, Decimal("0.00")) + row["amount"]
-            if row["status"] == VOORLOPIG:
-                self.voorlopig.add(code)
-
-
 class _Measure:
-    def __init__(self, base_year: int, base: _Year, fiscal_year: int, year: _Year) -> None:
+    def __init__(
+        self, base_year: int, base: RealisedYear, fiscal_year: int, year: RealisedYear
+    ) -> None:
         self.base_year, self.base = base_year, base
         self.fiscal_year, self.year = fiscal_year, year
 
@@ -114,7 +101,7 @@ class _Measure:
             if code not in known.amounts
         ]
 
-    def total(self, known: _Year, zoekgebied: Sequence[str]) -> Decimal | None:
+    def total(self, known: RealisedYear, zoekgebied: Sequence[str]) -> Decimal | None:
         if not zoekgebied or any(code not in known.amounts for code in zoekgebied):
             return None
         return sum((known.amounts[code] for code in zoekgebied), Decimal("0.00"))
@@ -225,10 +212,8 @@ def _check_years(fiscal_year: int, base_year: int) -> None:
 def _years(
     conn: Connection, basis: Basis, fiscal_year: int, base_year: int, codes: Sequence[str]
 ) -> _Measure:
-    def year(of: int) -> _Year:
-        # Only the zoekgebieden's deelproducten, not the whole year (ADR 0013).
-        found = realisation_amounts(conn, basis, fiscal_year=of, deelproducten=codes)
-        return _Year(dict(row) for row in found) if codes else _Year(())
+    def year(of: int) -> RealisedYear:
+        return realised_lasten(conn, basis, fiscal_year=of, deelproducten=codes)
 
     return _Measure(base_year, year(base_year), fiscal_year, year(fiscal_year))
 
@@ -367,7 +352,7 @@ def achievement(
     }
 
 
-def _status(known: _Year, code: str) -> str | None:
+def _status(known: RealisedYear, code: str) -> str | None:
     if code not in known.amounts:
         return None
     return VOORLOPIG if code in known.voorlopig else "definitief"
@@ -403,7 +388,6 @@ def _realised_lineage(
                 subjects.c.fiscal_year == fiscal_year,
                 subjects.c.deelproduct.in_(list(zoekgebied)),
                 subjects.c.side == LASTEN,
-                subjects.c.quarter.is_(None),
             )
         )
     }

@@ -15,13 +15,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
-from domain.money import in_thousands
+from domain.money import in_thousands, percent_of
 from projections.queries.cells import Cell, Fact
 from projections.queries.row_facts import succession
 
 MILLION = Decimal(1_000_000)
 HUNDREDTH = Decimal("0.01")
-TENTH = Decimal("0.1")
 ZERO = Decimal("0.00")
 
 
@@ -42,10 +41,9 @@ def value(cell: Cell, facts: Iterable[Fact]) -> Decimal | None:
 
 
 def relative(taakstelling: Decimal, base: Decimal) -> Decimal | None:
-    """Taakstelling as % of its base realisation, to 0.1, half away from zero (contract)."""
-    if taakstelling == 0 or base == 0:
-        return None
-    return (taakstelling / base * 100).quantize(TENTH, rounding=ROUND_HALF_UP)
+    """Taakstelling as % of its base realisation (domain.money.percent_of); a zero
+    taakstelling is no figure too (contract: null where either is zero)."""
+    return None if taakstelling == 0 else percent_of(taakstelling, base)
 
 
 def in_millions(amount: Decimal) -> Decimal:

@@ -15,13 +15,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
 from sqlalchemy import Connection, func, select
 
 from domain.budget import line_id_of
+from domain.money import percent_of
 from projections.queries import authority, backdating, lineage
 from projections.queries.basis import Basis, euros, parse_moment
 from projections.queries.lineage import BudgetLineageRow, RealisationLineageRow
@@ -50,10 +51,9 @@ class UitputtingError(ValueError):
 
 
 def percentage(part: Decimal, whole: Decimal) -> str | None:
-    """part / whole x 100, half away from zero to one decimal; None for a zero whole."""
-    if not whole:
-        return None
-    return str((part / whole * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+    """part / whole x 100 as JSON text (domain.money.percent_of); None for a zero whole."""
+    found = percent_of(part, whole)
+    return None if found is None else str(found)
 
 
 def saldo(side: str, budget: Decimal, realised: Decimal) -> Decimal:
