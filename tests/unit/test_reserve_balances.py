@@ -191,9 +191,7 @@ def test_a_correction_known_before_the_opening_it_corrects_is_refused(
 
     with pytest.raises(InvalidInputError) as caught:
         saldi.state_reserve_opening(
-            Context(
-                actor=FINANCE, known_at=datetime(2021, 1, 1, tzinfo=UTC), source=JAARREKENING
-            ),
+            Context(actor=FINANCE, known_at=datetime(2021, 1, 1, tzinfo=UTC), source=JAARREKENING),
             code=CODE,
             fiscal_year=2021,
             amount=money("150000.00"),
