@@ -8,6 +8,7 @@ free part's balance is unknown, never zero: a withdrawal from it is then accepte
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import Enum
 from typing import Any, cast
 from uuid import UUID
@@ -43,6 +44,9 @@ class Reserve(LedgerAggregate):
         # of the statement (a correction names it).
         self.movements: dict[tuple[str, int], Money] = {}
         self.openings: dict[tuple[str, int], tuple[Money, int]] = {}
+        # When each stated opening became known: a correction may not be known before it
+        # (a basis between the two would see the correction's delta without its base).
+        self.opening_known_at: dict[tuple[str, int], datetime] = {}
 
     @staticmethod
     def id_for(code: str) -> UUID:
@@ -127,6 +131,7 @@ class Reserve(LedgerAggregate):
                 self.amount,
                 self.originator_version,
             )
+            reserve.opening_known_at[(self.earmark, self.fiscal_year)] = self.meta.known_at
 
     class Transfer(Event):
         """Money moving between the free part and an earmark: the reserve's total stays."""
@@ -279,6 +284,13 @@ class Reserve(LedgerAggregate):
             raise DuplicateError(
                 f"the opening balance of {fiscal_year} is already stated as {amount}",
                 field="amount",
+            )
+        known_before = self.opening_known_at.get((earmark, fiscal_year))
+        if known_before is not None and stamp.meta.known_at < known_before:
+            raise InvalidInputError(
+                "a correction of an opening balance cannot be known before the statement it"
+                " corrects",
+                field="known_at",
             )
         self.trigger_event(
             self.OpeningBalanceStated,

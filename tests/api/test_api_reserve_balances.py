@@ -100,6 +100,30 @@ def test_an_opening_balance_names_a_decision_or_its_source(
     )
 
 
+def test_an_opening_correction_known_before_the_statement_it_corrects_is_refused(
+    demo_api: TestClient, demo_ledger: Ledger
+) -> None:
+    path = f"/api/v1/reserves/{WMO_JEUGD}/openings"
+    stated = {"fiscal_year": 2021, "amount": "100000.00", "source_document": JAARREKENING}
+    given(demo_api, path, {**stated, "known_at": "2021-03-01T00:00:00Z"})
+    before = log_size(demo_ledger)
+
+    response = post(
+        demo_api,
+        path,
+        {**stated, "amount": "150000.00", "known_at": "2021-01-01T00:00:00Z"},
+        "finance",
+    )
+
+    detail = "a correction of an opening balance cannot be known before the statement it corrects"
+    assert_refused(
+        response,
+        rule_broken(422, "invalid-input", detail, path, "known_at"),
+        demo_ledger,
+        before,
+    )
+
+
 def test_finance_earmarks_from_a_free_part_whose_balance_is_unknown_and_releases_it(
     demo_api: TestClient,
 ) -> None:

@@ -94,3 +94,97 @@ def test_the_text_format_prints_unknown_never_zero(tmp_path: Path, demo_db: str)
         "F058  2020         free   unknown  0.00      256000.00    0.00       0.00      unknown"
         "      ",
     ]
+
+
+def test_the_lineage_of_an_earmark_is_the_http_lineage_s_document(
+    tmp_path: Path, demo_db: str
+) -> None:
+    printed = ok(
+        "reserve-balances", "--year", "2019", "--reserve", "F022", "--lineage",
+        "--figure", "earmark:transformatiebudget", "--format", "json", "--db", demo_db,
+        cwd=tmp_path,
+    )  # fmt: skip
+
+    demo = {
+        "actor": "import:nijmegen-demo",
+        "period": 2019,
+        "recorded_at": "2026-11-23T09:00:00+00:00",
+        "import_id": "nijmegen-demo-v1",
+        "mandate": None,
+        "authorised": True,
+        "problems": [],
+        "backdated": None,
+        "backfill": "nijmegen-demo-v1",
+    }
+    ivp = "Interventieplan fase 4 – Opgave Sociale Stad (Nijmegen, 2019), §6.2"
+    assert json.loads(printed) == {
+        "basis": {"as_of": "now", "report": None, "knowledge_cutoff": None, "log_position": 141},
+        "code": "F022",
+        "fiscal_year": 2019,
+        "figure": "earmark:transformatiebudget",
+        "value": "776000.00",
+        "rows": [
+            {
+                "position": 17,
+                "event": "Deposited",
+                "subject": "transformatiebudget",
+                "delta": "2000000.00",
+                "running_total": "2000000.00",
+                "decision": {
+                    "reference": "raad-2018-11-stadsbegroting-2019-2022",
+                    "body": "raad",
+                    "kind": "begroting",
+                    "status": "adopted",
+                    "adopted_known_at": "2018-11-07T11:00:00+00:00",
+                },
+                "known_at": "2018-11-07T11:00:00+00:00",
+                "source": f"{ivp}: € 2 miljoen geoormerkt in de Saldireserve",
+                **demo,
+            },
+            {
+                "position": 78,
+                "event": "Withdrawn",
+                "subject": "transformatiebudget",
+                "delta": "-1224000.00",
+                "running_total": "776000.00",
+                "decision": {
+                    "reference": "raad-2019-05-08-interventieplan-fase-4",
+                    "body": "raad",
+                    "kind": "beleidsnota",
+                    "status": "adopted",
+                    "adopted_known_at": "2019-05-08T10:00:00+00:00",
+                },
+                "known_at": "2019-05-08T10:00:00+00:00",
+                "source": f"{ivp} en tabel 7.2",
+                **demo,
+            },
+        ],
+    }
+
+
+def test_the_lineage_of_an_unknown_opening_prints_unknown_and_no_events(
+    tmp_path: Path, demo_db: str
+) -> None:
+    printed = ok(
+        "reserve-balances", "--year", "2020", "--reserve", "F058", "--lineage",
+        "--figure", "opening", "--db", demo_db, cwd=tmp_path,
+    )  # fmt: skip
+
+    assert printed.splitlines() == [
+        "as of now: everything known, log position 141",
+        "opening 2020 of reserve F058: unknown",
+        "no events behind this figure",
+    ]
+
+
+def test_a_figure_a_reserve_does_not_have_is_a_usage_error(tmp_path: Path, demo_db: str) -> None:
+    result = begroting(
+        "reserve-balances", "--year", "2019", "--reserve", "F022", "--lineage",
+        "--figure", "saldo", "--db", demo_db, cwd=tmp_path, module=True, timeout=60,
+    )  # fmt: skip
+
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr.endswith(
+        "argument --figure: unknown figure 'saldo': use opening, deposits, withdrawals, "
+        "closing or earmark:<name>\n"
+    )

@@ -100,3 +100,90 @@ def test_an_unknown_grouping_is_a_usage_error_naming_the_option(tmp_path: Path, 
 
     assert result.returncode == 2
     assert "argument --by: invalid choice: 'fund'" in result.stderr
+
+
+def test_the_lineage_of_a_figure_is_the_http_lineage_s_rows(tmp_path: Path, db: str) -> None:
+    result = run(
+        "uitputting", "--db", db, "--year", "2019", "--by", "taakveld", "--side", "lasten",
+        "--lineage", "--key", "6.71", "--figure", "wijzigingen", "--format", "json",
+        cwd=tmp_path,
+    )  # fmt: skip
+
+    assert (result.returncode, result.stderr) == (0, "")
+    assert json.loads(result.stdout) == {
+        "basis": {"as_of": "now", "report": None, "knowledge_cutoff": None, "log_position": 17},
+        "rows": [
+            {
+                "position": 11,
+                "event": "Amended",
+                "subject": "Zorg en Welzijn / 6.71",
+                "delta": "150000.00",
+                "running_total": "150000.00",
+                "decision": {
+                    "reference": "raad-2019-06-begrotingswijziging-2019-12",
+                    "body": "raad",
+                    "kind": "begrotingswijziging",
+                    "status": "adopted",
+                    "adopted_known_at": "2019-06-20T20:00:00+00:00",
+                },
+                "actor": "concern control",
+                "period": 2019,
+                "known_at": "2019-06-20T20:00:00+00:00",
+                "recorded_at": "2026-11-23T09:00:00+00:00",
+                "import_id": None,
+                "mandate": None,
+                "authorised": True,
+                "problems": [],
+                "source": None,
+                "backdated": {"by": "P2712DT13H", "grace": "P7D"},
+                "backfill": None,
+                "dekking": "Saldireserve, oormerk transformatiebudget",
+            }
+        ],
+    }
+
+
+def test_the_lineage_table_fits_80_columns(tmp_path: Path, db: str) -> None:
+    result = run(
+        "uitputting", "--db", db, "--year", "2019", "--by", "taakveld", "--side", "baten",
+        "--lineage", "--key", "6.71", "--figure", "realisatie", cwd=tmp_path,
+    )  # fmt: skip
+
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout == (
+        "as of now: everything known, log position 17\n"
+        "realisatie 2019, baten, row 6.71:\n"
+        "                                     running\n"
+        "position  event           amount       total  decision  actor       known at\n"
+        "──────────────────────────────────────────────────────────────────────────────\n"
+        "      15  voorlopig   250.000,00  250.000,00            concern     2019-06-28\n"
+        "          v1                                            control     14:00\n"
+    )
+
+
+def test_a_lineage_of_a_figure_the_row_does_not_have_is_a_usage_error(
+    tmp_path: Path, db: str
+) -> None:
+    result = run(
+        "uitputting", "--db", db, "--year", "2019", "--side", "lasten", "--lineage",
+        "--figure", "saldo", cwd=tmp_path,
+    )  # fmt: skip
+
+    assert (result.returncode, result.stdout) == (2, "")
+    assert (
+        "argument --figure: invalid choice: 'saldo' (choose from 'primitief', 'wijzigingen', "
+        "'realisatie')" in result.stderr
+    )
+
+
+def test_a_lineage_without_its_side_names_what_it_needs(tmp_path: Path, db: str) -> None:
+    result = run(
+        "uitputting", "--db", db, "--year", "2019", "--lineage", "--figure", "primitief",
+        cwd=tmp_path,
+    )  # fmt: skip
+
+    assert (result.returncode, result.stdout, result.stderr) == (
+        2,
+        "",
+        "begroting: --lineage needs --side and --figure (and --key, or --no-line)\n",
+    )

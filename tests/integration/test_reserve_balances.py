@@ -12,6 +12,7 @@ import pytest
 from api.demo.nijmegen import day
 from api.ledger import Ledger
 from domain.application import Context
+from domain.errors import InvalidInputError
 from domain.events import Bestuursorgaan, DecisionKind
 from domain.money import Money
 from domain.reserve import ReserveKind
@@ -251,3 +252,53 @@ def test_an_unknown_opening_has_no_events_and_an_earmark_has_its_own(
 def test_a_figure_a_balance_does_not_have_is_refused(saldireserve: Ledger) -> None:
     with pytest.raises(FigureError):
         lineage(saldireserve, "saldo", 2019)
+
+
+def test_a_corrected_opening_and_its_lineage_agree_on_every_basis(ledger: Ledger) -> None:
+    """The reviewer's probe: 100,000 stated (known 2021-03-01), a correction to 150,000
+    known before it is refused; one known after it is accepted. On every basis the opening
+    and closing the balances show are what the lineage's deltas add up to."""
+    app = ledger.app
+    app.establish_reserve(
+        Context(actor=ACTOR, known_at=day("2019-01-01"), source="Staat van reserves"),
+        code=CODE,
+        name="Saldireserve",
+        kind=ReserveKind.ALGEMEEN,
+        purpose="Weerstandsvermogen",
+        fiscal_year=2021,
+    )
+
+    def state(known: str, amount: str) -> None:
+        app.state_reserve_opening(
+            Context(actor=ACTOR, known_at=day(known), source="Jaarrekening 2020"),
+            code=CODE,
+            fiscal_year=2021,
+            amount=money(amount),
+        )
+
+    state("2021-03-01", "100000.00")
+    ledger.runner.catch_up()
+    first = ledger.runner.position()
+    with pytest.raises(InvalidInputError) as caught:
+        state("2021-01-01", "150000.00")
+    assert caught.value.field == "known_at"
+    state("2021-05-01", "150000.00")
+    ledger.runner.catch_up()
+
+    bases = [
+        ("2021-02-01", None, None),
+        ("2021-04-01", None, E("100000.00")),
+        ("2021-06-01", None, E("150000.00")),
+        (None, None, E("150000.00")),
+        (None, first, E("100000.00")),
+    ]
+    with ledger.engine.connect() as conn:
+        for as_of, position, expected in bases:
+            basis = resolve_basis(conn, as_of, position or ledger.runner.position())
+            [year] = reserve_balances(conn, basis, code=CODE, fiscal_year=2021)
+            for figure in ("opening", "closing"):
+                traced = reserve_lineage(conn, basis, code=CODE, fiscal_year=2021, figure=figure)
+                assert traced is not None
+                deltas = [r["delta"] for r in traced["rows"]]
+                summed = sum(deltas, E("0.00")) if deltas else None
+                assert year[figure] == traced["value"] == summed == expected

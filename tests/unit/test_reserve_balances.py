@@ -3,6 +3,7 @@ free money into an earmark and back, and the withdrawal rule when the opening is
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from uuid import UUID
 
 import pytest
@@ -173,6 +174,36 @@ def test_a_second_statement_for_the_year_corrects_the_first_and_names_it(
         money("12000000.00"),
     )
     assert reserve_of(saldi).balance("", 2019) == money("11500000.00")
+
+
+def test_a_correction_known_before_the_opening_it_corrects_is_refused(
+    saldi: Begroting,
+) -> None:
+    """A basis between the two would see the correction's delta without its base."""
+    saldi.state_reserve_opening(
+        Context(actor=FINANCE, known_at=datetime(2021, 3, 1, tzinfo=UTC), source=JAARREKENING),
+        code=CODE,
+        fiscal_year=2021,
+        amount=money("100000.00"),
+        earmark="",
+    )
+    before = position(saldi)
+
+    with pytest.raises(InvalidInputError) as caught:
+        saldi.state_reserve_opening(
+            Context(actor=FINANCE, known_at=datetime(2021, 1, 1, tzinfo=UTC), source=JAARREKENING),
+            code=CODE,
+            fiscal_year=2021,
+            amount=money("150000.00"),
+            earmark="",
+        )
+
+    assert (caught.value.field, caught.value.message) == (
+        "known_at",
+        "a correction of an opening balance cannot be known before the statement it corrects",
+    )
+    assert position(saldi) == before
+    assert reserve_of(saldi).balance("", 2021) == money("100000.00")
 
 
 def test_restating_the_same_opening_is_refused(saldi: Begroting) -> None:

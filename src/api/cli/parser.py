@@ -60,6 +60,18 @@ def bounded(low: int, high: int) -> Callable[[str], int]:
 YEAR = bounded(MIN_FISCAL_YEAR, MAX_FISCAL_YEAR)
 
 
+def reserve_figure(text: str) -> str:
+    """An argparse type: a figure of a reserve's year (reserve_balances.FIGURES, or an
+    earmark's balance), else a usage error before the ledger is opened."""
+    if text in ("opening", "deposits", "withdrawals", "closing") or (
+        text.startswith("earmark:") and text.removeprefix("earmark:").strip()
+    ):
+        return text
+    raise argparse.ArgumentTypeError(
+        f"unknown figure {text!r}: use opening, deposits, withdrawals, closing or earmark:<name>"
+    )
+
+
 def add_common(parser: argparse.ArgumentParser, *, top: bool) -> None:
     """The options every command shares. On the top-level parser with their defaults; on a
     command's own parser with SUPPRESS, so that given before the command they are not
@@ -184,6 +196,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--quarters", action="store_true", help="also as of each quarter-end of the year"
     )
+    p.add_argument(
+        "--lineage",
+        action="store_true",
+        help="the events behind one figure of one row (with --side, --figure, --key)",
+    )
+    p.add_argument("--figure", choices=("primitief", "wijzigingen", "realisatie"))
+    p.add_argument("--key", help="with --lineage: the row's key (a line id, programma, ...)")
+    p.add_argument("--no-line", action="store_true", help="with --lineage: the row without a line")
     p.set_defaults(func=command("uitputting_commands", "cmd_uitputting"))
     p = sub.add_parser(
         "taakstellingen",
@@ -223,6 +243,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--year", type=YEAR)
     p.add_argument("--reserve", metavar="CODE", help="one reserve")
+    p.add_argument(
+        "--lineage",
+        action="store_true",
+        help="the events behind one figure (with --reserve, --year, --figure)",
+    )
+    p.add_argument(
+        "--figure",
+        type=reserve_figure,
+        help="with --lineage: opening, deposits, withdrawals, closing or earmark:<name>",
+    )
     p.set_defaults(func=command("reserve_balance_commands", "cmd_reserve_balances"))
     p = sub.add_parser(
         "slotwijzigingen", parents=[common, as_of], help="slotwijzigingen per fiscal year"

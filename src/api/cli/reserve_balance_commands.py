@@ -1,6 +1,7 @@
 """Reserves as balances on the command line (ADR 0027): per reserve and fiscal year the
 opening, stortingen, onttrekkingen, oormerken and closing balance. An unknown opening
-prints "unknown" (JSON: null with `opening_known: false`), never 0."""
+prints "unknown" (JSON: null with `opening_known: false`), never 0. --lineage: the events
+behind one figure, as GET /api/v1/lineage/reserve answers them."""
 
 from __future__ import annotations
 
@@ -8,9 +9,14 @@ import argparse
 from decimal import Decimal
 from typing import Any
 
-from api.cli.common import basis_for, ledger_for, reading
+from api.cli.common import CliError, basis_for, grace, ledger_for, reading
+from api.cli.figure_lineage import show_lineage
 from api.cli.rendering import as_json, describe_basis, say, show_rows
-from projections.queries.reserve_balances import ReserveBalanceRow, reserve_balances
+from projections.queries.reserve_balances import (
+    ReserveBalanceRow,
+    reserve_balances,
+    reserve_lineage,
+)
 
 UNKNOWN = "unknown"
 COLUMNS = [
@@ -79,7 +85,33 @@ def lines(row: ReserveBalanceRow) -> list[dict[str, Any]]:
     return found
 
 
+def cmd_reserve_lineage(args: argparse.Namespace) -> None:
+    if args.reserve is None or args.year is None or args.figure is None:
+        raise CliError("--lineage needs --reserve, --year and --figure")
+    with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
+        basis = basis_for(conn, args, reached)
+        answer = reserve_lineage(
+            conn,
+            basis,
+            code=args.reserve,
+            fiscal_year=args.year,
+            figure=args.figure,
+            grace=grace(),
+        )
+    if answer is None:
+        raise CliError(f"reserve {args.reserve!r} does not exist as of this basis")
+    if args.format == "json":
+        print(as_json(answer))
+        return
+    value = UNKNOWN if answer["value"] is None else answer["value"]
+    title = f"{args.figure} {args.year} of reserve {args.reserve}: {value}"
+    show_lineage(args, basis, answer["rows"], title, part=True)
+
+
 def cmd_reserve_balances(args: argparse.Namespace) -> None:
+    if args.lineage:
+        cmd_reserve_lineage(args)
+        return
     with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
         basis = basis_for(conn, args, reached)
         rows = reserve_balances(conn, basis, fiscal_year=args.year, code=args.reserve)

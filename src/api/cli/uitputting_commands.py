@@ -1,6 +1,7 @@
 """`begroting uitputting`: the year's budget against its realisation (ADR 0026), per line,
 programma, taakveld or interventie and side, as of any basis; with --quarters the
-realisatie and uitputting per quarter-end beside the basis's."""
+realisatie and uitputting per quarter-end beside the basis's; with --lineage the events behind
+one figure of one row, as GET /api/v1/lineage/uitputting answers them."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import argparse
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from api.cli.common import basis_for, ledger_for, reading
+from api.cli.common import CliError, basis_for, grace, ledger_for, reading
+from api.cli.figure_lineage import show_lineage
 from api.cli.rendering import as_json, describe_basis, say, show_rows
 from domain.values import escaped
 from projections.queries import uitputting
@@ -83,7 +85,38 @@ def show(args: argparse.Namespace, basis: Basis, document: UitputtingDocument) -
                 )
 
 
+def cmd_uitputting_lineage(args: argparse.Namespace) -> None:
+    if args.side is None or args.figure is None:
+        raise CliError("--lineage needs --side and --figure (and --key, or --no-line)")
+    with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
+        basis = basis_for(conn, args, reached)
+        rows = uitputting.figure_lineage(
+            conn,
+            basis,
+            fiscal_year=args.year,
+            by=args.by,
+            key=args.key,
+            side=args.side,
+            figure=args.figure,
+            no_line=args.no_line,
+            grace=grace(),
+        )
+    if rows is None:
+        raise CliError(
+            f"no uitputting row {args.key!r} ({args.side}) by {args.by} in {args.year} on"
+            " this basis"
+        )
+    if args.format == "json":
+        print(as_json({"basis": basis.to_json(), "rows": rows}))
+        return
+    row = "the row without a line" if args.no_line else f"row {args.key}"
+    show_lineage(args, basis, rows, f"{args.figure} {args.year}, {args.side}, {row}:")
+
+
 def cmd_uitputting(args: argparse.Namespace) -> None:
+    if args.lineage:
+        cmd_uitputting_lineage(args)
+        return
     with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
         basis = basis_for(conn, args, reached)
         document = uitputting.uitputting(
