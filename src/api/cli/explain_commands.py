@@ -256,7 +256,16 @@ def cmd_onrechtmatigheid(args: argparse.Namespace) -> None:
         args,
         basis,
         shown,
-        ["fiscal_year", "programma", "budget", "realised", "excess", "budget_lines", "finding"],
+        [
+            "fiscal_year",
+            "programma",
+            "budget",
+            "realised",
+            "realised_voorlopig",
+            "excess",
+            "budget_lines",
+            "finding",
+        ],
     )
     if not rows:
         say(args, "no realised lasten above the authorised budget")
