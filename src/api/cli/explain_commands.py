@@ -274,8 +274,8 @@ def cmd_onrechtmatigheid(args: argparse.Namespace) -> None:
             say(
                 args,
                 f"{row['fiscal_year']} {escaped(row['programma'])}: "
-                f"€ {amount(row['lasten_without_begroting'])} lasten without a recorded begroting "
-                "(a data gap, not counted)",
+                f"€ {amount(row['lasten_without_begroting'] or row['realised'])} lasten without "
+                "a recorded begroting (a data gap, not counted)",
             )
             continue
         for category in row["categories"]:
