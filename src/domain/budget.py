@@ -11,7 +11,7 @@ from domain.errors import DuplicateError, InsufficientBudgetError, InvalidInputE
 from domain.events import OMITTED, Authority, Created, Event, Stamp, natural_id
 from domain.money import Money, sum_money
 from domain.taakvelden import check_taakveld
-from domain.values import NAME_LENGTH, LineKey, Side, check_text
+from domain.values import NAME_LENGTH, LineKey, Side, check_text, programma_key
 
 # What a lasten line may be marked as when the raad establishes it: an open-einde regeling
 # (spending set by entitlement, not by the budget: Kadernota Rechtmatigheid category 2).
@@ -54,7 +54,7 @@ def line_id_of(
     realisation's dimensions; a realisation meets the line whose id they give)."""
     parts = [
         str(fiscal_year),
-        programma.strip().lower(),
+        programma_key(programma),
         taakveld or "",
         side,
         deelproduct or "",

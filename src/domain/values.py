@@ -88,6 +88,12 @@ def check_text(
     return value
 
 
+def programma_key(programma: str) -> str:
+    """A programma as the ledger compares it: case and surrounding spaces do not matter (a
+    line's id, and every read that groups lines and realisations per programma)."""
+    return programma.strip().lower()
+
+
 def check_fiscal_year(year: int, field: str = "fiscal_year") -> int:
     if isinstance(year, bool) or not isinstance(year, int):
         raise InvalidInputError(f"fiscal year must be a whole year, not {year!r}", field=field)

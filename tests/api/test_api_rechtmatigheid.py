@@ -37,12 +37,21 @@ def read(client: TestClient, **params: Any) -> dict[str, Any]:
     return body
 
 
-def gap(programma: str, year: int, budget: str, realised: str, lines: int, subjects: int) -> Any:
+def gap(
+    programma: str,
+    year: int,
+    budget: str,
+    realised: str,
+    lines: int,
+    subjects: int,
+    voorlopig: str = "0.00",
+) -> Any:
     return {
         "programma": programma,
         "fiscal_year": year,
         "budget": budget,
         "realised": realised,
+        "realised_voorlopig": voorlopig,
         "excess": None,
         "budget_lines": lines,
         "realisations": subjects,
@@ -74,7 +83,7 @@ def test_the_demo_answers_data_gaps_and_no_grens_recorded(demo_api: TestClient) 
         "rows": [
             gap("Opgave Sociale Stad", 2017, "0.00", "267638000.00", 0, 17),
             gap("Opgave Sociale Stad", 2018, "0.00", "267816000.00", 0, 17),
-            gap(WWZ, 2019, "3268000.00", "967000.00", 8, 6),
+            gap(WWZ, 2019, "3268000.00", "967000.00", 8, 6, "967000.00"),
         ],
         "paging": {"offset": 0, "limit": 1000, "total": 3, "next_offset": None},
         "years": [

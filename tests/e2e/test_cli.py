@@ -556,6 +556,7 @@ def test_onrechtmatigheid_says_no_begroting_recorded_where_the_demo_holds_none(
     assert "no begroting recorded (data gap)" in "\n".join(lines)
     assert found["rows"][0]["finding"] == "geen-begroting-vastgelegd"
     assert found["rows"][0]["lasten_without_begroting"] == "967000.00"
+    assert found["rows"][0]["realised_voorlopig"] == "967000.00"
     assert found["years"] == [
         {
             "fiscal_year": 2019,

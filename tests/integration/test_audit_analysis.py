@@ -594,12 +594,21 @@ def test_a_mutation_known_before_its_decision_was_adopted_is_listed_on_every_bas
 # -- begrotingsonrechtmatigheid --------------------------------------------------------
 
 
-def gap(programma: str, year: int, budget: str, realised: str, lines: int, subjects: int) -> Any:
+def gap(
+    programma: str,
+    year: int,
+    budget: str,
+    realised: str,
+    lines: int,
+    subjects: int,
+    voorlopig: str = "0.00",
+) -> Any:
     return {
         "programma": programma,
         "fiscal_year": year,
         "budget": Decimal(budget),
         "realised": Decimal(realised),
+        "realised_voorlopig": Decimal(voorlopig),
         "excess": None,
         "budget_lines": lines,
         "realisations": subjects,
@@ -622,7 +631,7 @@ def test_the_demo_has_no_overschrijding_only_programmas_without_a_recorded_begro
     # Sociale Stad" (no programma): realised, with no begroting. 2019: the demo records the
     # transformatiebudget's lines (€3,268,000, by begrotingswijzigingen) but no primitieve
     # begroting of the programma: a data gap too (ADR 0029), never an overschrijding.
-    wwz_2019 = gap(WWZ, 2019, "3268000.00", "967000.00", 8, 6)
+    wwz_2019 = gap(WWZ, 2019, "3268000.00", "967000.00", 8, 6, "967000.00")
     assert in_2019 == [wwz_2019]
     assert found == [
         gap("Opgave Sociale Stad", 2017, "0.00", "267638000.00", 0, 17),
@@ -648,7 +657,7 @@ def test_a_realisation_on_lines_without_a_primitieve_begroting_is_a_gap_not_an_o
         published = authority.onrechtmatigheid(conn, basis(demo_ledger, VOORTGANG))
 
     # 2020's lines hold only what was carried in from 2019: no primitieve begroting.
-    assert now == [gap(WWZ, 2020, "892000.00", "892000.01", 7, 1)]
+    assert now == [gap(WWZ, 2020, "892000.00", "892000.01", 7, 1, "892000.01")]
     assert [row["fiscal_year"] for row in published] == [2017, 2018, 2019]
 
 

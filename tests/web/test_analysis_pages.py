@@ -607,6 +607,21 @@ def test_lawfulness_shows_the_demos_programmas_without_a_begroting_as_data_gaps(
     ) in text
 
 
+def test_lawfulness_says_how_much_of_a_programmas_realised_lasten_is_voorlopig(
+    signed_in: Callable[[Role], TestClient],
+) -> None:
+    browser = signed_in(Role.AUDITOR)
+
+    answer = browser.get("/rechtmatigheid?peildatum=nu&jaar=2019")
+
+    assert answer.status_code == 200
+    # The demo's 2019 spending (Figuur 1 of the Q4 report) is recorded voorlopig.
+    assert (
+        '      <td class="num">€ 967.000<br><span class="hint">6 realisaties, waarvan € 967.000 '
+        "voorlopig</span></td>\n"
+    ) in answer.text
+
+
 def test_lawfulness_for_one_year_and_a_year_without_findings(
     signed_in: Callable[[Role], TestClient],
 ) -> None:

@@ -256,7 +256,16 @@ def cmd_onrechtmatigheid(args: argparse.Namespace) -> None:
         args,
         basis,
         shown,
-        ["fiscal_year", "programma", "budget", "realised", "excess", "budget_lines", "finding"],
+        [
+            "fiscal_year",
+            "programma",
+            "budget",
+            "realised",
+            "realised_voorlopig",
+            "excess",
+            "budget_lines",
+            "finding",
+        ],
     )
     if not rows:
         say(args, "no realised lasten above the authorised budget")
@@ -266,8 +275,7 @@ def cmd_onrechtmatigheid(args: argparse.Namespace) -> None:
                 args,
                 f"{row['fiscal_year']} {escaped(row['programma'])}: "
                 f"€ {amount(row['lasten_without_begroting'] or row['realised'])} lasten without "
-                "a recorded begroting "
-                "(a data gap, not counted)",
+                "a recorded begroting (a data gap, not counted)",
             )
             continue
         for category in row["categories"]:

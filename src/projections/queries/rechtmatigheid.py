@@ -26,6 +26,7 @@ from typing import Any
 from sqlalchemy import Connection, Select, case, func, select
 from typing_extensions import TypedDict
 
+from domain.values import programma_key
 from projections.queries.basis import Basis, euros
 from projections.queries.fund_rules import FundRuleFinding, fund_rule_findings
 from projections.queries.rows import Euros
@@ -90,12 +91,18 @@ class OnrechtmatigheidRow(TypedDict):
 
     For a data gap (`data_gap` true) `excess` and `counts_toward_opinion` are null: without a
     recorded begroting no euro is an overschrijding; the realised lasten stand apart as
-    `lasten_without_begroting`."""
+    `lasten_without_begroting`. `realised_voorlopig` is the part of `realised` whose latest
+    status as of the basis is voorlopig (no jaarrekening adopted for it yet).
+
+    A programma is one whatever its case or surrounding spaces (`domain.values.programma_key`,
+    as a line's id); `programma` is its first recorded line's spelling (else its first
+    realisation's)."""
 
     programma: str
     fiscal_year: int
     budget: Euros
     realised: Euros
+    realised_voorlopig: Euros
     excess: Euros | None
     budget_lines: int
     realisations: int
@@ -131,10 +138,12 @@ Dims = tuple[int, str, str | None, str, str | None, int | None, str | None]
 
 @dataclass
 class _Programma:
+    label: str = ""  # the spelling shown: the first recorded line's, else realisation's
     established: bool = False
     lasten_budget: int = 0
     lasten_lines: int = 0
     realised: int = 0
+    realised_voorlopig: int = 0
     realisations: int = 0
     proposed: int = 0
     open_einde_excess: int = 0
@@ -148,7 +157,7 @@ class _Programma:
 def _dims(row: Any) -> Dims:
     return (
         row.fiscal_year,
-        row.programma,
+        programma_key(row.programma),
         row.taakveld,
         row.side,
         row.deelproduct,
@@ -174,20 +183,31 @@ def _programmas(
         .join(mutations, mutations.c.line_id == lines.c.id)
         .where(basis.filter(mutations))
         .group_by(*lines.c)
+        .order_by(lines.c.position)
     )
     realised_query = (
         select(subjects, func.sum(entries.c.delta_cents).label("total"))
         .join(entries, entries.c.realisation_id == subjects.c.id)
         .where(basis.filter(entries))
         .group_by(*subjects.c)
+        .order_by(subjects.c.position)
+    )
+    # A realisation's status is its latest version's as of the basis.
+    status_query = (
+        select(entries.c.realisation_id, entries.c.status)
+        .join(subjects, subjects.c.id == entries.c.realisation_id)
+        .where(basis.filter(entries), subjects.c.side == "lasten")
+        .order_by(entries.c.position)
     )
     proposed_query = _proposed(basis)
     if fiscal_year is not None:
+        status_query = status_query.where(subjects.c.fiscal_year == fiscal_year)
         line_query = line_query.where(lines.c.fiscal_year == fiscal_year)
         realised_query = realised_query.where(subjects.c.fiscal_year == fiscal_year)
         proposed_query = proposed_query.where(
             tables.proposed_amendments.c.fiscal_year == fiscal_year
         )
+    statuses = {row.realisation_id: row.status for row in conn.execute(status_query)}
     open_einde = {
         row.line_id
         for row in conn.execute(
@@ -197,7 +217,7 @@ def _programmas(
 
     open_lines: dict[Dims, int] = {}
     for row in conn.execute(line_query):
-        subject = found[(row.programma, row.fiscal_year)]
+        subject = _subject(found, row)
         total = int(row.total or 0)
         subject.established = subject.established or bool(row.established)
         sums = subject.taakveld(row.taakveld)
@@ -211,11 +231,13 @@ def _programmas(
             sums[2] += total
     open_realised: dict[Dims, int] = defaultdict(int)
     for row in conn.execute(realised_query):
-        subject = found[(row.programma, row.fiscal_year)]
+        subject = _subject(found, row)
         total = int(row.total or 0)
         sums = subject.taakveld(row.taakveld)
         if row.side == "lasten":
             subject.realised += total
+            if statuses.get(row.id) == "voorlopig":
+                subject.realised_voorlopig += total
             subject.realisations += 1
             sums[1] += total
             if _dims(row) in open_lines:
@@ -225,8 +247,14 @@ def _programmas(
     for dims, budget in open_lines.items():
         found[(dims[1], dims[0])].open_einde_excess += max(0, open_realised[dims] - budget)
     for row in conn.execute(proposed_query):
-        found[(row.programma, row.fiscal_year)].proposed += int(row.total or 0)
+        found[(programma_key(row.programma), row.fiscal_year)].proposed += int(row.total or 0)
     return found
+
+
+def _subject(found: dict[tuple[str, int], _Programma], row: Any) -> _Programma:
+    subject = found[(programma_key(row.programma), row.fiscal_year)]
+    subject.label = subject.label or row.programma
+    return subject
 
 
 def _proposed(basis: Basis) -> Select[tuple[str, int, int]]:
@@ -285,7 +313,7 @@ def onrechtmatigheid(
     no line has a primitieve begroting, else an overschrijding where the realised lasten
     exceed the begroting na wijziging (nothing where they do not)."""
     findings: list[OnrechtmatigheidRow] = []
-    for (programma, year), subject in _programmas(conn, basis, fiscal_year).items():
+    for (_, year), subject in _programmas(conn, basis, fiscal_year).items():
         if not subject.realisations:
             continue
         gap = not subject.established
@@ -300,10 +328,11 @@ def onrechtmatigheid(
         )
         findings.append(
             {
-                "programma": programma,
+                "programma": subject.label,
                 "fiscal_year": year,
                 "budget": euros(subject.lasten_budget),
                 "realised": euros(subject.realised),
+                "realised_voorlopig": euros(subject.realised_voorlopig),
                 "excess": None if gap else euros(excess),
                 "budget_lines": subject.lasten_lines,
                 "realisations": subject.realisations,
