@@ -24,7 +24,7 @@ AUDITOR = bearer("auditor")
 WWZ = "Welzijn, Wijkontwikkeling en Zorg"
 FUND = "transformatiebudget"
 IVP4 = "raad-2019-05-08-interventieplan-fase-4"
-IMPORT_ID = "nijmegen-demo-v1"
+IMPORT_ID = "nijmegen-demo-v2"
 RECORDED = "2026-11-23T09:01:00+00:00"
 KNOWN = "2025-10-19T09:01:00+00:00"  # 400 days before it was recorded
 IVP4_DECISION = {
@@ -36,12 +36,16 @@ IVP4_DECISION = {
 }
 LINE = {"fiscal_year": 2020, "programma": WWZ, "taakveld": "6.71", "interventie": 2, "fund": FUND}
 BACKDATED = {"by": "P400D", "grace": "P7D"}
+# The finance role's amendment after the demo, and the demo's carry-in of interventie 2's
+# unspent 2019 budget into 2020 (the Nota Slotwijzigingen 2019).
+LATE = DEMO_LAST_POSITION + 1
+CARRIED_IN = 145
 
 
 @pytest.fixture
 def backdated(demo_api: TestClient, clock: Clock) -> TestClient:
     """The demo, and the finance role's amendment of the 2020 transformatiebudget of
-    interventie 2, known 400 days before it records it (position 142)."""
+    interventie 2, known 400 days before it records it (position LATE)."""
     clock.advance()
     response = demo_api.post(
         "/api/v1/budget/amendments",
@@ -55,7 +59,7 @@ def backdated(demo_api: TestClient, clock: Clock) -> TestClient:
         },
     )
     assert response.status_code == 200, response.text
-    assert response.json()["position"] == DEMO_LAST_POSITION + 1
+    assert response.json()["position"] == LATE
     return demo_api
 
 
@@ -71,7 +75,7 @@ def test_the_authority_report_flags_the_backdated_write_and_keeps_it_authorised(
     rows = read(backdated, "/api/v1/audit/authority", fiscal_year=2020)["rows"]
 
     assert rows[-1] == {
-        "position": DEMO_LAST_POSITION + 1,
+        "position": LATE,
         "event": "Amended",
         "delta": "1000.00",
         "line": {**LINE, "side": "lasten", "deelproduct": None},
@@ -103,7 +107,7 @@ def test_the_lineage_and_the_cell_history_flag_the_backdated_write(
     )
 
     assert lineage["rows"][-1] == {
-        "position": DEMO_LAST_POSITION + 1,
+        "position": LATE,
         "event": "Amended",
         "subject": f"{WWZ} / 6.71",
         "delta": "1000.00",
@@ -124,13 +128,13 @@ def test_the_lineage_and_the_cell_history_flag_the_backdated_write(
     }
     assert [(r["position"], r["backdated"], r["backfill"]) for r in lineage["rows"]] == [
         (98, None, IMPORT_ID),
-        (120, None, IMPORT_ID),
-        (142, BACKDATED, None),
+        (CARRIED_IN, None, IMPORT_ID),
+        (LATE, BACKDATED, None),
     ]
     assert [(r["position"], r["backdated"], r["backfill"]) for r in cell["rows"]] == [
         (98, None, IMPORT_ID),
-        (120, None, IMPORT_ID),
-        (142, BACKDATED, None),
+        (CARRIED_IN, None, IMPORT_ID),
+        (LATE, BACKDATED, None),
     ]
     assert cell["rows"][-1]["known_at"] == KNOWN
 
@@ -151,7 +155,7 @@ def test_the_report_diff_flags_the_backdated_event(backdated: TestClient) -> Non
         "delta": "1000.00",
         "events": [
             {
-                "position": DEMO_LAST_POSITION + 1,
+                "position": LATE,
                 "event": "Amended",
                 "subject": f"{WWZ} / 6.71",
                 "delta": "1000.00",
@@ -167,7 +171,7 @@ def test_the_report_diff_flags_the_backdated_event(backdated: TestClient) -> Non
     }
     assert [
         (e["position"], e["backdated"], e["backfill"]) for e in cell["causes"][0]["events"]
-    ] == [(120, None, IMPORT_ID)]
+    ] == [(CARRIED_IN, None, IMPORT_ID)]
 
 
 def test_the_lineage_export_ends_each_row_with_its_verdict(backdated: TestClient) -> None:
@@ -184,8 +188,8 @@ def test_the_lineage_export_ends_each_row_with_its_verdict(backdated: TestClient
     assert rows[0][-3:] == ["backdated", "backdating_grace", "backfill"]
     assert [(row[1], *row[-3:]) for row in rows[1:]] == [
         ("98", "", "P7D", IMPORT_ID),
-        ("120", "", "P7D", IMPORT_ID),
-        ("142", "P400D", "P7D", ""),
+        (str(CARRIED_IN), "", "P7D", IMPORT_ID),
+        (str(LATE), "P400D", "P7D", ""),
     ]
 
 

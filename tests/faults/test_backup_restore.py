@@ -32,23 +32,31 @@ from projections.audit import chain_verify
 from projections.queries import basis, figures, reports
 from projections.store import schema
 from support.clock import Clock
-from support.demo import DEMO_HEAD, load_demo
+from support.demo import (
+    DEMO_HEAD,
+    DEMO_LAST_POSITION,
+    INTERVENTIEPLAN_LAST_POSITION,
+    load_demo,
+)
 from support.ledgers import BACKENDS
 from support.processes import begroting, fresh_database, fresh_postgres_database, verifier
 
 pytestmark = pytest.mark.e2e
 
-INTERVENTIEPLAN_DIGEST = "07c982d674b1de177e15153590201d12beb6d9503934f45d6bdbe0eba24ac24a"
-VOORTGANG_DIGEST = "5bf664dcf5006c70ba33d0fdee062ff4c6e4035b5201307203e31173fd8537cd"
+INTERVENTIEPLAN_DIGEST = "9cf6a2fa5d49df8f51f647441066cecafabd0a0b07834472c6c41a5671a190d1"
+VOORTGANG_DIGEST = "23b81245819aa13790501e46dbf83ab3b94de293606bf7249708a285f3c5693d"
 SEALS = [
-    ("interventieplan-fase-4", 140, INTERVENTIEPLAN_DIGEST),
-    ("voortgangsrapportage-2019-q4", 141, VOORTGANG_DIGEST),
+    ("interventieplan-fase-4", INTERVENTIEPLAN_LAST_POSITION, INTERVENTIEPLAN_DIGEST),
+    ("voortgangsrapportage-2019-q4", DEMO_LAST_POSITION, VOORTGANG_DIGEST),
 ]
 VERIFIES = (
-    f"the log verifies: 141 events chained, head {DEMO_HEAD} at position 141; "
+    f"the log verifies: {DEMO_LAST_POSITION} events chained, head {DEMO_HEAD} at position "
+    f"{DEMO_LAST_POSITION}; "
     "2 report heads match; 0 events not yet chained"
 )
 LATER = "raad-2020-06-begrotingswijziging-na-de-backup"
+# The last of the three events written after the backup.
+LATER_HEAD_POSITION = DEMO_LAST_POSITION + 3
 
 
 def postgres_tool(name: str) -> str:
@@ -66,7 +74,7 @@ def tool(*args: str) -> None:
 
 
 def write_after_the_backup(db: str, clock: Clock) -> None:
-    """A raad decision amends the 2020 transformatiebudget: three events, 142 to 144."""
+    """A raad decision amends the 2020 transformatiebudget: three events after the demo's."""
     clock.advance(timedelta(days=1))
     ledger = open_ledger(db, clock=clock.now)
     try:
@@ -158,8 +166,8 @@ def test_a_restored_backup_has_the_same_chain_and_figures_and_the_witness_catche
             backup = begroting("backup", str(tmp_path / "b.sqlite3"), "--db", db, cwd=tmp_path)
             assert (backup.returncode, backup.stderr) == (0, "")
             assert backup.stdout == (
-                f"backup of {db} in {tmp_path / 'b.sqlite3'}: 141 events, chain head "
-                f"{DEMO_HEAD} at position 141\n"
+                f"backup of {db} in {tmp_path / 'b.sqlite3'}: {DEMO_LAST_POSITION} events, "
+                f"chain head {DEMO_HEAD} at position {DEMO_LAST_POSITION}\n"
             )
         else:
             tool(postgres_tool("pg_dump"), "-Fc", "-f", str(tmp_path / "b.dump"), f"--dbname={db}")
@@ -169,7 +177,7 @@ def test_a_restored_backup_has_the_same_chain_and_figures_and_the_witness_catche
         assert (later.returncode, later.stdout.splitlines()[1]) == (
             0,
             f"witness {witness}: earlier heads still on the chain: 1; "
-            "head at position 144 appended",
+            f"head at position {LATER_HEAD_POSITION} appended",
         )
         assert ledger_state(db)["budget"] != before["budget"]  # the write moved it
 
@@ -182,7 +190,10 @@ def test_a_restored_backup_has_the_same_chain_and_figures_and_the_witness_catche
             tool(postgres_tool("pg_restore"), f"--dbname={restored}", str(tmp_path / "b.dump"))
 
         after = ledger_state(restored)
-        assert (after["verdict"]["head"], after["verdict"]["position"]) == (DEMO_HEAD, 141)
+        assert (after["verdict"]["head"], after["verdict"]["position"]) == (
+            DEMO_HEAD,
+            DEMO_LAST_POSITION,
+        )
         assert after["seals"] == SEALS
         assert after == before
         assert guards_hold(restored) == (
@@ -199,28 +210,29 @@ def test_a_restored_backup_has_the_same_chain_and_figures_and_the_witness_catche
             ]
         )
 
-        # The witness holds the head of position 144; the restored chain ends at 141.
+        # The witness holds the head written after the backup; the restored chain ends at the
+        # demo's last position.
         _, (position, head, when) = [
             line.split() for line in witness.read_text().splitlines() if not line.startswith("#")
         ]
         kept = witness.read_text()
         detail = (
-            f"the witness saw chain head {head} at position 144 on {when}; "
-            "the chain is now shorter: it ends at position 141"
+            f"the witness saw chain head {head} at position {LATER_HEAD_POSITION} on {when}; "
+            f"the chain is now shorter: it ends at position {DEMO_LAST_POSITION}"
         )
         caught = begroting("verify", "--db", restored, "--witness", str(witness), cwd=tmp_path)
         kit = begroting("export", "auditor", str(tmp_path / "kit"), "--db", restored, cwd=tmp_path)
         assert kit.returncode == 0, kit.stderr
         by_the_kit = verifier(tmp_path / "kit", "--witness", str(witness))
 
-    assert position == "144"
+    assert position == str(LATER_HEAD_POSITION)
     assert (caught.returncode, caught.stderr) == (1, "")
-    assert caught.stdout == f"TAMPERED: missing at position 144: {detail}\n"
+    assert caught.stdout == f"TAMPERED: missing at position {LATER_HEAD_POSITION}: {detail}\n"
     assert (by_the_kit.returncode, by_the_kit.stderr) == (1, "")
     assert json.loads(by_the_kit.stdout) == {
         "status": "tampered",
         "kind": "missing",
-        "position": 144,
+        "position": LATER_HEAD_POSITION,
         "detail": detail,
     }
     assert witness.read_text() == kept

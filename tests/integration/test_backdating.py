@@ -35,6 +35,11 @@ IVP4 = {
     "adopted_known_at": "2019-05-08T10:00:00+00:00",
 }
 BACKDATED = {"by": "P400D", "grace": "P7D"}
+# The two amendments the tests record after the demo, and the demo's carry-in of interventie
+# 2's unspent 2019 budget into 2020 (the Nota Slotwijzigingen 2019).
+LATE = DEMO_LAST_POSITION + 1
+WITHIN_GRACE = DEMO_LAST_POSITION + 2
+CARRIED_IN = 145
 
 
 def amend(ledger: Ledger, clock: Clock, *, days_before: int, amount: str) -> int:
@@ -54,11 +59,11 @@ def amend(ledger: Ledger, clock: Clock, *, days_before: int, amount: str) -> int
 
 @pytest.fixture
 def backdated(demo_ledger: Ledger, clock: Clock) -> Ledger:
-    """The demo, then one amendment known 400 days before it was recorded (position 142)
-    and one known 6 days before (143), both recorded at 09:01."""
+    """The demo, then one amendment known 400 days before it was recorded (position LATE)
+    and one known 6 days before (WITHIN_GRACE), both recorded at 09:01."""
     clock.advance()
-    assert amend(demo_ledger, clock, days_before=400, amount="1000.00") == DEMO_LAST_POSITION + 1
-    assert amend(demo_ledger, clock, days_before=6, amount="500.00") == 143
+    assert amend(demo_ledger, clock, days_before=400, amount="1000.00") == LATE
+    assert amend(demo_ledger, clock, days_before=6, amount="500.00") == WITHIN_GRACE
     return demo_ledger
 
 
@@ -85,7 +90,7 @@ def test_a_finance_write_known_400_days_before_it_was_recorded_is_flagged_in_aut
 
     assert rows[-2:] == [
         {
-            "position": DEMO_LAST_POSITION + 1,
+            "position": LATE,
             "event": "Amended",
             "delta": Decimal("1000.00"),
             "line": {
@@ -110,7 +115,7 @@ def test_a_finance_write_known_400_days_before_it_was_recorded_is_flagged_in_aut
             "backfill": None,
         },
         {
-            "position": 143,
+            "position": WITHIN_GRACE,
             "event": "Amended",
             "delta": Decimal("500.00"),
             "line": rows[-1]["line"],
@@ -138,15 +143,18 @@ def test_the_grace_decides_the_verdict(backdated: Ledger) -> None:
             if row["backfill"] is None
         ]
 
-    assert verdicts(timedelta(days=400)) == [(142, None), (143, None)]  # not more than it
-    assert verdicts(timedelta(days=399)) == [(142, {"by": "P400D", "grace": "P399D"}), (143, None)]
+    assert verdicts(timedelta(days=400)) == [(LATE, None), (WITHIN_GRACE, None)]  # not more
+    assert verdicts(timedelta(days=399)) == [
+        (LATE, {"by": "P400D", "grace": "P399D"}),
+        (WITHIN_GRACE, None),
+    ]
     assert verdicts(timedelta(0)) == [
-        (142, {"by": "P400D", "grace": "P0D"}),
-        (143, {"by": "P6D", "grace": "P0D"}),
+        (LATE, {"by": "P400D", "grace": "P0D"}),
+        (WITHIN_GRACE, {"by": "P6D", "grace": "P0D"}),
     ]
     assert verdicts(timedelta(days=5, hours=23, minutes=59, seconds=59)) == [
-        (142, {"by": "P400D", "grace": "P5DT23H59M59S"}),
-        (143, {"by": "P6D", "grace": "P5DT23H59M59S"}),
+        (LATE, {"by": "P400D", "grace": "P5DT23H59M59S"}),
+        (WITHIN_GRACE, {"by": "P6D", "grace": "P5DT23H59M59S"}),
     ]
 
 
@@ -185,13 +193,14 @@ def test_the_budget_lineage_flags_the_backdated_row_and_shows_the_demo_as_backfi
     # by known_at: the demo's two rows (2019), the 400-day one (2025), the 6-day one (2026)
     assert [(r["position"], r["backdated"], r["backfill"]) for r in rows[:2]] == [
         (98, None, IMPORT_ID),
-        (120, None, IMPORT_ID),
+        (CARRIED_IN, None, IMPORT_ID),
     ]
     # A budget lineage row names its dekking (ADR 0026); these amendments have none.
     assert rows[2:] == [
-        lineage_row(142, "1000.00", "120000.00", KNOWN_400_DAYS_EARLIER, BACKDATED)
+        lineage_row(LATE, "1000.00", "120000.00", KNOWN_400_DAYS_EARLIER, BACKDATED)
         | {"dekking": None},
-        lineage_row(143, "500.00", "120500.00", KNOWN_6_DAYS_EARLIER, None) | {"dekking": None},
+        lineage_row(WITHIN_GRACE, "500.00", "120500.00", KNOWN_6_DAYS_EARLIER, None)
+        | {"dekking": None},
     ]
 
 
@@ -207,12 +216,12 @@ def test_the_history_of_a_report_cell_flags_the_backdated_row(backdated: Ledger)
     assert found["amount"] == Decimal("120500.00")
     assert [(r["position"], r["backdated"], r["backfill"]) for r in found["rows"]] == [
         (98, None, IMPORT_ID),
-        (120, None, IMPORT_ID),
-        (142, BACKDATED, None),
-        (143, None, None),
+        (CARRIED_IN, None, IMPORT_ID),
+        (LATE, BACKDATED, None),
+        (WITHIN_GRACE, None, None),
     ]
     assert found["rows"][2] == {
-        "position": DEMO_LAST_POSITION + 1,
+        "position": LATE,
         "event": "Amended",
         "subject": f"{WWZ} / 6.71",
         "delta": Decimal("1000.00"),
@@ -266,18 +275,18 @@ def test_the_report_diff_flags_the_backdated_event_among_the_causes(backdated: L
                 "backfill": None,
             }
             for position, delta, known_at, flag in (
-                (142, "1000.00", KNOWN_400_DAYS_EARLIER, BACKDATED),
-                (143, "500.00", KNOWN_6_DAYS_EARLIER, None),
+                (LATE, "1000.00", KNOWN_400_DAYS_EARLIER, BACKDATED),
+                (WITHIN_GRACE, "500.00", KNOWN_6_DAYS_EARLIER, None),
             )
         ],
     }
     (carried,) = [c for c in cell["causes"] if c["cause"] == "carry-over"]
     assert [(e["position"], e["backdated"], e["backfill"]) for e in carried["events"]] == [
-        (120, None, IMPORT_ID)
+        (CARRIED_IN, None, IMPORT_ID)
     ]
     assert (
-        f"  {'+1500.00':>16}  budget-amendment by {INTERVENTIEPLAN_4}; positions 142, 143; "
-        "BACKDATED: 142 by P400D (grace P7D)"
+        f"  {'+1500.00':>16}  budget-amendment by {INTERVENTIEPLAN_4}; positions {LATE}, "
+        f"{WITHIN_GRACE}; BACKDATED: {LATE} by P400D (grace P7D)"
     ) in text.splitlines()
 
 
@@ -306,8 +315,9 @@ def test_a_backdated_realisation_is_flagged_in_its_lineage_and_the_demo_ones_are
         )
 
     assert [(r["position"], r["import_id"], r["backdated"], r["backfill"]) for r in rows] == [
-        *[(p, IMPORT_ID, None, IMPORT_ID) for p in range(134, 140)],
-        (142, None, {"by": "P30D", "grace": "P7D"}, None),
+        # the demo's six voorlopig realisations of spending 2019
+        *[(p, IMPORT_ID, None, IMPORT_ID) for p in range(159, 165)],
+        (DEMO_LAST_POSITION + 1, None, {"by": "P30D", "grace": "P7D"}, None),
     ]
     assert [(r["position"], r["backdated"], r["backfill"]) for r in taakstelling] == [
         (53, None, IMPORT_ID),
@@ -330,13 +340,13 @@ def test_the_lineage_export_carries_the_flag_the_grace_and_the_backfill(
     assert keys[-3:] == ["backdated", "backdating_grace", "backfill"]
     assert [(row[1], *row[-3:]) for row in export.rows] == [
         (98, None, "P7D", IMPORT_ID),
-        (120, None, "P7D", IMPORT_ID),
-        (142, "P400D", "P7D", None),
-        (143, None, "P7D", None),
+        (CARRIED_IN, None, "P7D", IMPORT_ID),
+        (LATE, "P400D", "P7D", None),
+        (WITHIN_GRACE, None, "P7D", None),
     ]
     assert [(row[1], *row[-3:]) for row in strict.rows][2:] == [
-        (142, "P400D", "P0D", None),
-        (143, "P6D", "P0D", None),
+        (LATE, "P400D", "P0D", None),
+        (WITHIN_GRACE, "P6D", "P0D", None),
     ]
     assert ("backdating_grace", "P0D") in strict.provenance
 

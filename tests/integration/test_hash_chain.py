@@ -30,8 +30,8 @@ from support.demo import (
     INTERVENTIEPLAN_LAST_POSITION,
 )
 
-INTERVENTIEPLAN_DIGEST = "07c982d674b1de177e15153590201d12beb6d9503934f45d6bdbe0eba24ac24a"
-VOORTGANG_DIGEST = "5bf664dcf5006c70ba33d0fdee062ff4c6e4035b5201307203e31173fd8537cd"
+INTERVENTIEPLAN_DIGEST = "9cf6a2fa5d49df8f51f647441066cecafabd0a0b07834472c6c41a5671a190d1"
+VOORTGANG_DIGEST = "23b81245819aa13790501e46dbf83ab3b94de293606bf7249708a285f3c5693d"
 
 
 def verdict(ledger: Ledger) -> dict[str, Any]:
@@ -157,16 +157,26 @@ def test_every_published_report_carries_the_chain_head_at_its_log_position(
         ]
 
     assert seals == [
-        ("interventieplan-fase-4", 140, INTERVENTIEPLAN_HEAD, INTERVENTIEPLAN_DIGEST),
-        ("voortgangsrapportage-2019-q4", 141, DEMO_HEAD, VOORTGANG_DIGEST),
+        (
+            "interventieplan-fase-4",
+            INTERVENTIEPLAN_LAST_POSITION,
+            INTERVENTIEPLAN_HEAD,
+            INTERVENTIEPLAN_DIGEST,
+        ),
+        ("voortgangsrapportage-2019-q4", DEMO_LAST_POSITION, DEMO_HEAD, VOORTGANG_DIGEST),
     ]
 
 
 @pytest.mark.parametrize(
     ("report_id", "position", "head", "digest"),
     [
-        ("interventieplan-fase-4", 140, INTERVENTIEPLAN_HEAD, INTERVENTIEPLAN_DIGEST),
-        ("voortgangsrapportage-2019-q4", 141, DEMO_HEAD, VOORTGANG_DIGEST),
+        (
+            "interventieplan-fase-4",
+            INTERVENTIEPLAN_LAST_POSITION,
+            INTERVENTIEPLAN_HEAD,
+            INTERVENTIEPLAN_DIGEST,
+        ),
+        ("voortgangsrapportage-2019-q4", DEMO_LAST_POSITION, DEMO_HEAD, VOORTGANG_DIGEST),
     ],
 )
 def test_a_demo_report_re_derived_from_the_log_matches_its_seal(
@@ -302,9 +312,9 @@ def test_an_attacker_who_also_rewrites_the_links_is_caught_by_the_published_head
 
     assert verdict(demo_ledger) == tampered(
         "changed",
-        140,
+        INTERVENTIEPLAN_LAST_POSITION,
         f"report 'interventieplan-fase-4' was published with chain head {INTERVENTIEPLAN_HEAD}"
-        ", which the log does not give at position 140",
+        f", which the log does not give at position {INTERVENTIEPLAN_LAST_POSITION}",
     )
 
 

@@ -26,6 +26,7 @@ from api.ledger import Ledger, open_ledger
 from projections.readmodel.runner import ProjectionRunner, ReadModelBrokenError, ReadModelBusyError
 from projections.store import schema
 from support.clock import Clock
+from support.demo import DEMO_LAST_POSITION
 
 # How long the batch gives the rebuild to get between its tracking read and its update.
 # Under the lock the rebuild never gets there, and the batch goes on after this wait.
@@ -226,4 +227,4 @@ def test_a_rebuild_waits_for_another_threads_lock_only_so_long(demo_ledger: Ledg
     with demo_ledger.runner._lock, pytest.raises(ReadModelBusyError):
         demo_ledger.runner.rebuild(wait=0.1)
 
-    assert demo_ledger.runner.rebuild() == 141
+    assert demo_ledger.runner.rebuild() == DEMO_LAST_POSITION
