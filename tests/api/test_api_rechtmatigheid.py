@@ -82,7 +82,7 @@ def test_the_demo_answers_data_gaps_and_no_grens_recorded(demo_api: TestClient) 
         "basis": NOW,
         "rows": [
             gap("Opgave Sociale Stad", 2017, "0.00", "267638000.00", 0, 17),
-            gap("Opgave Sociale Stad", 2018, "0.00", "267816000.00", 0, 17),
+            gap("Opgave Sociale Stad", 2018, "0.00", "267816000.00", 0, 17, "267816000.00"),
             gap(WWZ, 2019, "3268000.00", "967000.00", 8, 6, "967000.00"),
         ],
         "paging": {"offset": 0, "limit": 1000, "total": 3, "next_offset": None},
