@@ -30,8 +30,8 @@ from support.processes import begroting, tamper, verifier
 
 pytestmark = pytest.mark.e2e
 
-INTERVENTIEPLAN_DIGEST = "07c982d674b1de177e15153590201d12beb6d9503934f45d6bdbe0eba24ac24a"
-VOORTGANG_DIGEST = "5bf664dcf5006c70ba33d0fdee062ff4c6e4035b5201307203e31173fd8537cd"
+INTERVENTIEPLAN_DIGEST = "9cf6a2fa5d49df8f51f647441066cecafabd0a0b07834472c6c41a5671a190d1"
+VOORTGANG_DIGEST = "23b81245819aa13790501e46dbf83ab3b94de293606bf7249708a285f3c5693d"
 OK = {
     "status": "ok",
     "head": DEMO_HEAD,
@@ -110,8 +110,13 @@ def test_verify_as_json_gives_the_kind_and_position(tmp_path: Path, demo_db: str
 @pytest.mark.parametrize(
     ("report_id", "position", "head", "digest"),
     [
-        ("interventieplan-fase-4", 140, INTERVENTIEPLAN_HEAD, INTERVENTIEPLAN_DIGEST),
-        ("voortgangsrapportage-2019-q4", 141, DEMO_HEAD, VOORTGANG_DIGEST),
+        (
+            "interventieplan-fase-4",
+            INTERVENTIEPLAN_LAST_POSITION,
+            INTERVENTIEPLAN_HEAD,
+            INTERVENTIEPLAN_DIGEST,
+        ),
+        ("voortgangsrapportage-2019-q4", DEMO_LAST_POSITION, DEMO_HEAD, VOORTGANG_DIGEST),
     ],
 )
 def test_verify_report_re_derives_each_demo_report_from_the_log(
@@ -466,7 +471,9 @@ def test_a_rewritten_chain_fails_on_the_seals_and_with_them_rewritten_on_the_wit
     kit: Path, tmp_path: Path
 ) -> None:
     witness = tmp_path / "witness.txt"
-    witness.write_text(f"# kept by R. Kamer\n141 {DEMO_HEAD} 2026-12-01T10:00:00Z\n")
+    witness.write_text(
+        f"# kept by R. Kamer\n{DEMO_LAST_POSITION} {DEMO_HEAD} 2026-12-01T10:00:00Z\n"
+    )
     rows = relink(_changed_amount(records(kit)))
     write(kit, rows)
     rewrite_manifest(kit, rows)
@@ -491,7 +498,10 @@ def test_a_rewritten_chain_fails_on_the_seals_and_with_them_rewritten_on_the_wit
         f"2026-12-01T10:00:00Z; "
         f"the chain has {rows[-1]['link']} there",
     )
-    assert witness.read_text() == f"# kept by R. Kamer\n141 {DEMO_HEAD} 2026-12-01T10:00:00Z\n"
+    assert (
+        witness.read_text()
+        == f"# kept by R. Kamer\n{DEMO_LAST_POSITION} {DEMO_HEAD} 2026-12-01T10:00:00Z\n"
+    )
 
 
 def test_the_witness_file_is_created_then_appended_to_by_a_copy_outside_the_repository(
@@ -633,8 +643,14 @@ def test_begroting_verify_fails_on_a_witnessed_head_the_log_no_longer_has(
         f"the chain has {INTERVENTIEPLAN_HEAD} there"
     )
     assert (result.returncode, result.stderr) == (1, "")
-    assert result.stdout == f"TAMPERED: changed at position 140: {detail}\n"
-    assert (as_json.returncode, json.loads(as_json.stdout)) == (1, tampered("changed", 140, detail))
+    assert (
+        result.stdout
+        == f"TAMPERED: changed at position {INTERVENTIEPLAN_LAST_POSITION}: {detail}\n"
+    )
+    assert (as_json.returncode, json.loads(as_json.stdout)) == (
+        1,
+        tampered("changed", INTERVENTIEPLAN_LAST_POSITION, detail),
+    )
     assert (
         witness.read_text() == f"{INTERVENTIEPLAN_LAST_POSITION} {DEMO_HEAD} 2026-12-01T10:00:00Z\n"
     )

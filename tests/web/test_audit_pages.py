@@ -26,13 +26,18 @@ from api.settings import Settings
 from projections.store import schema
 from support import tampering
 from support.clock import Clock
-from support.demo import DEMO_HEAD, INTERVENTIEPLAN_HEAD
+from support.demo import (
+    DEMO_HEAD,
+    DEMO_LAST_POSITION,
+    INTERVENTIEPLAN_HEAD,
+    INTERVENTIEPLAN_LAST_POSITION,
+)
 from support.http import bearer
 from support.ledgers import ledger_on
 from support.web import csrf_of, sign_in
 
 SignedIn = Callable[[Role], TestClient]
-KIT = "auditor-kit-141"
+KIT = f"auditor-kit-{DEMO_LAST_POSITION}"
 FORM_EXPIRED = '<p class="error" role="alert">het formulier is verlopen: laad de pagina opnieuw</p>'
 ROW_POSITION = re.compile(r'<th scope="row" class="num">(\d+)</th>')
 
@@ -55,15 +60,15 @@ def test_the_audit_page_shows_the_chain_and_each_reports_seal(signed_in: SignedI
 
     assert answer.status_code == 200
     html = answer.text
-    assert "<div><dt>Gebeurtenissen in het log</dt><dd>141</dd></div>" in html
-    assert "<div><dt>Geketend tot positie</dt><dd>141</dd></div>" in html
+    assert f"<div><dt>Gebeurtenissen in het log</dt><dd>{DEMO_LAST_POSITION}</dd></div>" in html
+    assert f"<div><dt>Geketend tot positie</dt><dd>{DEMO_LAST_POSITION}</dd></div>" in html
     assert f'<dd><code class="hash">{DEMO_HEAD}</code></dd>' in html
     assert '<div><dt>Verificatie</dt><dd><span class="ok">in orde</span></dd></div>' in html
-    assert "<div><dt>Geverifieerd tot positie</dt><dd>141</dd></div>" in html
+    assert f"<div><dt>Geverifieerd tot positie</dt><dd>{DEMO_LAST_POSITION}</dd></div>" in html
     assert (
         '<th scope="row"><a href="/rapporten/interventieplan-fase-4">Interventieplan fase 4 – '
         "Opgave Sociale Stad</a><br><code>interventieplan-fase-4</code></th>\n"
-        '      <td class="num">140</td>\n'
+        f'      <td class="num">{INTERVENTIEPLAN_LAST_POSITION}</td>\n'
         f'      <td><code class="hash">{INTERVENTIEPLAN_HEAD}</code></td>'
     ) in html
     assert html.count('<td><span class="ok">ja</span></td>') == 2
@@ -134,7 +139,7 @@ def test_the_kit_is_the_export_auditor_folder_as_a_zip_that_verifies(
             f"{KIT}/verify.py",
         ]
         manifest = json.loads(kit.read(f"{KIT}/manifest.json"))
-        assert (manifest["events"], manifest["head"]) == (141, DEMO_HEAD)
+        assert (manifest["events"], manifest["head"]) == (DEMO_LAST_POSITION, DEMO_HEAD)
         kit.extractall(tmp_path)
     checked = subprocess.run(
         [sys.executable, str(tmp_path / KIT / "verify.py"), str(tmp_path / KIT)],
@@ -207,16 +212,17 @@ def test_the_log_filtered_by_event_type_shows_those_events(signed_in: SignedIn) 
 
     assert answer.status_code == 200
     html = answer.text
-    assert shown_positions(html) == list(range(82, 113, 2))
+    assert shown_positions(html) == [*range(82, 111, 2), 137]
     assert (
-        "16 gebeurtenissen voldoen aan het filter; hier 1–16, pagina 1 van 1 · log tot positie 141"
+        "16 gebeurtenissen voldoen aan het filter; hier 1–16, pagina 1 van 1 · "
+        f"log tot positie {DEMO_LAST_POSITION}"
     ) in html
     assert (
         '<option value="BudgetLine.Amended" selected>Gewijzigd (BudgetLine.Amended)</option>'
     ) in html
     assert paging_links(html) == {}
     assert (
-        '<th scope="row" class="num">112</th>\n'
+        '<th scope="row" class="num">137</th>\n'
         '      <td>Gewijzigd<br><span class="hint">BudgetLine.Amended</span></td>\n'
         "      <td>10 juli 2019 12:00</td>"
     ) in html
@@ -231,9 +237,9 @@ def test_the_log_filtered_by_period_and_decision(signed_in: SignedIn) -> None:
         "/audit/log?besluit=raad-2019-07-zomernota-2019&actor=import:nijmegen-demo"
     )
 
-    assert shown_positions(one_day.text) == [9, 10, 111, 112]
+    assert shown_positions(one_day.text) == [9, 10, 136, 137]
     assert 'id="van" name="van" value="10-07-2019"' in one_day.text
-    assert shown_positions(decided.text) == [9, 112]
+    assert shown_positions(decided.text) == [9, 137]
     assert '<option value="import:nijmegen-demo" selected>' in decided.text
 
 
@@ -241,17 +247,17 @@ def test_the_log_pages_by_fifty_keeping_the_filters_in_the_links(signed_in: Sign
     browser = signed_in(Role.AUDITOR)
 
     first = browser.get("/audit/log?van=01-01-2019")
-    second = browser.get("/audit/log?van=01-01-2019&pagina=2")
+    last = browser.get("/audit/log?van=01-01-2019&pagina=5")
 
     assert shown_positions(first.text)[:3] == [7, 8, 9]
     assert len(shown_positions(first.text)) == 50
-    assert "94 gebeurtenissen voldoen aan het filter; hier 1–50, pagina 1 van 2" in first.text
+    assert "237 gebeurtenissen voldoen aan het filter; hier 1–50, pagina 1 van 5" in first.text
     assert paging_links(first.text) == {"next": "/audit/log?van=01-01-2019&pagina=2"}
-    assert shown_positions(second.text)[0] == 98
-    assert shown_positions(second.text)[-1] == 141
-    assert len(shown_positions(second.text)) == 44
-    assert "hier 51–94, pagina 2 van 2" in second.text
-    assert paging_links(second.text) == {"prev": "/audit/log?van=01-01-2019&pagina=1"}
+    assert shown_positions(last.text)[0] == 254
+    assert shown_positions(last.text)[-1] == DEMO_LAST_POSITION
+    assert len(shown_positions(last.text)) == 37
+    assert "hier 201–237, pagina 5 van 5" in last.text
+    assert paging_links(last.text) == {"prev": "/audit/log?van=01-01-2019&pagina=4"}
 
 
 def test_an_unfiltered_log_has_no_filters_in_its_links(signed_in: SignedIn) -> None:

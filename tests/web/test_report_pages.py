@@ -11,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.auth import Role
+from support.demo import INTERVENTIEPLAN_LAST_POSITION
 
 Q4 = "voortgangsrapportage-2019-q4"
 PLAN = "interventieplan-fase-4"
@@ -53,7 +54,7 @@ def test_a_report_renders_as_published_with_its_units_and_totals(auditor: TestCl
     assert cell(page.text, "Totaal beroep op transformatiebudget", "2019") == "1.224"
     assert cell(page.text, "Kwartaalgesprekken (IVP-2 - 2.5)", "2019") == "3.100"
     assert "Stand: <strong>rapport interventieplan-fase-4, zoals gepubliceerd</strong>" in page.text
-    assert "logpositie 140" in page.text
+    assert f"logpositie {INTERVENTIEPLAN_LAST_POSITION}" in page.text
 
 
 def test_every_figure_links_to_its_history_on_the_same_basis(auditor: TestClient) -> None:

@@ -35,6 +35,12 @@ def test_the_balances_of_a_year_show_an_unknown_opening_as_onbekend(signed_in: S
         '<th scope="col" class="num">Beginsaldo</th><th scope="col" class="num">Stortingen</th>'
         '<th scope="col" class="num">Onttrekkingen</th><th scope="col" class="num">Geoormerkt</th>'
         '<th scope="col" class="num">Vrijgevallen</th><th scope="col" class="num">Eindsaldo</th>',
+        '<th scope="row">BR-BESCHERMD-WONEN Bestemmingsreserve Beschermd Wonen</th>'
+        '<td>totaal</td><td class="num">onbekend</td><td class="num">€ 0</td>'
+        '<td class="num">€ 0</td><td></td><td></td><td class="num">onbekend</td>',
+        '<th scope="row">BR-BESCHERMD-WONEN</th><td>vrij deel</td><td class="num">onbekend</td>'
+        '<td class="num">€ 0</td><td class="num">€ 0</td><td class="num">€ 0</td>'
+        '<td class="num">€ 0</td><td class="num">onbekend</td>',
         '<th scope="row">F022 Saldireserve</th><td>totaal</td><td class="num">onbekend</td>'
         '<td class="num">€ 0</td><td class="num">€ 636.000</td><td></td><td></td>'
         '<td class="num">onbekend</td>',
@@ -44,12 +50,18 @@ def test_the_balances_of_a_year_show_an_unknown_opening_as_onbekend(signed_in: S
         '<th scope="row">F022</th><td>oormerk transformatiebudget</td>'
         '<td class="num">€ 776.000</td><td class="num">€ 0</td><td class="num">€ 636.000</td>'
         '<td class="num">€ 0</td><td class="num">€ 0</td><td class="num">€ 140.000</td>',
+        # The oormerk of € 2m came out of an opening no document states.
+        '<td colspan="8" class="hint">De onttrekkingen overtreffen de bekende mutaties met '
+        "€ 2.000.000: een beginsaldo van ten minste € 2.000.000 is verondersteld.</td>",
         '<th scope="row">F058 Bestemmingsreserve Wmo-Jeugd</th><td>totaal</td>'
         '<td class="num">onbekend</td><td class="num">€ 0</td><td class="num">€ 256.000</td>'
         '<td></td><td></td><td class="num">onbekend</td>',
         '<th scope="row">F058</th><td>vrij deel</td><td class="num">onbekend</td>'
         '<td class="num">€ 0</td><td class="num">€ 256.000</td><td class="num">€ 0</td>'
         '<td class="num">€ 0</td><td class="num">onbekend</td>',
+        # The withdrawals of € 3m (2017) and € 1m (2018) from an opening no document states.
+        '<td colspan="8" class="hint">De onttrekkingen overtreffen de bekende mutaties met '
+        "€ 4.000.000: een beginsaldo van ten minste € 4.000.000 is verondersteld.</td>",
     ]
 
 
@@ -66,7 +78,8 @@ def test_withdrawals_beyond_the_known_movements_show_the_implied_opening(
 
     answer = browser.get("/begroting/reserves?jaar=2020")
 
+    # F058's implied opening of € 4.000.000 grows by the € 1.000 withdrawn.
     assert rows_of(answer.text, CAPTION)[-1] == (
         '<td colspan="8" class="hint">De onttrekkingen overtreffen de bekende mutaties met '
-        "€ 1.000: een beginsaldo van ten minste € 1.000 is verondersteld.</td>"
+        "€ 4.001.000: een beginsaldo van ten minste € 4.001.000 is verondersteld.</td>"
     )
