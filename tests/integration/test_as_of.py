@@ -158,7 +158,8 @@ def test_every_event_of_a_budget_line_is_valid_for_the_lines_own_fiscal_year(
             ).join(lines, lines.c.id == log.c.originator_id)
         ).all()
 
-    assert len(rows) == 43  # 17 lines opened, 16 amendments, 5 carry-overs out and in
+    # 17 lines opened, 16 amendments, 5 carry-overs out and in, 25 activity specifications
+    assert len(rows) == 68
     assert [
         (row.event_type, row.period)
         for row in rows
@@ -407,7 +408,7 @@ def test_the_lineage_of_a_2020_figure_lists_its_events_in_order_with_running_tot
             "dekking": None,  # a budget lineage row names its dekking (ADR 0026)
         },
         {
-            "position": 120,
+            "position": 145,
             "event": "CarriedIn",
             "subject": f"{WWZ} / 6.71",
             "delta": Decimal("18000.00"),
@@ -485,7 +486,7 @@ def test_the_lineage_orders_a_late_recorded_fact_by_when_it_became_known(
             "concern control",
         ),
         (
-            117,
+            142,
             "CarriedOver",
             Decimal("-18000.00"),
             Decimal("331000.00"),
