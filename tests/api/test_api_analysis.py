@@ -281,6 +281,14 @@ def expected_diff_cells() -> list[dict[str, Any]]:
             [(c[2], 2020, n, f"{c[0] * 1000}.00") for n, c in CARRY_OVERS.items()],
         ),
     ]
+    # The "Totaal" beroep op het transformatiebudget of tables 5.2, 5.4, 5.5 and 5.8 is its
+    # interventie's budget on the fund: it moves with the same carry-over as tabel 7.2's row.
+    for number, table in ((2, "tabel-5.2"), (4, "tabel-5.4"), (5, "tabel-5.5"), (8, "tabel-5.8")):
+        cells += [
+            {**cell, "table": table, "row": "Totaal"}
+            for cell in cells
+            if cell["table"] == "tabel-7.2" and cell["interventie"] == number
+        ]
     return cells
 
 

@@ -97,8 +97,10 @@ def assert_adds_up(ledger: Ledger, report_id: str, found: dict[str, Any]) -> Non
         assert cell["published"]["to"] == new[where]
 
 
-def carry(row: str, column: str, was: str, now: str, delta: str, position: int) -> tuple[Any, ...]:
-    return ("tabel-7.2", row, column, was, now, [("carry-over", SLOTWIJZIGING, delta, [position])])
+def carry(
+    row: str, column: str, was: str, now: str, delta: str, position: int, table: str = "tabel-7.2"
+) -> tuple[Any, ...]:
+    return (table, row, column, was, now, [("carry-over", SLOTWIJZIGING, delta, [position])])
 
 
 # -- why did it change -----------------------------------------------------------------
@@ -121,7 +123,9 @@ def test_the_interventieplan_from_its_own_basis_to_the_q4_report_changed_by_the_
     basis_kinderen = "4. Sterke basis kinderen en jongeren"
     jeugdzorg = "5. Verminderen gebruik ambulante Jeugdzorg"
     doorbraak = "8. Doorbraakaanpak"
-    # Tabel 6.1 did not change; tabel 7.2 changed only by the slotwijziging's carry-overs.
+    # Tabel 6.1 did not change; tabel 7.2 changed only by the slotwijziging's carry-overs, and
+    # so did the "Totaal" beroep op het transformatiebudget of tables 5.2, 5.4, 5.5 and 5.8
+    # (each its interventie's budget on the fund).
     assert compact(found) == [
         carry(welzijn, "2019", "25000.00", "0.00", "-25000.00", 138),
         carry(welzijn, "2020", "25000.00", "50000.00", "25000.00", 141),
@@ -149,6 +153,14 @@ def test_the_interventieplan_from_its_own_basis_to_the_q4_report_changed_by_the_
             "892000.00",
             [("carry-over", SLOTWIJZIGING, "256000.00", [141, 145, 150, 154, 158])],
         ),
+        carry("Totaal", "2019", "309000.00", "291000.00", "-18000.00", 142, "tabel-5.2"),
+        carry("Totaal", "2020", "101000.00", "119000.00", "18000.00", 145, "tabel-5.2"),
+        carry("Totaal", "2019", "150000.00", "70000.00", "-80000.00", 146, "tabel-5.4"),
+        carry("Totaal", "2020", "0.00", "80000.00", "80000.00", 150, "tabel-5.4"),
+        carry("Totaal", "2019", "190000.00", "123000.00", "-67000.00", 151, "tabel-5.5"),
+        carry("Totaal", "2020", "175000.00", "242000.00", "67000.00", 154, "tabel-5.5"),
+        carry("Totaal", "2019", "400000.00", "334000.00", "-66000.00", 155, "tabel-5.8"),
+        carry("Totaal", "2020", "140000.00", "206000.00", "66000.00", 158, "tabel-5.8"),
     ]
     wijk_2019 = found["cells"][2]
     assert wijk_2019["published"] == {"from": "309", "to": "291", "difference": "-18"}
