@@ -517,7 +517,7 @@ def unknown_cell(field: str, detail: str) -> dict[str, Any]:
             CELLS,
             {**CELL, "column": "2030"},
             unknown_cell(
-                "column", "table 'tabel-7.2' has no column '2030'; it has 2019, 2020, 2021"
+                "column", "table 'tabel-7.2' has no column '2030'; it has 2019, 2020, 2021, totaal"
             ),
             id="cells-unknown-column",
         ),

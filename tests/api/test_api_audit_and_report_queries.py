@@ -118,10 +118,11 @@ def test_past_the_end_of_the_log_a_page_is_empty_and_says_there_is_no_more(
 
 
 def test_the_log_pages_by_offset_and_limit_after_a_position(demo_api: TestClient) -> None:
-    whole = read(demo_api, "/api/v1/events", after=100)
-    first = read(demo_api, "/api/v1/events", after=100, limit=30)
-    second = read(demo_api, "/api/v1/events", after=100, offset=30, limit=30)
-    total = DEMO_LAST_POSITION - 100
+    after = DEMO_LAST_POSITION - 41  # two pages of 30: a full one and the rest
+    whole = read(demo_api, "/api/v1/events", after=after)
+    first = read(demo_api, "/api/v1/events", after=after, limit=30)
+    second = read(demo_api, "/api/v1/events", after=after, offset=30, limit=30)
+    total = DEMO_LAST_POSITION - after
 
     assert (whole["paging"], first["paging"], second["paging"]) == (
         paging(total),
@@ -129,7 +130,7 @@ def test_the_log_pages_by_offset_and_limit_after_a_position(demo_api: TestClient
         paging(total, offset=30, limit=30),
     )
     assert [event["position"] for event in first["rows"] + second["rows"]] == list(
-        range(101, DEMO_LAST_POSITION + 1)
+        range(after + 1, DEMO_LAST_POSITION + 1)
     )
     assert first["rows"] + second["rows"] == whole["rows"]
 

@@ -182,7 +182,7 @@ def test_tabel_7_2_as_known_the_day_before_the_raad_decided_is_empty(demo_ledger
     }
     tabel = figures(report, "tabel-7.2")
     assert len(tabel) == 11
-    assert all(values == [None, None, None] for values in tabel.values())
+    assert all(values == [None, None, None, None] for values in tabel.values())
 
 
 def test_tabel_7_2_as_of_the_voortgangsrapportage_shows_the_carry_over(
@@ -190,14 +190,16 @@ def test_tabel_7_2_as_of_the_voortgangsrapportage_shows_the_carry_over(
 ) -> None:
     tabel = figures(render(demo_ledger, INTERVENTIEPLAN, as_of=VOORTGANG), "tabel-7.2")
 
-    # 309 budgeted for 2019, 18 of it carried over to 2020 (101 + 18).
-    assert tabel[WIJKAANPAK] == ["291", "119", None]
+    # 309 budgeted for 2019, 18 of it carried over to 2020 (101 + 18); the totaal column
+    # sums 2019..2021.
+    assert tabel[WIJKAANPAK] == ["291", "119", None, "410"]
     assert tabel["1. Welzijn, vrijwilligers, leefbare wijken gericht versterken"] == [
         None,
         "50",
         None,
+        "50",
     ]
-    assert tabel[TOTAL_7_2] == ["968", "892", "140"]
+    assert tabel[TOTAL_7_2] == ["968", "892", "140", "2000"]
 
 
 def test_tabel_6_1_as_known_before_the_shift_of_the_efficiencyslag(demo_ledger: Ledger) -> None:
@@ -270,9 +272,9 @@ def test_a_late_recorded_amendment_shows_as_of_a_moment_but_not_in_the_published
     )
 
     now_at_year_end = figures(render(demo_ledger, INTERVENTIEPLAN, as_of="2019-12-31"), "tabel-7.2")
-    assert at_year_end[WIJKAANPAK] == ["291", "119", None]
-    assert now_at_year_end[WIJKAANPAK] == ["331", "119", None]
-    assert now_at_year_end[TOTAL_7_2] == ["1008", "892", "140"]
+    assert at_year_end[WIJKAANPAK] == ["291", "119", None, "410"]
+    assert now_at_year_end[WIJKAANPAK] == ["331", "119", None, "450"]
+    assert now_at_year_end[TOTAL_7_2] == ["1008", "892", "140", "2040"]
     assert render(demo_ledger, INTERVENTIEPLAN) == published
 
 
@@ -296,8 +298,8 @@ def test_a_backdated_fact_is_kept_out_of_the_report_by_its_log_position_alone(
     same_moment = render(demo_ledger, INTERVENTIEPLAN, as_of=cutoff)
     assert same_moment["basis"]["knowledge_cutoff"] == cutoff
     assert same_moment["basis"]["log_position"] == position
-    assert figures(same_moment, "tabel-7.2")[WIJKAANPAK] == ["321", "101", None]
-    assert figures(same_moment, "tabel-7.2")[TOTAL_7_2] == ["1236", "636", "140"]
+    assert figures(same_moment, "tabel-7.2")[WIJKAANPAK] == ["321", "101", None, "422"]
+    assert figures(same_moment, "tabel-7.2")[TOTAL_7_2] == ["1236", "636", "140", "2012"]
     # The report's own basis stops at its log position: reproduced exactly as published.
     assert render(demo_ledger, INTERVENTIEPLAN) == published
     assert render(demo_ledger, INTERVENTIEPLAN, as_of=INTERVENTIEPLAN) == published
