@@ -21,6 +21,7 @@ IVP4 = "raad-2019-05-08-interventieplan-fase-4"
 SLOTWIJZIGING = "raad-2019-12-nota-slotwijzigingen-2019"
 RECORDED = "2026-11-23T09:00:00+00:00"  # when the demo history was recorded (the test clock)
 ACTOR = "import:nijmegen-demo"
+IMPORT_ID = "nijmegen-demo-v2"
 NOW = {"as_of": "now", "report": None, "knowledge_cutoff": None, "log_position": DEMO_LAST_POSITION}
 INTERVENTIEPLAN = {
     "as_of": "report:interventieplan-fase-4",
@@ -83,9 +84,9 @@ def mutation(position: int, year: int, interventie: int, delta: str) -> dict[str
         "actor": ACTOR,
         "known_at": "2019-05-08T10:00:00+00:00",
         "recorded_at": RECORDED,
-        "import_id": "nijmegen-demo-v1",
+        "import_id": IMPORT_ID,
         "backdated": None,
-        "backfill": "nijmegen-demo-v1",
+        "backfill": IMPORT_ID,
     }
 
 
@@ -206,7 +207,7 @@ def carried(
                         "recorded_at": RECORDED,
                         "source": None,
                         "backdated": None,
-                        "backfill": "nijmegen-demo-v1",
+                        "backfill": IMPORT_ID,
                     }
                     for position, year, number, amount in events
                 ],
@@ -224,11 +225,11 @@ ROWS_7_2 = {
 }
 # interventie -> (carried over, its positions out and in, the 2019 and 2020 budgets before)
 CARRY_OVERS = {
-    1: (25, 113, 116, 25, 25),
-    2: (18, 117, 120, 309, 101),
-    4: (80, 121, 125, 150, 0),
-    5: (67, 126, 129, 190, 175),
-    8: (66, 130, 133, 400, 140),
+    1: (25, 138, 141, 25, 25),
+    2: (18, 142, 145, 309, 101),
+    4: (80, 146, 150, 150, 0),
+    5: (67, 151, 154, 190, 175),
+    8: (66, 155, 158, 400, 140),
 }
 
 
@@ -280,6 +281,14 @@ def expected_diff_cells() -> list[dict[str, Any]]:
             [(c[2], 2020, n, f"{c[0] * 1000}.00") for n, c in CARRY_OVERS.items()],
         ),
     ]
+    # The "Totaal" beroep op het transformatiebudget of tables 5.2, 5.4, 5.5 and 5.8 is its
+    # interventie's budget on the fund: it moves with the same carry-over as tabel 7.2's row.
+    for number, table in ((2, "tabel-5.2"), (4, "tabel-5.4"), (5, "tabel-5.5"), (8, "tabel-5.8")):
+        cells += [
+            {**cell, "table": table, "row": "Totaal"}
+            for cell in cells
+            if cell["table"] == "tabel-7.2" and cell["interventie"] == number
+        ]
     return cells
 
 
@@ -330,9 +339,9 @@ def contribution(
         "period": 2020,
         "known_at": known,
         "recorded_at": RECORDED,
-        "import_id": "nijmegen-demo-v1",
+        "import_id": IMPORT_ID,
         "backdated": None,
-        "backfill": "nijmegen-demo-v1",
+        "backfill": IMPORT_ID,
     }
 
 
@@ -373,7 +382,7 @@ def test_a_report_cell_lists_the_events_that_add_up_to_it(demo_api: TestClient) 
         "rows": [
             amended,
             contribution(
-                120,
+                145,
                 "CarriedIn",
                 "18000.00",
                 "119000.00",
@@ -487,7 +496,11 @@ def unknown_cell(field: str, detail: str) -> dict[str, Any]:
         pytest.param(
             CELLS,
             {**CELL, "table": "tabel-9"},
-            unknown_cell("table", "the report has no table 'tabel-9'; it has tabel-6.1, tabel-7.2"),
+            unknown_cell(
+                "table",
+                "the report has no table 'tabel-9'; it has tabel-6.1, tabel-7.2, tabel-4.1, "
+                + ", ".join(f"tabel-5.{n}" for n in range(1, 12)),
+            ),
             id="cells-unknown-table",
         ),
         pytest.param(
@@ -504,7 +517,7 @@ def unknown_cell(field: str, detail: str) -> dict[str, Any]:
             CELLS,
             {**CELL, "column": "2030"},
             unknown_cell(
-                "column", "table 'tabel-7.2' has no column '2030'; it has 2019, 2020, 2021"
+                "column", "table 'tabel-7.2' has no column '2030'; it has 2019, 2020, 2021, totaal"
             ),
             id="cells-unknown-column",
         ),

@@ -48,7 +48,7 @@ def test_one_page_of_the_log_is_the_event_after_the_given_position(demo_api: Tes
                 },
                 "decision_id": {"_type_": "uuid_hex", "_data_": "2c84715709e753a488cc23f23bff58c1"},
                 "source": source,
-                "import_id": "nijmegen-demo-v1",
+                "import_id": "nijmegen-demo-v2",
             },
         },
     }
@@ -66,7 +66,7 @@ def test_one_page_of_the_log_is_the_event_after_the_given_position(demo_api: Tes
                 "actor": "import:nijmegen-demo",
                 "decision": None,
                 "source": source,
-                "import_id": "nijmegen-demo-v1",
+                "import_id": "nijmegen-demo-v2",
                 "payload": json.dumps(payload, ensure_ascii=False, separators=(",", ":")),
             }
         ],
@@ -89,7 +89,16 @@ def test_walking_every_page_of_the_log_yields_each_position_once_in_order(
         offset = body["paging"]["next_offset"]
 
     assert positions == list(range(1, DEMO_LAST_POSITION + 1))
-    assert pages == [(40, 40), (40, 80), (40, 120), (21, None)]
+    assert pages == [
+        (40, 40),
+        (40, 80),
+        (40, 120),
+        (40, 160),
+        (40, 200),
+        (40, 240),
+        (40, 280),
+        (10, None),
+    ]
 
 
 def test_the_log_pages_the_same_on_a_second_walk(demo_api: TestClient) -> None:
@@ -109,10 +118,11 @@ def test_past_the_end_of_the_log_a_page_is_empty_and_says_there_is_no_more(
 
 
 def test_the_log_pages_by_offset_and_limit_after_a_position(demo_api: TestClient) -> None:
-    whole = read(demo_api, "/api/v1/events", after=100)
-    first = read(demo_api, "/api/v1/events", after=100, limit=30)
-    second = read(demo_api, "/api/v1/events", after=100, offset=30, limit=30)
-    total = DEMO_LAST_POSITION - 100
+    after = DEMO_LAST_POSITION - 41  # two pages of 30: a full one and the rest
+    whole = read(demo_api, "/api/v1/events", after=after)
+    first = read(demo_api, "/api/v1/events", after=after, limit=30)
+    second = read(demo_api, "/api/v1/events", after=after, offset=30, limit=30)
+    total = DEMO_LAST_POSITION - after
 
     assert (whole["paging"], first["paging"], second["paging"]) == (
         paging(total),
@@ -120,7 +130,7 @@ def test_the_log_pages_by_offset_and_limit_after_a_position(demo_api: TestClient
         paging(total, offset=30, limit=30),
     )
     assert [event["position"] for event in first["rows"] + second["rows"]] == list(
-        range(101, DEMO_LAST_POSITION + 1)
+        range(after + 1, DEMO_LAST_POSITION + 1)
     )
     assert first["rows"] + second["rows"] == whole["rows"]
 
@@ -249,6 +259,24 @@ def figuur_1(cells: list[list[str | None]], total: list[str | None]) -> dict[str
     }
 
 
+FINANCIEEL_BEELD_LABELS = ["Wmo", "Beschermd Wonen", "Jeugd", "Werk en Inkomen"]
+
+
+def financieel_beeld(results: list[str | None]) -> dict[str, Any]:
+    """The Q4 report's stated results of 2019 (voordeel positive), in its row order."""
+    return {
+        "id": "financieel-beeld",
+        "title": "Financieel beeld",
+        "unit": "EUR_1000",
+        "columns": ["2019"],
+        "rows": [
+            {"interventie": None, "label": label, "values": {"2019": result}}
+            for label, result in zip(FINANCIEEL_BEELD_LABELS, results, strict=True)
+        ],
+        "totals": [],
+    }
+
+
 def test_a_report_reads_with_its_own_basis_and_the_published_figures(
     demo_api: TestClient,
 ) -> None:
@@ -279,7 +307,8 @@ def test_a_report_reads_with_its_own_basis_and_the_published_figures(
                     ["125", "125", "100"],
                 ],
                 ["967", "892", "140"],
-            )
+            ),
+            financieel_beeld(["1000", "10000", "-3400", "3300"]),
         ],
     }
 
@@ -310,7 +339,9 @@ def test_a_report_as_of_an_earlier_report_shows_what_was_known_then(
                     [None, "125", "100"],
                 ],
                 [None, "636", "140"],
-            )
+            ),
+            # The stated results of 2019 became known with the Q4 report itself.
+            financieel_beeld([None, None, None, None]),
         ],
     }
 

@@ -169,7 +169,9 @@ def test_as_recorded_at_a_date_is_the_end_of_that_day_in_amsterdam(
     the_day_before = read(demo_api, "/api/v1/decisions", as_recorded_at="2026-11-22")
 
     assert that_day["basis"] == {**NOW, "as_recorded_at": "2026-11-23T23:59:59.999999+01:00"}
-    assert len(that_day["rows"]) == 7
+    assert (
+        len(that_day["rows"]) == 9
+    )  # the 7 decisions, the Nota Slotwijzigingen 2017, the BW proposal
     assert the_day_before == {
         "basis": {
             **NOW,
@@ -194,7 +196,12 @@ def test_a_report_as_recorded_before_anything_was_recorded_has_only_empty_cells(
         "as_recorded_at": "2026-11-23T08:00:00+00:00",
         "chain_head": None,
     }
-    assert [table["id"] for table in report["tables"]] == ["tabel-6.1", "tabel-7.2"]
+    assert [table["id"] for table in report["tables"]] == [
+        "tabel-6.1",
+        "tabel-7.2",
+        "tabel-4.1",
+        *(f"tabel-5.{n}" for n in range(1, 12)),
+    ]
     assert {
         value
         for table in report["tables"]
@@ -249,13 +256,18 @@ def test_min_position_at_a_writes_position_sees_that_write(
 
 
 def test_min_position_already_reached_answers_at_once(demo_api: TestClient) -> None:
-    body = read(demo_api, "/api/v1/events", min_position=DEMO_LAST_POSITION, after=140)
+    body = read(
+        demo_api, "/api/v1/events", min_position=DEMO_LAST_POSITION, after=DEMO_LAST_POSITION - 1
+    )
 
-    assert [event["position"] for event in body["rows"]] == [141]
+    assert [event["position"] for event in body["rows"]] == [DEMO_LAST_POSITION]
 
 
 def unknown_position(instance: str) -> dict[str, Any]:
-    detail = "the log ends at position 141; 142 has not been recorded"
+    detail = (
+        f"the log ends at position {DEMO_LAST_POSITION}; "
+        f"{DEMO_LAST_POSITION + 1} has not been recorded"
+    )
     return problem(
         422,
         "unknown-position",
@@ -322,13 +334,13 @@ MALFORMED_RECORDED = f"malformed moment 'yesterday': {MALFORMED}"
         ),
         pytest.param(
             "/api/v1/reserves",
-            {"min_position": 142},
+            {"min_position": DEMO_LAST_POSITION + 1},
             unknown_position("/api/v1/reserves"),
             id="min_position-beyond-the-log",
         ),
         pytest.param(
             "/api/v1/events",
-            {"min_position": 142},
+            {"min_position": DEMO_LAST_POSITION + 1},
             unknown_position("/api/v1/events"),
             id="min_position-beyond-the-log-of-events",
         ),

@@ -158,7 +158,8 @@ def test_every_event_of_a_budget_line_is_valid_for_the_lines_own_fiscal_year(
             ).join(lines, lines.c.id == log.c.originator_id)
         ).all()
 
-    assert len(rows) == 43  # 17 lines opened, 16 amendments, 5 carry-overs out and in
+    # 17 lines opened, 16 amendments, 5 carry-overs out and in, 25 activity specifications
+    assert len(rows) == 68
     assert [
         (row.event_type, row.period)
         for row in rows
@@ -181,7 +182,7 @@ def test_tabel_7_2_as_known_the_day_before_the_raad_decided_is_empty(demo_ledger
     }
     tabel = figures(report, "tabel-7.2")
     assert len(tabel) == 11
-    assert all(values == [None, None, None] for values in tabel.values())
+    assert all(values == [None, None, None, None] for values in tabel.values())
 
 
 def test_tabel_7_2_as_of_the_voortgangsrapportage_shows_the_carry_over(
@@ -189,14 +190,16 @@ def test_tabel_7_2_as_of_the_voortgangsrapportage_shows_the_carry_over(
 ) -> None:
     tabel = figures(render(demo_ledger, INTERVENTIEPLAN, as_of=VOORTGANG), "tabel-7.2")
 
-    # 309 budgeted for 2019, 18 of it carried over to 2020 (101 + 18).
-    assert tabel[WIJKAANPAK] == ["291", "119", None]
+    # 309 budgeted for 2019, 18 of it carried over to 2020 (101 + 18); the totaal column
+    # sums 2019..2021.
+    assert tabel[WIJKAANPAK] == ["291", "119", None, "410"]
     assert tabel["1. Welzijn, vrijwilligers, leefbare wijken gericht versterken"] == [
         None,
         "50",
         None,
+        "50",
     ]
-    assert tabel[TOTAL_7_2] == ["968", "892", "140"]
+    assert tabel[TOTAL_7_2] == ["968", "892", "140", "2000"]
 
 
 def test_tabel_6_1_as_known_before_the_shift_of_the_efficiencyslag(demo_ledger: Ledger) -> None:
@@ -269,9 +272,9 @@ def test_a_late_recorded_amendment_shows_as_of_a_moment_but_not_in_the_published
     )
 
     now_at_year_end = figures(render(demo_ledger, INTERVENTIEPLAN, as_of="2019-12-31"), "tabel-7.2")
-    assert at_year_end[WIJKAANPAK] == ["291", "119", None]
-    assert now_at_year_end[WIJKAANPAK] == ["331", "119", None]
-    assert now_at_year_end[TOTAL_7_2] == ["1008", "892", "140"]
+    assert at_year_end[WIJKAANPAK] == ["291", "119", None, "410"]
+    assert now_at_year_end[WIJKAANPAK] == ["331", "119", None, "450"]
+    assert now_at_year_end[TOTAL_7_2] == ["1008", "892", "140", "2040"]
     assert render(demo_ledger, INTERVENTIEPLAN) == published
 
 
@@ -295,8 +298,8 @@ def test_a_backdated_fact_is_kept_out_of_the_report_by_its_log_position_alone(
     same_moment = render(demo_ledger, INTERVENTIEPLAN, as_of=cutoff)
     assert same_moment["basis"]["knowledge_cutoff"] == cutoff
     assert same_moment["basis"]["log_position"] == position
-    assert figures(same_moment, "tabel-7.2")[WIJKAANPAK] == ["321", "101", None]
-    assert figures(same_moment, "tabel-7.2")[TOTAL_7_2] == ["1236", "636", "140"]
+    assert figures(same_moment, "tabel-7.2")[WIJKAANPAK] == ["321", "101", None, "422"]
+    assert figures(same_moment, "tabel-7.2")[TOTAL_7_2] == ["1236", "636", "140", "2012"]
     # The report's own basis stops at its log position: reproduced exactly as published.
     assert render(demo_ledger, INTERVENTIEPLAN) == published
     assert render(demo_ledger, INTERVENTIEPLAN, as_of=INTERVENTIEPLAN) == published
@@ -407,7 +410,7 @@ def test_the_lineage_of_a_2020_figure_lists_its_events_in_order_with_running_tot
             "dekking": None,  # a budget lineage row names its dekking (ADR 0026)
         },
         {
-            "position": 120,
+            "position": 145,
             "event": "CarriedIn",
             "subject": f"{WWZ} / 6.71",
             "delta": Decimal("18000.00"),
@@ -485,7 +488,7 @@ def test_the_lineage_orders_a_late_recorded_fact_by_when_it_became_known(
             "concern control",
         ),
         (
-            117,
+            142,
             "CarriedOver",
             Decimal("-18000.00"),
             Decimal("331000.00"),

@@ -25,7 +25,7 @@ from projections.queries import authority, cells, diff, lineage
 from projections.queries.basis import Basis, UnknownReportError, report_basis, resolve_basis
 from projections.queries.reports import render_report
 from support.clock import Clock
-from support.demo import INTERVENTIEPLAN_LAST_POSITION
+from support.demo import DEMO_LAST_POSITION, INTERVENTIEPLAN_LAST_POSITION
 
 INTERVENTIEPLAN = "interventieplan-fase-4"
 VOORTGANG = "voortgangsrapportage-2019-q4"
@@ -33,6 +33,7 @@ SLOTWIJZIGING = "raad-2019-12-nota-slotwijzigingen-2019"
 IVP4 = "raad-2019-05-08-interventieplan-fase-4"
 TOTAL_7_2 = "Totaal beroep op transformatiebudget"
 FINANCE = Context(actor="concern control", source="Memo")
+LAST = DEMO_LAST_POSITION  # what a test records comes after the demo history
 
 
 def basis(ledger: Ledger, as_of: str | None) -> Basis:
@@ -96,8 +97,10 @@ def assert_adds_up(ledger: Ledger, report_id: str, found: dict[str, Any]) -> Non
         assert cell["published"]["to"] == new[where]
 
 
-def carry(row: str, column: str, was: str, now: str, delta: str, position: int) -> tuple[Any, ...]:
-    return ("tabel-7.2", row, column, was, now, [("carry-over", SLOTWIJZIGING, delta, [position])])
+def carry(
+    row: str, column: str, was: str, now: str, delta: str, position: int, table: str = "tabel-7.2"
+) -> tuple[Any, ...]:
+    return (table, row, column, was, now, [("carry-over", SLOTWIJZIGING, delta, [position])])
 
 
 # -- why did it change -----------------------------------------------------------------
@@ -120,25 +123,27 @@ def test_the_interventieplan_from_its_own_basis_to_the_q4_report_changed_by_the_
     basis_kinderen = "4. Sterke basis kinderen en jongeren"
     jeugdzorg = "5. Verminderen gebruik ambulante Jeugdzorg"
     doorbraak = "8. Doorbraakaanpak"
-    # Tabel 6.1 did not change; tabel 7.2 changed only by the slotwijziging's carry-overs.
+    # Tabel 6.1 did not change; tabel 7.2 changed only by the slotwijziging's carry-overs, and
+    # so did the "Totaal" beroep op het transformatiebudget of tables 5.2, 5.4, 5.5 and 5.8
+    # (each its interventie's budget on the fund).
     assert compact(found) == [
-        carry(welzijn, "2019", "25000.00", "0.00", "-25000.00", 113),
-        carry(welzijn, "2020", "25000.00", "50000.00", "25000.00", 116),
-        carry(wijkaanpak, "2019", "309000.00", "291000.00", "-18000.00", 117),
-        carry(wijkaanpak, "2020", "101000.00", "119000.00", "18000.00", 120),
-        carry(basis_kinderen, "2019", "150000.00", "70000.00", "-80000.00", 121),
-        carry(basis_kinderen, "2020", "0.00", "80000.00", "80000.00", 125),
-        carry(jeugdzorg, "2019", "190000.00", "123000.00", "-67000.00", 126),
-        carry(jeugdzorg, "2020", "175000.00", "242000.00", "67000.00", 129),
-        carry(doorbraak, "2019", "400000.00", "334000.00", "-66000.00", 130),
-        carry(doorbraak, "2020", "140000.00", "206000.00", "66000.00", 133),
+        carry(welzijn, "2019", "25000.00", "0.00", "-25000.00", 138),
+        carry(welzijn, "2020", "25000.00", "50000.00", "25000.00", 141),
+        carry(wijkaanpak, "2019", "309000.00", "291000.00", "-18000.00", 142),
+        carry(wijkaanpak, "2020", "101000.00", "119000.00", "18000.00", 145),
+        carry(basis_kinderen, "2019", "150000.00", "70000.00", "-80000.00", 146),
+        carry(basis_kinderen, "2020", "0.00", "80000.00", "80000.00", 150),
+        carry(jeugdzorg, "2019", "190000.00", "123000.00", "-67000.00", 151),
+        carry(jeugdzorg, "2020", "175000.00", "242000.00", "67000.00", 154),
+        carry(doorbraak, "2019", "400000.00", "334000.00", "-66000.00", 155),
+        carry(doorbraak, "2020", "140000.00", "206000.00", "66000.00", 158),
         (
             "tabel-7.2",
             TOTAL_7_2,
             "2019",
             "1224000.00",
             "968000.00",
-            [("carry-over", SLOTWIJZIGING, "-256000.00", [113, 117, 121, 126, 130])],
+            [("carry-over", SLOTWIJZIGING, "-256000.00", [138, 142, 146, 151, 155])],
         ),
         (
             "tabel-7.2",
@@ -146,8 +151,16 @@ def test_the_interventieplan_from_its_own_basis_to_the_q4_report_changed_by_the_
             "2020",
             "636000.00",
             "892000.00",
-            [("carry-over", SLOTWIJZIGING, "256000.00", [116, 120, 125, 129, 133])],
+            [("carry-over", SLOTWIJZIGING, "256000.00", [141, 145, 150, 154, 158])],
         ),
+        carry("Totaal", "2019", "309000.00", "291000.00", "-18000.00", 142, "tabel-5.2"),
+        carry("Totaal", "2020", "101000.00", "119000.00", "18000.00", 145, "tabel-5.2"),
+        carry("Totaal", "2019", "150000.00", "70000.00", "-80000.00", 146, "tabel-5.4"),
+        carry("Totaal", "2020", "0.00", "80000.00", "80000.00", 150, "tabel-5.4"),
+        carry("Totaal", "2019", "190000.00", "123000.00", "-67000.00", 151, "tabel-5.5"),
+        carry("Totaal", "2020", "175000.00", "242000.00", "67000.00", 154, "tabel-5.5"),
+        carry("Totaal", "2019", "400000.00", "334000.00", "-66000.00", 155, "tabel-5.8"),
+        carry("Totaal", "2020", "140000.00", "206000.00", "66000.00", 158, "tabel-5.8"),
     ]
     wijk_2019 = found["cells"][2]
     assert wijk_2019["published"] == {"from": "309", "to": "291", "difference": "-18"}
@@ -164,7 +177,7 @@ def test_the_interventieplan_from_its_own_basis_to_the_q4_report_changed_by_the_
     }
     assert cause["events"] == [
         {
-            "position": 117,
+            "position": 142,
             "event": "CarriedOver",
             "subject": f"{WWZ} / 6.71",
             "delta": Decimal("-18000.00"),
@@ -192,7 +205,7 @@ def test_the_q4_report_from_the_interventieplan_basis_adds_the_realisations_of_2
         "uitgaven-2019",
         "0.00",
         "967000.00",
-        [("realisation", None, "967000.00", [134, 135, 136, 137, 138, 139])],
+        [("realisation", None, "967000.00", list(range(159, 165)))],
     )
     assert spending[0] == (
         "figuur-1",
@@ -200,7 +213,7 @@ def test_the_q4_report_from_the_interventieplan_basis_adds_the_realisations_of_2
         "uitgaven-2019",
         "0.00",
         "290000.00",
-        [("realisation", None, "290000.00", [134])],
+        [("realisation", None, "290000.00", [159])],
     )
     assert_adds_up(demo_ledger, VOORTGANG, found)
 
@@ -281,42 +294,42 @@ def test_facts_recorded_after_a_report_are_classified_by_their_cause(
         (
             "1. Welzijn, vrijwilligers, leefbare wijken gericht versterken",
             "uitgaven-2019",
-            [("late-realisation", None, "1234.56", [143])],
+            [("late-realisation", None, "1234.56", [LAST + 2])],
         ),
         (
             "1. Welzijn, vrijwilligers, leefbare wijken gericht versterken",
             "beschikbaar-2020",
-            [("transfer", "college-2020-verschuiving", "-10000.00", [149])],
+            [("transfer", "college-2020-verschuiving", "-10000.00", [LAST + 8])],
         ),
         (
             "2. Wijkaanpak sociaal domein",
             "uitgaven-2019",
-            [("realisation-correction", None, "1500.00", [142])],
+            [("realisation-correction", None, "1500.00", [LAST + 1])],
         ),
         (
             "4. Sterke basis kinderen en jongeren",
             "beschikbaar-2020",
-            [("transfer", "college-2020-verschuiving", "10000.00", [150])],
+            [("transfer", "college-2020-verschuiving", "10000.00", [LAST + 9])],
         ),
         (
             "9. Stelselwijziging",
             "beschikbaar-2020",
-            [("budget-amendment", "raad-2020-wijziging", "400.00", [148])],
+            [("budget-amendment", "raad-2020-wijziging", "400.00", [LAST + 7])],
         ),
         (
             "Totaal",
             "uitgaven-2019",
             [
-                ("realisation-correction", None, "1500.00", [142]),
-                ("late-realisation", None, "1234.56", [143]),
+                ("realisation-correction", None, "1500.00", [LAST + 1]),
+                ("late-realisation", None, "1234.56", [LAST + 2]),
             ],
         ),
         (
             "Totaal",
             "beschikbaar-2020",
             [
-                ("budget-amendment", "raad-2020-wijziging", "400.00", [148]),
-                ("transfer", "college-2020-verschuiving", "0.00", [149, 150]),
+                ("budget-amendment", "raad-2020-wijziging", "400.00", [LAST + 7]),
+                ("transfer", "college-2020-verschuiving", "0.00", [LAST + 8, LAST + 9]),
             ],
         ),
     ]
@@ -334,7 +347,7 @@ def test_facts_recorded_after_a_report_are_classified_by_their_cause(
             "2021",
             "2800000.00",
             "2700000.00",
-            [("taakstelling-adjustment", IVP4, "-100000.00", [151])],
+            [("taakstelling-adjustment", IVP4, "-100000.00", [LAST + 10])],
         ),
         (
             "tabel-6.1",
@@ -342,7 +355,7 @@ def test_facts_recorded_after_a_report_are_classified_by_their_cause(
             "2021",
             "13142000.00",
             "13042000.00",
-            [("taakstelling-adjustment", IVP4, "-100000.00", [151])],
+            [("taakstelling-adjustment", IVP4, "-100000.00", [LAST + 10])],
         ),
         (
             "tabel-6.1",
@@ -350,7 +363,7 @@ def test_facts_recorded_after_a_report_are_classified_by_their_cause(
             "2021",
             "26781000.00",
             "26681000.00",
-            [("taakstelling-adjustment", IVP4, "-100000.00", [151])],
+            [("taakstelling-adjustment", IVP4, "-100000.00", [LAST + 10])],
         ),
     ]
     assert_adds_up(demo_ledger, INTERVENTIEPLAN, plan)
@@ -697,7 +710,7 @@ def test_a_cells_lineage_lists_its_events_in_order_and_adds_up_to_the_cell(
             },
         ),
         (
-            120,
+            145,
             "CarriedIn",
             "18000.00",
             "119000.00",

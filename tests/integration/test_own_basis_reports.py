@@ -24,7 +24,7 @@ from projections.store import schema
 from projections.store.database import snapshot
 from support import tampering
 from support.clock import Clock
-from support.demo import INTERVENTIEPLAN_HEAD, INTERVENTIEPLAN_LAST_POSITION
+from support.demo import DEMO_LAST_POSITION, INTERVENTIEPLAN_HEAD, INTERVENTIEPLAN_LAST_POSITION
 
 REPORT = "interventieplan-fase-4"
 REPORTS = (REPORT, "voortgangsrapportage-2019-q4")
@@ -225,4 +225,4 @@ def test_a_snapshot_does_not_see_what_another_connection_commits_meanwhile(
     with demo_ledger.engine.connect() as conn:
         after = conn.execute(rows).scalar_one()
 
-    assert (before, during, after) == (141, 141, 100)
+    assert (before, during, after) == (DEMO_LAST_POSITION, DEMO_LAST_POSITION, 100)
