@@ -141,7 +141,7 @@ HISTORY_AT_80 = [
     "actor          import:nijmegen-demo",
     "known at       2019-05-08 12:00",
     "recorded at    2026-11-23 10:00",
-    "import id      nijmegen-demo-v1",
+    "import id      nijmegen-demo-v2",
     "backdated",
     "─────────────────────────────────────────────────────",
     "position       120",
@@ -154,9 +154,9 @@ HISTORY_AT_80 = [
     "actor          import:nijmegen-demo",
     "known at       2019-12-18 12:00",
     "recorded at    2026-11-23 10:00",
-    "import id      nijmegen-demo-v1",
+    "import id      nijmegen-demo-v2",
     "backdated",
-    "2 from a backfill (nijmegen-demo-v1): recorded later with their sources' dates,",
+    "2 from a backfill (nijmegen-demo-v2): recorded later with their sources' dates,",
     "not backdating",
 ]
 
