@@ -80,13 +80,23 @@ def test_a_report_prints_as_json_with_its_basis_and_tables(tmp_path: Path, demo_
         "log_position": INTERVENTIEPLAN_LAST_POSITION,
         "chain_head": INTERVENTIEPLAN_HEAD,
     }
-    assert [table["id"] for table in report["tables"]] == ["tabel-6.1", "tabel-7.2"]
+    assert [table["id"] for table in report["tables"]] == [
+        "tabel-6.1",
+        "tabel-7.2",
+        "tabel-4.1",
+        *(f"tabel-5.{n}" for n in range(1, 12)),
+    ]
     for table in report["tables"]:
         assert set(table) == {"id", "title", "unit", "columns", "rows", "totals"}
         for row in table["rows"]:
-            assert set(row) == {"interventie", "label", "values"}
+            # A row carries its key and unit only when its spec sets them (tables 5.x).
+            assert set(row) in (
+                {"interventie", "label", "values"},
+                {"interventie", "label", "values", "key", "unit"},
+            )
             assert list(row["values"]) == table["columns"]
-    totals = {t["label"]: t["values"] for table in report["tables"] for t in table["totals"]}
+    published = report["tables"][:2]  # the tables published before the fuller demo
+    totals = {t["label"]: t["values"] for table in published for t in table["totals"]}
     assert totals == {
         "Totaal besparingsopgave (exclusief risico nieuw verdeelmodel)": {
             "2019": "6070",
@@ -100,7 +110,12 @@ def test_a_report_prints_as_json_with_its_basis_and_tables(tmp_path: Path, demo_
             "2021": "26781",
             "2022": "29031",
         },
-        "Totaal beroep op transformatiebudget": {"2019": "1224", "2020": "636", "2021": "140"},
+        "Totaal beroep op transformatiebudget": {
+            "2019": "1224",
+            "2020": "636",
+            "2021": "140",
+            "totaal": "2000",
+        },
     }
 
 
@@ -126,7 +141,8 @@ def test_a_report_as_of_now_shows_what_is_known_today(tmp_path: Path, demo_db: s
         "log_position": DEMO_LAST_POSITION,
         "chain_head": DEMO_HEAD,
     }
-    (figuur,) = report["tables"]
+    figuur, beeld = report["tables"]
+    assert beeld["id"] == "financieel-beeld"
     assert figuur["id"] == "figuur-1"
     assert figuur["totals"] == [
         {
@@ -152,9 +168,14 @@ def test_a_report_prints_as_plain_text_with_format_text(tmp_path: Path, demo_db:
         f"{INTERVENTIEPLAN_LAST_POSITION}, "
         f"chain head {INTERVENTIEPLAN_HEAD})"
     )
-    assert lines[-1] == (
+    # Tabel 7.2 now has its `totaal` column; tabel 5.11 is printed last.
+    assert (
         "Totaal beroep op transformatiebudget                                     1224"
-        "         636         140"
+        "         636         140        2000"
+    ) in lines
+    assert lines[-1] == (
+        "11  Taakstellende besparing Zorg en Welzijn                                       "
+        "     1000        1500        2000"
     )
 
 
@@ -290,7 +311,7 @@ def test_history_explains_a_figure_by_the_two_events_behind_it(
     ]
     # a raad decision relies on no mandate: its column is blank, and the chain holds
     assert lines[4:] == [
-        "2 from a backfill (nijmegen-demo-v1): recorded later with their sources' dates, "
+        "2 from a backfill (nijmegen-demo-v2): recorded later with their sources' dates, "
         "not backdating"
     ]
     assert [line.split() for line in lines[2:4]] == [
@@ -304,10 +325,10 @@ def test_history_explains_a_figure_by_the_two_events_behind_it(
             "import:nijmegen-demo",
             "2019-05-08T10:00:00+00:00",
             "2026-11-23T09:00:00+00:00",
-            "nijmegen-demo-v1",
+            "nijmegen-demo-v2",
         ],
         [
-            "120",
+            "145",
             "CarriedIn",
             "18000.00",
             "119000.00",
@@ -316,7 +337,7 @@ def test_history_explains_a_figure_by_the_two_events_behind_it(
             "import:nijmegen-demo",
             "2019-12-18T11:00:00+00:00",
             "2026-11-23T09:00:00+00:00",
-            "nijmegen-demo-v1",
+            "nijmegen-demo-v2",
         ],
     ]
 
@@ -327,7 +348,7 @@ def test_taakstellingen_weigh_each_target_against_its_2017_base(
     listed = as_json(run("taakstellingen", "--format", "json", "--db", demo_db, cwd=tmp_path))
     rows = {row["reference"]: row for row in listed["rows"]}
 
-    assert len(rows) == 21
+    assert len(rows) == 23
     kwartaal = rows["ivp2-kwartaalgesprekken-wijkteams-wmo"]
     assert (kwartaal["base"], kwartaal["realisatie-2017"]) == ("61296", "16664000.00")
     assert [kwartaal[f"relatief-{year}"] for year in range(2018, 2023)] == [
@@ -340,6 +361,9 @@ def test_taakstellingen_weigh_each_target_against_its_2017_base(
     assert rows["ca-hervormen-keten"]["relatief-2022"] == "4.3%"
     assert rows["ca-meerwerk-werkbedrijf"]["relatief-2021"] == "10.0%"
     assert rows["ca-taakstellende-besparing-zorg-welzijn"]["base"] is None
+    # tabel 4.1's two 2018-only measures: no table weighs them (A15)
+    assert rows["ivp2-4.2-indexatie-tarieven-beschermd-wonen"]["base"] is None
+    assert rows["ivp2-4.3-wooncomponent-pgb"]["base"] is None
 
 
 def test_budget_rolls_up_a_fiscal_year_by_interventie(tmp_path: Path, demo_db: str) -> None:
@@ -394,9 +418,14 @@ def test_reserves_show_the_earmark_used_and_the_carry_over_passing_through(
     assert [
         (row["code"], row["earmark"], row["fiscal_year"], row["mutation"]) for row in listed["rows"]
     ] == [
-        ("F022", "transformatiebudget", 2019, "776000.00"),
+        # known, without a movement: [S2] only proposes a deposit (A20)
+        ("BR-BESCHERMD-WONEN", None, None, "0.00"),
+        # the oormerk moves no money into F022: the earmark's year shows only what it paid
+        ("F022", "transformatiebudget", 2019, "-1224000.00"),
         ("F022", "transformatiebudget", 2020, "-636000.00"),
         ("F022", "transformatiebudget", 2021, "-140000.00"),
+        ("F058", "", 2017, "-3000000.00"),  # the slotwijziging 2017 (A21)
+        ("F058", "", 2018, "-1000000.00"),  # IVP-2 (A21)
         ("F058", "", 2019, "256000.00"),
         ("F058", "", 2020, "-256000.00"),
     ]
@@ -491,9 +520,11 @@ def test_diff_explains_each_changed_figure_of_a_report_by_its_causes(
         "raad-2019-12-nota-slotwijzigingen-2019",
         "(new);",
         "positions",
-        "117",
+        "142",
     ]
-    assert len(found["cells"]) == 12
+    # tabel 7.2's ten carry-over cells and two totals, and the same carry-overs in the
+    # "Totaal" rows of tables 5.2, 5.4, 5.5 and 5.8
+    assert len(found["cells"]) == 20
     assert all(
         sum(int(c["delta"].replace(".", "")) for c in cell["causes"])
         == int(cell["difference"].replace(".", ""))
@@ -521,13 +552,13 @@ def test_authority_lists_every_mutation_and_counts_those_without(
             "raad",
             "adopted",
             "yes",
-            "nijmegen-demo-v1",  # not backdated (the column is blank): a backfill
+            "nijmegen-demo-v2",  # not backdated (the column is blank): a backfill
         ]
         for position, interventie, delta in (("108", "9", "40000.00"), ("110", "10", "100000.00"))
     ]
     assert lines[4:] == [
         "2 mutations, 0 without valid authority",
-        "2 from a backfill (nijmegen-demo-v1): recorded later with their sources' dates, "
+        "2 from a backfill (nijmegen-demo-v2): recorded later with their sources' dates, "
         "not backdating",
     ]
 
@@ -593,7 +624,7 @@ def test_history_of_a_report_cell_adds_its_events_up_to_the_cell(
     )
 
     assert (found["amount"], found["published"]) == ("967000.00", "967")
-    assert [row["position"] for row in found["rows"]] == [134, 135, 136, 137, 138, 139]
+    assert [row["position"] for row in found["rows"]] == [159, 160, 161, 162, 163, 164]
     assert found["rows"][-1]["running_total"] == "967000.00"
 
 
@@ -651,11 +682,12 @@ def test_export_csv_report_writes_one_table_as_of_its_basis(tmp_path: Path, demo
     content = output.read_bytes()
     assert content.startswith("\ufeffreport;report_title;".encode())  # for a Dutch Excel
     assert content.decode("utf-8").split("\r\n")[2] == (
-        "interventieplan-fase-4;Interventieplan fase 4 – Opgave Sociale Stad;140;"
+        "interventieplan-fase-4;Interventieplan fase 4 – Opgave Sociale Stad;"
+        f"{INTERVENTIEPLAN_LAST_POSITION};"
         "raad-2019-05-08-interventieplan-fase-4;tabel-7.2;Beroep op het transformatiebudget;"
-        "EUR_1000;row;2;2. Wijkaanpak sociaal domein;291;119;;"
+        "EUR_1000;row;2;2. Wijkaanpak sociaal domein;291;119;;410;"  # totaal: 291 + 119
         "report:voortgangsrapportage-2019-q4;voortgangsrapportage-2019-q4;"
-        f"2020-06-03T10:00:00+00:00;141;{DEMO_HEAD}"
+        f"2020-06-03T10:00:00+00:00;{DEMO_LAST_POSITION};{DEMO_HEAD}"
     )
 
 
@@ -680,19 +712,20 @@ def test_export_csv_lineage_writes_decimal_commas_or_with_dialect_rfc4180_points
     assert (
         dutch.read_bytes().split(b"\r\n")[2]
         == (
-            "budget 2020 fund=transformatiebudget interventie=2;120;CarriedIn;"
+            "budget 2020 fund=transformatiebudget interventie=2;145;CarriedIn;"
             "Welzijn, Wijkontwikkeling en Zorg / 6.71;18000,00;119000,00;"
-            f"raad-2019-12-nota-slotwijzigingen-2019;{tail};nijmegen-demo-v1;now;;;141;"
-            f"{DEMO_HEAD};;true;;;;P7D;nijmegen-demo-v1"
+            f"raad-2019-12-nota-slotwijzigingen-2019;{tail};nijmegen-demo-v2;now;;;"
+            f"{DEMO_LAST_POSITION};"
+            f"{DEMO_HEAD};;true;;;;P7D;nijmegen-demo-v2"
         ).encode()
     )
     assert (
         plain.read_bytes().split(b"\r\n")[2]
         == (
-            "budget 2020 fund=transformatiebudget interventie=2,120,CarriedIn,"
+            "budget 2020 fund=transformatiebudget interventie=2,145,CarriedIn,"
             '"Welzijn, Wijkontwikkeling en Zorg / 6.71",18000.00,119000.00,'
-            f"raad-2019-12-nota-slotwijzigingen-2019,{tail.replace(';', ',')},nijmegen-demo-v1,"
-            f"now,,,141,{DEMO_HEAD},,true,,,,P7D,nijmegen-demo-v1"
+            f"raad-2019-12-nota-slotwijzigingen-2019,{tail.replace(';', ',')},nijmegen-demo-v2,"
+            f"now,,,{DEMO_LAST_POSITION},{DEMO_HEAD},,true,,,,P7D,nijmegen-demo-v2"
         ).encode()
     )
     assert plain.read_bytes().startswith(b"figure,position,")
@@ -738,7 +771,8 @@ def test_export_xlsx_lineage_and_log_write_files_openpyxl_reads(
     printed += ok(run("export", "xlsx", "log", "-o", str(log_file), "--db", demo_db, cwd=tmp_path))
 
     assert printed == (
-        f"2 rows written to {lineage_file} (xlsx)\n141 rows written to {log_file} (xlsx)\n"
+        f"2 rows written to {lineage_file} (xlsx)\n"
+        f"{DEMO_LAST_POSITION} rows written to {log_file} (xlsx)\n"
     )
     lineage = openpyxl.load_workbook(lineage_file)
     lineage_rows = list(lineage.worksheets[0].values)
@@ -750,7 +784,10 @@ def test_export_xlsx_lineage_and_log_write_files_openpyxl_reads(
     assert lineage.worksheets[0]["E3"].number_format == '"€ "#,##0.00;"€ "-#,##0.00'
     log = openpyxl.load_workbook(log_file)
     assert log.sheetnames == ["Audit log", "Basis and chain head"]
-    assert (log.worksheets[0].freeze_panes, log.worksheets[0].auto_filter.ref) == ("A2", "A1:N142")
+    assert (log.worksheets[0].freeze_panes, log.worksheets[0].auto_filter.ref) == (
+        "A2",
+        f"A1:N{DEMO_LAST_POSITION + 1}",
+    )
     assert list(log.worksheets[1].values) == [
         ("key", "value"),
         ("export", "audit log"),
@@ -773,6 +810,7 @@ def test_export_of_an_unknown_table_prints_one_line_and_writes_nothing(
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr == (
         "begroting: report 'interventieplan-fase-4' has no table 'tabel-9'; "
-        "it has: tabel-6.1, tabel-7.2\n"
+        "it has: tabel-6.1, tabel-7.2, tabel-4.1, tabel-5.1, tabel-5.2, tabel-5.3, tabel-5.4, "
+        "tabel-5.5, tabel-5.6, tabel-5.7, tabel-5.8, tabel-5.9, tabel-5.10, tabel-5.11\n"
     )
     assert not output.exists()

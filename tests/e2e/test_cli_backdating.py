@@ -44,7 +44,7 @@ def ok(result: subprocess.CompletedProcess[str]) -> str:
 @pytest.fixture
 def db(tmp_path: Path) -> str:
     """The demo history, then a finance amendment known 400 days before it was recorded
-    (position 142)."""
+    (the position after the demo's last)."""
     url = f"sqlite:///{tmp_path}/x.db"
     clock = Clock()
     ledger = open_ledger(url, clock=clock.now)
@@ -71,12 +71,12 @@ def test_authority_flags_the_backdated_write_below_its_table(tmp_path: Path, db:
     ).splitlines()
 
     assert lines[1].split()[-3:] == ["authorised", "backdated", "backfill"]
-    assert lines[-6].split()[-2:] == ["yes", "nijmegen-demo-v1"]  # the demo: a backfill
+    assert lines[-6].split()[-2:] == ["yes", "nijmegen-demo-v2"]  # the demo: a backfill
     assert lines[-5].split()[-2:] == ["yes", "P400D"]  # the write: authorised, backdated
     assert lines[-4:] == [
         "12 mutations, 0 without valid authority",
         *NOTE,
-        "11 from a backfill (nijmegen-demo-v1): recorded later with their sources' dates, "
+        "11 from a backfill (nijmegen-demo-v2): recorded later with their sources' dates, "
         "not backdating",
     ]
 
@@ -87,9 +87,10 @@ def test_the_grace_setting_decides_the_cli_verdict(tmp_path: Path, db: str) -> N
         rows = json.loads(ok(run(*args, cwd=tmp_path, grace=grace)))["rows"]
         return [(row["position"], row["backdated"]) for row in rows if row["backfill"] is None]
 
-    assert flagged(None) == [(142, {"by": "P400D", "grace": "P7D"})]
-    assert flagged("399") == [(142, {"by": "P400D", "grace": "P399D"})]
-    assert flagged("400") == [(142, None)]
+    write = DEMO_LAST_POSITION + 1
+    assert flagged(None) == [(write, {"by": "P400D", "grace": "P7D"})]
+    assert flagged("399") == [(write, {"by": "P400D", "grace": "P399D"})]
+    assert flagged("400") == [(write, None)]
 
 
 def test_history_and_diff_flag_the_backdated_write(tmp_path: Path, db: str) -> None:
@@ -131,17 +132,18 @@ def test_history_and_diff_flag_the_backdated_write(tmp_path: Path, db: str) -> N
     ).splitlines()
     diff = ok(run("diff", "interventieplan-fase-4", "--db", db, cwd=tmp_path)).splitlines()
 
-    backfill = "2 from a backfill (nijmegen-demo-v1): recorded later with their sources' dates, "
+    backfill = "2 from a backfill (nijmegen-demo-v2): recorded later with their sources' dates, "
     assert history[1].split()[-2:] == ["import_id", "backdated"]
     assert history[-4].split()[-1] == "P400D"
     assert history[-3:] == [*NOTE, backfill + "not backdating"]
     assert cell[2].split()[-2:] == ["backdated", "backfill"]
     assert cell[-4].split()[-1] == "P400D"
-    assert cell[-5].split()[-1] == "nijmegen-demo-v1"
+    assert cell[-5].split()[-1] == "nijmegen-demo-v2"
     assert cell[-3:] == [*NOTE, backfill + "not backdating"]
     assert (
         f"  {'+1000.00':>16}  budget-amendment by raad-2019-05-08-interventieplan-fase-4; "
-        "positions 142; BACKDATED: 142 by P400D (grace P7D)"
+        f"positions {DEMO_LAST_POSITION + 1}; BACKDATED: {DEMO_LAST_POSITION + 1} by P400D "
+        "(grace P7D)"
     ) in diff
 
 

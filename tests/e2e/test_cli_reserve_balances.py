@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from support.demo import DEMO_LAST_POSITION
 from support.processes import begroting
 
 pytestmark = pytest.mark.e2e
@@ -36,14 +37,14 @@ def test_the_demo_s_earmark_in_json_with_an_unknown_opening(tmp_path: Path, demo
             "opening": None,
             "opening_known": False,
             "opening_stated": False,
-            "deposits": "2000000.00",
+            "deposits": "0.00",
             "withdrawals": "1224000.00",
             "closing": None,
             "free": {
                 "opening": None,
                 "deposits": "0.00",
                 "withdrawals": "0.00",
-                "earmarked": "0.00",
+                "earmarked": "2000000.00",
                 "released": "0.00",
                 "closing": None,
             },
@@ -51,14 +52,19 @@ def test_the_demo_s_earmark_in_json_with_an_unknown_opening(tmp_path: Path, demo
                 {
                     "earmark": "transformatiebudget",
                     "opening": "0.00",
-                    "earmarked": "0.00",
-                    "deposits": "2000000.00",
+                    "earmarked": "2000000.00",
+                    "deposits": "0.00",
                     "withdrawals": "1224000.00",
                     "released": "0.00",
                     "balance": "776000.00",
                 }
             ],
-            "implied_opening": None,
+            # The oormerk is set aside from a free part whose opening no document gives.
+            "implied_opening": {
+                "shortfall": "2000000.00",
+                "message": "withdrawals exceed the known movements by EUR 2000000.00: an "
+                "opening balance of at least 2000000.00 is implied",
+            },
         }
     ]
 
@@ -85,14 +91,19 @@ def test_the_text_format_prints_unknown_never_zero(tmp_path: Path, demo_db: str)
         "--db", demo_db, cwd=tmp_path,
     )  # fmt: skip
 
+    # F058's opening stays unknown; the 2017 and 2018 withdrawals (EUR 3m + 1m) imply one.
+    implied = (
+        "withdrawals exceed the known movements by EUR 4000000.00: an opening balance of at "
+        "least 4000000.00 is implied"
+    )
     assert printed.splitlines() == [
-        "as of now: everything known, log position 141",
+        f"as of now: everything known, log position {DEMO_LAST_POSITION}",
         "code  fiscal_year  part   opening  deposits  withdrawals  earmarked  released  closing"
-        "  note",
+        "  note" + " " * (len(implied) - len("note")),
         "F058  2020         total  unknown  0.00      256000.00                         unknown"
-        "      ",
+        "  " + implied,
         "F058  2020         free   unknown  0.00      256000.00    0.00       0.00      unknown"
-        "      ",
+        "  " + " " * len(implied),
     ]
 
 

@@ -63,21 +63,35 @@ INTERVENTIEPLAN_AT_80 = [
     "    Totaal besparingsopgave (inclusief risico      6.070  10.042  26.781  29.031",
     "    nieuw verdeelmodel)",
     "",
+    # tabel 7.2 has its `totaal` column since the fuller demo
     "tabel-7.2: Beroep op het transformatiebudget (x € 1.000)",
-    "                                                                2019  2020  2021",
+    "                                                        2019  2020  2021  totaal",
     "────────────────────────────────────────────────────────────────────────────────",
-    "1. Welzijn, vrijwilligers, leefbare wijken gericht versterken     25    25",
-    "2. Wijkaanpak sociaal domein                                     309   101",
+    "1. Welzijn, vrijwilligers, leefbare wijken gericht        25    25            50",
+    "versterken",
+    "2. Wijkaanpak sociaal domein                             309   101           410",
     "3. Inkomen, werk, schulden",
-    "4. Sterke basis kinderen en jongeren                             150",
-    "5. Verminderen gebruik ambulante Jeugdzorg                       190   175",
+    "4. Sterke basis kinderen en jongeren                     150                 150",
+    "5. Verminderen gebruik ambulante Jeugdzorg               190   175           365",
     "6. Jeugdzorg met verblijf",
     "7. Ombouw Beschermd Wonen en maatschappelijke opvang",
-    "8. Doorbraakaanpak                                               400   140",
-    "9. Stelselwijziging                                               25    70    40",
-    "10. Datagestuurd werken in het sociaal domein                    125   125   100",
+    "8. Doorbraakaanpak                                       400   140           540",
+    "9. Stelselwijziging                                       25    70    40     135",
+    "10. Datagestuurd werken in het sociaal domein            125   125   100     350",
     "────────────────────────────────────────────────────────────────────────────────",
-    "Totaal beroep op transformatiebudget                           1.224   636   140",
+    "Totaal beroep op transformatiebudget                   1.224   636   140   2.000",
+]
+
+# The Q4 report's second table since the fuller demo: the stated results of [S2].
+FINANCIEEL_BEELD = [
+    "",
+    "financieel-beeld: Financieel beeld (x € 1.000)",
+    "                   2019",
+    "───────────────────────",
+    "Wmo               1.000",
+    "Beschermd Wonen  10.000",
+    "Jeugd            -3.400",
+    "Werk en Inkomen   3.300",
 ]
 
 Q4_AT_80 = [
@@ -106,6 +120,7 @@ Q4_AT_80 = [
     "domein",
     "────────────────────────────────────────────────────────────────────────────────",
     "Totaal                                           967           892           140",
+    *FINANCIEEL_BEELD,
 ]
 
 Q4_WIDE = [
@@ -127,6 +142,7 @@ Q4_WIDE = [
     "10. Datagestuurd werken i/h sociaal domein                               125               125               100",  # noqa: E501 (the wide table, whole)
     "────────────────────────────────────────────────────────────────────────────────────────────────────────────────",
     "Totaal                                                                   967               892               140",  # noqa: E501 (the wide table, whole)
+    *FINANCIEEL_BEELD,
 ]
 
 HISTORY_AT_80 = [
@@ -141,10 +157,10 @@ HISTORY_AT_80 = [
     "actor          import:nijmegen-demo",
     "known at       2019-05-08 12:00",
     "recorded at    2026-11-23 10:00",
-    "import id      nijmegen-demo-v1",
+    "import id      nijmegen-demo-v2",
     "backdated",
     "─────────────────────────────────────────────────────",
-    "position       120",
+    "position       145",
     "event          CarriedIn",
     "delta          18.000,00",
     "running total  119.000,00",
@@ -154,9 +170,9 @@ HISTORY_AT_80 = [
     "actor          import:nijmegen-demo",
     "known at       2019-12-18 12:00",
     "recorded at    2026-11-23 10:00",
-    "import id      nijmegen-demo-v1",
+    "import id      nijmegen-demo-v2",
     "backdated",
-    "2 from a backfill (nijmegen-demo-v1): recorded later with their sources' dates,",
+    "2 from a backfill (nijmegen-demo-v2): recorded later with their sources' dates,",
     "not backdating",
 ]
 
@@ -170,8 +186,21 @@ def out(*args: str, cwd: Path, settings: dict[str, str] | None = None) -> str:
 def test_a_report_fits_80_columns_off_a_terminal(tmp_path: Path, demo_db: str) -> None:
     printed = out("report", "interventieplan-fase-4", "--db", demo_db, cwd=tmp_path)
 
-    assert printed.splitlines() == INTERVENTIEPLAN_AT_80
-    assert max(len(line) for line in printed.splitlines()) == 80
+    # The tables published before the fuller demo, whole; tabel 4.1 and tables 5.1-5.11 follow,
+    # each within 80 columns too.
+    lines = printed.splitlines()
+    assert lines[: len(INTERVENTIEPLAN_AT_80)] == INTERVENTIEPLAN_AT_80
+    assert lines[len(INTERVENTIEPLAN_AT_80) : len(INTERVENTIEPLAN_AT_80) + 2] == [
+        "",
+        "tabel-4.1: Opbrengsten maatregelen Interventieplan in 2018 (x € 1 mln)",
+    ]
+    assert [line.split(":")[0] for line in lines if line.startswith("tabel-")] == [
+        "tabel-6.1",
+        "tabel-7.2",
+        "tabel-4.1",
+        *(f"tabel-5.{n}" for n in range(1, 12)),
+    ]
+    assert max(len(line) for line in lines) == 80
 
 
 def test_the_q4_report_wraps_its_labels_and_column_keys_at_80_columns(
@@ -325,12 +354,12 @@ def test_as_recorded_at_shows_the_log_as_it_stood_then(tmp_path: Path, demo_db: 
     assert {v for t in before["tables"] for r in t["totals"] for v in r["values"].values()} == {
         None
     }
-    assert after["basis"]["log_position"] == 140
+    assert after["basis"]["log_position"] == INTERVENTIEPLAN_LAST_POSITION
     assert after["basis"]["as_recorded_at"] == "2026-12-31T23:59:59.999999+01:00"
     assert after["tables"][1]["totals"] == [
         {
             "label": "Totaal beroep op transformatiebudget",
-            "values": {"2019": "1224", "2020": "636", "2021": "140"},
+            "values": {"2019": "1224", "2020": "636", "2021": "140", "totaal": "2000"},
         }
     ]
     assert log == []
@@ -347,7 +376,7 @@ def test_no_progress_output_off_a_terminal(tmp_path: Path) -> None:
     rebuilt = begroting("rebuild", "--db", db, cwd=tmp_path)
 
     assert (demo.stdout, demo.stderr) == (
-        "Nijmegen demo history loaded: 90 commands recorded, 0 already present; "
+        "Nijmegen demo history loaded: 239 commands recorded, 0 already present; "
         f"read model at log position {DEMO_LAST_POSITION}.\n",
         "",
     )

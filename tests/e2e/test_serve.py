@@ -223,12 +223,13 @@ def test_the_griffie_decides_finance_transfers_and_publishes_and_the_report_read
         assert command_result(adopted, 200, '"2"') == {
             "ids": {"decision": decision_id},
             "versions": {"decision": 2},
-            "position": 143,
+            "position": DEMO_LAST_POSITION + 2,
         }
 
         # Finance reads the source line's version and transfers 20,000 under that decision.
         source = http.get(f"/api/v1/budget/lines/{SOURCE_LINE.hex}", headers=FINANCE)
-        assert (source.status_code, source.headers["etag"]) == (200, '"2"')
+        # Opened, amended and specified (its activity, position 131) by the demo.
+        assert (source.status_code, source.headers["etag"]) == (200, '"3"')
         assert source.json()["rows"][0]["amount"] == "70000.00"
         transferred = http.post(
             "/api/v1/budget/transfers",
@@ -241,24 +242,28 @@ def test_the_griffie_decides_finance_transfers_and_publishes_and_the_report_read
                 "known_at": TRANSFERRED_AT,
             },
         )
-        assert command_result(transferred, 200, '"3"') == {
+        assert command_result(transferred, 200, '"4"') == {
             "ids": {"source": str(SOURCE_LINE), "target": str(TARGET_LINE)},
-            "versions": {"source": 3, "target": 3},
-            "position": 145,
+            "versions": {"source": 4, "target": 4},
+            "position": DEMO_LAST_POSITION + 4,
         }
 
         # Read your write: the lines at the transfer's position.
         lines = http.get(
             "/api/v1/budget/lines",
             headers=AUDITOR,
-            params={"fiscal_year": 2020, "fund": nijmegen.FUND, "min_position": 145},
+            params={
+                "fiscal_year": 2020,
+                "fund": nijmegen.FUND,
+                "min_position": DEMO_LAST_POSITION + 4,
+            },
         )
         assert lines.status_code == 200
         assert lines.json()["basis"] == {
             "as_of": "now",
             "report": None,
             "knowledge_cutoff": None,
-            "log_position": 145,
+            "log_position": DEMO_LAST_POSITION + 4,
         }
         amounts = {
             row["interventie"]: (row["amount"], row["mutations"]) for row in lines.json()["rows"]
@@ -286,7 +291,7 @@ def test_the_griffie_decides_finance_transfers_and_publishes_and_the_report_read
                 [],
             ),
             (
-                145,
+                DEMO_LAST_POSITION + 4,
                 "TransferredIn",
                 "20000.00",
                 "145000.00",
@@ -317,7 +322,7 @@ def test_the_griffie_decides_finance_transfers_and_publishes_and_the_report_read
         assert command_result(realised, 200, '"1"') == {
             "ids": {"realisation": realisation},
             "versions": {"realisation": 1},
-            "position": 146,
+            "position": DEMO_LAST_POSITION + 5,
         }
 
         # Finance publishes a report whose knowledge cutoff lies between the two.
@@ -337,7 +342,7 @@ def test_the_griffie_decides_finance_transfers_and_publishes_and_the_report_read
         assert command_result(published, 201, '"1"', f"/api/v1/reports/{REPORT}") == {
             "ids": {"report": str(Report.id_for(REPORT))},
             "versions": {"report": 1},
-            "position": 147,
+            "position": DEMO_LAST_POSITION + 6,
         }
 
         def report(**params: str | int) -> Any:
@@ -347,14 +352,14 @@ def test_the_griffie_decides_finance_transfers_and_publishes_and_the_report_read
 
         # The served process records at its own clock, so its chain head is its own; the
         # auditor's verification recomputes it from the log (ADR 0007).
-        report(min_position=147)
+        report(min_position=DEMO_LAST_POSITION + 6)
         verified = http.get("/api/v1/audit/verify", headers=AUDITOR).json()
         head = verified["head"]
         assert verified == {
             "status": "ok",
             "head": head,
-            "position": 147,
-            "count": 147,
+            "position": DEMO_LAST_POSITION + 6,
+            "count": DEMO_LAST_POSITION + 6,
             "reports": 3,
             "unchained": 0,
         }
@@ -362,12 +367,12 @@ def test_the_griffie_decides_finance_transfers_and_publishes_and_the_report_read
         # As published: the transfer is in, the realisation known after the cutoff is not.
         # A total counts every line of the fund in 2020, not only the rows shown (ADR 0003);
         # the transfer moves money inside the fund, so the budget total stays 892.
-        assert report(min_position=147) == rendered(
+        assert report(min_position=DEMO_LAST_POSITION + 6) == rendered(
             {
                 "as_of": f"report:{REPORT}",
                 "report": REPORT,
                 "knowledge_cutoff": "2020-03-31T21:59:59+00:00",
-                "log_position": 147,
+                "log_position": DEMO_LAST_POSITION + 6,
                 "chain_head": head,
             },
             stelselwijziging=("50", None),
@@ -380,7 +385,7 @@ def test_the_griffie_decides_finance_transfers_and_publishes_and_the_report_read
                 "as_of": "2020-03-12T07:59:59+00:00",
                 "report": None,
                 "knowledge_cutoff": "2020-03-12T07:59:59+00:00",
-                "log_position": 147,
+                "log_position": DEMO_LAST_POSITION + 6,
                 "chain_head": head,
             },
             stelselwijziging=("70", None),
@@ -398,7 +403,7 @@ def test_the_griffie_decides_finance_transfers_and_publishes_and_the_report_read
                 "as_of": "now",
                 "report": None,
                 "knowledge_cutoff": None,
-                "log_position": 147,
+                "log_position": DEMO_LAST_POSITION + 6,
                 "chain_head": head,
             },
             stelselwijziging=("50", None),
@@ -417,14 +422,14 @@ def test_the_griffie_decides_finance_transfers_and_publishes_and_the_report_read
             "title": "Stand transformatiebudget 2020, eerste kwartaal",
             "published_at": "2020-04-20T07:00:00+00:00",
             "knowledge_cutoff": "2020-03-31T21:59:59+00:00",
-            "log_position": 147,
+            "log_position": DEMO_LAST_POSITION + 6,
             "decision": None,
             "source": "Kwartaalbrief transformatiebudget Q1 2020",
         }
         assert http.get("/api/v1/health").json() == {
             "status": "ok",
-            "log_position": 147,
-            "read_model_position": 147,
+            "log_position": DEMO_LAST_POSITION + 6,
+            "read_model_position": DEMO_LAST_POSITION + 6,
         }
 
 
