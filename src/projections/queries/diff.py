@@ -102,6 +102,8 @@ CellDiff = TypedDict(
         "difference": Euros,
         "published": PublishedDifference,
         "causes": list[Cause],
+        "key": NotRequired[str],  # only for a row with a key (its label may repeat)
+        "unit": NotRequired[str],  # only for a cell that is not in euros
     },
 )
 ReportDiff = TypedDict(
@@ -247,15 +249,18 @@ def _row_measured_diff(
     effects = {(f.position, f.fiscal_year, True): f.delta for f in on_new}
     effects |= {(f.position, f.fiscal_year, False): -f.delta for f in on_old}
     difference = Decimal(published_now or 0) - Decimal(published_was or 0)
-    return [
-        _changed(
-            cell,
-            was or ZERO,
-            now or ZERO,
-            (published_was, published_now, str(difference)),
-            _causes(mine, effects, old, new, before, after, grace),
-        )
-    ]
+    changed = _changed(
+        cell,
+        was or ZERO,
+        now or ZERO,
+        (published_was, published_now, str(difference)),
+        _causes(mine, effects, old, new, before, after, grace),
+    )
+    if cell.unit is not None:
+        # Not euros (a percentage, a count): its causes are changes of its parts, in their
+        # own amounts, so they do not add up to the difference (ADR 0025).
+        changed["unit"] = cell.unit
+    return [changed]
 
 
 def _changed(
@@ -266,7 +271,7 @@ def _changed(
     causes: list[Cause],
 ) -> CellDiff:
     address = cell.address()
-    return {
+    changed: CellDiff = {
         "table": address["table"],
         "row": address["row"],
         "kind": address["kind"],
@@ -278,6 +283,9 @@ def _changed(
         "published": {"from": published[0], "to": published[1], "difference": published[2]},
         "causes": causes,
     }
+    if cell.key is not None:
+        changed["key"] = cell.key
+    return changed
 
 
 def _causes(
