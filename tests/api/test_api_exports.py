@@ -15,7 +15,12 @@ import pytest
 from fastapi.testclient import TestClient
 from httpx2 import Response
 
-from support.demo import DEMO_HEAD, INTERVENTIEPLAN_HEAD, INTERVENTIEPLAN_LAST_POSITION
+from support.demo import (
+    DEMO_HEAD,
+    DEMO_LAST_POSITION,
+    INTERVENTIEPLAN_HEAD,
+    INTERVENTIEPLAN_LAST_POSITION,
+)
 from support.http import bearer, problem, query_error
 
 CSV = "text/csv; charset=utf-8"
@@ -23,7 +28,10 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RECORDED = "2026-11-23T09:00:00+00:00"
 BUDGET = "/api/v1/exports/lineage/budget"
 # basis_as_of, _report, _knowledge_cutoff, _log_position, chain_head
-NOW = ["now", "", "", "141", DEMO_HEAD]
+NOW = ["now", "", "", str(DEMO_LAST_POSITION), DEMO_HEAD]
+PLAN_POSITION = str(INTERVENTIEPLAN_LAST_POSITION)
+# the 2019 -> 2020 carry-over of interventie 2 onto its 2020 line (Nota Slotwijzigingen 2019)
+CARRIED_IN = "145"
 BOM = b"\xef\xbb\xbf"
 EUROS = '"€ "#,##0.00;"€ "-#,##0.00'
 
@@ -54,11 +62,11 @@ def test_a_report_table_exports_as_csv_with_its_basis(demo_api: TestClient) -> N
         'attachment; filename="interventieplan-fase-4-tabel-7.2.csv"'
     )
     rows = rows_of(response)
-    assert rows[0][10:13] == ["2019", "2020", "2021"]
+    assert rows[0][10:14] == ["2019", "2020", "2021", "totaal"]
     assert rows[1] == [
         "interventieplan-fase-4",
         "Interventieplan fase 4 – Opgave Sociale Stad",
-        "140",
+        PLAN_POSITION,
         "raad-2019-05-08-interventieplan-fase-4",
         "tabel-7.2",
         "Beroep op het transformatiebudget",
@@ -69,10 +77,11 @@ def test_a_report_table_exports_as_csv_with_its_basis(demo_api: TestClient) -> N
         "25",
         "25",
         "",
+        "50",
         "report:interventieplan-fase-4",
         "interventieplan-fase-4",
         "2019-05-08T10:00:00+00:00",
-        "140",
+        PLAN_POSITION,
         INTERVENTIEPLAN_HEAD,
     ]
 
@@ -86,13 +95,13 @@ def test_a_report_on_another_basis_names_that_basis_on_every_row(demo_api: TestC
     )
 
     rows = rows_of(response)
-    assert rows[2][8:13] == ["2", "2. Wijkaanpak sociaal domein", "291", "119", ""]
-    assert {tuple(row[13:]) for row in rows[1:]} == {
+    assert rows[2][8:14] == ["2", "2. Wijkaanpak sociaal domein", "291", "119", "", "410"]
+    assert {tuple(row[14:]) for row in rows[1:]} == {
         (
             "report:voortgangsrapportage-2019-q4",
             "voortgangsrapportage-2019-q4",
             "2020-06-03T10:00:00+00:00",
-            "141",
+            str(DEMO_LAST_POSITION),
             DEMO_HEAD,
         )
     }
@@ -109,16 +118,17 @@ def test_a_report_exports_as_xlsx_that_openpyxl_reads_back(demo_api: TestClient)
     workbook = openpyxl.load_workbook(io.BytesIO(response.content))
     assert workbook.sheetnames == ["Report tables", "Basis and chain head"]
     rows = list(workbook.worksheets[0].iter_rows(values_only=True))
-    assert rows[1][:14] == (
+    assert rows[1][:15] == (
         "interventieplan-fase-4",
         "Interventieplan fase 4 – Opgave Sociale Stad",
-        140,
+        INTERVENTIEPLAN_LAST_POSITION,
         "raad-2019-05-08-interventieplan-fase-4",
         "tabel-6.1",
         "Overzicht taakstellingen/opgaven",
         "EUR_1000",
         "row",
         1,
+        None,  # key: the workbook's tables 5.x key some rows, tabel 6.1 none
         "Welzijn, vrijwilligers, leefbare wijken gericht versterken (IVP-2)",
         40,
         40,
@@ -148,13 +158,14 @@ def test_a_report_sheet_has_a_frozen_filtered_header_and_figures_with_thousands_
     workbook = openpyxl.load_workbook(io.BytesIO(response.content))
     sheet, basis = workbook.worksheets
     assert workbook.sheetnames == ["Report table tabel-7.2", "Basis and chain head"]
-    assert (sheet.freeze_panes, sheet.auto_filter.ref) == ("A2", "A1:R12")
+    assert (sheet.freeze_panes, sheet.auto_filter.ref) == ("A2", "A1:S12")
     assert (sheet["A1"].font.b, sheet["R1"].font.b, sheet["A2"].font.b) == (True, True, False)
-    # 2019, 2020, 2021 for interventie 2 on the plan's own basis: whole thousands
-    assert [(cell.value, cell.number_format) for cell in sheet[3][10:13]] == [
+    # 2019, 2020, 2021 and totaal for interventie 2 on the plan's own basis: whole thousands
+    assert [(cell.value, cell.number_format) for cell in sheet[3][10:14]] == [
         (309, "#,##0"),
         (101, "#,##0"),
         (None, "General"),
+        (410, "#,##0"),
     ]
     assert (basis.freeze_panes, basis["A1"].font.b, basis.auto_filter.ref) == ("A2", True, None)
 
@@ -182,7 +193,7 @@ def test_the_lineage_of_a_budget_figure_exports_as_csv(demo_api: TestClient) -> 
             "2020",
             "2019-05-08T10:00:00+00:00",
             RECORDED,
-            "nijmegen-demo-v1",
+            "nijmegen-demo-v2",
             *NOW,
             "",  # mandate: a raad decision relies on none
             "true",
@@ -190,11 +201,11 @@ def test_the_lineage_of_a_budget_figure_exports_as_csv(demo_api: TestClient) -> 
             "",
             "",  # not backdated: a backfill (ADR 0018)
             "P7D",
-            "nijmegen-demo-v1",
+            "nijmegen-demo-v2",
         ],
         [
             "budget 2020 fund=transformatiebudget interventie=2",
-            "120",
+            CARRIED_IN,
             "CarriedIn",
             "Welzijn, Wijkontwikkeling en Zorg / 6.71",
             "18000,00",
@@ -204,7 +215,7 @@ def test_the_lineage_of_a_budget_figure_exports_as_csv(demo_api: TestClient) -> 
             "2020",
             "2019-12-18T11:00:00+00:00",
             RECORDED,
-            "nijmegen-demo-v1",
+            "nijmegen-demo-v2",
             *NOW,
             "",  # mandate: a raad decision relies on none
             "true",
@@ -212,7 +223,7 @@ def test_the_lineage_of_a_budget_figure_exports_as_csv(demo_api: TestClient) -> 
             "",
             "",  # not backdated: a backfill (ADR 0018)
             "P7D",
-            "nijmegen-demo-v1",
+            "nijmegen-demo-v2",
         ],
     ]
 
@@ -268,7 +279,7 @@ def test_the_lineage_of_a_realised_figure_exports_as_csv(demo_api: TestClient) -
         "2017",
         "2018-04-17T10:00:00+00:00",
         RECORDED,
-        "nijmegen-demo-v1",
+        "nijmegen-demo-v2",
         "",  # origin_year: an ordinary realisation, not a late result
         "",
         "",
@@ -281,7 +292,7 @@ def test_the_lineage_of_a_realised_figure_exports_as_csv(demo_api: TestClient) -
         "(Interventieplan fase 4 \u2013 Opgave Sociale Stad (Nijmegen, 2019), tabellen 5.x)",
         "",
         "P7D",
-        "nijmegen-demo-v1",
+        "nijmegen-demo-v2",
     ]
 
 
@@ -305,14 +316,14 @@ def test_the_audit_log_exports_every_event(demo_api: TestClient, fmt: str) -> No
             "import:nijmegen-demo",
             "raad-2018-03-interventieplan-fase-2",
             "Interventieplan fase 4 – Opgave Sociale Stad (Nijmegen, 2019), §4.3",
-            "nijmegen-demo-v1",
+            "nijmegen-demo-v2",
             rows[1][11],
         ]
-        assert rows[1][12:] == ["141", DEMO_HEAD]
+        assert rows[1][12:] == [str(DEMO_LAST_POSITION), DEMO_HEAD]
     else:
         sheet = openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[0]
         rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-    assert len(rows) == 1 + 141
+    assert len(rows) == 1 + DEMO_LAST_POSITION
 
 
 def test_an_unknown_table_of_a_report_is_a_404_naming_the_tables(demo_api: TestClient) -> None:
@@ -320,7 +331,11 @@ def test_an_unknown_table_of_a_report_is_a_404_naming_the_tables(demo_api: TestC
 
     response = get(demo_api, url, table="tabel-9")
 
-    detail = "report 'interventieplan-fase-4' has no table 'tabel-9'; it has: tabel-6.1, tabel-7.2"
+    detail = (
+        "report 'interventieplan-fase-4' has no table 'tabel-9'; it has: tabel-6.1, tabel-7.2, "
+        "tabel-4.1, tabel-5.1, tabel-5.2, tabel-5.3, tabel-5.4, tabel-5.5, tabel-5.6, tabel-5.7, "
+        "tabel-5.8, tabel-5.9, tabel-5.10, tabel-5.11"
+    )
     assert response.status_code == 404
     assert response.json() == problem(
         404,
@@ -372,6 +387,7 @@ LINEAGE_HEADER = (
 )
 PLAN = "raad-2019-05-08-interventieplan-fase-4"
 SLOT = "raad-2019-12-nota-slotwijzigingen-2019"
+LAST = str(DEMO_LAST_POSITION).encode()
 
 
 def test_the_default_csv_is_for_a_dutch_excel_a_bom_semicolons_and_decimal_commas(
@@ -387,13 +403,14 @@ def test_the_default_csv_is_for_a_dutch_excel_a_bom_semicolons_and_decimal_comma
         b"budget 2020 fund=transformatiebudget interventie=2;98;Amended;"
         b"Welzijn, Wijkontwikkeling en Zorg / 6.71;101000,00;101000,00;"
         + PLAN.encode() + b";import:nijmegen-demo;2020;2019-05-08T10:00:00+00:00;"
-        + RECORDED.encode() + b";nijmegen-demo-v1;now;;;141;" + DEMO_HEAD.encode()
-        + b";;true;;;;P7D;nijmegen-demo-v1\r\n"
-        b"budget 2020 fund=transformatiebudget interventie=2;120;CarriedIn;"
+        + RECORDED.encode() + b";nijmegen-demo-v2;now;;;" + LAST + b";" + DEMO_HEAD.encode()
+        + b";;true;;;;P7D;nijmegen-demo-v2\r\n"
+        b"budget 2020 fund=transformatiebudget interventie=2;"
+        + CARRIED_IN.encode() + b";CarriedIn;"
         b"Welzijn, Wijkontwikkeling en Zorg / 6.71;18000,00;119000,00;"
         + SLOT.encode() + b";import:nijmegen-demo;2020;2019-12-18T11:00:00+00:00;"
-        + RECORDED.encode() + b";nijmegen-demo-v1;now;;;141;" + DEMO_HEAD.encode()
-        + b";;true;;;;P7D;nijmegen-demo-v1\r\n"
+        + RECORDED.encode() + b";nijmegen-demo-v2;now;;;" + LAST + b";" + DEMO_HEAD.encode()
+        + b";;true;;;;P7D;nijmegen-demo-v2\r\n"
     )  # fmt: skip
 
 
@@ -417,13 +434,14 @@ def test_dialect_rfc4180_gives_commas_decimal_points_and_no_bom(demo_api: TestCl
         b'budget 2020 fund=transformatiebudget interventie=2,98,Amended,'
         b'"Welzijn, Wijkontwikkeling en Zorg / 6.71",101000.00,101000.00,'
         + PLAN.encode() + b",import:nijmegen-demo,2020,2019-05-08T10:00:00+00:00,"
-        + RECORDED.encode() + b",nijmegen-demo-v1,now,,,141," + DEMO_HEAD.encode()
-        + b",,true,,,,P7D,nijmegen-demo-v1\r\n"
-        b'budget 2020 fund=transformatiebudget interventie=2,120,CarriedIn,'
+        + RECORDED.encode() + b",nijmegen-demo-v2,now,,," + LAST + b"," + DEMO_HEAD.encode()
+        + b",,true,,,,P7D,nijmegen-demo-v2\r\n"
+        b'budget 2020 fund=transformatiebudget interventie=2,'
+        + CARRIED_IN.encode() + b',CarriedIn,'
         b'"Welzijn, Wijkontwikkeling en Zorg / 6.71",18000.00,119000.00,'
         + SLOT.encode() + b",import:nijmegen-demo,2020,2019-12-18T11:00:00+00:00,"
-        + RECORDED.encode() + b",nijmegen-demo-v1,now,,,141," + DEMO_HEAD.encode()
-        + b",,true,,,,P7D,nijmegen-demo-v1\r\n"
+        + RECORDED.encode() + b",nijmegen-demo-v2,now,,," + LAST + b"," + DEMO_HEAD.encode()
+        + b",,true,,,,P7D,nijmegen-demo-v2\r\n"
     )  # fmt: skip
 
 

@@ -133,8 +133,27 @@ def test_decisions_list_every_demo_decision_with_its_status_in_proposal_order(
                 11,
             ),
             MANDAAT_ROW,
+            # the fuller history's added decisions, proposed after the spending
+            decision(
+                "raad-2017-12-nota-slotwijzigingen-2017",
+                "Nota Slotwijzigingen 2017",
+                "slotwijziging",
+                "2017-12-20T11:00:00+00:00",
+                165,
+            ),
+            {
+                **decision(
+                    "raad-2020-stadsrekening-2019-voorstel-resultaat-beschermd-wonen",
+                    "Stadsrekening 2019: voorstel het voordelige resultaat Beschermd Wonen toe "
+                    "te voegen aan de bestemmingsreserve Beschermd Wonen",
+                    "jaarrekening",
+                    "2020-06-03T10:00:00+00:00",
+                    167,
+                ),
+                "status": "proposed",  # only proposed, never adopted (README A20)
+            },
         ],
-        "paging": paging(7),
+        "paging": paging(9),
     }
 
 
@@ -351,10 +370,11 @@ def test_a_budget_line_reads_alone_with_its_version_as_etag(demo_api: TestClient
     )
 
     assert response.status_code == 200
-    assert response.headers["etag"] == '"3"'
+    # opened, amended, carried in, and its three activities specified (tabel 5.2)
+    assert response.headers["etag"] == '"6"'
     assert response.json() == {
         "basis": NOW,
-        "version": 3,
+        "version": 6,
         "rows": [
             {
                 "line_id": "05d186d5-cd95-5d33-b9da-3668a58ae774",
@@ -431,11 +451,11 @@ def test_slotwijzigingen_of_2019_are_the_five_carry_overs(demo_api: TestClient) 
     assert body == {
         "basis": NOW,
         "rows": [
-            carried(113, "6.1", 1, "-25000.00"),
-            carried(117, "6.71", 2, "-18000.00"),
-            carried(121, "6.1", 4, "-80000.00"),
-            carried(126, "6.72", 5, "-67000.00"),
-            carried(130, "6.82", 8, "-66000.00"),
+            carried(138, "6.1", 1, "-25000.00"),
+            carried(142, "6.71", 2, "-18000.00"),
+            carried(146, "6.1", 4, "-80000.00"),
+            carried(151, "6.72", 5, "-67000.00"),
+            carried(155, "6.82", 8, "-66000.00"),
         ],
         "paging": paging(5),
     }
@@ -524,7 +544,7 @@ def test_a_shifted_taakstelling_carries_its_version_and_weighs_against_another_b
     }
 
 
-def test_taakstellingen_list_all_21_as_the_projection_weighs_them(
+def test_taakstellingen_list_all_23_as_the_projection_weighs_them(
     demo_api: TestClient, demo_ledger: Ledger
 ) -> None:
     body = read(demo_api, "/api/v1/taakstellingen")
@@ -534,7 +554,7 @@ def test_taakstellingen_list_all_21_as_the_projection_weighs_them(
         expected = as_json(figures.taakstelling_overview(conn, basis, 2017))
     assert body == {"basis": NOW, "rows": expected, "paging": paging(len(expected))}
     rows = {row["reference"]: row for row in body["rows"]}
-    assert len(rows) == 21
+    assert len(rows) == 23  # with tabel 4.1's two 2018-only taakstellingen
     assert rows["ca-taakstellende-besparing-zorg-welzijn"] == {
         "reference": "ca-taakstellende-besparing-zorg-welzijn",
         "label": "Taakstellende besparing Zorg en Welzijn",
@@ -601,6 +621,11 @@ def test_every_realisation_is_listed_as_the_projection_lists_it(
 
 F022 = {"code": "F022", "name": "Saldireserve", "kind": "algemeen", "earmark": FUND}
 F058 = {"code": "F058", "name": "Bestemmingsreserve Wmo-Jeugd", "kind": "bestemming", "earmark": ""}
+# F058's withdrawals from its free part, whose opening is unknown (README A21)
+F058_WITHDRAWALS = [
+    {**F058, "fiscal_year": 2017, "mutation": "-3000000.00"},
+    {**F058, "fiscal_year": 2018, "mutation": "-1000000.00"},
+]
 
 
 def test_reserves_list_their_mutation_per_earmark_and_year(demo_api: TestClient) -> None:
@@ -609,13 +634,24 @@ def test_reserves_list_their_mutation_per_earmark_and_year(demo_api: TestClient)
     assert body == {
         "basis": NOW,
         "rows": [
-            {**F022, "fiscal_year": 2019, "mutation": "776000.00"},
+            # a reserve without movements: no year, no mutation
+            {
+                "code": "BR-BESCHERMD-WONEN",
+                "name": "Bestemmingsreserve Beschermd Wonen",
+                "kind": "bestemming",
+                "earmark": None,
+                "fiscal_year": None,
+                "mutation": "0.00",
+            },
+            # the EUR 2m is an oormerk, not a deposit: only the withdrawals from it move F022
+            {**F022, "fiscal_year": 2019, "mutation": "-1224000.00"},
             {**F022, "fiscal_year": 2020, "mutation": "-636000.00"},
             {**F022, "fiscal_year": 2021, "mutation": "-140000.00"},
+            *F058_WITHDRAWALS,
             {**F058, "fiscal_year": 2019, "mutation": "256000.00"},
             {**F058, "fiscal_year": 2020, "mutation": "-256000.00"},
         ],
-        "paging": paging(5),
+        "paging": paging(8),
     }
 
 
@@ -623,11 +659,12 @@ def test_a_reserve_reads_alone_with_its_version_as_etag(demo_api: TestClient) ->
     response = demo_api.get("/api/v1/reserves/F058", headers=AUDITOR)
 
     assert response.status_code == 200
-    assert response.headers["etag"] == '"11"'
+    assert response.headers["etag"] == '"13"'
     assert response.json() == {
         "basis": NOW,
-        "version": 11,
+        "version": 13,
         "rows": [
+            *F058_WITHDRAWALS,
             {**F058, "fiscal_year": 2019, "mutation": "256000.00"},
             {**F058, "fiscal_year": 2020, "mutation": "-256000.00"},
         ],
@@ -670,6 +707,7 @@ def test_a_closed_fiscal_year_is_listed_from_when_its_closing_was_known(
     griffie, finance = bearer("griffie"), bearer("finance")
     known = "2019-07-10T12:00:00+02:00"
     jaarrekening = "raad-2019-07-jaarrekening-2018"
+    closing = DEMO_LAST_POSITION + 4  # proposed, adopted, then the year's status, closed
     proposed = demo_api.post(
         "/api/v1/decisions",
         headers=griffie,
@@ -691,13 +729,13 @@ def test_a_closed_fiscal_year_is_listed_from_when_its_closing_was_known(
         json={"decision": jaarrekening, "known_at": known},
     )
     assert (proposed.status_code, adopted.status_code, closed.status_code) == (201, 200, 200)
-    assert closed.json()["position"] == 145
+    assert closed.json()["position"] == closing
 
     now = read(demo_api, "/api/v1/fiscal-years")
     before = read(demo_api, "/api/v1/fiscal-years", as_of="2019-07-09")
 
     assert now == {
-        "basis": {**NOW, "log_position": 145},
+        "basis": {**NOW, "log_position": closing},
         "rows": [
             {
                 "fiscal_year": 2018,
@@ -705,14 +743,14 @@ def test_a_closed_fiscal_year_is_listed_from_when_its_closing_was_known(
                 "decision": jaarrekening,
                 "known_at": "2019-07-10T10:00:00+00:00",
                 "recorded_at": RECORDED,
-                "position": 145,
+                "position": closing,
                 "trail": [
                     {
                         "status": "closed",
                         "decision": jaarrekening,
                         "known_at": "2019-07-10T10:00:00+00:00",
                         "recorded_at": RECORDED,
-                        "position": 145,
+                        "position": closing,
                     }
                 ],
             }
@@ -724,7 +762,7 @@ def test_a_closed_fiscal_year_is_listed_from_when_its_closing_was_known(
             "as_of": "2019-07-09T23:59:59.999999+02:00",
             "report": None,
             "knowledge_cutoff": "2019-07-09T23:59:59.999999+02:00",
-            "log_position": 145,
+            "log_position": closing,
         },
         "rows": [],
         "paging": paging(0),
@@ -804,11 +842,11 @@ def test_budget_lineage_explains_a_figure_by_the_two_events_behind_it(
                 raad(IVP4, "beleidsnota", "2019-05-08T10:00:00+00:00"),
                 2020,
                 "2019-05-08T10:00:00+00:00",
-                "nijmegen-demo-v1",
+                "nijmegen-demo-v2",
             )
             | {"dekking": None},  # a budget lineage row names its dekking (ADR 0026)
             entry(
-                120,
+                145,  # the carry-over onto the 2020 line, after the specifications
                 "CarriedIn",
                 f"{WWZ} / 6.71",
                 "18000.00",
@@ -816,7 +854,7 @@ def test_budget_lineage_explains_a_figure_by_the_two_events_behind_it(
                 raad(SLOT_2019, "slotwijziging", "2019-12-18T11:00:00+00:00"),
                 2020,
                 "2019-12-18T11:00:00+00:00",
-                "nijmegen-demo-v1",
+                "nijmegen-demo-v2",
             )
             | {"dekking": None},  # a budget lineage row names its dekking (ADR 0026)
         ],
@@ -926,7 +964,7 @@ def test_taakstelling_lineage_shows_the_imposition_and_the_shift_into_it(
                 ),
                 2019,
                 "2018-03-07T11:00:00+00:00",
-                "nijmegen-demo-v1",
+                "nijmegen-demo-v2",
             ),
             entry(
                 75,
@@ -937,7 +975,7 @@ def test_taakstelling_lineage_shows_the_imposition_and_the_shift_into_it(
                 raad(IVP4, "beleidsnota", "2019-05-08T10:00:00+00:00"),
                 2019,
                 "2019-05-08T10:00:00+00:00",
-                "nijmegen-demo-v1",
+                "nijmegen-demo-v2",
             ),
         ],
     }
@@ -960,7 +998,7 @@ def test_realisation_lineage_shows_the_stadsrekening_figure(demo_api: TestClient
                     None,
                     2017,
                     "2018-04-17T10:00:00+00:00",
-                    "nijmegen-demo-v1",
+                    "nijmegen-demo-v2",
                 ),
                 "origin_year": None,
                 "corrects_realisation": None,

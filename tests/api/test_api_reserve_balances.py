@@ -58,6 +58,32 @@ def f058(year: int, **figures: Any) -> dict[str, Any]:
     }
 
 
+def implied(shortfall: str) -> dict[str, str]:
+    return {
+        "shortfall": shortfall,
+        "message": f"withdrawals exceed the known movements by EUR {shortfall}: an opening "
+        f"balance of at least {shortfall} is implied",
+    }
+
+
+# F058's withdrawals from its free part before any known movement (README A21): EUR 3m in
+# 2017 and EUR 1m in 2018, each implying an opening of at least what has gone out so far.
+F058_2017_2018 = [
+    f058(
+        2017,
+        withdrawals="3000000.00",
+        free=free(withdrawals="3000000.00"),
+        implied_opening=implied("3000000.00"),
+    ),
+    f058(
+        2018,
+        withdrawals="1000000.00",
+        free=free(withdrawals="1000000.00"),
+        implied_opening=implied("4000000.00"),
+    ),
+]
+
+
 # -- commands --------------------------------------------------------------------------
 
 
@@ -70,13 +96,13 @@ def test_finance_states_an_opening_balance_with_its_source(
 
     stated = Reserve.id_for(WMO_JEUGD)
     assert response.status_code == 200
-    assert response.json() == result({"reserve": stated}, {"reserve": 12}, DEMO_LAST_POSITION + 1)
+    assert response.json() == result({"reserve": stated}, {"reserve": 14}, DEMO_LAST_POSITION + 1)
     assert events_after(demo_api, DEMO_LAST_POSITION) == [
         event(
             DEMO_LAST_POSITION + 1,
             "Reserve.OpeningBalanceStated",
             stated,
-            12,
+            14,
             "2019",
             source=JAARREKENING,
         )
@@ -173,11 +199,8 @@ def test_a_withdrawal_from_a_free_part_whose_opening_is_unknown_is_accepted(
 
     assert response.status_code == 200
     [row] = read(demo_api, "/api/v1/reserves/balances", code=WMO_JEUGD, fiscal_year=2020)["rows"]
-    assert row["implied_opening"] == {
-        "shortfall": "1000.00",
-        "message": "withdrawals exceed the known movements by EUR 1000.00: an opening "
-        "balance of at least 1000.00 is implied",
-    }
+    # the EUR 4m F058 gave in 2017 and 2018, less the 256,000 carried through it, plus this
+    assert row["implied_opening"] == implied("4001000.00")
 
 
 # -- reads -----------------------------------------------------------------------------
@@ -189,10 +212,21 @@ def test_balances_show_an_unknown_opening_as_null_never_zero(demo_api: TestClien
     assert body == {
         "basis": NOW,
         "rows": [
-            f058(2019, deposits="256000.00", free=free(deposits="256000.00")),
-            f058(2020, withdrawals="256000.00", free=free(withdrawals="256000.00")),
+            *F058_2017_2018,
+            f058(
+                2019,
+                deposits="256000.00",
+                free=free(deposits="256000.00"),
+                implied_opening=implied("4000000.00"),
+            ),
+            f058(
+                2020,
+                withdrawals="256000.00",
+                free=free(withdrawals="256000.00"),
+                implied_opening=implied("4000000.00"),
+            ),
         ],
-        "paging": paging(2),
+        "paging": paging(4),
     }
 
 
@@ -204,6 +238,7 @@ def test_a_stated_opening_makes_the_year_and_the_next_known(demo_api: TestClient
 
     known = {"opening_known": True}
     assert rows == [
+        *F058_2017_2018,  # before the stated opening: still unknown
         f058(
             2019,
             **known,

@@ -19,7 +19,12 @@ from api.ledger import Ledger
 from projections.queries import event_log, row_exports
 from projections.queries.basis import resolve_basis
 from projections.queries.row_exports import Column, Export, Kind, fits_a_sheet
-from support.demo import DEMO_HEAD, DEMO_LAST_POSITION, INTERVENTIEPLAN_HEAD
+from support.demo import (
+    DEMO_HEAD,
+    DEMO_LAST_POSITION,
+    INTERVENTIEPLAN_HEAD,
+    INTERVENTIEPLAN_LAST_POSITION,
+)
 
 FUND = "transformatiebudget"
 RECORDED = "2026-11-23T09:00:00+00:00"
@@ -56,13 +61,16 @@ FIGURE = "budget 2020 fund=transformatiebudget interventie=2"
 LINE = "Welzijn, Wijkontwikkeling en Zorg / 6.71"
 ON_Q4 = ["report:voortgangsrapportage-2019-q4", "voortgangsrapportage-2019-q4"]
 Q4_CUTOFF = "2020-06-03T10:00:00+00:00"
+# the Q4 report is the demo's last event; the carry-over onto interventie 2's 2020 line
+Q4_POSITION = str(DEMO_LAST_POSITION)
+CARRIED_IN = "145"
 
 
 def lineage_on_q4(ledger: Ledger) -> Export:
     """The lineage of the 2020 transformatiebudget for interventie 2 (the €119k) as the
     voortgangsrapportage 2019-Q4 saw it."""
     with ledger.engine.connect() as conn:
-        basis = resolve_basis(conn, "voortgangsrapportage-2019-q4", 141)
+        basis = resolve_basis(conn, "voortgangsrapportage-2019-q4", DEMO_LAST_POSITION)
         return row_exports.budget_lineage_export(
             conn, basis, fiscal_year=2020, fund=FUND, interventie=2
         )
@@ -102,10 +110,10 @@ def test_a_lineage_as_csv_holds_the_exact_amounts_and_the_basis_on_every_row(
             "2020",
             "2019-05-08T10:00:00+00:00",
             RECORDED,
-            "nijmegen-demo-v1",
+            "nijmegen-demo-v2",
             *ON_Q4,
             Q4_CUTOFF,
-            "141",
+            Q4_POSITION,
             DEMO_HEAD,
             "",
             "true",
@@ -113,11 +121,11 @@ def test_a_lineage_as_csv_holds_the_exact_amounts_and_the_basis_on_every_row(
             "",
             "",
             "P7D",
-            "nijmegen-demo-v1",
+            "nijmegen-demo-v2",
         ],
         [
             FIGURE,
-            "120",
+            CARRIED_IN,
             "CarriedIn",
             LINE,
             "18000.00",
@@ -127,10 +135,10 @@ def test_a_lineage_as_csv_holds_the_exact_amounts_and_the_basis_on_every_row(
             "2020",
             "2019-12-18T11:00:00+00:00",
             RECORDED,
-            "nijmegen-demo-v1",
+            "nijmegen-demo-v2",
             *ON_Q4,
             Q4_CUTOFF,
-            "141",
+            Q4_POSITION,
             DEMO_HEAD,
             "",
             "true",
@@ -138,7 +146,7 @@ def test_a_lineage_as_csv_holds_the_exact_amounts_and_the_basis_on_every_row(
             "",
             "",
             "P7D",
-            "nijmegen-demo-v1",
+            "nijmegen-demo-v2",
         ],
     ]
 
@@ -171,11 +179,11 @@ def test_a_lineage_as_xlsx_opens_with_openpyxl_and_gives_back_exactly_the_decima
         "period": 2020,
         "known_at": "2019-05-08T10:00:00+00:00",
         "recorded_at": RECORDED,
-        "import_id": "nijmegen-demo-v1",
+        "import_id": "nijmegen-demo-v2",
         "basis_as_of": ON_Q4[0],
         "basis_report": ON_Q4[1],
         "basis_knowledge_cutoff": Q4_CUTOFF,
-        "basis_log_position": 141,
+        "basis_log_position": DEMO_LAST_POSITION,
         "chain_head": DEMO_HEAD,
         "mandate": None,
         "authorised": "true",
@@ -183,7 +191,7 @@ def test_a_lineage_as_xlsx_opens_with_openpyxl_and_gives_back_exactly_the_decima
         "source": None,
         "backdated": None,
         "backdating_grace": "P7D",
-        "backfill": "nijmegen-demo-v1",
+        "backfill": "nijmegen-demo-v2",
     }
     second = dict(zip(header, rows[2], strict=True))
     assert Decimal(str(second["running_total"])).quantize(CENT) == Decimal("119000.00")
@@ -205,7 +213,7 @@ def test_a_report_table_exports_its_published_figures_with_the_report_and_its_ba
 ) -> None:
     with demo_ledger.engine.connect() as conn:
         export = row_exports.report_export(
-            conn, "interventieplan-fase-4", None, 141, table="tabel-7.2"
+            conn, "interventieplan-fase-4", None, DEMO_LAST_POSITION, table="tabel-7.2"
         )
 
     rows = read_csv(writers.to_csv(export, "rfc4180"))
@@ -213,13 +221,13 @@ def test_a_report_table_exports_its_published_figures_with_the_report_and_its_ba
         "report:interventieplan-fase-4",
         "interventieplan-fase-4",
         "2019-05-08T10:00:00+00:00",
-        "140",
+        str(INTERVENTIEPLAN_LAST_POSITION),
         INTERVENTIEPLAN_HEAD,
     ]
     report = [
         "interventieplan-fase-4",
         "Interventieplan fase 4 – Opgave Sociale Stad",
-        "140",
+        str(INTERVENTIEPLAN_LAST_POSITION),
         "raad-2019-05-08-interventieplan-fase-4",
         "tabel-7.2",
         "Beroep op het transformatiebudget",
@@ -239,6 +247,7 @@ def test_a_report_table_exports_its_published_figures_with_the_report_and_its_ba
         "2019",
         "2020",
         "2021",
+        "totaal",
         "basis_as_of",
         "basis_report",
         "basis_knowledge_cutoff",
@@ -253,10 +262,11 @@ def test_a_report_table_exports_its_published_figures_with_the_report_and_its_ba
         "309",
         "101",
         "",
+        "410",
         *provenance,
     ]
-    assert [row[7:13] for row in rows[1:] if row[7] == "total"] == [
-        ["total", "", "Totaal beroep op transformatiebudget", "1224", "636", "140"]
+    assert [row[7:14] for row in rows[1:] if row[7] == "total"] == [
+        ["total", "", "Totaal beroep op transformatiebudget", "1224", "636", "140", "2000"]
     ]
 
 
@@ -264,7 +274,7 @@ def test_the_log_exports_every_event_in_log_order_with_its_position(
     demo_ledger: Ledger,
 ) -> None:
     with demo_ledger.engine.connect() as conn:
-        export = row_exports.log_export(conn, 141)
+        export = row_exports.log_export(conn, DEMO_LAST_POSITION)
         expected = event_log.audit_log(conn, after=0, limit=1000)
 
     rows, _ = read_xlsx(writers.to_xlsx(export))
@@ -285,9 +295,9 @@ def test_the_log_exports_every_event_in_log_order_with_its_position(
         "log_position",
         "chain_head",
     )
-    assert [row[0] for row in rows[1:]] == list(range(1, 142))
+    assert [row[0] for row in rows[1:]] == list(range(1, DEMO_LAST_POSITION + 1))
     assert [row[11] for row in rows[1:]] == [event["payload"] for event in expected]
-    assert {row[12] for row in rows[1:]} == {141}
+    assert {row[12] for row in rows[1:]} == {DEMO_LAST_POSITION}
 
 
 # -- the writers on their own (no database) --------------------------------------------
