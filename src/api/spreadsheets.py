@@ -99,17 +99,38 @@ def exact_as_number(amount: Decimal) -> bool:
     return len(amount.as_tuple().digits) <= EXACT_DIGITS
 
 
+# Excel's limit on the text of one cell; openpyxl cuts a longer text there without a word.
+CELL_LIMIT = 32767
+
+
+def _spans(export: Export) -> list[int]:
+    """Per column, how many cells its longest text needs: a text beyond CELL_LIMIT (a report's
+    payload in the log) continues in `key_2`, `key_3`, ... so nothing is cut."""
+    spans = [1] * len(export.columns)
+    for row in export.rows:
+        for index, value in enumerate(row):
+            if isinstance(value, str) and len(value) > CELL_LIMIT:
+                spans[index] = max(spans[index], -(-len(value) // CELL_LIMIT))
+    return spans
+
+
 def xlsx_columns(export: Export) -> list[str]:
-    """The header of the XLSX sheet: every amount column followed by its exact twin."""
+    """The header of the XLSX sheet: every amount column followed by its exact twin, and a
+    text column too long for one cell by its continuations."""
     header = []
-    for column in export.columns:
+    for column, span in zip(export.columns, _spans(export), strict=True):
         header.append(column.key)
+        header += [f"{column.key}_{part}" for part in range(2, span + 1)]
         if column.kind is Kind.AMOUNT:
             header.append(column.key + EXACT_SUFFIX)
     return header
 
 
-def _cells(column: Column, value: Any) -> list[Any]:
+def _cells(column: Column, value: Any, span: int = 1) -> list[Any]:
+    if span > 1:
+        text = "" if value is None else str(value)
+        parts = [text[i : i + CELL_LIMIT] for i in range(0, len(text), CELL_LIMIT)]
+        return (parts + [None] * span)[:span]
     if column.kind is Kind.AMOUNT:
         exact = None if value is None else _text(value)
         if value is None or not exact_as_number(value):
@@ -158,15 +179,16 @@ def _rows_sheet(sheet: Worksheet, export: Export) -> None:
     sheet.title = export.sheet
     header = xlsx_columns(export)
     sheet.append(header)
+    spans = _spans(export)
     kinds: list[Kind] = []
-    for column in export.columns:
-        kinds.append(column.kind)
+    for column, span in zip(export.columns, spans, strict=True):
+        kinds += [column.kind] * span
         if column.kind is Kind.AMOUNT:
             kinds.append(Kind.TEXT)
     for row in export.rows:
         values: list[Any] = []
-        for column, value in zip(export.columns, row, strict=True):
-            values += _cells(column, _storable(value))
+        for column, value, span in zip(export.columns, row, spans, strict=True):
+            values += _cells(column, _storable(value), span)
         sheet.append(values)
     for index, kind in enumerate(kinds, start=1):
         letter = get_column_letter(index)

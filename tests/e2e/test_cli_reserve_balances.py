@@ -120,16 +120,21 @@ def test_the_lineage_of_an_earmark_is_the_http_lineage_s_document(
         "actor": "import:nijmegen-demo",
         "period": 2019,
         "recorded_at": "2026-11-23T09:00:00+00:00",
-        "import_id": "nijmegen-demo-v1",
+        "import_id": "nijmegen-demo-v2",
         "mandate": None,
         "authorised": True,
         "problems": [],
         "backdated": None,
-        "backfill": "nijmegen-demo-v1",
+        "backfill": "nijmegen-demo-v2",
     }
     ivp = "Interventieplan fase 4 – Opgave Sociale Stad (Nijmegen, 2019), §6.2"
     assert json.loads(printed) == {
-        "basis": {"as_of": "now", "report": None, "knowledge_cutoff": None, "log_position": 141},
+        "basis": {
+            "as_of": "now",
+            "report": None,
+            "knowledge_cutoff": None,
+            "log_position": DEMO_LAST_POSITION,
+        },
         "code": "F022",
         "fiscal_year": 2019,
         "figure": "earmark:transformatiebudget",
@@ -137,7 +142,7 @@ def test_the_lineage_of_an_earmark_is_the_http_lineage_s_document(
         "rows": [
             {
                 "position": 17,
-                "event": "Deposited",
+                "event": "Earmarked",  # an oormerk, not a storting (ADR 0027)
                 "subject": "transformatiebudget",
                 "delta": "2000000.00",
                 "running_total": "2000000.00",
@@ -149,7 +154,8 @@ def test_the_lineage_of_an_earmark_is_the_http_lineage_s_document(
                     "adopted_known_at": "2018-11-07T11:00:00+00:00",
                 },
                 "known_at": "2018-11-07T11:00:00+00:00",
-                "source": f"{ivp}: € 2 miljoen geoormerkt in de Saldireserve",
+                "source": f"{ivp}: In het Coalitieakkoord Nijmegen Samen Vooruit heeft de "
+                "coalitie afgesproken in de Saldireserve een budget te oormerken (€ 2 miljoen)",
                 **demo,
             },
             {
@@ -182,7 +188,7 @@ def test_the_lineage_of_an_unknown_opening_prints_unknown_and_no_events(
     )  # fmt: skip
 
     assert printed.splitlines() == [
-        "as of now: everything known, log position 141",
+        f"as of now: everything known, log position {DEMO_LAST_POSITION}",
         "opening 2020 of reserve F058: unknown",
         "no events behind this figure",
     ]
