@@ -356,7 +356,7 @@ def test_a_demo_load_killed_at_random_moments_and_run_again_records_the_history_
         assert len(logged) == DEMO_LAST_POSITION
         assert logged == reference_log(tmp_path)
         again = begroting("demo", "--db", db, cwd=tmp_path)
-        assert "already loaded: 0 commands recorded, 90 already present" in again.stdout
+        assert "already loaded: 0 commands recorded, 239 already present" in again.stdout
         assert_verified_and_rebuilt_alike(db, tmp_path)
     record_property(
         "fault_figures",

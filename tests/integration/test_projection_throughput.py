@@ -53,17 +53,10 @@ def test_rows_written_straight_to_the_driver_are_stored_as_sqlalchemy_stores_the
     nijmegen.load(ledger.app)
     rows = demo_rows(ledger)
     # The demo fills every projection table but the closed years' and the rechtmatigheid
-    # facts (ADR 0029: the documents set no verantwoordingsgrens, open-einde or proposal),
-    # and the stated facts until the demo records them (issue #11).
+    # facts (ADR 0029: the documents set no verantwoordingsgrens, open-einde or proposal).
     assert set(rows) == {table for p in projectors.PROJECTIONS for table in p.tables} - {
         schema.fiscal_year_events,
         *rechtmatigheid_rows.TABLES,
-        schema.kengetallen,
-        schema.kengetal_measurements,
-        schema.stated_results,
-        schema.stated_result_entries,
-        schema.budget_specifications,
-        schema.reserve_balance_events,
     }
 
     with ledger.engine.begin() as conn:

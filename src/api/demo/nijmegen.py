@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from eventsourcing.application import AggregateNotFoundError
 from sqlalchemy import Engine, select
 
+from api.demo.nijmegen_tables import table_spec
 from domain.application import Begroting, Context, Recorded
 from domain.budget import BudgetLine, line_id
 from domain.decision import DecisionStatus, MandateScope
@@ -29,7 +30,6 @@ from domain.events import BEGROTING_NAMESPACE, Bestuursorgaan, DecisionKind, Mut
 from domain.kengetal import Kengetal
 from domain.money import Money
 from domain.realisation import RealisationStatus
-from domain.report import ColumnSpec, Measure, RowSpec, TableSpec, TotalSpec
 from domain.reserve import ReserveKind
 from domain.taakstelling import TaakstellingKind
 from domain.values import LineKey, Period, YearAmounts
@@ -107,46 +107,6 @@ def ctx(known: str, source: str) -> Context:
 def _context(step: dict[str, Any], **names: object) -> Context:
     """A step's context: the day it was known and its source, with the names filled in."""
     return ctx(step["known"], _source(step["source"], **names))
-
-
-def _table(spec: dict[str, Any]) -> TableSpec:
-    return TableSpec(
-        id=spec["id"],
-        title=spec["title"],
-        unit=spec["unit"],
-        fund=spec.get("fund"),
-        columns=tuple(
-            ColumnSpec(
-                column["key"],
-                Measure(column["measure"]),
-                column["fiscal_year"],
-                last_year=column.get("last_year"),
-            )
-            for column in spec["columns"]
-        ),
-        rows=tuple(_row(row) for row in spec["rows"]),
-        totals=tuple(TotalSpec(total["label"], total["include_risks"]) for total in spec["totals"]),
-    )
-
-
-def _row(row: dict[str, Any]) -> RowSpec:
-    """A row as the file gives it; a field the file leaves out stays unset (and unstored)."""
-    measure = row.get("measure")
-    deelproducten = row.get("deelproducten")
-    return RowSpec(
-        row.get("interventie"),
-        row["label"],
-        tuple(row.get("taakstellingen", ())),
-        measure=None if measure is None else Measure(measure),
-        key=row.get("key"),
-        unit=row.get("unit"),
-        deelproducten=None if deelproducten is None else tuple(deelproducten),
-        fund=row.get("fund"),
-        activity=row.get("activity"),
-        kengetal=row.get("kengetal"),
-        result=row.get("result"),
-        base_year=row.get("base_year"),
-    )
 
 
 def earlier_import(engine: Engine) -> str | None:
@@ -350,7 +310,7 @@ def load(app: Begroting) -> LoadResult:
                 title=report["title"],
                 published_at=day(report["known"]),
                 knowledge_cutoff=day(report["known"]),
-                tables=tuple(_table(table) for table in report["tables"]),
+                tables=tuple(table_spec(table) for table in report["tables"]),
                 period=_period(report["period"]),
                 decision=report.get("decision"),
             )

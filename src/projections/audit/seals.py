@@ -35,6 +35,13 @@ SEAL_READS = (
     schema.realisation_entries,
     schema.taakstellingen,
     schema.taakstelling_mutations,
+    # A row-measured table's facts (ADR 0025), and the log for an import's provenance.
+    schema.kengetallen,
+    schema.kengetal_measurements,
+    schema.stated_results,
+    schema.stated_result_entries,
+    schema.budget_specifications,
+    schema.audit_log,
 )
 
 
