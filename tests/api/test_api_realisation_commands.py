@@ -46,7 +46,9 @@ def test_finance_reports_a_quarters_realisation(demo_api: TestClient, demo_ledge
     reported = realisation_id(key_of(JEUGD_2019), 2)
     assert response.status_code == 200
     assert "Location" not in response.headers
-    assert response.json() == result({"realisation": reported}, {"realisation": 1}, 142)
+    assert response.json() == result(
+        {"realisation": reported}, {"realisation": 1}, DEMO_LAST_POSITION + 1
+    )
     assert events_after(demo_api, DEMO_LAST_POSITION) == [
         event(
             DEMO_LAST_POSITION + 1,
@@ -196,7 +198,9 @@ def test_finance_corrects_a_realisation_naming_the_version_it_corrects(
     corrected = realisation_id(key_of(STADSREKENING_61296), None)
     assert response.status_code == 200
     assert response.headers["ETag"] == '"2"'
-    assert response.json() == result({"realisation": corrected}, {"realisation": 2}, 142)
+    assert response.json() == result(
+        {"realisation": corrected}, {"realisation": 2}, DEMO_LAST_POSITION + 1
+    )
     assert events_after(demo_api, DEMO_LAST_POSITION) == [
         event(
             DEMO_LAST_POSITION + 1,
