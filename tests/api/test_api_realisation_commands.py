@@ -18,6 +18,7 @@ from support.commands import (
     assert_refused_but_for_errors,
     event,
     events_after,
+    given,
     given_closed,
     key_of,
     label,
@@ -239,10 +240,15 @@ def test_a_correction_of_a_version_that_is_not_the_current_one_is_refused(
 def test_a_definitive_figure_cannot_become_provisional(
     demo_api: TestClient, demo_ledger: Ledger
 ) -> None:
+    # given the demo's voorlopig 2018 figure made definitive (version 2)
+    given(demo_api, "/api/v1/realisations/corrections", correction())
     before = log_size(demo_ledger)
 
     response = post(
-        demo_api, "/api/v1/realisations/corrections", correction(status="voorlopig"), "finance"
+        demo_api,
+        "/api/v1/realisations/corrections",
+        correction(corrects_version=2, status="voorlopig"),
+        "finance",
     )
 
     detail = "a definitive figure cannot become provisional again"
