@@ -18,6 +18,7 @@ from support.commands import (
     assert_refused_but_for_errors,
     event,
     events_after,
+    given,
     given_closed,
     key_of,
     label,
@@ -46,7 +47,9 @@ def test_finance_reports_a_quarters_realisation(demo_api: TestClient, demo_ledge
     reported = realisation_id(key_of(JEUGD_2019), 2)
     assert response.status_code == 200
     assert "Location" not in response.headers
-    assert response.json() == result({"realisation": reported}, {"realisation": 1}, 142)
+    assert response.json() == result(
+        {"realisation": reported}, {"realisation": 1}, DEMO_LAST_POSITION + 1
+    )
     assert events_after(demo_api, DEMO_LAST_POSITION) == [
         event(
             DEMO_LAST_POSITION + 1,
@@ -196,7 +199,9 @@ def test_finance_corrects_a_realisation_naming_the_version_it_corrects(
     corrected = realisation_id(key_of(STADSREKENING_61296), None)
     assert response.status_code == 200
     assert response.headers["ETag"] == '"2"'
-    assert response.json() == result({"realisation": corrected}, {"realisation": 2}, 142)
+    assert response.json() == result(
+        {"realisation": corrected}, {"realisation": 2}, DEMO_LAST_POSITION + 1
+    )
     assert events_after(demo_api, DEMO_LAST_POSITION) == [
         event(
             DEMO_LAST_POSITION + 1,
@@ -235,10 +240,15 @@ def test_a_correction_of_a_version_that_is_not_the_current_one_is_refused(
 def test_a_definitive_figure_cannot_become_provisional(
     demo_api: TestClient, demo_ledger: Ledger
 ) -> None:
+    # given the demo's voorlopig 2018 figure made definitive (version 2)
+    given(demo_api, "/api/v1/realisations/corrections", correction())
     before = log_size(demo_ledger)
 
     response = post(
-        demo_api, "/api/v1/realisations/corrections", correction(status="voorlopig"), "finance"
+        demo_api,
+        "/api/v1/realisations/corrections",
+        correction(corrects_version=2, status="voorlopig"),
+        "finance",
     )
 
     detail = "a definitive figure cannot become provisional again"

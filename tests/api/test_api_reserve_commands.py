@@ -88,11 +88,13 @@ def test_finance_deposits_into_a_reserve(demo_api: TestClient, demo_ledger: Ledg
 
     deposited = Reserve.id_for(WMO_JEUGD)
     assert response.status_code == 200
-    assert response.headers["ETag"] == '"12"'
-    assert response.json() == result({"reserve": deposited}, {"reserve": 12}, 142)
+    assert response.headers["ETag"] == '"14"'
+    assert response.json() == result(
+        {"reserve": deposited}, {"reserve": 14}, DEMO_LAST_POSITION + 1
+    )
     assert events_after(demo_api, DEMO_LAST_POSITION) == [
         event(
-            DEMO_LAST_POSITION + 1, "Reserve.Deposited", deposited, 12, "2019", decision=ZOMERNOTA
+            DEMO_LAST_POSITION + 1, "Reserve.Deposited", deposited, 14, "2019", decision=ZOMERNOTA
         )
     ]
 
@@ -158,10 +160,12 @@ def test_finance_withdraws_from_a_reserve(demo_api: TestClient, demo_ledger: Led
 
     withdrawn = Reserve.id_for(WMO_JEUGD)
     assert response.status_code == 200
-    assert response.json() == result({"reserve": withdrawn}, {"reserve": 13}, 143)
+    assert response.json() == result(
+        {"reserve": withdrawn}, {"reserve": 15}, DEMO_LAST_POSITION + 2
+    )
     assert events_after(demo_api, DEMO_LAST_POSITION + 1) == [
         event(
-            DEMO_LAST_POSITION + 2, "Reserve.Withdrawn", withdrawn, 13, "2019", decision=ZOMERNOTA
+            DEMO_LAST_POSITION + 2, "Reserve.Withdrawn", withdrawn, 15, "2019", decision=ZOMERNOTA
         )
     ]
 
@@ -225,12 +229,18 @@ def test_finance_allocates_reserve_money_to_a_line(
     # then
     allocating, receiving = Reserve.id_for(WMO_JEUGD), line_id(key_of(key))
     assert response.status_code == 200
-    assert response.headers["ETag"] == '"13"'
-    assert response.json() == result({"reserve": allocating}, {"reserve": 13}, 145)
+    assert response.headers["ETag"] == '"15"'
+    assert response.json() == result(
+        {"reserve": allocating}, {"reserve": 15}, DEMO_LAST_POSITION + 4
+    )
     assert events_after(demo_api, DEMO_LAST_POSITION + 1) == [
-        event(143, "Reserve.Withdrawn", allocating, 13, "2019", decision=ZOMERNOTA),
-        event(144, "BudgetLine.Opened", receiving, 1, "2019"),
-        event(145, "BudgetLine.Amended", receiving, 2, "2019", decision=ZOMERNOTA),
+        event(
+            DEMO_LAST_POSITION + 2, "Reserve.Withdrawn", allocating, 15, "2019", decision=ZOMERNOTA
+        ),
+        event(DEMO_LAST_POSITION + 3, "BudgetLine.Opened", receiving, 1, "2019"),
+        event(
+            DEMO_LAST_POSITION + 4, "BudgetLine.Amended", receiving, 2, "2019", decision=ZOMERNOTA
+        ),
     ]
 
 

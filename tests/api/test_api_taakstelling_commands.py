@@ -49,7 +49,9 @@ def test_finance_imposes_a_taakstelling(demo_api: TestClient, demo_ledger: Ledge
     assert response.status_code == 201
     assert response.headers["Location"] == "/api/v1/taakstellingen/extra-besparing"
     assert response.headers["ETag"] == '"1"'
-    assert response.json() == result({"taakstelling": imposed}, {"taakstelling": 1}, 142)
+    assert response.json() == result(
+        {"taakstelling": imposed}, {"taakstelling": 1}, DEMO_LAST_POSITION + 1
+    )
     assert events_after(demo_api, DEMO_LAST_POSITION) == [
         event(
             DEMO_LAST_POSITION + 1,
@@ -189,7 +191,9 @@ def test_finance_adjusts_a_taakstelling_for_one_year(
     adjusted = Taakstelling.id_for("ca-premie-caz")
     assert response.status_code == 200
     assert response.headers["ETag"] == '"3"'
-    assert response.json() == result({"taakstelling": adjusted}, {"taakstelling": 3}, 142)
+    assert response.json() == result(
+        {"taakstelling": adjusted}, {"taakstelling": 3}, DEMO_LAST_POSITION + 1
+    )
     assert events_after(demo_api, DEMO_LAST_POSITION) == [
         event(
             DEMO_LAST_POSITION + 1,
@@ -416,7 +420,9 @@ def test_finance_cancels_a_taakstelling_for_one_year(
 
     cancelled = Taakstelling.id_for("ca-premie-caz")
     assert response.status_code == 200
-    assert response.json() == result({"taakstelling": cancelled}, {"taakstelling": 3}, 142)
+    assert response.json() == result(
+        {"taakstelling": cancelled}, {"taakstelling": 3}, DEMO_LAST_POSITION + 1
+    )
     assert events_after(demo_api, DEMO_LAST_POSITION) == [
         event(
             DEMO_LAST_POSITION + 1,
