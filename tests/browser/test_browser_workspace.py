@@ -497,7 +497,8 @@ def test_the_event_log_filters_by_event_type(auditor: Page, workspace: Workspace
 
     expect(page).to_have_url(f"{workspace.url}/audit/log")
     expect(page.locator(".basis")).to_have_text(
-        f"{DEMO_LAST_POSITION} gebeurtenissen; hier 1–50, pagina 1 van 6 · log tot positie {DEMO_LAST_POSITION}"
+        f"{DEMO_LAST_POSITION} gebeurtenissen; hier 1–50, pagina 1 van 6"
+        f" · log tot positie {DEMO_LAST_POSITION}"
     )
     assert_accessible(page)
     screenshot(page, "audit-log")
