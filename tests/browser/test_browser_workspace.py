@@ -20,6 +20,7 @@ from playwright.sync_api import Browser, Locator, Page, expect
 
 from api.auth import Role
 from support.browser import VIEWPORT, Workspace, assert_accessible, screenshot
+from support.demo import DEMO_LAST_POSITION
 from support.processes import verifier
 
 PLAN = "interventieplan-fase-4"
@@ -313,7 +314,7 @@ def test_the_119_leads_to_its_chart_and_both_events(auditor: Page, workspace: Wo
     )
     expect(rows.nth(1).get_by_role("cell")).to_have_text(
         [
-            re.compile(rf"^18 december 2019{RECORDED} 120$"),
+            re.compile(rf"^18 december 2019{RECORDED} 145$"),
             re.compile(r"^Overgeheveld \(ontvangen\)\s"),
             "€ 18.000",
             "€ 119.000",
@@ -340,7 +341,7 @@ def test_comparing_the_two_reports_shows_the_119_and_its_cause(
     page.get_by_role("button", name="Vergelijk").click()
 
     expect(page).to_have_url(f"{workspace.url}/vergelijken?rapport={PLAN}&van={PLAN}&naar={Q4}")
-    changes = page.get_by_role("table", name=re.compile(r"^12 cijfers verschillen"))
+    changes = page.get_by_role("table", name=re.compile(r"^\d+ cijfers verschillen"))
     changed = (
         changes.locator("tbody tr")
         .filter(has=page.get_by_role("rowheader", name=INTERVENTIE_2, exact=True))
@@ -372,7 +373,7 @@ def test_comparing_the_two_reports_shows_the_119_and_its_cause(
     expect(cause.locator("tr:not(.group)")).to_have_count(1)
     expect(cause.locator("tr:not(.group) td")).to_have_text(
         [
-            re.compile(rf"^18 december 2019{RECORDED} 120$"),
+            re.compile(rf"^18 december 2019{RECORDED} 145$"),
             re.compile(r"^Overgeheveld \(ontvangen\)\soverheveling · "),
             "€ 18.000",
             f"{SLOTWIJZIGING} Nota Slotwijzigingen 2019 nieuw sinds de van-peildatum",
@@ -416,8 +417,8 @@ def test_the_decisions_and_what_one_authorised(auditor: Page, workspace: Workspa
     page.goto("/rapporten")
     go(page, "Besluiten")
 
-    decisions = page.get_by_role("table", name=re.compile(r"^7 besluiten bekend op deze peildatum"))
-    expect(decisions.locator("tbody tr")).to_have_count(7)
+    decisions = page.get_by_role("table", name=re.compile(r"^9 besluiten bekend op deze peildatum"))
+    expect(decisions.locator("tbody tr")).to_have_count(9)
     assert_accessible(page)
     screenshot(page, "besluiten")
 
@@ -443,8 +444,10 @@ def test_begrotingsrechtmatigheid_per_programma(auditor: Page) -> None:
     expect(page.get_by_role("heading", level=2).first).to_have_text("Begrotingsjaar 2017")
     first = page.get_by_role("table").first
     expect(first.locator("tbody th")).to_have_text(["Opgave Sociale Stad"])
-    expect(first.locator("tbody td").nth(2)).to_have_text("€ 267.638.000")
-    expect(first.locator("tbody td").nth(3)).to_have_text("geen-begroting")
+    # A programme without a recorded budget is a data gap, shown apart, not an overrun.
+    expect(first.locator("th").nth(1)).to_have_text("Lasten zonder vastgelegde begroting")
+    expect(first.locator("tbody td").nth(0)).to_have_text(re.compile(r"^€ 267\.638\.000\s"))
+    expect(first.locator("tbody td code")).to_have_text("geen-begroting-vastgelegd")
     assert_accessible(page)
     screenshot(page, "rechtmatigheid")
 
@@ -459,7 +462,7 @@ def test_the_auditors_kit_downloads_as_a_zip_that_verifies(
     page.goto("/rapporten")
     go(page, "Audit")
     facts = page.locator(".facts dd")
-    expect(facts.first).to_have_text("141")
+    expect(facts.first).to_have_text(str(DEMO_LAST_POSITION))
     head = facts.nth(2).inner_text()
     assert re.fullmatch(r"[0-9a-f]{64}", head)
     assert_accessible(page)
@@ -469,20 +472,20 @@ def test_the_auditors_kit_downloads_as_a_zip_that_verifies(
         page.get_by_role("link", name="Download de auditorkit (zip)").click()
     download = started.value
 
-    assert download.suggested_filename == "auditor-kit-141.zip"
+    assert download.suggested_filename == f"auditor-kit-{DEMO_LAST_POSITION}.zip"
     with zipfile.ZipFile(download.path()) as kit:
         assert kit.testzip() is None
-        assert "auditor-kit-141/verify.py" in kit.namelist()
-        assert all(name.startswith("auditor-kit-141/") for name in kit.namelist())
+        assert f"auditor-kit-{DEMO_LAST_POSITION}/verify.py" in kit.namelist()
+        assert all(name.startswith(f"auditor-kit-{DEMO_LAST_POSITION}/") for name in kit.namelist())
         kit.extractall(tmp_path)
     # The kit's own verifier, with the standard library only, agrees with the page's head.
-    verified = verifier(tmp_path / "auditor-kit-141")
+    verified = verifier(tmp_path / f"auditor-kit-{DEMO_LAST_POSITION}")
     assert (verified.returncode, verified.stderr) == (0, "")
     assert json.loads(verified.stdout) == {
         "status": "ok",
         "head": head,
-        "position": 141,
-        "count": 141,
+        "position": DEMO_LAST_POSITION,
+        "count": DEMO_LAST_POSITION,
         "reports": 2,
     }
 
@@ -494,7 +497,8 @@ def test_the_event_log_filters_by_event_type(auditor: Page, workspace: Workspace
 
     expect(page).to_have_url(f"{workspace.url}/audit/log")
     expect(page.locator(".basis")).to_have_text(
-        "141 gebeurtenissen; hier 1–50, pagina 1 van 3 · log tot positie 141"
+        f"{DEMO_LAST_POSITION} gebeurtenissen; hier 1–50, pagina 1 van 6"
+        f" · log tot positie {DEMO_LAST_POSITION}"
     )
     assert_accessible(page)
     screenshot(page, "audit-log")
