@@ -32,4 +32,5 @@ def test_a_mark_is_the_cells_amount_as_of_the_reports_basis(demo_ledger: Ledger)
                         )
                         assert value_at(known_now["rows"], basis) == as_published["amount"]
                         checked += 1
+    # every cell of the three published tables, at both bases (old demo; not re-counted)
     assert checked == 142 * 2
