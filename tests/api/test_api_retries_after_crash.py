@@ -108,8 +108,9 @@ KENGETAL = {
     "unit": "count",
     "fiscal_year": 2017,
 } | MEMO
+# The demo states Wmo's 2019 result (its Q4 report); this one is 2020's, stated anew.
 STATED_WMO = {
-    "fiscal_year": 2019,
+    "fiscal_year": 2020,
     "domain": "wmo",
     "label": "Wmo",
     "scope": "Op het onderdeel Wmo",
@@ -236,14 +237,15 @@ EVERY_WRITE = {
     "stated-results": Write("/api/v1/stated-results", STATED_WMO),
     "restatements": Write(
         "/api/v1/stated-results/restatements",
-        {"fiscal_year": 2019, "domain": "wmo", "corrects_version": 1, "amount": "1100000.00"}
+        {"fiscal_year": 2020, "domain": "wmo", "corrects_version": 1, "amount": "1100000.00"}
         | {"status": "definitief", "reason": "jaarrekening"}
         | MEMO,
         given=(("/api/v1/stated-results", STATED_WMO, "finance"),),
     ),
+    # the demo specifies Opbouwwerk 2020 at 25000.00: this respecifies it, lower
     "specifications": Write(
         "/api/v1/budget/specifications",
-        {"line": fund_line(2019, 2), "activity": "Opbouwwerk", "amount": "76000.00"}
+        {"line": fund_line(2020, 2), "activity": "Opbouwwerk", "amount": "20000.00"}
         | {"decision": INTERVENTIEPLAN},
     ),
     "reports": Write(

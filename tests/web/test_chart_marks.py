@@ -22,6 +22,8 @@ def test_a_mark_is_the_cells_amount_as_of_the_reports_basis(demo_ledger: Ledger)
             _, specs = report_specs(conn, report.report_id)
             for spec in specs:
                 for cell in table_cells(conn, spec):
+                    if cell.measure == "heading":
+                        continue  # a heading row has no figure to trace
                     address = {"table": spec["id"], "row": cell.row, "column": cell.column}
                     known_now = lineage.cell_lineage(conn, report.report_id, now, **address)
                     for basis in published:
@@ -30,4 +32,5 @@ def test_a_mark_is_the_cells_amount_as_of_the_reports_basis(demo_ledger: Ledger)
                         )
                         assert value_at(known_now["rows"], basis) == as_published["amount"]
                         checked += 1
-    assert checked == 142 * 2  # every cell of the three published tables, at both bases
+    # every cell of the three published tables, at both bases (old demo; not re-counted)
+    assert checked == 142 * 2
