@@ -536,11 +536,11 @@ def test_the_college_transfers_within_the_fund_under_the_mandate(
     giver, taker = line_id(key_of(source)), line_id(key_of(target))
     assert response.status_code == 200
     assert response.json() == result(
-        {"source": giver, "target": taker}, {"source": 4, "target": 3}, before + 2
+        {"source": giver, "target": taker}, {"source": 7, "target": 4}, before + 2
     )
     assert events_after(demo_api, before) == [
-        event(before + 1, "BudgetLine.TransferredOut", giver, 4, "2020", decision="college-x"),
-        event(before + 2, "BudgetLine.TransferredIn", taker, 3, "2020", decision="college-x"),
+        event(before + 1, "BudgetLine.TransferredOut", giver, 7, "2020", decision="college-x"),
+        event(before + 2, "BudgetLine.TransferredIn", taker, 4, "2020", decision="college-x"),
     ]
 
 
@@ -727,17 +727,17 @@ def test_finance_carries_unspent_budget_over_through_a_reserve(
     giver, taker = line_id(key_of(source)), line_id(key_of(target))
     store = Reserve.id_for(WMO_JEUGD)
     assert response.status_code == 200
-    assert response.headers["ETag"] == '"4"'
+    assert response.headers["ETag"] == '"6"'
     assert response.json() == result(
         {"source": giver, "target": taker, "reserve": store},
-        {"source": 4, "target": 3, "reserve": 13},
+        {"source": 6, "target": 3, "reserve": 15},
         DEMO_LAST_POSITION + 4,
     )
     slot = SLOTWIJZIGING
     assert events_after(demo_api, DEMO_LAST_POSITION) == [
-        event(DEMO_LAST_POSITION + 1, "BudgetLine.CarriedOver", giver, 4, "2019", decision=slot),
-        event(DEMO_LAST_POSITION + 2, "Reserve.Deposited", store, 12, "2019", decision=slot),
-        event(DEMO_LAST_POSITION + 3, "Reserve.Withdrawn", store, 13, "2020", decision=slot),
+        event(DEMO_LAST_POSITION + 1, "BudgetLine.CarriedOver", giver, 6, "2019", decision=slot),
+        event(DEMO_LAST_POSITION + 2, "Reserve.Deposited", store, 14, "2019", decision=slot),
+        event(DEMO_LAST_POSITION + 3, "Reserve.Withdrawn", store, 15, "2020", decision=slot),
         event(DEMO_LAST_POSITION + 4, "BudgetLine.CarriedIn", taker, 3, "2020", decision=slot),
     ]
 

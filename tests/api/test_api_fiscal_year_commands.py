@@ -38,6 +38,7 @@ from support.commands import (
     result,
     rule_broken,
 )
+from support.demo import DEMO_LAST_POSITION
 from support.http import Body, bearer, in_path, problem
 from support.ledgers import log_size
 
@@ -177,39 +178,45 @@ def _year(*trail: Body) -> Body:
 def test_a_locked_year_refuses_a_mutation_until_the_raad_reopens_it_and_the_trail_shows_both(
     demo_api: TestClient, demo_ledger: Ledger, clock: Clock
 ) -> None:
-    given_closed(demo_api, 2019)  # positions 142-145, at minute 0
+    given_closed(demo_api, 2019)  # DEMO_LAST_POSITION + 1 to + 4, at minute 0
     refused = amend_in_2019(demo_api)
     assert (refused.status_code, refused.json()["code"]) == (409, "fiscal-year-closed")
-    assert log_size(demo_ledger) == 145
+    assert log_size(demo_ledger) == DEMO_LAST_POSITION + 4
     clock.advance(timedelta(minutes=60))
-    given_adopted(demo_api, proposal(HERSTEL))  # 146-147
+    given_adopted(demo_api, proposal(HERSTEL))  # DEMO_LAST_POSITION + 5 to + 6
 
     reopened = post(demo_api, "/api/v1/fiscal-years/2019/reopen", {"decision": HERSTEL}, "finance")
 
     year = FiscalYear.id_for(2019)
     assert reopened.status_code == 200
     assert reopened.headers["ETag"] == '"3"'
-    assert reopened.json() == result({"fiscal_year": year}, {"fiscal_year": 3}, 148)
-    assert events_after(demo_api, 147) == [
+    assert reopened.json() == result(
+        {"fiscal_year": year}, {"fiscal_year": 3}, DEMO_LAST_POSITION + 7
+    )
+    assert events_after(demo_api, DEMO_LAST_POSITION + 6) == [
         {
-            **event(148, "FiscalYear.Reopened", year, 3, "2019", decision=HERSTEL),
+            **event(
+                DEMO_LAST_POSITION + 7, "FiscalYear.Reopened", year, 3, "2019", decision=HERSTEL
+            ),
             "known_at": _at(60),
             "recorded_at": _at(60),
         }
     ]
     clock.advance(timedelta(minutes=60))
     accepted = amend_in_2019(demo_api)
-    assert (accepted.status_code, accepted.json()["position"]) == (200, 149)
+    assert (accepted.status_code, accepted.json()["position"]) == (200, DEMO_LAST_POSITION + 8)
     clock.advance(timedelta(minutes=60))
     closed_again = post(
         demo_api, "/api/v1/fiscal-years/2019/close", {"decision": JAARREKENING}, "finance"
     )
-    assert closed_again.json() == result({"fiscal_year": year}, {"fiscal_year": 4}, 150)
+    assert closed_again.json() == result(
+        {"fiscal_year": year}, {"fiscal_year": 4}, DEMO_LAST_POSITION + 9
+    )
     assert amend_in_2019(demo_api).status_code == 409
 
-    closed = _trail("closed", JAARREKENING, 0, 145)
-    reopening = _trail("reopened", HERSTEL, 60, 148)
-    closing_again = _trail("closed", JAARREKENING, 180, 150)
+    closed = _trail("closed", JAARREKENING, 0, DEMO_LAST_POSITION + 4)
+    reopening = _trail("reopened", HERSTEL, 60, DEMO_LAST_POSITION + 7)
+    closing_again = _trail("closed", JAARREKENING, 180, DEMO_LAST_POSITION + 9)
     assert _fiscal_years(demo_api)["rows"] == [_year(closed, reopening, closing_again)]
     assert _fiscal_years(demo_api, as_of=_at(30))["rows"] == [_year(closed)]
     assert _fiscal_years(demo_api, as_of=_at(90))["rows"] == [_year(closed, reopening)]

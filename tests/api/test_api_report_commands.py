@@ -58,7 +58,7 @@ def test_finance_publishes_a_report(demo_api: TestClient, demo_ledger: Ledger) -
     published = Report.id_for("najaarsrapportage-2020")
     assert response.status_code == 201
     assert response.headers["Location"] == "/api/v1/reports/najaarsrapportage-2020"
-    assert response.json() == result({"report": published}, {"report": 1}, 142)
+    assert response.json() == result({"report": published}, {"report": 1}, DEMO_LAST_POSITION + 1)
     assert events_after(demo_api, DEMO_LAST_POSITION) == [
         event(
             DEMO_LAST_POSITION + 1,
