@@ -41,10 +41,11 @@ MEASUREMENT = {
     "peildatum": "2019-01-31",
     "source_document": "Interventieplan fase 4",
 }
+# The demo states the Q4 report's four domains for 2019; this is a fifth.
 RESULT = {
     "fiscal_year": 2019,
-    "domain": "wmo",
-    "label": "Wmo",
+    "domain": "schuldhulp",
+    "label": "Schuldhulp",
     "scope": "Op het onderdeel Wmo realiseren we over 2019 een voordelig resultaat",
     "amount": "1000000.00",
     "status": "voorlopig",
@@ -52,7 +53,7 @@ RESULT = {
 }
 RESTATEMENT = {
     "fiscal_year": 2019,
-    "domain": "wmo",
+    "domain": "schuldhulp",
     "corrects_version": 1,
     "amount": "1100000.00",
     "status": "definitief",
@@ -63,7 +64,9 @@ IVP_2_2019 = fund_line(2019, 2)  # 291,000.00 in the demo
 SPECIFICATION = {
     "line": IVP_2_2019,
     "activity": "Opbouwwerk",
-    "amount": "76000.00",
+    # The demo specifies 64k + 76k + 169k of the 309k allocated; the line now holds 291k
+    # after its carry-over, so Opbouwwerk is re-specified within what is left.
+    "amount": "50000.00",
     "decision": INTERVENTIEPLAN,
 }
 
@@ -141,7 +144,7 @@ def test_finance_states_and_restates_a_result(demo_api: TestClient) -> None:
     stated = post(demo_api, "/api/v1/stated-results", RESULT, "finance")
     restated = post(demo_api, "/api/v1/stated-results/restatements", RESTATEMENT, "finance")
 
-    wmo = StatedResult.id_for(2019, "wmo")
+    wmo = StatedResult.id_for(2019, "schuldhulp")
     assert stated.json() == result({"stated_result": wmo}, {"stated_result": 1}, LAST + 1)
     assert restated.json() == result({"stated_result": wmo}, {"stated_result": 2}, LAST + 2)
     assert events_after(demo_api, LAST) == [
@@ -168,7 +171,8 @@ def test_a_restatement_of_a_stale_version_names_corrects_version(
     assert response.json()["errors"] == [
         in_body(
             "corrects_version",
-            "the restatement names version 1, but the current result of wmo 2019 is version 2",
+            "the restatement names version 1, but the current result of schuldhulp 2019 is "
+            "version 2",
             "realisation",
         )
     ]
@@ -192,9 +196,9 @@ def test_finance_specifies_a_line_and_no_money_moves(demo_api: TestClient) -> No
 
     line = line_id(key_of(IVP_2_2019))
     assert response.status_code == 200
-    assert response.json() == result({"line": line}, {"line": 4}, LAST + 1)
+    assert response.json() == result({"line": line}, {"line": 7}, LAST + 1)
     assert events_after(demo_api, LAST) == [
-        event(LAST + 1, "BudgetLine.Specified", line, 4, "2019", decision=INTERVENTIEPLAN)
+        event(LAST + 1, "BudgetLine.Specified", line, 7, "2019", decision=INTERVENTIEPLAN)
     ]
     assert line_2_in_2019(demo_api) == before == {"amount": "291000.00", "mutations": 2}
 
