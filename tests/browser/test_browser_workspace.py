@@ -446,7 +446,9 @@ def test_begrotingsrechtmatigheid_per_programma(auditor: Page) -> None:
     expect(first.locator("tbody th")).to_have_text(["Opgave Sociale Stad"])
     # A programme without a recorded budget is a data gap, shown apart, not an overrun.
     expect(first.locator("th").nth(1)).to_have_text("Lasten zonder vastgelegde begroting")
-    expect(first.locator("tbody td").nth(0)).to_have_text(re.compile(r"^€ 267\.638\.000\s*17 realisaties$"))
+    expect(first.locator("tbody td").nth(0)).to_have_text(
+        re.compile(r"^€ 267\.638\.000\s*17 realisaties$")
+    )
     expect(first.locator("tbody td code")).to_have_text("geen-begroting-vastgelegd")
     assert_accessible(page)
     screenshot(page, "rechtmatigheid")
