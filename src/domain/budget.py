@@ -38,6 +38,7 @@ def line_id(key: LineKey) -> UUID:
         key.deelproduct,
         key.interventie,
         key.fund,
+        key.categorie,
     )
 
 
@@ -49,6 +50,7 @@ def line_id_of(
     deelproduct: str | None,
     interventie: int | None,
     fund: str | None,
+    categorie: str | None = None,
 ) -> UUID:
     """The id of the line of these dimensions, as recorded (a read model's row names a
     realisation's dimensions; a realisation meets the line whose id they give)."""
@@ -61,6 +63,8 @@ def line_id_of(
         "" if interventie is None else str(interventie),
         fund or "",
     ]
+    if categorie is not None:  # a line of the history before categorie keeps its id
+        parts.append(categorie)
     return natural_id("budget-line", "|".join(parts))
 
 

@@ -50,6 +50,8 @@ def realisation_id(key: LineKey, quarter: int | None) -> UUID:
         "" if key.interventie is None else str(key.interventie),
         key.fund or "",
     ]
+    if key.categorie is not None:  # a realisation of the history before it keeps its id
+        parts.append(key.categorie)
     return natural_id("realisation", "|".join(parts))
 
 

@@ -44,6 +44,7 @@ CODE_LENGTH = 32  # a reserve code, a deelproduct
 SHORT_LENGTH = 100  # a fund, an origin, an earmark, an import id
 NAME_LENGTH = 200  # a reference, a programma, a name, an actor
 TAAKVELD_LENGTH = 16
+CATEGORIE_LENGTH = 16  # an Iv3 economische categorie: 3.4.1
 
 
 def text_fault(value: str, *, multiline: bool = False) -> str | None:
@@ -202,6 +203,10 @@ class LineKey:
     deelproduct: str | None = None
     interventie: int | None = None
     fund: str | None = None
+    # The Iv3 economische categorie (ADR 0031): optional for the history recorded before it,
+    # required by the Iv3 export. Left out of the stored key (and of the ids) while unset, so
+    # every key recorded before it is stored and identified exactly as before.
+    categorie: str | None = dataclasses.field(default=None, metadata={"omitted_when_none": True})
 
     def __post_init__(self) -> None:
         check_fiscal_year(self.fiscal_year)
@@ -211,6 +216,7 @@ class LineKey:
         check_text(self.taakveld, "taakveld", max_length=TAAKVELD_LENGTH, required=False)
         check_text(self.deelproduct, "deelproduct", max_length=CODE_LENGTH, required=False)
         check_text(self.fund, "fund", max_length=SHORT_LENGTH, required=False)
+        check_text(self.categorie, "categorie", max_length=CATEGORIE_LENGTH, required=False)
         check_interventie(self.interventie)
 
     def label(self) -> str:
@@ -223,6 +229,8 @@ class LineKey:
             parts.append(f"interventie {self.interventie}")
         if self.fund:
             parts.append(f"fund {self.fund}")
+        if self.categorie:
+            parts.append(f"categorie {self.categorie}")
         parts.append(self.side.value)
         return " / ".join(parts)
 
