@@ -12,10 +12,9 @@ from typing import Any
 from fastapi import Depends, FastAPI
 
 from api import conditional, docs_pages, problems, security_headers
-from api.auth import TokenStore
 from api.http import JSON, Guarded, Services, printable_parameters, problem_responses
-from api.idempotency import IdempotencyStore
 from api.ledger import Ledger, open_ledger, system_clock
+from api.ledger_cache import Ledgers, ReleaseLedgers, start_services
 from api.requests.members import SINGLE_LINE
 from api.routes import (
     achievement_reads,
@@ -46,11 +45,6 @@ from api.web import (
     uitputting_pages,
     workspace,
 )
-from api.web.sessions import SessionStore
-from projections.audit import verification
-from projections.audit.chain import ChainBroken
-from projections.queries.reports import OwnBasisReports
-from projections.readmodel.runner import ReadModelBrokenError, ReadModelBusyError
 
 log = logging.getLogger("begroting.api")
 
@@ -96,28 +90,18 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         opened = ledger or open_ledger(settings.db_url, clock=clock)
+        ledgers: Ledgers | None = None
         try:
-            try:
-                opened.runner.catch_up()
-            except (ReadModelBusyError, ReadModelBrokenError) as error:
-                # A rebuild holds the read model, or it needs one: serve all the same, reads
-                # answer as the read model allows (ADR 0015).
-                log.warning("read model not caught up at start: %s", error)
-            except ChainBroken:  # recorded: figures are refused, health and audit answer
-                log.error("the log does not verify: figures refused until an operator acts")
-            # A full verify at start-up (ADR 0017), in the background for a large log.
-            app.state.verifying = verification.verify_at_start(opened.app, opened.engine)
-            tokens_store = TokenStore(opened.engine, clock)
-            app.state.web_sessions = SessionStore(opened.engine, tokens_store, clock)
-            app.state.services = Services(
-                ledger=opened,
-                tokens=tokens_store,
-                idempotency=IdempotencyStore(opened.engine, clock),
-                reports=OwnBasisReports(opened.engine, lambda: opened.runner.generation),
-                backdating_grace=settings.grace,
-            )
+            default = start_services(opened, clock, settings.grace)
+            app.state.verifying = default.verifying
+            # The municipalities' ledgers beside it, opened as their tokens come (ADR 0032).
+            ledgers = Ledgers(default, clock, settings.grace, settings.max_open_ledgers)
+            app.state.ledgers = ledgers
+            app.state.services = default
             yield
         finally:
+            if ledgers is not None:
+                ledgers.close()
             if ledger is None:
                 opened.close()
 
@@ -131,6 +115,7 @@ def create_app(
         docs_url=None,  # served from the app's own assets, not a CDN (docs_pages)
         redoc_url=None,
     )
+    app.add_middleware(ReleaseLedgers)
     problems.install(app, settings.max_body_bytes)
     security_headers.install(app)
     docs_pages.install(app)
@@ -181,7 +166,8 @@ def create_app(
         responses=problem_responses(_422="a query parameter: it takes none"),
     )
     def health() -> Any:
-        """Alive, and how far the log and the read model have come. No token needed."""
+        """Alive, and how far the default ledger's log and read model have come. No token
+        needed."""
         services: Services = app.state.services
         return JSON(
             {

@@ -8,6 +8,7 @@ one indexed equality. The token's name is the actor on every event its holder re
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,6 +26,23 @@ from domain.values import check_text
 from projections.store.schema import api_tokens
 
 TOKEN_PREFIX = "bgt_"  # noqa: S105 (a prefix that marks a secret, not a secret)
+# A secret of a municipality's ledger names it: bgt_GM0268_... for a token, GM0268_... for a
+# web session (ADR 0032). The service finds the ledger before it looks the secret up.
+_LEDGER_OF_SECRET = re.compile(r"^(?:bgt_)?(GM[0-9]{4})_")
+
+
+def ledger_of_secret(secret: str) -> str | None:
+    """The ledger a token's or session's secret names; None for the default ledger's."""
+    found = _LEDGER_OF_SECRET.match(secret)
+    return None if found is None else found.group(1)
+
+
+def new_secret(ledger: str | None, prefix: str = "") -> str:
+    """A random secret of `ledger` (None: the default ledger, never seeming to name one)."""
+    while True:
+        secret = prefix + (f"{ledger}_" if ledger else "") + secrets.token_urlsafe(32)
+        if ledger_of_secret(secret) == ledger:
+            return secret
 
 
 READERS = (Role.GRIFFIE, Role.FINANCE, Role.AUDITOR)  # in this order in every 403
@@ -50,16 +68,19 @@ def digest(secret: str) -> str:
 
 
 class TokenStore:
-    def __init__(self, engine: Engine, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self, engine: Engine, clock: Callable[[], datetime], ledger: str | None = None
+    ) -> None:
         self.engine = engine
         self.clock = clock
+        self.ledger = ledger  # the ledger's code; None for the default ledger (ADR 0032)
 
     def create(
         self, *, name: str, role: Role, created_by: str, secret: str | None = None
     ) -> tuple[TokenRecord, str]:
         """A new token; returns its public record and the secret, which is not kept."""
         check_token_name(name, demo=created_by == "demo")
-        secret = secret or TOKEN_PREFIX + secrets.token_urlsafe(32)
+        secret = secret or new_secret(self.ledger, TOKEN_PREFIX)
         token_id = uuid4().hex
         try:
             with self.engine.begin() as conn:

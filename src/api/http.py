@@ -4,10 +4,11 @@ write. Routes only translate; this module holds the translation they have in com
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Coroutine, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol
 
 from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
@@ -17,13 +18,15 @@ from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.security.utils import get_authorization_scheme_param
 
-from api.auth import Identity, Role, TokenStore
+from api.auth import Identity, Role, TokenStore, ledger_of_secret
 from api.conditional import conditional
 from api.encoding import to_json
 from api.idempotency import IdempotencyStore
 from api.ledger import Ledger
+from api.ledgers import UnknownLedgerError
 from api.problems import PROBLEM_JSON, Problem, field_error
 from api.responses import ProblemDetail
+from api.web.sessions import SessionStore
 from domain.values import text_fault
 from projections.audit import verification
 from projections.queries.backdating import DEFAULT_GRACE
@@ -61,6 +64,9 @@ class Services:
     reports: OwnBasisReports  # reports rendered as of their own basis, kept (ADR 0013)
     # How long before its recording a person's fact may be known unflagged (ADR 0018).
     backdating_grace: timedelta = DEFAULT_GRACE
+    sessions: SessionStore | None = None  # the web workspace's sign-ins (ADR 0022)
+    verifying: threading.Thread | None = None  # the start-up verify of a large log
+    code: str | None = None  # the municipality's code; None for the default ledger
 
     def catch_up(self) -> int:
         """Catch the read model up. While another runner holds it longer than a read waits
@@ -77,9 +83,51 @@ class Services:
             verification.guard(conn)
 
 
-def services(request: Request) -> Services:
-    found: Services = request.app.state.services
+class LedgerRegistry(Protocol):
+    """The ledgers the service serves (api.ledger_cache.Ledgers, ADR 0032)."""
+
+    default: Services
+
+    def acquire(self, code: str | None) -> Services: ...
+
+    def release(self, code: str | None) -> None: ...
+
+
+SESSION_COOKIE = "begroting_sessie"  # the workspace's session id, which names its ledger
+
+
+def request_ledger(request: Request) -> str | None:
+    """The ledger a request is for: the one its bearer token names, else its workspace
+    session's; None for the default ledger (and for a request with neither)."""
+    scheme, token = get_authorization_scheme_param(request.headers.get("Authorization"))
+    if token and scheme.lower() == "bearer":
+        return ledger_of_secret(token)
+    session = request.cookies.get(SESSION_COOKIE)
+    return None if session is None else ledger_of_secret(session)
+
+
+def services_for(request: Request, code: str | None) -> Services:
+    """The services of ledger `code`, held for this request (released when its answer is
+    sent). Raises UnknownLedgerError for a code the directory does not list."""
+    held: dict[str | None, Services] | None = getattr(request.state, "ledger_services", None)
+    if held is None:
+        held = request.state.ledger_services = {}
+    if code in held:
+        return held[code]
+    registry: LedgerRegistry = request.app.state.ledgers
+    found = registry.acquire(code)
+    held[code] = found
+    leases = getattr(request.state, "ledger_leases", None)
+    if leases is not None:
+        leases.append(lambda: registry.release(code))
+    else:  # no middleware (not in a served app): nothing would release it
+        registry.release(code)
     return found
+
+
+def services(request: Request) -> Services:
+    """The services of the ledger the request's token (or session) names (ADR 0032)."""
+    return services_for(request, request_ledger(request))
 
 
 ServicesDep = Annotated[Services, Depends(services)]
@@ -100,7 +148,11 @@ def _authenticate(request: Request) -> Identity:
             "send an API token: Authorization: Bearer <token>",
             headers=challenge,
         )
-    who = services(request).tokens.authenticate(token)
+    try:
+        found = services(request)
+    except UnknownLedgerError:  # the token names a ledger this server does not hold
+        found = None
+    who = None if found is None else found.tokens.authenticate(token)
     if who is None:
         raise Problem(401, "unauthenticated", "the token is unknown or revoked", headers=challenge)
     request.state.identity = who

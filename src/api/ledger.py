@@ -34,6 +34,8 @@ class Ledger:
     # One command at a time per process: the application's clock guard and the aggregate
     # cache are not meant for threads. Other processes are kept apart by the database.
     write_lock: threading.Lock = field(default_factory=threading.Lock)
+    # Where it lives: the ledgers of other municipalities live beside it (ADR 0032).
+    database: Database | None = None
 
     def logged(self, aggregate_id: UUID, version: int) -> tuple[int, Any] | None:
         """The event `aggregate_id` recorded as `version`, and its log position; None if
@@ -79,7 +81,11 @@ def system_clock() -> datetime:
 def open_ledger(
     url: str, *, schema: str | None = None, clock: Callable[[], datetime] = system_clock
 ) -> Ledger:
-    database = Database.parse(url, schema)
+    return open_database(Database.parse(url, schema), clock)
+
+
+def open_database(database: Database, clock: Callable[[], datetime] = system_clock) -> Ledger:
+    """The ledger in `database`: its tables created or migrated to head first."""
     engine = database.create_engine()  # first: it makes a new SQLite file's directory
     app = open_application(database, clock)
     try:
@@ -88,4 +94,4 @@ def open_ledger(
         app.close()
         engine.dispose()
         raise DatabaseUnavailableError(f"cannot migrate {database.redacted()}: {error}") from error
-    return Ledger(app, engine, ProjectionRunner(app, engine))
+    return Ledger(app, engine, ProjectionRunner(app, engine), database=database)

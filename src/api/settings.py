@@ -34,6 +34,10 @@ class Settings(BaseSettings):
     # Whole days a person's fact may be known before it is recorded without being flagged as
     # backdated (ADR 0018); the CLI's analyses read it too.
     backdating_grace: int = Field(default=7, ge=0, le=36_500)
+    # The municipalities' ledgers a server keeps open at once (ADR 0032): each holds up to
+    # SHARED_CONNECTIONS (6) connections, the default ledger up to 21, so 8 keep PostgreSQL
+    # (100 by default) at 69 at most, with room for the command line and the operator.
+    max_open_ledgers: int = Field(default=8, ge=1, le=1000)
 
     @field_validator("backdating_grace", mode="before")
     @classmethod

@@ -22,6 +22,7 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
         "LOG_LEVEL",
         "CONFIG",
         "BACKDATING_GRACE",
+        "MAX_OPEN_LEDGERS",
     ):
         monkeypatch.delenv(f"BEGROTING_{name}", raising=False)
 
@@ -34,6 +35,7 @@ def test_without_anything_the_embedded_default_serves_on_loopback() -> None:
         max_body_bytes=1_048_576,
         log_level="info",
         backdating_grace=7,
+        max_open_ledgers=8,
     )
 
 
@@ -112,7 +114,7 @@ def test_a_misspelled_environment_variable_stops_the_service(
     assert str(caught.value) == (
         "unknown setting BEGROTING_DB_ULR: use BEGROTING_BACKDATING_GRACE, BEGROTING_CONFIG, "
         "BEGROTING_DB_URL, BEGROTING_HOST, BEGROTING_LOG_LEVEL, BEGROTING_MAX_BODY_BYTES, "
-        "BEGROTING_PORT"
+        "BEGROTING_MAX_OPEN_LEDGERS, BEGROTING_PORT"
     )
 
 

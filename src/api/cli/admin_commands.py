@@ -13,6 +13,7 @@ from api.cli.progress import busy
 from api.cli.rendering import as_json, show_rows
 from api.demo import nijmegen
 from api.ledger import open_ledger, system_clock
+from api.ledgers import ledger_code, list_ledgers
 from projections.audit import chain, verification
 from projections.readmodel.runner import ReadModelBrokenError, ReadModelBusyError
 from projections.store.database import Database
@@ -39,6 +40,8 @@ def cmd_serve(args: argparse.Namespace) -> None:
     from api.app import create_app
     from api.settings import load_settings
 
+    if args.ledger is not None:
+        raise CliError("serve serves every ledger of its database: give no --ledger")
     settings = load_settings(args.config, db_url=args.db, host=args.host, port=args.port)
     ledger = open_ledger(settings.db_url)
     try:
@@ -64,7 +67,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
                 f"the demo tokens are public: serve this database on a loopback address, "
                 f"not {settings.host}, or revoke them (begroting token revoke ID)"
             )
-        if not tokens.active():
+        if not tokens.active() and not list_ledgers(settings.db_url):
             raise CliError(
                 "no active API token, so nobody could use the service: create one with "
                 "begroting token create --role admin --name NAME"
@@ -100,10 +103,13 @@ def _loopback(host: str) -> bool:
 
 def cmd_token_create(args: argparse.Namespace) -> None:
     with ledger_for(args) as ledger:
-        record, secret = TokenStore(ledger.engine, system_clock).create(
+        # A token of a municipality's ledger names it in its secret (ADR 0032).
+        code = None if args.ledger is None else ledger_code(args.ledger)
+        record, secret = TokenStore(ledger.engine, system_clock, code).create(
             name=args.name, role=Role(args.role), created_by=f"cli:{getpass.getuser()}"
         )
-    print(f"token {record['id']} for {record['name']!r} ({record['role']}):")
+    where = "" if code is None else f" of ledger {code}"
+    print(f"token {record['id']} for {record['name']!r} ({record['role']}){where}:")
     print(secret)
     print("Keep it now: only its hash is stored.", file=sys.stderr)
 

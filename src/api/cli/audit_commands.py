@@ -8,10 +8,10 @@ from pathlib import Path
 
 from api.cli.common import (
     CliError,
+    database_for,
     ledger_for,
     reading,
     recorded_at,
-    settings,
     uncaught,
     unguarded,
 )
@@ -22,7 +22,6 @@ from projections.audit import auditor, chain, standalone_verify, verification
 from projections.queries import event_log
 from projections.queries.basis import resolve_basis
 from projections.readmodel import backup, rederive
-from projections.store.database import Database
 
 
 def cmd_log(args: argparse.Namespace) -> None:
@@ -132,7 +131,7 @@ def cmd_export_auditor(args: argparse.Namespace) -> None:
 def cmd_backup(args: argparse.Namespace) -> None:
     """A consistent copy of the embedded database with SQLite's online backup API, also
     while the service writes (ADR 0019). PostgreSQL has pg_dump for this (README)."""
-    database = Database.parse(args.db or settings().db_url)
+    database = database_for(args)
     if not database.is_sqlite:
         raise CliError(
             "backup copies the embedded SQLite database; for PostgreSQL use "

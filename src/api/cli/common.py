@@ -10,9 +10,11 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
 
-from api.ledger import Ledger, open_ledger
+from api.ledger import Ledger, open_database
+from api.ledgers import named
 from projections.audit import verification
 from projections.queries.basis import Basis, BasisError, parse_moment, resolve_basis
+from projections.store.database import Database
 
 if TYPE_CHECKING:
     from api.settings import Settings
@@ -30,9 +32,27 @@ def settings() -> Settings:
     return load_settings()
 
 
+def db_url(args: argparse.Namespace) -> str:
+    """--db, else the settings' database: the default ledger's (ADR 0032)."""
+    url: str = getattr(args, "db", None) or settings().db_url
+    return url
+
+
+def database_for(args: argparse.Namespace) -> Database:
+    """The database of the ledger --ledger names (a municipality's, listed in the default
+    ledger's directory), or of the default ledger without it."""
+    default = Database.parse(db_url(args))
+    code: str | None = getattr(args, "ledger", None)
+    return default if code is None else named(default, code)
+
+
+def open_for(args: argparse.Namespace) -> Ledger:
+    return open_database(database_for(args))
+
+
 @contextmanager
 def ledger_for(args: argparse.Namespace) -> Iterator[Ledger]:
-    ledger = open_ledger(args.db or settings().db_url)
+    ledger = open_for(args)
     try:
         ledger.runner.catch_up()
         yield ledger
@@ -44,7 +64,7 @@ def ledger_for(args: argparse.Namespace) -> Iterator[Ledger]:
 def uncaught(args: argparse.Namespace) -> Iterator[Ledger]:
     """The ledger as it stands, no catch-up first: verification must also work on a log
     whose tampering keeps the read model from catching up (ADR 0007)."""
-    ledger = open_ledger(args.db or settings().db_url)
+    ledger = open_for(args)
     try:
         yield ledger
     finally:

@@ -18,6 +18,7 @@ DESCRIPTION = (
     "--db, --format and --wide go before or after the command."
 )
 DB_HELP = "database URL (default: $BEGROTING_DB_URL or sqlite:///begroting.sqlite3)"
+LEDGER_HELP = "a municipality's ledger on the database, by CBS code (GM0268; default: its own)"
 MOMENT = "a date (2019-12-31 or 31-12-2019: the end of that day in Amsterdam), a quarter "
 AS_OF_HELP = (
     f"the basis: nu/now (the default), {MOMENT}(2019Q4: the end of its last day), "
@@ -81,6 +82,7 @@ def add_common(parser: argparse.ArgumentParser, *, top: bool) -> None:
         return value if top else argparse.SUPPRESS
 
     parser.add_argument("--db", default=default(None), help=DB_HELP)
+    parser.add_argument("--ledger", metavar="CODE", default=default(None), help=LEDGER_HELP)
     parser.add_argument(
         "--format",
         choices=("table", "text", "json"),
@@ -314,6 +316,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=command("audit_commands", "cmd_export_auditor"))
     target = argparse.ArgumentParser(add_help=False)
     target.add_argument("--db", default=argparse.SUPPRESS, help=DB_HELP)
+    target.add_argument("--ledger", metavar="CODE", default=argparse.SUPPRESS, help=LEDGER_HELP)
     target.add_argument("-o", "--output", required=True, help="the file to write")
     # The names are api.spreadsheets.CSV_DIALECTS, spelled out: importing the writers would
     # load openpyxl for every command.
@@ -376,4 +379,21 @@ def build_parser() -> argparse.ArgumentParser:
     p = token.add_parser("revoke", parents=[common], help="revoke a token at once")
     p.add_argument("token_id")
     p.set_defaults(func=command("admin_commands", "cmd_token_revoke"))
+    add_ledger_commands(sub, common)
     return parser
+
+
+def add_ledger_commands(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
+    """`begroting ledger create|list`: the municipalities' ledgers (ADR 0032)."""
+    ledger = sub.add_parser(
+        "ledger", help="the municipalities' ledgers on the database"
+    ).add_subparsers(dest="ledger_command", required=True)
+    p = ledger.add_parser("create", parents=[common], help="create a municipality's ledger")
+    p.add_argument("code", metavar="CODE", help="its CBS code, GM and four digits (GM0268)")
+    p.add_argument("--name", required=True, help="the municipality's name")
+    p.set_defaults(func=command("ledger_commands", "cmd_ledger_create"))
+    ledger.add_parser(
+        "list", parents=[common], help="the ledgers: code, name, events"
+    ).set_defaults(func=command("ledger_commands", "cmd_ledger_list"))

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, delete, insert, select, update
 
-from api.auth import Identity, Role, TokenStore, digest
+from api.auth import Identity, Role, TokenStore, digest, new_secret
 from projections.store.schema import api_tokens, web_sessions
 
 LIFETIME = timedelta(hours=8)  # a working day; then sign in again
@@ -41,7 +41,7 @@ class SessionStore:
         who = self.tokens.authenticate(token)
         if who is None:
             return None
-        session_id = secrets.token_urlsafe(32)
+        session_id = new_secret(self.tokens.ledger)  # names its ledger (ADR 0032)
         now = self.clock()
         session = Session(who, secrets.token_urlsafe(32), now + LIFETIME)
         with self.engine.begin() as conn:

@@ -98,7 +98,8 @@ def sign_in(
     expected = request.cookies.get(SIGN_IN_COOKIE)
     if not expected or not secrets.compare_digest(csrf, expected):
         raise Problem(403, "csrf", "het formulier is verlopen: laad de pagina opnieuw")
-    started = session_store(request).start(token.strip()) if token.strip() else None
+    store = session_store(request, token.strip())  # the sessions of the token's ledger
+    started = store.start(token.strip()) if store is not None and token.strip() else None
     if started is None:
         error = "vul een token in" if not token.strip() else "dit token is onbekend of ingetrokken"
         return _sign_in_page(request, volgende, error, 401)
@@ -114,11 +115,12 @@ def sign_in(
 def sign_out(request: Request, csrf: TextField = "") -> Response:
     session_id = request.cookies.get(COOKIE)
     store = session_store(request)
-    session = None if session_id is None else store.find(session_id)
+    session = None if session_id is None or store is None else store.find(session_id)
     if session is not None:
         if not secrets.compare_digest(csrf, session.csrf):
             raise Problem(403, "csrf", "het formulier is verlopen: laad de pagina opnieuw")
-        store.end(session_id or "")
+        if store is not None:
+            store.end(session_id or "")
     answer = RedirectResponse("/", status_code=303)
     _clear_cookie(request, answer, COOKIE, "/")
     return answer

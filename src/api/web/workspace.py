@@ -26,15 +26,16 @@ from jinja2 import StrictUndefined
 from sqlalchemy import Connection
 from starlette.exceptions import HTTPException
 
-from api.auth import READERS, Identity, Role
-from api.http import Services, services
+from api.auth import READERS, Identity, Role, ledger_of_secret
+from api.http import SESSION_COOKIE, Services, services_for
+from api.ledgers import UnknownLedgerError
 from api.problems import Problem
 from api.reading import reached
 from api.web.formatting import AMSTERDAM, FILTERS, datum, tijdstip
 from api.web.sessions import Session, SessionStore
 from projections.queries.basis import Basis, BasisError, UnknownReportError, resolve_basis
 
-COOKIE = "begroting_sessie"
+COOKIE = SESSION_COOKIE
 SIGN_IN_COOKIE = "begroting_aanmelden"  # the sign-in form's CSRF secret, before a session
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -53,9 +54,15 @@ READER_MENU = (
 ADMIN_MENU = (("/tokens", "Tokens"),)
 
 
-def session_store(request: Request) -> SessionStore:
-    found: SessionStore = request.app.state.web_sessions
-    return found
+def session_store(request: Request, secret: str | None = None) -> SessionStore | None:
+    """The sessions of the ledger `secret` names (the token at sign-in; by default the
+    session cookie's id, ADR 0032); None for a ledger this server does not hold."""
+    if secret is None:
+        secret = request.cookies.get(COOKIE) or ""
+    try:
+        return services_for(request, ledger_of_secret(secret)).sessions
+    except UnknownLedgerError:
+        return None
 
 
 class SignInRequired(Exception):
@@ -78,10 +85,11 @@ class Viewer:
 
 def _viewer(request: Request) -> Viewer:
     session_id = request.cookies.get(COOKIE)
-    session = None if session_id is None else session_store(request).find(session_id)
-    if session is None:
+    store = None if session_id is None else session_store(request, session_id)
+    session = None if store is None or session_id is None else store.find(session_id)
+    if session is None or session_id is None:
         raise SignInRequired
-    return Viewer(session, services(request))
+    return Viewer(session, services_for(request, ledger_of_secret(session_id)))
 
 
 def reader(request: Request) -> Viewer:

@@ -74,10 +74,21 @@ def is_lock_timeout(error: BaseException) -> bool:
     return False
 
 
+# The connections one ledger among many may hold (ADR 0032): the event recorder's pool
+# (psycopg_pool: opened at start, grown to size + overflow under load) and the read model's
+# SQLAlchemy pool. The default ledger keeps the larger pools it always had.
+SHARED_RECORDER_POOL = (1, 1)
+SHARED_ENGINE_POOL = (2, 2)
+SHARED_CONNECTIONS = sum(SHARED_RECORDER_POOL) + sum(SHARED_ENGINE_POOL)
+DEFAULT_CONNECTIONS = 2 + 4 + 5 + 10  # the recorder's 2 + 4, SQLAlchemy's 5 + 10
+
+
 @dataclass(frozen=True)
 class Database:
     url: str
     schema: str | None = None  # PostgreSQL only: isolates a ledger (tests use one per test)
+    # One ledger among many on a server (ADR 0032): small connection pools.
+    shared: bool = False
 
     @classmethod
     def parse(cls, text: str, schema: str | None = None) -> Database:
@@ -97,6 +108,20 @@ class Database:
         raise ConfigurationError(
             f"unsupported database {url.get_backend_name()!r}: use sqlite:/// or postgresql://"
         )
+
+    def of_ledger(self, code: str) -> Database:
+        """The database of the ledger `code` (GM0268) beside this default one (ADR 0032):
+        on SQLite the file <stem>.ledgers/GM0268.sqlite3 next to this file, on PostgreSQL
+        the schema gm0268 of the same database (s_gm0268 when this ledger is schema s)."""
+        url = make_url(self.url)
+        if self.is_sqlite:
+            path = Path(url.database or "")
+            ledger = path.parent / f"{path.stem}.ledgers" / f"{code}.sqlite3"
+            return Database(
+                url.set(database=str(ledger)).render_as_string(hide_password=False), None, True
+            )
+        schema = code.lower() if self.schema is None else f"{self.schema}_{code.lower()}"
+        return Database(self.url, schema, True)
 
     def redacted(self) -> str:
         return make_url(self.url).render_as_string(hide_password=True)
@@ -121,8 +146,8 @@ class Database:
             "POSTGRES_USER": url.username or "postgres",
             "POSTGRES_PASSWORD": url.password or "",
             "POSTGRES_CONNECT_TIMEOUT": "5",
-            "POSTGRES_POOL_SIZE": "2",
-            "POSTGRES_MAX_OVERFLOW": "4",
+            "POSTGRES_POOL_SIZE": str(SHARED_RECORDER_POOL[0] if self.shared else 2),
+            "POSTGRES_MAX_OVERFLOW": str(SHARED_RECORDER_POOL[1] if self.shared else 4),
         }
         if self.schema:
             env["POSTGRES_SCHEMA"] = self.schema
@@ -146,7 +171,10 @@ class Database:
         connect_args: dict[str, Any] = {"connect_timeout": 5}
         if self.schema:
             connect_args["options"] = f"-csearch_path={self.schema}"
-        return create_engine(self.url, connect_args=connect_args, pool_pre_ping=True)
+        pools: dict[str, Any] = {}
+        if self.shared:
+            pools = {"pool_size": SHARED_ENGINE_POOL[0], "max_overflow": SHARED_ENGINE_POOL[1]}
+        return create_engine(self.url, connect_args=connect_args, pool_pre_ping=True, **pools)
 
 
 @contextmanager
