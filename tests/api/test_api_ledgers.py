@@ -219,3 +219,29 @@ def test_the_workspace_signs_in_to_the_tokens_ledger(served: tuple[TestClient, T
     assert client.cookies["begroting_sessie"].startswith("GM0344_")
     assert page.status_code == 200
     assert ("raad-utrecht-2019" in page.text, "raad-nijmegen-2019" in page.text) == (True, False)
+
+
+def test_idempotency_keys_belong_to_their_ledger(served: tuple[TestClient, Tokens]) -> None:
+    client, tokens = served
+    key = {"Idempotency-Key": "7d3c1f0e-0000-4000-8000-000000000001"}
+
+    answers = [
+        client.post(
+            "/api/v1/decisions",
+            json=proposal(f"raad-{code.lower()}", years=(2019, 2019)),
+            headers={**as_(tokens, code, "griffie"), **key},
+        )
+        for code in (A, B)
+    ]
+    replayed = client.post(
+        "/api/v1/decisions",
+        json=proposal("raad-gm0268", years=(2019, 2019)),
+        headers={**as_(tokens, A, "griffie"), **key},
+    )
+
+    # the same key in another ledger is another request, not a reuse with another body
+    assert [answer.status_code for answer in answers] == [201, 201]
+    assert replayed.status_code == 201
+    assert replayed.json() == answers[0].json()
+    assert references(client, as_(tokens, A, "auditor")) == ["raad-gm0268"]
+    assert references(client, as_(tokens, B, "auditor")) == ["raad-gm0344"]
