@@ -16,8 +16,8 @@ from typing import Any
 from api.auth import TokenStore
 from api.http import Services
 from api.idempotency import IdempotencyStore
-from api.ledger import Ledger
-from api.ledgers import UnknownLedgerError, is_known, ledger_code, open_named
+from api.ledger import Ledger, open_database
+from api.ledgers import UnknownLedgerError, is_known, ledger_code
 from api.web.sessions import SessionStore
 from projections.audit import verification
 from projections.audit.chain import ChainBroken
@@ -111,7 +111,7 @@ class Ledgers:
                 return held
             if not is_known(self.default.ledger.engine, code):
                 raise UnknownLedgerError(code)
-            ledger = open_named(self.database, code, self.clock)
+            ledger = open_database(self.database.of_ledger(code), self.clock)
             try:
                 services = start_services(ledger, self.clock, self.grace, code)
             except BaseException:
