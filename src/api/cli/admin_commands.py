@@ -67,7 +67,8 @@ def cmd_serve(args: argparse.Namespace) -> None:
                 f"the demo tokens are public: serve this database on a loopback address, "
                 f"not {settings.host}, or revoke them (begroting token revoke ID)"
             )
-        if not tokens.active() and not list_ledgers(settings.db_url):
+        municipalities = [entry.code for entry in list_ledgers(settings.db_url)]
+        if not tokens.active() and not municipalities:
             raise CliError(
                 "no active API token, so nobody could use the service: create one with "
                 "begroting token create --role admin --name NAME"
@@ -75,6 +76,9 @@ def cmd_serve(args: argparse.Namespace) -> None:
         base = f"http://{settings.host}:{settings.port}"
         print(f"Begroting serves {Database.parse(settings.db_url).redacted()} at {base}")
         print(f"  workspace: {base}/   sign in with an API token")
+        if municipalities:  # served by the code in each token (ADR 0032)
+            named = ", ".join(municipalities) if len(municipalities) <= 5 else len(municipalities)
+            print(f"  ledgers: {named} and the default one (begroting ledger list)")
         print(f"  interactive docs: {base}/docs   OpenAPI: {base}/openapi.json")
         if args.demo:
             tried = f"{base}/api/v1/reports/interventieplan-fase-4"
