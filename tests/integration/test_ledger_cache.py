@@ -151,3 +151,22 @@ def test_a_ledger_in_use_is_not_closed_and_the_cap_is_met_on_release(
         ledgers.close()
         default.close()
     assert ledgers.open_codes() == []
+
+
+def test_a_ledger_lives_beside_the_default_one() -> None:
+    sqlite = Database.parse("sqlite:////srv/begroting/begroting.sqlite3").of_ledger("GM0268")
+    public = Database.parse("postgresql://u@db:5432/begroting").of_ledger("GM0268")
+    in_schema = Database.parse("postgresql://u@db:5432/begroting", "t_1").of_ledger("GM0268")
+
+    assert (sqlite.url, sqlite.schema, sqlite.shared) == (
+        "sqlite:////srv/begroting/begroting.ledgers/GM0268.sqlite3",
+        None,
+        True,
+    )
+    assert (public.url, public.schema, public.shared) == (
+        "postgresql+psycopg://u@db:5432/begroting",
+        "gm0268",
+        True,
+    )
+    assert in_schema.schema == "t_1_gm0268"
+    assert (public.eventsourcing_env()["POSTGRES_POOL_SIZE"], SHARED_CONNECTIONS) == ("1", 6)
