@@ -14,7 +14,9 @@ history (bench/synthetic.py) and measures, in the same run:
 - the database size per event, the demo load time, and the HTTP throughput of a report
   query under concurrent loopback clients;
 - the web workspace's page timings, p50/p95 per page, over the demo with a synthetic
-  municipality of the same size on top (bench/pages.py).
+  municipality of the same size on top (bench/pages.py);
+- with `--ledgers N`, many municipalities on one PostgreSQL database and one server
+  (bench/ledgers.py; `--sizes` given no size runs that section alone, into ledgers.json/md).
 It prints one table per backend and size and writes them under bench/results/ as JSON and
 Markdown. Timings are a report, never a test: nothing here passes or fails on a number.
 """
@@ -49,7 +51,7 @@ from api.auth import Role, TokenStore
 from api.cli.progress import busy
 from api.demo import nijmegen
 from api.ledger import Ledger, open_ledger, system_clock
-from bench import pages
+from bench import ledgers, pages
 from bench.synthetic import FIRST_YEAR, Generator, Shape, SyntheticClock
 from projections.queries import lineage, reports
 from projections.queries.basis import resolve_basis
@@ -568,7 +570,7 @@ def summary(results: list[Result], demo: dict[str, float]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[10_000])
     parser.add_argument("--full", action="store_true", help="add the 10^6 size (slow)")
     parser.add_argument("--backends", nargs="+", default=["sqlite", "postgres"])
     parser.add_argument("--no-http", action="store_true")
@@ -587,6 +589,12 @@ def main(argv: list[str] | None = None) -> int:
         help="keep the recorded histories here (PostgreSQL: schemas bench_keep_*) and, on a "
         "later run with the same directory, measure them again without recording anew",
     )
+    parser.add_argument(
+        "--ledgers", type=int, default=0, help="ledgers on one PostgreSQL server (0: none)"
+    )
+    parser.add_argument("--ledger-events", type=int, default=1000, help="events, least, each")
+    parser.add_argument("--ledger-processes", type=int, default=2, help="processes filling them")
+    parser.add_argument("--ledger-cap", type=int, help="open ledgers (default: the setting's)")
     args = parser.parse_args(argv)
     sizes = [*args.sizes, *([1_000_000] if args.full else [])]
     machine = f"{platform.node()}, {os.cpu_count()} cores, Python {platform.python_version()}"
@@ -597,7 +605,7 @@ def main(argv: list[str] | None = None) -> int:
         directory = Path(tmp)
         if args.keep is not None:
             args.keep.mkdir(parents=True, exist_ok=True)
-        for backend in args.backends:
+        for backend in args.backends if sizes else []:  # no size: the ledgers alone
             demo[backend] = demo_load_seconds(backend, directory)
             for size in sizes:
                 # A bar on a terminal while one backend and size is measured (ADR 0023).
@@ -614,6 +622,27 @@ def main(argv: list[str] | None = None) -> int:
                 results.append(result)
                 print(markdown(result), flush=True)
                 print(flush=True)
+    many: dict[str, Any] = {}
+    if args.ledgers:
+        with busy(f"measuring {args.ledgers} ledgers of {args.ledger_events:,} events"):
+            many = ledgers.bench_ledgers(
+                POSTGRES_URL,
+                args.ledgers,
+                args.ledger_events,
+                args.ledger_processes,
+                args.keep,
+                args.ledger_cap,
+            )
+        args.out.mkdir(parents=True, exist_ok=True)
+        (args.out / "ledgers.json").write_text(
+            json.dumps({"started": started, "machine": machine, "ledgers": many}, indent=2) + "\n"
+        )
+        (args.out / "ledgers.md").write_text(
+            f"# Many ledgers {started}\n\n{machine}\n\n{ledgers.markdown(many)}\n"
+        )
+        print(ledgers.markdown(many), flush=True)
+        if not results:
+            return 0
     print(f"demo load (s): {demo}")
     table = summary(results, demo)
     print(table)
@@ -626,6 +655,7 @@ def main(argv: list[str] | None = None) -> int:
         "machine": machine,
         "demo_load_s": demo,
         "results": [{"backend": r.backend, "size": r.size, **r.figures} for r in results],
+        **({"ledgers": many} if many else {}),
     }
     (args.out / "latest.json").write_text(json.dumps(report, indent=2) + "\n")
     body = "\n\n".join(markdown(r) for r in results)
@@ -633,6 +663,7 @@ def main(argv: list[str] | None = None) -> int:
         f"# Benchmark {started}\n\n{machine}; demo load (s): {demo}\n\n## Summary\n\n"
         f"{table}\n\n## Page timings\n\n{pages.ABOUT}\n\n{page_table}\n\n"
         f"## Every figure\n\n{body}\n"
+        + (f"\n## Many ledgers on one server\n\n{ledgers.markdown(many)}\n" if many else "")
     )
     return 0
 

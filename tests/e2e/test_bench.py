@@ -8,15 +8,17 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 
 from api.ledger import open_ledger
-from bench import pages, run
+from bench import ledgers, pages, run
 from bench.synthetic import Generator, Shape, SyntheticClock
 from domain.fiscal_year import FiscalYear
 from projections.queries import event_log, figures
 from projections.queries.basis import resolve_basis
 from support.demo import DEMO_LAST_POSITION
+from support.ledgers import POSTGRES_URL, require_postgres
 
 pytestmark = pytest.mark.e2e
 
@@ -47,6 +49,45 @@ def test_a_tiny_benchmark_run_writes_its_table_as_json_and_markdown(tmp_path: Pa
     assert markdown.startswith("# Benchmark ")
     assert "\n## Page timings\n" in markdown
     assert "| `/rapporten/interventieplan-fase-4?peildatum=2019Q4` | " in markdown
+
+
+def test_a_tiny_run_of_many_ledgers_serves_each_and_reopens_what_its_cap_closed(
+    tmp_path: Path,
+) -> None:
+    require_postgres()
+    before = _ledger_databases()
+    args = ["--sizes", "--ledgers", "3", "--ledger-events", "50", "--ledger-cap", "2"]
+    assert run.main([*args, "--out", str(tmp_path)]) == 0
+
+    assert not (tmp_path / "latest.json").exists()  # no size: the ledgers alone
+    report = json.loads((tmp_path / "ledgers.json").read_text())
+    figures = report["ledgers"]
+    assert figures["ledgers"] == 3
+    assert figures["max open ledgers (the setting)"] == 2
+    # The smallest shape (two years, eight lines): 305 to 373 events, by the seed.
+    assert 300 <= figures["events per ledger, least"] <= figures["events, all ledgers"] / 3
+    for label in ("first ledger GM0001", "last ledger GM0003"):
+        assert figures[f"{label}: report, warm"]["requests"] == ledgers.REPEATS
+        assert figures[f"{label}: report, warm"]["errors"] == 0
+        assert figures[f"{label}: report, cold (opens it), ms"] > 0
+    one, eight = (figures[f"sweep of every ledger, {n}"] for n in ("1 client", "8 clients"))
+    # GM0001 and GM0003 open, the cap 2: GM0002 opens and GM0003 (least recently used)
+    # closes, then GM0003 reopens and GM0001 closes.
+    assert (one["requests"], one["errors"], one["ledgers opened"], one["closed"]) == (3, 0, 2, 2)
+    assert (eight["requests"], eight["errors"]) == (3, 0)
+    assert eight["ledgers opened"] == eight["closed"] >= 1
+    assert figures["server peak RSS (VmHWM), MiB"] >= figures["server RSS at start, MiB"] > 0
+    assert figures["server's PostgreSQL connections, most"] > 0
+    assert _ledger_databases() <= before  # its database is gone
+    markdown = (tmp_path / "ledgers.md").read_text()
+    assert markdown.startswith("# Many ledgers ")
+    assert "| sweep of every ledger, 1 client | requests 3, " in markdown
+
+
+def _ledger_databases() -> set[str]:
+    with psycopg.connect(POSTGRES_URL) as conn:
+        rows = conn.execute("SELECT datname FROM pg_database WHERE datname LIKE 'bench_ledgers_%'")
+        return {row[0] for row in rows}
 
 
 def test_the_page_timings_cover_every_workspace_page_in_a_ledger_of_the_size(
