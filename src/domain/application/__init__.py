@@ -15,6 +15,7 @@ from domain.application.budget_lines import BudgetLineUseCases
 from domain.application.context import Context, Recorded
 from domain.application.decisions import DecisionUseCases
 from domain.application.fiscal_years import FiscalYearUseCases
+from domain.application.imports import ImportUseCases
 from domain.application.publishing import ReportUseCases
 from domain.application.realisations import RealisationUseCases
 from domain.application.reserves import ReserveUseCases
@@ -27,6 +28,7 @@ __all__ = ["Batch", "Begroting", "Clock", "Context", "Recorded", "Stamp"]
 
 
 class Begroting(
+    ImportUseCases,
     DecisionUseCases,
     BudgetLineUseCases,
     TaakstellingUseCases,
