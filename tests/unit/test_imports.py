@@ -223,7 +223,9 @@ def test_a_wijziging_changes_existing_lines_under_its_decision(decided: Begrotin
     summary = imported(decided, file, decision=WIJZIGING)
 
     events: list[Any] = events_since(decided, before)
-    assert [(type(e).__qualname__, e.originator_id, getattr(e, "amount", None)) for e in events] == [
+    assert [
+        (type(e).__qualname__, e.originator_id, getattr(e, "amount", None)) for e in events
+    ] == [
         ("BudgetLine.Amended", line_id(ZORG), money("-234.56")),
         ("BudgetLine.Amended", line_id(JEUGD), money("50.00")),
         ("Import.Recorded", Import.id_for("wijziging", file.sha256), None),
@@ -258,8 +260,7 @@ def test_a_wijziging_without_a_decision_or_with_a_wrong_one_is_refused(
     assert refused(decided, file, decision="2024-BW-2")[0] == RowProblem(
         None,
         None,
-        "decision '2024-BW-2' is proposed; a change takes effect only through an adopted"
-        " decision",
+        "decision '2024-BW-2' is proposed; a change takes effect only through an adopted decision",
         "unauthorised",
     )
 
@@ -286,4 +287,3 @@ def test_a_crash_halfway_leaves_nothing(decided: Begroting, monkeypatch: Any) ->
     assert not decided._exists(Import.id_for("begroting", file.sha256))
     monkeypatch.undo()
     assert imported(decided, file).events == 7
-

@@ -14,8 +14,8 @@ from typing import ClassVar
 from domain.application.budget_lines import BudgetLineUseCases
 from domain.application.context import Context, Recorded
 from domain.application.decisions import DecisionUseCases
+from domain.application.file_imports import ImportUseCases
 from domain.application.fiscal_years import FiscalYearUseCases
-from domain.application.imports import ImportUseCases
 from domain.application.publishing import ReportUseCases
 from domain.application.realisations import RealisationUseCases
 from domain.application.reserves import ReserveUseCases
