@@ -4,12 +4,15 @@ month's movement; a newer extract of the same periode corrects exactly the diffe
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
 from domain.application import Begroting, Context
+from domain.errors import InvalidInputError, RealisationError
+from domain.events import Stamp
 from domain.imported import Import, RealisationExtracts
 from domain.imports import (
     ImportKind,
@@ -21,7 +24,7 @@ from domain.imports import (
 )
 from domain.money import Money
 from domain.realisation import Realisation, RealisationStatus, realisation_id
-from domain.values import LineKey, Period
+from domain.values import LineKey, Meta, Period
 
 from .support import CLOCK_NOW, FINANCE, events_since, money, position
 
@@ -257,3 +260,55 @@ def test_a_repeated_or_dry_run_extract_records_nothing(app: Begroting) -> None:
     again = imported(app, JANUARY)
     assert position(app) == first.position
     assert (again.already_imported, again.events, again.position) == (True, 0, 0)
+
+
+def test_the_extracts_of_a_year_keep_their_periodes_and_lines_and_refuse_an_older_one() -> None:
+    stamp = Stamp(
+        meta=Meta(FINANCE, CLOCK_NOW, Period.year(2024), None, "grootboek.csv", "realisatie:x"),
+        recorded_at=CLOCK_NOW,
+    )
+    extracts = RealisationExtracts.begin(fiscal_year=2024, stamp=stamp)
+
+    extracts.record(periode="2024-02", keys=(ZORG, JEUGD), stamp=stamp)
+    extracts.record(periode="2024-02", keys=(ZORG,), stamp=stamp)  # a newer extract of it
+    extracts.record(periode="2024-03", keys=(WMO,), stamp=stamp)
+
+    assert [type(e).__qualname__ for e in extracts.pending_events] == [
+        "RealisationExtracts.Begun",
+        "RealisationExtracts.ExtractRecorded",
+        "RealisationExtracts.ExtractRecorded",
+        "RealisationExtracts.ExtractRecorded",
+    ]
+    assert (extracts.periodes, extracts.keys) == (["2024-02", "2024-03"], {ZORG, JEUGD, WMO})
+    with pytest.raises(RealisationError) as older:
+        extracts.record(periode="2024-02", keys=(ZORG,), stamp=stamp)
+    assert (older.value.field, older.value.data) == ("month", {"last_periode": "2024-03"})
+    with pytest.raises(InvalidInputError) as other_year:
+        extracts.record(periode="2024-04", keys=(replace(ZORG, fiscal_year=2025),), stamp=stamp)
+    assert other_year.value.field == "jaar"
+    with pytest.raises(InvalidInputError) as outside:
+        extracts.record(periode="2025-01", keys=(ZORG,), stamp=stamp)
+    assert outside.value.message == "month 2025-01 lies outside fiscal year 2024"
+    assert len(extracts.pending_events) == 4
+
+
+def test_an_import_is_of_a_known_kind_and_a_sha256() -> None:
+    stamp = Stamp(
+        meta=Meta(FINANCE, CLOCK_NOW, Period.year(2024), None, "x.csv", None),
+        recorded_at=CLOCK_NOW,
+    )
+    given = {
+        "file_name": "x.csv",
+        "sheet": None,
+        "rows": 1,
+        "known_at": CLOCK_NOW,
+        "periode": None,
+        "stamp": stamp,
+    }
+    with pytest.raises(InvalidInputError, match="one of begroting, wijziging, realisatie"):
+        Import.record(kind="balans", sha256="a" * 64, **given)
+    with pytest.raises(InvalidInputError) as sha:
+        Import.record(kind="begroting", sha256="A" * 64, **given)
+    assert sha.value.field == "sha256"
+    record = Import.record(kind="begroting", sha256="a" * 64, **given)
+    assert record.id == Import.id_for("begroting", "a" * 64)
