@@ -11,7 +11,8 @@ import pytest
 
 from domain.application import Begroting, Context
 from domain.budget import BudgetLine, line_id
-from domain.events import DecisionKind
+from domain.decision import MandateScope
+from domain.events import Bestuursorgaan, DecisionKind, MutationKind
 from domain.fiscal_year import FiscalYear
 from domain.imported import Import
 from domain.imports import (
@@ -287,3 +288,34 @@ def test_a_crash_halfway_leaves_nothing(decided: Begroting, monkeypatch: Any) ->
     assert not decided._exists(Import.id_for("begroting", file.sha256))
     monkeypatch.undo()
     assert imported(decided, file).events == 7
+
+
+def test_a_wijziging_outside_its_mandates_fund_is_refused_whole(decided: Begroting) -> None:
+    transformatie = LineKey(2024, "Sociaal domein", "6.1", interventie=2, fund="transformatie")
+    algemeen = LineKey(2024, "Sociaal domein", "6.1", interventie=2, fund="algemeen")
+    imported(
+        decided,
+        source(ImportKind.BEGROTING, [(2, transformatie, "500.00"), (3, algemeen, "500.00")]),
+    )
+    given_decision(
+        decided,
+        "mandaat-2024",
+        kind=DecisionKind.MANDATE,
+        mandate_scope=MandateScope(
+            kinds=(MutationKind.AMEND,), fund="transformatie", period=Period.year(2024)
+        ),
+    )
+    given_decision(
+        decided, "college-2024-1", body=Bestuursorgaan.COLLEGE, mandate_reference="mandaat-2024"
+    )
+    file = source(ImportKind.WIJZIGING, [(2, transformatie, "25.00"), (3, algemeen, "-25.00")])
+
+    assert refused(decided, file, decision="college-2024-1") == (
+        RowProblem(
+            None,
+            None,
+            "mandate 'mandaat-2024' does not cover a amend on fund 'algemeen' in 2024",
+            "unauthorised",
+        ),
+    )
+    assert decided.repository.get(line_id(transformatie)).total == money("500.00")
