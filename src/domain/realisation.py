@@ -39,10 +39,19 @@ class RealisationStatus(Enum):
     DEFINITIEF = "definitief"
 
 
-def realisation_id(key: LineKey, quarter: int | None) -> UUID:
+def month_quarter(month: str) -> int:
+    """The quarter of a "YYYY-MM" month (checked by check_month)."""
+    return (int(month[5:7]) - 1) // 3 + 1
+
+
+def realisation_id(key: LineKey, quarter: int | None, month: str | None = None) -> UUID:
+    """The id of the figure of a line for a year, a quarter or, with `month` ("YYYY-MM"),
+    a month of its own (an imported extract's movement, ADR 0033). Without a month the id
+    is what it always was."""
+    period = "Y" if quarter is None else f"Q{quarter}"
     parts = [
         str(key.fiscal_year),
-        "Y" if quarter is None else f"Q{quarter}",
+        period if month is None else f"M{month}",
         key.programma.strip().lower(),
         key.taakveld or "",
         key.side.value,
@@ -90,7 +99,12 @@ class Realisation(LedgerAggregate):
         status: RealisationStatus,
         stamp: Stamp,
         month: str | None = None,
+        own_month: bool = False,
     ) -> Realisation:
+        """`month` describes the figure; with `own_month` the month is also its identity:
+        the figure of that month alone, one of several in its quarter (ADR 0033)."""
+        if own_month and month is None:
+            raise InvalidInputError("a figure of its own month names the month", field="month")
         if quarter is not None and quarter not in (1, 2, 3, 4):
             raise InvalidInputError("a quarter is 1 to 4", field="quarter")
         check_month(month, key.fiscal_year, quarter)
@@ -102,7 +116,7 @@ class Realisation(LedgerAggregate):
             )
         return cls._create(
             cls.Reported,
-            id=realisation_id(key, quarter),
+            id=realisation_id(key, quarter, month if own_month else None),
             timestamp=stamp.recorded_at,
             meta=stamp.meta,
             key=key,

@@ -121,7 +121,7 @@ def test_the_lineage_and_the_cell_history_flag_the_backdated_write(
         "mandate": None,
         "authorised": True,
         "problems": [],
-        "source": None,  # a budget mutation names its decision, not a source document
+        "source": "Memo concern control",  # the lineage names its source document too
         "backdated": BACKDATED,
         "backfill": None,
         "dekking": None,  # a budget lineage row names its dekking (ADR 0026)

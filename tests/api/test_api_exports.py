@@ -34,6 +34,14 @@ PLAN_POSITION = str(INTERVENTIEPLAN_LAST_POSITION)
 CARRIED_IN = "145"
 BOM = b"\xef\xbb\xbf"
 EUROS = '"€ "#,##0.00;"€ "-#,##0.00'
+# The sources of the demo's budget mutations (the lineage reads them from the audit log).
+IVP4_SOURCE = (
+    "Interventieplan fase 4 \u2013 Opgave Sociale Stad (Nijmegen, 2019), \u00a76.2 en tabel 7.2"
+)
+CARRY_SOURCE = (
+    "Voortgangsrapportage Interventieplan, vierde rapportage 2019 (Q4), uitputting "
+    "transformatiebudget (Figuur 1)"
+)
 
 
 def get(api: TestClient, url: str, role: str = "auditor", **params: Any) -> Response:
@@ -198,7 +206,7 @@ def test_the_lineage_of_a_budget_figure_exports_as_csv(demo_api: TestClient) -> 
             "",  # mandate: a raad decision relies on none
             "true",
             "",
-            "",
+            IVP4_SOURCE,
             "",  # not backdated: a backfill (ADR 0018)
             "P7D",
             "nijmegen-demo-v2",
@@ -220,7 +228,7 @@ def test_the_lineage_of_a_budget_figure_exports_as_csv(demo_api: TestClient) -> 
             "",  # mandate: a raad decision relies on none
             "true",
             "",
-            "",
+            CARRY_SOURCE,
             "",  # not backdated: a backfill (ADR 0018)
             "P7D",
             "nijmegen-demo-v2",
@@ -404,13 +412,13 @@ def test_the_default_csv_is_for_a_dutch_excel_a_bom_semicolons_and_decimal_comma
         b"Welzijn, Wijkontwikkeling en Zorg / 6.71;101000,00;101000,00;"
         + PLAN.encode() + b";import:nijmegen-demo;2020;2019-05-08T10:00:00+00:00;"
         + RECORDED.encode() + b";nijmegen-demo-v2;now;;;" + LAST + b";" + DEMO_HEAD.encode()
-        + b";;true;;;;P7D;nijmegen-demo-v2\r\n"
+        + b";;true;;" + IVP4_SOURCE.encode() + b";;P7D;nijmegen-demo-v2\r\n"
         b"budget 2020 fund=transformatiebudget interventie=2;"
         + CARRIED_IN.encode() + b";CarriedIn;"
         b"Welzijn, Wijkontwikkeling en Zorg / 6.71;18000,00;119000,00;"
         + SLOT.encode() + b";import:nijmegen-demo;2020;2019-12-18T11:00:00+00:00;"
         + RECORDED.encode() + b";nijmegen-demo-v2;now;;;" + LAST + b";" + DEMO_HEAD.encode()
-        + b";;true;;;;P7D;nijmegen-demo-v2\r\n"
+        + b";;true;;" + CARRY_SOURCE.encode() + b";;P7D;nijmegen-demo-v2\r\n"
     )  # fmt: skip
 
 
@@ -435,13 +443,13 @@ def test_dialect_rfc4180_gives_commas_decimal_points_and_no_bom(demo_api: TestCl
         b'"Welzijn, Wijkontwikkeling en Zorg / 6.71",101000.00,101000.00,'
         + PLAN.encode() + b",import:nijmegen-demo,2020,2019-05-08T10:00:00+00:00,"
         + RECORDED.encode() + b",nijmegen-demo-v2,now,,," + LAST + b"," + DEMO_HEAD.encode()
-        + b",,true,,,,P7D,nijmegen-demo-v2\r\n"
+        + b',,true,,"' + IVP4_SOURCE.encode() + b'",,P7D,nijmegen-demo-v2\r\n'
         b'budget 2020 fund=transformatiebudget interventie=2,'
         + CARRIED_IN.encode() + b',CarriedIn,'
         b'"Welzijn, Wijkontwikkeling en Zorg / 6.71",18000.00,119000.00,'
         + SLOT.encode() + b",import:nijmegen-demo,2020,2019-12-18T11:00:00+00:00,"
         + RECORDED.encode() + b",nijmegen-demo-v2,now,,," + LAST + b"," + DEMO_HEAD.encode()
-        + b",,true,,,,P7D,nijmegen-demo-v2\r\n"
+        + b',,true,,"' + CARRY_SOURCE.encode() + b'",,P7D,nijmegen-demo-v2\r\n'
     )  # fmt: skip
 
 

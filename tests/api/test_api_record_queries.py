@@ -774,6 +774,13 @@ def test_a_closed_fiscal_year_is_listed_from_when_its_closing_was_known(
 
 IVP4 = "raad-2019-05-08-interventieplan-fase-4"
 SLOT_2019 = "raad-2019-12-nota-slotwijzigingen-2019"
+IVP4_SOURCE = (
+    "Interventieplan fase 4 \u2013 Opgave Sociale Stad (Nijmegen, 2019), \u00a76.2 en tabel 7.2"
+)
+CARRY_SOURCE = (
+    "Voortgangsrapportage Interventieplan, vierde rapportage 2019 (Q4), uitputting "
+    "transformatiebudget (Figuur 1)"
+)
 STADSREKENING_61296 = (
     "Stadsrekening 2017, deelproduct 61296 Ambulante trajecten volwassenen "
     "(Interventieplan fase 4 \u2013 Opgave Sociale Stad (Nijmegen, 2019), tabellen 5.x)"
@@ -844,7 +851,8 @@ def test_budget_lineage_explains_a_figure_by_the_two_events_behind_it(
                 "2019-05-08T10:00:00+00:00",
                 "nijmegen-demo-v2",
             )
-            | {"dekking": None},  # a budget lineage row names its dekking (ADR 0026)
+            # a budget lineage row names its dekking (ADR 0026) and its source document
+            | {"dekking": None, "source": IVP4_SOURCE},
             entry(
                 145,  # the carry-over onto the 2020 line, after the specifications
                 "CarriedIn",
@@ -856,7 +864,7 @@ def test_budget_lineage_explains_a_figure_by_the_two_events_behind_it(
                 "2019-12-18T11:00:00+00:00",
                 "nijmegen-demo-v2",
             )
-            | {"dekking": None},  # a budget lineage row names its dekking (ADR 0026)
+            | {"dekking": None, "source": CARRY_SOURCE},
         ],
     }
 

@@ -308,6 +308,7 @@ def test_history_explains_a_figure_by_the_two_events_behind_it(
         "recorded_at",
         "import_id",
         "backdated",
+        "source",
     ]
     # a raad decision relies on no mandate: its column is blank, and the chain holds
     assert lines[4:] == [
@@ -326,6 +327,19 @@ def test_history_explains_a_figure_by_the_two_events_behind_it(
             "2019-05-08T10:00:00+00:00",
             "2026-11-23T09:00:00+00:00",
             "nijmegen-demo-v2",
+            *[
+                "Interventieplan",
+                "fase",
+                "4",
+                "–",
+                "Opgave",
+                "Sociale",
+                "Stad",
+                "(Nijmegen,",
+                "2019),",
+                "§6.2",
+            ],
+            *["en", "tabel", "7.2"],
         ],
         [
             "145",
@@ -338,6 +352,8 @@ def test_history_explains_a_figure_by_the_two_events_behind_it(
             "2019-12-18T11:00:00+00:00",
             "2026-11-23T09:00:00+00:00",
             "nijmegen-demo-v2",
+            *["Voortgangsrapportage", "Interventieplan,", "vierde", "rapportage", "2019", "(Q4),"],
+            *["uitputting", "transformatiebudget", "(Figuur", "1)"],
         ],
     ]
 
@@ -709,6 +725,11 @@ def test_export_csv_lineage_writes_decimal_commas_or_with_dialect_rfc4180_points
 
     assert printed == f"2 rows written to {dutch} (csv)\n2 rows written to {plain} (csv)\n"
     tail = "import:nijmegen-demo;2020;2019-12-18T11:00:00+00:00;2026-11-23T09:00:00+00:00"
+    # The source document of the carry-in (the lineage reads it from the audit log).
+    carry = (
+        "Voortgangsrapportage Interventieplan, vierde rapportage 2019 (Q4), uitputting "
+        "transformatiebudget (Figuur 1)"
+    )
     assert (
         dutch.read_bytes().split(b"\r\n")[2]
         == (
@@ -716,7 +737,7 @@ def test_export_csv_lineage_writes_decimal_commas_or_with_dialect_rfc4180_points
             "Welzijn, Wijkontwikkeling en Zorg / 6.71;18000,00;119000,00;"
             f"raad-2019-12-nota-slotwijzigingen-2019;{tail};nijmegen-demo-v2;now;;;"
             f"{DEMO_LAST_POSITION};"
-            f"{DEMO_HEAD};;true;;;;P7D;nijmegen-demo-v2"
+            f"{DEMO_HEAD};;true;;{carry};;P7D;nijmegen-demo-v2"
         ).encode()
     )
     assert (
@@ -725,7 +746,7 @@ def test_export_csv_lineage_writes_decimal_commas_or_with_dialect_rfc4180_points
             "budget 2020 fund=transformatiebudget interventie=2,145,CarriedIn,"
             '"Welzijn, Wijkontwikkeling en Zorg / 6.71",18000.00,119000.00,'
             f"raad-2019-12-nota-slotwijzigingen-2019,{tail.replace(';', ',')},nijmegen-demo-v2,"
-            f"now,,,{DEMO_LAST_POSITION},{DEMO_HEAD},,true,,,,P7D,nijmegen-demo-v2"
+            f'now,,,{DEMO_LAST_POSITION},{DEMO_HEAD},,true,,"{carry}",,P7D,nijmegen-demo-v2'
         ).encode()
     )
     assert plain.read_bytes().startswith(b"figure,position,")

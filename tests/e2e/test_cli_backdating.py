@@ -133,7 +133,7 @@ def test_history_and_diff_flag_the_backdated_write(tmp_path: Path, db: str) -> N
     diff = ok(run("diff", "interventieplan-fase-4", "--db", db, cwd=tmp_path)).splitlines()
 
     backfill = "2 from a backfill (nijmegen-demo-v2): recorded later with their sources' dates, "
-    assert history[1].split()[-2:] == ["import_id", "backdated"]
+    assert history[1].split()[-3:] == ["import_id", "backdated", "source"]
     assert history[-4].split()[-1] == "P400D"
     assert history[-3:] == [*NOTE, backfill + "not backdating"]
     assert cell[2].split()[-2:] == ["backdated", "backfill"]

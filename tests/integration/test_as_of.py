@@ -28,6 +28,15 @@ INTERVENTIEPLAN = "interventieplan-fase-4"
 VOORTGANG = "voortgangsrapportage-2019-q4"
 RECORDED_AT = "2026-11-23T09:00:00+00:00"  # the fixed clock of every demo ledger
 
+# The sources of the demo's budget mutations (the lineage reads them from the audit log).
+IVP4_SOURCE = (
+    "Interventieplan fase 4 \u2013 Opgave Sociale Stad (Nijmegen, 2019), \u00a76.2 en tabel 7.2"
+)
+CARRY_SOURCE = (
+    "Voortgangsrapportage Interventieplan, vierde rapportage 2019 (Q4), uitputting "
+    "transformatiebudget (Figuur 1)"
+)
+
 
 def render(ledger: Ledger, report_id: str, as_of: str | None = None) -> dict[str, Any]:
     with ledger.engine.connect() as conn:
@@ -404,7 +413,7 @@ def test_the_lineage_of_a_2020_figure_lists_its_events_in_order_with_running_tot
             "mandate": None,
             "authorised": True,
             "problems": [],
-            "source": None,
+            "source": IVP4_SOURCE,
             "backdated": None,
             "backfill": IMPORT_ID,
             "dekking": None,  # a budget lineage row names its dekking (ADR 0026)
@@ -430,7 +439,7 @@ def test_the_lineage_of_a_2020_figure_lists_its_events_in_order_with_running_tot
             "mandate": None,
             "authorised": True,
             "problems": [],
-            "source": None,
+            "source": CARRY_SOURCE,
             "backdated": None,
             "backfill": IMPORT_ID,
             "dekking": None,  # a budget lineage row names its dekking (ADR 0026)

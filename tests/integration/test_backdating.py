@@ -176,7 +176,7 @@ def lineage_row(
         "mandate": None,
         "authorised": True,
         "problems": [],
-        "source": None,
+        "source": "Memo concern control",
         "backdated": flag,
         "backfill": None,
     }

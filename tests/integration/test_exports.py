@@ -65,6 +65,15 @@ Q4_CUTOFF = "2020-06-03T10:00:00+00:00"
 Q4_POSITION = str(DEMO_LAST_POSITION)
 CARRIED_IN = "145"
 
+# The sources of the demo's budget mutations (the lineage reads them from the audit log).
+IVP4_SOURCE = (
+    "Interventieplan fase 4 \u2013 Opgave Sociale Stad (Nijmegen, 2019), \u00a76.2 en tabel 7.2"
+)
+CARRY_SOURCE = (
+    "Voortgangsrapportage Interventieplan, vierde rapportage 2019 (Q4), uitputting "
+    "transformatiebudget (Figuur 1)"
+)
+
 
 def lineage_on_q4(ledger: Ledger) -> Export:
     """The lineage of the 2020 transformatiebudget for interventie 2 (the €119k) as the
@@ -118,7 +127,7 @@ def test_a_lineage_as_csv_holds_the_exact_amounts_and_the_basis_on_every_row(
             "",
             "true",
             "",
-            "",
+            IVP4_SOURCE,
             "",
             "P7D",
             "nijmegen-demo-v2",
@@ -143,7 +152,7 @@ def test_a_lineage_as_csv_holds_the_exact_amounts_and_the_basis_on_every_row(
             "",
             "true",
             "",
-            "",
+            CARRY_SOURCE,
             "",
             "P7D",
             "nijmegen-demo-v2",
@@ -188,7 +197,7 @@ def test_a_lineage_as_xlsx_opens_with_openpyxl_and_gives_back_exactly_the_decima
         "mandate": None,
         "authorised": "true",
         "problems": None,
-        "source": None,
+        "source": IVP4_SOURCE,
         "backdated": None,
         "backdating_grace": "P7D",
         "backfill": "nijmegen-demo-v2",

@@ -91,6 +91,8 @@ def cmd_history(args: argparse.Namespace) -> None:
             "recorded_at",
             "import_id",
             "backdated",
+            # Last: a document's name holds spaces (an import's: file, sheet and rows).
+            "source",
         ],
     )
     backdating_note(entries, days, lambda text: say(args, text))

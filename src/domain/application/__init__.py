@@ -14,6 +14,7 @@ from typing import ClassVar
 from domain.application.budget_lines import BudgetLineUseCases
 from domain.application.context import Context, Recorded
 from domain.application.decisions import DecisionUseCases
+from domain.application.file_imports import ImportUseCases
 from domain.application.fiscal_years import FiscalYearUseCases
 from domain.application.publishing import ReportUseCases
 from domain.application.realisations import RealisationUseCases
@@ -27,6 +28,7 @@ __all__ = ["Batch", "Begroting", "Clock", "Context", "Recorded", "Stamp"]
 
 
 class Begroting(
+    ImportUseCases,
     DecisionUseCases,
     BudgetLineUseCases,
     TaakstellingUseCases,

@@ -88,3 +88,11 @@ def import_of(table: Table) -> ScalarSelect[str | None]:
     same log position."""
     log = schema.audit_log
     return select(log.c.import_id).where(log.c.position == table.c.position).scalar_subquery()
+
+
+def source_of(table: Table) -> ScalarSelect[str | None]:
+    """The source document (Meta.source) of the event behind each row of a fact table that
+    does not keep it (budget mutations), from the audit log's row at the same position: an
+    imported figure's file, sheet and rows (ADR 0033)."""
+    log = schema.audit_log
+    return select(log.c.source).where(log.c.position == table.c.position).scalar_subquery()

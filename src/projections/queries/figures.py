@@ -463,14 +463,15 @@ def taakstelling_overview(conn: Connection, basis: Basis, base_year: int) -> lis
     rows = taakstelling_amounts(conn, basis)
     # Only the deelproducten some taakstelling is weighed against (ADR 0013).
     based = sorted({d for row in rows for d in json.loads(row["base_deelproducten"])})
-    bases = (
-        {
-            row["deelproduct"]: row["amount"]
-            for row in realisation_amounts(conn, basis, fiscal_year=base_year, deelproducten=based)
-        }
-        if based
-        else {}
-    )
+    # A deelproduct's base is the sum of its realisations of the year: one per quarter or
+    # month (an imported extract, ADR 0033) adds up, none is taken for the whole.
+    bases: dict[str, Decimal] = {}
+    found: list[RealisationRow] = []
+    if based:
+        found = realisation_amounts(conn, basis, fiscal_year=base_year, deelproducten=based)
+    for realised in found:
+        code = realised["deelproduct"] or ""
+        bases[code] = bases.get(code, Decimal("0.00")) + realised["amount"]
     overview: list[TaakstellingRow] = []
     for row in rows:
         deelproducten: list[str] = json.loads(row["base_deelproducten"])

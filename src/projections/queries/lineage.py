@@ -180,7 +180,10 @@ def budget_lineage(
     # The mutations as the authority report reads them, so both judge a row alike.
     query = (
         authority.budget_mutations(basis)
-        .add_columns((lines.c.programma + " / " + lines.c.taakveld).label("line"))
+        .add_columns(
+            (lines.c.programma + " / " + lines.c.taakveld).label("line"),
+            backdating.source_of(mutations).label("source"),
+        )
         .where(lines.c.fiscal_year == fiscal_year)
     )
     for column, value in (

@@ -470,7 +470,10 @@ def figure_lineage(
     kind = mutations.c.kind == PRIMITIEF if figure == "primitief" else mutations.c.kind != PRIMITIEF
     query = (
         authority.budget_mutations(basis)
-        .add_columns((lines.c.programma + " / " + lines.c.taakveld).label("line"))
+        .add_columns(
+            (lines.c.programma + " / " + lines.c.taakveld).label("line"),
+            backdating.source_of(mutations).label("source"),
+        )
         .where(mutations.c.line_id.in_(sorted(group.line_ids)), kind)
         .order_by(mutations.c.known_at, mutations.c.position)
     )
