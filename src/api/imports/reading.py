@@ -100,7 +100,12 @@ def read_source(
     rows = reader.rows()
     moment = reader.known_at(known_at)
     if reader.problems:
-        raise ImportRefused(tuple(reader.problems), name)
+        order = {column: i for i, column in enumerate(("mapping", "known_at", *columns))}
+        problems = sorted(
+            reader.problems,
+            key=lambda p: (p.row or 0, order.get(p.column or "", -1)),
+        )
+        raise ImportRefused(tuple(problems), name)
     assert moment is not None  # a missing one is a problem
     return SourceFile(
         kind=kind,
