@@ -10,8 +10,8 @@ from pathlib import Path
 
 from api.cli.common import CliError, ledger_for
 from api.cli.rendering import as_json
-from api.imports.reading import read_source
-from api.imports.rendering import problem_line, summary_json, summary_lines
+from api.imports.extract import read_source
+from api.imports.summary import problem_line, summary_json, summary_lines
 from api.imports.use_case import importer
 from domain.application import Context
 from domain.imports import ImportKind, ImportRefused

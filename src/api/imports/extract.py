@@ -22,7 +22,7 @@ from api.imports.mapping import (
     fold,
     parse_mapping,
 )
-from api.imports.tables import Cell, Number, Table, TableError, read_table
+from api.imports.sheet_cells import Cell, Number, Table, TableError, read_table
 from domain.errors import DomainError
 from domain.imports import ImportKind, ImportRefused, RowProblem, SourceFile, SourceRow
 from domain.money import Money
