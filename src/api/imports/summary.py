@@ -37,11 +37,12 @@ def problem_json(problem: RowProblem) -> dict[str, Any]:
 
 
 def problem_line(problem: RowProblem) -> str:
-    """One problem on one line: `row 5, bedrag: ...`, or `file: ...` for the whole file."""
-    where = "file" if problem.row is None else f"row {problem.row}"
+    """One problem on one line: `row 5, bedrag: ...`; `known_at: ...` or `file: ...` for
+    the file as a whole."""
+    where = [] if problem.row is None else [f"row {problem.row}"]
     if problem.column is not None:
-        where += f", {problem.column}"
-    return f"{where}: {problem.message}"
+        where.append(problem.column)
+    return f"{', '.join(where) or 'file'}: {problem.message}"
 
 
 def summary_lines(summary: ImportSummary) -> list[str]:
