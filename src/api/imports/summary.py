@@ -46,20 +46,18 @@ def problem_line(problem: RowProblem) -> str:
 
 
 def summary_lines(summary: ImportSummary) -> list[str]:
-    """The summary in lines that fit 80 columns (a file name aside)."""
-    what = f"{summary.kind.value} {summary.file_name}"
-    if summary.sheet is not None:
-        what += f" (sheet {summary.sheet})"
+    """The summary in lines that fit 80 columns (a long file name aside)."""
+    what = f"{summary.file_name} ({summary.kind.value}"
+    what += ")" if summary.sheet is None else f", sheet {summary.sheet})"
     if summary.already_imported:
         head = f"{what}: already imported, nothing recorded"
     elif summary.dry_run:
-        head = f"{what}: dry run, nothing recorded; it would record:"
+        head = f"{what}: dry run, nothing recorded; it would record {summary.events} events"
     else:
-        head = f"{what}: imported"
+        head = f"{what}: imported, {summary.events} events recorded"
     lines = [
         head,
-        f"  rows {summary.rows}, lines {summary.lines}, events {summary.events}"
-        f" (corrections {summary.corrections})",
+        f"  rows {summary.rows}, lines {summary.lines}, corrections {summary.corrections}",
         f"  lasten {summary.total_lasten}, baten {summary.total_baten}",
         f"  known at {summary.known_at.isoformat()}",
         f"  sha256 {summary.sha256}",
