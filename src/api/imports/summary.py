@@ -52,7 +52,7 @@ def summary_lines(summary: ImportSummary) -> list[str]:
     if summary.already_imported:
         head = f"{what}: already imported, nothing recorded"
     elif summary.dry_run:
-        head = f"{what}: dry run, nothing recorded; it would record {summary.events} events"
+        head = f"{what}: dry run, {summary.events} events would be recorded (none were)"
     else:
         head = f"{what}: imported, {summary.events} events recorded"
     lines = [
