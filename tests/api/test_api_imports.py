@@ -19,10 +19,13 @@ from api.app import create_app
 from api.ledger import Ledger
 from api.routes import import_uploads
 from api.settings import Settings
-from domain.application import Context
+from domain.application import Begroting, Context
+from domain.events import Bestuursorgaan, DecisionKind
 from domain.imports import ImportKind, ImportRefused, ImportSummary, RowProblem, SourceFile
 from domain.money import Money
+from domain.values import Period
 from support.clock import Clock
+from support.commands import events_after
 from support.http import PROBLEM_JSON, bearer, problem
 from support.ledgers import log_size
 
@@ -308,3 +311,42 @@ def test_the_summary_shape_is_published(api: TestClient) -> None:
                                               "409", "413", "422"]  # fmt: skip
     published = document["components"]["schemas"]["ImportResult"]["properties"]
     assert list(published) == list(answer())
+
+
+# -- with the application's use case -------------------------------------------------------
+
+RECORDING = pytest.mark.skipif(
+    not hasattr(Begroting, "import_source"),
+    reason="the recording half (Begroting.import_source, ADR 0033) is not in this branch",
+)
+
+
+@RECORDING
+def test_an_upload_is_recorded_once_under_the_tokens_name(api: TestClient, ledger: Ledger) -> None:
+    ctx = Context(actor="griffie", known_at=datetime(2026, 1, 5, tzinfo=ZoneInfo("UTC")))
+    ledger.app.propose_decision(
+        ctx,
+        reference="begroting-2026",
+        title="Programmabegroting 2026",
+        body=Bestuursorgaan.RAAD,
+        kind=DecisionKind.BEGROTING,
+        period=Period.year(2026),
+    )
+    ledger.app.adopt_decision(ctx, reference="begroting-2026")
+    before = log_size(ledger)
+
+    first = upload(api, known_at="2026-03-31", decision="begroting-2026")
+    again = upload(api, known_at="2026-03-31", decision="begroting-2026")
+
+    events = 2 * 2 + 1  # each line created and established, and the import itself
+    assert (first.status_code, first.json()) == (
+        201,
+        answer(events=events, position=before + events, total_baten="100.00"),
+    )
+    assert (again.status_code, again.json()) == (
+        200,
+        answer(events=0, position=0, already_imported=True),
+    )
+    assert log_size(ledger) == before + events
+    recorded = {(row["actor"], row["import_id"]) for row in events_after(api, before)}
+    assert recorded == {("demo finance", f"begroting:{hashlib.sha256(CSV).hexdigest()}")}
