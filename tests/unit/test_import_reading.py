@@ -518,3 +518,22 @@ def test_the_option_gives_the_date_the_file_does_not_and_may_not_contradict_it()
             "invalid-known-at",
         )
     ]
+
+
+def test_a_constant_at_fault_is_the_files_problem_named_once() -> None:
+    header = "programma;taakveld;soort;bedrag"
+    mapping = b'[constants]\njaar = "zesentwintig"\n'
+
+    problems = refusal(
+        csv("Veiligheid;1.1;lasten;5", "Veiligheid;1.2;lasten;6", header=header),
+        mapping=mapping,
+        known_at="2026-03-31",
+    )
+
+    assert problems == [
+        RowProblem(
+            None,
+            "jaar",
+            "jaar is a year from 2000 to 2100, not 'zesentwintig' (the mapping's constant)",
+        )
+    ]

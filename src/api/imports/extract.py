@@ -197,13 +197,21 @@ class _Reader:
         return found.pop() if len(found) == 1 else None
 
     def _read(self, row: int, cells: list[Cell], column: str, parse: Callable[[Cell], T]) -> T:
-        """The value of `column` in this row, or None with the problem noted."""
+        """The value of `column` in this row; else the problem is noted and _Noted raised.
+        A mapping's constant at fault is the file's problem, named once, not each row's."""
         try:
             return parse(self._cell(cells, column))
         except (Fault, AmountError, DomainError) as error:
             reason = error.message if isinstance(error, DomainError) else str(error)
             code = getattr(error, "code", "invalid-input")
-            self._problem(row, column, f"{reason} ({self._where(row, column)})", code)
+            problem = RowProblem(
+                None if column in self.rules.constants else row,
+                column,
+                f"{reason} ({self._where(row, column)})",
+                code,
+            )
+            if problem not in self.problems:
+                self.problems.append(problem)
             raise _Noted() from None
 
     def rows(self) -> list[SourceRow]:
