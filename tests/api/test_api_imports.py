@@ -262,6 +262,24 @@ def test_an_unknown_kind_a_missing_file_and_a_control_character_are_refused(
     assert fake.calls == []
 
 
+def test_a_body_that_is_no_multipart_form_is_400(api: TestClient, fake: FakeImporter) -> None:
+    response = api.post(
+        URL,
+        headers={**bearer("finance"), "Content-Type": "multipart/form-data; boundary=xx"},
+        content=b"garbage",
+    )
+
+    detail = "the body is not a multipart/form-data upload"
+    assert response.json() == problem(
+        400,
+        "malformed-body",
+        detail,
+        URL,
+        {"in": "body", "field": "", "detail": detail, "code": "malformed-body", "pointer": "#"},
+    )
+    assert fake.calls == []
+
+
 @pytest.mark.parametrize("role", ["griffie", "auditor", "admin"])
 def test_only_finance_imports(api: TestClient, fake: FakeImporter, role: str) -> None:
     response = upload(api, role=role, known_at="2026-03-31")

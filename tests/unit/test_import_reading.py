@@ -537,3 +537,17 @@ def test_a_constant_at_fault_is_the_files_problem_named_once() -> None:
             "jaar is a year from 2000 to 2100, not 'zesentwintig' (the mapping's constant)",
         )
     ]
+
+
+def test_a_cell_at_fault_is_named_with_the_files_own_header() -> None:
+    data = csv("2026;Veiligheid;1.1;3.8;K12;X;12,3456;Brandweer", header=ERP_HEADER)
+
+    assert refusal(data, mapping=ERP_MAPPING, known_at="2026-03-31") == [
+        RowProblem(2, "soort", "soort is lasten or baten, not 'X' (cell F2, header 'L/B')"),
+        RowProblem(
+            2,
+            "bedrag",
+            "'12,3456' has more than two decimals (cell G2, header 'Bedrag EUR')",
+            "invalid-amount",
+        ),
+    ]
