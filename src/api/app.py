@@ -24,6 +24,7 @@ from api.routes import (
     decision_commands,
     export_files,
     fiscal_year_commands,
+    import_uploads,
     lineage_reads,
     reads,
     realisation_commands,
@@ -116,7 +117,7 @@ def create_app(
         redoc_url=None,
     )
     app.add_middleware(ReleaseLedgers)
-    problems.install(app, settings.max_body_bytes)
+    problems.install(app, settings.max_body_bytes, settings.max_import_bytes)
     security_headers.install(app)
     docs_pages.install(app)
     app.include_router(decision_commands.router)
@@ -126,6 +127,7 @@ def create_app(
     app.include_router(reserve_commands.router)
     app.include_router(fiscal_year_commands.router)
     app.include_router(stated_fact_commands.router)
+    app.include_router(import_uploads.router)
     # Before reads: its /taakstellingen/{reference} would take /taakstellingen/resultaat.
     app.include_router(achievement_reads.router)
     app.include_router(reserve_reads.router)  # before reads: /reserves/balances, not a code

@@ -114,9 +114,19 @@ def chain_broken(error: ChainBroken) -> Problem:
 
 # One member at fault: where (`body`, `query`, `path`, `header`), which, why; a body member
 # also as an RFC 6901 `pointer`. The functional form, since `in` is a Python keyword.
+# An import's problem also names the spreadsheet's `row` (None: the file as a whole) and the
+# canonical `column` (ADR 0033).
 FieldError = TypedDict(
     "FieldError",
-    {"in": str, "field": str, "detail": str, "code": str, "pointer": NotRequired[str]},
+    {
+        "in": str,
+        "field": str,
+        "detail": str,
+        "code": str,
+        "pointer": NotRequired[str],
+        "row": NotRequired[int | None],
+        "column": NotRequired[str | None],
+    },
 )
 
 
@@ -276,17 +286,22 @@ class BodyLimit:
     authentication and the role, ADR 0006), a streamed body as soon as it passes the limit.
     (FastAPI's own `max_body_size` answers the first case in plain text, before anything.)"""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(
+        self, app: ASGIApp, max_bytes: int, larger: tuple[tuple[str, int], ...] = ()
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.larger = larger  # (a path prefix, its own limit): an upload's, say
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        detail = f"the request body is larger than {self.max_bytes} bytes"
+        path = scope["path"]
+        limit = next((n for prefix, n in self.larger if path.startswith(prefix)), self.max_bytes)
+        detail = f"the request body is larger than {limit} bytes"
         declared = any(
-            name == b"content-length" and value.isdigit() and int(value) > self.max_bytes
+            name == b"content-length" and value.isdigit() and int(value) > limit
             for name, value in scope["headers"]
         )
         seen = 0
@@ -300,7 +315,7 @@ class BodyLimit:
                 raise HTTPException(413, detail, headers={"Connection": "close"})
             message = await receive()
             seen += len(message.get("body", b""))
-            if seen > self.max_bytes:
+            if seen > limit:
                 raise HTTPException(413, detail)
             return message
 
@@ -359,9 +374,14 @@ def allowed_methods(app: FastAPI, scope: Scope) -> list[str]:
     return [method for method in METHOD_ORDER if method in methods]
 
 
-def install(app: FastAPI, max_body_bytes: int) -> None:
+# The uploads of an import: an extract is larger than any command's body (ADR 0033).
+IMPORTS_PATH = "/api/v1/imports/"
+
+
+def install(app: FastAPI, max_body_bytes: int, max_import_bytes: int | None = None) -> None:
     """Register the handlers: every error the service gives is a problem document."""
-    app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
+    larger = () if max_import_bytes is None else ((IMPORTS_PATH, max_import_bytes),)
+    app.add_middleware(BodyLimit, max_bytes=max_body_bytes, larger=larger)
     app.add_middleware(HeadAsGet)
 
     @app.exception_handler(Problem)
@@ -385,8 +405,12 @@ def install(app: FastAPI, max_body_bytes: int) -> None:
             if request.method == "OPTIONS":
                 return Response(status_code=204, headers=headers)
         if error.status_code == 400:
-            # FastAPI's answer to a body it could not read as JSON (not UTF-8, for one).
-            return malformed_body("the body is not JSON in UTF-8").response(request.url.path)
+            # FastAPI's answer to a body it could not read as JSON (not UTF-8, for one), or
+            # as an import's multipart form.
+            detail = "the body is not JSON in UTF-8"
+            if request.url.path.startswith(IMPORTS_PATH):
+                detail = "the body is not a multipart/form-data upload"
+            return malformed_body(detail).response(request.url.path)
         code = {404: "not-found", 405: "method-not-allowed", 413: "too-large"}.get(
             error.status_code, "http-error"
         )

@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     max_body_bytes: int = Field(default=1_048_576, ge=1024, le=64 * 1_048_576)
+    # An import's upload (POST /api/v1/imports/{kind}): an extract, not a command (ADR 0033).
+    max_import_bytes: int = Field(default=16 * 1_048_576, ge=1024, le=256 * 1_048_576)
     log_level: str = Field(default="info", pattern="^(critical|error|warning|info|debug)$")
     # Whole days a person's fact may be known before it is recorded without being flagged as
     # backdated (ADR 0018); the CLI's analyses read it too.

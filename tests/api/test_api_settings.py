@@ -19,6 +19,7 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
         "HOST",
         "PORT",
         "MAX_BODY_BYTES",
+        "MAX_IMPORT_BYTES",
         "LOG_LEVEL",
         "CONFIG",
         "BACKDATING_GRACE",
@@ -33,6 +34,7 @@ def test_without_anything_the_embedded_default_serves_on_loopback() -> None:
         host="127.0.0.1",
         port=8000,
         max_body_bytes=1_048_576,
+        max_import_bytes=16_777_216,
         log_level="info",
         backdating_grace=7,
         max_open_ledgers=8,
@@ -114,7 +116,7 @@ def test_a_misspelled_environment_variable_stops_the_service(
     assert str(caught.value) == (
         "unknown setting BEGROTING_DB_ULR: use BEGROTING_BACKDATING_GRACE, BEGROTING_CONFIG, "
         "BEGROTING_DB_URL, BEGROTING_HOST, BEGROTING_LOG_LEVEL, BEGROTING_MAX_BODY_BYTES, "
-        "BEGROTING_MAX_OPEN_LEDGERS, BEGROTING_PORT"
+        "BEGROTING_MAX_IMPORT_BYTES, BEGROTING_MAX_OPEN_LEDGERS, BEGROTING_PORT"
     )
 
 

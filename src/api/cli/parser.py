@@ -352,6 +352,26 @@ def build_parser() -> argparse.ArgumentParser:
             func=command("figure_commands", "cmd_export"), export_format=export_format
         )
 
+    # The import of an extract (ADR 0033).
+    p = sub.add_parser(
+        "import",
+        parents=[common],
+        help="import a financial system's extract (CSV or XLSX): all rows or none",
+    )
+    p.add_argument("kind", choices=("begroting", "wijziging", "realisatie"))
+    p.add_argument("file", metavar="FILE", help="a CSV (; or ,, UTF-8) or an XLSX")
+    p.add_argument("--mapping", metavar="FILE.toml", help="the file's headers and constants")
+    p.add_argument("--decision", metavar="REF", help="the decision that authorises it")
+    p.add_argument("--dry-run", action="store_true", help="check and say; record nothing")
+    p.add_argument("--sheet", metavar="NAME", help="the XLSX sheet (default: the first)")
+    p.add_argument(
+        "--known-at",
+        metavar="MOMENT",
+        help=f"the extract's date, if no peildatum column or constant gives it: {MOMENT}"
+        "(2026Q1) or ISO 8601",
+    )
+    p.set_defaults(func=command("import_commands", "cmd_import"))
+
     p = sub.add_parser("serve", help="serve the HTTP API (docs at /docs)")
     p.add_argument(
         "--db",
