@@ -17,7 +17,6 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.ledger import Ledger
-from api.routes import import_uploads
 from api.settings import Settings
 from domain.application import Begroting, Context
 from domain.events import Bestuursorgaan, DecisionKind
@@ -74,7 +73,9 @@ class FakeImporter:
 @pytest.fixture
 def fake(monkeypatch: pytest.MonkeyPatch) -> FakeImporter:
     found = FakeImporter()
-    monkeypatch.setattr(import_uploads, "importer", lambda app: found)
+    monkeypatch.setattr(
+        Begroting, "import_source", lambda _app, *a, **k: found.import_source(*a, **k)
+    )
     return found
 
 
@@ -333,13 +334,7 @@ def test_the_summary_shape_is_published(api: TestClient) -> None:
 
 # -- with the application's use case -------------------------------------------------------
 
-RECORDING = pytest.mark.skipif(
-    not hasattr(Begroting, "import_source"),
-    reason="the recording half (Begroting.import_source, ADR 0033) is not in this branch",
-)
 
-
-@RECORDING
 def test_an_upload_is_recorded_once_under_the_tokens_name(api: TestClient, ledger: Ledger) -> None:
     ctx = Context(actor="griffie", known_at=datetime(2026, 1, 5, tzinfo=ZoneInfo("UTC")))
     ledger.app.propose_decision(

@@ -19,7 +19,6 @@ from zoneinfo import ZoneInfo
 import openpyxl
 import pytest
 
-from api.cli import import_commands
 from api.cli.main import main
 from api.ledger import open_ledger
 from domain.application import Begroting, Context
@@ -124,7 +123,9 @@ def fake_import(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path,
     fake: FakeImporter, *args: str,
 ) -> tuple[int, str, str]:  # fmt: skip
-    monkeypatch.setattr(import_commands, "importer", lambda app: fake)
+    monkeypatch.setattr(
+        Begroting, "import_source", lambda _app, *a, **k: fake.import_source(*a, **k)
+    )
     code = main(["import", "begroting", str(EXAMPLE), "--db", f"sqlite:///{tmp_path}/x.db", *args])
     out, err = capsys.readouterr()
     return code, out, err
@@ -235,11 +236,6 @@ def test_the_applications_refusal_is_listed_like_the_readers(
 
 # -- with the application's use case -------------------------------------------------------
 
-RECORDING = pytest.mark.skipif(
-    not hasattr(Begroting, "import_source"),
-    reason="the recording half (Begroting.import_source, ADR 0033) is not in this branch",
-)
-
 
 def adopted_begroting(db: str) -> None:
     """The raad's begroting 2026, adopted before the extract's date: it authorises it."""
@@ -264,7 +260,6 @@ def as_json(result: subprocess.CompletedProcess[str]) -> Any:
     return json.loads(result.stdout)
 
 
-@RECORDING
 def test_the_example_imports_once_as_csv_and_as_xlsx(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path}/x.db"
     adopted_begroting(db)
@@ -293,7 +288,6 @@ def test_the_example_imports_once_as_csv_and_as_xlsx(tmp_path: Path) -> None:
     assert (len(rows), lasten, baten) == (9, Decimal("7564520.50"), Decimal("605000.00"))
 
 
-@RECORDING
 def test_an_xlsx_extract_with_a_mapping_imports_its_number_cells_exactly(
     tmp_path: Path,
 ) -> None:

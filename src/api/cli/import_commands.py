@@ -12,7 +12,6 @@ from api.cli.common import CliError, ledger_for
 from api.cli.rendering import as_json
 from api.imports.extract import read_source
 from api.imports.summary import problem_line, summary_json, summary_lines
-from api.imports.use_case import importer
 from domain.application import Context
 from domain.imports import ImportKind, ImportRefused
 
@@ -44,7 +43,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             # The events are the operator's, as the command line records them (cli:<user>).
             ctx = Context(actor=f"cli:{getpass.getuser()}")
             with ledger.write_lock:
-                summary = importer(ledger.app).import_source(
+                summary = ledger.app.import_source(
                     ctx, source, decision=args.decision, dry_run=args.dry_run
                 )
             ledger.runner.catch_up()

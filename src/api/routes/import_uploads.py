@@ -15,7 +15,6 @@ from api.http import JSON, IdentityDep, ServicesDep, problem_responses
 from api.imports.extract import read_source
 from api.imports.mapping import CANONICAL
 from api.imports.summary import summary_json
-from api.imports.use_case import importer
 from api.problems import Problem, field_error
 from api.writing import command_router
 from domain.application import Context
@@ -127,7 +126,7 @@ def import_file(
         )
         ledger = services.ledger
         with ledger.write_lock:
-            summary = importer(ledger.app).import_source(
+            summary = ledger.app.import_source(
                 Context(actor=who.name), source, decision=decision, dry_run=dry_run
             )
     except ImportRefused as error:
