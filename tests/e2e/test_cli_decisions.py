@@ -152,11 +152,16 @@ def test_decisions_proposed_decided_and_recorded_read_back_as_listed(
 def test_a_decision_in_a_municipalitys_ledger_stays_in_it(tmp_path: Path, db: str) -> None:
     ok(run("ledger", "create", "GM9001", "--name", "Nergenshuizen", "--db", db, cwd=tmp_path))
 
-    ok(
+    recorded = ok(
         run("decision", "record", *BEGROTING_2026, "--adopted-at", "2025-11-06",
-            "--ledger", "gm9001", "--db", db, cwd=tmp_path)
+            "--ledger", "gm9001", "--format", "json", "--db", db, cwd=tmp_path)
     )  # fmt: skip
 
+    assert json.loads(recorded) == {
+        "ids": {"decision": str(Decision.id_for("raad-2025-11-06-begroting-2026"))},
+        "versions": {"decision": 2},
+        "position": 2,
+    }
     assert [row["reference"] for row in listed(db, tmp_path, "--ledger", "GM9001")] == [
         "raad-2025-11-06-begroting-2026"
     ]

@@ -444,7 +444,7 @@ def add_decision_commands(
         "propose", parents=[common, source, proposal], help="propose a decision"
     )
     p.add_argument("--known-at", metavar="MOMENT", help=known_at)
-    p.set_defaults(func=command("decision_commands", "cmd_decision_propose"))
+    p.set_defaults(func=command("decision_cli_commands", "cmd_decision_propose"))
     p = decision.add_parser(
         "record",
         parents=[common, source, proposal],
@@ -453,12 +453,12 @@ def add_decision_commands(
     p.add_argument(
         "--adopted-at", metavar="MOMENT", required=True, help=f"when it was adopted: {MOMENT}"
     )
-    p.set_defaults(func=command("decision_commands", "cmd_decision_record"))
+    p.set_defaults(func=command("decision_cli_commands", "cmd_decision_record"))
     for action in ("adopt", "reject", "withdraw"):
         p = decision.add_parser(action, parents=[common, source], help=f"{action} a proposal")
         p.add_argument("reference", metavar="REF")
         p.add_argument("--known-at", metavar="MOMENT", help=known_at)
-        p.set_defaults(func=command("decision_commands", "cmd_decision_decide"), action=action)
+        p.set_defaults(func=command("decision_cli_commands", "cmd_decision_decide"), action=action)
     decision.add_parser(
         "list", parents=[common, as_of], help="the decisions with their status"
-    ).set_defaults(func=command("decision_commands", "cmd_decision_list"))
+    ).set_defaults(func=command("decision_cli_commands", "cmd_decision_list"))
