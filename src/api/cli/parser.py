@@ -59,6 +59,10 @@ def bounded(low: int, high: int) -> Callable[[str], int]:
 
 
 YEAR = bounded(MIN_FISCAL_YEAR, MAX_FISCAL_YEAR)
+DECISION_KINDS = (
+    "begroting", "begrotingswijziging", "zomernota", "najaarsnota", "slotwijziging",
+    "jaarrekening", "beleidsnota", "mandate", "motie", "amendement",
+)  # fmt: skip
 
 
 def reserve_figure(text: str) -> str:
@@ -400,6 +404,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("token_id")
     p.set_defaults(func=command("admin_commands", "cmd_token_revoke"))
     add_ledger_commands(sub, common)
+    add_decision_commands(sub, common, as_of)
     return parser
 
 
@@ -417,3 +422,63 @@ def add_ledger_commands(
     ledger.add_parser(
         "list", parents=[common], help="the ledgers: code, name, events"
     ).set_defaults(func=command("ledger_commands", "cmd_ledger_list"))
+
+
+def add_decision_commands(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser],
+    common: argparse.ArgumentParser,
+    as_of: argparse.ArgumentParser,
+) -> None:
+    """`begroting decision propose|record|adopt|reject|withdraw|list`: the decisions that
+    authorise budget changes and imports, as POST /api/v1/decisions records them. The
+    choices are domain.events' Bestuursorgaan and DecisionKind spelled out (a test keeps
+    them equal): importing the domain's events would load the event store for --help."""
+    decision = sub.add_parser(
+        "decision", help="propose, adopt, reject, withdraw or list the decisions"
+    ).add_subparsers(dest="decision_command", required=True)
+    known_at = f"when it became known: {MOMENT}(2019Q4) or ISO 8601 (default: now)"
+    source = argparse.ArgumentParser(add_help=False)
+    source.add_argument("--source", metavar="TEXT", help="the source document that says so")
+    proposal = argparse.ArgumentParser(add_help=False)
+    proposal.add_argument("reference", metavar="REF", help="its reference, e.g. raad-2026-11-06")
+    proposal.add_argument("--title", required=True)
+    proposal.add_argument("--body", required=True, choices=("raad", "college"))
+    proposal.add_argument(
+        "--kind",
+        required=True,
+        choices=DECISION_KINDS,
+        metavar="KIND",
+        help=f"{', '.join(DECISION_KINDS)} (a mandate needs a scope: propose it over HTTP)",
+    )
+    proposal.add_argument(
+        "--years",
+        type=YEAR,
+        nargs="+",
+        required=True,
+        metavar="YEAR",
+        help="the fiscal year it concerns, or the first and the last of a run of years",
+    )
+    proposal.add_argument("--number", help="a raad begrotingswijziging's number (2026-3)")
+    proposal.add_argument("--mandate", metavar="REF", help="the raad mandate a college uses")
+    p = decision.add_parser(
+        "propose", parents=[common, source, proposal], help="propose a decision"
+    )
+    p.add_argument("--known-at", metavar="MOMENT", help=known_at)
+    p.set_defaults(func=command("decision_cli_commands", "cmd_decision_propose"))
+    p = decision.add_parser(
+        "record",
+        parents=[common, source, proposal],
+        help="record a decision already taken: proposed and adopted at once",
+    )
+    p.add_argument(
+        "--adopted-at", metavar="MOMENT", required=True, help=f"when it was adopted: {MOMENT}"
+    )
+    p.set_defaults(func=command("decision_cli_commands", "cmd_decision_record"))
+    for action in ("adopt", "reject", "withdraw"):
+        p = decision.add_parser(action, parents=[common, source], help=f"{action} a proposal")
+        p.add_argument("reference", metavar="REF")
+        p.add_argument("--known-at", metavar="MOMENT", help=known_at)
+        p.set_defaults(func=command("decision_cli_commands", "cmd_decision_decide"), action=action)
+    decision.add_parser(
+        "list", parents=[common, as_of], help="the decisions with their status"
+    ).set_defaults(func=command("decision_cli_commands", "cmd_decision_list"))
