@@ -135,6 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--taakveld")
     p.add_argument("--programma")
     p.add_argument("--deelproduct")
+    p.add_argument("--categorie", help="the Iv3 economische categorie, e.g. 3.8 (ADR 0031)")
     p.add_argument("--taakstelling", help="a taakstelling reference")
     p.add_argument("--realisation", action="store_true", help="explain a realisation")
     p.add_argument("--report", help="explain one cell of this report (with --table/--row/--column)")
@@ -343,6 +344,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--taakveld")
         p.add_argument("--programma")
         p.add_argument("--deelproduct")
+        p.add_argument("--categorie", help="the Iv3 economische categorie (ADR 0031)")
         p.add_argument("--realisation", action="store_true", help="a realised figure")
         p.set_defaults(func=command("figure_commands", "cmd_export"), export_format=export_format)
         what.add_parser("log", parents=targets, help="the whole audit log").set_defaults(
