@@ -201,6 +201,14 @@ MATRIX = [
                 f"/api/v1/exports/log.{fmt}",
                 variant=fmt,
             ),
+            # the Iv3 matrix: finance and the auditor only (ADR 0031)
+            Endpoint(
+                "GET",
+                "/api/v1/exports/iv3.{fmt}",
+                FINANCE | AUDITOR,
+                f"/api/v1/exports/iv3.{fmt}?fiscal_year=2026&period=begroting",
+                variant=fmt,
+            ),
         )
     ),
     # -- tokens: the admin only --
@@ -492,7 +500,7 @@ def test_the_matrix_has_an_entry_for_every_endpoint_the_service_routes() -> None
 
     assert routed(app) == in_matrix
     assert documented(app) == in_matrix
-    assert len(MATRIX) == len({endpoint.name for endpoint in MATRIX}) == 77
+    assert len(MATRIX) == len({endpoint.name for endpoint in MATRIX}) == 79
 
 
 # -- the matrix ------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from domain.errors import InvalidInputError, UnknownTaakveldError
 from domain.iv3 import check_categorie, check_cell
 from domain.taakvelden import check_taakveld
 from domain.values import (
+    CATEGORIE_LENGTH,
     CODE_LENGTH,
     FREE_TEXT,
     MAX_FISCAL_YEAR,
@@ -37,7 +38,6 @@ from domain.values import (
     MIN_FISCAL_YEAR,
     REFUSED_CLASS,
     SHORT_LENGTH,
-    CATEGORIE_LENGTH,
     TAAKVELD_LENGTH,
     LineKey,
     Period,
@@ -206,9 +206,7 @@ class LineKeyIn(Input):
 
     @field_validator("categorie")
     @classmethod
-    def _categorie_of_its_year_and_side(
-        cls, value: str | None, info: ValidationInfo
-    ) -> str | None:
+    def _categorie_of_its_year_and_side(cls, value: str | None, info: ValidationInfo) -> str | None:
         year, side = info.data.get("fiscal_year"), info.data.get("side")
         if value is not None and year is not None and side is not None:
             try:
