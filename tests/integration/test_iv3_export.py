@@ -40,7 +40,10 @@ def matrix(ledger: Ledger, period: str, as_of: str | None = None) -> list[tuple[
         export = iv3.iv3_export(conn, basis, fiscal_year=2025, period=period)
     keys = [column.key for column in export.columns]
     return [
-        tuple(row[keys.index(k)] for k in ("side", "taakveld", "categorie", "amount", "voorlopig", "lines"))
+        tuple(
+            row[keys.index(k)]
+            for k in ("side", "taakveld", "categorie", "amount", "voorlopig", "lines")
+        )
         for row in export.rows
     ]
 
