@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-from decimal import Decimal
 
 import openpyxl
 import pytest
@@ -67,7 +66,6 @@ def test_the_begroting_exports_as_xlsx_for_the_auditor(year_api: TestClient) -> 
     ]
     basis = dict(book["Basis and chain head"].iter_rows(min_row=2, values_only=True))
     assert (basis["total_lasten"], basis["total_baten"]) == ("1250.75", "300.00")
-    assert Decimal(str(basis["total_lasten"])) == Decimal("1250.75")
 
 
 def test_griffie_may_not_export_iv3(year_api: TestClient) -> None:
@@ -89,7 +87,7 @@ def test_the_demo_is_refused_with_every_line_listed(demo_api: TestClient) -> Non
     assert response.headers["content-type"] == "application/problem+json"
     body = response.json()
     offences = body.pop("offences")
-    detail = "cannot export Iv3 2020 begroting: 8 line(s) do not fit the Iv3 model of that year"
+    detail = "cannot export Iv3 2020 begroting: 7 line(s) do not fit the Iv3 model of that year"
     assert body == problem(
         422,
         "iv3-refused",
@@ -97,7 +95,7 @@ def test_the_demo_is_refused_with_every_line_listed(demo_api: TestClient) -> Non
         f"{URL}.csv",
         query_error("fiscal_year", detail, "iv3-refused"),
     )
-    assert len(offences) == 8
+    assert len(offences) == 7
     assert {(o["kind"], o["reason"]) for o in offences} == {("line", "no categorie")}
 
 
@@ -126,8 +124,8 @@ def test_a_line_established_with_a_categorie_shows_it(demo_api: TestClient) -> N
     [line_id] = response.json()["ids"].values()
     shown = demo_api.get(f"/api/v1/budget/lines/{line_id}", headers=bearer("auditor"))
     assert shown.status_code == 200, shown.text
-    assert shown.json()["data"]["categorie"] == "3.8"
-    assert shown.json()["data"]["amount"] == "12.34"
+    [row] = shown.json()["rows"]
+    assert (row["categorie"], row["amount"]) == ("3.8", "12.34")
 
 
 @pytest.mark.parametrize(
@@ -184,7 +182,7 @@ def test_a_realisation_reported_with_a_categorie_shows_it(api: TestClient) -> No
 
     response = post(api, "/api/v1/realisations", body, "finance")
 
-    assert response.status_code == 201, response.text
+    assert response.status_code == 200, response.text
     listed = api.get("/api/v1/realisations?fiscal_year=2025", headers=bearer("auditor"))
-    [row] = listed.json()["data"]
+    [row] = listed.json()["rows"]
     assert (row["categorie"], row["amount"]) == ("3.8", "5.00")

@@ -6,7 +6,7 @@ import argparse
 
 from api.cli.common import CliError, ledger_for, reading, recorded_at
 from api.cli.progress import busy
-from projections.queries import iv3
+from projections.queries import iv3_matrix as iv3
 from projections.queries.basis import resolve_basis
 
 

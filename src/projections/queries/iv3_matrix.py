@@ -326,7 +326,8 @@ def iv3_export(conn: Connection, basis: Basis, *, fiscal_year: int, period: str)
             basis,
             export=f"iv3 {fiscal_year} {period}",
             iv3_model=matrix.model.source,
-            total_lasten=euros(matrix.total_cents("lasten")),
-            total_baten=euros(matrix.total_cents("baten")),
+            # exact decimal text: a spreadsheet number would be a float
+            total_lasten=str(euros(matrix.total_cents("lasten"))),
+            total_baten=str(euros(matrix.total_cents("baten"))),
         ),
     )
