@@ -24,7 +24,8 @@ from api.reading import BasisDep, reached, reading
 from api.roles import Role
 from api.routes.reads import READ_ERRORS
 from domain.errors import InvalidInputError
-from projections.queries import iv3_matrix as iv3, row_exports
+from projections.queries import iv3_matrix as iv3
+from projections.queries import row_exports
 from projections.queries.row_exports import Export, UnknownTableError
 
 router = APIRouter(
