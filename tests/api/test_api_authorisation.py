@@ -540,6 +540,9 @@ def forbidden_detail(endpoint: Endpoint, role: str) -> str:
         needed = "griffie or finance or auditor"
     elif endpoint.route.startswith("/api/v1/decisions") and role not in WRITERS:
         needed = "griffie or finance"  # refused before the body is read or the decision looked up
+    elif endpoint.allowed == FINANCE | AUDITOR:
+        # the Iv3 export: the exports' rule (the read roles) first, then its own
+        needed = "finance or auditor" if role in READERS else "griffie or finance or auditor"
     else:
         (needed,) = endpoint.allowed
     return f"this needs the role {needed}; you are {role}"
