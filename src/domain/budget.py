@@ -9,6 +9,7 @@ from uuid import UUID
 from domain.aggregate import LedgerAggregate
 from domain.errors import DuplicateError, InsufficientBudgetError, InvalidInputError
 from domain.events import OMITTED, Authority, Created, Event, Stamp, natural_id
+from domain.iv3 import check_key
 from domain.money import Money, sum_money
 from domain.taakvelden import check_taakveld
 from domain.values import NAME_LENGTH, LineKey, Side, check_text, programma_key
@@ -86,6 +87,7 @@ class BudgetLine(LedgerAggregate):
         if key.taakveld is None:
             raise InvalidInputError("a budget line needs a taakveld", field="taakveld")
         check_taakveld(key.taakveld, key.fiscal_year)
+        check_key(key)
         return cls._create(
             cls.Opened, id=line_id(key), timestamp=stamp.recorded_at, meta=stamp.meta, key=key
         )

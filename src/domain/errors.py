@@ -64,6 +64,40 @@ class UnknownTaakveldError(InvalidInputError):
         )
 
 
+class UnknownCategorieError(InvalidInputError):
+    """An economische categorie the Iv3 model of the line's fiscal year and side does not
+    know (ADR 0031)."""
+
+    code = "unknown-categorie"
+
+    def __init__(self, code: str, fiscal_year: int, side: str) -> None:
+        super().__init__(
+            f"categorie {code!r} does not exist among the {side} of the Iv3 model of fiscal"
+            f" year {fiscal_year}",
+            field="categorie",
+            categorie=code,
+            fiscal_year=fiscal_year,
+            side=side,
+        )
+
+
+class GreyCellError(InvalidInputError):
+    """A taakveld x categorie combination the Iv3 model forbids (a grey cell, ADR 0031)."""
+
+    code = "iv3-grey-cell"
+
+    def __init__(self, taakveld: str, code: str, fiscal_year: int, side: str) -> None:
+        super().__init__(
+            f"taakveld {taakveld} with categorie {code} is a grey cell of the {side} in the"
+            f" Iv3 model of fiscal year {fiscal_year}: the CBS definitions forbid it",
+            field="categorie",
+            taakveld=taakveld,
+            categorie=code,
+            fiscal_year=fiscal_year,
+            side=side,
+        )
+
+
 class InvalidTimeError(InvalidInputError):
     code = "invalid-time"
 

@@ -11,6 +11,7 @@ from uuid import UUID
 from domain.aggregate import LedgerAggregate
 from domain.errors import InvalidInputError, RealisationError
 from domain.events import Created, Event, Stamp, natural_id
+from domain.iv3 import check_key
 from domain.money import Money
 from domain.taakvelden import check_taakveld
 from domain.values import LineKey, check_text
@@ -110,6 +111,7 @@ class Realisation(LedgerAggregate):
         check_month(month, key.fiscal_year, quarter)
         if key.taakveld is not None:
             check_taakveld(key.taakveld, key.fiscal_year)
+        check_key(key)
         if key.taakveld is None and key.deelproduct is None and key.fund is None:
             raise InvalidInputError(
                 "a realisation names a taakveld, a deelproduct or a fund", field="key"
@@ -169,6 +171,7 @@ class Realisation(LedgerAggregate):
             )
         if key.taakveld is not None:
             check_taakveld(key.taakveld, key.fiscal_year)
+        check_key(key)
         if key.taakveld is None and key.deelproduct is None and key.fund is None:
             raise InvalidInputError(
                 "a realisation names a taakveld, a deelproduct or a fund", field="key"

@@ -201,6 +201,14 @@ MATRIX = [
                 f"/api/v1/exports/log.{fmt}",
                 variant=fmt,
             ),
+            # the Iv3 matrix: finance and the auditor only (ADR 0031)
+            Endpoint(
+                "GET",
+                "/api/v1/exports/iv3.{fmt}",
+                FINANCE | AUDITOR,
+                f"/api/v1/exports/iv3.{fmt}?fiscal_year=2026&period=begroting",
+                variant=fmt,
+            ),
         )
     ),
     # -- tokens: the admin only --
@@ -494,7 +502,7 @@ def test_the_matrix_has_an_entry_for_every_endpoint_the_service_routes() -> None
 
     assert routed(app) == in_matrix
     assert documented(app) == in_matrix
-    assert len(MATRIX) == len({endpoint.name for endpoint in MATRIX}) == 78
+    assert len(MATRIX) == len({endpoint.name for endpoint in MATRIX}) == 80
 
 
 # -- the matrix ------------------------------------------------------------------------
@@ -534,6 +542,9 @@ def forbidden_detail(endpoint: Endpoint, role: str) -> str:
         needed = "griffie or finance or auditor"
     elif endpoint.route.startswith("/api/v1/decisions") and role not in WRITERS:
         needed = "griffie or finance"  # refused before the body is read or the decision looked up
+    elif endpoint.allowed == FINANCE | AUDITOR:
+        # the Iv3 export: the exports' rule (the read roles) first, then its own
+        needed = "finance or auditor" if role in READERS else "griffie or finance or auditor"
     else:
         (needed,) = endpoint.allowed
     return f"this needs the role {needed}; you are {role}"

@@ -503,10 +503,10 @@ def test_the_openapi_document_describes_the_dialect_on_every_export(demo_api: Te
         next(p for p in paths[path]["get"]["parameters"] if p["name"] == "dialect")
         for path in exports
     ]
-    assert len(exports) == 4
+    assert len(exports) == 5  # the Iv3 matrix is the fifth (ADR 0031)
     assert {p["in"] for p in dialects} == {"query"}
     assert {p["required"] for p in dialects} == {False}
-    assert [p["schema"]["anyOf"] for p in dialects] == 4 * [
+    assert [p["schema"]["anyOf"] for p in dialects] == 5 * [
         [{"type": "string", "enum": ["excel-nl", "rfc4180"]}, {"type": "null"}]
     ]
     assert dialects[0]["description"] == (

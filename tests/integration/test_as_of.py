@@ -116,6 +116,7 @@ def test_a_budget_line_lists_its_dimensions_and_counts_its_mutations(demo_ledger
         "deelproduct": None,
         "interventie": 2,
         "fund": FUND,
+        "categorie": None,
         "amount": Decimal("291000.00"),
         "mutations": 2,
     }

@@ -99,6 +99,21 @@ def _record_rechtmatigheid(app: Begroting, clock: Clock, actor: str) -> None:
         decision="raad-2021-begroting",
         regeling="open-einde",
     )
+    # A line and a realisation with their Iv3 categorie (ADR 0031): the column rebuilds too.
+    categorised = LineKey(2021, nijmegen.WWZ, "6.1", categorie="3.8")
+    app.establish_budget(
+        Context(actor=actor, known_at=day("2020-11-05")),
+        key=categorised,
+        amount=Money.thousands(25),
+        decision="raad-2021-begroting",
+    )
+    app.report_realisation(
+        Context(actor=actor, known_at=day("2021-04-14"), source="Q1 2021"),
+        key=categorised,
+        amount=Money.thousands(5),
+        status=RealisationStatus.VOORLOPIG,
+        quarter=1,
+    )
     app.propose_decision(
         Context(actor=actor, known_at=day("2021-12-01")),
         reference="raad-2021-slotwijziging",

@@ -127,6 +127,7 @@ def dims(key: Any) -> dict[str, Any]:
         "deelproduct": key.deelproduct,
         "interventie": key.interventie,
         "fund": key.fund,
+        "categorie": key.categorie,
     }
 
 

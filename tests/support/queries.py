@@ -69,6 +69,7 @@ def realisation(taakveld: str, interventie: int, amount: str) -> dict[str, Any]:
         "deelproduct": None,
         "interventie": interventie,
         "fund": FUND,
+        "categorie": None,  # the history before the Iv3 categorie (ADR 0031)
         "side": "lasten",
         "amount": amount,
         "status": "voorlopig",

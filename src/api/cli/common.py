@@ -118,6 +118,7 @@ def budget_figure(args: argparse.Namespace) -> dict[str, Any]:
         "interventie": args.interventie,
         "taakveld": args.taakveld,
         "programma": args.programma,
+        "categorie": args.categorie,
     }
 
 
@@ -127,4 +128,5 @@ def realised_figure(args: argparse.Namespace) -> dict[str, Any]:
         "deelproduct": args.deelproduct,
         "fund": args.fund,
         "interventie": args.interventie,
+        "categorie": args.categorie,
     }

@@ -141,6 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--taakveld")
     p.add_argument("--programma")
     p.add_argument("--deelproduct")
+    p.add_argument("--categorie", help="the Iv3 economische categorie, e.g. 3.8 (ADR 0031)")
     p.add_argument("--taakstelling", help="a taakstelling reference")
     p.add_argument("--realisation", action="store_true", help="explain a realisation")
     p.add_argument("--report", help="explain one cell of this report (with --table/--row/--column)")
@@ -332,6 +333,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="excel-nl (default: ';', decimal commas, a UTF-8 BOM, for Excel in a Dutch "
         "locale) or rfc4180 (',', decimal points, no BOM, for tools)",
     )
+    p = export.add_parser(
+        "iv3",
+        parents=[target, dialect],
+        help="the Iv3 matrix (taakveld x categorie, lasten and baten) of a year (ADR 0031)",
+    )
+    p.add_argument("--year", type=YEAR, required=True)
+    p.add_argument(
+        "--period", required=True, choices=("begroting", "Q1", "Q2", "Q3", "Q4", "jaarrekening")
+    )
+    p.add_argument("--format", dest="export_format", choices=("csv", "xlsx"), default="csv")
+    p.add_argument("--as-of", help="the basis (default: a quarter's end; else nu)")
+    p.add_argument("--as-recorded-at", metavar="MOMENT", help=AS_RECORDED_AT_HELP)
+    p.set_defaults(func=command("iv3_commands", "cmd_export_iv3"))
     for export_format in ("csv", "xlsx"):
         targets = [target, dialect] if export_format == "csv" else [target]
         what = export.add_parser(
@@ -350,6 +364,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--taakveld")
         p.add_argument("--programma")
         p.add_argument("--deelproduct")
+        p.add_argument("--categorie", help="the Iv3 economische categorie (ADR 0031)")
         p.add_argument("--realisation", action="store_true", help="a realised figure")
         p.set_defaults(func=command("figure_commands", "cmd_export"), export_format=export_format)
         what.add_parser("log", parents=targets, help="the whole audit log").set_defaults(

@@ -26,9 +26,11 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from domain.errors import UnknownTaakveldError
+from domain.errors import InvalidInputError, UnknownTaakveldError
+from domain.iv3 import check_categorie, check_cell
 from domain.taakvelden import check_taakveld
 from domain.values import (
+    CATEGORIE_LENGTH,
     CODE_LENGTH,
     FREE_TEXT,
     MAX_FISCAL_YEAR,
@@ -129,6 +131,7 @@ Name = Annotated[str, line(200)]
 Short = Annotated[str, line(SHORT_LENGTH)]
 Code = Annotated[str, line(CODE_LENGTH)]
 Taakveld = Annotated[str, line(TAAKVELD_LENGTH, examples=["6.71"])]
+Categorie = Annotated[str, line(CATEGORIE_LENGTH, examples=["3.8"])]
 YearKey = Annotated[str, Field(pattern=r"^[0-9]{4}$")]
 
 
@@ -187,6 +190,8 @@ class LineKeyIn(Input):
     deelproduct: Code | None = None
     interventie: InterventieNumber | None = None
     fund: Short | None = None
+    # The Iv3 economische categorie (ADR 0031); unset for a line of the history before it.
+    categorie: Categorie | None = None
 
     @field_validator("taakveld")
     @classmethod
@@ -199,6 +204,19 @@ class LineKeyIn(Input):
                 raise ValueError(error.message) from None
         return value
 
+    @field_validator("categorie")
+    @classmethod
+    def _categorie_of_its_year_and_side(cls, value: str | None, info: ValidationInfo) -> str | None:
+        year, side = info.data.get("fiscal_year"), info.data.get("side")
+        if value is not None and year is not None and side is not None:
+            try:
+                check_categorie(value, year, side.value)
+                if info.data.get("taakveld") is not None:
+                    check_cell(info.data["taakveld"], value, year, side.value)
+            except InvalidInputError as error:
+                raise ValueError(error.message) from None
+        return value
+
     def to_domain(self) -> LineKey:
         return LineKey(
             fiscal_year=self.fiscal_year,
@@ -208,4 +226,5 @@ class LineKeyIn(Input):
             deelproduct=self.deelproduct,
             interventie=self.interventie,
             fund=self.fund,
+            categorie=self.categorie,
         )

@@ -4,6 +4,7 @@ each takes the same basis parameters as the query it exports, and a CSV its `dia
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query
@@ -20,7 +21,10 @@ from api.parameters import (
 )
 from api.problems import Problem, field_error
 from api.reading import BasisDep, reached, reading
+from api.roles import Role
 from api.routes.reads import READ_ERRORS
+from domain.errors import InvalidInputError
+from projections.queries import iv3_matrix as iv3
 from projections.queries import row_exports
 from projections.queries.row_exports import Export, UnknownTableError
 
@@ -177,4 +181,53 @@ def export_log(
     position = reached(found, min_position)
     with found.ledger.engine.connect() as conn:
         export = row_exports.log_export(conn, position)
+    return attachment(export, fmt, csv_dialect)
+
+
+Iv3Period = Annotated[
+    Literal["begroting", "Q1", "Q2", "Q3", "Q4", "jaarrekening"],
+    Query(description="begroting (primitief), Q1-Q4 (realisatie year to date), jaarrekening"),
+]
+
+
+@router.get(
+    "/iv3.{fmt}",
+    response_class=Response,
+    responses=FILE,
+    dependencies=[Depends(require(Role.FINANCE, Role.AUDITOR))],
+)
+def export_iv3(
+    fmt: Format,
+    found: ServicesDep,
+    wanted: BasisDep,
+    fiscal_year: RequiredYear,
+    period: Iv3Period,
+    dialect: Dialect = None,
+) -> Response:
+    """The Iv3 matrix of a year and period (ADR 0031): one row per taakveld x categorie
+    cell of lasten and baten, amounts exact, the basis on every row; `as_of` defaults to a
+    quarter's end, else now. 422 `iv3-refused` lists every line that does not fit the model
+    (no categorie, an unknown one, a grey cell) in `offences`."""
+    csv_dialect = _dialect(fmt, dialect)
+    if wanted.as_of is None:
+        wanted = replace(wanted, as_of=iv3.default_as_of(fiscal_year, period))
+    with reading(found, wanted) as (conn, basis):
+        try:
+            export = iv3.iv3_export(conn, basis, fiscal_year=fiscal_year, period=period)
+        except iv3.Iv3Refused as error:
+            detail = error.message.split("\n", 1)[0]
+            raise Problem(
+                422,
+                error.code,
+                detail,
+                errors=[field_error("query", "fiscal_year", detail, error.code)],
+                extra={"offences": [offence.to_json() for offence in error.offences]},
+            ) from None
+        except InvalidInputError as error:  # a year before the first model
+            raise Problem(
+                422,
+                error.code,
+                error.message,
+                errors=[field_error("query", "fiscal_year", error.message, error.code)],
+            ) from None
     return attachment(export, fmt, csv_dialect)

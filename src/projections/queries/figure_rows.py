@@ -21,6 +21,7 @@ class BudgetLineRow(TypedDict):
     deelproduct: str | None
     interventie: int | None
     fund: str | None
+    categorie: str | None  # the Iv3 economische categorie (ADR 0031)
     amount: Euros
     mutations: int
 
@@ -78,6 +79,7 @@ class RealisationRow(TypedDict):
     deelproduct: str | None
     interventie: int | None
     fund: str | None
+    categorie: str | None  # the Iv3 economische categorie (ADR 0031)
     side: str
     amount: Euros
     status: str

@@ -88,6 +88,7 @@ def budget_lines(
             "deelproduct": row.deelproduct,
             "interventie": row.interventie,
             "fund": row.fund,
+            "categorie": row.categorie,
             "amount": euros(row.total),
             "mutations": row.mutations,
         }
@@ -269,6 +270,7 @@ def realisation_amounts(
             "deelproduct": row.deelproduct,
             "interventie": row.interventie,
             "fund": row.fund,
+            "categorie": row.categorie,
             "side": row.side,
             "amount": euros(row.total),
             "status": row.status,

@@ -174,6 +174,7 @@ def budget_lineage(
     taakveld: str | None = None,
     programma: str | None = None,
     side: str | None = None,
+    categorie: str | None = None,
     grace: timedelta = backdating.DEFAULT_GRACE,
 ) -> list[BudgetLineageRow]:
     lines, mutations = schema.budget_lines, schema.budget_mutations
@@ -192,6 +193,7 @@ def budget_lineage(
         ("taakveld", taakveld),
         ("programma", programma),
         ("side", side),
+        ("categorie", categorie),
     ):
         if value is not None:
             query = query.where(lines.c[column] == value)
@@ -262,6 +264,7 @@ def realisation_lineage(
     deelproduct: str | None = None,
     fund: str | None = None,
     interventie: int | None = None,
+    categorie: str | None = None,
     grace: timedelta = backdating.DEFAULT_GRACE,
     realisation_ids: Collection[str] | None = None,
 ) -> list[RealisationLineageRow]:
@@ -284,6 +287,7 @@ def realisation_lineage(
         ("deelproduct", deelproduct),
         ("fund", fund),
         ("interventie", interventie),
+        ("categorie", categorie),
     ):
         if value is not None:
             query = query.where(subjects.c[column] == value)

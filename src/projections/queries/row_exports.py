@@ -319,6 +319,7 @@ def budget_lineage_export(
     interventie: int | None = None,
     taakveld: str | None = None,
     programma: str | None = None,
+    categorie: str | None = None,
     grace: timedelta = backdating.DEFAULT_GRACE,
 ) -> Export:
     entries = lineage.budget_lineage(
@@ -329,6 +330,7 @@ def budget_lineage_export(
         interventie=interventie,
         taakveld=taakveld,
         programma=programma,
+        categorie=categorie,
         grace=grace,
     )
     dimensions = (
@@ -336,6 +338,7 @@ def budget_lineage_export(
         ("taakveld", taakveld),
         ("fund", fund),
         ("interventie", interventie),
+        ("categorie", categorie),
     )
     figure = _describe("budget", fiscal_year, dimensions)
     return _lineage_export(
@@ -357,6 +360,7 @@ def realisation_lineage_export(
     deelproduct: str | None = None,
     fund: str | None = None,
     interventie: int | None = None,
+    categorie: str | None = None,
     grace: timedelta = backdating.DEFAULT_GRACE,
 ) -> Export:
     entries = lineage.realisation_lineage(
@@ -366,9 +370,15 @@ def realisation_lineage_export(
         deelproduct=deelproduct,
         fund=fund,
         interventie=interventie,
+        categorie=categorie,
         grace=grace,
     )
-    dimensions = (("deelproduct", deelproduct), ("fund", fund), ("interventie", interventie))
+    dimensions = (
+        ("deelproduct", deelproduct),
+        ("fund", fund),
+        ("interventie", interventie),
+        ("categorie", categorie),
+    )
     figure = _describe("realisation", fiscal_year, dimensions)
     return _lineage_export(
         conn,

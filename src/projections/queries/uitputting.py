@@ -97,6 +97,7 @@ def _dims(row: Any) -> UitputtingLine:
         "deelproduct": row.deelproduct,
         "interventie": row.interventie,
         "fund": row.fund,
+        "categorie": row.categorie,
     }
 
 
@@ -146,6 +147,7 @@ def _facts(conn: Connection, basis: Basis, fiscal_year: int, side: str | None) -
                 row.deelproduct,
                 row.interventie,
                 row.fund,
+                row.categorie,
             ).hex
             found = facts.realisations[row.id] = _Realisation(row.id, dims, met)
         found.cents += int(row.delta_cents)
@@ -177,6 +179,8 @@ def _label(by: str, dims: UitputtingLine, value: str | None) -> str:
             parts.append(f"interventie {dims['interventie']}")
         if dims["fund"]:
             parts.append(f"fund {dims['fund']}")
+        if dims["categorie"]:
+            parts.append(f"categorie {dims['categorie']}")
         return " / ".join(parts)
     if value is None:
         return {"taakveld": "zonder taakveld", "interventie": "zonder interventie"}.get(by, "–")

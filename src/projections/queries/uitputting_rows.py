@@ -19,6 +19,7 @@ class UitputtingLine(TypedDict):
     deelproduct: str | None
     interventie: int | None
     fund: str | None
+    categorie: str | None  # the Iv3 economische categorie (ADR 0031)
 
 
 class UitputtingFigures(TypedDict):

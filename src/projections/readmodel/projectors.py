@@ -147,6 +147,7 @@ class Budget(Projection):
                     "interventie": key.interventie,
                     "fund": key.fund,
                     "position": position,
+                    "categorie": key.categorie,
                 },
             )
         elif isinstance(event, BudgetLine.Mutation):
@@ -279,6 +280,7 @@ class Realisations(Projection):
                     "corrects_realisation_id": (
                         _hex(late.corrects_realisation_id) if late else None
                     ),
+                    "categorie": key.categorie,
                 },
             )
             yield (

@@ -1,0 +1,29 @@
+"""`begroting export iv3`: the Iv3 matrix of a year and period as CSV or XLSX (ADR 0031)."""
+
+from __future__ import annotations
+
+import argparse
+
+from api.cli.common import CliError, ledger_for, reading, recorded_at
+from api.cli.progress import busy
+from projections.queries import iv3_matrix as iv3
+from projections.queries.basis import resolve_basis
+
+
+@busy("exporting")
+def cmd_export_iv3(args: argparse.Namespace) -> None:
+    """Write the matrix; a line that does not fit the model refuses it, every one listed."""
+    as_of = args.as_of if args.as_of is not None else iv3.default_as_of(args.year, args.period)
+    with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
+        basis = resolve_basis(conn, as_of, reached, as_recorded_at=recorded_at(args))
+        export = iv3.iv3_export(conn, basis, fiscal_year=args.year, period=args.period)
+    from api import spreadsheets as writers  # openpyxl: only when a file is written
+
+    dialect = getattr(args, "dialect", writers.DEFAULT_CSV_DIALECT)
+    content = writers.render(export, args.export_format, dialect)
+    try:
+        with open(args.output, "wb") as output:
+            output.write(content)
+    except OSError as error:
+        raise CliError(f"cannot write {args.output}: {error.strerror}") from None
+    print(f"{len(export.rows)} cells written to {args.output} ({args.export_format})")
