@@ -219,6 +219,11 @@ def test_the_workspace_signs_in_to_the_tokens_ledger(served: tuple[TestClient, T
     assert client.cookies["begroting_sessie"].startswith("GM0344_")
     assert page.status_code == 200
     assert ("raad-utrecht-2019" in page.text, "raad-nijmegen-2019" in page.text) == (True, False)
+    # Whose ledger it is stands in the header of every page.
+    assert (
+        '<span class="gemeente" title="het grootboek van deze gemeente">Utrecht (GM0344)</span>'
+        in page.text
+    )
 
 
 def test_idempotency_keys_belong_to_their_ledger(served: tuple[TestClient, Tokens]) -> None:

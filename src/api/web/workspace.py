@@ -28,7 +28,7 @@ from starlette.exceptions import HTTPException
 
 from api.auth import READERS, Identity, Role, ledger_of_secret
 from api.http import SESSION_COOKIE, Services, services_for
-from api.ledgers import UnknownLedgerError
+from api.ledgers import UnknownLedgerError, directory
 from api.problems import Problem
 from api.reading import reached
 from api.web.formatting import AMSTERDAM, FILTERS, datum, tijdstip
@@ -155,11 +155,17 @@ def page(
     context: Mapping[str, Any],
     status: int = 200,
 ) -> HTMLResponse:
-    """A page: the template with the viewer, the menu and the CSRF secret for its forms."""
+    """A page: the template with the viewer, the menu, the CSRF secret for its forms and the
+    municipality whose ledger it shows (ADR 0032)."""
     answer = templates.TemplateResponse(
         request,
         template,
-        {"viewer": viewer, "csrf": None if viewer is None else viewer.session.csrf, **context},
+        {
+            "viewer": viewer,
+            "csrf": None if viewer is None else viewer.session.csrf,
+            "gemeente": None if viewer is None else municipality(request, viewer.services.code),
+            **context,
+        },
         status_code=status,
     )
     if viewer is not None:
@@ -167,6 +173,15 @@ def page(
         # in) instead of showing the figures to the next person at the same browser.
         answer.headers["Cache-Control"] = "no-store"
     return answer
+
+
+def municipality(request: Request, code: str | None) -> str | None:
+    """"Lindenhoven (GM9999)" for a municipality's ledger, from the default ledger's
+    directory; None for the default ledger, which is the server's own."""
+    if code is None:
+        return None
+    name = directory(services_for(request, None).ledger.engine).get(code)
+    return code if name is None else f"{name} ({code})"
 
 
 class PeildatumError(ValueError):
