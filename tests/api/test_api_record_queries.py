@@ -606,6 +606,7 @@ def test_every_realisation_is_listed_as_the_projection_lists_it(
     assert body["rows"][0] == {
         "fiscal_year": 2017,
         "quarter": None,
+        "month": None,
         "programma": "Opgave Sociale Stad",
         "taakveld": None,
         "deelproduct": "60131",

@@ -253,12 +253,12 @@ def test_the_realisations_of_a_year_link_to_their_history(signed_in: Signed) -> 
     assert rows[1] == (
         '<th scope="row">–</th><td>Welzijn, Wijkontwikkeling en Zorg</td>'
         "<td>6.71 Maatwerkdienstverlening 18+</td><td>2</td><td>transformatiebudget</td>"
-        "<td>heel jaar</td><td>Lasten</td><td>voorlopig (versie 1)</td>"
+        "<td>heel jaar</td><td>–</td><td>Lasten</td><td>voorlopig (versie 1)</td>"
         '<td class="num"><a href="/figuur/realisatie?jaar=2019&amp;fonds=transformatiebudget'
         '&amp;interventie=2">€ 290.000</a></td>'
     )
     assert (
-        rows[-1] == '<th scope="row" colspan="8">Totaal lasten</th><td class="num">€ 967.000</td>'
+        rows[-1] == '<th scope="row" colspan="9">Totaal lasten</th><td class="num">€ 967.000</td>'
     )
 
 
