@@ -372,6 +372,7 @@ def test_a_late_result_of_a_closed_year_is_booked_in_the_next_year_and_the_close
         "deelproduct": None,
         "interventie": 2,
         "fund": FUND,
+        "categorie": None,
         "side": "lasten",
         "amount": "18000.00",
         "status": "definitief",
