@@ -250,6 +250,12 @@ def test_the_realisations_of_a_year_link_to_their_history(signed_in: Signed) -> 
     answer = browser.get("/begroting/realisaties?jaar=2019")
 
     rows = rows_of(answer.text, "Realisaties 2019")
+    assert rows[0] == (
+        '<th scope="col">Deelproduct</th><th scope="col">Programma</th>'
+        '<th scope="col">Taakveld</th><th scope="col">Interventie</th><th scope="col">Fonds</th>'
+        '<th scope="col">Kwartaal</th><th scope="col">Maand</th><th scope="col">Kant</th>'
+        '<th scope="col">Status</th><th scope="col" class="num">Bedrag</th>'
+    )
     assert rows[1] == (
         '<th scope="row">–</th><td>Welzijn, Wijkontwikkeling en Zorg</td>'
         "<td>6.71 Maatwerkdienstverlening 18+</td><td>2</td><td>transformatiebudget</td>"
