@@ -3,7 +3,7 @@ its CBS code and name. Only the default ledger's table is read; every ledger has
 so that every ledger has one schema. API state: never truncated by a rebuild.
 
 Revision ID: 0017
-Revises: 0015
+Revises: 0016
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0017"
-down_revision = "0015"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 

@@ -366,11 +366,13 @@ def test_a_late_result_of_a_closed_year_is_booked_in_the_next_year_and_the_close
     late_row = {
         "fiscal_year": 2020,
         "quarter": None,
+        "month": None,
         "programma": WWZ,
         "taakveld": WIJKAANPAK_2019["taakveld"],
         "deelproduct": None,
         "interventie": 2,
         "fund": FUND,
+        "categorie": None,
         "side": "lasten",
         "amount": "18000.00",
         "status": "definitief",

@@ -14,6 +14,9 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.demo import nijmegen
 from api.ledger import Ledger
+from domain.application import Context
+from domain.money import Money
+from domain.realisation import RealisationStatus
 from projections.queries import figures
 from projections.queries.basis import resolve_basis
 from projections.queries.rows import AMOUNT_PATTERN
@@ -33,6 +36,7 @@ from support.queries import (
     as_json,
     fund_line,
     read,
+    realisation,
 )
 
 # -- the service -----------------------------------------------------------------------
@@ -593,6 +597,30 @@ def test_realisations_of_2019_in_the_fund_are_the_voorlopige_uitgaven(
     }
 
 
+def test_a_realisation_naming_its_month_is_listed_with_it_in_the_order_of_the_months(
+    demo_api: TestClient, demo_ledger: Ledger
+) -> None:
+    finance = Context(actor="concern control", source="Maandrapportage 2019")
+    for quarter, month, amount in ((2, "2019-05", "500.00"), (1, "2019-02", "200.00")):
+        demo_ledger.app.report_realisation(
+            finance,
+            key=nijmegen.fund_line(2019, 2),
+            amount=Money.parse(amount),
+            status=RealisationStatus.VOORLOPIG,
+            quarter=quarter,
+            month=month,
+        )
+
+    rows = read(demo_api, "/api/v1/realisations", fiscal_year=2019, fund=FUND)["rows"]
+
+    monthly = realisation("6.71", 2, "200.00")
+    assert rows[:3] == [
+        {**monthly, "quarter": 1, "month": "2019-02"},
+        {**monthly, "quarter": 2, "month": "2019-05", "amount": "500.00"},
+        REALISATIONS_2019[0],  # the whole year's figure, no quarter and no month, after them
+    ]
+
+
 def test_every_realisation_is_listed_as_the_projection_lists_it(
     demo_api: TestClient, demo_ledger: Ledger
 ) -> None:
@@ -606,6 +634,7 @@ def test_every_realisation_is_listed_as_the_projection_lists_it(
     assert body["rows"][0] == {
         "fiscal_year": 2017,
         "quarter": None,
+        "month": None,
         "programma": "Opgave Sociale Stad",
         "taakveld": None,
         "deelproduct": "60131",

@@ -426,6 +426,19 @@ def test_realisations_of_2017_list_every_deelproduct_of_the_stadsrekening(
     assert {(row["status"], row["version"]) for row in rows.values()} == {("definitief", 1)}
 
 
+def test_realisations_as_text_carry_a_month_column_after_the_quarter(
+    tmp_path: Path, demo_db: str
+) -> None:
+    text = ok(
+        run("realisations", "--year", "2019", "--format", "text", "--db", demo_db, cwd=tmp_path)
+    )
+
+    assert text.splitlines()[1].split() == [
+        "fiscal_year", "quarter", "month", "deelproduct", "name", "fund", "interventie",
+        "amount", "status", "version", "origin_year",
+    ]  # fmt: skip
+
+
 def test_reserves_show_the_earmark_used_and_the_carry_over_passing_through(
     tmp_path: Path, demo_db: str
 ) -> None:

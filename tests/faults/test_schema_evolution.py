@@ -218,6 +218,9 @@ def test_a_realisation_recorded_on_a_version_1_ledger_is_version_2_and_chains(
     [new] = v1_ledger.app.recorder.select_notifications(start=142, limit=1)
     state = json.loads(new.state)
     assert (new.topic, state["class_version"], state["month"]) == (REPORTED, 2, "2020-03")
+    with v1_ledger.engine.connect() as conn:  # migration 0016: the read model has its month
+        months = conn.execute(select(schema.realisations.c.month)).scalars().all()
+    assert sorted(months, key=str) == ["2020-03"] + [None] * 40
     assert stored_rows(v1_ledger)[:141] == recorded_rows()
     # Its link follows from the version-1 head and its own entry, as ADR 0007 frames it.
     entry = chain.decoded_entry(v1_ledger.app, new)

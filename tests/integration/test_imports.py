@@ -100,14 +100,15 @@ def test_a_quarter_of_three_monthly_movements_is_their_sum(imported: Ledger) -> 
         rows = figures.realisation_amounts(conn, basis, fiscal_year=2026)
         document = uitputting.uitputting(conn, basis, fiscal_year=2026, by="taakveld")
 
-    # One figure per line and month, each of quarter 1 (the budget overview's rows) ...
-    assert sorted((r["taakveld"], r["quarter"], r["amount"], r["status"]) for r in rows) == [
-        ("0.1", 1, Decimal("-40.00"), "voorlopig"),
-        ("0.1", 1, Decimal("10.00"), "voorlopig"),
-        ("0.1", 1, Decimal("40.00"), "voorlopig"),
-        ("6.1", 1, Decimal("50.00"), "voorlopig"),
-        ("6.1", 1, Decimal("100.00"), "voorlopig"),
-        ("6.1", 1, Decimal("150.00"), "voorlopig"),
+    # One figure per line and month, each of quarter 1 and naming its month, listed per
+    # deelproduct in the order of the months (the budget overview's rows) ...
+    assert [(r["taakveld"], r["quarter"], r["month"], r["amount"], r["status"]) for r in rows] == [
+        ("0.1", 1, "2026-01", Decimal("40.00"), "voorlopig"),
+        ("0.1", 1, "2026-02", Decimal("-40.00"), "voorlopig"),
+        ("0.1", 1, "2026-03", Decimal("10.00"), "voorlopig"),
+        ("6.1", 1, "2026-01", Decimal("100.00"), "voorlopig"),
+        ("6.1", 1, "2026-02", Decimal("150.00"), "voorlopig"),
+        ("6.1", 1, "2026-03", Decimal("50.00"), "voorlopig"),
     ]
     quarter: dict[tuple[str, int], Decimal] = {}
     for r in rows:

@@ -17,6 +17,7 @@ from domain import budget, realisation
 from domain.application import Begroting, Context
 from domain.money import Money
 from domain.values import LineKey, Side
+from projections.queries import figures
 from projections.queries import iv3_matrix as iv3
 from projections.queries.basis import head_at, resolve_basis
 from support import iv3 as given
@@ -97,6 +98,38 @@ def test_a_quarter_is_as_of_its_end_unless_a_basis_is_given(year: Ledger) -> Non
         ("lasten", "6.1", "3.8", D("200.10"), D("200.10"), 1)
     ]
     assert matrix(year, "Q4") == matrix(year, "Q3")
+
+
+def test_a_figure_with_a_month_and_no_quarter_counts_in_its_months_quarter(
+    year: Ledger,
+) -> None:
+    # Leges of May 2025, named by its month alone: in Q2 and later, not in Q1 (ADR 0033).
+    year.app.report_realisation(
+        Context(
+            actor="concern control", known_at=given.at("2025-06-30T12:00:00"), source="grootboek"
+        ),
+        key=given.LEGES,
+        amount=Money.parse("7.00"),
+        status=given.DEFINITIEF,
+        month="2025-05",
+    )
+    year.runner.catch_up()
+
+    assert matrix(year, "Q1") == [("lasten", "6.1", "3.8", D("200.10"), D("200.10"), 1)]
+    assert matrix(year, "Q2") == [
+        ("lasten", "6.1", "3.8", D("500.10"), D("200.10"), 2),
+        ("baten", "0.2", "3.7", D("57.00"), D("50.00"), 2),
+    ]
+    assert matrix(year, "jaarrekening")[-1] == ("baten", "0.2", "3.7", D("57.00"), D("50.00"), 2)
+    # The listing keeps the figure's own quarter (none) beside its month, after the Q2 one.
+    with year.engine.connect() as conn:
+        basis = resolve_basis(conn, None, year.runner.position())
+        leges = [
+            (row["quarter"], row["month"], row["amount"])
+            for row in figures.realisation_amounts(conn, basis, fiscal_year=2025)
+            if row["taakveld"] == "0.2"
+        ]
+    assert leges == [(2, None, D("50.00")), (None, "2025-05", D("7.00"))]
 
 
 def test_the_export_carries_the_basis_the_chain_head_and_the_model(year: Ledger) -> None:

@@ -114,6 +114,14 @@ def _record_rechtmatigheid(app: Begroting, clock: Clock, actor: str) -> None:
         status=RealisationStatus.VOORLOPIG,
         quarter=1,
     )
+    # A realisation of a month (ADR 0033): the month column rebuilds too.
+    app.report_realisation(
+        Context(actor=actor, known_at=day("2021-06-14"), source="mei 2021"),
+        key=LineKey(2021, nijmegen.WWZ, "6.72"),
+        amount=Money.thousands(7),
+        status=RealisationStatus.VOORLOPIG,
+        month="2021-05",
+    )
     app.propose_decision(
         Context(actor=actor, known_at=day("2021-12-01")),
         reference="raad-2021-slotwijziging",

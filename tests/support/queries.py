@@ -64,6 +64,7 @@ def realisation(taakveld: str, interventie: int, amount: str) -> dict[str, Any]:
     return {
         "fiscal_year": 2019,
         "quarter": None,
+        "month": None,  # no month named (ADR 0020)
         "programma": WWZ,
         "taakveld": taakveld,
         "deelproduct": None,

@@ -250,15 +250,21 @@ def test_the_realisations_of_a_year_link_to_their_history(signed_in: Signed) -> 
     answer = browser.get("/begroting/realisaties?jaar=2019")
 
     rows = rows_of(answer.text, "Realisaties 2019")
+    assert rows[0] == (
+        '<th scope="col">Deelproduct</th><th scope="col">Programma</th>'
+        '<th scope="col">Taakveld</th><th scope="col">Interventie</th><th scope="col">Fonds</th>'
+        '<th scope="col">Kwartaal</th><th scope="col">Maand</th><th scope="col">Kant</th>'
+        '<th scope="col">Status</th><th scope="col" class="num">Bedrag</th>'
+    )
     assert rows[1] == (
         '<th scope="row">–</th><td>Welzijn, Wijkontwikkeling en Zorg</td>'
         "<td>6.71 Maatwerkdienstverlening 18+</td><td>2</td><td>transformatiebudget</td>"
-        "<td>heel jaar</td><td>Lasten</td><td>voorlopig (versie 1)</td>"
+        "<td>heel jaar</td><td>–</td><td>Lasten</td><td>voorlopig (versie 1)</td>"
         '<td class="num"><a href="/figuur/realisatie?jaar=2019&amp;fonds=transformatiebudget'
         '&amp;interventie=2">€ 290.000</a></td>'
     )
     assert (
-        rows[-1] == '<th scope="row" colspan="8">Totaal lasten</th><td class="num">€ 967.000</td>'
+        rows[-1] == '<th scope="row" colspan="9">Totaal lasten</th><td class="num">€ 967.000</td>'
     )
 
 

@@ -125,6 +125,7 @@ def cmd_realisations(args: argparse.Namespace) -> None:
         [
             "fiscal_year",
             "quarter",
+            "month",
             "deelproduct",
             "name",
             "fund",

@@ -74,6 +74,7 @@ class RealisationRow(TypedDict):
 
     fiscal_year: int
     quarter: int | None
+    month: str | None  # "YYYY-MM" the figure covers, if named (ADR 0020, ADR 0033)
     programma: str
     taakveld: str | None
     deelproduct: str | None

@@ -11,10 +11,7 @@ from uuid import UUID
 
 from sqlalchemy import ColumnElement, Connection, and_, func, select
 
-from projections.queries.basis import (
-    Basis,
-    euros,
-)
+from projections.queries.basis import Basis, euros
 from projections.queries.figure_rows import (
     BudgetLineRow,
     BudgetRollupRow,
@@ -258,6 +255,7 @@ def realisation_amounts(
                 subjects.c.fund,
                 subjects.c.interventie,
                 subjects.c.quarter,
+                subjects.c.month,
             )
         )
     )
@@ -265,6 +263,7 @@ def realisation_amounts(
         {
             "fiscal_year": row.fiscal_year,
             "quarter": row.quarter,
+            "month": row.month,
             "programma": row.programma,
             "taakveld": row.taakveld,
             "deelproduct": row.deelproduct,

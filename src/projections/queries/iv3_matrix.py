@@ -4,7 +4,8 @@ categorie, for review and for the ERP's delivery to the CBS.
 A period says which facts count:
 - `begroting`: the primitieve begroting (each line's Established amount; every line of the
   year is checked, also one only a wijziging gave an amount);
-- `Q1`..`Q4`: the realisations of the year to date, the quarters up to that one;
+- `Q1`..`Q4`: the realisations of the year to date, the quarters up to that one (a figure
+  with a month and no quarter in its month's quarter);
 - `jaarrekening`: every realisation of the year (quarterly, whole-year, late results).
 By default the basis is the period's end (a quarter's last day; for begroting and
 jaarrekening "now": the primitieve begroting never changes after its adoption and the
@@ -22,7 +23,7 @@ import re
 from dataclasses import dataclass, field
 from uuid import UUID
 
-from sqlalchemy import Connection, case, func, select
+from sqlalchemy import Connection, Integer, case, cast, func, select
 
 from domain import iv3
 from domain.errors import InvalidInputError
@@ -189,7 +190,10 @@ def _realised_facts(
         .order_by(subjects.c.position)
     )
     if quarter is not None:
-        query = query.where(subjects.c.quarter.is_not(None), subjects.c.quarter <= quarter)
+        # A figure that names its month but no quarter lies in the month's quarter.
+        month = cast(func.substr(subjects.c.month, 6, 2), Integer)
+        in_quarter = func.coalesce(subjects.c.quarter, (month + 2) // 3)
+        query = query.where(in_quarter.is_not(None), in_quarter <= quarter)
     return [
         _Fact(
             "realisation",

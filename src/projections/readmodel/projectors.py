@@ -281,6 +281,7 @@ class Realisations(Projection):
                         _hex(late.corrects_realisation_id) if late else None
                     ),
                     "categorie": key.categorie,
+                    "month": event.month if isinstance(event, Realisation.Reported) else None,
                 },
             )
             yield (

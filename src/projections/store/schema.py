@@ -215,6 +215,7 @@ realisations = Table(
     Column("origin_year", Integer),
     Column("corrects_realisation_id", String(32)),
     Column("categorie", String(16)),  # migration 0015
+    Column("month", String(7)),  # "YYYY-MM" the figure covers, if named (migration 0016)
 )
 
 realisation_entries = Table(
