@@ -141,8 +141,9 @@ class Ledgers:
                 return held
             if not is_known(self.default.ledger.engine, code):
                 raise UnknownLedgerError(code)
-            self._close(self._reserve(code, deadline))
+            victims = self._reserve(code, deadline)
             try:
+                self._close(victims)
                 services = self._start(code)
             except BaseException:
                 with self._freed:
