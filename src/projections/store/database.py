@@ -273,7 +273,8 @@ def opening(engine: Engine, database: Database) -> Iterator[None]:
     try:
         conn = engine.connect()
     except SQLAlchemyError as error:
-        raise DatabaseUnavailableError(f"cannot open {database.redacted()}: {error}") from error
+        reason = " ".join(str(getattr(error, "orig", None) or error).split())  # one line
+        raise DatabaseUnavailableError(f"cannot open {database.redacted()}: {reason}") from error
     with conn, conn.begin():
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
         yield
