@@ -26,13 +26,13 @@ def _note(what: str, code: str | None) -> None:
         log.write(f"{what} {code}\n")
 
 
-_open_named = getattr(ledger_cache, "open_named")  # noqa: B009 (imported there, not exported)
+_open_database = getattr(ledger_cache, "open_database")  # noqa: B009 (imported, not exported)
 _close = ledger_cache.Ledgers._close
 
 
-def _counted_open(default: Database, code: str, clock: Callable[[], datetime]) -> Ledger:
-    ledger: Ledger = _open_named(default, code, clock)
-    _note("opened", code)
+def _counted_open(database: Database, clock: Callable[[], datetime]) -> Ledger:
+    ledger: Ledger = _open_database(database, clock)
+    _note("opened", database.schema or database.redacted())
     return ledger
 
 
@@ -44,7 +44,7 @@ def _counted_close(victims: list[Services]) -> None:
 
 def counting() -> None:
     """Wrap the cache's opening and closing of a ledger; nothing else changes."""
-    setattr(ledger_cache, "open_named", _counted_open)  # noqa: B010
+    setattr(ledger_cache, "open_database", _counted_open)  # noqa: B010
     setattr(ledger_cache.Ledgers, "_close", staticmethod(_counted_close))  # noqa: B010
 
 

@@ -23,7 +23,7 @@ from api.conditional import conditional
 from api.encoding import to_json
 from api.idempotency import IdempotencyStore
 from api.ledger import Ledger
-from api.ledgers import UnknownLedgerError
+from api.ledgers import LedgersBusyError, UnknownLedgerError
 from api.problems import PROBLEM_JSON, Problem, field_error
 from api.responses import ProblemDetail
 from api.web.sessions import SessionStore
@@ -115,7 +115,10 @@ def services_for(request: Request, code: str | None) -> Services:
     if code in held:
         return held[code]
     registry: LedgerRegistry = request.app.state.ledgers
-    found = registry.acquire(code)
+    try:
+        found = registry.acquire(code)
+    except LedgersBusyError as busy:  # every open ledger in use (ADR 0032)
+        raise Problem(503, "ledgers-busy", str(busy), headers={"Retry-After": "2"}) from None
     held[code] = found
     leases = getattr(request.state, "ledger_leases", None)
     if leases is not None:

@@ -22,6 +22,7 @@ from projections.store.database import (
     DatabaseUnavailableError,
     migrate,
     open_application,
+    opening,
     stored_events,
 )
 
@@ -87,11 +88,17 @@ def open_ledger(
 def open_database(database: Database, clock: Callable[[], datetime] = system_clock) -> Ledger:
     """The ledger in `database`: its tables created or migrated to head first."""
     engine = database.create_engine()  # first: it makes a new SQLite file's directory
-    app = open_application(database, clock)
     try:
-        migrate(engine)
-    except Exception as error:
-        app.close()
+        with opening(engine, database):  # one process at a time (PostgreSQL, ADR 0032)
+            app = open_application(database, clock)
+            try:
+                migrate(engine)
+            except Exception as error:
+                app.close()
+                raise DatabaseUnavailableError(
+                    f"cannot migrate {database.redacted()}: {error}"
+                ) from error
+    except BaseException:
         engine.dispose()
-        raise DatabaseUnavailableError(f"cannot migrate {database.redacted()}: {error}") from error
+        raise
     return Ledger(app, engine, ProjectionRunner(app, engine), database=database)

@@ -1,12 +1,14 @@
 """The ledgers one service serves (ADR 0032): the default ledger, open all along, and the
-municipalities' ledgers, opened at their first request and closed, least recently used
-first, once more than `max_open` are open and no request is using them. Each ledger has
-its own services: tokens, sessions, idempotency records, kept reports, verification."""
+municipalities' ledgers, opened at their first request, at most `max_open` at once: one
+that is needed while all are open takes the place of the least recently used one that no
+request is using, or waits for one. Each ledger has its own services: tokens, sessions,
+idempotency records, kept reports, verification."""
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,7 +19,7 @@ from api.auth import TokenStore
 from api.http import Services
 from api.idempotency import IdempotencyStore
 from api.ledger import Ledger, open_database
-from api.ledgers import UnknownLedgerError, is_known, ledger_code
+from api.ledgers import LedgersBusyError, UnknownLedgerError, is_known, ledger_code
 from api.web.sessions import SessionStore
 from projections.audit import verification
 from projections.audit.chain import ChainBroken
@@ -29,9 +31,16 @@ log = logging.getLogger("begroting.api")
 
 
 def start_services(
-    ledger: Ledger, clock: Callable[[], datetime], grace: timedelta, code: str | None = None
+    ledger: Ledger,
+    clock: Callable[[], datetime],
+    grace: timedelta,
+    code: str | None = None,
+    *,
+    reopening: bool = False,
 ) -> Services:
-    """A ledger's services, its read model caught up and its log verified (ADR 0017)."""
+    """A ledger's services, its read model caught up and its log verified (ADR 0017): in
+    full, or, `reopening` a ledger this process verified in full before, after the
+    recorded verified position (ADR 0032)."""
     try:
         ledger.runner.catch_up()
     except (ReadModelBusyError, ReadModelBrokenError) as error:
@@ -41,7 +50,8 @@ def start_services(
     except ChainBroken:  # recorded: figures are refused, health and audit answer
         log.error("the log of %s does not verify: figures refused", code or "the default ledger")
     # A full verify at start-up, in the background for a large log.
-    verifying = verification.verify_at_start(ledger.app, ledger.engine)
+    verify = verification.verify_at_reopen if reopening else verification.verify_at_start
+    verifying = verify(ledger.app, ledger.engine)
     tokens = TokenStore(ledger.engine, clock, code)
     return Services(
         ledger=ledger,
@@ -66,6 +76,12 @@ class _Open:
         return self.users == 0 and (verifying is None or not verifying.is_alive())
 
 
+# How long a request for a ledger that is not open waits for an open one to fall idle
+# while every open one is in use, before it is answered 503 (ADR 0032).
+LEDGER_WAIT_SECONDS = 5.0
+_POLL = 0.25  # a background verify ends without a release: the waiters look again
+
+
 class Ledgers:
     def __init__(
         self,
@@ -73,15 +89,23 @@ class Ledgers:
         clock: Callable[[], datetime],
         grace: timedelta,
         max_open: int,
+        wait: float = LEDGER_WAIT_SECONDS,
     ) -> None:
         self.default = default
         self.clock = clock
         self.grace = grace
         self.max_open = max_open
+        self.wait = wait
         self._open: OrderedDict[str, _Open] = OrderedDict()  # least recently used first
         self._lock = threading.Lock()
+        self._freed = threading.Condition(self._lock)  # a ledger released or closed
         self._opening: dict[str, threading.Lock] = {}
+        self._reserved = 0  # ledgers being opened: they count against the bound
         self.opened = 0  # ledgers opened so far (a test reads it: evictions reopen)
+        self.most_open = 0  # the most open (or being opened) at once
+        # The ledgers this process has verified in full once; a reopening verifies only
+        # the positions after the recorded verified one (ADR 0032, ADR 0017).
+        self._verified: set[str] = set()
 
     @property
     def database(self) -> Database:
@@ -96,33 +120,76 @@ class Ledgers:
 
     def acquire(self, code: str | None) -> Services:
         """The services of ledger `code` (None: the default ledger), opened if need be and
-        held until `release(code)`. Raises UnknownLedgerError."""
+        held until `release(code)`. Never more than `max_open` are open: while every open
+        one is in use, the opening waits up to `wait` seconds for one to fall idle, then
+        raises LedgersBusyError. Raises UnknownLedgerError."""
         if code is None:
             return self.default
         code = ledger_code(code)
         held = self._hold(code)
         if held is not None:
             return held
+        deadline = time.monotonic() + self.wait
         with self._lock:
             opening = self._opening.setdefault(code, threading.Lock())
-        with opening:  # one opening per ledger; others wait for it, not for each other
+        # One opening per ledger; others wait for it, not for each other.
+        if not opening.acquire(timeout=self.wait):
+            raise LedgersBusyError(code, self.wait)
+        try:
             held = self._hold(code)
             if held is not None:
                 return held
             if not is_known(self.default.ledger.engine, code):
                 raise UnknownLedgerError(code)
-            ledger = open_database(self.database.of_ledger(code), self.clock)
+            victims = self._reserve(code, deadline)
             try:
-                services = start_services(ledger, self.clock, self.grace, code)
+                self._close(victims)
+                services = self._start(code)
             except BaseException:
-                ledger.close()
+                with self._freed:
+                    self._reserved -= 1
+                    self._freed.notify_all()
                 raise
             with self._lock:
+                self._reserved -= 1
                 self._open[code] = _Open(services, users=1)
                 self.opened += 1
-                victims = self._beyond_cap()
-        self._close(victims)
+            return services
+        finally:
+            opening.release()
+
+    def _start(self, code: str) -> Services:
+        ledger = open_database(self.database.of_ledger(code), self.clock)
+        try:
+            services = start_services(
+                ledger, self.clock, self.grace, code, reopening=code in self._verified
+            )
+        except BaseException:
+            ledger.close()
+            raise
+        self._verified.add(code)
         return services
+
+    def _reserve(self, code: str, deadline: float) -> list[Services]:
+        """A place among the `max_open` for `code`: a free one, else that of the least
+        recently used idle ledger (returned, to be closed before `code` opens), else wait
+        for one until `deadline`."""
+        with self._freed:
+            while True:
+                if len(self._open) + self._reserved < self.max_open:
+                    victims = []
+                    break
+                idle = next((c for c, entry in self._open.items() if entry.idle), None)
+                if idle is not None:
+                    victims = [self._open.pop(idle).services]
+                    break
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise LedgersBusyError(code, self.wait)
+                self._freed.wait(min(left, _POLL))
+            self._reserved += 1
+            self.most_open = max(self.most_open, len(self._open) + self._reserved)
+            return victims
 
     def _hold(self, code: str) -> Services | None:
         with self._lock:
@@ -136,23 +203,11 @@ class Ledgers:
     def release(self, code: str | None) -> None:
         if code is None:
             return
-        with self._lock:
+        with self._freed:
             entry = self._open.get(code)
             if entry is not None:
                 entry.users -= 1
-            victims = self._beyond_cap()
-        self._close(victims)
-
-    def _beyond_cap(self) -> list[Services]:
-        """Under the lock: the idle ledgers to close, least recently used first, while more
-        than `max_open` are open. A ledger in use stays open; the cap is met on release."""
-        victims: list[Services] = []
-        for code in list(self._open):
-            if len(self._open) <= self.max_open:
-                break
-            if self._open[code].idle:
-                victims.append(self._open.pop(code).services)
-        return victims
+                self._freed.notify_all()
 
     @staticmethod
     def _close(victims: list[Services]) -> None:

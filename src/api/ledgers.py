@@ -55,6 +55,18 @@ def ledger_code(given: str, field: str = "code") -> str:
     return code
 
 
+class LedgersBusyError(Exception):
+    """Every open ledger was in use for as long as a request waits to open another (ADR
+    0032): the service answers 503 rather than open one past its bound."""
+
+    def __init__(self, code: str, waited: float) -> None:
+        super().__init__(
+            f"every open ledger is in use: ledger {code} waited {waited:g} s to be opened; "
+            "retry shortly"
+        )
+        self.code = code
+
+
 @dataclass(frozen=True)
 class LedgerEntry:
     code: str

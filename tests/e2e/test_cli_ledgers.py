@@ -8,6 +8,7 @@ import json
 import re
 import subprocess
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -142,3 +143,25 @@ def test_an_unknown_or_malformed_ledger_is_one_line_and_exit_2(tmp_path: Path, d
     assert (nameless.returncode, nameless.stdout) == (2, "")
     assert nameless.stderr.startswith("begroting: name")
     assert json.loads(ok(run("ledger", "list", "--format", "json", "--db", db, cwd=tmp_path))) == []
+
+
+def test_ledgers_created_at_once_by_separate_processes_are_each_created(
+    tmp_path: Path, db: str
+) -> None:
+    # Each process opens the default ledger (on a new database: creates its tables) and
+    # then its own: openings of one schema or file take turns (ADR 0032).
+    codes = ["GM0001", "GM0002", "GM0003", "GM0004"]
+    with ThreadPoolExecutor(len(codes)) as pool:
+        results = list(
+            pool.map(
+                lambda code: run(
+                    "ledger", "create", code, "--name", code, "--db", db, cwd=tmp_path
+                ),
+                codes,
+            )
+        )
+
+    assert [(r.returncode, r.stderr) for r in results] == [(0, "")] * len(codes)
+    assert json.loads(ok(run("ledger", "list", "--format", "json", "--db", db, cwd=tmp_path))) == [
+        {"code": code, "name": code, "events": 0} for code in codes
+    ]

@@ -313,11 +313,11 @@ def test_an_event_chained_while_a_verify_reads_is_not_a_finding(
     # A write and its catch-up land between the verify's reads of the log and the links.
     read_links = chain_verify.stored_links
 
-    def interleaved(conn: Any) -> list[chain_verify.StoredLink]:
+    def interleaved(conn: Any, after: int = 0) -> list[chain_verify.StoredLink]:
         monkeypatch.setattr(chain_verify, "stored_links", read_links)
         propose(demo_ledger, "raad-2026-interleaved")
         demo_ledger.runner.catch_up()
-        return read_links(conn)
+        return read_links(conn, after)
 
     monkeypatch.setattr(chain_verify, "stored_links", interleaved)
     verdict = verification.full_verify(demo_ledger.app, demo_ledger.engine)

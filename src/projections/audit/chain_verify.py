@@ -39,10 +39,9 @@ class StoredLink:
         return self.originator_id, self.originator_version
 
 
-def log_entries(app: Begroting, conn: Connection | None = None) -> Iterator[Entry]:
-    """Every stored event from the start of the log, in position order. With `conn`, rows
-    the recorder cannot read are read as they are (see `select_notifications`)."""
-    start = 1
+def log_entries(app: Begroting, conn: Connection | None = None, start: int = 1) -> Iterator[Entry]:
+    """Every stored event from position `start` (the start of the log), in position order.
+    With `conn`, rows the recorder cannot read are read as they are (`select_notifications`)."""
     while True:
         if conn is None:
             batch = app.recorder.select_notifications(start=start, limit=READ_BATCH)
@@ -55,8 +54,9 @@ def log_entries(app: Begroting, conn: Connection | None = None) -> Iterator[Entr
         start = batch[-1].id + 1
 
 
-def stored_links(conn: Connection) -> list[StoredLink]:
-    rows = conn.execute(select(schema.chain_links).order_by(schema.chain_links.c.position))
+def stored_links(conn: Connection, after: int = 0) -> list[StoredLink]:
+    links = schema.chain_links
+    rows = conn.execute(select(links).where(links.c.position > after).order_by(links.c.position))
     return [
         StoredLink(
             int(row.position),
@@ -169,18 +169,45 @@ def verify_witnessed(
     report's sealed head and the heads an auditor witnessed earlier ((position, head,
     seen), `standalone_verify.read_witness`). The first failing position wins; ok names
     the head. Returns the log's own verdict (links and seals) and the verdict with the
-    witnessed heads as well: one pass over the log for both.
+    witnessed heads as well: one pass over the log for both."""
+    own, failures, recomputed, last_position = _verify(app, conn, 0, GENESIS)
+    lost = standalone_verify.witness_failure(list(witnessed), recomputed, last_position)
+    if lost is None:
+        return own, own
+    return own, min([*failures, failure(*lost)], key=lambda v: v.position or 0)
+
+
+def verify_after(app: Begroting, conn: Connection, verified_to: int, head: str) -> Verdict:
+    """The log after position `verified_to`, whose link `head` a verification recorded:
+    the events after it against their stored links, the links chaining on from `head`,
+    the seals after it. What stands at or before `verified_to` is taken as verified: only
+    a full verify (`verify`) checks it again (ADR 0032)."""
+    return _verify(app, conn, verified_to, bytes.fromhex(head))[0]
+
+
+def _verify(
+    app: Begroting, conn: Connection, after: int, previous: bytes
+) -> tuple[Verdict, list[Verdict], dict[int, str], int]:
+    """The log's verdict over the positions after `after` (whose link is `previous`), its
+    findings, the link recomputed at each position and the last position read.
 
     The stored links and seals are read before the log: a catch-up that chains events
     meanwhile then only adds events after the last link read (unchained here), never a
     link or seal whose event this read of the log would lack."""
-    stored = stored_links(conn)
-    seals = list(conn.execute(select(schema.report_seals).order_by(schema.report_seals.c.position)))
+    stored = stored_links(conn, after)
+    report_seals = schema.report_seals
+    seals = list(
+        conn.execute(
+            select(report_seals)
+            .where(report_seals.c.position > after)
+            .order_by(report_seals.c.position)
+        )
+    )
     entries: list[Found] = []
     recomputed: dict[int, str] = {}
-    previous = GENESIS
+    start = previous
     unsound: Verdict | None = None  # the first stored row that is not what was recorded
-    for entry in log_entries(app, conn):
+    for entry in log_entries(app, conn, after + 1):
         digest = entry.digest()
         previous = link(previous, digest)
         entries.append(Found(entry.position, entry.identity, digest.hex()))
@@ -188,7 +215,7 @@ def verify_witnessed(
         if entry.problem is not None and unsound is None:
             unsound = unreadable(entry.position, entry.problem)
     # A malformed row comes first among findings at the same position: it says more.
-    failures = [v for v in (unsound, compare_log(entries, stored), check_links(stored)) if v]
+    failures = [v for v in (unsound, compare_log(entries, stored), check_links(stored, start)) if v]
     checked = 0
     for seal in seals:
         checked += 1
@@ -202,23 +229,19 @@ def verify_witnessed(
                     f"{seal.position}",
                 )
             )
-    last_position = entries[-1].position if entries else 0
-    lost = standalone_verify.witness_failure(list(witnessed), recomputed, last_position)
+    last_position = entries[-1].position if entries else after
     if failures:
         own = min(failures, key=lambda v: v.position or 0)
     else:
-        head = stored[-1] if stored else None
-        chained_to = head.position if head else 0
+        chained_to = stored[-1].position if stored else after
         own = Verdict(
             True,
             "ok",
             chained_to,
             "the log verifies",
-            head.link if head else GENESIS.hex(),
+            stored[-1].link if stored else start.hex(),
             len(stored),
             checked,
             sum(1 for entry in entries if entry.position > chained_to),
         )
-    if lost is None:
-        return own, own
-    return own, min([*failures, failure(*lost)], key=lambda v: v.position or 0)
+    return own, failures, recomputed, last_position

@@ -5,6 +5,8 @@ the chain is verified, its head there, when, by what, and the finding if it fail
 latest row is the state of the log:
 - a full verify (`begroting verify`, `GET /api/v1/audit/verify`, serve's start-up, the
   workspace's Audit page) appends its result, ok or broken;
+- a ledger's reopening by the service that verified it in full (ADR 0032) appends the
+  result of verifying the positions after the latest verified one, when it checked links;
 - the runner's catch-up, chaining new events onto a verified prefix, appends the verified
   position it reached (`extend`, in its batch transaction);
 - a rebuild, re-reading chained events, compares them with their links and, on a break,
@@ -76,7 +78,7 @@ class Verification(TypedDict):
     """The latest verification as the Audit page shows it: when, by what, the finding."""
 
     checked_at: datetime
-    source: str  # verify, start-up, catch-up, rebuild, web
+    source: str  # verify, start-up, reopen, catch-up, rebuild, web
     status: str  # ok, broken
     verified_to: int
     head: str | None
@@ -166,6 +168,28 @@ def verify_at_start(app: Begroting, engine: Engine) -> threading.Thread | None:
     )
     thread.start()
     return thread
+
+
+def verify_at_reopen(app: Begroting, engine: Engine) -> threading.Thread | None:
+    """A ledger reopened by a service that verified its whole log at its first opening
+    (ADR 0032): only the positions after the latest verified one, when that verification
+    is ok and its link still stands; otherwise, or for a tail as long as a large log, the
+    start-up verify. A finding is recorded, and so is a tail that verified links."""
+    size = app.recorder.max_notification_id() or 0
+    with engine.connect() as conn:
+        last = latest(conn)
+        if (
+            last is None
+            or last.status != OK
+            or size - int(last.verified_to) > BACKGROUND_VERIFY_AFTER
+            or (basis.head_at(conn, int(last.verified_to)) or chain.GENESIS.hex()) != last.head
+        ):
+            return verify_at_start(app, engine)
+        verdict = chain_verify.verify_after(app, conn, int(last.verified_to), last.head)
+    if not verdict.ok or verdict.count:
+        with engine.begin() as conn:
+            record(conn, verdict, "reopen")
+    return None
 
 
 def guard(conn: Connection) -> None:

@@ -7,9 +7,11 @@ and migrates the read-model schema to head.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import sqlite3
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -217,6 +219,19 @@ def _current_revision(engine: Engine) -> str | None:
     return str(rows[0][0]) if len(rows) == 1 else None
 
 
+def _sqlite_revision(conn: Connection) -> str | None:
+    found = conn.exec_driver_sql(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+    ).first()
+    if found is None:
+        return None
+    rows = conn.exec_driver_sql("SELECT version_num FROM alembic_version").all()
+    return str(rows[0][0]) if len(rows) == 1 else None
+
+
+_migrating = threading.Lock()
+
+
 def migrate(engine: Engine) -> None:
     """Bring the read-model schema (and the log's append-only triggers) to head. A schema
     already at head is left without loading alembic: its import is a sixth of a command's
@@ -229,9 +244,40 @@ def migrate(engine: Engine) -> None:
 
     config = Config()
     config.set_main_option("script_location", next(iter(migrations.__path__)))
-    with engine.begin() as connection:
+    # Alembic's `context` and `op` are module globals: one migration at a time in a
+    # process, whatever the ledger (a service opens ledgers from many threads).
+    with _migrating, engine.begin() as connection:
+        if connection.dialect.name == "sqlite":
+            # The write lock before the version is read: another process migrating the
+            # same file first is waited for, and its work found done (ADR 0032). The
+            # driver would otherwise run each DDL statement on its own, outside any lock.
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            if head is not None and _sqlite_revision(connection) == head:
+                return
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+@contextmanager
+def opening(engine: Engine, database: Database) -> Iterator[None]:
+    """On PostgreSQL, one process at a time creates and migrates the tables of a schema:
+    two opening it at once would race on the recorder's CREATE ... IF NOT EXISTS and
+    CREATE OR REPLACE FUNCTION ("tuple concurrently updated") or on a migration (ADR
+    0032). A transaction-level advisory lock keyed by the schema, released when the
+    opening ends, however it ends. SQLite's one write lock keeps its openers apart."""
+    if database.is_sqlite:
+        yield
+        return
+    name = f"begroting:open:{database.schema or 'public'}".encode()
+    key = int.from_bytes(hashlib.sha256(name).digest()[:8], "big", signed=True)
+    try:
+        conn = engine.connect()
+    except SQLAlchemyError as error:
+        reason = " ".join(str(getattr(error, "orig", None) or error).split())  # one line
+        raise DatabaseUnavailableError(f"cannot open {database.redacted()}: {reason}") from error
+    with conn, conn.begin():
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+        yield
 
 
 def open_application(database: Database, clock: Clock) -> Begroting:

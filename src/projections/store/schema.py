@@ -333,7 +333,7 @@ chain_verifications = Table(
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("checked_at", UtcDateTime, nullable=False),
-    Column("source", String(16), nullable=False),  # verify, start-up, catch-up, rebuild, web
+    Column("source", String(16), nullable=False),  # verify start-up reopen catch-up rebuild web
     Column("status", String(8), nullable=False),  # ok, broken
     Column("verified_to", BigInteger, nullable=False),  # the chain is verified up to here
     Column("head", String(64)),  # the link at verified_to, for ok
