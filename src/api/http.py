@@ -88,7 +88,7 @@ class LedgerRegistry(Protocol):
 
     default: Services
 
-    def acquire(self, code: str | None) -> Services: ...
+    def acquire(self, code: str | None, secret: str | None = None) -> Services: ...
 
     def release(self, code: str | None) -> None: ...
 
@@ -96,19 +96,26 @@ class LedgerRegistry(Protocol):
 SESSION_COOKIE = "begroting_sessie"  # the workspace's session id, which names its ledger
 
 
+def request_secret(request: Request) -> str | None:
+    """The request's bearer token, else its workspace session id; None for neither."""
+    scheme, token = get_authorization_scheme_param(request.headers.get("Authorization"))
+    if token and scheme.lower() == "bearer":
+        return token
+    return request.cookies.get(SESSION_COOKIE)
+
+
 def request_ledger(request: Request) -> str | None:
     """The ledger a request is for: the one its bearer token names, else its workspace
     session's; None for the default ledger (and for a request with neither)."""
-    scheme, token = get_authorization_scheme_param(request.headers.get("Authorization"))
-    if token and scheme.lower() == "bearer":
-        return ledger_of_secret(token)
-    session = request.cookies.get(SESSION_COOKIE)
-    return None if session is None else ledger_of_secret(session)
+    secret = request_secret(request)
+    return None if secret is None else ledger_of_secret(secret)
 
 
-def services_for(request: Request, code: str | None) -> Services:
+def services_for(request: Request, code: str | None, secret: str | None = None) -> Services:
     """The services of ledger `code`, held for this request (released when its answer is
-    sent). Raises UnknownLedgerError for a code the directory does not list."""
+    sent). A ledger not open is opened only for a secret it holds (`secret`, else the
+    request's token or session id). Raises UnknownLedgerError for a code the directory
+    does not list, or whose ledger does not know the secret."""
     held: dict[str | None, Services] | None = getattr(request.state, "ledger_services", None)
     if held is None:
         held = request.state.ledger_services = {}
@@ -116,7 +123,8 @@ def services_for(request: Request, code: str | None) -> Services:
         return held[code]
     registry: LedgerRegistry = request.app.state.ledgers
     try:
-        found = registry.acquire(code)
+        # A request always proves its ledger: the code came from its secret.
+        found = registry.acquire(code, secret or request_secret(request) or "")
     except LedgersBusyError as busy:  # every open ledger in use (ADR 0032)
         raise Problem(503, "ledgers-busy", str(busy), headers={"Retry-After": "2"}) from None
     held[code] = found

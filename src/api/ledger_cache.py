@@ -15,11 +15,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from api.auth import TokenStore
+from api.auth import TokenStore, digest
 from api.http import Services
 from api.idempotency import IdempotencyStore
 from api.ledger import Ledger, open_database
-from api.ledgers import LedgersBusyError, UnknownLedgerError, is_known, ledger_code
+from api.ledgers import (
+    LedgersBusyError,
+    UnknownLedgerError,
+    holds_secret,
+    is_known,
+    ledger_code,
+)
 from api.web.sessions import SessionStore
 from projections.audit import verification
 from projections.audit.chain import ChainBroken
@@ -118,11 +124,13 @@ class Ledgers:
         with self._lock:
             return list(self._open)
 
-    def acquire(self, code: str | None) -> Services:
+    def acquire(self, code: str | None, secret: str | None = None) -> Services:
         """The services of ledger `code` (None: the default ledger), opened if need be and
         held until `release(code)`. Never more than `max_open` are open: while every open
         one is in use, the opening waits up to `wait` seconds for one to fall idle, then
-        raises LedgersBusyError. Raises UnknownLedgerError."""
+        raises LedgersBusyError. For a request, a ledger not open is opened only for a `secret`
+        (its token or session id) that ledger holds: UnknownLedgerError otherwise, as for a
+        code not listed. Without one (the service itself, a test) nothing is asked."""
         if code is None:
             return self.default
         code = ledger_code(code)
@@ -139,7 +147,10 @@ class Ledgers:
             held = self._hold(code)
             if held is not None:
                 return held
-            if not is_known(self.default.ledger.engine, code):
+            engine = self.default.ledger.engine
+            if not is_known(engine, code) or (
+                secret is not None and not holds_secret(engine, self.database, code, digest(secret))
+            ):
                 raise UnknownLedgerError(code)
             victims = self._reserve(code, deadline)
             try:

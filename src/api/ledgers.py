@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -206,6 +207,37 @@ def _events(engine: Engine, default: Database, code: str) -> int:
     except SQLAlchemyError:
         return 0
     return int(count or 0)
+
+
+# A secret of the ledger: a token not revoked, or a workspace session not ended (expiry and
+# the rest are checked by the ledger's own stores once it is open).
+_KNOWN_HASH_SQL = (
+    "SELECT 1 FROM {s}api_tokens WHERE token_hash = {h} AND revoked_at IS NULL "
+    "UNION ALL SELECT 1 FROM {s}web_sessions WHERE id_hash = {h} AND ended_at IS NULL"
+)
+
+
+def holds_secret(engine: Engine, default: Database, code: str, hashed: str) -> bool:
+    """Whether the ledger `code` knows the secret of SHA-256 `hashed`, read without opening
+    it (ADR 0032): a caller must not make the service open, migrate and verify a ledger, and
+    take its connections, by naming its public CBS code with a made-up token."""
+    target = default.of_ledger(code)
+    if target.is_sqlite:
+        path = Path(make_url(target.url).database or "")
+        if not path.is_file():
+            return False
+        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+            try:
+                sql = _KNOWN_HASH_SQL.format(s="", h="?")
+                return conn.execute(sql, (hashed, hashed)).fetchone() is not None
+            except sqlite3.OperationalError:  # created, never opened: no tables yet
+                return False
+    try:
+        with engine.connect() as conn:
+            sql = _KNOWN_HASH_SQL.format(s=f'"{target.schema}".', h=":h")
+            return conn.execute(text(sql), {"h": hashed}).first() is not None
+    except SQLAlchemyError:
+        return False
 
 
 def open_named(default: Database, code: str, clock: Callable[[], datetime]) -> Ledger:

@@ -280,3 +280,25 @@ def test_a_ledger_lives_beside_the_default_one() -> None:
     )
     assert in_schema.schema == "t_1_gm0268"
     assert (public.eventsourcing_env()["POSTGRES_POOL_SIZE"], SHARED_CONNECTIONS) == ("1", 6)
+
+
+def test_a_made_up_secret_naming_a_ledger_opens_nothing(
+    six_ledgers: tuple[str, dict[str, str]],
+) -> None:
+    """CBS codes are public: a token or session id that names a ledger but that ledger does
+    not hold is refused without the service opening (migrating, verifying) the ledger."""
+    url, tokens = six_ledgers
+    with TestClient(create_app(Settings(db_url=url, max_open_ledgers=CAP))) as client:
+        ledgers: Ledgers = client.app.state.ledgers  # type: ignore[attr-defined]
+        made_up = [f"bgt_{code}_{'x' * 43}" for code in CODES]
+
+        answers = [client.get("/api/v1/decisions", headers=bearer(s)).status_code for s in made_up]
+        client.cookies.set("begroting_sessie", f"{CODES[0]}_{'y' * 43}")
+        page = client.get("/besluiten", follow_redirects=False)
+
+        assert answers == [401] * len(CODES)
+        assert (page.status_code, page.headers["location"]) == (303, "/?volgende=%2Fbesluiten")
+        assert (ledgers.opened, ledgers.open_codes()) == (0, [])
+        client.cookies.clear()
+        assert decisions(client, tokens[CODES[0]]) == []  # its own token opens it
+        assert ledgers.open_codes() == [CODES[0]]

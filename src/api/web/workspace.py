@@ -60,7 +60,7 @@ def session_store(request: Request, secret: str | None = None) -> SessionStore |
     if secret is None:
         secret = request.cookies.get(COOKIE) or ""
     try:
-        return services_for(request, ledger_of_secret(secret)).sessions
+        return services_for(request, ledger_of_secret(secret), secret).sessions
     except UnknownLedgerError:
         return None
 
@@ -89,7 +89,7 @@ def _viewer(request: Request) -> Viewer:
     session = None if store is None or session_id is None else store.find(session_id)
     if session is None or session_id is None:
         raise SignInRequired
-    return Viewer(session, services_for(request, ledger_of_secret(session_id)))
+    return Viewer(session, services_for(request, ledger_of_secret(session_id), session_id))
 
 
 def reader(request: Request) -> Viewer:
@@ -176,7 +176,7 @@ def page(
 
 
 def municipality(request: Request, code: str | None) -> str | None:
-    """"Lindenhoven (GM9999)" for a municipality's ledger, from the default ledger's
+    """ "Lindenhoven (GM9999)" for a municipality's ledger, from the default ledger's
     directory; None for the default ledger, which is the server's own."""
     if code is None:
         return None
