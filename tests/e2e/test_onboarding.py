@@ -214,6 +214,11 @@ def test_a_municipality_is_onboarded_from_its_spreadsheets(
         (True, 0, 0)
     ] * 4
     assert cli.events(CODE) == position
+    said = cli.ok("import", "begroting", str(files[0][1]), "--ledger", CODE, *files[0][2])
+    sheet = ", sheet Export" if fmt == "xlsx" else ""
+    assert said.splitlines()[0] == (
+        f"begroting.{fmt} (begroting{sheet}): already imported, nothing recorded"
+    )
     assert summaries[0]["total_lasten"] == str(sum(
         a for (_t, _c, _d, soort), a in begroting.items() if soort == "lasten"
     ))  # fmt: skip
@@ -259,5 +264,61 @@ def test_a_municipality_is_onboarded_from_its_spreadsheets(
 
     # Nothing of it reached the default ledger or the other municipality's.
     assert cli.events("GM9998") == 0
+    assert cli.json("log") == []
     assert cli.json("budget", "--year", "2026")["rows"] == []
     assert cli.json("budget", "--ledger", "GM9998", "--year", "2026")["rows"] == []
+
+
+def test_a_bad_file_is_refused_whole_with_every_bad_row_named(cli: Cli, tmp_path: Path) -> None:
+    onboard(cli)
+    path = write(tmp_path, "begroting", "csv", BEGROTING, date(2025, 11, 6))
+    imported(cli, "begroting", path, "--decision", "raad-2025-11-06-begroting-2026")
+    position = cli.events(CODE)
+    rows = [
+        ("Sociaal domein", "6.1", "1.1", "SD-100", "lasten", Decimal("1000.00")),  # good
+        ("Bestuur", "0.99", "1.1", "BD-100", "lasten", Decimal("10.00")),  # unknown taakveld
+        ("Bestuur", "0.1", "9.9", "BD-100", "lasten", Decimal("10.00")),  # unknown categorie
+        ("Sociaal domein", "6.1", "4.2", "SD-100", "lasten", Decimal("10.00")),  # a grey cell
+        ("Bestuur", "0.1", "1.1", "BD-100", "lasten", Decimal("10.00")),  # malformed below
+        ("Bestuur", "0.1", "1.1", "BD-100", "lasten", Decimal("10.00")),  # bedrag left out
+        ("Wonen", "8.3", "3.8", "WO-999", "lasten", Decimal("10.00")),  # no such line
+    ]
+    bad = write(tmp_path, "wijziging", "csv", rows, date(2026, 2, 26))
+    text = bad.read_text(encoding="utf-8").split("\n")
+    text[5] = text[5].replace(";10,00;", ";12,34,5;")
+    text[6] = text[6].replace(";10,00;", ";;")
+    bad.write_text("\r\n".join(text), encoding="utf-8")
+    options = ("--ledger", CODE, "--decision", "raad-2026-02-26-bw-1")
+
+    read = cli("import", "wijziging", str(bad), *options)
+    text[2], text[3], text[4] = (
+        text[2].replace(";0.99;", ";0.1;"),
+        text[3].replace(";9.9;", ";1.1;"),
+        text[4].replace(";4.2;", ";1.1;"),
+    )
+    text[5], text[6] = text[5].replace(";12,34,5;", ";10,00;"), text[6].replace(";;", ";10,00;")
+    bad.write_text("\r\n".join(text), encoding="utf-8")
+    recorded = cli("import", "wijziging", str(bad), *options)
+
+    assert read == (
+        2,
+        "",
+        "begroting: wijziging.csv: 5 problems; nothing was recorded\n"
+        "  row 3, taakveld: taakveld '0.99' does not exist in the catalogue of fiscal year "
+        "2026 (cell C3)\n"
+        "  row 4, categorie: categorie '9.9' does not exist among the lasten of the Iv3 model "
+        "of fiscal year 2026 (cell D4)\n"
+        "  row 5, categorie: taakveld 6.1 with categorie 4.2 is a grey cell of the lasten in "
+        "the Iv3 model of fiscal year 2026: the CBS definitions forbid it (cell D5)\n"
+        "  row 6, bedrag: '12,34,5' is not an amount: its separators do not group by three "
+        "(cell G6)\n"
+        "  row 7, bedrag: bedrag is empty (cell G7)\n",
+    )
+    assert recorded == (
+        2,
+        "",
+        "begroting: wijziging.csv: 1 problem; nothing was recorded\n"
+        "  row 8: line 2026 / Wonen / taakveld 8.3 / deelproduct WO-999 / categorie 3.8 / "
+        "lasten does not exist: a wijziging changes a line of the begroting\n",
+    )
+    assert cli.events(CODE) == position
