@@ -32,7 +32,7 @@ pytestmark = pytest.mark.e2e
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 EXAMPLE = EXAMPLES / "begroting-2026.csv"
-EXAMPLE_SHA256 = "6610bc0cbc520fa734cd6beeee0d8c5456e5055d8e57934337679ea0f37efce5"
+EXAMPLE_SHA256 = "e58c33d851b083bd226a7dbd324e172532a478eab2d71ae2a48187648a3812f6"
 ADOPTED = datetime(2025, 11, 6, 12, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shlex
+import shutil
 from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date
@@ -322,3 +324,60 @@ def test_a_bad_file_is_refused_whole_with_every_bad_row_named(cli: Cli, tmp_path
         "lasten does not exist: a wijziging changes a line of the begroting\n",
     )
     assert cli.events(CODE) == position
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def readme_commands() -> list[list[str]]:
+    """The quickstart's onboarding of Lindenhoven, as the README writes it."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = text.index("A municipality's own figures come from")
+    section = text[start : text.index("The import reads CSV", start)]
+    joined = section.replace("\\\n", " ")
+    return [
+        shlex.split(line)[1:]
+        for line in joined.splitlines()
+        if line.startswith(".venv/bin/begroting ")
+    ]
+
+
+def example_sums(name: str) -> dict[tuple[str, str, str], Decimal]:
+    """An example extract's Iv3 cells: (soort, taakveld, categorie) -> its Dutch amounts."""
+    text = (ROOT / "examples" / name).read_text(encoding="utf-8-sig")
+    found: dict[tuple[str, str, str], Decimal] = defaultdict(Decimal)
+    for r in csv.DictReader(io.StringIO(text), delimiter=";"):
+        found[(r["soort"], r["taakveld"], r["categorie"])] += Decimal(
+            r["bedrag"].replace(".", "").replace(",", ".")
+        )
+    return dict(found)
+
+
+def test_the_readme_onboards_the_example_municipality(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copytree(ROOT / "examples", tmp_path / "examples")
+    monkeypatch.chdir(tmp_path)
+    cli = Cli(f"sqlite:///{tmp_path}/begroting.sqlite3", capsys)
+    commands = readme_commands()
+
+    for command in commands:
+        cli.ok(*command)
+
+    assert [c[:2] for c in commands] == [
+        ["ledger", "create"], ["decision", "record"], ["import", "begroting"],
+        ["export", "iv3"], ["decision", "record"], ["import", "wijziging"],
+        ["import", "realisatie"], ["uitputting", "--ledger"], ["export", "iv3"],
+    ]  # fmt: skip
+    for target, name in (
+        ("iv3.csv", "begroting-2026.csv"),
+        ("iv3-q1.csv", "realisatie-2026-03.csv"),
+    ):
+        rows = csv.DictReader(
+            io.StringIO((tmp_path / target).read_text(encoding="utf-8-sig")), delimiter=";"
+        )
+        found = {
+            (r["side"], r["taakveld"], r["categorie"]): Decimal(r["amount"].replace(",", "."))
+            for r in rows
+        }
+        assert found == example_sums(name)
