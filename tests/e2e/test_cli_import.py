@@ -217,7 +217,12 @@ def test_the_applications_refusal_is_listed_like_the_readers(
 ) -> None:
     refusal = ImportRefused(
         (
-            RowProblem(None, None, "a begroting import names the decision that authorises it"),
+            RowProblem(
+                None,
+                None,
+                "a begroting import needs the adopted decision that authorises it",
+                "missing-decision",
+            ),
             RowProblem(4, "bedrag", "fiscal year 2026 is closed", "fiscal-year-closed"),
         ),
         "begroting-2026.csv",
@@ -229,7 +234,8 @@ def test_the_applications_refusal_is_listed_like_the_readers(
         2,
         "",
         "begroting: begroting-2026.csv: 2 problems; nothing was recorded\n"
-        "  file: a begroting import names the decision that authorises it\n"
+        "  --decision: a begroting import needs the adopted decision that authorises it: "
+        "--decision REF (decision list shows them)\n"
         "  row 4, bedrag: fiscal year 2026 is closed\n",
     )
 

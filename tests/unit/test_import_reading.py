@@ -556,3 +556,18 @@ def test_a_cell_at_fault_is_named_with_the_files_own_header() -> None:
             "invalid-amount",
         ),
     ]
+
+
+def test_a_header_that_names_no_column_is_one_problem() -> None:
+    tabs = csv(row("5"), delimiter="\t")
+
+    assert refusal(tabs, known_at="2026-03-31") == [
+        RowProblem(
+            None,
+            None,
+            "row 1 names none of the columns of a begroting extract (jaar, programma, "
+            "taakveld, soort, bedrag, ...): a CSV is separated by ; or , and a mapping names "
+            "a file's own headers",
+            "unknown-header",
+        )
+    ]

@@ -98,6 +98,17 @@ def read_source(
         table = read_table(data, sheet or rules.sheet, recognised)
     except TableError as error:
         raise refused(name, None, str(error), "unreadable-file") from None
+    if table.headers and not recognised(table.headers):
+        # Not one column known: a tab- or otherwise-separated file, or an ERP's own headers;
+        # one line saying so, not a missing column each.
+        raise refused(
+            name,
+            None,
+            f"row 1 names none of the columns of a {kind.value} extract "
+            f"({', '.join(required_of(kind))}, ...): a CSV is separated by ; or , and a "
+            "mapping names a file's own headers",
+            "unknown-header",
+        )
     reader = _Reader(kind, table, rules)
     rows = reader.rows()
     moment = reader.known_at(known_at)

@@ -133,8 +133,8 @@ class ImportUseCases(BudgetLineUseCases):
                     problems.row(
                         None,
                         None,
-                        f"a {kind.value} import names the decision that authorises it",
-                        "invalid-input",
+                        f"a {kind.value} import needs the adopted decision that authorises it",
+                        "missing-decision",
                     )
                 else:
                     self._record_budget(ctx, source, lines, decision, problems)
