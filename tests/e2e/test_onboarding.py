@@ -301,6 +301,7 @@ def test_a_bad_file_is_refused_whole_with_every_bad_row_named(cli: Cli, tmp_path
     text[5], text[6] = text[5].replace(";12,34,5;", ";10,00;"), text[6].replace(";;", ";10,00;")
     bad.write_text("\r\n".join(text), encoding="utf-8")
     recorded = cli("import", "wijziging", str(bad), *options)
+    elsewhere = cli("import", "wijziging", str(bad), *options[2:])  # --ledger forgotten
 
     assert read == (
         2,
@@ -322,6 +323,14 @@ def test_a_bad_file_is_refused_whole_with_every_bad_row_named(cli: Cli, tmp_path
         "begroting: wijziging.csv: 1 problem; nothing was recorded\n"
         "  row 8: line 2026 / Wonen / taakveld 8.3 / deelproduct WO-999 / categorie 3.8 / "
         "lasten does not exist: a wijziging changes a line of the begroting\n",
+    )
+    assert (elsewhere[0], elsewhere[2].splitlines()[:2]) == (
+        2,
+        [
+            "begroting: wijziging.csv: 8 problems; nothing was recorded",
+            "  --decision: decision 'raad-2026-02-26-bw-1' does not exist in the default ledger "
+            "(another: --ledger CODE)",
+        ],
     )
     assert cli.events(CODE) == position
 

@@ -53,6 +53,9 @@ def cmd_import(args: argparse.Namespace) -> int:
             line = problem_line(problem)
             if problem.code == "missing-decision":  # name the option that gives it
                 line = f"--decision: {problem.message}: --decision REF (decision list shows them)"
+            elif problem.code == "not-found" and problem.message.startswith("decision "):
+                where = "the default ledger" if args.ledger is None else f"ledger {args.ledger}"
+                line = f"--decision: {problem.message} in {where} (another: --ledger CODE)"
             print(f"  {line}", file=sys.stderr)
         return 2
     if args.format == "json":
