@@ -32,7 +32,7 @@ pytestmark = pytest.mark.e2e
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 EXAMPLE = EXAMPLES / "begroting-2026.csv"
-EXAMPLE_SHA256 = "6610bc0cbc520fa734cd6beeee0d8c5456e5055d8e57934337679ea0f37efce5"
+EXAMPLE_SHA256 = "e58c33d851b083bd226a7dbd324e172532a478eab2d71ae2a48187648a3812f6"
 ADOPTED = datetime(2025, 11, 6, 12, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
 
 
@@ -217,7 +217,12 @@ def test_the_applications_refusal_is_listed_like_the_readers(
 ) -> None:
     refusal = ImportRefused(
         (
-            RowProblem(None, None, "a begroting import names the decision that authorises it"),
+            RowProblem(
+                None,
+                None,
+                "a begroting import needs the adopted decision that authorises it",
+                "missing-decision",
+            ),
             RowProblem(4, "bedrag", "fiscal year 2026 is closed", "fiscal-year-closed"),
         ),
         "begroting-2026.csv",
@@ -229,7 +234,8 @@ def test_the_applications_refusal_is_listed_like_the_readers(
         2,
         "",
         "begroting: begroting-2026.csv: 2 problems; nothing was recorded\n"
-        "  file: a begroting import names the decision that authorises it\n"
+        "  --decision: a begroting import needs the adopted decision that authorises it: "
+        "--decision REF (decision list shows them)\n"
         "  row 4, bedrag: fiscal year 2026 is closed\n",
     )
 

@@ -31,11 +31,16 @@ def csv(*rows: str, header: str = HEADER, delimiter: str = ";") -> bytes:
     return ("\n".join(lines) + "\n").replace(";", delimiter).encode()
 
 
+# A categorie of each side in the Iv3 model of 2026 (1.1 is salarissen: lasten only).
+CATEGORIE = {"lasten": "1.1", "baten": "3.8"}
+
+
 def row(amount: str, *, taakveld: str = "1.1", soort: str = "lasten") -> str:
-    return f"2026;Veiligheid;{taakveld};1.1;;{soort};{amount};Brandweer"
+    return f"2026;Veiligheid;{taakveld};{CATEGORIE[soort]};;{soort};{amount};Brandweer"
 
 
-def key(taakveld: str = "1.1", side: Side = Side.LASTEN, categorie: str = "1.1") -> LineKey:
+def key(taakveld: str = "1.1", side: Side = Side.LASTEN, categorie: str | None = None) -> LineKey:
+    categorie = categorie or CATEGORIE[side.value]
     return LineKey(2026, "Veiligheid", taakveld, side, categorie=categorie)
 
 
@@ -221,7 +226,7 @@ def test_xlsx_numbers_and_text_amounts_read_exactly() -> None:
 
 def test_a_named_sheet_and_a_date_cell_as_the_peildatum() -> None:
     header = [*HEADER.split(";"), "Peildatum"]
-    cells = [2026, "Veiligheid", "1.1", "1.1", None, "baten", 10, "Leges", date(2026, 3, 31)]
+    cells = [2026, "Veiligheid", "1.1", "3.8", None, "baten", 10, "Leges", date(2026, 3, 31)]
     data = xlsx(cells, header=header, title="Export")
 
     source = read_source(BEGROTING, data, "b.xlsx", sheet="Export")
@@ -325,7 +330,7 @@ def test_every_problem_of_the_file_is_named_with_its_row_and_column() -> None:
         "2026;Veiligheid;1.1;1.1;;lasten;10;ok",
         "26;Veiligheid;1.1;1.1;;lasten;10;x",
         "2026;;9.99;1.1;;kosten;1,234;x",
-        "2026;Veil\u202eigheid;1.1;1.1;;baten;10,0015;x",
+        "2026;Veil\u202eigheid;1.1;3.8;;baten;10,0015;x",
         '2026;Veiligheid;1.1;1.1;;lasten;;"regel\nmet breuk"',
     )
 
@@ -550,4 +555,19 @@ def test_a_cell_at_fault_is_named_with_the_files_own_header() -> None:
             "'12,3456' has more than two decimals (cell G2, header 'Bedrag EUR')",
             "invalid-amount",
         ),
+    ]
+
+
+def test_a_header_that_names_no_column_is_one_problem() -> None:
+    tabs = csv(row("5"), delimiter="\t")
+
+    assert refusal(tabs, known_at="2026-03-31") == [
+        RowProblem(
+            None,
+            None,
+            "row 1 names none of the columns of a begroting extract (jaar, programma, "
+            "taakveld, soort, bedrag, ...): a CSV is separated by ; or , and a mapping names "
+            "a file's own headers",
+            "unknown-header",
+        )
     ]

@@ -245,7 +245,12 @@ def test_a_wijziging_without_a_decision_or_with_a_wrong_one_is_refused(
     file = source(ImportKind.WIJZIGING, [(2, ZORG, "10.00"), (3, missing, "5.00")])
 
     assert refused(decided, file, decision=None) == (
-        RowProblem(None, None, "a wijziging import names the decision that authorises it"),
+        RowProblem(
+            None,
+            None,
+            "a wijziging import needs the adopted decision that authorises it",
+            "missing-decision",
+        ),
     )
     assert refused(decided, file, decision="2024-BW-404") == (
         RowProblem(None, None, "decision '2024-BW-404' does not exist", "not-found"),

@@ -50,7 +50,13 @@ def cmd_import(args: argparse.Namespace) -> int:
     except ImportRefused as refusal:
         print(f"begroting: {refusal}", file=sys.stderr)
         for problem in refusal.problems:
-            print(f"  {problem_line(problem)}", file=sys.stderr)
+            line = problem_line(problem)
+            if problem.code == "missing-decision":  # name the option that gives it
+                line = f"--decision: {problem.message}: --decision REF (decision list shows them)"
+            elif problem.code == "not-found" and problem.message.startswith("decision "):
+                where = "the default ledger" if args.ledger is None else f"ledger {args.ledger}"
+                line = f"--decision: {problem.message} in {where} (another: --ledger CODE)"
+            print(f"  {line}", file=sys.stderr)
         return 2
     if args.format == "json":
         print(as_json(summary_json(summary)))

@@ -1,6 +1,7 @@
 """A file read into a `SourceFile`, or refused whole with every problem named by its row
 and canonical column (ADR 0033, "Reading a file"). Rules that need the ledger (a closed
-year, a line a wijziging changes, a decision, a categorie code) are the application's."""
+year, a line a wijziging changes, a decision) are the application's; the Iv3 categorie's
+(shipped data) are checked here and again by the domain."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from api.imports.mapping import (
 from api.imports.sheet_cells import Cell, Number, Table, TableError, read_table
 from domain.errors import DomainError
 from domain.imports import ImportKind, ImportRefused, RowProblem, SourceFile, SourceRow
+from domain.iv3 import check_categorie, check_cell
 from domain.money import Money
 from domain.realisation import RealisationStatus, check_month
 from domain.taakvelden import check_taakveld
@@ -96,6 +98,17 @@ def read_source(
         table = read_table(data, sheet or rules.sheet, recognised)
     except TableError as error:
         raise refused(name, None, str(error), "unreadable-file") from None
+    if table.headers and not recognised(table.headers):
+        # Not one column known: a tab- or otherwise-separated file, or an ERP's own headers;
+        # one line saying so, not a missing column each.
+        raise refused(
+            name,
+            None,
+            f"row 1 names none of the columns of a {kind.value} extract "
+            f"({', '.join(required_of(kind))}, ...): a CSV is separated by ; or , and a "
+            "mapping names a file's own headers",
+            "unknown-header",
+        )
     reader = _Reader(kind, table, rules)
     rows = reader.rows()
     moment = reader.known_at(known_at)
@@ -258,9 +271,10 @@ class _Reader:
         if "peildatum" in self.index or "peildatum" in self.rules.constants:
             self._peildatum(row, cells)
         year = values.get("jaar")
-        if isinstance(year, int):  # the rules of a year's catalogue and months
+        if isinstance(year, int):  # the rules of a year's catalogue, Iv3 model and months
             for column, check in (
                 ("taakveld", lambda: check_taakveld(str(values["taakveld"]), year)),
+                ("categorie", lambda: self._categorie(values, year)),
                 ("periode", lambda: check_month(_opt(values["periode"]), year, None)),
             ):
                 if values.get(column) is not None:
@@ -293,6 +307,24 @@ class _Reader:
             month=_opt(values.get("periode")),
             status=values.get("status"),  # type: ignore[arg-type]
         )
+
+    @staticmethod
+    def _categorie(values: dict[str, object], year: int) -> None:
+        """The Iv3 model's rules (shipped data, ADR 0031), checked here too so that a file
+        with an unknown categorie or a grey cell names them beside its other problems; the
+        domain checks them again when it records. Needs a soort; a grey cell also a valid
+        taakveld (else that is the problem)."""
+        side = values.get("soort")
+        if not isinstance(side, Side):
+            return
+        categorie = str(values["categorie"])
+        check_categorie(categorie, year, side.value)
+        taakveld = str(values.get("taakveld") or "")
+        try:
+            check_taakveld(taakveld, year)
+        except DomainError:
+            return
+        check_cell(taakveld, categorie, year, side.value)
 
     def _word(self, cell: Cell, column: str, choices: type[Side] | type[RealisationStatus]) -> str:
         text = _text(cell, column, required=True)

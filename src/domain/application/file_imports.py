@@ -133,8 +133,8 @@ class ImportUseCases(BudgetLineUseCases):
                     problems.row(
                         None,
                         None,
-                        f"a {kind.value} import names the decision that authorises it",
-                        "invalid-input",
+                        f"a {kind.value} import needs the adopted decision that authorises it",
+                        "missing-decision",
                     )
                 else:
                     self._record_budget(ctx, source, lines, decision, problems)
@@ -228,6 +228,12 @@ class ImportUseCases(BudgetLineUseCases):
         """Each line's primitieve begroting, or its change, under `decision`: each line is
         one command, refused or recorded on its own within the batch."""
         namespace = Import.id_for(source.kind.value, source.sha256)
+        try:
+            # Named first, even when no line reaches its check (a wijziging in the wrong
+            # ledger: every line missing, and the decision too).
+            self._decision(decision)
+        except DomainError as error:
+            problems.of(error, ())
         for line_uuid, line in lines.items():
             key = line.key
             line_ctx = self._context(ctx, source, line.rows)
