@@ -56,8 +56,8 @@ def test_two_ledgers_on_one_database_never_see_each_other(tmp_path: Path, db: st
     token = issued.stdout
 
     assert created == (
-        "ledger GM0268 (Nijmegen) created; use it with --ledger GM0268, and give it a token: "
-        "begroting token create --ledger GM0268 --role admin --name NAME\n"
+        "ledger GM0268 (Nijmegen) created; use it with --ledger GM0268\n"
+        "its first token: begroting token create --ledger GM0268 --role admin --name NAME\n"
     )
     assert (again.returncode, again.stderr) == (2, "begroting: the ledger GM0268 exists\n")
     assert json.loads(ok(run("ledger", "list", "--format", "json", "--db", db, cwd=tmp_path))) == [

@@ -15,8 +15,8 @@ def cmd_ledger_create(args: argparse.Namespace) -> None:
         raise CliError("ledger create names its ledger as CODE, not with --ledger")
     code = create_ledger(db_url(args), args.code, args.name, created_by=f"cli:{getpass.getuser()}")
     print(
-        f"ledger {code} ({args.name}) created; use it with --ledger {code}, and give it a token: "
-        f"begroting token create --ledger {code} --role admin --name NAME"
+        f"ledger {code} ({args.name}) created; use it with --ledger {code}\n"
+        f"its first token: begroting token create --ledger {code} --role admin --name NAME"
     )
 
 
