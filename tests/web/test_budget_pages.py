@@ -12,9 +12,12 @@ import pytest
 from fastapi.testclient import TestClient
 from starlette.requests import Request
 
-from api.auth import Role
+from api.auth import DEMO_TOKENS, Role
+from api.ledger import Ledger
 from api.web import workspace
 from api.web.workspace import PAGE_SIZE, paged
+from support import iv3
+from support.web import sign_in
 
 Signed = Callable[[Role], TestClient]
 
@@ -471,4 +474,24 @@ def test_a_budget_figure_of_one_side_leaves_the_other_out(signed_in: Signed) -> 
     assert answer.status_code == 404
     assert "Begroting 2020 · interventie 2 · baten: het grootboek kent hier niets van" in (
         answer.text
+    )
+
+
+def test_the_totals_stand_under_their_own_side_whichever_side_comes_first(
+    api: TestClient, ledger: Ledger
+) -> None:
+    # Burgerzaken, first in programma order, has baten only: the totals still follow the
+    # columns (lasten, baten), not the side of the first group.
+    iv3.load(ledger.app)
+    sign_in(api, DEMO_TOKENS[Role.AUDITOR])
+
+    answer = api.get("/begroting?jaar=2025")
+
+    rows = rows_of(answer.text, "Begroting 2025 per programma")
+    assert rows[0] == (
+        '<th scope="col">Programma</th><th scope="col" class="num">Lasten</th>'
+        '<th scope="col" class="num">Baten</th>'
+    )
+    assert re.sub(r"<a [^>]*>|</a>", "", rows[-1]) == (
+        '<th scope="row">Totaal</th><td class="num">€ 1.350,75</td><td class="num">€ 300</td>'
     )

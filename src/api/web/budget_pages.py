@@ -172,6 +172,10 @@ def _param(by: str) -> str:
     return "fonds" if by == "fund" else by
 
 
+def _side_order(row: tuple[str, Decimal]) -> int:
+    return list(SIDES).index(row[0])
+
+
 def _totals(
     rows: Sequence[tuple[str, Decimal]], figure: Callable[[str], str | None]
 ) -> list[tuple[str, Decimal, str | None]]:
@@ -207,8 +211,8 @@ def budget_page(request: Request, viewer: ReaderDep, asked: AskedDep) -> HTMLRes
             "rows": [groups[value] for value in sorted(groups, key=_natural)],
             "budget_sides": sides,
             "unlinked": None in groups,
-            "totals": _totals(
-                [(row["side"], row["amount"]) for row in found],
+            "totals": _totals(  # in the columns' order, whichever side a group shows first
+                sorted(((row["side"], row["amount"]) for row in found), key=_side_order),
                 lambda side: figure("begroting", {"kant": side}),
             ),
         }
