@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 from uuid import UUID
 
 from sqlalchemy import Connection, Integer, case, cast, func, select
@@ -148,22 +149,27 @@ def _budget_facts(conn: Connection, basis: Basis, fiscal_year: int) -> list[_Fac
         .order_by(lines.c.position)
     )
     return [
-        _Fact(
-            "line",
-            str(UUID(row.id)),
-            row.side,
-            row.programma,
-            row.taakveld,
-            row.deelproduct,
-            row.interventie,
-            row.fund,
-            row.categorie,
-            int(row.total or 0),
-            False,
-            placed=int(row.established or 0) > 0,
-        )
+        _fact_of("line", row, voorlopig=False, placed=int(row.established or 0) > 0)
         for row in conn.execute(query)
     ]
+
+
+def _fact_of(kind: str, row: Any, *, voorlopig: bool, placed: bool = True) -> _Fact:
+    """A read-model row of a line or realisation (with its `total` in cents) as a fact."""
+    return _Fact(
+        kind,
+        str(UUID(row.id)),
+        row.side,
+        row.programma,
+        row.taakveld,
+        row.deelproduct,
+        row.interventie,
+        row.fund,
+        row.categorie,
+        int(row.total or 0),
+        voorlopig,
+        placed=placed,
+    )
 
 
 def _realised_facts(
@@ -195,19 +201,7 @@ def _realised_facts(
         in_quarter = func.coalesce(subjects.c.quarter, (month + 2) // 3)
         query = query.where(in_quarter.is_not(None), in_quarter <= quarter)
     return [
-        _Fact(
-            "realisation",
-            str(UUID(row.id)),
-            row.side,
-            row.programma,
-            row.taakveld,
-            row.deelproduct,
-            row.interventie,
-            row.fund,
-            row.categorie,
-            int(row.total or 0),
-            row.status == "voorlopig",
-        )
+        _fact_of("realisation", row, voorlopig=row.status == "voorlopig")
         for row in conn.execute(query)
     ]
 
