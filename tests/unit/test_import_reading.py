@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import hashlib
 import io
+import tracemalloc
+import zipfile
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -204,7 +207,7 @@ def test_xlsx_numbers_and_text_amounts_read_exactly() -> None:
         [2026, "Veiligheid", "1.1", "1.1", None, "lasten", 1234.56, "Brandweer"],
         [2026, "Veiligheid", "1.1", "1.1", None, "lasten", "1.234,56", "Brandweer"],
         [2026, "Veiligheid", "1.1", "1.1", None, "lasten", 1234, "Brandweer"],
-        [2026, "Veiligheid", "1.1", "1.1", 4711, "lasten", Decimal("0.1"), "Brandweer"],
+        [2026, "Veiligheid", "1.1", "1.1", "4711", "lasten", Decimal("0.1"), "Brandweer"],
     )
 
     source = read_source(BEGROTING, data, "b.xlsx", known_at="2026-03-31")
@@ -215,7 +218,7 @@ def test_xlsx_numbers_and_text_amounts_read_exactly() -> None:
         Money(Decimal("1234")),
         Money(Decimal("0.10")),
     ]
-    assert source.rows[3].key.deelproduct == "4711"  # a number cell as its text
+    assert source.rows[3].key.deelproduct == "4711"
     assert (source.sheet, source.sha256) == ("Blad1", hashlib.sha256(data).hexdigest())
 
 
@@ -551,3 +554,103 @@ def test_a_cell_at_fault_is_named_with_the_files_own_header() -> None:
             "invalid-amount",
         ),
     ]
+
+
+# -- rows the header does not fit, and malformed sheets ---------------------------------
+
+
+def test_a_csv_row_with_more_or_fewer_cells_than_the_header_is_refused() -> None:
+    data = csv("2026;Veiligheid;1.1;1.1;;lasten;1234;56;Brandweer", "2026;Veiligheid;1.1")
+
+    assert refusal(data.replace(b";", b","), known_at="2026-03-31") == [
+        RowProblem(
+            2,
+            None,
+            "row 2 has 9 cells, the header 8: quote an amount with a decimal comma "
+            '("1234,56") or separate the cells with ";"',
+            "row-width",
+        ),
+        RowProblem(
+            3,
+            None,
+            "row 3 has 3 cells, the header 8: quote an amount with a decimal comma "
+            '("1234,56") or separate the cells with ";"',
+            "row-width",
+        ),
+    ]
+
+
+def _patched(data: bytes, patch: Callable[[bytes], bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w") as zout:
+        for item in zin.infolist():
+            body = zin.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                body = patch(body)
+            zout.writestr(item, body)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"), [(b"abc", "abc"), (b"sNaN", "sNaN"), (b"1E999999", "1E999999")]
+)
+def test_a_number_cell_that_is_no_number_is_the_rows_problem(stored: bytes, shown: str) -> None:
+    cells: list[object] = [2026, "Veiligheid", "1.1", "1.1", None, "lasten", 5, "x"]
+    data = _patched(
+        xlsx(cells), lambda body: body.replace(b"<v>2026</v>", b"<v>" + stored + b"</v>", 1)
+    )
+
+    assert refusal(data, known_at="2026-03-31") == [
+        RowProblem(
+            2,
+            "jaar",
+            f"jaar is a year from 2000 to 2100, not {shown!r} (cell A2)",
+        )
+    ]
+
+
+def test_a_truncated_sheet_is_refused_as_unreadable() -> None:
+    data = _patched(
+        xlsx([2026, "Veiligheid", "1.1", "1.1", None, "lasten", 5, "x"]), lambda b: b[:-30]
+    )
+
+    [problem] = refusal(data, known_at="2026-03-31")
+
+    assert (problem.row, problem.column, problem.code) == (None, None, "unreadable-file")
+    assert problem.message.startswith("sheet 'Blad1' is not a readable XLSX sheet: ")
+
+
+@pytest.mark.parametrize("column", ["taakveld", "categorie", "deelproduct"])
+def test_a_number_cell_in_a_code_column_is_refused(column: str) -> None:
+    cells: list[object] = [2026, "Reserves", "0.10", "7.1", "RS-1", "lasten", 1000, "x"]
+    at = HEADER.split(";").index(column)
+    cells[at] = 0.1
+    letter = "ABCDEFGH"[at]
+
+    assert refusal(xlsx(cells), known_at="2026-03-31") == [
+        RowProblem(
+            2,
+            column,
+            f"{column} is a number cell (0.1): format the column as text, as Excel keeps no"
+            f" trailing zero (cell {letter}2)",
+        )
+    ]
+
+
+def test_a_cell_far_beyond_the_header_is_ignored_without_allocating_to_it() -> None:
+    cells: list[object] = [2026, "Veiligheid", "1.1", "1.1", None, "lasten", 5, "x"]
+    far = b'<c r="XFD1" t="inlineStr"><is><t>far</t></is></c></row>'
+
+    def widen(body: bytes) -> bytes:  # every data row gets a cell in the last column
+        head, rest = body.split(b"</row>", 1)
+        return head + b"</row>" + rest.replace(b"</row>", far)
+
+    data = _patched(xlsx(*[cells] * 300), widen)
+    tracemalloc.start()
+    source = read_source(BEGROTING, data, "b.xlsx", known_at="2026-03-31")
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+
+    assert source.rows[0] == SourceRow(2, key(), Money(Decimal(5)), "x")
+    assert len(source.rows) == 300
+    assert peak < 5_000_000

@@ -8,7 +8,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import PurePath
 from typing import TypeVar
 
@@ -219,6 +219,18 @@ class _Reader:
         for row, cells in self.table.rows:
             if all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells):
                 continue  # a blank row (an export's last line)
+            if self.table.sheet is None and len(cells) != len(self.table.headers):
+                # A CSV row's cells shifted: an unquoted decimal comma would read a wrong
+                # amount from the next column.
+                self._problem(
+                    row,
+                    None,
+                    f"row {row} has {len(cells)} cells, the header {len(self.table.headers)}:"
+                    ' quote an amount with a decimal comma ("1234,56") or separate the cells'
+                    ' with ";"',
+                    "row-width",
+                )
+                continue
             found = self._row(row, cells)
             if found is not None:
                 read.append(found)
@@ -231,9 +243,9 @@ class _Reader:
         parsers: dict[str, Callable[[Cell], object]] = {
             "jaar": _year,
             "programma": lambda cell: _text(cell, "programma", required=True),
-            "taakveld": lambda cell: _text(cell, "taakveld", required=True),
-            "categorie": lambda cell: _text(cell, "categorie"),
-            "deelproduct": lambda cell: _text(cell, "deelproduct"),
+            "taakveld": lambda cell: _code(cell, "taakveld", required=True),
+            "categorie": lambda cell: _code(cell, "categorie"),
+            "deelproduct": lambda cell: _code(cell, "deelproduct"),
             "soort": lambda cell: Side(self._word(cell, "soort", Side)),
             "bedrag": self._amount,
             "omschrijving": lambda cell: _text(cell, "omschrijving"),
@@ -386,12 +398,25 @@ def _text(cell: Cell, column: str, *, required: bool = False) -> str | None:
     return check_text(text, column, max_length=TEXT_LENGTHS.get(column), required=False)
 
 
+def _code(cell: Cell, column: str, *, required: bool = False) -> str | None:
+    """A code is text: Excel stores the number 0.10 as 0.1, another taakveld."""
+    if isinstance(cell, Number):
+        raise Fault(
+            f"{column} is a number cell ({cell.text}): format the column as text, as Excel"
+            " keeps no trailing zero"
+        )
+    return _text(cell, column, required=required)
+
+
 def _year(cell: Cell) -> int:
     text = _as_text(cell)
     if text is None:
         raise Fault("jaar is empty")
-    year = Decimal(text) if isinstance(cell, Number) else None
-    if year is not None and year == year.to_integral():
+    try:
+        year = Decimal(text) if isinstance(cell, Number) else None
+    except InvalidOperation:
+        year = None  # a number cell that holds no number: refused as the text it is
+    if year is not None and year.is_finite() and abs(year) < 10_000 and year == year.to_integral():
         text = str(int(year))
     if (
         not text.isascii()
