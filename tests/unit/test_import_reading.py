@@ -654,3 +654,20 @@ def test_a_cell_far_beyond_the_header_is_ignored_without_allocating_to_it() -> N
     assert source.rows[0] == SourceRow(2, key(), Money(Decimal(5)), "x")
     assert len(source.rows) == 300
     assert peak < 5_000_000
+
+
+def test_an_extract_dated_today_is_known_now_not_at_the_end_of_the_day() -> None:
+    now = datetime(2026, 3, 31, 10, 0, tzinfo=UTC)
+    header = f"{HEADER};peildatum"
+    dated = csv(f"{row('5')};2026-03-31", header=header)
+    constant = b'[constants]\npeildatum = "2026-03-31"\n'
+
+    by_column = read_source(BEGROTING, dated, "x.csv", now=now)
+    by_option = read_source(BEGROTING, csv(row("5")), "x.csv", known_at="31-03-2026", now=now)
+    by_mapping = read_source(BEGROTING, csv(row("5")), "x.csv", mapping=constant, now=now)
+    yesterday = read_source(BEGROTING, csv(row("5")), "x.csv", known_at="2026-03-30", now=now)
+    timed = read_source(BEGROTING, csv(row("5")), "x.csv", known_at="2026-03-31T23:00", now=now)
+
+    assert by_column.known_at == by_option.known_at == by_mapping.known_at == now
+    assert yesterday.known_at == datetime(2026, 3, 30, 23, 59, 59, 999999, tzinfo=AMSTERDAM)
+    assert timed.known_at == datetime(2026, 3, 31, 21, 0, tzinfo=UTC)  # refused later: the future

@@ -79,8 +79,10 @@ def read_source(
     mapping_name: str = "mapping",
     sheet: str | None = None,
     known_at: str | None = None,
+    now: datetime | None = None,
 ) -> SourceFile:
-    """The rows of `data`, checked; ImportRefused lists every problem if any row fails."""
+    """The rows of `data`, checked; ImportRefused lists every problem if any row fails.
+    A date-only extract date is at most `now` (an extract of today is known now)."""
     name = PurePath(file_name.replace("\\", "/")).name or "upload"
     try:
         rules = Mapping() if mapping is None else parse_mapping(mapping)
@@ -96,7 +98,7 @@ def read_source(
         table = read_table(data, sheet or rules.sheet, recognised)
     except TableError as error:
         raise refused(name, None, str(error), "unreadable-file") from None
-    reader = _Reader(kind, table, rules)
+    reader = _Reader(kind, table, rules, now)
     rows = reader.rows()
     moment = reader.known_at(known_at)
     if reader.problems:
@@ -132,6 +134,7 @@ class _Reader:
     kind: ImportKind
     table: Table
     rules: Mapping
+    now: datetime | None = None
 
     def __post_init__(self) -> None:
         self.problems: list[RowProblem] = []
@@ -327,7 +330,7 @@ class _Reader:
 
     def _peildatum(self, row: int, cells: list[Cell]) -> None:
         try:
-            moment = self._read(row, cells, "peildatum", _moment)
+            moment = self._read(row, cells, "peildatum", lambda cell: _moment(cell, self.now))
         except _Noted:
             return
         if self.peildatum is None:
@@ -347,7 +350,7 @@ class _Reader:
         given = None
         if option is not None:
             try:
-                given = _moment(option)
+                given = _moment(option, self.now)
             except Fault as error:
                 self._problem(None, "known_at", f"known_at: {error}", "invalid-known-at")
                 return None
@@ -437,7 +440,7 @@ def _month(cell: Cell) -> str:
     return text
 
 
-def _moment(cell: Cell) -> datetime:
+def _moment(cell: Cell, now: datetime | None) -> datetime:
     from projections.queries.basis import BasisError, parse_moment
 
     if isinstance(cell, datetime):
@@ -446,6 +449,6 @@ def _moment(cell: Cell) -> datetime:
     if text is None:
         raise Fault("peildatum is empty")
     try:
-        return parse_moment(text)
+        return parse_moment(text, now=now)
     except BasisError as error:
         raise Fault(str(error)) from None
