@@ -55,7 +55,7 @@ def test_a_refused_file_names_every_problem_on_its_own_line_and_touches_nothing(
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr == (
         "begroting: begroting.csv: 4 problems; nothing was recorded\n"
-        "  known_at: the extract's date is not given: a peildatum column, peildatum in the "
+        "  --known-at: the extract's date is not given: a peildatum column, peildatum in the "
         "mapping's [constants], or known_at (--known-at)\n"
         "  row 3, taakveld: taakveld '0.99' does not exist in the catalogue of fiscal year "
         "2026 (cell C3)\n"
@@ -217,7 +217,9 @@ def test_the_applications_refusal_is_listed_like_the_readers(
 ) -> None:
     refusal = ImportRefused(
         (
-            RowProblem(None, None, "a begroting import names the decision that authorises it"),
+            RowProblem(
+                None, "decision", "a begroting import names the decision that authorises it"
+            ),
             RowProblem(4, "bedrag", "fiscal year 2026 is closed", "fiscal-year-closed"),
         ),
         "begroting-2026.csv",
@@ -229,7 +231,7 @@ def test_the_applications_refusal_is_listed_like_the_readers(
         2,
         "",
         "begroting: begroting-2026.csv: 2 problems; nothing was recorded\n"
-        "  file: a begroting import names the decision that authorises it\n"
+        "  --decision: a begroting import names the decision that authorises it\n"
         "  row 4, bedrag: fiscal year 2026 is closed\n",
     )
 

@@ -4,7 +4,8 @@ listed with its row and column, a repeat recording nothing, provenance on every 
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -245,10 +246,10 @@ def test_a_wijziging_without_a_decision_or_with_a_wrong_one_is_refused(
     file = source(ImportKind.WIJZIGING, [(2, ZORG, "10.00"), (3, missing, "5.00")])
 
     assert refused(decided, file, decision=None) == (
-        RowProblem(None, None, "a wijziging import names the decision that authorises it"),
+        RowProblem(None, "decision", "a wijziging import names the decision that authorises it"),
     )
     assert refused(decided, file, decision="2024-BW-404") == (
-        RowProblem(None, None, "decision '2024-BW-404' does not exist", "not-found"),
+        RowProblem(None, "decision", "decision '2024-BW-404' does not exist", "not-found"),
         RowProblem(
             3,
             None,
@@ -260,9 +261,19 @@ def test_a_wijziging_without_a_decision_or_with_a_wrong_one_is_refused(
     given_decision(decided, "2024-BW-2", adopted_at=None)
     assert refused(decided, file, decision="2024-BW-2")[0] == RowProblem(
         None,
-        None,
+        "decision",
         "decision '2024-BW-2' is proposed; a change takes effect only through an adopted decision",
         "unauthorised",
+    )
+
+
+def test_an_extract_date_in_the_future_is_the_known_at_problem(decided: Begroting) -> None:
+    file = replace(source(ImportKind.BEGROTING, BEGROTING_ROWS), known_at=CLOCK_NOW + timedelta(1))
+
+    assert refused(decided, file, decision=BEGROTING) == (
+        RowProblem(
+            None, "known_at", "known_at cannot lie after recorded_at (the future)", "invalid-time"
+        ),
     )
 
 
@@ -313,7 +324,7 @@ def test_a_wijziging_outside_its_mandates_fund_is_refused_whole(decided: Begroti
     assert refused(decided, file, decision="college-2024-1") == (
         RowProblem(
             None,
-            None,
+            "decision",
             "mandate 'mandaat-2024' does not cover a amend on fund 'algemeen' in 2024",
             "unauthorised",
         ),

@@ -47,6 +47,7 @@ COLUMNS = {
 }
 # Fields that are the file's or the command's, not a row's: such a problem names no row.
 FILE_FIELDS = frozenset({"decision", "actor", "source", "import_id", "known_at", "file"})
+COMMAND_FIELDS = frozenset({"decision", "known_at"})
 
 
 class _Discard(Exception):
@@ -75,7 +76,9 @@ class _Problems:
     def of(self, error: DomainError, rows: Iterable[int]) -> None:
         """The refusal of a line's command, as a problem of each of its rows."""
         if error.field in FILE_FIELDS:
-            self.row(None, None, error.message, error.code)
+            # The decision and the extract's date are the command's own fields: named.
+            named = error.field if error.field in COMMAND_FIELDS else None
+            self.row(None, named, error.message, error.code)
             return
         column = COLUMNS.get(error.field or "")
         at: list[int | None] = [*rows]
@@ -132,7 +135,7 @@ class ImportUseCases(BudgetLineUseCases):
                 elif decision is None:
                     problems.row(
                         None,
-                        None,
+                        "decision",
                         f"a {kind.value} import names the decision that authorises it",
                         "invalid-input",
                     )
