@@ -312,3 +312,24 @@ def test_an_import_is_of_a_known_kind_and_a_sha256() -> None:
     assert sha.value.field == "sha256"
     record = Import.record(kind="begroting", sha256="a" * 64, **given)
     assert record.id == Import.id_for("begroting", "a" * 64)
+
+
+def test_a_row_without_movement_is_checked_against_the_iv3_model(app: Begroting) -> None:
+    unknown = LineKey(2024, "Zorg", "6.71a", deelproduct="DP-1", categorie="9.99")
+    file = extract(
+        "2024-01", [(2, ZORG, "10.00"), (3, unknown, "0.00")], datetime(2024, 2, 5, tzinfo=UTC)
+    )
+    before = position(app)
+
+    with pytest.raises(ImportRefused) as caught:
+        imported(app, file)
+
+    assert caught.value.problems == (
+        RowProblem(
+            3,
+            "categorie",
+            "categorie '9.99' does not exist among the lasten of the Iv3 model of fiscal year 2024",
+            "unknown-categorie",
+        ),
+    )
+    assert position(app) == before

@@ -25,6 +25,7 @@ from domain.budget import line_id
 from domain.errors import DomainError, NotFoundError
 from domain.imported import Import, RealisationExtracts, import_id_of
 from domain.imports import ImportKind, ImportRefused, ImportSummary, RowProblem, SourceFile
+from domain.iv3 import check_key
 from domain.money import Money
 from domain.realisation import Realisation, RealisationStatus, check_month, month_quarter
 from domain.realisation import realisation_id as realisation_id_of
@@ -127,6 +128,13 @@ class ImportUseCases(BudgetLineUseCases):
         if self._exists(Import.id_for(kind.value, source.sha256)):
             return replace(summary, already_imported=True)
         problems = _Problems()
+        for line in lines.values():
+            # Every line's key against the Iv3 model, moving or not: a row of zero records
+            # nothing, yet its categorie must be one the model knows (ADR 0031).
+            try:
+                check_key(line.key)
+            except DomainError as error:
+                problems.of(error, line.rows)
         try:
             with self.batch() as batch:
                 periode: str | None = None
