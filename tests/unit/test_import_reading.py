@@ -47,9 +47,11 @@ def amounts(data: bytes, mapping: bytes | None = None) -> list[Decimal]:
     return [r.amount.amount for r in source.rows]
 
 
-def refusal(data: bytes, kind: ImportKind = BEGROTING, **options: object) -> list[RowProblem]:
+def refusal(
+    data: bytes, kind: ImportKind = BEGROTING, file_name: str = "x.csv", **options: object
+) -> list[RowProblem]:
     with pytest.raises(ImportRefused) as caught:
-        read_source(kind, data, "x.csv", **options)  # type: ignore[arg-type]
+        read_source(kind, data, file_name, **options)  # type: ignore[arg-type]
     return list(caught.value.problems)
 
 
@@ -671,3 +673,22 @@ def test_an_extract_dated_today_is_known_now_not_at_the_end_of_the_day() -> None
     assert by_column.known_at == by_option.known_at == by_mapping.known_at == now
     assert yesterday.known_at == datetime(2026, 3, 30, 23, 59, 59, 999999, tzinfo=AMSTERDAM)
     assert timed.known_at == datetime(2026, 3, 31, 21, 0, tzinfo=UTC)  # refused later: the future
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        (
+            "b" * 197 + ".csv",
+            "the file name is 201 characters: at most 200 are recorded; rename the file",
+        ),
+        (
+            "begroting\t2026.csv",
+            "the file name 'begroting\\\\t2026.csv' holds a control character; rename the file",
+        ),
+    ],
+)
+def test_a_file_name_the_ledger_cannot_record_is_the_files_problem(name: str, message: str) -> None:
+    assert refusal(csv(row("5")), known_at="2026-03-31", file_name=name) == [
+        RowProblem(None, "file", message, "invalid-file-name")
+    ]

@@ -38,6 +38,8 @@ from domain.values import (
     LineKey,
     Side,
     check_text,
+    escaped,
+    text_fault,
 )
 
 REQUIRED = ("jaar", "programma", "taakveld", "soort", "bedrag")
@@ -84,6 +86,23 @@ def read_source(
     """The rows of `data`, checked; ImportRefused lists every problem if any row fails.
     A date-only extract date is at most `now` (an extract of today is known now)."""
     name = PurePath(file_name.replace("\\", "/")).name or "upload"
+    # The name is recorded on every event of the file: one the ledger cannot hold is the
+    # file's problem, said before anything else is read.
+    if len(name) > NAME_LENGTH:
+        raise refused(
+            escaped(name[:NAME_LENGTH]) + "...",
+            "file",
+            f"the file name is {len(name)} characters: at most {NAME_LENGTH} are recorded;"
+            " rename the file",
+            "invalid-file-name",
+        )
+    if text_fault(name) is not None:
+        raise refused(
+            escaped(name),
+            "file",
+            f"the file name {escaped(name)!r} holds a control character; rename the file",
+            "invalid-file-name",
+        )
     try:
         rules = Mapping() if mapping is None else parse_mapping(mapping)
     except MappingError as error:
