@@ -50,6 +50,7 @@ class SourceFile:
     sheet: str | None
     known_at: datetime
     rows: tuple[SourceRow, ...]
+    mapping_sha256: str | None = None  # the mapping's bytes, part of the import's identity
 
 
 @dataclass(frozen=True)

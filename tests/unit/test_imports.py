@@ -7,6 +7,7 @@ import hashlib
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from uuid import UUID
 
 import pytest
 
@@ -15,7 +16,7 @@ from domain.budget import BudgetLine, line_id
 from domain.decision import MandateScope
 from domain.events import Bestuursorgaan, DecisionKind, MutationKind
 from domain.fiscal_year import FiscalYear
-from domain.imported import Import
+from domain.imported import Import, import_identity
 from domain.imports import (
     ImportKind,
     ImportRefused,
@@ -49,6 +50,11 @@ def source(kind: ImportKind, rows: list[Row], *, name: str = "erp.xlsx") -> Sour
         known_at=KNOWN,
         rows=tuple(SourceRow(row=n, key=key, amount=money(amount)) for n, key, amount in rows),
     )
+
+
+def import_key(file: SourceFile, decision: str | None) -> UUID:
+    identity = import_identity(file.sheet, file.mapping_sha256, file.known_at, decision)
+    return Import.id_for(file.kind.value, file.sha256, identity)
 
 
 def imported(app: Begroting, file: SourceFile, **options: Any) -> ImportSummary:
@@ -109,7 +115,7 @@ def test_a_begroting_is_recorded_per_line_as_the_sum_of_its_rows(decided: Begrot
         ("BudgetLine.Established", line_id(JEUGD)),
         ("BudgetLine.Opened", line_id(BATEN)),
         ("BudgetLine.Established", line_id(BATEN)),
-        ("Import.Recorded", Import.id_for("begroting", file.sha256)),
+        ("Import.Recorded", import_key(file, BEGROTING)),
     ]
     assert [e.amount for e in events[1:6:2]] == [money("1234.56"), money("400.00"), money("50.00")]
     assert [e.meta.source for e in events] == [
@@ -230,7 +236,7 @@ def test_a_wijziging_changes_existing_lines_under_its_decision(decided: Begrotin
     ] == [
         ("BudgetLine.Amended", line_id(ZORG), money("-234.56")),
         ("BudgetLine.Amended", line_id(JEUGD), money("50.00")),
-        ("Import.Recorded", Import.id_for("wijziging", file.sha256), None),
+        ("Import.Recorded", import_key(file, WIJZIGING), None),
     ]
     assert [e.authority.reference for e in events[:2]] == [WIJZIGING, WIJZIGING]
     assert events[0].meta.source == "erp.xlsx, sheet Blad1, rows 2,4"
@@ -296,7 +302,7 @@ def test_a_crash_halfway_leaves_nothing(decided: Begroting, monkeypatch: Any) ->
 
     assert position(decided) == before
     assert not decided._exists(line_id(ZORG))
-    assert not decided._exists(Import.id_for("begroting", file.sha256))
+    assert not decided._exists(import_key(file, BEGROTING))
     monkeypatch.undo()
     assert imported(decided, file).events == 7
 

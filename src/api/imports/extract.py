@@ -135,6 +135,7 @@ def read_source(
         sheet=table.sheet,
         known_at=moment,
         rows=tuple(rows),
+        mapping_sha256=None if mapping is None else hashlib.sha256(mapping).hexdigest(),
     )
 
 

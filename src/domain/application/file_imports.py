@@ -1,8 +1,10 @@
 """The import of a financial system's extract (ADR 0033, "Recording"): every row checked,
 the whole file recorded in one batch or nothing of it.
 
-A file is recorded at most once: its `Import` (natural id: kind and SHA-256) is written in
-the same batch as its figures, so a repeat finds it and records nothing. Every event of a
+A file is recorded at most once so: its `Import` (natural id: kind, SHA-256 and the
+identity of sheet, mapping, extract date and decision) is written in the same batch as its
+figures, so a repeat finds it and records nothing; another sheet of the same workbook, or
+the same file under another mapping, date or decision, is another import. Every event of a
 file carries where it came from (Context.source: file, sheet and rows) and the import id
 ("<kind>:<sha256>"); its known_at is the extract's date, its recorded_at the moment of
 import (a backfill, ADR 0018).
@@ -23,7 +25,7 @@ from domain.application.budget_lines import BudgetLineUseCases
 from domain.application.context import Context
 from domain.budget import line_id
 from domain.errors import DomainError, NotFoundError
-from domain.imported import Import, RealisationExtracts, import_id_of
+from domain.imported import Import, RealisationExtracts, import_id_of, import_identity
 from domain.imports import ImportKind, ImportRefused, ImportSummary, RowProblem, SourceFile
 from domain.iv3 import check_key
 from domain.money import Money
@@ -125,7 +127,8 @@ class ImportUseCases(BudgetLineUseCases):
             raise ImportRefused(
                 (RowProblem(None, None, "the file has no rows to import"),), source.file_name
             )
-        if self._exists(Import.id_for(kind.value, source.sha256)):
+        identity = import_identity(source.sheet, source.mapping_sha256, source.known_at, decision)
+        if self._exists(Import.id_for(kind.value, source.sha256, identity)):
             return replace(summary, already_imported=True)
         problems = _Problems()
         for line in lines.values():
@@ -148,10 +151,10 @@ class ImportUseCases(BudgetLineUseCases):
                         "invalid-input",
                     )
                 else:
-                    self._record_budget(ctx, source, lines, decision, problems)
+                    self._record_budget(ctx, source, lines, decision, identity, problems)
                 if not problems.found:
                     try:
-                        self._record_import(ctx, source, periode)
+                        self._record_import(ctx, source, identity, periode)
                     except DomainError as error:
                         problems.of(error, [])
                 if problems.found:
@@ -208,7 +211,9 @@ class ImportUseCases(BudgetLineUseCases):
             expected_version=None,
         )
 
-    def _record_import(self, ctx: Context, source: SourceFile, periode: str | None) -> None:
+    def _record_import(
+        self, ctx: Context, source: SourceFile, identity: str, periode: str | None
+    ) -> None:
         rows = [row.row for row in source.rows]
         stamp = self._stamp(
             self._context(ctx, source, rows),
@@ -218,6 +223,7 @@ class ImportUseCases(BudgetLineUseCases):
             kind=source.kind.value,
             file_name=source.file_name,
             sha256=source.sha256,
+            identity=identity,
             sheet=source.sheet,
             rows=len(rows),
             known_at=source.known_at,
@@ -234,11 +240,12 @@ class ImportUseCases(BudgetLineUseCases):
         source: SourceFile,
         lines: dict[UUID, _Line],
         decision: str,
+        identity: str,
         problems: _Problems,
     ) -> None:
         """Each line's primitieve begroting, or its change, under `decision`: each line is
         one command, refused or recorded on its own within the batch."""
-        namespace = Import.id_for(source.kind.value, source.sha256)
+        namespace = Import.id_for(source.kind.value, source.sha256, identity)
         for line_uuid, line in lines.items():
             key = line.key
             line_ctx = self._context(ctx, source, line.rows)
