@@ -692,3 +692,14 @@ def test_a_file_name_the_ledger_cannot_record_is_the_files_problem(name: str, me
     assert refusal(csv(row("5")), known_at="2026-03-31", file_name=name) == [
         RowProblem(None, "file", message, "invalid-file-name")
     ]
+
+
+def test_an_extract_dated_today_is_stated_as_its_day_whenever_it_is_read() -> None:
+    morning = datetime(2026, 3, 31, 7, 0, tzinfo=UTC)
+    noon = datetime(2026, 3, 31, 10, 0, tzinfo=UTC)
+
+    one = read_source(BEGROTING, csv(row("5")), "x.csv", known_at="2026-03-31", now=morning)
+    other = read_source(BEGROTING, csv(row("5")), "x.csv", known_at="2026-03-31", now=noon)
+
+    assert (one.known_at, other.known_at) == (morning, noon)
+    assert one.stated_at == other.stated_at == END_OF_Q1  # the import's identity

@@ -11,6 +11,7 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import PurePath
 from typing import TypeVar
+from zoneinfo import ZoneInfo
 
 from api.imports.amounts import AmountError, Convention, excel_number, read_text, settled
 from api.imports.mapping import (
@@ -53,6 +54,7 @@ TEXT_LENGTHS = {
     "omschrijving": NAME_LENGTH,
 }
 T = TypeVar("T")
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
 class Fault(ValueError):
@@ -136,7 +138,18 @@ def read_source(
         known_at=moment,
         rows=tuple(rows),
         mapping_sha256=None if mapping is None else hashlib.sha256(mapping).hexdigest(),
+        stated_at=_stated(moment, now),
     )
+
+
+def _stated(moment: datetime, now: datetime | None) -> datetime:
+    """The extract's date as stated: a date of today read as now is the end of that day,
+    so the same file read later today is the same import."""
+    if now is None or moment != now:
+        return moment
+    from projections.queries.basis import parse_moment
+
+    return parse_moment(now.astimezone(AMSTERDAM).date().isoformat())
 
 
 def letter(index: int) -> str:
