@@ -703,3 +703,13 @@ def test_an_extract_dated_today_is_stated_as_its_day_whenever_it_is_read() -> No
 
     assert (one.known_at, other.known_at) == (morning, noon)
     assert one.stated_at == other.stated_at == END_OF_Q1  # the import's identity
+
+
+def test_a_later_date_stays_in_the_future_and_a_quarter_in_progress_is_now() -> None:
+    now = datetime(2026, 3, 31, 10, 0, tzinfo=UTC)
+
+    later = read_source(BEGROTING, csv(row("5")), "x.csv", known_at="2026-04-01", now=now)
+    quarter = read_source(BEGROTING, csv(row("5")), "x.csv", known_at="2026Q1", now=now)
+
+    assert later.known_at == datetime(2026, 4, 1, 23, 59, 59, 999999, tzinfo=AMSTERDAM)
+    assert quarter.known_at == now
