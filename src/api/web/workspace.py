@@ -176,7 +176,7 @@ def page(
 
 
 def municipality(request: Request, code: str | None) -> str | None:
-    """ "Lindenhoven (GM9999)" for a municipality's ledger, from the default ledger's
+    """"Lindenhoven (GM9999)" for a municipality's ledger, from the default ledger's
     directory; None for the default ledger, which is the server's own."""
     if code is None:
         return None
