@@ -96,9 +96,17 @@ def is_known(engine: Engine, code: str) -> bool:
             found = conn.execute(
                 select(ledger_directory.c.code).where(ledger_directory.c.code == code)
             ).first()
-    except SQLAlchemyError:
-        return False
+    except SQLAlchemyError as error:
+        if _no_directory(error):
+            return False  # a database that predates the directory (migration 0017)
+        raise  # an outage: the API's 503, never "unknown"
     return found is not None
+
+
+def _no_directory(error: SQLAlchemyError) -> bool:
+    """The `ledgers` table is missing (PostgreSQL 42P01, SQLite "no such table")."""
+    orig = getattr(error, "orig", None)
+    return getattr(orig, "sqlstate", None) == "42P01" or "no such table" in str(orig)
 
 
 def named(default: Database, code: str) -> Database:

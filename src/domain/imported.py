@@ -1,14 +1,17 @@
 """What the ledger remembers of its imports (ADR 0033): each file it recorded, and per
 fiscal year the realisation extracts it recorded.
 
-`Import` has the natural id of its kind and SHA-256: the same file imported again finds
-it and records nothing. `RealisationExtracts` holds, per fiscal year, the periodes of the
+`Import` has the natural id of its kind, SHA-256 and identity (a digest of what else
+changes what is recorded: the sheet, the mapping, the extract's date, the decision): the
+same file imported so again finds it and records nothing; another sheet, mapping, date
+or decision is another import. `RealisationExtracts` holds, per fiscal year, the periodes of the
 realisation extracts recorded and every line they named, so that a newer extract knows
 the lines an earlier one held without a read model (a line missing from it is at zero).
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from datetime import datetime
 from typing import Any, cast
@@ -24,6 +27,14 @@ SHA256 = re.compile(r"[0-9a-f]{64}")
 KINDS = ("begroting", "wijziging", "realisatie")
 
 
+def import_identity(
+    sheet: str | None, mapping_sha256: str | None, known_at: datetime, decision: str | None
+) -> str:
+    """The digest of what, besides the file's bytes, changes what an import records."""
+    parts = (sheet or "", mapping_sha256 or "", known_at.isoformat(), decision or "")
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
 def import_id_of(kind: str, sha256: str) -> str:
     """The import id every event of the file carries (Meta.import_id): "<kind>:<sha256>"."""
     return f"{kind}:{sha256}"
@@ -37,8 +48,9 @@ class Import(LedgerAggregate):
         self.sha256 = sha256
 
     @staticmethod
-    def id_for(kind: str, sha256: str) -> UUID:
-        return natural_id("import", import_id_of(kind, sha256))
+    def id_for(kind: str, sha256: str, identity: str) -> UUID:
+        """The file's identity ("<kind>:<sha256>", on every event) and the import's."""
+        return natural_id("import", f"{import_id_of(kind, sha256)}:{identity}")
 
     @classmethod
     def record(
@@ -47,6 +59,7 @@ class Import(LedgerAggregate):
         kind: str,
         file_name: str,
         sha256: str,
+        identity: str,
         sheet: str | None,
         rows: int,
         known_at: datetime,
@@ -63,7 +76,7 @@ class Import(LedgerAggregate):
             raise InvalidInputError("an import has at least one row", field="rows")
         return cls._create(
             cls.Recorded,
-            id=cls.id_for(kind, sha256),
+            id=cls.id_for(kind, sha256, identity),
             timestamp=stamp.recorded_at,
             meta=stamp.meta,
             kind=kind,

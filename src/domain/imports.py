@@ -50,6 +50,10 @@ class SourceFile:
     sheet: str | None
     known_at: datetime
     rows: tuple[SourceRow, ...]
+    mapping_sha256: str | None = None  # the mapping's bytes, part of the import's identity
+    # The extract's date as stated (a date of today: the end of that day, though known_at is
+    # the moment it was read), part of the import's identity; None: known_at.
+    stated_at: datetime | None = None
 
 
 @dataclass(frozen=True)

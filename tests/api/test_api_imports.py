@@ -363,3 +363,26 @@ def test_an_upload_is_recorded_once_under_the_tokens_name(api: TestClient, ledge
     assert log_size(ledger) == before + events
     recorded = {(row["actor"], row["import_id"]) for row in events_after(api, before)}
     assert recorded == {("demo finance", f"begroting:{hashlib.sha256(CSV).hexdigest()}")}
+
+
+def test_a_missing_decision_is_the_problem_of_the_form_field_decision(
+    api: TestClient, ledger: Ledger
+) -> None:
+    before = log_size(ledger)
+
+    response = upload(api, known_at="2026-03-31")
+
+    assert response.json() == problem(
+        422,
+        "import-refused",
+        "begroting-2026.csv: 1 problem; nothing was recorded",
+        URL,
+        row_error(
+            None,
+            None,  # not a column of the file
+            "a begroting import needs the adopted decision that authorises it",
+            "missing-decision",
+            field="decision",
+        ),
+    )
+    assert log_size(ledger) == before

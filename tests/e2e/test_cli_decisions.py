@@ -8,8 +8,10 @@ from __future__ import annotations
 import json
 import subprocess
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -381,6 +383,22 @@ def test_a_refused_decision_is_one_line_naming_the_option_and_records_nothing(
     assert (result.returncode, result.stdout, result.stderr) == (2, "", message + "\n")
     assert [(row["reference"], row["status"]) for row in listed(recorded_db, tmp_path)] == [
         ("raad-2025-11-06-begroting-2026", "adopted")
+    ]
+
+
+def test_a_decision_dated_today_is_known_now(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/x.db"
+    today = datetime.now(ZoneInfo("Europe/Amsterdam")).date().isoformat()  # its end lies ahead
+
+    ok(run("decision", "propose", "raad-vandaag", "--body", "raad", "--kind", "motie",
+           "--title", "Vandaag", "--years", "2026", "--known-at", today, "--db", url,
+           cwd=tmp_path))  # fmt: skip
+    ok(run("decision", "record", *BEGROTING_2026, "--adopted-at", today, "--db", url,
+           cwd=tmp_path))  # fmt: skip
+
+    assert sorted(row["reference"] for row in listed(url, tmp_path)) == [
+        "raad-2025-11-06-begroting-2026",
+        "raad-vandaag",
     ]
 
 

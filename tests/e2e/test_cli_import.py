@@ -55,7 +55,7 @@ def test_a_refused_file_names_every_problem_on_its_own_line_and_touches_nothing(
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr == (
         "begroting: begroting.csv: 4 problems; nothing was recorded\n"
-        "  known_at: the extract's date is not given: a peildatum column, peildatum in the "
+        "  --known-at: the extract's date is not given: a peildatum column, peildatum in the "
         "mapping's [constants], or known_at (--known-at)\n"
         "  row 3, taakveld: taakveld '0.99' does not exist in the catalogue of fiscal year "
         "2026 (cell C3)\n"
@@ -219,7 +219,7 @@ def test_the_applications_refusal_is_listed_like_the_readers(
         (
             RowProblem(
                 None,
-                None,
+                "decision",
                 "a begroting import needs the adopted decision that authorises it",
                 "missing-decision",
             ),

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import hashlib
 import io
+import tracemalloc
+import zipfile
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -49,9 +52,11 @@ def amounts(data: bytes, mapping: bytes | None = None) -> list[Decimal]:
     return [r.amount.amount for r in source.rows]
 
 
-def refusal(data: bytes, kind: ImportKind = BEGROTING, **options: object) -> list[RowProblem]:
+def refusal(
+    data: bytes, kind: ImportKind = BEGROTING, file_name: str = "x.csv", **options: object
+) -> list[RowProblem]:
     with pytest.raises(ImportRefused) as caught:
-        read_source(kind, data, "x.csv", **options)  # type: ignore[arg-type]
+        read_source(kind, data, file_name, **options)  # type: ignore[arg-type]
     return list(caught.value.problems)
 
 
@@ -209,7 +214,7 @@ def test_xlsx_numbers_and_text_amounts_read_exactly() -> None:
         [2026, "Veiligheid", "1.1", "1.1", None, "lasten", 1234.56, "Brandweer"],
         [2026, "Veiligheid", "1.1", "1.1", None, "lasten", "1.234,56", "Brandweer"],
         [2026, "Veiligheid", "1.1", "1.1", None, "lasten", 1234, "Brandweer"],
-        [2026, "Veiligheid", "1.1", "1.1", 4711, "lasten", Decimal("0.1"), "Brandweer"],
+        [2026, "Veiligheid", "1.1", "1.1", "4711", "lasten", Decimal("0.1"), "Brandweer"],
     )
 
     source = read_source(BEGROTING, data, "b.xlsx", known_at="2026-03-31")
@@ -220,7 +225,7 @@ def test_xlsx_numbers_and_text_amounts_read_exactly() -> None:
         Money(Decimal("1234")),
         Money(Decimal("0.10")),
     ]
-    assert source.rows[3].key.deelproduct == "4711"  # a number cell as its text
+    assert source.rows[3].key.deelproduct == "4711"
     assert (source.sheet, source.sha256) == ("Blad1", hashlib.sha256(data).hexdigest())
 
 
@@ -571,3 +576,160 @@ def test_a_header_that_names_no_column_is_one_problem() -> None:
             "unknown-header",
         )
     ]
+
+
+# -- rows the header does not fit, and malformed sheets ---------------------------------
+
+
+def test_a_csv_row_with_more_or_fewer_cells_than_the_header_is_refused() -> None:
+    data = csv("2026;Veiligheid;1.1;1.1;;lasten;1234;56;Brandweer", "2026;Veiligheid;1.1")
+
+    assert refusal(data.replace(b";", b","), known_at="2026-03-31") == [
+        RowProblem(
+            2,
+            None,
+            "row 2 has 9 cells, the header 8: quote an amount with a decimal comma "
+            '("1234,56") or separate the cells with ";"',
+            "row-width",
+        ),
+        RowProblem(
+            3,
+            None,
+            "row 3 has 3 cells, the header 8: quote an amount with a decimal comma "
+            '("1234,56") or separate the cells with ";"',
+            "row-width",
+        ),
+    ]
+
+
+def _patched(data: bytes, patch: Callable[[bytes], bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w") as zout:
+        for item in zin.infolist():
+            body = zin.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                body = patch(body)
+            zout.writestr(item, body)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"), [(b"abc", "abc"), (b"sNaN", "sNaN"), (b"1E999999", "1E999999")]
+)
+def test_a_number_cell_that_is_no_number_is_the_rows_problem(stored: bytes, shown: str) -> None:
+    cells: list[object] = [2026, "Veiligheid", "1.1", "1.1", None, "lasten", 5, "x"]
+    data = _patched(
+        xlsx(cells), lambda body: body.replace(b"<v>2026</v>", b"<v>" + stored + b"</v>", 1)
+    )
+
+    assert refusal(data, known_at="2026-03-31") == [
+        RowProblem(
+            2,
+            "jaar",
+            f"jaar is a year from 2000 to 2100, not {shown!r} (cell A2)",
+        )
+    ]
+
+
+def test_a_truncated_sheet_is_refused_as_unreadable() -> None:
+    data = _patched(
+        xlsx([2026, "Veiligheid", "1.1", "1.1", None, "lasten", 5, "x"]), lambda b: b[:-30]
+    )
+
+    [problem] = refusal(data, known_at="2026-03-31")
+
+    assert (problem.row, problem.column, problem.code) == (None, None, "unreadable-file")
+    assert problem.message.startswith("sheet 'Blad1' is not a readable XLSX sheet: ")
+
+
+@pytest.mark.parametrize("column", ["taakveld", "categorie", "deelproduct"])
+def test_a_number_cell_in_a_code_column_is_refused(column: str) -> None:
+    cells: list[object] = [2026, "Reserves", "0.10", "7.1", "RS-1", "lasten", 1000, "x"]
+    at = HEADER.split(";").index(column)
+    cells[at] = 0.1
+    letter = "ABCDEFGH"[at]
+
+    assert refusal(xlsx(cells), known_at="2026-03-31") == [
+        RowProblem(
+            2,
+            column,
+            f"{column} is a number cell (0.1): format the column as text, as Excel keeps no"
+            f" trailing zero (cell {letter}2)",
+        )
+    ]
+
+
+def test_a_cell_far_beyond_the_header_is_ignored_without_allocating_to_it() -> None:
+    cells: list[object] = [2026, "Veiligheid", "1.1", "1.1", None, "lasten", 5, "x"]
+    far = b'<c r="XFD1" t="inlineStr"><is><t>far</t></is></c></row>'
+
+    def widen(body: bytes) -> bytes:  # every data row gets a cell in the last column
+        head, rest = body.split(b"</row>", 1)
+        return head + b"</row>" + rest.replace(b"</row>", far)
+
+    data = _patched(xlsx(*[cells] * 300), widen)
+    tracemalloc.start()
+    source = read_source(BEGROTING, data, "b.xlsx", known_at="2026-03-31")
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+
+    assert source.rows[0] == SourceRow(2, key(), Money(Decimal(5)), "x")
+    assert len(source.rows) == 300
+    assert peak < 5_000_000
+
+
+def test_an_extract_dated_today_is_known_now_not_at_the_end_of_the_day() -> None:
+    now = datetime(2026, 3, 31, 10, 0, tzinfo=UTC)
+    header = f"{HEADER};peildatum"
+    dated = csv(f"{row('5')};2026-03-31", header=header)
+    constant = b'[constants]\npeildatum = "2026-03-31"\n'
+
+    by_column = read_source(BEGROTING, dated, "x.csv", now=now)
+    by_option = read_source(BEGROTING, csv(row("5")), "x.csv", known_at="31-03-2026", now=now)
+    by_mapping = read_source(BEGROTING, csv(row("5")), "x.csv", mapping=constant, now=now)
+    yesterday = read_source(BEGROTING, csv(row("5")), "x.csv", known_at="2026-03-30", now=now)
+    timed = read_source(BEGROTING, csv(row("5")), "x.csv", known_at="2026-03-31T23:00", now=now)
+
+    assert by_column.known_at == by_option.known_at == by_mapping.known_at == now
+    assert yesterday.known_at == datetime(2026, 3, 30, 23, 59, 59, 999999, tzinfo=AMSTERDAM)
+    assert timed.known_at == datetime(2026, 3, 31, 21, 0, tzinfo=UTC)  # refused later: the future
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        (
+            "b" * 197 + ".csv",
+            "the file name is 201 characters: at most 200 are recorded; rename the file",
+        ),
+        (
+            "begroting\t2026.csv",
+            "the file name 'begroting\\\\t2026.csv' holds a control character; rename the file",
+        ),
+    ],
+)
+def test_a_file_name_the_ledger_cannot_record_is_the_files_problem(name: str, message: str) -> None:
+    assert refusal(csv(row("5")), known_at="2026-03-31", file_name=name) == [
+        RowProblem(None, "file", message, "invalid-file-name")
+    ]
+
+
+def test_an_extract_dated_today_is_stated_as_its_day_whenever_it_is_read() -> None:
+    morning = datetime(2026, 3, 31, 7, 0, tzinfo=UTC)
+    noon = datetime(2026, 3, 31, 10, 0, tzinfo=UTC)
+
+    one = read_source(BEGROTING, csv(row("5")), "x.csv", known_at="2026-03-31", now=morning)
+    other = read_source(BEGROTING, csv(row("5")), "x.csv", known_at="2026-03-31", now=noon)
+
+    assert (one.known_at, other.known_at) == (morning, noon)
+    assert one.stated_at == other.stated_at == END_OF_Q1  # the import's identity
+
+
+def test_a_later_date_stays_in_the_future_and_a_quarter_in_progress_is_now() -> None:
+    now = datetime(2026, 3, 31, 10, 0, tzinfo=UTC)
+
+    later = read_source(BEGROTING, csv(row("5")), "x.csv", known_at="2026-04-01", now=now)
+    quarter = read_source(BEGROTING, csv(row("5")), "x.csv", known_at="2026Q1", now=now)
+
+    assert later.known_at == datetime(2026, 4, 1, 23, 59, 59, 999999, tzinfo=AMSTERDAM)
+    assert quarter.known_at == now

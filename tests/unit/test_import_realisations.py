@@ -7,13 +7,14 @@ import hashlib
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
+from uuid import UUID
 
 import pytest
 
 from domain.application import Begroting, Context
 from domain.errors import InvalidInputError, RealisationError
 from domain.events import Stamp
-from domain.imported import Import, RealisationExtracts
+from domain.imported import Import, RealisationExtracts, import_identity
 from domain.imports import (
     ImportKind,
     ImportRefused,
@@ -69,6 +70,11 @@ FEBRUARY = extract(
 )
 
 
+def import_key(file: SourceFile) -> UUID:
+    identity = import_identity(file.sheet, file.mapping_sha256, file.known_at, None)
+    return Import.id_for(file.kind.value, file.sha256, identity)
+
+
 def imported(app: Begroting, file: SourceFile, *, dry_run: bool = False) -> ImportSummary:
     return app.import_source(IMPORTER, file, decision=None, dry_run=dry_run)
 
@@ -99,7 +105,7 @@ def test_an_extract_records_each_lines_year_to_date_as_its_months_figure(app: Be
         ("Realisation.Reported", realisation_id(JEUGD, 1, "2024-01")),
         ("RealisationExtracts.Begun", RealisationExtracts.id_for(2024)),
         ("RealisationExtracts.ExtractRecorded", RealisationExtracts.id_for(2024)),
-        ("Import.Recorded", Import.id_for("realisatie", JANUARY.sha256)),
+        ("Import.Recorded", import_key(JANUARY)),
     ]
     reported = events[0]
     assert (reported.key, reported.quarter, reported.month, reported.amount) == (
@@ -142,7 +148,7 @@ def test_a_later_periode_adds_its_months_movement(app: Begroting) -> None:
         # JEUGD is not in February's extract: its year-to-date is zero.
         ("Realisation.Reported", realisation_id(JEUGD, 1, "2024-02"), money("-50.00")),
         ("RealisationExtracts.ExtractRecorded", RealisationExtracts.id_for(2024), None),
-        ("Import.Recorded", Import.id_for("realisatie", FEBRUARY.sha256), None),
+        ("Import.Recorded", import_key(FEBRUARY), None),
     ]
     assert events[2].meta.source == ("grootboek.csv, no row (the line is not in the extract)")
     assert [quarter_one(app, key) for key in (ZORG, JEUGD, WMO)] == [
@@ -177,7 +183,7 @@ def test_a_newer_extract_of_the_same_periode_corrects_exactly_the_differences(
         ("Realisation.Corrected", realisation_id(ZORG, 1, "2024-02"), 1),
         ("Realisation.Corrected", realisation_id(WMO, 1, "2024-02"), 1),
         ("RealisationExtracts.ExtractRecorded", RealisationExtracts.id_for(2024), None),
-        ("Import.Recorded", Import.id_for("realisatie", newer.sha256), None),
+        ("Import.Recorded", import_key(newer), None),
     ]
     zorg, wmo = events[0], events[1]
     assert (zorg.previous_amount, zorg.amount, zorg.status) == (
@@ -299,6 +305,7 @@ def test_an_import_is_of_a_known_kind_and_a_sha256() -> None:
     )
     given = {
         "file_name": "x.csv",
+        "identity": "i",
         "sheet": None,
         "rows": 1,
         "known_at": CLOCK_NOW,
@@ -311,4 +318,41 @@ def test_an_import_is_of_a_known_kind_and_a_sha256() -> None:
         Import.record(kind="begroting", sha256="A" * 64, **given)
     assert sha.value.field == "sha256"
     record = Import.record(kind="begroting", sha256="a" * 64, **given)
-    assert record.id == Import.id_for("begroting", "a" * 64)
+    assert record.id == Import.id_for("begroting", "a" * 64, "i")
+
+
+def test_a_row_without_movement_is_checked_against_the_iv3_model(app: Begroting) -> None:
+    unknown = LineKey(2024, "Zorg", "6.71a", deelproduct="DP-1", categorie="9.99")
+    file = extract(
+        "2024-01", [(2, ZORG, "10.00"), (3, unknown, "0.00")], datetime(2024, 2, 5, tzinfo=UTC)
+    )
+    before = position(app)
+
+    with pytest.raises(ImportRefused) as caught:
+        imported(app, file)
+
+    assert caught.value.problems == (
+        RowProblem(
+            3,
+            "categorie",
+            "categorie '9.99' does not exist among the lasten of the Iv3 model of fiscal year 2024",
+            "unknown-categorie",
+        ),
+    )
+    assert position(app) == before
+
+
+def test_another_sheet_or_date_of_the_same_bytes_is_another_import(app: Begroting) -> None:
+    january = replace(JANUARY, sheet="jan")
+    february = replace(FEBRUARY, sha256=JANUARY.sha256, sheet="feb")  # the same workbook
+    imported(app, january)
+
+    again = imported(app, january)
+    second_sheet = imported(app, february)
+    later = imported(app, replace(february, known_at=datetime(2024, 3, 6, tzinfo=UTC)))
+
+    assert (again.already_imported, again.events) == (True, 0)
+    assert (second_sheet.already_imported, second_sheet.events) == (False, 5)
+    assert month(app, WMO, "2024-02") is not None
+    # The same sheet dated a day later: another import; the periode rules find no change.
+    assert (later.already_imported, later.events, later.corrections) == (False, 2, 0)

@@ -4,8 +4,10 @@ listed with its row and column, a repeat recording nothing, provenance on every 
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from uuid import UUID
 
 import pytest
 
@@ -14,7 +16,7 @@ from domain.budget import BudgetLine, line_id
 from domain.decision import MandateScope
 from domain.events import Bestuursorgaan, DecisionKind, MutationKind
 from domain.fiscal_year import FiscalYear
-from domain.imported import Import
+from domain.imported import Import, import_identity
 from domain.imports import (
     ImportKind,
     ImportRefused,
@@ -48,6 +50,11 @@ def source(kind: ImportKind, rows: list[Row], *, name: str = "erp.xlsx") -> Sour
         known_at=KNOWN,
         rows=tuple(SourceRow(row=n, key=key, amount=money(amount)) for n, key, amount in rows),
     )
+
+
+def import_key(file: SourceFile, decision: str | None) -> UUID:
+    identity = import_identity(file.sheet, file.mapping_sha256, file.known_at, decision)
+    return Import.id_for(file.kind.value, file.sha256, identity)
 
 
 def imported(app: Begroting, file: SourceFile, **options: Any) -> ImportSummary:
@@ -108,7 +115,7 @@ def test_a_begroting_is_recorded_per_line_as_the_sum_of_its_rows(decided: Begrot
         ("BudgetLine.Established", line_id(JEUGD)),
         ("BudgetLine.Opened", line_id(BATEN)),
         ("BudgetLine.Established", line_id(BATEN)),
-        ("Import.Recorded", Import.id_for("begroting", file.sha256)),
+        ("Import.Recorded", import_key(file, BEGROTING)),
     ]
     assert [e.amount for e in events[1:6:2]] == [money("1234.56"), money("400.00"), money("50.00")]
     assert [e.meta.source for e in events] == [
@@ -229,7 +236,7 @@ def test_a_wijziging_changes_existing_lines_under_its_decision(decided: Begrotin
     ] == [
         ("BudgetLine.Amended", line_id(ZORG), money("-234.56")),
         ("BudgetLine.Amended", line_id(JEUGD), money("50.00")),
-        ("Import.Recorded", Import.id_for("wijziging", file.sha256), None),
+        ("Import.Recorded", import_key(file, WIJZIGING), None),
     ]
     assert [e.authority.reference for e in events[:2]] == [WIJZIGING, WIJZIGING]
     assert events[0].meta.source == "erp.xlsx, sheet Blad1, rows 2,4"
@@ -247,13 +254,13 @@ def test_a_wijziging_without_a_decision_or_with_a_wrong_one_is_refused(
     assert refused(decided, file, decision=None) == (
         RowProblem(
             None,
-            None,
+            "decision",
             "a wijziging import needs the adopted decision that authorises it",
             "missing-decision",
         ),
     )
     assert refused(decided, file, decision="2024-BW-404") == (
-        RowProblem(None, None, "decision '2024-BW-404' does not exist", "not-found"),
+        RowProblem(None, "decision", "decision '2024-BW-404' does not exist", "not-found"),
         RowProblem(
             3,
             None,
@@ -265,9 +272,19 @@ def test_a_wijziging_without_a_decision_or_with_a_wrong_one_is_refused(
     given_decision(decided, "2024-BW-2", adopted_at=None)
     assert refused(decided, file, decision="2024-BW-2")[0] == RowProblem(
         None,
-        None,
+        "decision",
         "decision '2024-BW-2' is proposed; a change takes effect only through an adopted decision",
         "unauthorised",
+    )
+
+
+def test_an_extract_date_in_the_future_is_the_known_at_problem(decided: Begroting) -> None:
+    file = replace(source(ImportKind.BEGROTING, BEGROTING_ROWS), known_at=CLOCK_NOW + timedelta(1))
+
+    assert refused(decided, file, decision=BEGROTING) == (
+        RowProblem(
+            None, "known_at", "known_at cannot lie after recorded_at (the future)", "invalid-time"
+        ),
     )
 
 
@@ -290,7 +307,7 @@ def test_a_crash_halfway_leaves_nothing(decided: Begroting, monkeypatch: Any) ->
 
     assert position(decided) == before
     assert not decided._exists(line_id(ZORG))
-    assert not decided._exists(Import.id_for("begroting", file.sha256))
+    assert not decided._exists(import_key(file, BEGROTING))
     monkeypatch.undo()
     assert imported(decided, file).events == 7
 
@@ -318,9 +335,27 @@ def test_a_wijziging_outside_its_mandates_fund_is_refused_whole(decided: Begroti
     assert refused(decided, file, decision="college-2024-1") == (
         RowProblem(
             None,
-            None,
+            "decision",
             "mandate 'mandaat-2024' does not cover a amend on fund 'algemeen' in 2024",
             "unauthorised",
         ),
     )
     assert decided.repository.get(line_id(transformatie)).total == money("500.00")
+
+
+def test_a_line_of_a_year_the_decision_does_not_concern_is_refused_at_its_rows(
+    decided: Begroting,
+) -> None:
+    # Given the begroting decision concerning 2023-2024, when a file also names 2025,
+    # then those rows are refused at jaar and nothing of the file is recorded.
+    later = LineKey(2025, "Bestuur", "0.1")
+    file = source(ImportKind.BEGROTING, [(2, ZORG, "10.00"), (3, later, "5.00"), (4, later, "1")])
+
+    assert refused(decided, file) == (
+        RowProblem(
+            3, "jaar", "decision '2024-begroting' concerns 2023..2024, not 2025", "unauthorised"
+        ),
+        RowProblem(
+            4, "jaar", "decision '2024-begroting' concerns 2023..2024, not 2025", "unauthorised"
+        ),
+    )

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from api.cli.common import CliError, basis_for, ledger_for, reading
 from api.cli.rendering import as_json, emit
-from api.ledger import Ledger
+from api.ledger import Ledger, system_clock
 from domain.application import Context, Recorded
 from domain.errors import DomainError
 from domain.events import Bestuursorgaan, DecisionKind
@@ -134,7 +134,7 @@ def _moment(option: str, text: str | None) -> datetime | None:
     if text is None:
         return None
     try:
-        return parse_moment(text)
+        return parse_moment(text, now=system_clock())
     except BasisError as error:
         raise CliError(f"{option}: {error}") from None
 

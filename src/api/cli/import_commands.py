@@ -12,6 +12,7 @@ from api.cli.common import CliError, ledger_for
 from api.cli.rendering import as_json
 from api.imports.extract import read_source
 from api.imports.summary import problem_line, summary_json, summary_lines
+from api.ledger import system_clock
 from domain.application import Context
 from domain.imports import ImportKind, ImportRefused
 
@@ -38,6 +39,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             mapping_name="mapping" if args.mapping is None else Path(args.mapping).name,
             sheet=args.sheet,
             known_at=args.known_at,
+            now=system_clock(),
         )
         with ledger_for(args) as ledger:
             # The events are the operator's, as the command line records them (cli:<user>).

@@ -343,7 +343,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--period", required=True, choices=("begroting", "Q1", "Q2", "Q3", "Q4", "jaarrekening")
     )
     p.add_argument("--format", dest="export_format", choices=("csv", "xlsx"), default="csv")
-    p.add_argument("--as-of", help="the basis (default: a quarter's end; else nu)")
+    p.add_argument("--as-of", help="the basis (default: nu, for every period)")
     p.add_argument("--as-recorded-at", metavar="MOMENT", help=AS_RECORDED_AT_HELP)
     p.set_defaults(func=command("iv3_commands", "cmd_export_iv3"))
     for export_format in ("csv", "xlsx"):

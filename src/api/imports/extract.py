@@ -9,11 +9,20 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 from pathlib import PurePath
 from typing import TypeVar
+from zoneinfo import ZoneInfo
 
 from api.imports.amounts import AmountError, Convention, excel_number, read_text, settled
+from api.imports.cell_values import (
+    Fault,
+    code_of,
+    moment_of,
+    month_of,
+    opt,
+    text_of,
+    year_of,
+)
 from api.imports.mapping import (
     EXTRA_COLUMNS,
     LINE_COLUMNS,
@@ -31,32 +40,18 @@ from domain.money import Money
 from domain.realisation import RealisationStatus, check_month
 from domain.taakvelden import check_taakveld
 from domain.values import (
-    CATEGORIE_LENGTH,
-    CODE_LENGTH,
-    MAX_FISCAL_YEAR,
-    MIN_FISCAL_YEAR,
     NAME_LENGTH,
-    TAAKVELD_LENGTH,
     LineKey,
     Side,
-    check_text,
+    escaped,
+    text_fault,
 )
 
 REQUIRED = ("jaar", "programma", "taakveld", "soort", "bedrag")
 # The canonical column a field of the domain is read from.
 COLUMN_OF = {"fiscal_year": "jaar", "side": "soort", "amount": "bedrag", "month": "periode"}
-TEXT_LENGTHS = {
-    "programma": NAME_LENGTH,
-    "taakveld": TAAKVELD_LENGTH,
-    "categorie": CATEGORIE_LENGTH,
-    "deelproduct": CODE_LENGTH,
-    "omschrijving": NAME_LENGTH,
-}
 T = TypeVar("T")
-
-
-class Fault(ValueError):
-    """One cell at fault; the reader adds where it is."""
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
 def columns_of(kind: ImportKind) -> tuple[str, ...]:
@@ -81,9 +76,28 @@ def read_source(
     mapping_name: str = "mapping",
     sheet: str | None = None,
     known_at: str | None = None,
+    now: datetime | None = None,
 ) -> SourceFile:
-    """The rows of `data`, checked; ImportRefused lists every problem if any row fails."""
+    """The rows of `data`, checked; ImportRefused lists every problem if any row fails.
+    A date-only extract date is at most `now` (an extract of today is known now)."""
     name = PurePath(file_name.replace("\\", "/")).name or "upload"
+    # The name is recorded on every event of the file: one the ledger cannot hold is the
+    # file's problem, said before anything else is read.
+    if len(name) > NAME_LENGTH:
+        raise refused(
+            escaped(name[:NAME_LENGTH]) + "...",
+            "file",
+            f"the file name is {len(name)} characters: at most {NAME_LENGTH} are recorded;"
+            " rename the file",
+            "invalid-file-name",
+        )
+    if text_fault(name) is not None:
+        raise refused(
+            escaped(name),
+            "file",
+            f"the file name {escaped(name)!r} holds a control character; rename the file",
+            "invalid-file-name",
+        )
     try:
         rules = Mapping() if mapping is None else parse_mapping(mapping)
     except MappingError as error:
@@ -109,7 +123,7 @@ def read_source(
             "mapping names a file's own headers",
             "unknown-header",
         )
-    reader = _Reader(kind, table, rules)
+    reader = _Reader(kind, table, rules, now)
     rows = reader.rows()
     moment = reader.known_at(known_at)
     if reader.problems:
@@ -127,7 +141,19 @@ def read_source(
         sheet=table.sheet,
         known_at=moment,
         rows=tuple(rows),
+        mapping_sha256=None if mapping is None else hashlib.sha256(mapping).hexdigest(),
+        stated_at=_stated(moment, now),
     )
+
+
+def _stated(moment: datetime, now: datetime | None) -> datetime:
+    """The extract's date as stated: a date of today read as now is the end of that day,
+    so the same file read later today is the same import."""
+    if now is None or moment != now:
+        return moment
+    from projections.queries.basis import parse_moment
+
+    return parse_moment(now.astimezone(AMSTERDAM).date().isoformat())
 
 
 def letter(index: int) -> str:
@@ -145,6 +171,7 @@ class _Reader:
     kind: ImportKind
     table: Table
     rules: Mapping
+    now: datetime | None = None
 
     def __post_init__(self) -> None:
         self.problems: list[RowProblem] = []
@@ -232,6 +259,18 @@ class _Reader:
         for row, cells in self.table.rows:
             if all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells):
                 continue  # a blank row (an export's last line)
+            if self.table.sheet is None and len(cells) != len(self.table.headers):
+                # A CSV row's cells shifted: an unquoted decimal comma would read a wrong
+                # amount from the next column.
+                self._problem(
+                    row,
+                    None,
+                    f"row {row} has {len(cells)} cells, the header {len(self.table.headers)}:"
+                    ' quote an amount with a decimal comma ("1234,56") or separate the cells'
+                    ' with ";"',
+                    "row-width",
+                )
+                continue
             found = self._row(row, cells)
             if found is not None:
                 read.append(found)
@@ -242,17 +281,17 @@ class _Reader:
     def _row(self, row: int, cells: list[Cell]) -> SourceRow | None:
         values: dict[str, object] = {}
         parsers: dict[str, Callable[[Cell], object]] = {
-            "jaar": _year,
-            "programma": lambda cell: _text(cell, "programma", required=True),
-            "taakveld": lambda cell: _text(cell, "taakveld", required=True),
-            "categorie": lambda cell: _text(cell, "categorie"),
-            "deelproduct": lambda cell: _text(cell, "deelproduct"),
+            "jaar": year_of,
+            "programma": lambda cell: text_of(cell, "programma", required=True),
+            "taakveld": lambda cell: code_of(cell, "taakveld", required=True),
+            "categorie": lambda cell: code_of(cell, "categorie"),
+            "deelproduct": lambda cell: code_of(cell, "deelproduct"),
             "soort": lambda cell: Side(self._word(cell, "soort", Side)),
             "bedrag": self._amount,
-            "omschrijving": lambda cell: _text(cell, "omschrijving"),
+            "omschrijving": lambda cell: text_of(cell, "omschrijving"),
         }
         if self.kind is ImportKind.REALISATIE:
-            parsers["periode"] = _month
+            parsers["periode"] = month_of
             parsers["status"] = lambda cell: RealisationStatus(
                 self._word(cell, "status", RealisationStatus)
             )
@@ -275,7 +314,7 @@ class _Reader:
             for column, check in (
                 ("taakveld", lambda: check_taakveld(str(values["taakveld"]), year)),
                 ("categorie", lambda: self._categorie(values, year)),
-                ("periode", lambda: check_month(_opt(values["periode"]), year, None)),
+                ("periode", lambda: check_month(opt(values["periode"]), year, None)),
             ):
                 if values.get(column) is not None:
                     try:
@@ -292,8 +331,8 @@ class _Reader:
                 programma=str(values["programma"]),
                 taakveld=str(values["taakveld"]),
                 side=values["soort"],  # type: ignore[arg-type]
-                deelproduct=_opt(values["deelproduct"]),
-                categorie=_opt(values["categorie"]),
+                deelproduct=opt(values["deelproduct"]),
+                categorie=opt(values["categorie"]),
             )
         except DomainError as error:
             field = error.field or ""
@@ -303,8 +342,8 @@ class _Reader:
             row=row,
             key=key,
             amount=values["bedrag"],  # type: ignore[arg-type]
-            omschrijving=_opt(values["omschrijving"]),
-            month=_opt(values.get("periode")),
+            omschrijving=opt(values["omschrijving"]),
+            month=opt(values.get("periode")),
             status=values.get("status"),  # type: ignore[arg-type]
         )
 
@@ -327,7 +366,7 @@ class _Reader:
         check_cell(taakveld, categorie, year, side.value)
 
     def _word(self, cell: Cell, column: str, choices: type[Side] | type[RealisationStatus]) -> str:
-        text = _text(cell, column, required=True)
+        text = text_of(cell, column, required=True)
         assert text is not None
         own = self.rules.values.get(column, {})
         word = own.get(fold(text), text).strip().lower()
@@ -347,7 +386,7 @@ class _Reader:
 
     def _peildatum(self, row: int, cells: list[Cell]) -> None:
         try:
-            moment = self._read(row, cells, "peildatum", _moment)
+            moment = self._read(row, cells, "peildatum", lambda cell: moment_of(cell, self.now))
         except _Noted:
             return
         if self.peildatum is None:
@@ -367,7 +406,7 @@ class _Reader:
         given = None
         if option is not None:
             try:
-                given = _moment(option)
+                given = moment_of(option, self.now)
             except Fault as error:
                 self._problem(None, "known_at", f"known_at: {error}", "invalid-known-at")
                 return None
@@ -395,64 +434,3 @@ class _Reader:
 
 class _Noted(Exception):
     """A cell's problem is noted; the row is not read further."""
-
-
-def _opt(value: object) -> str | None:
-    return None if value is None else str(value)
-
-
-def _as_text(cell: Cell) -> str | None:
-    if cell is None:
-        return None
-    if isinstance(cell, Number):
-        return cell.text
-    if isinstance(cell, datetime):
-        return cell.date().isoformat()
-    return cell.strip()
-
-
-def _text(cell: Cell, column: str, *, required: bool = False) -> str | None:
-    text = _as_text(cell)
-    if text is None and required:
-        raise Fault(f"{column} is empty")
-    return check_text(text, column, max_length=TEXT_LENGTHS.get(column), required=False)
-
-
-def _year(cell: Cell) -> int:
-    text = _as_text(cell)
-    if text is None:
-        raise Fault("jaar is empty")
-    year = Decimal(text) if isinstance(cell, Number) else None
-    if year is not None and year == year.to_integral():
-        text = str(int(year))
-    if (
-        not text.isascii()
-        or not text.isdigit()
-        or not MIN_FISCAL_YEAR <= int(text) <= MAX_FISCAL_YEAR
-    ):
-        raise Fault(f"jaar is a year from {MIN_FISCAL_YEAR} to {MAX_FISCAL_YEAR}, not {text!r}")
-    return int(text)
-
-
-def _month(cell: Cell) -> str:
-    if isinstance(cell, datetime):
-        return f"{cell.year:04d}-{cell.month:02d}"
-    text = _as_text(cell)
-    if text is None:
-        raise Fault("periode is empty")
-    check_month(text, int(text[:4]) if text[:4].isdigit() else MIN_FISCAL_YEAR, None)
-    return text
-
-
-def _moment(cell: Cell) -> datetime:
-    from projections.queries.basis import BasisError, parse_moment
-
-    if isinstance(cell, datetime):
-        cell = cell.date().isoformat()
-    text = _as_text(cell)
-    if text is None:
-        raise Fault("peildatum is empty")
-    try:
-        return parse_moment(text)
-    except BasisError as error:
-        raise Fault(str(error)) from None

@@ -86,6 +86,8 @@ def _xlsx(data: bytes, sheet: str | None) -> Table:
         if name not in book.sheetnames:
             raise TableError(f"the workbook has no sheet {name!r}: {', '.join(book.sheetnames)}")
         records = _sheet_cells(book, name)
+    except SyntaxError as error:  # the XML parsers' ParseError (a truncated sheet)
+        raise TableError(f"sheet {name!r} is not a readable XLSX sheet: {error}") from None
     finally:
         book.close()
     if not records:
@@ -125,11 +127,19 @@ def _sheet_cells(book: Any, name: str) -> list[tuple[int, list[Cell]]]:
             date_formats=book._date_formats,
             timedelta_formats=book._timedelta_formats,
         )
+        header_width: int | None = None
         for number, cells in parser.parse():
+            # A cell beyond the header's width is no column of the import: ignored, and a
+            # row is never allocated up to a far column (XFD is 16384 cells).
             width = max((cell["column"] for cell in cells), default=0)
+            if header_width is not None:
+                width = min(width, header_width)
             row: list[Cell] = [None] * width
             for cell in cells:
-                row[cell["column"] - 1] = _cell(cell["value"])
+                if cell["column"] <= width:
+                    row[cell["column"] - 1] = _cell(cell["value"])
+            if header_width is None:
+                header_width = width
             rows.append((number, row))
             _bounded(len(rows) - 1)
     return rows

@@ -36,12 +36,16 @@ def problem_json(problem: RowProblem) -> dict[str, Any]:
     }
 
 
+# A problem of the command's own field names its option.
+OPTIONS = {"decision": "--decision", "known_at": "--known-at", "sheet": "--sheet"}
+
+
 def problem_line(problem: RowProblem) -> str:
-    """One problem on one line: `row 5, bedrag: ...`; `known_at: ...` or `file: ...` for
+    """One problem on one line: `row 5, bedrag: ...`; `--known-at: ...` or `file: ...` for
     the file as a whole."""
     where = [] if problem.row is None else [f"row {problem.row}"]
     if problem.column is not None:
-        where.append(problem.column)
+        where.append(OPTIONS.get(problem.column, problem.column))
     return f"{', '.join(where) or 'file'}: {problem.message}"
 
 

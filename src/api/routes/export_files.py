@@ -205,9 +205,10 @@ def export_iv3(
     dialect: Dialect = None,
 ) -> Response:
     """The Iv3 matrix of a year and period (ADR 0031): one row per taakveld x categorie
-    cell of lasten and baten, amounts exact, the basis on every row; `as_of` defaults to a
-    quarter's end, else now. 422 `iv3-refused` lists every line that does not fit the model
-    (no categorie, an unknown one, a grey cell) in `offences`."""
+    cell of lasten and baten, amounts exact, the basis on every row; `as_of` defaults to
+    now (a quarter counts its realisations by their quarter). 422 `iv3-refused` lists
+    every line that does not fit the model (no categorie, an unknown one, a grey cell) in
+    `offences`."""
     csv_dialect = _dialect(fmt, dialect)
     if wanted.as_of is None:
         wanted = replace(wanted, as_of=iv3.default_as_of(fiscal_year, period))

@@ -1,8 +1,10 @@
 """The import of a financial system's extract (ADR 0033, "Recording"): every row checked,
 the whole file recorded in one batch or nothing of it.
 
-A file is recorded at most once: its `Import` (natural id: kind and SHA-256) is written in
-the same batch as its figures, so a repeat finds it and records nothing. Every event of a
+A file is recorded at most once so: its `Import` (natural id: kind, SHA-256 and the
+identity of sheet, mapping, extract date and decision) is written in the same batch as its
+figures, so a repeat finds it and records nothing; another sheet of the same workbook, or
+the same file under another mapping, date or decision, is another import. Every event of a
 file carries where it came from (Context.source: file, sheet and rows) and the import id
 ("<kind>:<sha256>"); its known_at is the extract's date, its recorded_at the moment of
 import (a backfill, ADR 0018).
@@ -22,9 +24,10 @@ from uuid import UUID, uuid5
 from domain.application.budget_lines import BudgetLineUseCases
 from domain.application.context import Context
 from domain.budget import line_id
-from domain.errors import DomainError, NotFoundError
-from domain.imported import Import, RealisationExtracts, import_id_of
+from domain.errors import DomainError, NotFoundError, UnauthorisedMutationError
+from domain.imported import Import, RealisationExtracts, import_id_of, import_identity
 from domain.imports import ImportKind, ImportRefused, ImportSummary, RowProblem, SourceFile
+from domain.iv3 import check_key
 from domain.money import Money
 from domain.realisation import Realisation, RealisationStatus, check_month, month_quarter
 from domain.realisation import realisation_id as realisation_id_of
@@ -47,6 +50,7 @@ COLUMNS = {
 }
 # Fields that are the file's or the command's, not a row's: such a problem names no row.
 FILE_FIELDS = frozenset({"decision", "actor", "source", "import_id", "known_at", "file"})
+COMMAND_FIELDS = frozenset({"decision", "known_at"})
 
 
 class _Discard(Exception):
@@ -75,7 +79,9 @@ class _Problems:
     def of(self, error: DomainError, rows: Iterable[int]) -> None:
         """The refusal of a line's command, as a problem of each of its rows."""
         if error.field in FILE_FIELDS:
-            self.row(None, None, error.message, error.code)
+            # The decision and the extract's date are the command's own fields: named.
+            named = error.field if error.field in COMMAND_FIELDS else None
+            self.row(None, named, error.message, error.code)
             return
         column = COLUMNS.get(error.field or "")
         at: list[int | None] = [*rows]
@@ -121,9 +127,17 @@ class ImportUseCases(BudgetLineUseCases):
             raise ImportRefused(
                 (RowProblem(None, None, "the file has no rows to import"),), source.file_name
             )
-        if self._exists(Import.id_for(kind.value, source.sha256)):
+        identity = import_identity(source.sheet, source.mapping_sha256, source.known_at, decision)
+        if self._exists(Import.id_for(kind.value, source.sha256, identity)):
             return replace(summary, already_imported=True)
         problems = _Problems()
+        for line in lines.values():
+            # Every line's key against the Iv3 model, moving or not: a row of zero records
+            # nothing, yet its categorie must be one the model knows (ADR 0031).
+            try:
+                check_key(line.key)
+            except DomainError as error:
+                problems.of(error, line.rows)
         try:
             with self.batch() as batch:
                 periode: str | None = None
@@ -132,15 +146,15 @@ class ImportUseCases(BudgetLineUseCases):
                 elif decision is None:
                     problems.row(
                         None,
-                        None,
+                        "decision",
                         f"a {kind.value} import needs the adopted decision that authorises it",
                         "missing-decision",
                     )
                 else:
-                    self._record_budget(ctx, source, lines, decision, problems)
+                    self._record_budget(ctx, source, lines, decision, identity, problems)
                 if not problems.found:
                     try:
-                        self._record_import(ctx, source, periode)
+                        self._record_import(ctx, source, identity, periode)
                     except DomainError as error:
                         problems.of(error, [])
                 if problems.found:
@@ -197,7 +211,9 @@ class ImportUseCases(BudgetLineUseCases):
             expected_version=None,
         )
 
-    def _record_import(self, ctx: Context, source: SourceFile, periode: str | None) -> None:
+    def _record_import(
+        self, ctx: Context, source: SourceFile, identity: str, periode: str | None
+    ) -> None:
         rows = [row.row for row in source.rows]
         stamp = self._stamp(
             self._context(ctx, source, rows),
@@ -207,6 +223,7 @@ class ImportUseCases(BudgetLineUseCases):
             kind=source.kind.value,
             file_name=source.file_name,
             sha256=source.sha256,
+            identity=identity,
             sheet=source.sheet,
             rows=len(rows),
             known_at=source.known_at,
@@ -223,20 +240,32 @@ class ImportUseCases(BudgetLineUseCases):
         source: SourceFile,
         lines: dict[UUID, _Line],
         decision: str,
+        identity: str,
         problems: _Problems,
     ) -> None:
         """Each line's primitieve begroting, or its change, under `decision`: each line is
         one command, refused or recorded on its own within the batch."""
-        namespace = Import.id_for(source.kind.value, source.sha256)
+        namespace = Import.id_for(source.kind.value, source.sha256, identity)
         try:
             # Named first, even when no line reaches its check (a wijziging in the wrong
             # ledger: every line missing, and the decision too).
-            self._decision(decision)
+            years = self._decision(decision).period
         except DomainError as error:
             problems.of(error, ())
+            years = None
         for line_uuid, line in lines.items():
             key = line.key
             line_ctx = self._context(ctx, source, line.rows)
+            if years is not None and not years.first_year <= key.fiscal_year <= years.last_year:
+                # A raad decision authorises the years it concerns, not any year a file names.
+                problems.of(
+                    UnauthorisedMutationError(
+                        f"decision {decision!r} concerns {years}, not {key.fiscal_year}",
+                        field="fiscal_year",
+                    ),
+                    line.rows,
+                )
+                continue
             # A retried import of the same file gives each line the same mutation id.
             mutation = uuid5(namespace, line_uuid.hex)
             try:

@@ -76,15 +76,20 @@ def _last_day(text: str) -> date | None:
     return None
 
 
-def parse_moment(text: str) -> datetime:
+def parse_moment(text: str, *, now: datetime | None = None) -> datetime:
     """A date (`2019-12-31`, `31-12-2019`) means the end of that day in Amsterdam, a quarter
-    (`2019Q4`) the end of its last day; a time without offset is Amsterdam's."""
+    (`2019Q4`) the end of its last day; a time without offset is Amsterdam's. Given `now`,
+    today's date is now: a fact dated today is known now, not at midnight to come (a later
+    date, or a moment with a time, stays as given)."""
     try:
         day = _last_day(text)
         if day is not None:
-            return datetime.combine(day + timedelta(days=1), time(), AMSTERDAM) - timedelta(
+            end = datetime.combine(day + timedelta(days=1), time(), AMSTERDAM) - timedelta(
                 microseconds=1
             )
+            # Only the day in progress is capped: a later date stays in the future (refused).
+            start = datetime.combine(day, time(), AMSTERDAM)
+            return now if now is not None and start <= now < end else end
         moment = datetime.fromisoformat(text)
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=AMSTERDAM)

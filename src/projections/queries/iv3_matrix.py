@@ -46,8 +46,11 @@ PRIMITIEF = "Established"  # the kind of a line's primitieve begroting in budget
 
 
 def default_as_of(fiscal_year: int, period: str) -> str | None:
-    """The basis a period is exported on unless one is given: a quarter's end, else now."""
-    return f"{fiscal_year}{period}" if period.startswith("Q") else None
+    """The basis a period is exported on unless one is given: now, for every period. A
+    quarter's realisations already count by their quarter and month; its end on the
+    known_at axis would leave out its last month, whose extract is dated after it."""
+    del fiscal_year, period
+    return None
 
 
 def check_period(period: str) -> str:
