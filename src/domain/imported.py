@@ -28,10 +28,14 @@ KINDS = ("begroting", "wijziging", "realisatie")
 
 
 def import_identity(
-    sheet: str | None, mapping_sha256: str | None, known_at: datetime, decision: str | None
+    sheet: str | None,
+    mapping_sha256: str | None,
+    known_at: datetime | None,
+    decision: str | None,
 ) -> str:
     """The digest of what, besides the file's bytes, changes what an import records."""
-    parts = (sheet or "", mapping_sha256 or "", known_at.isoformat(), decision or "")
+    stated = "" if known_at is None else known_at.isoformat()
+    parts = (sheet or "", mapping_sha256 or "", stated, decision or "")
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 

@@ -53,7 +53,10 @@ def source(kind: ImportKind, rows: list[Row], *, name: str = "erp.xlsx") -> Sour
 
 
 def import_key(file: SourceFile, decision: str | None) -> UUID:
-    identity = import_identity(file.sheet, file.mapping_sha256, file.known_at, decision)
+    if file.kind is ImportKind.WIJZIGING:  # its rows alone: never changed twice
+        identity = import_identity(file.sheet, file.mapping_sha256, None, None)
+    else:
+        identity = import_identity(file.sheet, file.mapping_sha256, file.known_at, decision)
     return Import.id_for(file.kind.value, file.sha256, identity)
 
 
@@ -241,6 +244,11 @@ def test_a_wijziging_changes_existing_lines_under_its_decision(decided: Begrotin
     assert [e.authority.reference for e in events[:2]] == [WIJZIGING, WIJZIGING]
     assert events[0].meta.source == "erp.xlsx, sheet Blad1, rows 2,4"
     assert (summary.events, summary.lines, summary.total_lasten) == (3, 2, money("-184.56"))
+    assert decided.repository.get(line_id(ZORG)).total == money("1000.00")
+    # The same rows again under another decision or date change nothing a second time.
+    given_decision(decided, "2024-BW-2")
+    again = replace(file, known_at=KNOWN + timedelta(days=1))
+    assert imported(decided, again, decision="2024-BW-2").already_imported
     assert decided.repository.get(line_id(ZORG)).total == money("1000.00")
 
 

@@ -127,7 +127,15 @@ class ImportUseCases(BudgetLineUseCases):
             raise ImportRefused(
                 (RowProblem(None, None, "the file has no rows to import"),), source.file_name
             )
-        identity = import_identity(source.sheet, source.mapping_sha256, source.known_at, decision)
+        if kind is ImportKind.WIJZIGING:
+            # A wijziging's rows are changes: its file again under another decision or date
+            # would change its lines twice. The same rows are the same import, whatever
+            # decision or date is given with them.
+            identity = import_identity(source.sheet, source.mapping_sha256, None, None)
+        else:
+            identity = import_identity(
+                source.sheet, source.mapping_sha256, source.known_at, decision
+            )
         if self._exists(Import.id_for(kind.value, source.sha256, identity)):
             return replace(summary, already_imported=True)
         problems = _Problems()
