@@ -207,7 +207,7 @@ def test_begroting_rebuild_mends_the_broken_state_of_the_issue_without_catching_
     url = ledger.engine.url.render_as_string(hide_password=False)
     schema_name = ledger.app.env.get("POSTGRES_SCHEMA")
     monkeypatch.setattr(
-        common, "open_ledger", lambda _: open_ledger(url, schema=schema_name, clock=clock.now)
+        common, "open_for", lambda _: open_ledger(url, schema=schema_name, clock=clock.now)
     )
 
     assert main(["budget", "--year", "2020"]) == 2

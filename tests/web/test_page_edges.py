@@ -82,7 +82,7 @@ def test_a_database_that_cannot_be_reached_is_a_503_page_not_an_empty_500(
     def unreachable(session_id: str) -> None:
         raise OperationalError("SELECT 1", {}, Exception("connection refused"))
 
-    store = auditor.app.state.web_sessions  # type: ignore[attr-defined]
+    store = auditor.app.state.services.sessions  # type: ignore[attr-defined]
     monkeypatch.setattr(store, "find", unreachable)
 
     answer = auditor.get("/rapporten")
