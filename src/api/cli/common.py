@@ -130,3 +130,18 @@ def realised_figure(args: argparse.Namespace) -> dict[str, Any]:
         "interventie": args.interventie,
         "categorie": args.categorie,
     }
+
+
+def write_export(args: argparse.Namespace, export: Any, unit: str) -> None:
+    """Write an export (a RowExport) to --output as --format says, and say so."""
+    from api import spreadsheets as writers  # openpyxl: only when a file is written
+
+    # Only a CSV has a dialect (its subcommands take --dialect).
+    dialect = getattr(args, "dialect", writers.DEFAULT_CSV_DIALECT)
+    content = writers.render(export, args.export_format, dialect)
+    try:
+        with open(args.output, "wb") as output:
+            output.write(content)
+    except OSError as error:
+        raise CliError(f"cannot write {args.output}: {error.strerror}") from None
+    print(f"{len(export.rows)} {unit} written to {args.output} ({args.export_format})")

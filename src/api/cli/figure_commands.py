@@ -18,6 +18,7 @@ from api.cli.common import (
     reading,
     realised_figure,
     recorded_at,
+    write_export,
 )
 from api.cli.progress import busy
 from api.cli.rendering import as_json, emit, format_diff, show_report, show_rows
@@ -194,14 +195,4 @@ def cmd_export(args: argparse.Namespace) -> None:
                 export = row_exports.budget_lineage_export(
                     conn, basis, **budget_figure(args), grace=days
                 )
-    from api import spreadsheets as writers  # openpyxl: only when a file is written
-
-    # Only a CSV has a dialect (its subcommands take --dialect).
-    dialect = getattr(args, "dialect", writers.DEFAULT_CSV_DIALECT)
-    content = writers.render(export, args.export_format, dialect)
-    try:
-        with open(args.output, "wb") as output:
-            output.write(content)
-    except OSError as error:
-        raise CliError(f"cannot write {args.output}: {error.strerror}") from None
-    print(f"{len(export.rows)} rows written to {args.output} ({args.export_format})")
+    write_export(args, export, "rows")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from api.cli.common import CliError, ledger_for, reading, recorded_at
+from api.cli.common import ledger_for, reading, recorded_at, write_export
 from api.cli.progress import busy
 from projections.queries import iv3_matrix as iv3
 from projections.queries.basis import resolve_basis
@@ -17,13 +17,4 @@ def cmd_export_iv3(args: argparse.Namespace) -> None:
     with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
         basis = resolve_basis(conn, as_of, reached, as_recorded_at=recorded_at(args))
         export = iv3.iv3_export(conn, basis, fiscal_year=args.year, period=args.period)
-    from api import spreadsheets as writers  # openpyxl: only when a file is written
-
-    dialect = getattr(args, "dialect", writers.DEFAULT_CSV_DIALECT)
-    content = writers.render(export, args.export_format, dialect)
-    try:
-        with open(args.output, "wb") as output:
-            output.write(content)
-    except OSError as error:
-        raise CliError(f"cannot write {args.output}: {error.strerror}") from None
-    print(f"{len(export.rows)} cells written to {args.output} ({args.export_format})")
+    write_export(args, export, "cells")
