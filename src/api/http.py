@@ -7,7 +7,7 @@ import logging
 import threading
 from collections.abc import Callable, Coroutine, Iterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Annotated, Any, Protocol
 
 from fastapi import Depends, Request
@@ -22,7 +22,7 @@ from api.auth import Identity, Role, TokenStore, ledger_of_secret
 from api.conditional import conditional
 from api.encoding import to_json
 from api.idempotency import IdempotencyStore
-from api.ledger import Ledger
+from api.ledger import Ledger, system_clock
 from api.ledgers import LedgersBusyError, UnknownLedgerError
 from api.problems import PROBLEM_JSON, Problem, field_error
 from api.responses import ProblemDetail
@@ -67,6 +67,7 @@ class Services:
     sessions: SessionStore | None = None  # the web workspace's sign-ins (ADR 0022)
     verifying: threading.Thread | None = None  # the start-up verify of a large log
     code: str | None = None  # the municipality's code; None for the default ledger
+    clock: Callable[[], datetime] = system_clock  # the service's, as its ledger's commands
 
     def catch_up(self) -> int:
         """Catch the read model up. While another runner holds it longer than a read waits

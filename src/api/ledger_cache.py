@@ -68,6 +68,7 @@ def start_services(
         sessions=SessionStore(ledger.engine, tokens, clock),
         verifying=verifying,
         code=code,
+        clock=clock,
     )
 
 

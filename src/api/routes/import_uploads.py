@@ -15,7 +15,6 @@ from api.http import JSON, IdentityDep, ServicesDep, problem_responses
 from api.imports.extract import read_source
 from api.imports.mapping import CANONICAL
 from api.imports.summary import summary_json
-from api.ledger import system_clock
 from api.problems import Problem, field_error
 from api.writing import command_router
 from domain.application import Context
@@ -124,7 +123,7 @@ def import_file(
             mapping_name=(mapping.filename or "mapping") if mapping is not None else "mapping",
             sheet=sheet,
             known_at=known_at,
-            now=system_clock(),
+            now=services.clock(),
         )
         ledger = services.ledger
         with ledger.write_lock:
