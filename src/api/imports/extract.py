@@ -133,7 +133,8 @@ def read_source(
             key=lambda p: (p.row or 0, order.get(p.column or "", -1)),
         )
         raise ImportRefused(tuple(problems), name)
-    assert moment is not None  # a missing one is a problem
+    if moment is None:  # a missing one is a problem above: never reached
+        raise refused(name, "known_at", "the extract's date is missing", "invalid-input")
     return SourceFile(
         kind=kind,
         file_name=name,
@@ -367,7 +368,8 @@ class _Reader:
 
     def _word(self, cell: Cell, column: str, choices: type[Side] | type[RealisationStatus]) -> str:
         text = text_of(cell, column, required=True)
-        assert text is not None
+        if text is None:  # required: text_of refuses an empty cell first
+            raise Fault(f"{column} is empty")
         own = self.rules.values.get(column, {})
         word = own.get(fold(text), text).strip().lower()
         allowed = [choice.value for choice in choices]
