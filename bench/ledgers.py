@@ -201,7 +201,7 @@ class Counted:
 
 @contextmanager
 def server(url: str, directory: Path, cap: int) -> Iterator[tuple[str, int, Counted]]:
-    from bench.run import free_port
+    from bench.run import free_port, healthy
 
     port = free_port()
     counted = Counted(directory / "ledgers-opened.log")
@@ -215,13 +215,7 @@ def server(url: str, directory: Path, cap: int) -> Iterator[tuple[str, int, Coun
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(600):
-            try:
-                if httpx.get(f"{base}/api/v1/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        else:
+        if not healthy(base, tries=600):
             raise RuntimeError("the server did not answer its health check")
         yield base, served.pid, counted
     finally:

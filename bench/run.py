@@ -282,6 +282,18 @@ def query_latencies(ledger: Ledger, result: Result) -> None:
 # -- HTTP ------------------------------------------------------------------------------
 
 
+def healthy(base: str, tries: int) -> bool:
+    """Whether the server at `base` answers its health check within `tries` tenths of a
+    second (or so: each try waits up to a second for its answer)."""
+    for _ in range(tries):
+        try:
+            if httpx.get(f"{base}/api/v1/health", timeout=1).status_code == 200:
+                return True
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    return False
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -305,12 +317,7 @@ def http_throughput(ledger: Ledger, url: str, result: Result) -> None:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(300):
-            try:
-                if httpx.get(f"{base}/api/v1/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
+        healthy(base, tries=300)
         latencies: list[float] = []
         errors = 0
         lock = threading.Lock()
