@@ -25,6 +25,7 @@ from api.demo import nijmegen
 from api.ledger import Ledger, open_ledger
 from projections.readmodel.runner import ProjectionRunner, ReadModelBrokenError, ReadModelBusyError
 from projections.store import schema
+from projections.store.database import Database
 from support.clock import Clock
 from support.demo import DEMO_LAST_POSITION
 
@@ -206,6 +207,7 @@ def test_begroting_rebuild_mends_the_broken_state_of_the_issue_without_catching_
     # The command line opens the test's own ledger: its SQLite file or PostgreSQL schema.
     url = ledger.engine.url.render_as_string(hide_password=False)
     schema_name = ledger.app.env.get("POSTGRES_SCHEMA")
+    monkeypatch.setattr(common, "database_for", lambda _: Database.parse(url, schema_name))
     monkeypatch.setattr(
         common, "open_for", lambda _: open_ledger(url, schema=schema_name, clock=clock.now)
     )

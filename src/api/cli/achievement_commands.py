@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from api.cli.common import CliError, basis_for, grace, ledger_for, reading
+from api.cli.common import CliError, basis_for, grace, read_model
 from api.cli.rendering import as_json, describe_basis, say, show_rows
 from domain.money import in_thousands
 from projections.queries import achievement
@@ -48,7 +48,7 @@ def _thousands(value: Decimal | None) -> str:
 
 
 def cmd_achievement(args: argparse.Namespace) -> None:
-    with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
+    with read_model(args) as (conn, reached):
         basis = basis_for(conn, args, reached)
         try:
             if args.lineage:

@@ -6,15 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from api.cli.common import (
-    CliError,
-    database_for,
-    ledger_for,
-    reading,
-    recorded_at,
-    uncaught,
-    unguarded,
-)
+from api.cli.common import CliError, database_for, read_model, recorded_at, uncaught, unguarded
 from api.cli.progress import busy
 from api.cli.rendering import as_json, read_model_line, show_rows, verdict_line
 from api.ledger import system_clock
@@ -25,7 +17,7 @@ from projections.readmodel import backup, rederive
 
 
 def cmd_log(args: argparse.Namespace) -> None:
-    with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
+    with read_model(args) as (conn, reached):
         # --as-recorded-at: the log as it stood then, by the basis's position (ADR 0002).
         basis = resolve_basis(conn, None, reached, as_recorded_at=recorded_at(args))
         rows = event_log.audit_log(conn, after=args.after, until=basis.position, limit=args.limit)

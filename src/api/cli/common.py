@@ -9,14 +9,15 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
+from sqlalchemy.exc import SQLAlchemyError
 
-from api.ledger import Ledger, open_database
-from api.ledgers import named
-from projections.audit import verification
+from projections.audit.verdicts import guard
 from projections.queries.basis import Basis, BasisError, parse_moment, resolve_basis
+from projections.readmodel import position
 from projections.store.database import Database
 
 if TYPE_CHECKING:
+    from api.ledger import Ledger
     from api.settings import Settings
 
 
@@ -43,10 +44,18 @@ def database_for(args: argparse.Namespace) -> Database:
     ledger's directory), or of the default ledger without it."""
     default = Database.parse(db_url(args))
     code: str | None = getattr(args, "ledger", None)
-    return default if code is None else named(default, code)
+    if code is None:
+        return default
+    from api.ledgers import named  # the ledger directory: only when --ledger names one
+
+    return named(default, code)
 
 
 def open_for(args: argparse.Namespace) -> Ledger:
+    # The application (eventsourcing, the domain's use cases): only for a command that
+    # records, verifies or catches up (ADR 0037).
+    from api.ledger import open_database
+
     return open_database(database_for(args))
 
 
@@ -82,8 +91,34 @@ def reading(ledger: Ledger) -> Iterator[tuple[Connection, int]]:
     """The read model's figures, refused while a break in the log is recorded (ADR 0017)."""
     reached = ledger.runner.position()
     with ledger.engine.connect() as conn:
-        verification.guard(conn)
+        guard(conn)
         yield conn, reached
+
+
+@contextmanager
+def read_model(args: argparse.Namespace) -> Iterator[tuple[Connection, int]]:
+    """The figures of a command that only reads, as `ledger_for` and `reading` give them.
+    A read model at the log's head and the schema's (`position.current`) is read as it
+    stands, without the application: no event store, no domain use cases, most of a
+    read's start-up (ADR 0037). Anything else (a new database, a migration, events to
+    apply, a database that cannot be reached) opens the ledger and catches up first."""
+    engine = database_for(args).create_engine()
+    try:
+        try:
+            conn = engine.connect()
+        except SQLAlchemyError:
+            conn = None  # not reachable as it stands: the opening below says why
+        if conn is not None:
+            with conn:
+                reached = position.current(conn)
+                if reached is not None:
+                    guard(conn)
+                    yield conn, reached
+                    return
+    finally:
+        engine.dispose()
+    with ledger_for(args) as ledger, reading(ledger) as found:
+        yield found
 
 
 @contextmanager

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 
-from api.cli.common import CliError, basis_for, ledger_for, reading
+from api.cli.common import CliError, basis_for, ledger_for, read_model
 from api.cli.rendering import as_json, emit
 from api.ledger import Ledger, system_clock
 from domain.application import Context, Recorded
@@ -70,7 +70,7 @@ def cmd_decision_decide(args: argparse.Namespace) -> None:
 
 
 def cmd_decision_list(args: argparse.Namespace) -> None:
-    with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
+    with read_model(args) as (conn, reached):
         basis = basis_for(conn, args, reached)
         rows = figures.decisions(conn, basis)
     emit(args, basis, rows, ["reference", "body", "kind", "status", "number", "title"])

@@ -12,8 +12,7 @@ from api.cli.common import (
     basis_for,
     budget_figure,
     grace,
-    ledger_for,
-    reading,
+    read_model,
     realised_figure,
     recorded_at,
 )
@@ -47,7 +46,7 @@ def cmd_history(args: argparse.Namespace) -> None:
     if args.year is None:
         raise CliError("--year is required (or --report with --table, --row and --column)")
     days = grace()
-    with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
+    with read_model(args) as (conn, reached):
         basis = basis_for(conn, args, reached)
         entries: Sequence[LineageRow] | Sequence[RealisationLineageRow]
         if args.taakstelling:
@@ -104,7 +103,7 @@ def cmd_cell_history(args: argparse.Namespace) -> None:
     if missing:
         raise CliError(f"--report needs {', '.join(missing)}")
     days = grace()
-    with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
+    with read_model(args) as (conn, reached):
         recorded = recorded_at(args)
         basis = (
             report_basis(conn, args.report)
@@ -203,7 +202,7 @@ AUTHORITY_COLUMNS = (
 
 def cmd_authority(args: argparse.Namespace) -> None:
     days = grace()
-    with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
+    with read_model(args) as (conn, reached):
         basis = basis_for(conn, args, reached)
         rows = authority.authority_report(
             conn,
@@ -246,7 +245,7 @@ def cmd_authority(args: argparse.Namespace) -> None:
 
 
 def cmd_onrechtmatigheid(args: argparse.Namespace) -> None:
-    with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
+    with read_model(args) as (conn, reached):
         basis = basis_for(conn, args, reached)
         rows = authority.onrechtmatigheid(conn, basis, fiscal_year=args.year)
         years = rechtmatigheid.verantwoording(conn, basis, fiscal_year=args.year, findings=rows)

@@ -14,20 +14,19 @@ from api.cli.common import (
     basis_for,
     budget_figure,
     grace,
-    ledger_for,
-    reading,
+    read_model,
     realised_figure,
     recorded_at,
     write_export,
 )
 from api.cli.progress import busy
 from api.cli.rendering import as_json, emit, format_diff, show_report, show_rows
-from projections.queries import backdating, diff, figures, reports, row_exports
+from projections.queries import backdating, figures, reports
 from projections.queries.basis import Basis, BasisError, report_basis, resolve_basis
 
 
 def cmd_report(args: argparse.Namespace) -> None:
-    with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
+    with read_model(args) as (conn, reached):
         report = reports.render_report(
             conn, args.report_id, args.as_of, reached, as_recorded_at=recorded_at(args)
         )
@@ -35,7 +34,7 @@ def cmd_report(args: argparse.Namespace) -> None:
 
 
 def cmd_reports(args: argparse.Namespace) -> None:
-    with ledger_for(args) as ledger, reading(ledger) as (conn, _):
+    with read_model(args) as (conn, _):
         rows = reports.list_reports(conn)
     show_rows(args, rows, ["report", "published_at", "knowledge_cutoff", "log_position", "title"])
 
@@ -50,8 +49,13 @@ def _named_basis(
 
 
 def cmd_diff(args: argparse.Namespace) -> None:
+    # The diff's causes and the lineage of the exports read the domain's kinds of mutation
+    # and mandate (the event store's classes with them): loaded by the commands that need
+    # them, not by every figure command (ADR 0037).
+    from projections.queries import diff
+
     days, recorded = grace(), recorded_at(args)
-    with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
+    with read_model(args) as (conn, reached):
         report_basis(conn, args.report_id)
         earlier = args.from_ or f"report:{args.report_id}"
         old = _named_basis(conn, "--from", earlier, reached, recorded)
@@ -61,7 +65,7 @@ def cmd_diff(args: argparse.Namespace) -> None:
 
 
 def cmd_budget(args: argparse.Namespace) -> None:
-    with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
+    with read_model(args) as (conn, reached):
         basis = basis_for(conn, args, reached)
         rows: Sequence[Mapping[str, Any]]
         if args.by:
@@ -83,7 +87,7 @@ def cmd_budget(args: argparse.Namespace) -> None:
 
 
 def cmd_taakstellingen(args: argparse.Namespace) -> None:
-    with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
+    with read_model(args) as (conn, reached):
         basis = basis_for(conn, args, reached)
         rows = figures.taakstelling_overview(conn, basis, args.base_year)
     years = sorted({y for r in rows for y in r["amounts"]})
@@ -112,7 +116,7 @@ def cmd_taakstellingen(args: argparse.Namespace) -> None:
 
 
 def cmd_realisations(args: argparse.Namespace) -> None:
-    with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
+    with read_model(args) as (conn, reached):
         basis = basis_for(conn, args, reached)
         rows = figures.realisation_amounts(conn, basis, fiscal_year=args.year, fund=args.fund)
         names = figures.deelproduct_names(
@@ -140,14 +144,14 @@ def cmd_realisations(args: argparse.Namespace) -> None:
 
 
 def cmd_reserves(args: argparse.Namespace) -> None:
-    with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
+    with read_model(args) as (conn, reached):
         basis = basis_for(conn, args, reached)
         rows = figures.reserve_balances(conn, basis)
     emit(args, basis, rows, ["code", "name", "earmark", "fiscal_year", "mutation"])
 
 
 def cmd_slotwijzigingen(args: argparse.Namespace) -> None:
-    with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
+    with read_model(args) as (conn, reached):
         basis = basis_for(conn, args, reached)
         rows = figures.slotwijzigingen(conn, basis, fiscal_year=args.year)
     emit(
@@ -172,8 +176,10 @@ def cmd_slotwijzigingen(args: argparse.Namespace) -> None:
 def cmd_export(args: argparse.Namespace) -> None:
     """Write a report, a figure's lineage or the audit log as CSV (in its --dialect) or
     XLSX (ADR 0009)."""
+    from projections.queries import row_exports  # as `diff` above
+
     days = grace() if args.what == "lineage" else backdating.DEFAULT_GRACE
-    with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
+    with read_model(args) as (conn, reached):
         if args.what == "report":
             export = row_exports.report_export(
                 conn,

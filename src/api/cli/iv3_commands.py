@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from api.cli.common import ledger_for, reading, recorded_at, write_export
+from api.cli.common import read_model, recorded_at, write_export
 from api.cli.progress import busy
 from projections.queries import iv3_matrix as iv3
 from projections.queries.basis import resolve_basis
@@ -14,7 +14,7 @@ from projections.queries.basis import resolve_basis
 def cmd_export_iv3(args: argparse.Namespace) -> None:
     """Write the matrix; a line that does not fit the model refuses it, every one listed."""
     as_of = args.as_of if args.as_of is not None else iv3.default_as_of(args.year, args.period)
-    with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
+    with read_model(args) as (conn, reached):
         basis = resolve_basis(conn, as_of, reached, as_recorded_at=recorded_at(args))
         export = iv3.iv3_export(conn, basis, fiscal_year=args.year, period=args.period)
     write_export(args, export, "cells")

@@ -12,18 +12,19 @@ from api.cli.parser import build_parser
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     # Imported once a command runs, not for a usage error or --help: they bring the read
-    # model (SQLAlchemy) and the event store with them.
+    # model (SQLAlchemy) with them. Each from a module of its own that loads neither the
+    # event store nor the domain's use cases, which a read need not load (ADR 0037).
     from api.cli.common import CliError
     from domain.errors import DomainError
-    from projections.audit import chain
+    from projections.audit.verdicts import ChainBroken
     from projections.queries import basis
     from projections.readmodel import backup
-    from projections.readmodel.runner import ReadModelBrokenError, ReadModelBusyError
+    from projections.readmodel.errors import ReadModelBrokenError, ReadModelBusyError
     from projections.store.database import ConfigurationError, DatabaseUnavailableError
 
     try:
         code = args.func(args)
-    except chain.ChainBroken as error:
+    except ChainBroken as error:
         # The figures stand on a log that does not verify: refused, until an operator acts.
         print(f"begroting: the log does not verify: {error}", file=sys.stderr)
         return 2

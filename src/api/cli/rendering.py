@@ -7,18 +7,20 @@ import argparse
 from collections.abc import Callable, Mapping, Sequence
 from datetime import timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from api.encoding import to_json
 from domain.values import escaped
-from projections.audit import chain
+from projections.audit.verdicts import Verdict
 from projections.queries import backdating
 from projections.queries.backdating import Flagged
 from projections.queries.basis import AMSTERDAM, Basis
-from projections.queries.diff import ReportDiff
 from projections.queries.reports import ReportBasis, ReportDocument, ReportRow
 from projections.queries.rows import BasisRow
-from projections.readmodel import rederive
+
+if TYPE_CHECKING:
+    from projections.queries.diff import ReportDiff
+    from projections.readmodel.rederive import ReadModelCheck
 
 
 def as_json(value: Any) -> str:
@@ -118,7 +120,7 @@ def emit(
     show_rows(args, rows, columns)
 
 
-def verdict_line(verdict: chain.Verdict) -> str:
+def verdict_line(verdict: Verdict) -> str:
     if verdict.ok:
         return (
             f"the log verifies: {verdict.count} events chained, head {verdict.head} at "
@@ -128,7 +130,7 @@ def verdict_line(verdict: chain.Verdict) -> str:
     return f"TAMPERED: {verdict.kind} at position {verdict.position}: {verdict.detail}"
 
 
-def read_model_line(check: rederive.ReadModelCheck) -> str:
+def read_model_line(check: ReadModelCheck) -> str:
     if check.ok:
         digests = ", ".join(f"{table} {digest[:12]}" for table, digest in check.tables.items())
         return (

@@ -9,7 +9,7 @@ import argparse
 from decimal import Decimal
 from typing import Any
 
-from api.cli.common import CliError, basis_for, grace, ledger_for, reading
+from api.cli.common import CliError, basis_for, grace, read_model
 from api.cli.figure_lineage import show_lineage
 from api.cli.rendering import as_json, describe_basis, say, show_rows
 from projections.queries.reserve_balances import (
@@ -88,7 +88,7 @@ def lines(row: ReserveBalanceRow) -> list[dict[str, Any]]:
 def cmd_reserve_lineage(args: argparse.Namespace) -> None:
     if args.reserve is None or args.year is None or args.figure is None:
         raise CliError("--lineage needs --reserve, --year and --figure")
-    with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
+    with read_model(args) as (conn, reached):
         basis = basis_for(conn, args, reached)
         answer = reserve_lineage(
             conn,
@@ -112,7 +112,7 @@ def cmd_reserve_balances(args: argparse.Namespace) -> None:
     if args.lineage:
         cmd_reserve_lineage(args)
         return
-    with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
+    with read_model(args) as (conn, reached):
         basis = basis_for(conn, args, reached)
         rows = reserve_balances(conn, basis, fiscal_year=args.year, code=args.reserve)
     if args.format == "json":

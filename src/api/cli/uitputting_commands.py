@@ -9,7 +9,7 @@ import argparse
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from api.cli.common import CliError, basis_for, grace, ledger_for, reading
+from api.cli.common import CliError, basis_for, grace, read_model
 from api.cli.figure_lineage import show_lineage
 from api.cli.rendering import as_json, describe_basis, say, show_rows
 from domain.values import escaped
@@ -88,7 +88,7 @@ def show(args: argparse.Namespace, basis: Basis, document: UitputtingDocument) -
 def cmd_uitputting_lineage(args: argparse.Namespace) -> None:
     if args.side is None or args.figure is None:
         raise CliError("--lineage needs --side and --figure (and --key, or --no-line)")
-    with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
+    with read_model(args) as (conn, reached):
         basis = basis_for(conn, args, reached)
         rows = uitputting.figure_lineage(
             conn,
@@ -117,7 +117,7 @@ def cmd_uitputting(args: argparse.Namespace) -> None:
     if args.lineage:
         cmd_uitputting_lineage(args)
         return
-    with ledger_for(args) as ledger, reading(ledger) as (conn, reached):
+    with read_model(args) as (conn, reached):
         basis = basis_for(conn, args, reached)
         document = uitputting.uitputting(
             conn,

@@ -17,19 +17,25 @@ import struct
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Literal
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from eventsourcing.persistence import Notification
 from eventsourcing.utils import TopicError
 from sqlalchemy import Connection, select, text
-from typing_extensions import TypedDict
 
-from domain.application import Begroting
 from domain.events import Event
+from projections.audit.verdicts import ChainBroken as ChainBroken
+from projections.audit.verdicts import ChainIntact as ChainIntact
+from projections.audit.verdicts import ChainTampered as ChainTampered
+from projections.audit.verdicts import Verdict as Verdict
+from projections.audit.verdicts import failure as failure
 from projections.store import schema
 from projections.store.database import stored_events
 from projections.store.writer import RowWriter
+
+if TYPE_CHECKING:
+    from domain.application import Begroting
 
 FORMAT = b"begroting-chain-v1"
 GENESIS = bytes(32)
@@ -257,14 +263,6 @@ def unreadable(position: int, problem: str) -> Verdict:
     )
 
 
-class ChainBroken(Exception):
-    """The log does not verify: what serves figures refuses with this finding."""
-
-    def __init__(self, verdict: Verdict) -> None:
-        super().__init__(f"{verdict.kind} at position {verdict.position}: {verdict.detail}")
-        self.verdict = verdict
-
-
 def select_notifications(
     app: Begroting, conn: Connection, start: int, limit: int
 ) -> list[Notification]:
@@ -360,60 +358,3 @@ def advance(writer: RowWriter, chained: Sequence[tuple[Notification, bytes]]) ->
         )
     writer.insert(schema.chain_links, rows)
     return previous
-
-
-# -- verdicts --------------------------------------------------------------------------
-
-
-class ChainIntact(TypedDict):
-    """The log verifies: its head, the head's position, the links and report heads checked,
-    and the events after the head that the runner has yet to chain."""
-
-    status: Literal["ok"]
-    head: str | None
-    position: int | None
-    count: int
-    reports: int
-    unchained: int
-
-
-class ChainTampered(TypedDict):
-    """The first position that fails and how: changed, missing, reordered or inserted."""
-
-    status: Literal["tampered"]
-    kind: str
-    position: int | None
-    detail: str
-
-
-@dataclass(frozen=True)
-class Verdict:
-    ok: bool
-    kind: str  # ok, changed, missing, reordered, inserted
-    position: int | None  # the first position that fails; for ok the head's position
-    detail: str
-    head: str | None
-    count: int  # links checked
-    reports: int  # report heads checked
-    unchained: int = 0  # events in the log after the chain's head (the runner chains them)
-
-    def to_json(self) -> ChainIntact | ChainTampered:
-        if self.ok:
-            return {
-                "status": "ok",
-                "head": self.head,
-                "position": self.position,
-                "count": self.count,
-                "reports": self.reports,
-                "unchained": self.unchained,
-            }
-        return {
-            "status": "tampered",
-            "kind": self.kind,
-            "position": self.position,
-            "detail": self.detail,
-        }
-
-
-def failure(kind: str, position: int, detail: str) -> Verdict:
-    return Verdict(False, kind, position, detail, None, 0, 0)

@@ -24,23 +24,28 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from eventsourcing.persistence import Notification
-from sqlalchemy import Connection, Engine, Row, insert, select
+from sqlalchemy import Connection, Engine, insert, select
 from typing_extensions import TypedDict
 
-from domain.application import Begroting
 from projections.audit import chain, chain_verify
+from projections.audit.verdicts import BROKEN as BROKEN
+from projections.audit.verdicts import OK as OK
+from projections.audit.verdicts import guard as guard
+from projections.audit.verdicts import latest as latest
 from projections.queries import basis
 from projections.store import schema
+
+if TYPE_CHECKING:
+    from domain.application import Begroting
 
 # A log this long is verified at serve's start-up in a background thread (about 15 s per
 # 10^6 events, ADR 0007); a shorter one before the service answers.
 BACKGROUND_VERIFY_AFTER = 50_000
 RETRY_AFTER_SECONDS = 300  # a break waits for an operator: ask clients back in minutes
 
-OK, BROKEN = "ok", "broken"
 log = logging.getLogger(__name__)
 
 
@@ -59,19 +64,6 @@ def _verify_logged(app: Begroting, engine: Engine) -> None:
         full_verify(app, engine, "start-up")
     except Exception:
         log.exception("the start-up verification of the hash chain failed")
-
-
-_LATEST = (
-    "SELECT status, kind, position, detail, verified_to, head FROM chain_verifications "
-    "ORDER BY id DESC LIMIT 1"
-)
-
-
-def latest(conn: Connection) -> Row[Any] | None:
-    """The latest verification (status, kind, position, detail, verified_to, head), or
-    None before any. O(1): the latest row by its primary key, a statement the driver takes
-    as it is (it runs on every request that serves figures and with every write)."""
-    return conn.exec_driver_sql(_LATEST).first()
 
 
 class Verification(TypedDict):
@@ -190,14 +182,6 @@ def verify_at_reopen(app: Begroting, engine: Engine) -> threading.Thread | None:
         with engine.begin() as conn:
             record(conn, verdict, "reopen")
     return None
-
-
-def guard(conn: Connection) -> None:
-    """Raise `ChainBroken` with the recorded finding while the latest verification is a
-    break (this runs on every request that serves figures: one read, `latest`)."""
-    row = latest(conn)
-    if row is not None and row.status == BROKEN:
-        raise chain.ChainBroken(chain.failure(row.kind, int(row.position), row.detail))
 
 
 # -- in the runner's batch -------------------------------------------------------------

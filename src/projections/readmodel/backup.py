@@ -15,7 +15,6 @@ from typing import Any
 
 from sqlalchemy.engine import make_url
 
-from projections.audit import chain
 from projections.store.database import Database
 
 
@@ -51,6 +50,10 @@ def sqlite_backup(database: Database, target: Path) -> dict[str, Any]:
         partial.unlink(missing_ok=True)
         raise BackupError(f"cannot back up {path}: {error}") from error
     partial.replace(target)
+    # Here, not at the top: the command line catches BackupError of every command, and the
+    # chain's module brings the event store and the domain with it (ADR 0037).
+    from projections.audit import chain
+
     position, head = (0, chain.GENESIS.hex()) if last is None else (int(last[0]), str(last[1]))
     return {
         "database": database.redacted(),

@@ -23,6 +23,8 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from domain.application import Begroting
 from domain.events import Event
 from projections.audit import chain, seals, verification
+from projections.readmodel.errors import ReadModelBrokenError as ReadModelBrokenError
+from projections.readmodel.errors import ReadModelBusyError as ReadModelBusyError
 from projections.readmodel.projectors import PROJECTIONS, Projection
 from projections.store import schema
 from projections.store.database import LOCK_WAIT_SECONDS, is_lock_timeout
@@ -39,16 +41,6 @@ MAX_STALLED_ATTEMPTS = 3
 # 10^5 events holds it for about ten seconds (ADR 0015).
 LOCK_TIMEOUT = float(LOCK_WAIT_SECONDS)
 VACUUM_LOCK_TIMEOUT_MS = 1000
-
-
-class ReadModelBusyError(Exception):
-    """Another runner (a rebuild, or a catch-up in another process) held the read model's
-    lock longer than this one would wait. The read model as committed is whole and readable."""
-
-
-class ReadModelBrokenError(Exception):
-    """The read model cannot catch up with the log: the same batch fails every time (rows
-    the tracking does not account for). Only a rebuild mends it."""
 
 
 class ProjectionRunner:

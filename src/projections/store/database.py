@@ -16,15 +16,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from eventsourcing.persistence import ConnectionUnavailableError
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 import migrations
-from domain.application import Begroting, Clock
+
+if TYPE_CHECKING:
+    from domain.application import Begroting, Clock
 
 # How long a writer waits for a lock another holds (SQLite's one write lock, the read
 # model's lock during a rebuild) before it gives up with a busy error (ADR 0015).
@@ -57,10 +58,14 @@ def is_lock_timeout(error: BaseException) -> bool:
     another transaction held it, the database itself is fine. A retry later may succeed."""
     seen: set[int] = set()
     current: BaseException | None = error
-    # psycopg is imported by SQLAlchemy's dialect when a PostgreSQL engine is made; before
-    # that no error can be one of its own, and a SQLite command need not load it (ADR 0023).
+    # psycopg is imported by SQLAlchemy's dialect when a PostgreSQL engine is made, and the
+    # event store when a ledger's application is opened; before that no error can be one of
+    # theirs, and a command that needs neither does not load them (ADR 0023, ADR 0037).
     psycopg = sys.modules.get("psycopg")
-    lock_errors: tuple[type[BaseException], ...] = (ConnectionUnavailableError,)
+    recorder = sys.modules.get("eventsourcing.persistence")
+    lock_errors: tuple[type[BaseException], ...] = ()
+    if recorder is not None:
+        lock_errors += (recorder.ConnectionUnavailableError,)
     if psycopg is not None:
         lock_errors += (psycopg.errors.LockNotAvailable,)
     while current is not None and id(current) not in seen:
@@ -281,6 +286,10 @@ def opening(engine: Engine, database: Database) -> Iterator[None]:
 
 
 def open_application(database: Database, clock: Clock) -> Begroting:
+    # The domain's use cases and the event store: only for a command that records or must
+    # read the log itself, not for a read of a current read model (ADR 0037).
+    from domain.application import Begroting
+
     try:
         return Begroting(database.eventsourcing_env(), clock=clock)
     except Exception as error:  # the recorders raise driver-specific errors
