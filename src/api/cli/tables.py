@@ -15,6 +15,7 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from babel import Locale
 from babel.numbers import format_decimal, format_percent
 from rich.box import Box
 from rich.console import Console
@@ -25,7 +26,8 @@ from domain.values import escaped
 from projections.queries.basis import AMSTERDAM
 from projections.queries.reports import ReportDocument, ReportRow, ReportTable
 
-LOCALE = "nl_NL"
+# Parsed once: Babel parses a locale given by name again for every number it formats.
+LOCALE = Locale.parse("nl_NL")
 NOT_A_TERMINAL_WIDTH = 80
 # --wide: no table or line is cut or wrapped below this many columns.
 WIDE_WIDTH = 100_000
