@@ -19,7 +19,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from projections.audit.verdicts import ChainBroken
     from projections.queries import basis
     from projections.readmodel import backup
-    from projections.readmodel.errors import ReadModelBrokenError, ReadModelBusyError
+    from projections.readmodel.runner_errors import ReadModelBrokenError, ReadModelBusyError
     from projections.store.database import ConfigurationError, DatabaseUnavailableError
 
     try:

@@ -23,9 +23,9 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from domain.application import Begroting
 from domain.events import Event
 from projections.audit import chain, seals, verification
-from projections.readmodel.errors import ReadModelBrokenError as ReadModelBrokenError
-from projections.readmodel.errors import ReadModelBusyError as ReadModelBusyError
 from projections.readmodel.projectors import PROJECTIONS, Projection
+from projections.readmodel.runner_errors import ReadModelBrokenError as ReadModelBrokenError
+from projections.readmodel.runner_errors import ReadModelBusyError as ReadModelBusyError
 from projections.store import schema
 from projections.store.database import LOCK_WAIT_SECONDS, is_lock_timeout
 from projections.store.writer import RowWriter
