@@ -139,14 +139,14 @@ class UnitOfWork(Application[UUID]):
         `raad_only` names a change (moving money between funds) that a mandate never covers.
         """
         now = self._now()
-        decision = self._decision(reference)
+        decision = self._read(Decision, Decision.id_for(reference), f"decision {reference!r}")
         if raad_only is not None and decision.body is not Bestuursorgaan.RAAD:
             raise UnauthorisedMutationError(
                 f"{raad_only} needs a decision of the raad", field="decision", decision=reference
             )
         meta = meta_for(ctx, now, period, decision_id=decision.id)
         mandate = (
-            self._get(Decision, decision.mandate_id, "mandate", "decision")
+            self._read(Decision, decision.mandate_id, "mandate")
             if decision.mandate_id is not None
             else None
         )
@@ -167,7 +167,7 @@ class UnitOfWork(Application[UUID]):
                 raise ClosedFiscalYearError(year)
 
     def _is_closed(self, year: int) -> bool:
-        fiscal_year = self._lookup(FiscalYear.id_for(year))
+        fiscal_year = self._lookup(FiscalYear.id_for(year), copy=False)
         return isinstance(fiscal_year, FiscalYear) and fiscal_year.closed
 
     # -- loading -------------------------------------------------------------------------
@@ -176,6 +176,14 @@ class UnitOfWork(Application[UUID]):
         aggregate = self._lookup(aggregate_id)
         if not isinstance(aggregate, cls):
             raise NotFoundError(f"{what} does not exist", field=field_name)
+        return aggregate
+
+    def _read(self, cls: type[A], aggregate_id: UUID, what: str) -> A:
+        """An aggregate to read, never to change: the held or cached one itself, no copy.
+        Most commands read their decision, its mandate and the year's lock (ADR 0035)."""
+        aggregate = self._lookup(aggregate_id, copy=False)
+        if not isinstance(aggregate, cls):
+            raise NotFoundError(f"{what} does not exist", field="decision")
         return aggregate
 
     def _decision(self, reference: str) -> Decision:
@@ -204,10 +212,11 @@ class UnitOfWork(Application[UUID]):
         if self._exists(aggregate_id):
             raise DuplicateError(message, field=field_name)
 
-    def _lookup(self, aggregate_id: UUID) -> Aggregate | None:
+    def _lookup(self, aggregate_id: UUID, *, copy: bool = True) -> Aggregate | None:
         """The aggregate as a command may change it (a copy), or None if it does not exist.
         In a batch, the batch's own view first: what its commands changed, then what it
-        read before (ADR 0012)."""
+        read before (ADR 0012). Without `copy`, the held or cached aggregate itself: for a
+        caller that only reads it (ADR 0035)."""
         batch = self._batch
         if batch is not None:
             if aggregate_id in batch.missing:
@@ -216,19 +225,24 @@ class UnitOfWork(Application[UUID]):
             if held is None:
                 held = batch.read.get(aggregate_id)
             if held is not None:
-                return deepcopy(held)
+                return deepcopy(held) if copy else held
         try:
-            aggregate: Aggregate = self.repository.get(aggregate_id)
+            # The repository copies what it takes from its cache; a batch's first read
+            # keeps that copy as its own, so no command changes the cache's.
+            aggregate: Aggregate = self.repository.get(
+                aggregate_id, deepcopy_from_cache=copy or batch is not None
+            )
         except AggregateNotFoundError:
             if batch is not None:
                 batch.missing.add(aggregate_id)
             return None
         if batch is not None:
-            batch.read[aggregate_id] = deepcopy(aggregate)
+            batch.read[aggregate_id] = aggregate
+            return deepcopy(aggregate) if copy else aggregate
         return aggregate
 
     def _exists(self, aggregate_id: UUID) -> bool:
-        return self._lookup(aggregate_id) is not None
+        return self._lookup(aggregate_id, copy=False) is not None
 
     # -- saving --------------------------------------------------------------------------
 
