@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 from enum import Enum
+from operator import attrgetter
 from typing import Any
 
 from eventsourcing.persistence import JSONTranscoder, Transcoding
@@ -77,12 +78,16 @@ class DataclassAsDict(Transcoding):
         # Looked up once: dataclasses.fields() on every value was a twentieth of a batched
         # command (ADR 0035).
         self.fields = tuple(field.name for field in dataclasses.fields(cls))
-        self.omitted = frozenset(omitted_fields(cls))
+        self.values = attrgetter(*self.fields) if len(self.fields) > 1 else None
+        self.omitted = omitted_fields(cls)
 
     def encode(self, obj: Any) -> dict[str, Any]:
         # A field added later (with a default) is left out while unset, so an event
         # without it is stored exactly as before it existed.
-        values = {name: getattr(obj, name) for name in self.fields}
+        if self.values is None:
+            values = {name: getattr(obj, name) for name in self.fields}
+        else:
+            values = dict(zip(self.fields, self.values(obj), strict=True))
         for name in self.omitted:
             if values[name] is None:
                 del values[name]
