@@ -29,9 +29,7 @@ def natural_id(kind: str, key: str) -> UUID:
 def omitted_fields(cls: type) -> tuple[str, ...]:
     """The fields of an event (or value) class left out of its stored state while None."""
     return tuple(
-        field.name
-        for field in dataclasses.fields(cls)
-        if field.metadata.get("omitted_when_none")
+        field.name for field in dataclasses.fields(cls) if field.metadata.get("omitted_when_none")
     )
 
 
