@@ -6,7 +6,7 @@ import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
-from functools import cache, lru_cache
+from functools import lru_cache
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import AggregateCreated, AggregateEvent
@@ -25,12 +25,19 @@ def natural_id(kind: str, key: str) -> UUID:
     return uuid5(BEGROTING_NAMESPACE, f"{kind}:{key}")
 
 
-@cache
+_OMITTED: dict[type, tuple[str, ...]] = {}
+
+
 def omitted_fields(cls: type) -> tuple[str, ...]:
     """The fields of an event (or value) class left out of its stored state while None."""
-    return tuple(
-        field.name for field in dataclasses.fields(cls) if field.metadata.get("omitted_when_none")
-    )
+    found = _OMITTED.get(cls)
+    if found is None:
+        found = _OMITTED[cls] = tuple(
+            field.name
+            for field in dataclasses.fields(cls)
+            if field.metadata.get("omitted_when_none")
+        )
+    return found
 
 
 class Event(AggregateEvent):

@@ -83,5 +83,5 @@ def test_a_decision_a_refused_command_only_read_is_changed_by_the_next_command(
     ]
     assert line_total(app, KEY) == money("1005.00")
     # And the decision as the next command reads it is the adopted one
-    decision = app.repository.get(Decision.id_for("2024-BW-2"))
+    decision: Decision = app.repository.get(Decision.id_for("2024-BW-2"))
     assert (decision.status.value, decision.version) == ("adopted", 2)
