@@ -1,13 +1,15 @@
-"""The write path's shortcuts (ADR 0035): what a command only reads is not copied, and
-natural ids are derived once. Neither changes what is recorded."""
+"""The write path's shortcuts (ADR 0035): what a command only reads is not copied, natural
+ids are derived once, and a batch knows which records exist without reading each. None
+changes what is recorded."""
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 import pytest
 
-from domain.application import Begroting, Context
+from domain.application import Begroting, Context, known_ids
 from domain.budget import line_id
 from domain.decision import Decision
 from domain.errors import UnauthorisedMutationError
@@ -85,3 +87,63 @@ def test_a_decision_a_refused_command_only_read_is_changed_by_the_next_command(
     # And the decision as the next command reads it is the adopted one
     decision: Decision = app.repository.get(Decision.id_for("2024-BW-2"))
     assert (decision.status.value, decision.version) == ("adopted", 2)
+
+
+def store_reads(app: Begroting, monkeypatch: pytest.MonkeyPatch) -> list[UUID]:
+    """The aggregates whose events the application reads from its store, from now on."""
+    read: list[UUID] = []
+    select = app.recorder.select_events
+
+    def counted(originator_id: UUID, **kwargs: Any) -> Any:
+        read.append(originator_id)
+        return select(originator_id, **kwargs)
+
+    monkeypatch.setattr(app.recorder, "select_events", counted)
+    return read
+
+
+def load(app: Begroting) -> None:
+    with app.batch():
+        given_decision(app, "2024-BW-1")
+        given_line(app, KEY, "1000.00", decision="2024-BW-1")
+
+
+def test_a_batch_knows_without_reading_them_that_new_records_do_not_exist(
+    app: Begroting, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a ledger whose log the application has seen from its start
+    read = store_reads(app, monkeypatch)
+
+    # When a batch creates a decision and a line (and checks the year's lock)
+    load(app)
+
+    # Then none of them was looked for in the store, and all were recorded
+    assert read == []
+    assert summary(events_since(app, 0)) == [
+        ("Decision.Proposed", Decision.id_for("2024-BW-1")),
+        ("Decision.Adopted", Decision.id_for("2024-BW-1")),
+        ("BudgetLine.Opened", line_id(KEY)),
+        ("BudgetLine.Established", line_id(KEY)),
+    ]
+
+
+def test_a_batch_on_a_log_longer_than_it_catches_up_reads_the_store_as_before(
+    app: Begroting, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a log longer than a batch reads to learn which records it holds
+    monkeypatch.setattr(known_ids, "CATCH_UP_LIMIT", 1)
+    given_decision(app, "2024-BW-0")
+    read = store_reads(app, monkeypatch)
+    before = position(app)
+
+    # When a batch creates a decision and a line
+    load(app)
+
+    # Then it looked for each in the store (the year's lock too), and recorded them
+    assert read == [Decision.id_for("2024-BW-1"), FiscalYear.id_for(2024), line_id(KEY)]
+    assert summary(events_since(app, before)) == [
+        ("Decision.Proposed", Decision.id_for("2024-BW-1")),
+        ("Decision.Adopted", Decision.id_for("2024-BW-1")),
+        ("BudgetLine.Opened", line_id(KEY)),
+        ("BudgetLine.Established", line_id(KEY)),
+    ]

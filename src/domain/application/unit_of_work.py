@@ -28,6 +28,7 @@ from eventsourcing.persistence import IntegrityError, JSONTranscoder
 
 from domain import transcodings
 from domain.application.context import Context, Recorded, meta_for
+from domain.application.known_ids import KnownIds
 from domain.budget import BudgetLine, line_id
 from domain.decision import Decision, authorise
 from domain.errors import (
@@ -103,6 +104,7 @@ class UnitOfWork(Application[UUID]):
         self._clock = clock
         self._last_recorded_at: datetime | None = None
         self._batch: Batch | None = None
+        self._known = KnownIds()
         super().__init__(env)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
@@ -226,6 +228,9 @@ class UnitOfWork(Application[UUID]):
                 held = batch.read.get(aggregate_id)
             if held is not None:
                 return deepcopy(held) if copy else held
+            if self._known.absent(aggregate_id):  # not in the log at the batch's start
+                batch.missing.add(aggregate_id)
+                return None
         try:
             # The repository copies what it takes from its cache; a batch's first read
             # keeps that copy as its own, so no command changes the cache's.
@@ -259,6 +264,7 @@ class UnitOfWork(Application[UUID]):
             raise RuntimeError("a batch is already open: batches do not nest")
         batch = self._batch = Batch()
         try:
+            self._known.refresh(self.recorder)
             yield batch
         finally:
             self._batch = None
@@ -271,6 +277,8 @@ class UnitOfWork(Application[UUID]):
                 "another change to a record of the batch came first; nothing was recorded"
             ) from None
         batch.position = max(r.notification.id for r in recordings)
+        first = min(r.notification.id for r in recordings)
+        self._known.written(batch.changed, first, batch.position)
         for aggregate in batch.changed.values():
             aggregate.collect_events()  # written above, in the order of the commands
             self._remember(aggregate)
