@@ -1,6 +1,7 @@
 """Two writers on one database (SQLite file and PostgreSQL): a batch whose record another
 writer changed first records nothing, and an aggregate a writer keeps in its cache after
-saving is brought up to date with the other writer's events (ADR 0012)."""
+saving is brought up to date with the other writer's events (ADR 0012). A batch knows which
+records exist as of its start, the other writer's too (ADR 0035)."""
 
 from __future__ import annotations
 
@@ -8,15 +9,16 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
-from tests.unit.support import given_decision, given_line
+from tests.unit.support import PROPOSED_AT, events_since, given_decision, given_line
 
 from api.ledger import Ledger
 from domain.application import Begroting, Context
 from domain.budget import BudgetLine, line_id
 from domain.decision import Decision
-from domain.errors import ConcurrentChangeError
+from domain.errors import ConcurrentChangeError, DuplicateError
+from domain.events import Bestuursorgaan, DecisionKind
 from domain.money import Money
-from domain.values import LineKey
+from domain.values import LineKey, Period
 from support.clock import Clock
 from support.ledgers import log_size
 
@@ -80,3 +82,59 @@ def test_a_writer_that_keeps_its_saved_aggregate_still_sees_the_other_writers_ch
 
     line: BudgetLine = ledger.app.repository.get(line_id(KEY))
     assert (line.total, line.version) == (Money(Decimal("940.00")), 5)
+
+
+def propose(app: Begroting, reference: str, title: str) -> None:
+    app.propose_decision(
+        Context(actor=ACTOR, known_at=PROPOSED_AT),
+        reference=reference,
+        title=title,
+        body=Bestuursorgaan.RAAD,
+        kind=DecisionKind.BEGROTINGSWIJZIGING,
+        period=Period.year(2024),
+    )
+
+
+def test_what_another_writer_created_before_a_batch_is_a_duplicate_in_it(
+    ledger: Ledger, other: Begroting
+) -> None:
+    # Given a writer that knows which records the log holds (its first batch)
+    given(ledger.app)
+    with ledger.app.batch():
+        amend(ledger.app, "-10.00")
+    # And a decision another writer proposed after that
+    propose(other, "2024-BW-2", "Besluit van de ander")
+    before = log_size(ledger)
+
+    # When the first writer proposes the same decision in its next batch
+    with ledger.app.batch():
+        with pytest.raises(DuplicateError):
+            propose(ledger.app, "2024-BW-2", "Besluit van deze schrijver")
+        amend(ledger.app, "-5.00")
+
+    # Then that command is refused, the batch goes on, and only its amendment is recorded
+    assert [type(e).__qualname__ for e in events_since(ledger.app, before)] == [
+        "BudgetLine.Amended"
+    ]
+    decision: Decision = ledger.app.repository.get(Decision.id_for("2024-BW-2"))
+    assert decision.title == "Besluit van de ander"
+
+
+def test_what_another_writer_creates_while_a_batch_is_open_fails_the_batch(
+    ledger: Ledger, other: Begroting
+) -> None:
+    given(ledger.app)
+    before = log_size(ledger)
+
+    def load() -> None:
+        with ledger.app.batch():
+            amend(ledger.app, "-10.00")
+            propose(other, "2024-BW-2", "Besluit van de ander")  # committed at once
+            propose(ledger.app, "2024-BW-2", "Besluit van deze schrijver")
+
+    with pytest.raises(ConcurrentChangeError):
+        load()
+
+    assert [type(e).__qualname__ for e in events_since(ledger.app, before)] == ["Decision.Proposed"]
+    decision: Decision = ledger.app.repository.get(Decision.id_for("2024-BW-2"))
+    assert decision.title == "Besluit van de ander"

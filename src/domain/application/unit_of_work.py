@@ -28,6 +28,7 @@ from eventsourcing.persistence import IntegrityError, JSONTranscoder
 
 from domain import transcodings
 from domain.application.context import Context, Recorded, meta_for
+from domain.application.known_ids import KnownIds
 from domain.budget import BudgetLine, line_id
 from domain.decision import Decision, authorise
 from domain.errors import (
@@ -103,6 +104,7 @@ class UnitOfWork(Application[UUID]):
         self._clock = clock
         self._last_recorded_at: datetime | None = None
         self._batch: Batch | None = None
+        self._known = KnownIds()
         super().__init__(env)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
@@ -139,14 +141,14 @@ class UnitOfWork(Application[UUID]):
         `raad_only` names a change (moving money between funds) that a mandate never covers.
         """
         now = self._now()
-        decision = self._decision(reference)
+        decision = self._read(Decision, Decision.id_for(reference), f"decision {reference!r}")
         if raad_only is not None and decision.body is not Bestuursorgaan.RAAD:
             raise UnauthorisedMutationError(
                 f"{raad_only} needs a decision of the raad", field="decision", decision=reference
             )
         meta = meta_for(ctx, now, period, decision_id=decision.id)
         mandate = (
-            self._get(Decision, decision.mandate_id, "mandate", "decision")
+            self._read(Decision, decision.mandate_id, "mandate")
             if decision.mandate_id is not None
             else None
         )
@@ -167,7 +169,7 @@ class UnitOfWork(Application[UUID]):
                 raise ClosedFiscalYearError(year)
 
     def _is_closed(self, year: int) -> bool:
-        fiscal_year = self._lookup(FiscalYear.id_for(year))
+        fiscal_year = self._lookup(FiscalYear.id_for(year), copy=False)
         return isinstance(fiscal_year, FiscalYear) and fiscal_year.closed
 
     # -- loading -------------------------------------------------------------------------
@@ -176,6 +178,14 @@ class UnitOfWork(Application[UUID]):
         aggregate = self._lookup(aggregate_id)
         if not isinstance(aggregate, cls):
             raise NotFoundError(f"{what} does not exist", field=field_name)
+        return aggregate
+
+    def _read(self, cls: type[A], aggregate_id: UUID, what: str) -> A:
+        """An aggregate to read, never to change: the held or cached one itself, no copy.
+        Most commands read their decision, its mandate and the year's lock (ADR 0035)."""
+        aggregate = self._lookup(aggregate_id, copy=False)
+        if not isinstance(aggregate, cls):
+            raise NotFoundError(f"{what} does not exist", field="decision")
         return aggregate
 
     def _decision(self, reference: str) -> Decision:
@@ -204,10 +214,11 @@ class UnitOfWork(Application[UUID]):
         if self._exists(aggregate_id):
             raise DuplicateError(message, field=field_name)
 
-    def _lookup(self, aggregate_id: UUID) -> Aggregate | None:
+    def _lookup(self, aggregate_id: UUID, *, copy: bool = True) -> Aggregate | None:
         """The aggregate as a command may change it (a copy), or None if it does not exist.
         In a batch, the batch's own view first: what its commands changed, then what it
-        read before (ADR 0012)."""
+        read before (ADR 0012). Without `copy`, the held or cached aggregate itself: for a
+        caller that only reads it (ADR 0035)."""
         batch = self._batch
         if batch is not None:
             if aggregate_id in batch.missing:
@@ -216,19 +227,27 @@ class UnitOfWork(Application[UUID]):
             if held is None:
                 held = batch.read.get(aggregate_id)
             if held is not None:
-                return deepcopy(held)
+                return deepcopy(held) if copy else held
+            if self._known.absent(aggregate_id):  # not in the log at the batch's start
+                batch.missing.add(aggregate_id)
+                return None
         try:
-            aggregate: Aggregate = self.repository.get(aggregate_id)
+            # The repository copies what it takes from its cache; a batch's first read
+            # keeps that copy as its own, so no command changes the cache's.
+            aggregate: Aggregate = self.repository.get(
+                aggregate_id, deepcopy_from_cache=copy or batch is not None
+            )
         except AggregateNotFoundError:
             if batch is not None:
                 batch.missing.add(aggregate_id)
             return None
         if batch is not None:
-            batch.read[aggregate_id] = deepcopy(aggregate)
+            batch.read[aggregate_id] = aggregate
+            return deepcopy(aggregate) if copy else aggregate
         return aggregate
 
     def _exists(self, aggregate_id: UUID) -> bool:
-        return self._lookup(aggregate_id) is not None
+        return self._lookup(aggregate_id, copy=False) is not None
 
     # -- saving --------------------------------------------------------------------------
 
@@ -245,6 +264,7 @@ class UnitOfWork(Application[UUID]):
             raise RuntimeError("a batch is already open: batches do not nest")
         batch = self._batch = Batch()
         try:
+            self._known.refresh(self.recorder)
             yield batch
         finally:
             self._batch = None
@@ -257,6 +277,8 @@ class UnitOfWork(Application[UUID]):
                 "another change to a record of the batch came first; nothing was recorded"
             ) from None
         batch.position = max(r.notification.id for r in recordings)
+        first = min(r.notification.id for r in recordings)
+        self._known.written(batch.changed, first, batch.position)
         for aggregate in batch.changed.values():
             aggregate.collect_events()  # written above, in the order of the commands
             self._remember(aggregate)
