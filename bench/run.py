@@ -12,7 +12,7 @@ history (bench/synthetic.py) and measures, in the same run:
   (fiscal year, fund, interventie) aggregate and a full report render, as of now, as of an
   old report and as of a moment, against the naive way (reading and decoding the log up to
   the basis, a lower bound of any replay). Since issue 14 each of the 30 repeats asks as of
-  a basis of its own (`probes`, seeded): see QUERY_NOTE;
+  a basis of its own, seeded (bench/queries.py, QUERY_NOTE);
 - the database size per event, the demo load time, and the HTTP throughput of a report
   query under concurrent loopback clients;
 - the web workspace's page timings, p50/p95 per page, over the demo with a synthetic
@@ -22,11 +22,11 @@ history (bench/synthetic.py) and measures, in the same run:
 - the whole process of `begroting --help` and of `begroting report interventieplan-fase-4`
   on the demo (SQLite), the median of five (`--no-cli`: not measured).
 It prints one table per backend and size and writes them under bench/results/ as JSON and
-Markdown. The summary puts each query's p50 / p99 at every size of a backend side by side with
-the growth of its p50 from the smallest size to the largest, then every goal of issue 14 with
-what each backend and size measured: met, or missed by how much (`targets`, `growth`: the
-`target ...` figures). Timings are a report, never a test: nothing here passes or fails on a
-number.
+Markdown. The summary (bench/tables.py) puts each query's p50 / p99 at every size of a
+backend side by side with the growth of its p50 from the smallest size to the largest, then
+every goal of issue 14 with what each backend and size measured: met, or missed by how much
+(`targets`, `growth`: the `target ...` figures). Timings are a report, never a test: nothing
+here passes or fails on a number.
 """
 
 from __future__ import annotations
@@ -35,7 +35,6 @@ import argparse
 import json
 import os
 import platform
-import random
 import socket
 import subprocess
 import sys
@@ -45,8 +44,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -54,40 +52,34 @@ from typing import Any
 import httpx
 import psycopg
 from eventsourcing.persistence import StoredEvent
-from sqlalchemy import Connection, text
+from sqlalchemy import text
 
 from api.auth import Role, TokenStore
 from api.cli.progress import busy
 from api.demo import nijmegen
 from api.ledger import Ledger, open_ledger, system_clock
 from bench import ledgers, pages
+from bench.queries import BASES, QUERY_NOTE, probes, query_cases
 from bench.synthetic import FIRST_YEAR, Generator, Shape, SyntheticClock
-from projections.queries import lineage, reports
-from projections.queries.basis import Basis, resolve_basis
-from projections.queries.figures import budget_rollup
+from bench.tables import (
+    BYTES_GOAL,
+    HTTP_GOALS,
+    QUERIES,
+    QUERY_GOALS,
+    Result,
+    growth,
+    summary,
+    verdict,
+)
 
 POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
 RESULTS = Path(__file__).parent / "results"
 QUERY_REPEATS = 30
-QUERY_NOTE = (
-    "Queries (since issue 14): each of the 30 repeats asks as of a basis of its own, seeded "
-    "(QUERY_SEED): 'now' the current position with a varied year, figure and report; 'old "
-    "report' each report in turn as of its own basis, rendered by render_report, never the "
-    "kept-report cache of the server (a cache hit is not a query); 'a moment' thirty distinct "
-    "days across the history's years. 'lineage' is now the lineage of one figure (fiscal "
-    "year, programma, taakveld, fund, interventie, as /lineage/budget names it: at most a few "
-    "dozen events behind it, 'lineage events behind one figure ... most'); before issue 14 it "
-    "was a (fiscal year, fund, interventie) aggregate, now 'lineage of a fund and "
-    "interventie'. Earlier runs measured one fixed basis 30 times: their figures are not "
-    "comparable row for row."
-)
-QUERY_SEED = 14  # the probes' bases and subjects (`probes`): the same every run
 RAW_SAMPLE = 5_000  # stored events re-inserted for the raw recorder rate
 RAW_BATCH = 100  # events per transaction of the raw recorder's batched rate
 BATCH_SIZE = 100  # commands per batch of the go-live load
 HTTP_CLIENTS = 8
 HTTP_REQUESTS = 400
-BASES = ("now", "old report", "a moment")
 
 
 def percentile(samples: list[float], q: float) -> float:
@@ -120,13 +112,6 @@ def database(
         if not keep:
             with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
                 conn.execute(f"DROP SCHEMA {schema} CASCADE")
-
-
-@dataclass
-class Result:
-    backend: str
-    size: int
-    figures: dict[str, Any] = field(default_factory=dict)
 
 
 def timed(action: Callable[[], Any]) -> float:
@@ -256,121 +241,6 @@ def database_bytes(ledger: Ledger, url: str, schema: str | None) -> int:
             {"schema": schema},
         ).scalar()
     return int(size or 0)
-
-
-@dataclass(frozen=True)
-class Probe:
-    """One repeat of the query measures: a basis of its kind and what is asked as of it, a
-    fiscal year (the overview), one figure's key (its lineage: fiscal year, programma,
-    taakveld, fund, interventie, as the API's /lineage/budget names it), a (fiscal year, fund,
-    interventie) aggregate, and a report rendered as of the basis (`as_of` None: its own)."""
-
-    basis: Basis
-    as_of: str | None
-    report: str
-    year: int
-    figure: tuple[int, str, str, str | None, int | None]
-    aggregate: tuple[int, str, int | None]
-
-
-def _cycled(rng: random.Random, items: list[Any], count: int) -> list[Any]:
-    """`count` picks, every item once before any comes again, in a seeded order."""
-    picked: list[Any] = []
-    while len(picked) < count:
-        picked += rng.sample(items, len(items))
-    return picked[:count]
-
-
-def probes(
-    conn: Connection, end: int, repeats: int, seed: int = QUERY_SEED
-) -> dict[str, list[Probe]]:
-    """For each basis kind, `repeats` probes on varied bases, the same for the same seed and
-    history: "now" the current position; "old report" each report on its own basis (every
-    report once before one comes again); "a moment" distinct days across the history's
-    years. The subjects (year, figure, aggregate, report) vary with them."""
-    rng = random.Random(seed)
-    reports = list(conn.execute(text("SELECT report_id FROM reports ORDER BY position")).scalars())
-    figures = [
-        tuple(row)
-        for row in conn.execute(
-            text(
-                "SELECT DISTINCT fiscal_year, programma, taakveld, fund, interventie "
-                "FROM budget_lines ORDER BY fiscal_year, programma, taakveld, fund, interventie"
-            )
-        )
-    ]
-    aggregates = [
-        tuple(row)
-        for row in conn.execute(
-            text(
-                "SELECT DISTINCT fiscal_year, fund, interventie FROM budget_lines "
-                "WHERE fund IS NOT NULL ORDER BY fiscal_year, fund, interventie"
-            )
-        )
-    ]
-    years = sorted({figure[0] for figure in figures})
-    first, last = date(years[0], 1, 1), date(years[-1], 12, 31)
-    days = rng.sample(range((last - first).days + 1), repeats)  # distinct days
-    moments = [(first + timedelta(days=day)).isoformat() for day in days]
-    found: dict[str, list[Probe]] = {}
-    for label in BASES:
-        asked: list[tuple[Basis, str | None, str]] = []
-        if label == "now":
-            now = resolve_basis(conn, None, end)
-            asked = [(now, "now", report) for report in _cycled(rng, reports, repeats)]
-        elif label == "old report":
-            asked = [
-                (resolve_basis(conn, report, end), None, report)
-                for report in _cycled(rng, reports, repeats)
-            ]
-        else:
-            asked = [
-                (resolve_basis(conn, moment, end), moment, report)
-                for moment, report in zip(moments, _cycled(rng, reports, repeats), strict=True)
-            ]
-        found[label] = [
-            Probe(basis, as_of, report, year, figure, aggregate)
-            for (basis, as_of, report), year, figure, aggregate in zip(
-                asked,
-                _cycled(rng, years, repeats),
-                _cycled(rng, figures, repeats),
-                _cycled(rng, aggregates, repeats),
-                strict=True,
-            )
-        ]
-    return found
-
-
-def query_cases(conn: Connection, probe: Probe, end: int) -> dict[str, Callable[[], Any]]:
-    """The measured queries of one probe, by the name of their figure. The report goes
-    through `reports.render_report`, never the served kept-report cache (OwnBasisReports):
-    a cache hit is not a query."""
-    year, programma, taakveld, fund, interventie = probe.figure
-    aggregate_year, aggregate_fund, aggregate_interventie = probe.aggregate
-    return {
-        "budget overview": partial(
-            budget_rollup, conn, probe.basis, "programma", fiscal_year=probe.year
-        ),
-        "lineage": partial(
-            lineage.budget_lineage,
-            conn,
-            probe.basis,
-            fiscal_year=year,
-            programma=programma,
-            taakveld=taakveld,
-            fund=fund,
-            interventie=interventie,
-        ),
-        "lineage of a fund and interventie": partial(
-            lineage.budget_lineage,
-            conn,
-            probe.basis,
-            fiscal_year=aggregate_year,
-            fund=aggregate_fund,
-            interventie=aggregate_interventie,
-        ),
-        "report": partial(reports.render_report, conn, probe.report, probe.as_of, end),
-    }
 
 
 def query_latencies(ledger: Ledger, result: Result) -> None:
@@ -575,22 +445,6 @@ def measure(
     query_latencies(ledger, result)
 
 
-QUERIES = ("budget overview", "lineage", "report")
-# The issue's goals (issue 14) for the p99 of each query as of any basis, in ms.
-QUERY_GOALS = {"budget overview": 10, "lineage": 20, "report": 50}
-GROWTH_GOAL = 2  # each query's p50 from the smallest size to the largest
-HTTP_GOALS = {"requests_per_s": 500, "p99_ms": 50, "errors": 0}
-BYTES_GOAL = 2_000
-CLI_GOALS = {"begroting --help": 0.3, "begroting report interventieplan-fase-4": 1.0}
-
-
-def verdict(value: float, goal: float, higher_is_better: bool) -> str:
-    """Met, or missed by how much (of the goal; by the value itself for a goal of 0)."""
-    if value >= goal if higher_is_better else value <= goal:
-        return "met"
-    return f"missed by {abs(value - goal) / goal:.1%}" if goal else f"missed by {value:g}"
-
-
 def targets(result: Result) -> None:
     """The issue's targets beside what was measured: met, or missed by how much."""
     figures = result.figures
@@ -616,39 +470,6 @@ def targets(result: Result) -> None:
         served = figures["http report"]
         for name, goal in HTTP_GOALS.items():
             check(f"http report {name}", served[name], goal, name == "requests_per_s")
-
-
-def growth_factors(results: list[Result]) -> dict[str, tuple[Result, Result, dict[str, float]]]:
-    """Per backend of more than one size: its smallest and largest result and, for each
-    query as of each basis, the p50 at the largest size over the p50 at the smallest."""
-    found: dict[str, tuple[Result, Result, dict[str, float]]] = {}
-    for backend in dict.fromkeys(r.backend for r in results):
-        sized = sorted((r for r in results if r.backend == backend), key=lambda r: r.size)
-        if len(sized) < 2:
-            continue
-        least, most = sized[0].figures, sized[-1].figures
-        factors = {
-            f"{query} as of {basis}": round(
-                most[f"query {query} as of {basis}"]["p50_ms"]
-                / max(least[f"query {query} as of {basis}"]["p50_ms"], 0.01),
-                2,
-            )
-            for query in QUERIES
-            for basis in BASES
-        }
-        found[backend] = (sized[0], sized[-1], factors)
-    return found
-
-
-def growth(results: list[Result]) -> None:
-    """The growth of each query's p50 from the smallest size to the largest, with its target,
-    in the largest result's figures (`growth ...`, `target growth ...`)."""
-    for least, most, factors in growth_factors(results).values():
-        for name, factor in factors.items():
-            most.figures[f"growth {name} p50, from {least.size:,} events"] = factor
-            most.figures[f"target growth {name}"] = (
-                f"{factor:g} (goal <= {GROWTH_GOAL:g}): {verdict(factor, GROWTH_GOAL, False)}"
-            )
 
 
 CLI_REPORT = ("report", "interventieplan-fase-4")
@@ -703,187 +524,6 @@ def markdown(result: Result) -> str:
         if isinstance(value, dict):
             value = ", ".join(f"{k} {v}" for k, v in value.items())
         lines.append(f"| {name} | {value} |")
-    return "\n".join(lines)
-
-
-MEASURED_QUERIES = ("budget overview", "lineage", "lineage of a fund and interventie", "report")
-
-
-def latency_table(results: list[Result]) -> str:
-    """Each query as of each basis kind, p50 / p99 ms, the sizes of a backend side by side
-    and the growth of the p50 from its smallest size to its largest."""
-    growths = growth_factors(results)
-    columns: list[tuple[str, Callable[[str, str], str]]] = []
-    for backend in dict.fromkeys(r.backend for r in results):
-        for r in sorted((r for r in results if r.backend == backend), key=lambda r: r.size):
-
-            def cell(query: str, basis: str, f: dict[str, Any] = r.figures) -> str:
-                found = f.get(f"query {query} as of {basis}")
-                return "" if found is None else "{p50_ms:g} / {p99_ms:g}".format(**found)
-
-            columns.append((f"{backend} {r.size:,}", cell))
-        if backend in growths:
-
-            def grew(
-                query: str, basis: str, factors: dict[str, float] = growths[backend][2]
-            ) -> str:
-                factor = factors.get(f"{query} as of {basis}")
-                return "" if factor is None else f"{factor:g}x"
-
-            columns.append((f"{backend} growth", grew))
-    lines = [
-        "| query as of basis (p50 / p99 ms) | " + " | ".join(n for n, _ in columns) + " |",
-        "|---|" + "---|" * len(columns),
-    ]
-    for query in MEASURED_QUERIES:
-        for basis in BASES:
-            cells = [cell(query, basis) for _, cell in columns]
-            if any(cells):
-                lines.append(f"| {query} as of {basis} | " + " | ".join(cells) + " |")
-    return "\n".join(lines)
-
-
-def goals_table(results: list[Result], cli: dict[str, float] | None = None) -> str:
-    """Every goal of issue 14 with what each backend and size measured: met, or missed by
-    how much. The growth is a backend's (in its largest size's column); the CLI's is the
-    whole process on the demo (SQLite), once per run."""
-    growths = growth_factors(results)
-
-    def judged(value: float, goal: float, higher_is_better: bool = False) -> str:
-        return f"{value:g}: {verdict(value, goal, higher_is_better)}"
-
-    def worst(query: str) -> Callable[[Result], str]:
-        return lambda r: judged(
-            max(r.figures[f"query {query} as of {b}"]["p99_ms"] for b in BASES),
-            QUERY_GOALS[query],
-        )
-
-    def grew(r: Result) -> str:
-        least, most, factors = growths.get(r.backend, (r, None, {}))
-        if most is not r or not factors:
-            return ""
-        name, factor = max(factors.items(), key=lambda item: item[1])
-        return f"{judged(factor, GROWTH_GOAL)} ({name}, from {least.size:,})"
-
-    def served(r: Result) -> str:
-        http = r.figures.get("http report")
-        if http is None:
-            return ""
-        missed = [
-            f"{name} {verdict(http[name], goal, name == 'requests_per_s')}"
-            for name, goal in HTTP_GOALS.items()
-            if verdict(http[name], goal, name == "requests_per_s") != "met"
-        ]
-        figures = "{requests_per_s}, {p99_ms:g}, {errors}".format(**http)
-        return f"{figures}: " + ("; ".join(missed) if missed else "met")
-
-    def ratio(key: str) -> Callable[[Result], str]:
-        return lambda r: judged(r.figures[key], 0.5, True)
-
-    rows: list[tuple[str, str, Callable[[Result], str]]] = [
-        ("budget overview p99 ms, worst basis", "<= 10", worst("budget overview")),
-        ("lineage of one figure p99 ms, worst basis", "<= 20", worst("lineage")),
-        ("report p99 ms, worst basis", "<= 50", worst("report")),
-        ("growth of a query's p50, smallest to largest size, worst", "<= 2x", grew),
-        ("HTTP report, 8 clients: req/s, p99 ms, errors", ">= 500, <= 50, 0", served),
-        ("batched commands / raw batch insert", ">= 0.5", ratio(f"batch_vs_raw_{RAW_BATCH}")),
-        ("one command per txn / raw single insert", ">= 0.5", ratio("command_vs_raw_1")),
-        ("rebuild / raw read and decode", ">= 0.5", ratio("rebuild_vs_raw")),
-        (
-            "stored bytes per event",
-            "<= 2,000",
-            lambda r: judged(r.figures["bytes_per_event"], BYTES_GOAL),
-        ),
-    ]
-    lines = [
-        "| goal (issue 14) | target | "
-        + " | ".join(f"{r.backend} {r.size:,}" for r in results)
-        + " |",
-        "|---|---|" + "---|" * len(results),
-    ]
-    for name, goal, cell in rows:
-        lines.append(f"| {name} | {goal} | " + " | ".join(cell(r) for r in results) + " |")
-    for name, seconds in (cli or {}).items():
-        command = name.removesuffix(" s")
-        limit = CLI_GOALS[command]
-        shown = f"{judged(seconds, limit)} (whole process, demo on SQLite, median of 5)"
-        lines.append(f"| `{command}`, s | <= {limit:g} | {shown} |" + " |" * (len(results) - 1))
-    return "\n".join(lines)
-
-
-def summary(
-    results: list[Result], demo: dict[str, float], cli: dict[str, float] | None = None
-) -> str:
-    """The queries side by side by size with their growth, every goal of issue 14 with its
-    verdict, then one table of the figures the targets are about."""
-    return (
-        f"{latency_table(results)}\n\n{goals_table(results, cli)}\n\n"
-        f"{measures_table(results, demo)}"
-    )
-
-
-def measures_table(results: list[Result], demo: dict[str, float]) -> str:
-    """One table for all backends and sizes: the figures the targets are about."""
-
-    def worst_p99(f: dict[str, Any], query: str) -> str:
-        return f"{max(f[f'query {query} as of {b}']['p99_ms'] for b in BASES):g}"
-
-    def speed_up(f: dict[str, Any]) -> str:
-        return (
-            f"{min(float(f[f'target speed-up over naive as of {b}'].split()[0]) for b in BASES):g}x"
-        )
-
-    def slowest_page(f: dict[str, Any]) -> str:
-        timed = [(v["p95_ms"], path) for path, v in pages.page_rows(f) if isinstance(v, dict)]
-        if not timed:
-            return ""
-        p95, path = max(timed)
-        return f"{p95:g} ({path})"
-
-    rows: list[tuple[str, Callable[[dict[str, Any]], str]]] = [
-        ("events", lambda f: f"{f['events']:,}"),
-        (
-            "batched commands, events/s (ratio to raw, 100 per txn)",
-            lambda f: f"{f['batch_events_per_s']:,} ({f['batch_vs_raw_100']:g})",
-        ),
-        (
-            "one command per txn, events/s (ratio to raw, 1 per txn)",
-            lambda f: f"{f['command_events_per_s']:,} ({f['command_vs_raw_1']:g})",
-        ),
-        (
-            "command latency p50 / p99 ms",
-            lambda f: "{p50_ms:g} / {p99_ms:g}".format(**f["command_latency"]),
-        ),
-        ("catch-up, events/s", lambda f: f"{f['catch_up_events_per_s']:,}"),
-        (
-            "rebuild, events/s (ratio to raw read and decode)",
-            lambda f: f"{f['rebuild_events_per_s']:,} ({f['rebuild_vs_raw']:g})",
-        ),
-        ("rebuild peak RSS, MiB", lambda f: f"{f['rebuild_peak_rss_mib']:g}"),
-        ("budget overview p99 ms (worst basis)", lambda f: worst_p99(f, "budget overview")),
-        ("lineage p99 ms (worst basis)", lambda f: worst_p99(f, "lineage")),
-        ("report p99 ms (worst basis)", lambda f: worst_p99(f, "report")),
-        ("speed-up over naive replay (least)", speed_up),
-        ("bytes per event", lambda f: f"{f['bytes_per_event']:,}"),
-        ("slowest page p95 ms (bench/pages.py)", slowest_page),
-        (
-            "HTTP report, 8 clients: req/s, p99 ms, errors",
-            lambda f: (
-                "{requests_per_s}, {p99_ms:g}, {errors}".format(**f["http report"])
-                if "http report" in f
-                else ""
-            ),
-        ),
-    ]
-    header = [f"{r.backend} {r.size:,}" for r in results]
-    lines = [
-        "| measure | " + " | ".join(header) + " |",
-        "|---|" + "---|" * len(results),
-    ]
-    for name, cell in rows:
-        lines.append(f"| {name} | " + " | ".join(cell(r.figures) for r in results) + " |")
-    loads = ", ".join(f"{backend} {seconds:g} s" for backend, seconds in demo.items())
-    lines.append(f"| demo load | {loads} |" + " |" * (len(results) - 1))
     return "\n".join(lines)
 
 

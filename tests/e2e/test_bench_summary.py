@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from api.ledger import open_ledger
-from bench import run
+from bench import queries, tables
 from bench.synthetic import Generator, Shape, SyntheticClock
 
 pytestmark = pytest.mark.e2e
@@ -26,8 +26,8 @@ def _figures(scale: float, *, http: bool) -> dict[str, Any]:
         "bytes_per_event": 2_598,
     }
     step = 0
-    for query in run.MEASURED_QUERIES:
-        for basis in run.BASES:
+    for query in tables.MEASURED_QUERIES:
+        for basis in queries.BASES:
             step += 1
             p50 = round(step * scale, 2)
             figures[f"query {query} as of {basis}"] = {"p50_ms": p50, "p99_ms": p50 * 2}
@@ -44,12 +44,12 @@ def _figures(scale: float, *, http: bool) -> dict[str, Any]:
 
 def test_the_summary_puts_each_querys_sizes_side_by_side_with_its_growth() -> None:
     results = [
-        run.Result("sqlite", 10_000, _figures(1, http=True)),
-        run.Result("postgres", 10_000, _figures(0.5, http=False)),
-        run.Result("sqlite", 100_000, _figures(1.5, http=True)),
+        tables.Result("sqlite", 10_000, _figures(1, http=True)),
+        tables.Result("postgres", 10_000, _figures(0.5, http=False)),
+        tables.Result("sqlite", 100_000, _figures(1.5, http=True)),
     ]
 
-    assert run.latency_table(results) == "\n".join(
+    assert tables.latency_table(results) == "\n".join(
         [
             "| query as of basis (p50 / p99 ms) | sqlite 10,000 | sqlite 100,000 "
             "| sqlite growth | postgres 10,000 |",
@@ -73,12 +73,12 @@ def test_the_summary_puts_each_querys_sizes_side_by_side_with_its_growth() -> No
 
 def test_the_summary_judges_every_goal_of_the_issue() -> None:
     results = [
-        run.Result("sqlite", 10_000, _figures(1, http=True)),
-        run.Result("sqlite", 100_000, _figures(3, http=True)),
+        tables.Result("sqlite", 10_000, _figures(1, http=True)),
+        tables.Result("sqlite", 100_000, _figures(3, http=True)),
     ]
     cli = {"begroting --help s": 0.25, "begroting report interventieplan-fase-4 s": 2.0}
 
-    assert run.goals_table(results, cli) == "\n".join(
+    assert tables.goals_table(results, cli) == "\n".join(
         [
             "| goal (issue 14) | target | sqlite 10,000 | sqlite 100,000 |",
             "|---|---|---|---|",
@@ -105,11 +105,11 @@ def test_the_summary_judges_every_goal_of_the_issue() -> None:
 
 def test_the_growth_and_its_target_are_figures_of_the_largest_size() -> None:
     least, most = (
-        run.Result("sqlite", 10_000, _figures(1, http=False)),
-        run.Result("sqlite", 100_000, _figures(2.5, http=False)),
+        tables.Result("sqlite", 10_000, _figures(1, http=False)),
+        tables.Result("sqlite", 100_000, _figures(2.5, http=False)),
     )
 
-    run.growth([least, most])
+    tables.growth([least, most])
 
     assert "growth lineage as of now p50, from 10,000 events" not in least.figures
     assert most.figures["growth lineage as of now p50, from 10,000 events"] == 2.5
@@ -127,8 +127,8 @@ def test_each_repeat_asks_as_of_a_basis_of_its_own_the_same_for_the_same_seed(
         ledger.runner.catch_up()
         end = ledger.runner.position()
         with ledger.engine.connect() as conn:
-            first, again = run.probes(conn, end, 30), run.probes(conn, end, 30)
-            other = run.probes(conn, end, 30, seed=15)
+            first, again = queries.probes(conn, end, 30), queries.probes(conn, end, 30)
+            other = queries.probes(conn, end, 30, seed=15)
             reports = sorted(conn.exec_driver_sql("SELECT report_id FROM reports").scalars())
     finally:
         ledger.close()
