@@ -44,9 +44,18 @@ def test_a_tiny_benchmark_run_writes_its_table_as_json_and_markdown(tmp_path: Pa
         "naive replay as of old report",
         "target rebuild / raw decode",
         "target report as of a moment p99 ms",
+        "query lineage of a fund and interventie as of now",
+        "target bytes per event",
+        "target http report requests_per_s",
+    }
+    assert set(report["cli_start_s"]) == {
+        "begroting --help s",
+        "begroting report interventieplan-fase-4 s",
     }
     markdown = (tmp_path / "latest.md").read_text()
     assert markdown.startswith("# Benchmark ")
+    assert "\n| query as of basis (p50 / p99 ms) | sqlite 300 |\n" in markdown
+    assert "\n| `begroting --help`, s | <= 0.3 | " in markdown
     assert "\n## Page timings\n" in markdown
     assert "| `/rapporten/interventieplan-fase-4?peildatum=2019Q4` | " in markdown
 
@@ -93,7 +102,16 @@ def _ledger_databases() -> set[str]:
 def test_the_page_timings_cover_every_workspace_page_in_a_ledger_of_the_size(
     tmp_path: Path,
 ) -> None:
-    args = ["--sizes", "300", "--backends", "sqlite", "--no-http", "--page-repeats", "3"]
+    args = [
+        "--sizes",
+        "300",
+        "--backends",
+        "sqlite",
+        "--no-http",
+        "--no-cli",
+        "--page-repeats",
+        "3",
+    ]
     assert run.main([*args, "--out", str(tmp_path)]) == 0
 
     (result,) = json.loads((tmp_path / "latest.json").read_text())["results"]
@@ -130,7 +148,7 @@ def test_the_page_timings_cover_every_workspace_page_in_a_ledger_of_the_size(
 
 
 def test_a_run_without_page_timings_says_so(tmp_path: Path) -> None:
-    args = ["--sizes", "300", "--backends", "sqlite", "--no-http", "--no-pages"]
+    args = ["--sizes", "300", "--backends", "sqlite", "--no-http", "--no-cli", "--no-pages"]
     assert run.main([*args, "--out", str(tmp_path)]) == 0
 
     (result,) = json.loads((tmp_path / "latest.json").read_text())["results"]
@@ -141,7 +159,17 @@ def test_a_run_without_page_timings_says_so(tmp_path: Path) -> None:
 
 
 def test_kept_histories_are_measured_again_without_recording_them_anew(tmp_path: Path) -> None:
-    kept = ["--sizes", "300", "400", "--backends", "sqlite", "--no-http", "--keep", str(tmp_path)]
+    kept = [
+        "--sizes",
+        "300",
+        "400",
+        "--backends",
+        "sqlite",
+        "--no-http",
+        "--no-cli",
+        "--keep",
+        str(tmp_path),
+    ]
     kept += ["--page-repeats", "1"]
     assert run.main([*kept, "--out", str(tmp_path / "first")]) == 0
 

@@ -16,6 +16,7 @@ authorise`); this report checks the recorded trail again, independently, with th
 from __future__ import annotations
 
 import json
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import NotRequired
@@ -153,9 +154,11 @@ class DecisionState:
         )
 
 
-def decisions_as_of(conn: Connection, basis: Basis) -> dict[str, DecisionState]:
-    """Every decision in the read model with its status as of the basis (None if the basis
-    does not know it) and the known_at of its adoption, keyed by decision id."""
+def decisions_as_of(
+    conn: Connection, basis: Basis, ids: Collection[str] | None = None
+) -> dict[str, DecisionState]:
+    """Every decision in the read model (or those of `ids`) with its status as of the basis
+    (None if the basis does not know it) and the known_at of its adoption, keyed by id."""
     table, events = schema.decisions, schema.decision_events
     latest = (
         select(
@@ -168,12 +171,16 @@ def decisions_as_of(conn: Connection, basis: Basis) -> dict[str, DecisionState]:
         )
         .where(basis.filter(events))
         .group_by(events.c.decision_id)
-        .subquery()
     )
+    query = select(table, events.c.status)
+    if ids is not None:
+        latest = latest.where(events.c.decision_id.in_(sorted(ids)))
+        query = query.where(table.c.id.in_(sorted(ids)))
+    behind = latest.subquery()
     query = (
-        select(table, events.c.status, latest.c.adopted)
-        .outerjoin(latest, latest.c.decision_id == table.c.id)
-        .outerjoin(events, events.c.position == latest.c.latest)
+        query.add_columns(behind.c.adopted)
+        .outerjoin(behind, behind.c.decision_id == table.c.id)
+        .outerjoin(events, events.c.position == behind.c.latest)
     )
     found = {}
     for row in conn.execute(query):
@@ -188,6 +195,22 @@ def decisions_as_of(conn: Connection, basis: Basis) -> dict[str, DecisionState]:
             status=row.status,
             adopted_known_at=row.adopted,
         )
+    return found
+
+
+def decisions_behind(
+    conn: Connection, basis: Basis, ids: Iterable[str | None]
+) -> dict[str, DecisionState]:
+    """What `chain` reads for rows naming the decisions `ids`: those decisions and the mandates
+    they rely on, as of the basis. A lineage reads the decisions behind its own rows, so it
+    costs what its answer holds, not every decision of the ledger (issue 14)."""
+    wanted = {decision_id for decision_id in ids if decision_id is not None}
+    if not wanted:
+        return {}
+    found = decisions_as_of(conn, basis, wanted)
+    mandates = {d.mandate_id for d in found.values() if d.mandate_id} - found.keys()
+    if mandates:
+        found.update(decisions_as_of(conn, basis, mandates))
     return found
 
 

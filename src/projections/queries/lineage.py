@@ -205,8 +205,8 @@ def budget_entries(
 ) -> list[BudgetLineageRow]:
     """The rows of `query` (authority.budget_mutations with a `line` label, ordered) as a
     budget figure's lineage: each with its authority as of the basis and its dekking."""
-    decisions = authority.decisions_as_of(conn, basis)
     rows = list(conn.execute(query))
+    decisions = authority.decisions_behind(conn, basis, (row.decision_id for row in rows))
     return [
         {**entry, "dekking": row.dekking}
         for entry, row in zip(

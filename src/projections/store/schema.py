@@ -353,6 +353,13 @@ Index(
     budget_mutations.c.delta_cents,
 )
 Index("ix_budget_lines_year_fund", budget_lines.c.fiscal_year, budget_lines.c.fund)
+# One figure's lines (a lineage's fiscal year, programma and taakveld; migration 0019).
+Index(
+    "ix_budget_lines_figure",
+    budget_lines.c.fiscal_year,
+    budget_lines.c.programma,
+    budget_lines.c.taakveld,
+)
 Index("ix_slotwijzigingen_year", slotwijzigingen.c.fiscal_year, slotwijzigingen.c.known_at)
 Index(
     "ix_taakstelling_mutations_as_of",
