@@ -12,6 +12,7 @@ import multiprocessing
 import threading
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 
@@ -47,8 +48,14 @@ def _client(load: Load, start: float, stop: float, answers: list[tuple[float, bo
             answers.append((time.time() - began, ok))  # list.append: one step under the GIL
 
 
-def _process(load: Load, threads: int, start: float, stop: float) -> Answers:
+def _process(load: Load, threads: int, ready: Any, begin: Any, out: Any) -> None:
+    """One client process: once every process is up (`ready`, a barrier), its clients run
+    over the window that starts at `begin` (the parent's clock, after a warm-up)."""
     answers: list[tuple[float, bool]] = []
+    ready.wait()  # every process is up
+    ready.wait()  # the parent has set `begin`
+    start = begin.value
+    stop = start + load.seconds
     workers = [
         threading.Thread(target=_client, args=(load, start, stop, answers)) for _ in range(threads)
     ]
@@ -56,8 +63,8 @@ def _process(load: Load, threads: int, start: float, stop: float) -> Answers:
         worker.start()
     for worker in workers:
         worker.join()
-    return Answers(
-        [latency for latency, _ in answers], sum(not ok for _, ok in answers), stop - start
+    out.put(
+        Answers([latency for latency, _ in answers], sum(not ok for _, ok in answers), load.seconds)
     )
 
 
@@ -67,10 +74,20 @@ def run(load: Load) -> Answers:
     processes = max(1, min(load.processes, load.clients))
     shares = [load.clients // processes + (i < load.clients % processes) for i in range(processes)]
     context = multiprocessing.get_context("spawn")
-    with context.Pool(processes) as pool:
-        # Spawning and importing take a while: the window starts once all could be ready.
-        start = time.time() + 3.0 + WARM_UP_SECONDS
-        stop = start + load.seconds
-        parts = pool.starmap(_process, [(load, share, start, stop) for share in shares])
+    ready = context.Barrier(processes + 1)
+    begin = context.Value("d", 0.0)
+    out = context.Queue()
+    started = [
+        context.Process(target=_process, args=(load, share, ready, begin, out), daemon=True)
+        for share in shares
+    ]
+    for process in started:
+        process.start()
+    ready.wait(timeout=120)  # spawning and importing take seconds on a busy machine
+    begin.value = time.time() + WARM_UP_SECONDS
+    ready.wait(timeout=120)
+    parts = [out.get(timeout=120 + load.seconds) for _ in started]
+    for process in started:
+        process.join(30)
     latencies = [latency for part in parts for latency in part.latencies]
     return Answers(latencies, sum(part.errors for part in parts), load.seconds)
