@@ -332,6 +332,42 @@ def stop(served: subprocess.Popen[bytes]) -> None:
         served.wait(30)
 
 
+def group_cpu_seconds(group: int) -> float | None:
+    """The CPU time (user and system) the processes of process group `group` have used so
+    far: the served process and its workers. On a busy machine the requests per second
+    follow what else runs; the CPU per request does not. None without /proc (not Linux)."""
+    total = 0
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return None
+    for entry in entries:
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:  # ended meanwhile
+            continue
+        if int(fields[2]) == group:  # the fields after the name: state, ppid, pgrp, ...
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def measured(served: subprocess.Popen[bytes], run: load.Load, workers: int) -> dict[str, Any]:
+    """One load run against the server, with the server's CPU per answer."""
+    before = group_cpu_seconds(served.pid)
+    answers = load.run(run)
+    after = group_cpu_seconds(served.pid)
+    figures = answered(answers, workers)
+    if before is not None and after is not None and answers.latencies:
+        # Includes the warm-up's answers' share: a little high, the same for every run.
+        figures["server_cpu_ms_per_request"] = round(
+            (after - before) * 1000 / len(answers.latencies), 2
+        )
+    return figures
+
+
 def answered(answers: load.Answers, workers: int) -> dict[str, Any]:
     return {
         "clients": HTTP_CLIENTS,
@@ -374,11 +410,13 @@ def http_throughput(
                 raise RuntimeError("the start-up verify of the served log did not end")
             time.sleep(0.5)
         shape = {"clients": HTTP_CLIENTS, "processes": HTTP_CLIENT_PROCESSES}
-        ceiling = load.run(load.Load(base, "/api/v1/health", {}, **shape))
-        result.figures["http ceiling"] = {**answered(ceiling, workers), "path": "/api/v1/health"}
+        ceiling = measured(served, load.Load(base, "/api/v1/health", {}, **shape), workers)
+        result.figures["http ceiling"] = {**ceiling, "path": "/api/v1/health"}
         headers = {"Authorization": f"Bearer {secret}"}
-        reports = load.run(load.Load(base, f"/api/v1/reports/{report}", headers, **shape))
-        result.figures["http report"] = answered(reports, workers)
+        path = f"/api/v1/reports/{report}"
+        result.figures["http report"] = measured(
+            served, load.Load(base, path, headers, **shape), workers
+        )
     finally:
         stop(served)
 
