@@ -35,11 +35,11 @@ import argparse
 import json
 import os
 import platform
+import signal
 import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -58,7 +58,7 @@ from api.auth import Role, TokenStore
 from api.cli.progress import busy
 from api.demo import nijmegen
 from api.ledger import Ledger, open_ledger, system_clock
-from bench import ledgers, pages
+from bench import ledgers, load, pages
 from bench.queries import BASES, QUERY_NOTE, probes, query_cases
 from bench.synthetic import FIRST_YEAR, Generator, Shape, SyntheticClock
 from bench.tables import (
@@ -79,7 +79,8 @@ RAW_SAMPLE = 5_000  # stored events re-inserted for the raw recorder rate
 RAW_BATCH = 100  # events per transaction of the raw recorder's batched rate
 BATCH_SIZE = 100  # commands per batch of the go-live load
 HTTP_CLIENTS = 8
-HTTP_REQUESTS = 400
+HTTP_CLIENT_PROCESSES = 4  # the clients' processes (bench/load.py)
+HTTP_WORKERS = 2  # `begroting serve --workers`: one a core of this 2-core machine
 
 
 def percentile(samples: list[float], q: float) -> float:
@@ -289,8 +290,95 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def http_throughput(ledger: Ledger, url: str, result: Result) -> None:
-    """A served SQLite file (serve has no PostgreSQL schema setting)."""
+def started_verifications(url: str, schema: str | None) -> int:
+    """How many verifications the log has recorded: each worker of a server records its
+    start-up verify (in the background for a large log) once it is done."""
+    ledger = open_ledger(url, schema=schema)
+    try:
+        with ledger.engine.connect() as conn:
+            return int(conn.execute(text("SELECT count(*) FROM chain_verifications")).scalar_one())
+    finally:
+        ledger.close()
+
+
+def serving(url: str, schema: str | None, port: int, workers: int) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "api.cli", "serve", "--db", url, "--port", str(port)]
+        + ["--workers", str(workers)]
+        + (["--schema", schema] if schema else []),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # its workers with it: stopped as one group
+    )
+
+
+def stop(served: subprocess.Popen[bytes]) -> None:
+    served.terminate()
+    try:
+        served.wait(30)
+    except subprocess.TimeoutExpired:
+        os.killpg(served.pid, signal.SIGKILL)
+        served.wait(30)
+
+
+def group_cpu_seconds(group: int) -> float | None:
+    """The CPU time (user and system) the processes of process group `group` have used so
+    far: the served process and its workers. On a busy machine the requests per second
+    follow what else runs; the CPU per request does not. None without /proc (not Linux)."""
+    total = 0
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return None
+    for entry in entries:
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:  # ended meanwhile
+            continue
+        if int(fields[2]) == group:  # the fields after the name: state, ppid, pgrp, ...
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def measured(served: subprocess.Popen[bytes], run: load.Load, workers: int) -> dict[str, Any]:
+    """One load run against the server, with the server's CPU per answer."""
+    before = group_cpu_seconds(served.pid)
+    answers = load.run(run)
+    after = group_cpu_seconds(served.pid)
+    figures = answered(answers, workers)
+    if before is not None and after is not None and answers.latencies:
+        # Includes the warm-up's answers' share: a little high, the same for every run.
+        figures["server_cpu_ms_per_request"] = round(
+            (after - before) * 1000 / len(answers.latencies), 2
+        )
+    return figures
+
+
+def answered(answers: load.Answers, workers: int) -> dict[str, Any]:
+    return {
+        "clients": HTTP_CLIENTS,
+        "requests_per_s": round(len(answers.latencies) / answers.window),
+        **ms(answers.latencies),
+        "errors": answers.errors,
+        "client_processes": HTTP_CLIENT_PROCESSES,
+        "workers": workers,
+        "seconds": answers.window,
+        "requests": len(answers.latencies),
+        "cores": os.cpu_count(),  # shared by the server and its clients
+    }
+
+
+def http_throughput(
+    ledger: Ledger, url: str, result: Result, schema: str | None = None, workers: int = HTTP_WORKERS
+) -> None:
+    """`begroting serve` over the history (a SQLite file or a PostgreSQL schema) with
+    `workers` workers; loopback clients in processes of their own (bench/load.py). First
+    the load generator's ceiling, against the health check (no token, no figures), then a
+    report on its own basis (ADR 0036). Measured once every worker's start-up verify of the
+    log is done: a large log's runs in the background and would take a core meanwhile."""
     _, secret = TokenStore(ledger.engine, system_clock).create(
         name=f"bench-{uuid.uuid4().hex[:8]}", role=Role.AUDITOR, created_by="bench"
     )
@@ -298,51 +386,28 @@ def http_throughput(ledger: Ledger, url: str, result: Result) -> None:
         report = conn.execute(
             text("SELECT report_id FROM reports ORDER BY position DESC LIMIT 1")
         ).scalar_one()
+    verified = started_verifications(url, schema)
     port = free_port()
-    served = subprocess.Popen(
-        [sys.executable, "-m", "api.cli", "serve", "--db", url, "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    served = serving(url, schema, port, workers)
     base = f"http://127.0.0.1:{port}"
     try:
-        healthy(base, tries=300)
-        latencies: list[float] = []
-        errors = 0
-        lock = threading.Lock()
-
-        def client(count: int) -> None:
-            nonlocal errors
-            with httpx.Client(
-                base_url=base, headers={"Authorization": f"Bearer {secret}"}, timeout=30
-            ) as http:
-                for _ in range(count):
-                    start = time.perf_counter()
-                    response = http.get(f"/api/v1/reports/{report}")
-                    elapsed = time.perf_counter() - start
-                    with lock:
-                        latencies.append(elapsed)
-                        errors += response.status_code != 200
-
-        threads = [
-            threading.Thread(target=client, args=(HTTP_REQUESTS // HTTP_CLIENTS,))
-            for _ in range(HTTP_CLIENTS)
-        ]
-        start = time.perf_counter()
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        elapsed = time.perf_counter() - start
-        result.figures["http report"] = {
-            "clients": HTTP_CLIENTS,
-            "requests_per_s": round(len(latencies) / elapsed),
-            **ms(latencies),
-            "errors": errors,
-        }
+        if not healthy(base, tries=600):
+            raise RuntimeError(f"begroting serve did not answer at {base}")
+        deadline = time.monotonic() + 1800
+        while started_verifications(url, schema) < verified + workers:
+            if time.monotonic() > deadline:
+                raise RuntimeError("the start-up verify of the served log did not end")
+            time.sleep(0.5)
+        shape = {"clients": HTTP_CLIENTS, "processes": HTTP_CLIENT_PROCESSES}
+        ceiling = measured(served, load.Load(base, "/api/v1/health", {}, **shape), workers)
+        result.figures["http ceiling"] = {**ceiling, "path": "/api/v1/health"}
+        headers = {"Authorization": f"Bearer {secret}"}
+        path = f"/api/v1/reports/{report}"
+        result.figures["http report"] = measured(
+            served, load.Load(base, path, headers, **shape), workers
+        )
     finally:
-        served.terminate()
-        served.wait(30)
+        stop(served)
 
 
 # -- one backend, one size -------------------------------------------------------------
@@ -376,8 +441,8 @@ def bench(
                 if keep:
                     recorded.write_text(json.dumps(result.figures, indent=2))
             measure(ledger, backend, directory, url, schema, result)
-            if with_http and schema is None:
-                http_throughput(ledger, url, result)
+            if with_http:
+                http_throughput(ledger, url, result, schema)
         finally:
             ledger.close()
     if page_repeats:

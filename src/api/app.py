@@ -13,7 +13,7 @@ from fastapi import Depends, FastAPI
 
 from api import conditional, docs_pages, problems, security_headers
 from api.http import JSON, Guarded, Services, printable_parameters, problem_responses
-from api.ledger import Ledger, open_ledger, system_clock
+from api.ledger import Ledger, open_database, system_clock
 from api.ledger_cache import Ledgers, ReleaseLedgers, start_services
 from api.requests.members import SINGLE_LINE
 from api.routes import (
@@ -35,7 +35,7 @@ from api.routes import (
     tokens,
     uitputting_reads,
 )
-from api.settings import Settings
+from api.settings import Settings, load_settings
 from api.web import (
     achievement_pages,
     analysis_pages,
@@ -79,6 +79,12 @@ def text_rule_in_parameters(document: dict[str, Any]) -> None:
                         node["pattern"] = SINGLE_LINE
 
 
+def from_environment() -> FastAPI:
+    """The app of a served worker process (`begroting serve --workers`, ADR 0036): its
+    settings are those its parent resolved, passed in the environment."""
+    return create_app(load_settings())
+
+
 def create_app(
     settings: Settings | None = None,
     *,
@@ -90,7 +96,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        opened = ledger or open_ledger(settings.db_url, clock=clock)
+        opened = ledger or open_database(settings.database, clock)
         ledgers: Ledgers | None = None
         try:
             default = start_services(opened, clock, settings.grace)

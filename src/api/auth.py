@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID, uuid4
 
-from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy import Engine, bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from typing_extensions import TypedDict
 
@@ -67,6 +67,12 @@ def digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+# Built once: a statement built per request costs more than its indexed look-up.
+_ACTIVE_TOKEN = select(api_tokens.c.id, api_tokens.c.name, api_tokens.c.role).where(
+    api_tokens.c.token_hash == bindparam("token_hash"), api_tokens.c.revoked_at.is_(None)
+)
+
+
 class TokenStore:
     def __init__(
         self, engine: Engine, clock: Callable[[], datetime], ledger: str | None = None
@@ -102,12 +108,9 @@ class TokenStore:
         return self.get(token_id), secret
 
     def authenticate(self, secret: str) -> Identity | None:
+        # Read on every request, so a revocation holds at once in every worker (ADR 0036).
         with self.engine.connect() as conn:
-            row = conn.execute(
-                select(api_tokens.c.id, api_tokens.c.name, api_tokens.c.role).where(
-                    api_tokens.c.token_hash == digest(secret), api_tokens.c.revoked_at.is_(None)
-                )
-            ).first()
+            row = conn.execute(_ACTIVE_TOKEN, {"token_hash": digest(secret)}).first()
         return None if row is None else Identity(row.id, row.name, Role(row.role))
 
     def get(self, token_id: str) -> TokenRecord:

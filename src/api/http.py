@@ -51,9 +51,18 @@ def problem_responses(**described: str) -> dict[int | str, dict[str, Any]]:
     }
 
 
+def encoded_json(content: Any) -> bytes:
+    return to_json(content).encode()
+
+
 class JSON(JSONResponse):
     def render(self, content: Any) -> bytes:
-        return to_json(content).encode()
+        return encoded_json(content)
+
+
+def encoded(body: bytes) -> Response:
+    """An answer already encoded as JSON (a kept report, ADR 0036): as JSON(...) would be."""
+    return Response(body, media_type=JSONResponse.media_type)
 
 
 @dataclass
@@ -142,7 +151,17 @@ def services(request: Request) -> Services:
     return services_for(request, request_ledger(request))
 
 
-ServicesDep = Annotated[Services, Depends(services)]
+async def _services(request: Request) -> Services:
+    # The default ledger, or one this request holds already, is found without waiting; a
+    # municipality's ledger may have to be opened: in a worker thread (ADR 0036).
+    code = request_ledger(request)
+    held = getattr(request.state, "ledger_services", None) or {}
+    if code is None or code in held:
+        return services_for(request, code)
+    return await run_in_threadpool(services_for, request, code)
+
+
+ServicesDep = Annotated[Services, Depends(_services)]
 _bearer = HTTPBearer(auto_error=False, description="an API token: `begroting token create`")
 
 
@@ -171,13 +190,17 @@ def _authenticate(request: Request) -> Identity:
     return who
 
 
-def identity(
+async def identity(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Identity:
     # `credentials` puts the bearer scheme in the OpenAPI document; the header is read once,
-    # by the route's guard, before the body (Guarded).
-    return _authenticate(request)
+    # by the route's guard, before the body (Guarded). Async: a dependency that need not
+    # wait costs no hop to a worker thread (ADR 0036).
+    known: Identity | None = getattr(request.state, "identity", None)
+    if known is not None:
+        return known
+    return await run_in_threadpool(_authenticate, request)
 
 
 IdentityDep = Annotated[Identity, Depends(identity)]
@@ -195,7 +218,7 @@ class Require:
 
     roles: tuple[Role, ...]
 
-    def __call__(self, who: IdentityDep) -> Identity:
+    async def __call__(self, who: IdentityDep) -> Identity:
         permit(who, *self.roles)
         return who
 
@@ -268,7 +291,7 @@ class Guarded(APIRoute):
         return guarded
 
 
-def printable_parameters(request: Request) -> None:
+async def printable_parameters(request: Request) -> None:
     """A path or query parameter is single-line text (ADR 0006): PostgreSQL refuses NUL in
     text, and no name, code or moment holds a control character or a line break."""
     errors = [

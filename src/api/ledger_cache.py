@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from api.auth import TokenStore, digest
-from api.http import Services
+from api.http import Services, encoded_json
 from api.idempotency import IdempotencyStore
 from api.ledger import Ledger, open_database
 from api.ledgers import (
@@ -63,7 +63,9 @@ def start_services(
         ledger=ledger,
         tokens=tokens,
         idempotency=IdempotencyStore(ledger.engine, clock),
-        reports=OwnBasisReports(ledger.engine, lambda: ledger.runner.generation),
+        reports=OwnBasisReports(
+            ledger.engine, lambda: ledger.runner.generation, encode=encoded_json
+        ),
         backdating_grace=grace,
         sessions=SessionStore(ledger.engine, tokens, clock),
         verifying=verifying,

@@ -26,7 +26,7 @@ class BasisRequest:
     min_position: int | None
 
 
-def basis_request(
+async def basis_request(
     as_of: Annotated[
         str | None,
         Query(

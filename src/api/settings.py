@@ -5,11 +5,12 @@ overrides the file."""
 from __future__ import annotations
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -21,12 +22,19 @@ from projections.store.database import ConfigurationError, Database
 
 DEFAULT_DB_URL = "sqlite:///begroting.sqlite3"
 CONFIG_ENV = "BEGROTING_CONFIG"
+_SCHEMA = re.compile("[a-z_][a-z0-9_]{0,62}")
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="BEGROTING_", extra="forbid")
 
     db_url: str = DEFAULT_DB_URL
+    # The PostgreSQL schema of the default ledger (its municipalities' ledgers are then
+    # <schema>_<code>, ADR 0032); none: the database's search path (public).
+    db_schema: str | None = None
+    # Processes serving requests (ADR 0036): each opens the ledgers and keeps its own
+    # reports; about one a core. Each holds its own connection pools.
+    workers: int = Field(default=1, ge=1, le=64)
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     max_body_bytes: int = Field(default=1_048_576, ge=1024, le=64 * 1_048_576)
@@ -49,6 +57,26 @@ class Settings(BaseSettings):
             raise ValueError("a whole number of days, such as 7")
         return value
 
+    @field_validator("db_schema")
+    @classmethod
+    def _a_schema_name(cls, value: str | None) -> str | None:
+        if value is not None and not _SCHEMA.fullmatch(value):
+            raise ValueError(
+                f"{value!r} is not a schema name: lowercase letters, digits and _, "
+                "not starting with a digit, at most 63"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _schema_on_postgresql(self) -> Settings:
+        if self.db_schema is not None and self.database.is_sqlite:
+            raise ValueError("db_schema is a PostgreSQL setting: a SQLite URL names its file")
+        return self
+
+    @property
+    def database(self) -> Database:
+        return Database.parse(self.db_url, self.db_schema)
+
     @property
     def grace(self) -> timedelta:
         return timedelta(days=self.backdating_grace)
@@ -61,6 +89,16 @@ class Settings(BaseSettings):
         except ConfigurationError as error:
             raise ValueError(str(error)) from None
         return value
+
+
+def environment(settings: Settings) -> dict[str, str]:
+    """`settings` as the BEGROTING_* variables that give them back: a served worker process
+    (ADR 0036) reads the settings its parent resolved from flags, file and environment."""
+    return {
+        f"BEGROTING_{name.upper()}": str(value)
+        for name, value in settings.model_dump().items()
+        if value is not None
+    }
 
 
 def load_settings(config: str | None = None, **overrides: Any) -> Settings:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from api.settings import Settings, load_settings
+from api.settings import Settings, environment, load_settings
 from projections.store.database import ConfigurationError
 
 
@@ -24,6 +24,8 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
         "CONFIG",
         "BACKDATING_GRACE",
         "MAX_OPEN_LEDGERS",
+        "DB_SCHEMA",
+        "WORKERS",
     ):
         monkeypatch.delenv(f"BEGROTING_{name}", raising=False)
 
@@ -115,8 +117,9 @@ def test_a_misspelled_environment_variable_stops_the_service(
 
     assert str(caught.value) == (
         "unknown setting BEGROTING_DB_ULR: use BEGROTING_BACKDATING_GRACE, BEGROTING_CONFIG, "
-        "BEGROTING_DB_URL, BEGROTING_HOST, BEGROTING_LOG_LEVEL, BEGROTING_MAX_BODY_BYTES, "
-        "BEGROTING_MAX_IMPORT_BYTES, BEGROTING_MAX_OPEN_LEDGERS, BEGROTING_PORT"
+        "BEGROTING_DB_SCHEMA, BEGROTING_DB_URL, BEGROTING_HOST, BEGROTING_LOG_LEVEL, "
+        "BEGROTING_MAX_BODY_BYTES, BEGROTING_MAX_IMPORT_BYTES, BEGROTING_MAX_OPEN_LEDGERS, "
+        "BEGROTING_PORT, BEGROTING_WORKERS"
     )
 
 
@@ -175,3 +178,75 @@ def test_a_malformed_backdating_grace_in_the_file_stops_the_service(
         load_settings(str(config))
 
     assert str(caught.value) == f"invalid settings: backdating_grace: {message}"
+
+
+# -- serving: a PostgreSQL schema, workers (ADR 0036) ----------------------------------
+
+POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+def test_a_schema_and_workers_from_flags_the_environment_or_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "begroting.toml"
+    config.write_text(f'db_url = "{POSTGRES}"\ndb_schema = "gemeente"\nworkers = 2\n')
+    from_file = load_settings(str(config))
+    monkeypatch.setenv("BEGROTING_WORKERS", "3")
+    from_environment = load_settings(str(config))
+
+    assert (from_file.db_schema, from_file.workers) == ("gemeente", 2)
+    assert (from_environment.db_schema, from_environment.workers) == ("gemeente", 3)
+    assert load_settings(str(config), db_schema="andere", workers=4).database.schema == "andere"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        pytest.param(
+            {"db_schema": "gemeente"},
+            "invalid settings: settings: db_schema is a PostgreSQL setting: a SQLite URL names "
+            "its file",
+            id="schema-on-sqlite",
+        ),
+        pytest.param(
+            {"db_url": POSTGRES, "db_schema": "Gemeente-1"},
+            "invalid settings: db_schema: 'Gemeente-1' is not a schema name: lowercase "
+            "letters, digits and _, not starting with a digit, at most 63",
+            id="schema-not-a-name",
+        ),
+        pytest.param(
+            {"workers": 0},
+            "invalid settings: workers: Input should be greater than or equal to 1",
+            id="no-workers",
+        ),
+        pytest.param(
+            {"workers": 65},
+            "invalid settings: workers: Input should be less than or equal to 64",
+            id="too-many-workers",
+        ),
+    ],
+)
+def test_a_schema_or_workers_out_of_bounds_fail_fast(
+    overrides: dict[str, object], message: str
+) -> None:
+    with pytest.raises(ConfigurationError) as caught:
+        load_settings(**overrides)
+
+    assert str(caught.value) == message
+
+
+def test_a_worker_process_reads_back_the_settings_its_parent_resolved(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "begroting.toml"
+    config.write_text("backdating_grace = 3\nmax_open_ledgers = 4\n")
+    resolved = load_settings(
+        str(config), db_url=POSTGRES, db_schema="gemeente", port=8123, workers=2
+    )
+    defaults = environment(Settings())
+    for name, value in environment(resolved).items():
+        monkeypatch.setenv(name, value)
+
+    assert load_settings().model_dump() == resolved.model_dump()
+    assert "BEGROTING_DB_SCHEMA" in environment(resolved)
+    assert "BEGROTING_DB_SCHEMA" not in defaults  # none: not the text "None"

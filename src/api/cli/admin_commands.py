@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import ipaddress
+import os
 import sys
 
 from api.auth import DEMO_TOKENS, Role, TokenStore
@@ -12,11 +13,10 @@ from api.cli.common import CliError, ledger_for, uncaught
 from api.cli.progress import busy
 from api.cli.rendering import as_json, show_rows
 from api.demo import nijmegen
-from api.ledger import open_ledger, system_clock
+from api.ledger import open_database, system_clock
 from api.ledgers import ledger_code, list_ledgers
 from projections.audit import chain, verification
 from projections.readmodel.runner import ReadModelBrokenError, ReadModelBusyError
-from projections.store.database import Database
 
 
 @busy("loading the demo history")
@@ -38,12 +38,19 @@ def cmd_serve(args: argparse.Namespace) -> None:
     import uvicorn
 
     from api.app import create_app
-    from api.settings import load_settings
+    from api.settings import environment, load_settings
 
     if args.ledger is not None:
         raise CliError("serve serves every ledger of its database: give no --ledger")
-    settings = load_settings(args.config, db_url=args.db, host=args.host, port=args.port)
-    ledger = open_ledger(settings.db_url)
+    settings = load_settings(
+        args.config,
+        db_url=args.db,
+        db_schema=args.schema,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+    )
+    ledger = open_database(settings.database)
     try:
         tokens = TokenStore(ledger.engine, system_clock)
         if args.demo:
@@ -67,14 +74,20 @@ def cmd_serve(args: argparse.Namespace) -> None:
                 f"the demo tokens are public: serve this database on a loopback address, "
                 f"not {settings.host}, or revoke them (begroting token revoke ID)"
             )
-        municipalities = [entry.code for entry in list_ledgers(settings.db_url)]
+        municipalities = [
+            entry.code for entry in list_ledgers(settings.db_url, schema=settings.db_schema)
+        ]
         if not tokens.active() and not municipalities:
             raise CliError(
                 "no active API token, so nobody could use the service: create one with "
                 "begroting token create --role admin --name NAME"
             )
         base = f"http://{settings.host}:{settings.port}"
-        print(f"Begroting serves {Database.parse(settings.db_url).redacted()} at {base}")
+        served = settings.database.redacted() + (
+            f" schema {settings.db_schema}" if settings.db_schema else ""
+        )
+        workers = f" ({settings.workers} workers)" if settings.workers > 1 else ""
+        print(f"Begroting serves {served} at {base}{workers}")
         print(f"  workspace: {base}/   sign in with an API token")
         if municipalities:  # served by the code in each token (ADR 0032)
             named = ", ".join(municipalities) if len(municipalities) <= 5 else len(municipalities)
@@ -90,8 +103,21 @@ def cmd_serve(args: argparse.Namespace) -> None:
         ledger.close()
     # The app's lifespan opens its own ledger and closes it on shutdown: uvicorn re-raises
     # SIGTERM once it has shut down, so nothing after uvicorn.run would run then.
+    if settings.workers == 1:
+        uvicorn.run(
+            create_app(settings),
+            host=settings.host,
+            port=settings.port,
+            log_level=settings.log_level,
+        )
+        return
+    # Worker processes import the app by name and read the settings resolved here from
+    # the environment they inherit (ADR 0036).
+    os.environ.update(environment(settings))
     uvicorn.run(
-        create_app(settings),
+        "api.app:from_environment",
+        factory=True,
+        workers=settings.workers,
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level,

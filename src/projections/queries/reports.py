@@ -8,6 +8,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, NotRequired
@@ -155,13 +156,23 @@ class OwnBasisReports:
     rendering is kept under the report, position, cutoff and head, and the runner's
     generation. Each rendering reads one snapshot of the database: a rebuild by another
     process is never seen half done (the report's row exists only once every row before it
-    is back). While a rebuild of this process runs, nothing is kept or served."""
+    is back). While a rebuild of this process runs, nothing is kept or served.
 
-    def __init__(self, engine: Engine, generation: Callable[[], int], maxsize: int = 256) -> None:
+    With `encode`, a rendering is also kept as the bytes a service answers (`encoded`): a
+    kept report is then neither copied nor serialised again (ADR 0036)."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        generation: Callable[[], int],
+        maxsize: int = 256,
+        encode: Callable[[ReportDocument], bytes] | None = None,
+    ) -> None:
         self._engine = engine
         self._generation = generation
         self._maxsize = maxsize
-        self._kept: OrderedDict[_Key, ReportDocument] = OrderedDict()
+        self._encode = encode
+        self._kept: OrderedDict[_Key, _Kept] = OrderedDict()
         self._kept_generation = 0
         self._lock = threading.Lock()
 
@@ -170,6 +181,19 @@ class OwnBasisReports:
 
     def render(self, report_id: str) -> ReportDocument:
         """What `render_report(conn, report_id, None, reached)` answers."""
+        return copy.deepcopy(self._kept_or_rendered(report_id).document)
+
+    def encoded(self, report_id: str) -> bytes:
+        """`encode(render(report_id))`, kept with the rendering."""
+        if self._encode is None:
+            raise TypeError("these reports were kept without an encoding")
+        kept = self._kept_or_rendered(report_id)
+        if kept.encoded is None:  # rendered, or kept by `render` before any encoding
+            kept.encoded = self._encode(kept.document)
+        return kept.encoded
+
+    def _kept_or_rendered(self, report_id: str) -> _Kept:
+        # A kept document is never handed out: `render` copies it, `encoded` its bytes.
         generation = self._generation()
         stable = generation % 2 == 0
         with self._lock:
@@ -185,16 +209,22 @@ class OwnBasisReports:
                     kept = self._kept.get(key)
                     if kept is not None:
                         self._kept.move_to_end(key)
-                        return copy.deepcopy(kept)
-            rendered = _render(conn, report_id, own, head)
+                        return kept
+            rendered = _Kept(_render(conn, report_id, own, head))
         if stable and self._generation() == generation:
             with self._lock:
                 if generation == self._kept_generation:
-                    self._kept[key] = copy.deepcopy(rendered)
+                    self._kept[key] = rendered
                     self._kept.move_to_end(key)
                     while len(self._kept) > self._maxsize:
                         self._kept.popitem(last=False)
         return rendered
+
+
+@dataclass
+class _Kept:
+    document: ReportDocument
+    encoded: bytes | None = None  # set once; equal bytes whoever sets it
 
 
 def published_figure(amount: Decimal) -> str | None:
