@@ -11,6 +11,7 @@ from uuid import UUID
 
 from sqlalchemy import ColumnElement, Connection, and_, func, select
 
+from projections.queries import running
 from projections.queries.basis import Basis, euros
 from projections.queries.figure_rows import (
     BudgetLineRow,
@@ -111,24 +112,16 @@ def budget_rollup(
 ) -> list[BudgetRollupRow]:
     if by not in ROLLUPS:
         raise ValueError(f"roll up by one of {', '.join(ROLLUPS)}")
-    lines, mutations = schema.budget_lines, schema.budget_mutations
-    dimension = lines.c[by]
-    query = (
-        select(
-            lines.c.fiscal_year,
-            lines.c.side,
-            dimension,
-            func.sum(mutations.c.delta_cents).label("total"),
-        )
-        .join(mutations, mutations.c.line_id == lines.c.id)
-        .where(basis.filter(mutations))
-        .group_by(lines.c.fiscal_year, lines.c.side, dimension)
-        .order_by(*_nulls_last(lines.c.fiscal_year, lines.c.side, dimension))
+    # The running totals of the rollup's groups: a seek per group, not a scan (ADR 0034).
+    series = schema.running_series
+    where = [] if fiscal_year is None else [series.c.fiscal_year == fiscal_year]
+    query = running.sums(basis, by, ("fiscal_year", "side", by), *where).subquery()
+    ordered = select(query).order_by(
+        *_nulls_last(query.c.fiscal_year, query.c.side, query.c[by])
     )
-    if fiscal_year is not None:
-        query = query.where(lines.c.fiscal_year == fiscal_year)
     return [
-        _rolled_up(by, row.fiscal_year, row.side, row[2], row.total) for row in conn.execute(query)
+        _rolled_up(by, row.fiscal_year, row.side, row[2], row.total)
+        for row in conn.execute(ordered)
     ]
 
 

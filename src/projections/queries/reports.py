@@ -17,7 +17,7 @@ from typing_extensions import TypedDict
 
 from domain.money import in_thousands
 from projections.queries import cells as table_cells
-from projections.queries import figures, row_measures
+from projections.queries import figures, row_measures, running
 from projections.queries.basis import Basis, euros, head_at, report_basis, resolve_basis
 from projections.queries.cells import (
     ColumnSpecRow,
@@ -349,43 +349,27 @@ def _row_measured_table(conn: Connection, spec: TableSpecRow, basis: Basis) -> R
 
 
 def _budget(conn: Connection, basis: Basis, fund: str | None, years: list[int]) -> Cells:
-    lines, mutations = schema.budget_lines, schema.budget_mutations
-    query = (
-        select(
-            lines.c.interventie,
-            lines.c.fiscal_year,
-            func.sum(mutations.c.delta_cents).label("total"),
-        )
-        .join(lines, lines.c.id == mutations.c.line_id)
-        .where(
-            basis.filter(mutations),
-            lines.c.fund == fund,
-            lines.c.fiscal_year.in_(years),
-            # Implied (a line opens before its mutations); bounds an old basis's scan.
-            lines.c.position <= basis.position,
-        )
-        .group_by(lines.c.interventie, lines.c.fiscal_year)
+    """Per (interventie, fiscal year) of the fund, both sides: its running totals."""
+    series = schema.running_series
+    query = running.sums(
+        basis,
+        "budget",
+        ("interventie", "fiscal_year"),
+        series.c.fund == fund,
+        series.c.fiscal_year.in_(years),
     )
     return {(row.interventie, row.fiscal_year): euros(row.total) for row in conn.execute(query)}
 
 
 def _realisations(conn: Connection, basis: Basis, fund: str | None, years: list[int]) -> Cells:
-    subjects, entries = schema.realisations, schema.realisation_entries
-    query = (
-        select(
-            subjects.c.interventie,
-            subjects.c.fiscal_year,
-            func.sum(entries.c.delta_cents).label("total"),
-        )
-        .join(subjects, subjects.c.id == entries.c.realisation_id)
-        .where(
-            basis.filter(entries),
-            subjects.c.fund == fund,
-            subjects.c.side == "lasten",
-            subjects.c.fiscal_year.in_(years),
-            # Implied (a realisation's row comes with its first entry); bounds the scan.
-            subjects.c.position <= basis.position,
-        )
-        .group_by(subjects.c.interventie, subjects.c.fiscal_year)
+    """Per (interventie, fiscal year) of the fund, its lasten: their running totals."""
+    series = schema.running_series
+    query = running.sums(
+        basis,
+        "realisation",
+        ("interventie", "fiscal_year"),
+        series.c.fund == fund,
+        series.c.side == "lasten",
+        series.c.fiscal_year.in_(years),
     )
     return {(row.interventie, row.fiscal_year): euros(row.total) for row in conn.execute(query)}
