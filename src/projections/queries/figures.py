@@ -113,16 +113,15 @@ def budget_rollup(
     if by not in ROLLUPS:
         raise ValueError(f"roll up by one of {', '.join(ROLLUPS)}")
     # The running totals of the rollup's groups: a seek per group, not a scan (ADR 0034).
-    series = schema.running_series
-    where = [] if fiscal_year is None else [series.c.fiscal_year == fiscal_year]
-    query = running.sums(basis, by, ("fiscal_year", "side", by), *where).subquery()
-    ordered = select(query).order_by(
-        *_nulls_last(query.c.fiscal_year, query.c.side, query.c[by])
+    rows = running.sums(
+        conn,
+        basis,
+        by,
+        ("fiscal_year", "side", by),
+        fiscal_years=None if fiscal_year is None else [fiscal_year],
+        ordered=True,
     )
-    return [
-        _rolled_up(by, row.fiscal_year, row.side, row[2], row.total)
-        for row in conn.execute(ordered)
-    ]
+    return [_rolled_up(by, row.fiscal_year, row.side, getattr(row, by), row.total) for row in rows]
 
 
 def slotwijzigingen(

@@ -12,7 +12,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, NotRequired
 
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import Connection, Engine, select
 from typing_extensions import TypedDict
 
 from domain.money import in_thousands
@@ -350,26 +350,28 @@ def _row_measured_table(conn: Connection, spec: TableSpecRow, basis: Basis) -> R
 
 def _budget(conn: Connection, basis: Basis, fund: str | None, years: list[int]) -> Cells:
     """Per (interventie, fiscal year) of the fund, both sides: its running totals."""
-    series = schema.running_series
-    query = running.sums(
+    rows = running.sums(
+        conn,
         basis,
         "budget",
         ("interventie", "fiscal_year"),
-        series.c.fund == fund,
-        series.c.fiscal_year.in_(years),
+        fiscal_years=years,
+        fund=fund,
+        any_fund=False,
     )
-    return {(row.interventie, row.fiscal_year): euros(row.total) for row in conn.execute(query)}
+    return {(row.interventie, row.fiscal_year): euros(row.total) for row in rows}
 
 
 def _realisations(conn: Connection, basis: Basis, fund: str | None, years: list[int]) -> Cells:
     """Per (interventie, fiscal year) of the fund, its lasten: their running totals."""
-    series = schema.running_series
-    query = running.sums(
+    rows = running.sums(
+        conn,
         basis,
         "realisation",
         ("interventie", "fiscal_year"),
-        series.c.fund == fund,
-        series.c.side == "lasten",
-        series.c.fiscal_year.in_(years),
+        fiscal_years=years,
+        fund=fund,
+        any_fund=False,
+        side="lasten",
     )
-    return {(row.interventie, row.fiscal_year): euros(row.total) for row in conn.execute(query)}
+    return {(row.interventie, row.fiscal_year): euros(row.total) for row in rows}

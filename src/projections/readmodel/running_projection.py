@@ -25,8 +25,8 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from domain.events import Event
-from projections.readmodel.projection_base import Projection, Row
 from projections.queries.running import last_position
+from projections.readmodel.projection_base import Projection, Row
 from projections.store import schema
 
 MAX_LANES = 4
@@ -182,10 +182,14 @@ def _lanes(conn: Connection, years: set[int]) -> dict[Group, list[_Lane]]:
     """The lanes of every group of these fiscal years, each with its last step: one query,
     a seek per lane."""
     series, steps = schema.running_series, schema.running_steps
-    heads = select(
-        series,
-        last_position(series.c.id).label("head"),
-    ).where(series.c.fiscal_year.in_(sorted(years))).subquery()
+    heads = (
+        select(
+            series,
+            last_position(series.c.id).label("head"),
+        )
+        .where(series.c.fiscal_year.in_(sorted(years)))
+        .subquery()
+    )
     query = (
         select(heads, steps.c.known_at, steps.c.total_cents)
         .join(steps, (steps.c.series_id == heads.c.id) & (steps.c.position == heads.c.head))

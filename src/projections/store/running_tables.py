@@ -29,9 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.types import TypeEngine
 
 
-def define(
-    metadata: MetaData, moment: Callable[[], TypeEngine[Any]]
-) -> tuple[Table, Table, Table]:
+def define(metadata: MetaData, moment: Callable[[], TypeEngine[Any]]) -> tuple[Table, Table, Table]:
     """Declare the three tables on `metadata`; `moment` gives the known_at column's type."""
     series = Table(
         "running_series",
