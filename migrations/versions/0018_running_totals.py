@@ -1,7 +1,7 @@
 """Running totals (ADR 0034): per group series a rollup or a report's cell sums, its steps
-with the total so far, and the facts no lane could take. A projection of its own: on a
-database migrated from 0017 it is untracked, so the runner's next catch-up fills it from
-the log's start (the budget and realisation rows it reads are already there).
+with the total so far (a fact no lane could take: its own delta). A projection of its own:
+on a database migrated from 0017 it is untracked, so the runner's next catch-up fills it
+from the log's start (the budget and realisation rows it reads are already there).
 
 Revision ID: 0018
 Revises: 0017
@@ -47,18 +47,8 @@ def upgrade() -> None:
     op.create_index(
         "ix_running_steps_known", "running_steps", ["series_id", "known_at", "position"]
     )
-    op.create_table(
-        "running_late",
-        sa.Column("series_id", sa.Integer(), autoincrement=False, nullable=False),
-        sa.Column("position", sa.BigInteger(), autoincrement=False, nullable=False),
-        sa.Column("known_at", sa.DateTime(), nullable=False),
-        sa.Column("delta_cents", sa.BigInteger(), nullable=False),
-        sa.PrimaryKeyConstraint("series_id", "position"),
-        sqlite_with_rowid=False,
-    )
 
 
 def downgrade() -> None:
-    op.drop_table("running_late")
     op.drop_table("running_steps")
     op.drop_table("running_series")

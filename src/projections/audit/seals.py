@@ -31,7 +31,6 @@ SEAL_READS = (
     schema.reports,
     schema.running_series,
     schema.running_steps,
-    schema.running_late,
     schema.budget_lines,
     schema.budget_mutations,
     schema.realisations,

@@ -157,8 +157,11 @@ def slotwijzigingen(
 # -- taakstellingen --------------------------------------------------------------------
 
 
-def taakstelling_amounts(conn: Connection, basis: Basis) -> list[TaakstellingAmountRow]:
-    """Per taakstelling, its amount per fiscal year as of the basis."""
+def taakstelling_amounts(
+    conn: Connection, basis: Basis, *, fiscal_years: Sequence[int] | None = None
+) -> list[TaakstellingAmountRow]:
+    """Per taakstelling, its amount per fiscal year as of the basis; given `fiscal_years`,
+    only those years' amounts, and only the taakstellingen with an amount in one of them."""
     ts, mutations = schema.taakstellingen, schema.taakstelling_mutations
     query = (
         select(
@@ -188,6 +191,8 @@ def taakstelling_amounts(conn: Connection, basis: Basis) -> list[TaakstellingAmo
         )
         .order_by(*_nulls_last(ts.c.interventie, ts.c.position, mutations.c.fiscal_year))
     )
+    if fiscal_years is not None:
+        query = query.where(mutations.c.fiscal_year.in_(list(fiscal_years)))
     result: dict[str, TaakstellingAmountRow] = {}
     for row in conn.execute(query):
         entry = result.setdefault(

@@ -213,7 +213,12 @@ def _table(conn: Connection, spec: TableSpecRow, basis: Basis) -> ReportTable:
     cells: dict[str, Cells] = {}
     taakstellingen: dict[str, dict[str, Any]] = {}
     if "taakstelling" in measures:
-        taakstellingen = {t["reference"]: {**t} for t in figures.taakstelling_amounts(conn, basis)}
+        # Only the years the table shows: a taakstelling without an amount in them adds
+        # nothing to any row or total (ADR 0034).
+        shown = figures.taakstelling_amounts(
+            conn, basis, fiscal_years=_years(columns, "taakstelling")
+        )
+        taakstellingen = {t["reference"]: {**t} for t in shown}
     if "budget" in measures:
         cells["budget"] = _budget(conn, basis, spec["fund"], _years(columns, "budget"))
     if "realisation" in measures:

@@ -1,5 +1,6 @@
 """Sums as of a basis from the running totals (ADR 0034): per lane of a group, the total at
-its last step visible on the basis, plus the group's late facts the basis sees.
+its last step visible on the basis, plus the steps of the group's late series (each its own
+delta) the basis sees.
 
 Along a lane both the log position and known_at never decrease, so the steps a basis sees
 (position <= P and known_at <= K) are a prefix of it, ending at the earlier of the last step
@@ -103,7 +104,7 @@ def _statement(
     cutoff: bool,
     ordered: bool,
 ) -> Select[Any]:
-    series, steps, late = schema.running_series, schema.running_steps, schema.running_late
+    series, steps = schema.running_series, schema.running_steps
     where: list[ColumnElement[bool]] = [series.c.kind == kind]
     if years:
         where.append(series.c.fiscal_year.in_(bindparam("fiscal_years", expanding=True)))
@@ -117,19 +118,19 @@ def _statement(
     lanes = (
         select(series.c.id, *(series.c[name] for name in by))
         .add_columns(last_position(series.c.id, _POSITION, known_at).label("at"))
-        .where(series.c.position <= _POSITION, *where)
+        .where(series.c.position <= _POSITION, series.c.lane >= 0, *where)
         .subquery("lanes")
     )
     regular = select(*(lanes.c[name] for name in by), steps.c.total_cents.label("cents")).join(
         steps, (steps.c.series_id == lanes.c.id) & (steps.c.position == lanes.c.at)
     )
-    seen = [late.c.position <= _POSITION]
+    seen = [steps.c.position <= _POSITION]
     if known_at is not None:
-        seen.append(late.c.known_at <= known_at)
+        seen.append(steps.c.known_at <= known_at)
     known_late = (
-        select(*(series.c[name] for name in by), late.c.delta_cents.label("cents"))
-        .join(late, late.c.series_id == series.c.id)
-        .where(*where, *seen)
+        select(*(series.c[name] for name in by), steps.c.total_cents.label("cents"))
+        .join(steps, steps.c.series_id == series.c.id)
+        .where(series.c.lane < 0, *where, *seen)
     )
     both = union_all(regular, known_late).subquery("visible")
     columns = [both.c[name] for name in by]

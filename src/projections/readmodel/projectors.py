@@ -439,7 +439,7 @@ PROJECTIONS: tuple[Projection, ...] = (
     # From the budget's and the realisations' rows of each batch, not from events (ADR 0034).
     RunningTotals(
         "running_totals",
-        (schema.running_series, schema.running_steps, schema.running_late),
+        (schema.running_series, schema.running_steps),
         (),
     ),
 )

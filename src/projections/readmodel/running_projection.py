@@ -9,7 +9,8 @@ in log order whatever the batches.
 
 A group keeps up to MAX_LANES lanes. A fact goes to the lane whose last known_at is the
 latest at or before its own (the fewest lanes for a history, as patience sorting); a fact
-known before the last of every lane opens a new lane, or, with every lane taken, is late.
+known before the last of every lane opens a new lane, or, with every lane taken, is late:
+a step of the group's late series (lane -1) that carries its own delta.
 The synthetic history needs three lanes (a quarter's figure and its two monthly corrections,
 line after line); with one, two thirds of its realisation entries were late.
 """
@@ -37,11 +38,20 @@ ROLLUP_KINDS = ("programma", "taakveld", "interventie", "fund")
 Group = tuple[str, int, str | None, str | None, str | None, int | None, str | None]
 
 
+LATE = -1
+
+
 @dataclass
 class _Lane:
     series_id: int
     known_at: datetime  # its last step's
     total_cents: int
+
+
+@dataclass
+class _Group:
+    lanes: list[_Lane]
+    late: int | None = None  # the late series' id, once it has one
 
 
 def budget_groups(line: Any) -> list[Group]:
@@ -94,27 +104,30 @@ class RunningTotals(Projection):
         next_id = int(conn.execute(select(func.max(schema.running_series.c.id))).scalar() or 0) + 1
         series: list[dict[str, Any]] = []
         steps: list[dict[str, Any]] = []
-        late: list[dict[str, Any]] = []
         for position, known_at, delta, groups in facts:
             for group in groups:
-                held = lanes.setdefault(group, [])
+                held = lanes.setdefault(group, _Group([]))
                 fit = max(
-                    (lane for lane in held if lane.known_at <= known_at),
+                    (lane for lane in held.lanes if lane.known_at <= known_at),
                     key=lambda lane: lane.known_at,
                     default=None,
                 )
-                if fit is None and len(held) < MAX_LANES:
+                if fit is None and len(held.lanes) < MAX_LANES:
                     fit = _Lane(next_id, known_at, 0)
-                    series.append(_series_row(next_id, position, group, len(held)))
-                    held.append(fit)
+                    series.append(_series_row(next_id, position, group, len(held.lanes)))
+                    held.lanes.append(fit)
                     next_id += 1
                 if fit is None:
-                    late.append(
+                    if held.late is None:
+                        held.late = next_id
+                        series.append(_series_row(next_id, position, group, LATE))
+                        next_id += 1
+                    steps.append(
                         {
-                            "series_id": held[0].series_id,
+                            "series_id": held.late,
                             "position": position,
                             "known_at": known_at,
-                            "delta_cents": delta,
+                            "total_cents": delta,
                         }
                     )
                     continue
@@ -130,7 +143,6 @@ class RunningTotals(Projection):
                 )
         yield from ((schema.running_series, row) for row in series)
         yield from ((schema.running_steps, row) for row in steps)
-        yield from ((schema.running_late, row) for row in late)
 
 
 def _series_row(series_id: int, position: int, group: Group, lane: int) -> dict[str, Any]:
@@ -178,15 +190,12 @@ def _realisation_facts(conn: Connection, after: int, last: int) -> Iterator[Fact
         yield int(row.position), row.known_at, int(row.delta_cents), realisation_groups(row)
 
 
-def _lanes(conn: Connection, years: set[int]) -> dict[Group, list[_Lane]]:
-    """The lanes of every group of these fiscal years, each with its last step: one query,
-    a seek per lane."""
+def _lanes(conn: Connection, years: set[int]) -> dict[Group, _Group]:
+    """The lanes of every group of these fiscal years, each with its last step, and its
+    late series: one query, a seek per lane."""
     series, steps = schema.running_series, schema.running_steps
     heads = (
-        select(
-            series,
-            last_position(series.c.id).label("head"),
-        )
+        select(series, last_position(series.c.id).label("head"))
         .where(series.c.fiscal_year.in_(sorted(years)))
         .subquery()
     )
@@ -195,7 +204,7 @@ def _lanes(conn: Connection, years: set[int]) -> dict[Group, list[_Lane]]:
         .join(steps, (steps.c.series_id == heads.c.id) & (steps.c.position == heads.c.head))
         .order_by(heads.c.id)
     )
-    lanes: dict[Group, list[_Lane]] = {}
+    lanes: dict[Group, _Group] = {}
     for row in conn.execute(query):
         group: Group = (
             row.kind,
@@ -206,5 +215,9 @@ def _lanes(conn: Connection, years: set[int]) -> dict[Group, list[_Lane]]:
             row.interventie,
             row.fund,
         )
-        lanes.setdefault(group, []).append(_Lane(row.id, row.known_at, int(row.total_cents)))
+        held = lanes.setdefault(group, _Group([]))
+        if row.lane == LATE:
+            held.late = row.id
+        else:
+            held.lanes.append(_Lane(row.id, row.known_at, int(row.total_cents)))
     return lanes

@@ -6,8 +6,9 @@ sum as of a basis is two index seeks per lane instead of a scan of every fact of
   given in order of first appearance (`position`), so a rebuild gives the same ids.
 - running_steps: along one lane both the log position and known_at never decrease, so the
   steps visible on a basis (position <= P and known_at <= K) are a prefix of the lane.
-- running_late: a fact no lane could take (known before a fact every lane already holds),
-  with its own delta, summed by the basis's filter. Keyed on the group's lane 0.
+- A fact no lane could take (known before a fact every lane already holds) is a step of
+  the group's late series (`lane` -1) with its own delta as its total, summed by the
+  basis's filter.
 Declared on `schema.metadata` by `define`, apart to keep schema.py under its size limit.
 """
 
@@ -29,7 +30,7 @@ from sqlalchemy import (
 from sqlalchemy.types import TypeEngine
 
 
-def define(metadata: MetaData, moment: Callable[[], TypeEngine[Any]]) -> tuple[Table, Table, Table]:
+def define(metadata: MetaData, moment: Callable[[], TypeEngine[Any]]) -> tuple[Table, Table]:
     """Declare the three tables on `metadata`; `moment` gives the known_at column's type."""
     series = Table(
         "running_series",
@@ -55,19 +56,11 @@ def define(metadata: MetaData, moment: Callable[[], TypeEngine[Any]]) -> tuple[T
         Column("series_id", Integer, primary_key=True, autoincrement=False),
         Column("position", BigInteger, primary_key=True, autoincrement=False),
         Column("known_at", moment(), nullable=False),
-        Column("total_cents", BigInteger, nullable=False),  # the lane's sum up to this step
-        sqlite_with_rowid=False,
-    )
-    late = Table(
-        "running_late",
-        metadata,
-        Column("series_id", Integer, primary_key=True, autoincrement=False),
-        Column("position", BigInteger, primary_key=True, autoincrement=False),
-        Column("known_at", moment(), nullable=False),
-        Column("delta_cents", BigInteger, nullable=False),
+        # The lane's sum up to this step; a late series' own delta.
+        Column("total_cents", BigInteger, nullable=False),
         sqlite_with_rowid=False,
     )
     Index("ix_running_series_group", series.c.kind, series.c.fiscal_year)
     # The last step known by a cutoff: (series, known_at) descending, then position.
     Index("ix_running_steps_known", steps.c.series_id, steps.c.known_at, steps.c.position)
-    return series, steps, late
+    return series, steps

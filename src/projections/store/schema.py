@@ -458,4 +458,4 @@ idempotency_keys = Table(
 reserve_balance_events = reserve_tables.define(metadata, _authority(), _when())
 
 # The running totals of the sums a rollup or a report's cell reads (0018, ADR 0034).
-running_series, running_steps, running_late = running_tables.define(metadata, UtcDateTime)
+running_series, running_steps = running_tables.define(metadata, UtcDateTime)
