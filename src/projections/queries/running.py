@@ -23,6 +23,7 @@ from sqlalchemy import (
     Row,
     Select,
     bindparam,
+    case,
     func,
     select,
     union_all,
@@ -45,19 +46,27 @@ def last_position(
     with a cutoff one on (series_id, known_at, position) for the last step known by it."""
     steps = schema.running_steps.alias("last_step")
     query = select(steps.c.position).where(steps.c.series_id == series_id)
-    if position is not None:
-        query = query.where(steps.c.position <= position)
+    bound: ColumnElement[Any] | None = position
     if known_at is not None:
         known = schema.running_steps.alias("known_step")
-        query = query.where(
-            steps.c.position
-            <= select(known.c.position)
+        known_last = (
+            select(known.c.position)
             .where(known.c.series_id == series_id, known.c.known_at <= known_at)
             .order_by(known.c.known_at.desc(), known.c.position.desc())
             .limit(1)
             .correlate_except(known)
             .scalar_subquery()
         )
+        # One bound, the lesser of the two (NULL, so no step, when nothing is known by
+        # the cutoff): with two, SQLite seeks by one and filters by the other, reading every
+        # step between them.
+        bound = (
+            known_last
+            if position is None
+            else case((known_last > position, position), else_=known_last)
+        )
+    if bound is not None:
+        query = query.where(steps.c.position <= bound)
     # Correlated with the series row outside, also where SQLAlchemy would not infer it.
     return (
         query.order_by(steps.c.position.desc()).limit(1).correlate_except(steps).scalar_subquery()
