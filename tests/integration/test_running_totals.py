@@ -208,7 +208,7 @@ def test_a_rebuild_of_the_running_totals_alone_gives_the_same_rows(demo_ledger: 
     assert read_model_rows(demo_ledger) == before
 
 
-def test_a_database_migrated_from_0017_catches_up_the_running_totals(
+def test_a_database_migrated_from_0017_holds_the_running_totals_a_rebuild_gives(
     demo_ledger: Ledger,
 ) -> None:
     before = read_model_rows(demo_ledger)
