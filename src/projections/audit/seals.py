@@ -29,6 +29,8 @@ def tables_digest(tables: Any) -> str:
 # sealing on PostgreSQL (ADR 0014); a table missing here costs speed, never correctness.
 SEAL_READS = (
     schema.reports,
+    schema.running_series,
+    schema.running_steps,
     schema.budget_lines,
     schema.budget_mutations,
     schema.realisations,

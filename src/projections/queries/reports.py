@@ -13,12 +13,12 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, NotRequired
 
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import Connection, Engine, select
 from typing_extensions import TypedDict
 
 from domain.money import in_thousands
 from projections.queries import cells as table_cells
-from projections.queries import figures, row_measures
+from projections.queries import figures, row_measures, running
 from projections.queries.basis import Basis, euros, head_at, report_basis, resolve_basis
 from projections.queries.cells import (
     ColumnSpecRow,
@@ -243,7 +243,12 @@ def _table(conn: Connection, spec: TableSpecRow, basis: Basis) -> ReportTable:
     cells: dict[str, Cells] = {}
     taakstellingen: dict[str, dict[str, Any]] = {}
     if "taakstelling" in measures:
-        taakstellingen = {t["reference"]: {**t} for t in figures.taakstelling_amounts(conn, basis)}
+        # Only the years the table shows: a taakstelling without an amount in them adds
+        # nothing to any row or total (ADR 0034).
+        shown = figures.taakstelling_amounts(
+            conn, basis, fiscal_years=_years(columns, "taakstelling")
+        )
+        taakstellingen = {t["reference"]: {**t} for t in shown}
     if "budget" in measures:
         cells["budget"] = _budget(conn, basis, spec["fund"], _years(columns, "budget"))
     if "realisation" in measures:
@@ -379,43 +384,29 @@ def _row_measured_table(conn: Connection, spec: TableSpecRow, basis: Basis) -> R
 
 
 def _budget(conn: Connection, basis: Basis, fund: str | None, years: list[int]) -> Cells:
-    lines, mutations = schema.budget_lines, schema.budget_mutations
-    query = (
-        select(
-            lines.c.interventie,
-            lines.c.fiscal_year,
-            func.sum(mutations.c.delta_cents).label("total"),
-        )
-        .join(lines, lines.c.id == mutations.c.line_id)
-        .where(
-            basis.filter(mutations),
-            lines.c.fund == fund,
-            lines.c.fiscal_year.in_(years),
-            # Implied (a line opens before its mutations); bounds an old basis's scan.
-            lines.c.position <= basis.position,
-        )
-        .group_by(lines.c.interventie, lines.c.fiscal_year)
+    """Per (interventie, fiscal year) of the fund, both sides: its running totals."""
+    rows = running.sums(
+        conn,
+        basis,
+        "budget",
+        ("interventie", "fiscal_year"),
+        fiscal_years=years,
+        fund=fund,
+        any_fund=False,
     )
-    return {(row.interventie, row.fiscal_year): euros(row.total) for row in conn.execute(query)}
+    return {(row.interventie, row.fiscal_year): euros(row.total) for row in rows}
 
 
 def _realisations(conn: Connection, basis: Basis, fund: str | None, years: list[int]) -> Cells:
-    subjects, entries = schema.realisations, schema.realisation_entries
-    query = (
-        select(
-            subjects.c.interventie,
-            subjects.c.fiscal_year,
-            func.sum(entries.c.delta_cents).label("total"),
-        )
-        .join(subjects, subjects.c.id == entries.c.realisation_id)
-        .where(
-            basis.filter(entries),
-            subjects.c.fund == fund,
-            subjects.c.side == "lasten",
-            subjects.c.fiscal_year.in_(years),
-            # Implied (a realisation's row comes with its first entry); bounds the scan.
-            subjects.c.position <= basis.position,
-        )
-        .group_by(subjects.c.interventie, subjects.c.fiscal_year)
+    """Per (interventie, fiscal year) of the fund, its lasten: their running totals."""
+    rows = running.sums(
+        conn,
+        basis,
+        "realisation",
+        ("interventie", "fiscal_year"),
+        fiscal_years=years,
+        fund=fund,
+        any_fund=False,
+        side="lasten",
     )
-    return {(row.interventie, row.fiscal_year): euros(row.total) for row in conn.execute(query)}
+    return {(row.interventie, row.fiscal_year): euros(row.total) for row in rows}

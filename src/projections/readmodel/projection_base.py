@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Table
+from sqlalchemy import Connection, Table
 
 from domain.events import Authority, Event
 from domain.money import Money
@@ -56,3 +56,8 @@ class Projection:
 
     def rows(self, event: Event, position: int, state: bytes) -> Iterator[Row]:
         raise NotImplementedError
+
+    def batch_rows(self, conn: Connection, after: int, last: int) -> Iterator[Row]:
+        """Rows derived from the read model's rows at positions after..last, read once the
+        batch's event rows are written (ADR 0034); most projections derive none."""
+        return iter(())

@@ -26,6 +26,7 @@ from projections.readmodel import rechtmatigheid_rows
 from projections.readmodel.projection_base import Projection as Projection
 from projections.readmodel.projection_base import Row, _authority, _hex, _when, cents
 from projections.readmodel.reserve_projection import Reserves
+from projections.readmodel.running_projection import RunningTotals
 from projections.readmodel.stated_projection import StatedFacts
 from projections.store import schema
 
@@ -434,5 +435,11 @@ PROJECTIONS: tuple[Projection, ...] = (
         "rechtmatigheid",
         rechtmatigheid_rows.TABLES,
         (FiscalYear.VerantwoordingsgrensSet, BudgetLine.RegelingMarked, Decision.AmendmentProposed),
+    ),
+    # From the budget's and the realisations' rows of each batch, not from events (ADR 0034).
+    RunningTotals(
+        "running_totals",
+        (schema.running_series, schema.running_steps),
+        (),
     ),
 )

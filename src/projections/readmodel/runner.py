@@ -282,9 +282,15 @@ class ProjectionRunner:
                     for table, row in projection.rows(domain_event, position, notification.state):
                         rows[table].append(row)
             writer = RowWriter(conn)
-            for table, table_rows in rows.items():
-                writer.insert(table, table_rows)
-                self._written[table.name] += len(table_rows)
+            self._write(writer, rows)
+            # Then the rows derived from those rows (ADR 0034): each projection from its own
+            # position, so one rebuilt alone reads the rows the others hold already.
+            derived: dict[Table, list[dict[str, Any]]] = defaultdict(list)
+            for projection in self.projections:
+                start = max(positions[projection.name], notifications[0].id - 1)
+                for table, row in projection.batch_rows(conn, start, notifications[-1].id):
+                    derived[table].append(row)
+            self._write(writer, derived)
             last = notifications[-1].id
             # After the projections' rows, so a newly chained report renders from them.
             head = chain.advance(writer, chained_now)
@@ -307,6 +313,11 @@ class ProjectionRunner:
                     .values(position=last)
                 )
             return None
+
+    def _write(self, writer: RowWriter, rows: dict[Table, list[dict[str, Any]]]) -> None:
+        for table, table_rows in rows.items():
+            writer.insert(table, table_rows)
+            self._written[table.name] += len(table_rows)
 
     def _refresh_statistics(self, conn: Connection, tables: Sequence[Table]) -> None:
         """ANALYZE the tables that grew much since this runner last analysed them. A table

@@ -24,7 +24,7 @@ from sqlalchemy import (
     TypeDecorator,
 )
 
-from projections.store import reserve_tables, stated_tables
+from projections.store import reserve_tables, running_tables, stated_tables
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -463,3 +463,6 @@ idempotency_keys = Table(
 
 # Defined apart to keep this module under its size limit (ADR 0027).
 reserve_balance_events = reserve_tables.define(metadata, _authority(), _when())
+
+# The running totals of the sums a rollup or a report's cell reads (0018, ADR 0034).
+running_series, running_steps = running_tables.define(metadata, UtcDateTime)

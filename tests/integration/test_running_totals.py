@@ -1,0 +1,229 @@
+"""The running totals (ADR 0034) answer exactly what the sums over every fact row answered:
+for a history with late facts (known before facts its group already holds), ties in
+known_at and NULL funds and interventies, on many bases, split into batches at random; the
+projection's rows are the same whatever the batches, rebuilt alone, or caught up on a
+database migrated from 0017."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, delete, func, insert, select
+
+import migrations
+from api.ledger import Ledger
+from projections.queries import reports
+from projections.queries.basis import Basis, euros
+from projections.queries.figures import budget_rollup
+from projections.queries.rows import ROLLUPS
+from projections.readmodel.projectors import PROJECTIONS
+from projections.store import schema
+from projections.store.writer import RowWriter
+from support.ledgers import read_model_rows
+
+RUNNING = next(p for p in PROJECTIONS if p.name == "running_totals")
+RUNNING_TABLES = (schema.running_series, schema.running_steps)
+START = datetime(2019, 1, 1, 12, tzinfo=UTC)
+FACTS = 400
+FUNDS = ("transformatiebudget", None)
+INTERVENTIES = (1, 2, None)
+YEARS = (2019, 2020)
+
+
+def moment(day: int) -> datetime:
+    return START + timedelta(days=day)
+
+
+def record_facts(conn: Connection, rng: random.Random) -> None:
+    """Budget lines and realisation subjects, then FACTS facts, each a mutation or an entry
+    at its own log position, known on one of 30 days in random order (many ties)."""
+    lines = [
+        {
+            "id": f"{n:032x}",
+            "fiscal_year": YEARS[n % 2],
+            "programma": ("Bestuur", "Veiligheid", "Economie")[n % 3],
+            "taakveld": ("0.1", "6.71")[n % 2],
+            "side": ("lasten", "baten")[n // 2 % 2],
+            "interventie": INTERVENTIES[n % 3],
+            "fund": FUNDS[n // 3 % 2],
+            "position": 0,
+        }
+        for n in range(12)
+    ]
+    subjects = [{**line, "id": f"{n + 100:032x}", "quarter": 1} for n, line in enumerate(lines)]
+    conn.execute(insert(schema.budget_lines), lines)
+    conn.execute(insert(schema.realisations), subjects)
+    mutations, entries = [], []
+    for position in range(1, FACTS + 1):
+        known = moment(rng.randrange(30))
+        delta = rng.randrange(-50_000, 100_000)
+        when = {"known_at": known, "recorded_at": moment(400 + position), "actor": "test"}
+        if rng.random() < 0.5:
+            mutations.append(
+                {
+                    "position": position,
+                    "line_id": rng.choice(lines)["id"],
+                    "kind": "amendment",
+                    "delta_cents": delta,
+                    "mutation_id": f"{position:032x}",
+                    **when,
+                }
+            )
+        else:
+            entries.append(
+                {
+                    "position": position,
+                    "realisation_id": rng.choice(subjects)["id"],
+                    "version": position,
+                    "amount_cents": delta,
+                    "delta_cents": delta,
+                    "status": "voorlopig",
+                    **when,
+                }
+            )
+    conn.execute(insert(schema.budget_mutations), mutations)
+    conn.execute(insert(schema.realisation_entries), entries)
+
+
+def project(conn: Connection, cuts: list[int]) -> None:
+    """The running totals' rows of positions 1..FACTS, in batches ending at `cuts`."""
+    writer, after = RowWriter(conn), 0
+    for last in [*cuts, FACTS]:
+        rows: dict[Any, list[dict[str, Any]]] = {}
+        for table, row in RUNNING.batch_rows(conn, after, last):
+            rows.setdefault(table, []).append(row)
+        for table, table_rows in rows.items():
+            writer.insert(table, table_rows)
+        after = last
+
+
+def running_rows(conn: Connection) -> list[list[tuple[Any, ...]]]:
+    return [
+        [tuple(row) for row in conn.execute(select(table).order_by(*table.primary_key))]
+        for table in RUNNING_TABLES
+    ]
+
+
+# -- the oracle: the sums over every fact row, as the queries read them before ADR 0034 ----
+
+
+def summed_rollup(conn: Connection, basis: Basis, by: str) -> list[tuple[Any, ...]]:
+    lines, mutations = schema.budget_lines, schema.budget_mutations
+    query = (
+        select(lines.c.fiscal_year, lines.c.side, lines.c[by], func.sum(mutations.c.delta_cents))
+        .join(mutations, mutations.c.line_id == lines.c.id)
+        .where(basis.filter(mutations))
+        .group_by(lines.c.fiscal_year, lines.c.side, lines.c[by])
+        .order_by(*(c.nulls_last() for c in (lines.c.fiscal_year, lines.c.side, lines.c[by])))
+    )
+    return [(row[0], row[1], row[2], euros(row[3])) for row in conn.execute(query)]
+
+
+def summed_cells(
+    conn: Connection, basis: Basis, subjects: Any, facts: Any, key: Any, *where: Any
+) -> dict[tuple[int | None, int], Any]:
+    query = (
+        select(subjects.c.interventie, subjects.c.fiscal_year, func.sum(facts.c.delta_cents))
+        .join(subjects, subjects.c.id == key)
+        .where(basis.filter(facts), *where)
+        .group_by(subjects.c.interventie, subjects.c.fiscal_year)
+    )
+    return {(row[0], row[1]): euros(row[2]) for row in conn.execute(query)}
+
+
+def rolled_up(conn: Connection, basis: Basis, by: str) -> list[tuple[Any, ...]]:
+    return [
+        (row["fiscal_year"], row["side"], row[by], row["amount"])  # type: ignore[literal-required]
+        for row in budget_rollup(conn, basis, by)
+    ]
+
+
+def bases(rng: random.Random) -> list[Basis]:
+    """Now, positions alone, cutoffs alone and both: cutoffs on the facts' days (ties) and
+    between them, before the first and after the last."""
+    found = [Basis("now", None, FACTS), Basis("nothing", None, 0)]
+    for _ in range(60):
+        position = rng.randrange(FACTS + 1)
+        known = moment(rng.randrange(-1, 31)) + timedelta(hours=rng.choice((0, 0, 5)))
+        found.append(Basis("old report", known, position))
+        found.append(Basis("moment", known, FACTS))
+        found.append(Basis("position", None, position))
+    return found
+
+
+def test_the_running_totals_answer_the_sums_over_every_fact_on_any_basis(ledger: Ledger) -> None:
+    rng = random.Random(14)
+    with ledger.engine.begin() as conn:
+        record_facts(conn, rng)
+        project(conn, sorted(rng.sample(range(1, FACTS), 9)))
+        # Not vacuous: lanes beyond the first, and late facts past the last lane.
+        lanes = select(
+            func.min(schema.running_series.c.lane), func.max(schema.running_series.c.lane)
+        )
+        assert tuple(conn.execute(lanes).one()) == (-1, 3)
+        for basis in bases(rng):
+            for by in ROLLUPS:
+                assert rolled_up(conn, basis, by) == summed_rollup(conn, basis, by)
+            for fund in FUNDS:
+                lines, mutations = schema.budget_lines, schema.budget_mutations
+                subjects, entries = schema.realisations, schema.realisation_entries
+                assert reports._budget(conn, basis, fund, list(YEARS)) == summed_cells(
+                    conn, basis, lines, mutations, mutations.c.line_id, lines.c.fund == fund
+                )
+                assert reports._realisations(conn, basis, fund, [2020]) == summed_cells(
+                    conn,
+                    basis,
+                    subjects,
+                    entries,
+                    entries.c.realisation_id,
+                    subjects.c.fund == fund,
+                    subjects.c.side == "lasten",
+                    subjects.c.fiscal_year == 2020,
+                )
+
+
+def test_the_running_totals_rows_are_the_same_whatever_the_batches(ledger: Ledger) -> None:
+    rng = random.Random(1)
+    with ledger.engine.begin() as conn:
+        record_facts(conn, rng)
+        project(conn, [])
+        whole = running_rows(conn)
+        for cuts in ([1, 2, 3, 200], sorted(rng.sample(range(1, FACTS), 40))):
+            for table in RUNNING_TABLES:
+                conn.execute(delete(table))
+            project(conn, cuts)
+            assert running_rows(conn) == whole
+
+
+def test_a_rebuild_of_the_running_totals_alone_gives_the_same_rows(demo_ledger: Ledger) -> None:
+    before = read_model_rows(demo_ledger)
+    assert before["running_steps"]
+    last = demo_ledger.app.recorder.max_notification_id()
+
+    assert demo_ledger.runner.rebuild(["running_totals"]) == last
+    assert read_model_rows(demo_ledger) == before
+
+
+def test_a_database_migrated_from_0017_holds_the_running_totals_a_rebuild_gives(
+    demo_ledger: Ledger,
+) -> None:
+    before = read_model_rows(demo_ledger)
+    config = Config()
+    config.set_main_option("script_location", next(iter(migrations.__path__)))
+    with demo_ledger.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0017")
+        # At 0017 there was no such projection, so nothing tracked it.
+        connection.execute(
+            delete(schema.tracking).where(schema.tracking.c.projection == "running_totals")
+        )
+    with demo_ledger.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+    assert demo_ledger.runner.catch_up() == demo_ledger.app.recorder.max_notification_id()
+    assert read_model_rows(demo_ledger) == before
