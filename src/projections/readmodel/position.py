@@ -29,6 +29,7 @@ TRACKED = (
     "reports",
     "stated_facts",
     "rechtmatigheid",
+    "running_totals",
     "chain",
 )
 
