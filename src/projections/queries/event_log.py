@@ -6,12 +6,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import ColumnElement, Connection, func, select
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Connection,
+    LargeBinary,
+    TableClause,
+    column,
+    func,
+    select,
+    table,
+)
 
 from projections.queries.basis import AMSTERDAM
 from projections.queries.figure_rows import EventRow
 from projections.queries.figures import dashed
 from projections.store import schema
+from projections.store.database import stored_events
 
 
 @dataclass(frozen=True)
@@ -52,6 +63,13 @@ def _events(after: int, until: int | None, wanted: LogFilter) -> list[ColumnElem
     return conditions
 
 
+def _event_store(dialect: str) -> tuple[TableClause, str]:
+    """The event recorder's table and its log-position column: the audit log keeps no copy
+    of an event's stored state; its readers read it there (migration 0019, ADR 0038)."""
+    name, position = stored_events(dialect)
+    return table(name, column(position, BigInteger), column("state", LargeBinary)), position
+
+
 def audit_log(
     conn: Connection,
     *,
@@ -64,8 +82,10 @@ def audit_log(
     """The events after log position `after` (and up to `until`) that `wanted` asks for,
     in log order."""
     log = schema.audit_log
+    events, at = _event_store(conn.dialect.name)
     query = (
-        select(log)
+        select(log, events.c.state.label("payload"))
+        .select_from(log.outerjoin(events, events.c[at] == log.c.position))
         .where(*_events(after, until, wanted))
         .order_by(log.c.position)
         .offset(offset)
@@ -84,7 +104,8 @@ def audit_log(
             "decision": row.decision_reference,
             "source": row.source,
             "import_id": row.import_id,
-            "payload": row.payload,
+            # No state only where the event store lost a row, which the chain reports.
+            "payload": "" if row.payload is None else bytes(row.payload).decode("utf-8"),
         }
         for row in conn.execute(query)
     ]

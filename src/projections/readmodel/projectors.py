@@ -74,7 +74,6 @@ class AuditLog(Projection):
                 "decision_reference": _reference(event),
                 "source": meta.source,
                 "import_id": meta.import_id,
-                "payload": state.decode("utf-8"),
             },
         )
 

@@ -187,8 +187,20 @@ class ProjectionRunner:
     def _vacuum(self, tables: Sequence[Table]) -> None:
         """PostgreSQL: make the rows a rebuild deleted reusable space at once (autovacuum may
         be slow or off), so repeated rebuilds do not grow the tables. VACUUM blocks neither
-        readers nor writers; it is skipped if another VACUUM or ANALYZE holds a table."""
-        if self.engine.dialect.name != "postgresql" or not tables:
+        readers nor writers; it is skipped if another VACUUM or ANALYZE holds a table.
+        SQLite: the rebuild's one transaction grew the write-ahead log to the size of the
+        read model; copy it into the database and empty it (ADR 0038), waiting a moment at
+        most for a reader of an older state (if one stays, journal_size_limit cuts the log
+        at a later write)."""
+        if self.engine.dialect.name == "sqlite":
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql(f"PRAGMA busy_timeout = {VACUUM_LOCK_TIMEOUT_MS}")
+                try:
+                    conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+                finally:
+                    conn.exec_driver_sql(f"PRAGMA busy_timeout = {LOCK_WAIT_SECONDS * 1000}")
+            return
+        if not tables:
             return
         with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             preparer = conn.dialect.identifier_preparer

@@ -31,6 +31,10 @@ if TYPE_CHECKING:
 # model's lock during a rebuild) before it gives up with a busy error (ADR 0015).
 LOCK_WAIT_SECONDS = 30
 
+# What a checkpointed SQLite write-ahead log is cut back to: four times the default
+# autocheckpoint's 1,000 pages of 4 KiB.
+WAL_SIZE_LIMIT = 16 * 1024 * 1024
+
 
 def stored_events(dialect: str) -> tuple[str, str]:
     """The event recorder's table and its log-position column, for reading rows as they are
@@ -172,6 +176,9 @@ class Database:
                 cursor = dbapi_connection.cursor()
                 cursor.execute(f"PRAGMA busy_timeout = {LOCK_WAIT_SECONDS * 1000}")
                 cursor.execute("PRAGMA journal_mode = WAL")
+                # SQLite never shrinks its write-ahead log by itself: a large transaction (an
+                # import, a rebuild) would leave it at its size for good (ADR 0038).
+                cursor.execute(f"PRAGMA journal_size_limit = {WAL_SIZE_LIMIT}")
                 cursor.close()
 
             return engine

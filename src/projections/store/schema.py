@@ -51,6 +51,11 @@ class UtcDateTime(TypeDecorator[datetime]):
 
 metadata = MetaData()
 
+# A table with a row per event keyed by its position: on SQLite the rowid itself (a BIGINT
+# key is no rowid alias there and would keep every position twice), bigint elsewhere
+# (migration 0019).
+POSITION_KEY = BigInteger().with_variant(Integer(), "sqlite")
+
 
 def _when() -> list[Column[Any]]:
     return [
@@ -79,7 +84,7 @@ tracking = Table(
 audit_log = Table(
     "audit_log",
     metadata,
-    Column("position", BigInteger, primary_key=True, autoincrement=False),
+    Column("position", POSITION_KEY, primary_key=True, autoincrement=False),
     Column("originator_id", String(32), nullable=False),
     Column("originator_version", Integer, nullable=False),
     Column("event_type", String(100), nullable=False),
@@ -93,7 +98,7 @@ audit_log = Table(
     Column("decision_reference", String(200)),
     Column("source", Text),
     Column("import_id", String(100)),
-    Column("payload", Text, nullable=False),
+    # The event's stored state is read from the event store by position (migration 0019).
 )
 
 decisions = Table(
@@ -221,7 +226,7 @@ realisations = Table(
 realisation_entries = Table(
     "realisation_entries",
     metadata,
-    Column("position", BigInteger, primary_key=True, autoincrement=False),
+    Column("position", POSITION_KEY, primary_key=True, autoincrement=False),
     Column("realisation_id", String(32), nullable=False),
     Column("version", Integer, nullable=False),
     Column("amount_cents", BigInteger, nullable=False),
@@ -310,7 +315,7 @@ budget_specifications = Table(
 chain_links = Table(
     "chain_links",
     metadata,
-    Column("position", BigInteger, primary_key=True, autoincrement=False),
+    Column("position", POSITION_KEY, primary_key=True, autoincrement=False),
     Column("originator_id", String(32), nullable=False),
     Column("originator_version", Integer, nullable=False),
     Column("digest", String(64), nullable=False),  # SHA-256 of the framed entry, hex
