@@ -12,7 +12,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0020"
-down_revision = "0018"  # FIXME chain: 0019 once merged
+down_revision = "0019"
 branch_labels = None
 depends_on = None
 
