@@ -23,6 +23,7 @@ from projections.queries.authority import DecisionState, decisions_as_of
 from projections.queries.backdating import Backdated
 from projections.queries.basis import Basis, report_basis
 from projections.queries.cells import ZERO, Cell, Fact, Seen, facts, report_specs, table_cells
+from projections.queries.fact_index import FactIndex
 from projections.queries.reports import published_figure
 from projections.queries.row_facts import succession
 from projections.queries.rows import BasisRow, Euros
@@ -182,13 +183,16 @@ def report_diff(
             lambda t: or_(old.filter(t), new.filter(t)),
             extra=[("in_old", _visible(old)), ("in_new", _visible(new))],
         )
+        # Indexed once: each cell reads only the rows that count for it, not all of them.
+        index = FactIndex(rows, _fact)
         for cell in cells:
+            mine = index.rows_of(cell)
             if cell.row_measured or cell.parts is not None:
                 changed += _row_measured_diff(
-                    cell, spec["unit"], rows, old, new, before, after, grace
+                    cell, spec["unit"], mine, old, new, before, after, grace
                 )
             else:
-                changed += _cell_diff(cell, rows, old, new, before, after, grace)
+                changed += _cell_diff(cell, mine, old, new, before, after, grace)
     return {
         "report": report_id,
         "title": title,
@@ -196,6 +200,10 @@ def report_diff(
         "to": new.to_json(),
         "cells": changed,
     }
+
+
+def _fact(row: tuple[Fact, Seen]) -> Fact:
+    return row[0]
 
 
 def _cell_diff(

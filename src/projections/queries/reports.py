@@ -27,6 +27,7 @@ from projections.queries.cells import (
     TableSpecRow,
     row_members,
 )
+from projections.queries.fact_index import facts_index
 from projections.queries.rows import BasisRow
 from projections.store import schema
 from projections.store.database import snapshot
@@ -348,10 +349,11 @@ def _row_measured_table(conn: Connection, spec: TableSpecRow, basis: Basis) -> R
     """A table whose rows carry their own measures: every cell from its fact rows as of the
     basis, by the rules of `row_measures` (the cells the lineage and the diff trace)."""
     cells = table_cells.table_cells(conn, spec)
-    facts = [fact for fact, _ in table_cells.facts(conn, spec, basis.filter)]
+    # Indexed once: each cell reads only the facts that count for it, not all of them.
+    facts = facts_index([fact for fact, _ in table_cells.facts(conn, spec, basis.filter)])
     figures_of: dict[tuple[str, str, str], str | None] = {
         (cell.kind, cell.row if cell.kind == "total" else cell.key or cell.row, cell.column): (
-            row_measures.figure(cell, facts, spec["unit"])
+            row_measures.figure(cell, facts.rows_of(cell), spec["unit"])
         )
         for cell in cells
     }
