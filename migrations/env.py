@@ -36,4 +36,9 @@ if connection is not None:
 else:
     engine = create_engine(config.get_main_option("sqlalchemy.url") or "")
     with engine.begin() as conn:
+        if conn.dialect.name == "sqlite":
+            # One transaction, as the application's own migrate() runs it: without it the
+            # driver runs each DDL statement on its own, and a failure half-way through 0019
+            # would leave the chain's table without its append-only triggers.
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
         run(conn)

@@ -10,9 +10,10 @@ import random
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, delete, func, insert, select
+from sqlalchemy import Connection, delete, func, insert, select, update
 
 import migrations
 from api.ledger import Ledger
@@ -205,6 +206,19 @@ def test_a_rebuild_of_the_running_totals_alone_gives_the_same_rows(demo_ledger: 
     last = demo_ledger.app.recorder.max_notification_id()
 
     assert demo_ledger.runner.rebuild(["running_totals"]) == last
+    assert read_model_rows(demo_ledger) == before
+
+
+@pytest.mark.parametrize("rebuilt", ["budget", "realisations"])
+def test_a_rebuild_of_what_they_derive_from_rebuilds_the_running_totals(
+    demo_ledger: Ledger, rebuilt: str
+) -> None:
+    before = read_model_rows(demo_ledger)
+    with demo_ledger.engine.begin() as conn:  # a step that no longer says what its rows sum
+        conn.execute(update(schema.running_steps).values(total_cents=0))
+
+    demo_ledger.runner.rebuild([rebuilt])
+
     assert read_model_rows(demo_ledger) == before
 
 

@@ -182,7 +182,10 @@ class UnitOfWork(Application[UUID]):
 
     def _read(self, cls: type[A], aggregate_id: UUID, what: str) -> A:
         """An aggregate to read, never to change: the held or cached one itself, no copy.
-        Most commands read their decision, its mandate and the year's lock (ADR 0035)."""
+        Most commands read their decision, its mandate and the year's lock (ADR 0035).
+        Safe because the service and the CLI run every command under the ledger's write
+        lock (api.ledger.Ledger.write_lock): a fast-forward of the cached
+        aggregate (by another command) changes it in place, never while this one reads it."""
         aggregate = self._lookup(aggregate_id, copy=False)
         if not isinstance(aggregate, cls):
             raise NotFoundError(f"{what} does not exist", field="decision")

@@ -62,7 +62,9 @@ def current(conn: Connection) -> int | None:
         if [tuple(row) for row in revision] != [(head,)]:
             return None
         position = reached(conn)
-        if position < log_head(conn):
+        # Behind: a catch-up is due. Ahead (a log restored under a newer read model): the
+        # figures would name events the log no longer holds; the opening says so.
+        if position != log_head(conn):
             return None
     except SQLAlchemyError:
         return None

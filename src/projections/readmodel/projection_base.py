@@ -53,6 +53,9 @@ class Projection:
     # The event classes `rows` can yield rows for (subclasses included). The runner asks a
     # projection only about events of these classes; `rows` still checks each event itself.
     reads: tuple[type[Event], ...] = (Event,)
+    # The projections whose rows this one derives its own from (ADR 0034): a rebuild of any
+    # of them rebuilds this one too, or it would keep what it derived from the old rows.
+    derived_from: tuple[str, ...] = ()
 
     def rows(self, event: Event, position: int, state: bytes) -> Iterator[Row]:
         raise NotImplementedError

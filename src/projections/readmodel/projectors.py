@@ -440,5 +440,6 @@ PROJECTIONS: tuple[Projection, ...] = (
         "running_totals",
         (schema.running_series, schema.running_steps),
         (),
+        derived_from=("budget", "realisations"),
     ),
 )

@@ -156,7 +156,10 @@ class ProjectionRunner:
         whole log again, in one transaction under the read model's lock: readers see the old
         read model until it commits, and a failed rebuild leaves it as it was. It does not
         read the old rows, so it mends any state they are in. Returns the position."""
-        chosen = [p for p in self.projections if names is None or p.name in names]
+        wanted = {p.name for p in self.projections} if names is None else set(names)
+        chosen = [
+            p for p in self.projections if p.name in wanted or wanted.intersection(p.derived_from)
+        ]
         wait = self.lock_timeout if wait is None else wait
         if not self._lock.acquire(timeout=wait):  # another thread's catch-up or rebuild
             raise ReadModelBusyError(f"another thread kept the read model for more than {wait:g} s")

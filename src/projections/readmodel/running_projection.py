@@ -88,7 +88,7 @@ def realisation_groups(subject: Any) -> list[Group]:
 
 
 class RunningTotals(Projection):
-    """Rows of a batch come from `after_batch`, not from events (see the module's doc)."""
+    """Rows of a batch come from `batch_rows`, not from events (see the module's doc)."""
 
     def rows(self, event: Event, position: int, state: bytes) -> Iterator[Row]:
         return iter(())
