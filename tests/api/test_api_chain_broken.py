@@ -199,7 +199,7 @@ def test_the_read_model_of_an_untouched_history_matches_the_log(demo_api: TestCl
     assert (read_model["status"], read_model["position"], len(read_model["tables"])) == (
         "ok",
         DEMO_LAST_POSITION,
-        23,  # the stated facts, rechtmatigheid and reserve balance tables (ADR 0027-0030)
+        25,  # with the stated facts, rechtmatigheid, reserve balances and running totals (ADR 0034)
     )
 
 
