@@ -399,19 +399,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--host", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=bounded(1, 65535), help="port (default 8000)")
-    p.add_argument(
-        "--schema",
-        help="the PostgreSQL schema of the default ledger (default: settings, then public)",
-    )
-    p.add_argument(
-        "--workers",
-        type=bounded(1, 64),
-        help="processes serving requests, about one a core (default: settings, then 1)",
-    )
+    p.add_argument("--schema", help="the default ledger's PostgreSQL schema (default: public)")
+    p.add_argument("--workers", type=bounded(1, 64), help="processes, one a core (default 1)")
     p.add_argument("--config", help="a TOML settings file (default: $BEGROTING_CONFIG)")
-    p.add_argument(
-        "--demo", action="store_true", help="load the demo history and its public demo tokens"
-    )
+    p.add_argument("--demo", action="store_true", help="load the demo history and demo tokens")
     p.set_defaults(func=command("admin_commands", "cmd_serve"))
 
     token = sub.add_parser("token", help="API tokens").add_subparsers(

@@ -13,6 +13,7 @@ cost more than running it (a dozen milliseconds against a few).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from functools import cache
 from typing import Any
 
@@ -33,14 +34,16 @@ from projections.queries.basis import Basis
 from projections.store import schema
 
 _POSITION: BindParameter[int] = bindparam("position", type_=schema.running_steps.c.position.type)
-_KNOWN_AT: BindParameter[Any] = bindparam("known_at", type_=schema.running_steps.c.known_at.type)
+_KNOWN_AT: BindParameter[datetime] = bindparam(
+    "known_at", type_=schema.running_steps.c.known_at.type
+)
 
 
 def last_position(
-    series_id: ColumnElement[Any],
-    position: BindParameter[Any] | None = None,
-    known_at: BindParameter[Any] | None = None,
-) -> ColumnElement[Any]:
+    series_id: ColumnElement[int],
+    position: BindParameter[int] | None = None,
+    known_at: BindParameter[datetime] | None = None,
+) -> ColumnElement[int]:
     """The position of the lane's last step at or before `position` and known by `known_at`
     (its last step without them); NULL if it has none. A seek on (series_id, position), and
     with a cutoff one on (series_id, known_at, position) for the last step known by it."""
@@ -84,7 +87,7 @@ def sums(
     any_fund: bool = True,
     side: str | None = None,
     ordered: bool = False,
-) -> Sequence[Row[Any]]:
+) -> Sequence[Row[tuple[object, ...]]]:
     """Per group of `kind` (its columns `by`, then `total`) the sum of its facts visible on
     the basis, a group only where the basis sees a fact of it. Only the groups of
     `fiscal_years`, of `fund` (None a value of its own) unless `any_fund`, of `side`;
