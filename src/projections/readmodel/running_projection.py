@@ -18,12 +18,12 @@ line after line); with one, two thirds of its realisation entries were late.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Column, Connection, Table, func, select
 
 from domain.events import Event
 from projections.queries.running import last_position
@@ -167,27 +167,43 @@ Fact = tuple[int, datetime, int, list[Group]]
 def _budget_facts(conn: Connection, after: int, last: int) -> Iterator[Fact]:
     """The budget mutations at positions after..last, in log order. One event records one
     mutation (its position is the row's key), so no two facts share a step."""
-    lines, mutations = schema.budget_lines, schema.budget_mutations
-    query = (
-        select(mutations.c.position, mutations.c.known_at, mutations.c.delta_cents, lines)
-        .join(lines, lines.c.id == mutations.c.line_id)
-        .where(mutations.c.position > after, mutations.c.position <= last)
-        .order_by(mutations.c.position)
+    mutations = schema.budget_mutations
+    return _facts(
+        conn, mutations, schema.budget_lines, mutations.c.line_id, budget_groups, after, last
     )
-    for row in conn.execute(query):
-        yield int(row.position), row.known_at, int(row.delta_cents), budget_groups(row)
 
 
 def _realisation_facts(conn: Connection, after: int, last: int) -> Iterator[Fact]:
-    subjects, entries = schema.realisations, schema.realisation_entries
+    entries = schema.realisation_entries
+    return _facts(
+        conn,
+        entries,
+        schema.realisations,
+        entries.c.realisation_id,
+        realisation_groups,
+        after,
+        last,
+    )
+
+
+def _facts(
+    conn: Connection,
+    facts: Table,
+    subjects: Table,
+    subject_id: Column[str],
+    groups: Callable[[Any], list[Group]],
+    after: int,
+    last: int,
+) -> Iterator[Fact]:
+    """A fact table's rows at positions after..last with their subject's dimensions."""
     query = (
-        select(entries.c.position, entries.c.known_at, entries.c.delta_cents, subjects)
-        .join(subjects, subjects.c.id == entries.c.realisation_id)
-        .where(entries.c.position > after, entries.c.position <= last)
-        .order_by(entries.c.position)
+        select(facts.c.position, facts.c.known_at, facts.c.delta_cents, subjects)
+        .join(subjects, subjects.c.id == subject_id)
+        .where(facts.c.position > after, facts.c.position <= last)
+        .order_by(facts.c.position)
     )
     for row in conn.execute(query):
-        yield int(row.position), row.known_at, int(row.delta_cents), realisation_groups(row)
+        yield int(row.position), row.known_at, int(row.delta_cents), groups(row)
 
 
 def _lanes(conn: Connection, years: set[int]) -> dict[Group, _Group]:
