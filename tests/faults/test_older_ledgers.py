@@ -78,6 +78,9 @@ def test_it_renders_the_figures_it_published(older: Any) -> None:
 
 def test_its_read_model_rebuilds_to_the_rows_it_holds(older: Any) -> None:
     ledger, _ = older
+    # A projection added after the fixture was recorded (the running totals, migration 0018)
+    # is derived by the first catch-up; the rows the read model holds are those once current.
+    ledger.runner.catch_up()
     kept = read_model_rows(ledger)
     ledger.runner.rebuild()
     assert read_model_rows(ledger) == kept
