@@ -227,6 +227,12 @@ def measures_table(results: list[Result], demo: dict[str, float]) -> str:
         ("report p99 ms (worst basis)", lambda f: worst_p99(f, "report")),
         ("speed-up over naive replay (least)", speed_up),
         ("bytes per event", lambda f: f"{f['bytes_per_event']:,}"),
+        (
+            "bytes per event as recorded, before the rebuilds",
+            lambda f: (
+                f"{f['bytes_per_event_recorded']:,}" if "bytes_per_event_recorded" in f else ""
+            ),
+        ),
         ("slowest page p95 ms (bench/pages.py)", slowest_page),
         (
             "HTTP report, 8 clients: req/s, p99 ms, errors",

@@ -46,6 +46,7 @@ def test_a_tiny_benchmark_run_writes_its_table_as_json_and_markdown(tmp_path: Pa
         "target report as of a moment p99 ms",
         "query lineage of a fund and interventie as of now",
         "target bytes per event",
+        "bytes_per_event_recorded",
         "target http report requests_per_s",
     }
     assert set(report["cli_start_s"]) == {

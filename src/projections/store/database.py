@@ -12,6 +12,7 @@ import re
 import sqlite3
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -270,14 +271,36 @@ def migrate(engine: Engine) -> None:
         command.upgrade(config, "head")
 
 
+def _write_ahead_log(engine: Engine, database: Database) -> None:
+    """A new SQLite file is switched to its write-ahead log by its first connection. Two
+    switching it at once may be refused at once ("database is locked": SQLite does not wait
+    for that lock), and the event store's connections switch it without a retry. Switched
+    here first, retried until the lock wait runs out, they find it done."""
+    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+    while True:
+        try:
+            with engine.connect():  # the engine's pragmas switch it
+                return
+        except SQLAlchemyError as error:
+            if is_lock_timeout(error) and time.monotonic() < deadline:
+                time.sleep(0.01)
+                continue
+            reason = " ".join(str(getattr(error, "orig", None) or error).split())  # one line
+            raise DatabaseUnavailableError(
+                f"cannot open {database.redacted()}: {reason}"
+            ) from error
+
+
 @contextmanager
 def opening(engine: Engine, database: Database) -> Iterator[None]:
     """On PostgreSQL, one process at a time creates and migrates the tables of a schema:
     two opening it at once would race on the recorder's CREATE ... IF NOT EXISTS and
     CREATE OR REPLACE FUNCTION ("tuple concurrently updated") or on a migration (ADR
     0032). A transaction-level advisory lock keyed by the schema, released when the
-    opening ends, however it ends. SQLite's one write lock keeps its openers apart."""
+    opening ends, however it ends. SQLite's one write lock keeps its openers apart, once
+    the file is in write-ahead-log mode."""
     if database.is_sqlite:
+        _write_ahead_log(engine, database)
         yield
         return
     name = f"begroting:open:{database.schema or 'public'}".encode()
