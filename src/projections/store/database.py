@@ -271,6 +271,11 @@ def migrate(engine: Engine) -> None:
         command.upgrade(config, "head")
 
 
+def _unavailable(database: Database, error: SQLAlchemyError) -> DatabaseUnavailableError:
+    reason = " ".join(str(getattr(error, "orig", None) or error).split())  # one line
+    return DatabaseUnavailableError(f"cannot open {database.redacted()}: {reason}")
+
+
 def _write_ahead_log(engine: Engine, database: Database) -> None:
     """A new SQLite file is switched to its write-ahead log by its first connection. Two
     switching it at once may be refused at once ("database is locked": SQLite does not wait
@@ -285,10 +290,7 @@ def _write_ahead_log(engine: Engine, database: Database) -> None:
             if is_lock_timeout(error) and time.monotonic() < deadline:
                 time.sleep(0.01)
                 continue
-            reason = " ".join(str(getattr(error, "orig", None) or error).split())  # one line
-            raise DatabaseUnavailableError(
-                f"cannot open {database.redacted()}: {reason}"
-            ) from error
+            raise _unavailable(database, error) from error
 
 
 @contextmanager
@@ -308,8 +310,7 @@ def opening(engine: Engine, database: Database) -> Iterator[None]:
     try:
         conn = engine.connect()
     except SQLAlchemyError as error:
-        reason = " ".join(str(getattr(error, "orig", None) or error).split())  # one line
-        raise DatabaseUnavailableError(f"cannot open {database.redacted()}: {reason}") from error
+        raise _unavailable(database, error) from error
     with conn, conn.begin():
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
         yield
