@@ -59,6 +59,7 @@ from api.cli.progress import busy
 from api.demo import nijmegen
 from api.ledger import Ledger, open_ledger, system_clock
 from bench import ledgers, load, pages
+from bench.pauses import Pauses
 from bench.queries import BASES, QUERY_NOTE, probes, query_cases
 from bench.synthetic import FIRST_YEAR, Generator, Shape, SyntheticClock
 from bench.tables import (
@@ -248,7 +249,7 @@ def query_latencies(ledger: Ledger, result: Result) -> None:
     """Each query as of each basis kind, every repeat on a basis of its own (`probes`); the
     naive replay as of the first probe's basis of each kind."""
     end = ledger.runner.position()
-    with ledger.engine.connect() as conn:
+    with ledger.engine.connect() as conn, Pauses() as pauses:
         for label, kind in probes(conn, end, QUERY_REPEATS).items():
             samples: dict[str, list[float]] = {}
             behind: list[int] = []
@@ -256,17 +257,23 @@ def query_latencies(ledger: Ledger, result: Result) -> None:
                 for name, case in query_cases(conn, probe, end).items():
                     started = time.perf_counter()
                     answer = case()
-                    samples.setdefault(name, []).append(time.perf_counter() - started)
+                    ended = time.perf_counter()
+                    samples.setdefault(name, []).append(ended - started)
+                    pauses.note(f"{name} as of {label}", started, ended, conn)
                     if name == "lineage":
                         behind.append(len(answer))
             for name, timings in samples.items():
                 result.figures[f"query {name} as of {label}"] = ms(timings)
+                result.figures[f"slowest {name} as of {label}"] = pauses.slowest(
+                    f"{name} as of {label}"
+                )
             result.figures[f"lineage events behind one figure as of {label}, most"] = max(behind)
             # The naive way must at least read and decode the log up to the basis.
             position = kind[0].basis.position
             repeats = 3 if position <= 100_000 else 1
             naive = [timed(partial(read_and_decode, ledger, position)) for _ in range(repeats)]
             result.figures[f"naive replay as of {label}"] = ms(naive)
+        result.figures["pauses during the queries"] = pauses.summary()
 
 
 # -- HTTP ------------------------------------------------------------------------------

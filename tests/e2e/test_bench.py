@@ -48,7 +48,10 @@ def test_a_tiny_benchmark_run_writes_its_table_as_json_and_markdown(tmp_path: Pa
         "target bytes per event",
         "bytes_per_event_recorded",
         "target http report requests_per_s",
+        "slowest report as of old report",
+        "pauses during the queries",
     }
+    assert set(result["slowest report as of old report"]) == {"ms", "gc_ms", "gc_generations"}
     assert set(report["cli_start_s"]) == {
         "begroting --help s",
         "begroting report interventieplan-fase-4 s",

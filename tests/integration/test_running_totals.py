@@ -1,8 +1,9 @@
 """The running totals (ADR 0034) answer exactly what the sums over every fact row answered:
 for a history with late facts (known before facts its group already holds), ties in
-known_at and NULL funds and interventies, on many bases, split into batches at random; the
-projection's rows are the same whatever the batches, rebuilt alone, or caught up on a
-database migrated from 0017."""
+known_at and NULL funds and interventies, on many bases, split into batches at random; a
+report's taakstelling figures read from them are those it adds up taakstelling by
+taakstelling; the projection's rows are the same whatever the batches, rebuilt alone, or
+caught up on a database migrated from 0017 or from 0020."""
 
 from __future__ import annotations
 
@@ -17,10 +18,13 @@ from sqlalchemy import Connection, delete, func, insert, select, update
 
 import migrations
 from api.ledger import Ledger
+from domain.taakstelling import TaakstellingKind
 from projections.queries import reports
 from projections.queries.basis import Basis, euros
+from projections.queries.cells import TableSpecRow
 from projections.queries.figures import budget_rollup
 from projections.queries.rows import ROLLUPS
+from projections.readmodel import running_projection
 from projections.readmodel.projectors import PROJECTIONS
 from projections.store import schema
 from projections.store.writer import RowWriter
@@ -31,6 +35,7 @@ RUNNING_TABLES = (schema.running_series, schema.running_steps)
 START = datetime(2019, 1, 1, 12, tzinfo=UTC)
 FACTS = 400
 FUNDS = ("transformatiebudget", None)
+KINDS = reports.TAAKSTELLING_KINDS
 INTERVENTIES = (1, 2, None)
 YEARS = (2019, 2020)
 
@@ -40,8 +45,9 @@ def moment(day: int) -> datetime:
 
 
 def record_facts(conn: Connection, rng: random.Random) -> None:
-    """Budget lines and realisation subjects, then FACTS facts, each a mutation or an entry
-    at its own log position, known on one of 30 days in random order (many ties)."""
+    """Budget lines, realisation subjects and taakstellingen (both kinds), then FACTS facts,
+    each a budget mutation, a realisation entry or a taakstelling's mutation of one or two
+    years at its own log position, known on one of 30 days in random order (many ties)."""
     lines = [
         {
             "id": f"{n:032x}",
@@ -56,14 +62,44 @@ def record_facts(conn: Connection, rng: random.Random) -> None:
         for n in range(12)
     ]
     subjects = [{**line, "id": f"{n + 100:032x}", "quarter": 1} for n, line in enumerate(lines)]
+    taakstellingen = [
+        {
+            "id": f"{n + 200:032x}",
+            "reference": f"ts-{n}",
+            "label": f"Taakstelling {n}",
+            "interventie": INTERVENTIES[n % 3],
+            "programma": "Bestuur",
+            "taakveld": "0.1",
+            "kind": KINDS[n // 3 % 2],
+            "origin": "coalitieakkoord",
+            "base_deelproducten": "[]",
+            "position": 0,
+        }
+        for n in range(7)
+    ]
     conn.execute(insert(schema.budget_lines), lines)
     conn.execute(insert(schema.realisations), subjects)
-    mutations, entries = [], []
+    conn.execute(insert(schema.taakstellingen), taakstellingen)
+    mutations, entries, adjustments = [], [], []
     for position in range(1, FACTS + 1):
         known = moment(rng.randrange(30))
         delta = rng.randrange(-50_000, 100_000)
         when = {"known_at": known, "recorded_at": moment(400 + position), "actor": "test"}
-        if rng.random() < 0.5:
+        drawn = rng.random()
+        if drawn < 0.2:  # an imposition writes a row per year at one position
+            taakstelling = rng.choice(taakstellingen)["id"]
+            for year in rng.choice(((2019,), (2020,), YEARS)):
+                adjustments.append(
+                    {
+                        "position": position,
+                        "fiscal_year": year,
+                        "taakstelling_id": taakstelling,
+                        "kind": "Adjusted",
+                        "delta_cents": rng.randrange(-50_000, 100_000),
+                        **when,
+                    }
+                )
+        elif drawn < 0.6:
             mutations.append(
                 {
                     "position": position,
@@ -88,6 +124,7 @@ def record_facts(conn: Connection, rng: random.Random) -> None:
             )
     conn.execute(insert(schema.budget_mutations), mutations)
     conn.execute(insert(schema.realisation_entries), entries)
+    conn.execute(insert(schema.taakstelling_mutations), adjustments)
 
 
 def project(conn: Connection, cuts: list[int]) -> None:
@@ -136,6 +173,52 @@ def summed_cells(
     return {(row[0], row[1]): euros(row[2]) for row in conn.execute(query)}
 
 
+def summed_taakstellingen(conn: Connection, basis: Basis, kind: str) -> dict[Any, Any]:
+    ts, mutations = schema.taakstellingen, schema.taakstelling_mutations
+    query = (
+        select(ts.c.interventie, mutations.c.fiscal_year, func.sum(mutations.c.delta_cents))
+        .join(ts, ts.c.id == mutations.c.taakstelling_id)
+        .where(basis.filter(mutations), ts.c.kind == kind)
+        .group_by(ts.c.interventie, mutations.c.fiscal_year)
+    )
+    return {(row[0], row[1]): euros(row[2]) for row in conn.execute(query)}
+
+
+def taakstelling_table(*interventies: int | None) -> TableSpecRow:
+    """A table of taakstelling columns (each year, and both as one column's span) with a row
+    per interventie (one twice), naming no taakstelling, and totals with and without risks."""
+    columns: list[Any] = [
+        {"key": str(year), "measure": "taakstelling", "fiscal_year": year} for year in YEARS
+    ]
+    columns.append(
+        {"key": "both", "measure": "taakstelling", "fiscal_year": 2019, "last_year": 2020}
+    )
+    return {
+        "id": "taakstellingen",
+        "title": "Taakstellingen",
+        "unit": "EUR_1000",
+        "fund": None,
+        "columns": columns,
+        "rows": [
+            {"interventie": n, "label": f"Interventie {n}", "taakstellingen": []}
+            for n in interventies
+        ],
+        "totals": [
+            {"label": "Totaal", "include_risks": False},
+            {"label": "Totaal met risico's", "include_risks": True},
+        ],
+    }
+
+
+def taakstelling_figures(reader: Any, spec: TableSpecRow) -> list[Any]:
+    """Every row's and total's figure of every column, exact (not rounded to thousands)."""
+    spans = [reports._span(column) for column in spec["columns"]]
+    return [
+        *(reader.row(index, span) for index in range(len(spec["rows"])) for span in spans),
+        *(reader.total(total["include_risks"], span) for total in spec["totals"] for span in spans),
+    ]
+
+
 def rolled_up(conn: Connection, basis: Basis, by: str) -> list[tuple[Any, ...]]:
     return [
         (row["fiscal_year"], row["side"], row[by], row["amount"])  # type: ignore[literal-required]
@@ -166,7 +249,15 @@ def test_the_running_totals_answer_the_sums_over_every_fact_on_any_basis(ledger:
             func.min(schema.running_series.c.lane), func.max(schema.running_series.c.lane)
         )
         assert tuple(conn.execute(lanes).one()) == (-1, 3)
+        spec = taakstelling_table(1, 2, None, 1)
         for basis in bases(rng):
+            by_interventie = reports._ByInterventie.read(conn, spec, basis, list(YEARS))
+            assert by_interventie.cells == {
+                kind: summed_taakstellingen(conn, basis, kind) for kind in KINDS
+            }
+            assert taakstelling_figures(by_interventie, spec) == taakstelling_figures(
+                reports._ByReference.read(conn, spec, basis, list(YEARS)), spec
+            )
             for by in ROLLUPS:
                 assert rolled_up(conn, basis, by) == summed_rollup(conn, basis, by)
             for fund in FUNDS:
@@ -209,7 +300,11 @@ def test_a_rebuild_of_the_running_totals_alone_gives_the_same_rows(demo_ledger: 
     assert read_model_rows(demo_ledger) == before
 
 
-@pytest.mark.parametrize("rebuilt", ["budget", "realisations"])
+def test_the_report_counts_taakstelling_kinds_the_domain_has() -> None:
+    assert tuple(kind.value for kind in TaakstellingKind) == KINDS
+
+
+@pytest.mark.parametrize("rebuilt", ["budget", "taakstellingen", "realisations"])
 def test_a_rebuild_of_what_they_derive_from_rebuilds_the_running_totals(
     demo_ledger: Ledger, rebuilt: str
 ) -> None:
@@ -237,6 +332,29 @@ def test_a_database_migrated_from_0017_holds_the_running_totals_a_rebuild_gives(
         )
     with demo_ledger.engine.begin() as connection:
         config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+    assert demo_ledger.runner.catch_up() == demo_ledger.app.recorder.max_notification_id()
+    assert read_model_rows(demo_ledger) == before
+
+
+def test_a_database_migrated_from_0020_holds_the_running_totals_a_rebuild_gives(
+    demo_ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = read_model_rows(demo_ledger)
+    taakstelling_series = select(func.count()).where(schema.running_series.c.kind.in_(KINDS))
+    with demo_ledger.engine.connect() as conn:
+        assert conn.execute(taakstelling_series).scalar() == 45
+    with monkeypatch.context() as patched:  # the rows of 0020's code: no taakstelling series
+        patched.setattr(running_projection, "_taakstelling_facts", lambda *_: iter(()))
+        demo_ledger.runner.rebuild(["running_totals"])
+    with demo_ledger.engine.connect() as conn:
+        assert conn.execute(taakstelling_series).scalar() == 0
+    config = Config()
+    config.set_main_option("script_location", next(iter(migrations.__path__)))
+    with demo_ledger.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.stamp(config, "0020")
         command.upgrade(config, "head")
 
     assert demo_ledger.runner.catch_up() == demo_ledger.app.recorder.max_notification_id()

@@ -11,7 +11,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, NotRequired
+from typing import NotRequired, Protocol
 
 from sqlalchemy import Connection, Engine, select
 from typing_extensions import TypedDict
@@ -28,11 +28,15 @@ from projections.queries.cells import (
     row_members,
 )
 from projections.queries.fact_index import facts_index
+from projections.queries.figure_rows import TaakstellingAmountRow
 from projections.queries.rows import BasisRow
 from projections.store import schema
 from projections.store.database import snapshot
 
 Cells = dict[tuple[int | None, int], Decimal]  # (interventie, fiscal year) -> euros
+# The kinds of taakstelling (the domain's TaakstellingKind values), each a running-totals
+# group of its own; a total excluding risks counts "taakstelling" alone.
+TAAKSTELLING_KINDS = ("taakstelling", "risico")
 ZERO = Decimal("0.00")
 # A column's key: the published figure in x € 1.000 ("-12"), or null for an empty cell.
 Figures = dict[str, str | None]
@@ -242,14 +246,13 @@ def _table(conn: Connection, spec: TableSpecRow, basis: Basis) -> ReportTable:
     columns = spec["columns"]
     measures = {column["measure"] for column in columns}
     cells: dict[str, Cells] = {}
-    taakstellingen: dict[str, dict[str, Any]] = {}
+    taakstellingen: _Taakstellingen = _ByReference({}, [frozenset()] * len(spec["rows"]))
     if "taakstelling" in measures:
-        # Only the years the table shows: a taakstelling without an amount in them adds
-        # nothing to any row or total (ADR 0034).
-        shown = figures.taakstelling_amounts(
-            conn, basis, fiscal_years=_years(columns, "taakstelling")
-        )
-        taakstellingen = {t["reference"]: {**t} for t in shown}
+        shown = _years(columns, "taakstelling")
+        if any(row_spec["taakstellingen"] for row_spec in spec["rows"]):
+            taakstellingen = _ByReference.read(conn, spec, basis, shown)
+        else:
+            taakstellingen = _ByInterventie.read(conn, spec, basis, shown)
     if "budget" in measures:
         cells["budget"] = _budget(conn, basis, spec["fund"], _years(columns, "budget"))
     if "realisation" in measures:
@@ -257,24 +260,13 @@ def _table(conn: Connection, spec: TableSpecRow, basis: Basis) -> ReportTable:
             conn, basis, spec["fund"], _years(columns, "realisation")
         )
 
-    def taakstelling_total(references: AbstractSet[str], years: range) -> Decimal:
-        return sum(
-            (taakstellingen[r]["amounts"].get(year, ZERO) for r in references for year in years),
-            start=ZERO,
-        )
-
-    kinds: dict[str, TaakstellingKind] = {
-        reference: {"interventie": t["interventie"], "kind": t["kind"]}
-        for reference, t in taakstellingen.items()
-    }
-    members = row_members(spec, kinds)
     rows: list[ReportRow] = []
-    for row_spec, row_members_ in zip(spec["rows"], members, strict=True):
+    for index, row_spec in enumerate(spec["rows"]):
         values: Figures = {}
         for column in columns:
             years = _span(column)
             if column["measure"] == "taakstelling":
-                total = taakstelling_total(row_members_, years)
+                total = taakstellingen.row(index, years)
             else:
                 total = sum(
                     (
@@ -288,19 +280,13 @@ def _table(conn: Connection, spec: TableSpecRow, basis: Basis) -> ReportTable:
             )
         rows.append(_row(row_spec, values))
 
-    in_table = set().union(*members)
     totals: list[ReportTotal] = []
     for total_spec in spec["totals"]:
-        counted = {
-            r
-            for r in in_table
-            if total_spec["include_risks"] or taakstellingen[r]["kind"] != "risico"
-        }
         values = {}
         for column in columns:
             years = _span(column)
             if column["measure"] == "taakstelling":
-                total = taakstelling_total(counted, years)
+                total = taakstellingen.total(total_spec["include_risks"], years)
             else:
                 total = sum(
                     (v for (_, y), v in cells[column["measure"]].items() if y in years), start=ZERO
@@ -316,6 +302,98 @@ def _table(conn: Connection, spec: TableSpecRow, basis: Basis) -> ReportTable:
         "rows": rows,
         "totals": totals,
     }
+
+
+class _Taakstellingen(Protocol):
+    """A table's taakstelling figures: a row's (by its index in the spec) and a total's,
+    over the years of a column."""
+
+    def row(self, index: int, years: range) -> Decimal: ...
+
+    def total(self, include_risks: bool, years: range) -> Decimal: ...
+
+
+@dataclass
+class _ByReference:
+    """A table whose rows name taakstellingen: each row adds its members one by one, a
+    total every member of a row (ADR 0010)."""
+
+    amounts: dict[str, TaakstellingAmountRow]  # by reference
+    members: list[frozenset[str]]  # per row
+
+    @classmethod
+    def read(
+        cls, conn: Connection, spec: TableSpecRow, basis: Basis, years: list[int]
+    ) -> _ByReference:
+        # Only the years the table shows: a taakstelling without an amount in them adds
+        # nothing to any row or total (ADR 0034).
+        shown = figures.taakstelling_amounts(conn, basis, fiscal_years=years)
+        amounts = {t["reference"]: t for t in shown}
+        kinds: dict[str, TaakstellingKind] = {
+            reference: {"interventie": t["interventie"], "kind": t["kind"]}
+            for reference, t in amounts.items()
+        }
+        return cls(amounts, row_members(spec, kinds))
+
+    def _sum(self, references: AbstractSet[str], years: range) -> Decimal:
+        return sum(
+            (self.amounts[r]["amounts"].get(year, ZERO) for r in references for year in years),
+            start=ZERO,
+        )
+
+    def row(self, index: int, years: range) -> Decimal:
+        return self._sum(self.members[index], years)
+
+    def total(self, include_risks: bool, years: range) -> Decimal:
+        counted = {
+            r
+            for r in set().union(*self.members)
+            if include_risks or self.amounts[r]["kind"] != "risico"
+        }
+        return self._sum(counted, years)
+
+
+@dataclass
+class _ByInterventie:
+    """A table whose rows name no taakstelling: a row counts every taakstelling of its
+    interventie, so its figure is the running totals' cell of the interventie, per kind
+    (ADR 0034), whatever the number of taakstellingen behind it. The same figures as
+    `_ByReference`: the report tests render both ways and compare."""
+
+    cells: dict[str, Cells]  # per taakstelling kind: "taakstelling", "risico"
+    interventies: list[int | None]  # per row
+
+    @classmethod
+    def read(
+        cls, conn: Connection, spec: TableSpecRow, basis: Basis, years: list[int]
+    ) -> _ByInterventie:
+        cells: dict[str, Cells] = {kind: {} for kind in TAAKSTELLING_KINDS}
+        for kind in TAAKSTELLING_KINDS:
+            for row in running.sums(
+                conn, basis, kind, ("interventie", "fiscal_year"), fiscal_years=years
+            ):
+                cells[kind][(row.interventie, row.fiscal_year)] = euros(row.total)
+        return cls(cells, [row_spec["interventie"] for row_spec in spec["rows"]])
+
+    def _sum(
+        self, interventies: AbstractSet[int | None], kinds: list[str], years: range
+    ) -> Decimal:
+        return sum(
+            (
+                self.cells[kind].get((interventie, year), ZERO)
+                for interventie in interventies
+                for kind in kinds
+                for year in years
+            ),
+            start=ZERO,
+        )
+
+    def row(self, index: int, years: range) -> Decimal:
+        return self._sum({self.interventies[index]}, list(TAAKSTELLING_KINDS), years)
+
+    def total(self, include_risks: bool, years: range) -> Decimal:
+        kinds = list(TAAKSTELLING_KINDS) if include_risks else ["taakstelling"]
+        return self._sum(set(self.interventies), kinds, years)
 
 
 def _years(columns: list[ColumnSpecRow], measure: str) -> list[int]:

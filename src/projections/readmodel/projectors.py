@@ -435,11 +435,12 @@ PROJECTIONS: tuple[Projection, ...] = (
         rechtmatigheid_rows.TABLES,
         (FiscalYear.VerantwoordingsgrensSet, BudgetLine.RegelingMarked, Decision.AmendmentProposed),
     ),
-    # From the budget's and the realisations' rows of each batch, not from events (ADR 0034).
+    # From the budget's, taakstellingen's and realisations' rows of each batch, not from
+    # events (ADR 0034).
     RunningTotals(
         "running_totals",
         (schema.running_series, schema.running_steps),
         (),
-        derived_from=("budget", "realisations"),
+        derived_from=("budget", "taakstellingen", "realisations"),
     ),
 )

@@ -1,8 +1,9 @@
 """The running totals' projection (ADR 0034): per group series, steps with the total so far.
 
-It reads no event itself: after the budget and realisation projections have written a
-batch's rows, it reads the batch's budget mutations and realisation entries back, with their
-line's or subject's dimensions, and adds each to the series of every group it belongs to.
+It reads no event itself: after the budget, taakstelling and realisation projections have
+written a batch's rows, it reads the batch's budget mutations, taakstelling mutations and
+realisation entries back, with their line's, taakstelling's or subject's dimensions, and
+adds each to the series of every group it belongs to.
 So a rebuild of this projection alone, or its catch-up on a database migrated from 0017,
 reads the rows those projections hold already, and the steps are a function of those rows
 in log order whatever the batches.
@@ -32,7 +33,9 @@ from projections.store import schema
 
 MAX_LANES = 4
 # The budget's groups: a rollup's by dimension and side, and a report's cell by fund and
-# interventie over both sides; a realisation's: a report's cell by fund, interventie, side.
+# interventie over both sides; a realisation's: a report's cell by fund, interventie, side;
+# a taakstelling's: a report's cell by interventie, its kind the group's ("taakstelling" or
+# "risico", which a total excluding risks leaves out).
 ROLLUP_KINDS = ("programma", "taakveld", "interventie", "fund")
 # (kind, fiscal_year, side, programma, taakveld, interventie, fund)
 Group = tuple[str, int, str | None, str | None, str | None, int | None, str | None]
@@ -73,6 +76,11 @@ def budget_groups(line: Any) -> list[Group]:
     return groups
 
 
+def taakstelling_groups(row: Any) -> list[Group]:
+    """The group a taakstelling's mutation of one fiscal year adds to."""
+    return [(row.taakstelling_kind, row.fiscal_year, None, None, None, row.interventie, None)]
+
+
 def realisation_groups(subject: Any) -> list[Group]:
     return [
         (
@@ -96,7 +104,12 @@ class RunningTotals(Projection):
     def batch_rows(self, conn: Connection, after: int, last: int) -> Iterator[Row]:
         """Add the facts at positions after..last, in log order, to their groups' series."""
         facts = list(
-            heapq.merge(_budget_facts(conn, after, last), _realisation_facts(conn, after, last))
+            heapq.merge(
+                _budget_facts(conn, after, last),
+                _taakstelling_facts(conn, after, last),
+                _realisation_facts(conn, after, last),
+                key=lambda fact: fact[0],
+            )
         )
         if not facts:
             return
@@ -171,6 +184,29 @@ def _budget_facts(conn: Connection, after: int, last: int) -> Iterator[Fact]:
     return _facts(
         conn, mutations, schema.budget_lines, mutations.c.line_id, budget_groups, after, last
     )
+
+
+def _taakstelling_facts(conn: Connection, after: int, last: int) -> Iterator[Fact]:
+    """The taakstelling mutations at positions after..last, in log order. An imposition
+    records a row per fiscal year at its position: each in a group of its own year, so
+    again no two facts share a step. A taakstelling's kind and interventie never change
+    (its row is written once, at its imposition), so its groups are fixed."""
+    ts, mutations = schema.taakstellingen, schema.taakstelling_mutations
+    query = (
+        select(
+            mutations.c.position,
+            mutations.c.known_at,
+            mutations.c.delta_cents,
+            mutations.c.fiscal_year,
+            ts.c.interventie,
+            ts.c.kind.label("taakstelling_kind"),
+        )
+        .join(ts, ts.c.id == mutations.c.taakstelling_id)
+        .where(mutations.c.position > after, mutations.c.position <= last)
+        .order_by(mutations.c.position, mutations.c.fiscal_year)
+    )
+    for row in conn.execute(query):
+        yield int(row.position), row.known_at, int(row.delta_cents), taakstelling_groups(row)
 
 
 def _realisation_facts(conn: Connection, after: int, last: int) -> Iterator[Fact]:

@@ -38,8 +38,9 @@ def define(metadata: MetaData, moment: Callable[[], TypeEngine[Any]]) -> tuple[T
         Column("id", Integer, primary_key=True, autoincrement=False),
         Column("position", BigInteger, nullable=False),  # the first fact's
         # What the group sums: a rollup (programma, taakveld, interventie, fund: budget per
-        # side), "budget" (a report's cell: fund, interventie, both sides) or "realisation"
-        # (a report's cell: fund, interventie, side).
+        # side), "budget" (a report's cell: fund, interventie, both sides), "realisation"
+        # (a report's cell: fund, interventie, side), or a taakstelling kind, "taakstelling"
+        # or "risico" (a report's cell: interventie; migration 0021).
         Column("kind", String(16), nullable=False),
         Column("fiscal_year", Integer, nullable=False),
         Column("side", String(8)),
