@@ -15,7 +15,8 @@ budget specifications); `projections.queries.row_measures` turns them into its f
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
@@ -129,13 +130,27 @@ def report_specs(conn: Connection, report_id: str) -> tuple[str, list[TableSpecR
     return row.title, specs
 
 
-def _taakstelling_kinds(conn: Connection) -> dict[str, TaakstellingKind]:
-    # Identity rows only; a taakstelling not yet known as of a basis has no visible mutation
-    # rows there, so it adds nothing to any cell.
+def _taakstelling_kinds(conn: Connection, spec: TableSpecRow) -> dict[str, TaakstellingKind]:
+    """The taakstellingen the table's rows can count: those a row names, and those of the
+    interventie of a row that names none (`members`); not every taakstelling of the ledger,
+    whose number grows with its history. Identity rows only; a taakstelling not yet known as
+    of a basis has no visible mutation rows there, so it adds nothing to any cell."""
+    counting = [
+        row for row in spec["rows"] if row.get("measure") in (None, "taakstelling", "relative")
+    ]
+    named = {reference for row in counting for reference in row["taakstellingen"]}
+    interventies = {row["interventie"] for row in counting if not row["taakstellingen"]}
     ts = schema.taakstellingen
+    wanted = [ts.c.reference.in_(sorted(named))]
+    if interventies - {None}:
+        wanted.append(ts.c.interventie.in_(sorted(i for i in interventies if i is not None)))
+    if None in interventies:
+        wanted.append(ts.c.interventie.is_(None))
     return {
         row.reference: {"interventie": row.interventie, "kind": row.kind}
-        for row in conn.execute(select(ts.c.reference, ts.c.interventie, ts.c.kind))
+        for row in conn.execute(
+            select(ts.c.reference, ts.c.interventie, ts.c.kind).where(or_(*wanted))
+        )
     }
 
 
@@ -169,6 +184,16 @@ def row_members(
     ]
 
 
+def members_of(cells: Iterable[Cell]) -> frozenset[str]:
+    """Every taakstelling the cells (and the parts of a total) count."""
+    found: set[str] = set()
+    for cell in cells:
+        found |= cell.members or frozenset()
+        if cell.parts is not None:
+            found |= members_of(cell.parts)
+    return frozenset(found)
+
+
 def row_measured(spec: TableSpecRow) -> bool:
     """Whether a row of the table carries its own measure (ADR 0025)."""
     return any("measure" in row for row in spec["rows"])
@@ -179,10 +204,12 @@ def table_cells(conn: Connection, spec: TableSpecRow) -> list[Cell]:
     measures = {c["measure"] for c in spec["columns"]} | {
         row.get("measure", "") for row in spec["rows"]
     }
-    taakstellingen = _taakstelling_kinds(conn) if measures & {"taakstelling", "relative"} else {}
-    bases = row_facts.base_deelproducten(conn) if "relative" in measures else {}
+    taakstellingen = (
+        _taakstelling_kinds(conn, spec) if measures & {"taakstelling", "relative"} else {}
+    )
     per_row = row_members(spec, taakstellingen)
     in_table = frozenset().union(*per_row)
+    bases = row_facts.base_deelproducten(conn, in_table) if "relative" in measures else {}
     cells: list[Cell] = []
     for row_spec, counted_members in zip(spec["rows"], per_row, strict=True):
         for column in spec["columns"]:
@@ -303,11 +330,14 @@ def facts(
     where: Where | None = None,
     *,
     extra: Extra = (),
+    taakstellingen: AbstractSet[str] | None = None,
 ) -> list[tuple[Fact, Seen]]:
     """The fact rows a table draws on, in log order, with the extra labelled columns.
 
     `where` is a condition over the fact table, e.g. `basis.filter`; `extra`
-    are labelled expressions over it (e.g. whether a row passes another basis)."""
+    are labelled expressions over it (e.g. whether a row passes another basis);
+    `taakstellingen`, if given, the only taakstellingen whose mutations are read (the
+    members of the cells asked about, `members_of`), not every one of the ledger."""
     needs = row_facts.needs(spec)
     found: list[tuple[Fact, Seen]] = []
     if needs.budget_funds:
@@ -315,11 +345,11 @@ def facts(
     if needs.realisation_funds or needs.deelproducten or needs.relative:
         deelproducten = set(needs.deelproducten)
         if needs.relative:
-            bases = row_facts.base_deelproducten(conn)
+            bases = row_facts.base_deelproducten(conn, needs.relative)
             deelproducten |= {d for r in needs.relative for d in bases.get(r, ())}
         found += _realisation_facts(conn, needs.realisation_funds, deelproducten, where, extra)
     if needs.taakstelling:
-        found += _taakstelling_facts(conn, where, extra)
+        found += _taakstelling_facts(conn, where, extra, taakstellingen)
     found += row_facts.stated_facts(conn, needs, where, extra)
     return sorted(found, key=lambda pair: (pair[0].position, pair[0].fiscal_year))
 
@@ -431,7 +461,7 @@ def _realisation_facts(
 
 
 def _taakstelling_facts(
-    conn: Connection, where: Where | None, extra: Extra
+    conn: Connection, where: Where | None, extra: Extra, references: AbstractSet[str] | None
 ) -> list[tuple[Fact, Seen]]:
     ts, mutations = schema.taakstellingen, schema.taakstelling_mutations
     extra = list(extra)
@@ -442,6 +472,8 @@ def _taakstelling_facts(
         ts.c.interventie,
         *_extras(mutations, extra),
     ).join(ts, ts.c.id == mutations.c.taakstelling_id)
+    if references is not None:
+        query = query.where(ts.c.reference.in_(sorted(references)))
     if where is not None:
         query = query.where(where(mutations))
     return [

@@ -355,9 +355,8 @@ def cell_lineage(
             status=422,
         )
     decisions = authority.decisions_as_of(conn, basis)
-    mine = succession(
-        fact for fact, _ in cells.facts(conn, spec, basis.filter) if cell.counts(fact)
-    )
+    read = cells.facts(conn, spec, basis.filter, taakstellingen=cells.members_of([cell]))
+    mine = succession(fact for fact, _ in read if cell.counts(fact))
     parts = [mine]
     if cell.measure == "relative":
         parts = [

@@ -427,8 +427,10 @@ def _row_measured_table(conn: Connection, spec: TableSpecRow, basis: Basis) -> R
     """A table whose rows carry their own measures: every cell from its fact rows as of the
     basis, by the rules of `row_measures` (the cells the lineage and the diff trace)."""
     cells = table_cells.table_cells(conn, spec)
-    # Indexed once: each cell reads only the facts that count for it, not all of them.
-    facts = facts_index([fact for fact, _ in table_cells.facts(conn, spec, basis.filter)])
+    # Indexed once: each cell reads only the facts that count for it, not all of them; and
+    # only its cells' taakstellingen are read, not every one of the ledger.
+    read = table_cells.facts(conn, spec, basis.filter, taakstellingen=table_cells.members_of(cells))
+    facts = facts_index([fact for fact, _ in read])
     figures_of: dict[tuple[str, str, str], str | None] = {
         (cell.kind, cell.row if cell.kind == "total" else cell.key or cell.row, cell.column): (
             row_measures.figure(cell, facts.rows_of(cell), spec["unit"])

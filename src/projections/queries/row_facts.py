@@ -73,14 +73,15 @@ def needs(spec: TableSpecRow) -> Needs:
     return found
 
 
-def base_deelproducten(conn: Connection) -> dict[str, list[str]]:
-    """Per taakstelling, the deelproducten its weight is measured against (identity rows:
-    a taakstelling not yet known as of a basis has no visible mutations to weigh)."""
+def base_deelproducten(conn: Connection, references: Iterable[str]) -> dict[str, list[str]]:
+    """Per taakstelling of `references`, the deelproducten its weight is measured against
+    (identity rows: a taakstelling not yet known as of a basis has no visible mutations to
+    weigh)."""
     ts = schema.taakstellingen
-    return {
-        row.reference: json.loads(row.base_deelproducten)
-        for row in conn.execute(select(ts.c.reference, ts.c.base_deelproducten))
-    }
+    query = select(ts.c.reference, ts.c.base_deelproducten).where(
+        ts.c.reference.in_(sorted(references))
+    )
+    return {row.reference: json.loads(row.base_deelproducten) for row in conn.execute(query)}
 
 
 def stated_facts(
