@@ -358,6 +358,12 @@ Index(
     budget_mutations.c.delta_cents,
 )
 Index("ix_budget_lines_year_fund", budget_lines.c.fiscal_year, budget_lines.c.fund)
+# An amendment's withdrawal from a fund's earmark, found by its decision and save (the fund
+# rule of the authority pages; migration 0022): without it PostgreSQL walked every line of
+# each withdrawal's year, 1.2 s at 10^5 events.
+Index(
+    "ix_budget_mutations_decision", budget_mutations.c.decision_id, budget_mutations.c.recorded_at
+)
 # One figure's lines (a lineage's fiscal year, programma and taakveld; migration 0019).
 Index(
     "ix_budget_lines_figure",
