@@ -316,7 +316,7 @@ class _Taakstellingen(Protocol):
 @dataclass
 class _ByReference:
     """A table whose rows name taakstellingen: each row adds its members one by one, a
-    total every member of a row (ADR 0010)."""
+    total every member of a row."""
 
     amounts: dict[str, TaakstellingAmountRow]  # by reference
     members: list[frozenset[str]]  # per row
@@ -358,7 +358,8 @@ class _ByInterventie:
     """A table whose rows name no taakstelling: a row counts every taakstelling of its
     interventie, so its figure is the running totals' cell of the interventie, per kind
     (ADR 0034), whatever the number of taakstellingen behind it. The same figures as
-    `_ByReference`: the report tests render both ways and compare."""
+    `_ByReference` (tests/integration/test_running_totals.py compares both on a random
+    history of both kinds, on every basis)."""
 
     cells: dict[str, Cells]  # per taakstelling kind: "taakstelling", "risico"
     interventies: list[int | None]  # per row
