@@ -131,9 +131,8 @@ def report_specs(conn: Connection, report_id: str) -> tuple[str, list[TableSpecR
 
 
 def _taakstelling_kinds(conn: Connection, spec: TableSpecRow) -> dict[str, TaakstellingKind]:
-    """The taakstellingen the table's rows can count: those a row names, and those of the
-    interventie of a row that names none (`members`); not every taakstelling of the ledger,
-    whose number grows with its history. Identity rows only; a taakstelling not yet known as
+    """The taakstellingen the rows can count (named, or of the interventie of a row naming
+    none: `members`), not the ledger's every one. Identity rows only: one not yet known as
     of a basis has no visible mutation rows there, so it adds nothing to any cell."""
     counting = [
         row for row in spec["rows"] if row.get("measure") in (None, "taakstelling", "relative")
