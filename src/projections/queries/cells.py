@@ -130,13 +130,15 @@ def report_specs(conn: Connection, report_id: str) -> tuple[str, list[TableSpecR
     return row.title, specs
 
 
+# The measures of a row that counts taakstellingen (none: its table's columns').
+COUNTING = (None, "taakstelling", "relative")
+
+
 def _taakstelling_kinds(conn: Connection, spec: TableSpecRow) -> dict[str, TaakstellingKind]:
     """The taakstellingen the rows can count (named, or of the interventie of a row naming
     none: `members`), not the ledger's every one. Identity rows only: one not yet known as
     of a basis has no visible mutation rows there, so it adds nothing to any cell."""
-    counting = [
-        row for row in spec["rows"] if row.get("measure") in (None, "taakstelling", "relative")
-    ]
+    counting = [row for row in spec["rows"] if row.get("measure") in COUNTING]
     named = {reference for row in counting for reference in row["taakstellingen"]}
     interventies = {row["interventie"] for row in counting if not row["taakstellingen"]}
     ts = schema.taakstellingen
@@ -176,9 +178,7 @@ def row_members(
     adding = [row for row in spec["rows"] if row.get("measure", "taakstelling") == "taakstelling"]
     claimed = {ref for row in adding for ref in row["taakstellingen"]}
     return [
-        members(row, taakstellingen, claimed)
-        if row.get("measure") in (None, "taakstelling", "relative")
-        else frozenset()
+        members(row, taakstellingen, claimed) if row.get("measure") in COUNTING else frozenset()
         for row in spec["rows"]
     ]
 

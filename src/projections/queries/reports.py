@@ -34,9 +34,12 @@ from projections.store import schema
 from projections.store.database import snapshot
 
 Cells = dict[tuple[int | None, int], Decimal]  # (interventie, fiscal year) -> euros
-# The kinds of taakstelling (the domain's TaakstellingKind values), each a running-totals
-# group of its own; a total excluding risks counts "taakstelling" alone.
-TAAKSTELLING_KINDS = ("taakstelling", "risico")
+# The kinds of taakstelling, each a running-totals group of its own; a total excluding
+# risks counts TARGET alone. The domain's TaakstellingKind values, spelled here because
+# importing the domain's aggregates would load the event store into every read (ADR 0037);
+# a test holds the two equal.
+TARGET, RISK = "taakstelling", "risico"
+TAAKSTELLING_KINDS = (TARGET, RISK)
 ZERO = Decimal("0.00")
 # A column's key: the published figure in x € 1.000 ("-12"), or null for an empty cell.
 Figures = dict[str, str | None]
@@ -348,7 +351,7 @@ class _ByReference:
         counted = {
             r
             for r in set().union(*self.members)
-            if include_risks or self.amounts[r]["kind"] != "risico"
+            if include_risks or self.amounts[r]["kind"] != RISK
         }
         return self._sum(counted, years)
 
@@ -393,7 +396,7 @@ class _ByInterventie:
         return self._sum({self.interventies[index]}, list(TAAKSTELLING_KINDS), years)
 
     def total(self, include_risks: bool, years: range) -> Decimal:
-        kinds = list(TAAKSTELLING_KINDS) if include_risks else ["taakstelling"]
+        kinds = list(TAAKSTELLING_KINDS) if include_risks else [TARGET]
         return self._sum(set(self.interventies), kinds, years)
 
 
